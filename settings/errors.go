@@ -1,0 +1,23 @@
+package settings
+
+import "errors"
+
+// Sentinel errors returned (wrapped) by Store implementations and by the
+// helpers in this package. Test for them with errors.Is.
+var (
+	// ErrNotFound means the requested record does not exist for the
+	// tenant (or at all, for lookups by key id).
+	ErrNotFound = errors.New("settings: not found")
+
+	// ErrConflict means a write would violate a unique constraint, such
+	// as creating an API key whose id is already taken.
+	ErrConflict = errors.New("settings: conflict")
+
+	// ErrInvalid means a record was rejected before it was written
+	// because a required field is missing or holds an unknown value.
+	ErrInvalid = errors.New("settings: invalid record")
+
+	// ErrMalformedKey means a string is not an API key of the form
+	// cg_<id>_<secret>. The error never repeats the offending string.
+	ErrMalformedKey = errors.New("settings: malformed api key")
+)

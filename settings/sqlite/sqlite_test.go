@@ -1,0 +1,139 @@
+package sqlite_test
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	_ "modernc.org/sqlite"
+
+	"github.com/confluence-graph/confluence-graph/settings"
+	"github.com/confluence-graph/confluence-graph/settings/settingstest"
+	"github.com/confluence-graph/confluence-graph/settings/sqlite"
+)
+
+// mustOpen opens a store at path and closes it when the test ends.
+func mustOpen(tb testing.TB, path string) *sqlite.DB {
+	tb.Helper()
+	db, err := sqlite.Open(tb.Context(), path)
+	if err != nil {
+		tb.Fatalf("Open(%q) = %v; want nil", path, err)
+	}
+	tb.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			tb.Errorf("Close() = %v; want nil", err)
+		}
+	})
+	return db
+}
+
+func TestConformance(t *testing.T) {
+	t.Run("File", func(t *testing.T) {
+		settingstest.Run(t, func(t *testing.T) settings.Store {
+			return mustOpen(t, filepath.Join(t.TempDir(), "settings.db"))
+		})
+	})
+	t.Run("Memory", func(t *testing.T) {
+		settingstest.Run(t, func(t *testing.T) settings.Store {
+			return mustOpen(t, sqlite.MemoryPath)
+		})
+	})
+}
+
+func TestOpenCreatesPrivateFileInNewDirectory(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "nested", "dir", "cg.db")
+	mustOpen(t, path)
+
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatalf("Stat(db) = %v; want the file to exist", err)
+	}
+	if got, want := fi.Mode().Perm(), os.FileMode(0o600); got != want {
+		t.Errorf("db file mode = %v; want %v", got, want)
+	}
+}
+
+func TestOpenRejectsBadPath(t *testing.T) {
+	for _, path := range []string{"", "x.db?mode=ro"} {
+		if db, err := sqlite.Open(t.Context(), path); err == nil {
+			_ = db.Close()
+			t.Errorf("Open(%q) = nil error; want an error", path)
+		}
+	}
+}
+
+// rawDB opens the store's file with plain database/sql, as an operator's
+// SQL shell would.
+func rawDB(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatalf("sql.Open = %v", err)
+	}
+	t.Cleanup(func() { _ = raw.Close() })
+	return raw
+}
+
+func TestPragmasAndMigrations(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cg.db")
+	db := mustOpen(t, path)
+	if err := db.Close(); err != nil {
+		t.Fatalf("Close = %v", err)
+	}
+	// Reopening applies nothing twice.
+	mustOpen(t, path)
+
+	raw := rawDB(t, path)
+	var mode string
+	if err := raw.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil {
+		t.Fatalf("PRAGMA journal_mode: %v", err)
+	}
+	if mode != "wal" {
+		t.Errorf("journal_mode = %q; want wal", mode)
+	}
+	var versions []string
+	rows, err := raw.Query(`SELECT version FROM schema_migrations ORDER BY version`)
+	if err != nil {
+		t.Fatalf("query schema_migrations: %v", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		versions = append(versions, v)
+	}
+	if got, want := strings.Join(versions, ","), "0001_init"; got != want {
+		t.Errorf("schema_migrations versions = %q; want %q", got, want)
+	}
+}
+
+func TestAuditTableRejectsUpdateAndDelete(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cg.db")
+	db := mustOpen(t, path)
+	e := &settings.AuditEvent{TenantID: "acme", Action: "integration.connect", Outcome: settings.OutcomeSuccess}
+	if err := db.AppendAudit(t.Context(), e); err != nil {
+		t.Fatalf("AppendAudit = %v", err)
+	}
+
+	raw := rawDB(t, path)
+	for _, stmt := range []string{
+		`UPDATE audit_events SET outcome = 'failure'`,
+		`DELETE FROM audit_events`,
+	} {
+		if _, err := raw.Exec(stmt); err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("%s: error = %v; want the append-only trigger to refuse", stmt, err)
+		}
+	}
+	got, err := db.ListAudit(context.Background(), "acme", settings.AuditListOptions{})
+	if err != nil {
+		t.Fatalf("ListAudit = %v", err)
+	}
+	if len(got) != 1 || got[0].Outcome != settings.OutcomeSuccess {
+		t.Errorf("ListAudit after refused changes = %+v; want the one original event", got)
+	}
+}

@@ -1,0 +1,89 @@
+package settings
+
+import "context"
+
+// Store persists integrations, API keys and the audit log. Its consumers
+// are the settings service and the server's authentication.
+//
+// Contract shared by every implementation (settingstest checks it):
+//
+//   - A Store is safe for concurrent use by multiple goroutines and, for
+//     shared databases, by multiple processes.
+//   - Every method that takes a tenant id reads or changes only that
+//     tenant's rows. Methods keyed by API key id alone (GetAPIKey,
+//     TouchAPIKey) serve authentication, where the key names the tenant.
+//   - Each write is atomic: it takes effect entirely or not at all. A
+//     write that fails (invalid record, constraint violation, cancelled
+//     context, lost connection) leaves the previous state intact.
+//   - Errors wrap ErrNotFound, ErrConflict or ErrInvalid where the method
+//     says so, or the context's error when ctx ends; anything else is an
+//     unexpected storage failure. Errors never contain tokens, secrets,
+//     hashes or encrypted blobs.
+//   - Times are stored and returned in UTC, truncated to microseconds.
+//     Store-kept times (CreatedAt, UpdatedAt, LastUsedAt, RevokedAt, At)
+//     come from the store's clock.
+//   - Returned records are fresh copies owned by the caller.
+type Store interface {
+	// GetIntegration returns the tenant's integration, or an error
+	// wrapping ErrNotFound if it has none.
+	GetIntegration(ctx context.Context, tenantID string) (*Integration, error)
+
+	// PutIntegration stores in as the whole integration of in.TenantID,
+	// replacing any previous one field for field (last write wins whole;
+	// concurrent puts never mix fields). It keeps CreatedAt of an
+	// existing record, sets UpdatedAt, bumps CredentialVersion when
+	// EncryptedToken differs from the stored one (or there is none), and
+	// writes these three values back into in. It returns an error
+	// wrapping ErrInvalid, without writing, if in.Validate fails.
+	PutIntegration(ctx context.Context, in *Integration) error
+
+	// DeleteIntegration removes the tenant's integration. The tenant's
+	// credential version counter survives, so a later put continues from
+	// it. It returns an error wrapping ErrNotFound if there was none.
+	DeleteIntegration(ctx context.Context, tenantID string) error
+
+	// CreateAPIKey stores a new key and sets k.CreatedAt. LastUsedAt and
+	// RevokedAt are stored as given (normally zero). It returns an error
+	// wrapping ErrInvalid if k.Validate fails and ErrConflict if a key
+	// with k.ID exists (in any tenant); the existing key is unchanged.
+	CreateAPIKey(ctx context.Context, k *APIKey) error
+
+	// GetAPIKey returns the key with id whatever its tenant, revoked or
+	// not, or an error wrapping ErrNotFound.
+	GetAPIKey(ctx context.Context, id string) (*APIKey, error)
+
+	// ListAPIKeys returns the tenant's keys, revoked ones included,
+	// oldest first. An empty tenant id is an error wrapping ErrInvalid
+	// (use ListAllAPIKeys to see every tenant's keys).
+	ListAPIKeys(ctx context.Context, tenantID string) ([]APIKey, error)
+
+	// ListAllAPIKeys returns every tenant's keys, ordered by tenant id,
+	// then oldest first. It is meant for operators (the CLI).
+	ListAllAPIKeys(ctx context.Context) ([]APIKey, error)
+
+	// RevokeAPIKey marks the tenant's key id revoked now. Revoking a
+	// revoked key succeeds and keeps the first RevokedAt. It returns an
+	// error wrapping ErrNotFound if the tenant has no such key.
+	RevokeAPIKey(ctx context.Context, tenantID, id string) error
+
+	// TouchAPIKey sets the key's LastUsedAt to now. Callers should
+	// throttle it (it is a write). It returns an error wrapping
+	// ErrNotFound if no key has id.
+	TouchAPIKey(ctx context.Context, id string) error
+
+	// AppendAudit appends e to its tenant's audit log and sets e.ID and
+	// e.At. It returns an error wrapping ErrInvalid if e.Validate fails.
+	// There is no way to change or remove an appended event.
+	AppendAudit(ctx context.Context, e *AuditEvent) error
+
+	// ListAudit returns the tenant's audit events in append order (by
+	// ascending ID), windowed by opts. An empty tenant id is an error
+	// wrapping ErrInvalid.
+	ListAudit(ctx context.Context, tenantID string, opts AuditListOptions) ([]AuditEvent, error)
+
+	// Ping reports whether the database is reachable (for /readyz).
+	Ping(ctx context.Context) error
+
+	// Close releases the database. Calls after Close fail.
+	Close() error
+}
