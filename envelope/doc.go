@@ -5,7 +5,7 @@
 //
 // The encryption context ({tenant_id, purpose, record_id}, see [Context]) is
 // passed to the key service on both GenerateDataKey and Decrypt, and its
-// canonical encoding is also the GCM associated data, so a blob copied to
+// canonical encoding is also part of the GCM associated data, so a blob copied to
 // another tenant or record fails to open both at the key service and locally.
 //
 // Key services live in subpackages, each named for what it adapts:
@@ -23,6 +23,10 @@
 //	wrappedLen  uint16,  wrapped    (the encrypted data key)
 //	nonceLen    uint8,   nonce      (12 bytes)
 //	sealedLen   uint32,  sealed     (AES-256-GCM ciphertext || 16-byte tag)
+//
+// The GCM associated data is the version, key id and wrapped key (each
+// length-prefixed) followed by [EncodeContext] of the context, so every byte
+// of a blob is authenticated locally, not only by the key service.
 //
 // Trailing bytes, short fields and unknown versions are rejected with
 // [ErrMalformed] or [ErrUnsupportedVersion] before any key service call.

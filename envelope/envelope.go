@@ -5,6 +5,7 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
+	"encoding/binary"
 	"errors"
 	"fmt"
 )
@@ -50,12 +51,8 @@ func (e *Envelope) Encrypt(ctx context.Context, plaintext []byte, c Context) ([]
 	}
 	nonce := make([]byte, nonceSize)
 	rand.Read(nonce) // never fails (crypto/rand, Go 1.24+)
-	b := blob{
-		keyID:   dk.KeyID,
-		wrapped: dk.Wrapped,
-		nonce:   nonce,
-		sealed:  aead.Seal(nil, nonce, plaintext, associatedData(encCtx)),
-	}
+	b := blob{keyID: dk.KeyID, wrapped: dk.Wrapped, nonce: nonce}
+	b.sealed = aead.Seal(nil, nonce, plaintext, associatedData(b, encCtx))
 	return b.marshal()
 }
 
@@ -87,7 +84,7 @@ func (e *Envelope) Decrypt(ctx context.Context, in []byte, c Context) ([]byte, e
 	if err != nil {
 		return nil, err
 	}
-	plaintext, err := aead.Open(nil, b.nonce, b.sealed, associatedData(encCtx))
+	plaintext, err := aead.Open(nil, b.nonce, b.sealed, associatedData(b, encCtx))
 	if err != nil {
 		return nil, fmt.Errorf("%w: ciphertext authentication failed (tampered blob or context other than %s/%s/%s)",
 			ErrDecrypt, c.TenantID, c.Purpose, c.RecordID)
@@ -113,10 +110,18 @@ func classify(err, fallback error) error {
 	return fmt.Errorf("%w: %w", fallback, err)
 }
 
-// associatedData is the GCM associated data: the format version followed by
-// the canonical encryption context.
-func associatedData(encCtx map[string]string) []byte {
-	return append([]byte{Version1}, EncodeContext(encCtx)...)
+// associatedData is the GCM associated data: the format version, the key id
+// and the wrapped data key (each length-prefixed), then the canonical
+// encryption context. Authenticating the header as well as the context means
+// any change to any byte of a blob fails locally, whatever the key service
+// checks on its side.
+func associatedData(b blob, encCtx map[string]string) []byte {
+	ad := []byte{Version1}
+	ad = binary.AppendUvarint(ad, uint64(len(b.keyID)))
+	ad = append(ad, b.keyID...)
+	ad = binary.AppendUvarint(ad, uint64(len(b.wrapped)))
+	ad = append(ad, b.wrapped...)
+	return append(ad, EncodeContext(encCtx)...)
 }
 
 func newGCM(key []byte) (cipher.AEAD, error) {

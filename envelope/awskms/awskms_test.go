@@ -1,0 +1,221 @@
+package awskms_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/confluence-graph/confluence-graph/envelope"
+	"github.com/confluence-graph/confluence-graph/envelope/awskms"
+	"github.com/confluence-graph/confluence-graph/envelope/envelopetest"
+	"github.com/confluence-graph/confluence-graph/envelope/localkmstest"
+)
+
+// open returns a KeyService for keyID at endpoint with static test
+// credentials, a 2s attempt timeout and the given attempt limit.
+func open(t *testing.T, endpoint, keyID string, attempts int) *awskms.KeyService {
+	t.Helper()
+	return openTimeout(t, endpoint, keyID, attempts, 2*time.Second)
+}
+
+func openTimeout(t *testing.T, endpoint, keyID string, attempts int, timeout time.Duration) *awskms.KeyService {
+	t.Helper()
+	ks, err := awskms.Open(context.Background(), awskms.Config{
+		KeyID:       keyID,
+		Endpoint:    endpoint,
+		Timeout:     timeout,
+		MaxAttempts: attempts,
+		MaxBackoff:  10 * time.Millisecond,
+		LoadOptions: []func(*config.LoadOptions) error{
+			config.WithRegion(localkmstest.Region),
+			config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("test", "test", "")),
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ks
+}
+
+func TestConformance(t *testing.T) {
+	kms := localkmstest.Start(t)
+	for _, keyID := range []string{localkmstest.Alias, localkmstest.KeyID, localkmstest.KeyARN} {
+		t.Run(keyID, func(t *testing.T) {
+			envelopetest.Run(t, func(t *testing.T) envelope.KeyService {
+				return open(t, kms.Endpoint, keyID, 2)
+			})
+		})
+	}
+}
+
+func TestBlobStoresKeyARN(t *testing.T) {
+	kms := localkmstest.Start(t)
+	ks := open(t, kms.Endpoint, localkmstest.Alias, 2)
+	dk, err := ks.GenerateDataKey(context.Background(), envelopetest.Base.Map())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := dk.KeyID, localkmstest.KeyARN; got != want {
+		t.Errorf("DataKey.KeyID = %q, want %q", got, want)
+	}
+	if got, want := len(dk.Plaintext), envelope.DataKeySize; got != want {
+		t.Errorf("len(Plaintext) = %d, want %d", got, want)
+	}
+}
+
+// TestEndpointFromEnvironment checks that the standard configuration chain
+// honours AWS_ENDPOINT_URL_KMS (and region and credentials from the
+// environment) when Config.Endpoint is empty.
+func TestEndpointFromEnvironment(t *testing.T) {
+	kms := localkmstest.Start(t)
+	dir := t.TempDir()
+	for k, v := range map[string]string{
+		"AWS_ENDPOINT_URL_KMS":        kms.Endpoint,
+		"AWS_ENDPOINT_URL":            "",
+		"AWS_REGION":                  localkmstest.Region,
+		"AWS_ACCESS_KEY_ID":           "test",
+		"AWS_SECRET_ACCESS_KEY":       "test",
+		"AWS_SESSION_TOKEN":           "",
+		"AWS_PROFILE":                 "",
+		"AWS_CONFIG_FILE":             dir + "/config",
+		"AWS_SHARED_CREDENTIALS_FILE": dir + "/credentials",
+	} {
+		t.Setenv(k, v)
+	}
+	ks, err := awskms.Open(context.Background(), awskms.Config{KeyID: localkmstest.Alias})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := ks.Endpoint(), kms.Endpoint; got != want {
+		t.Errorf("Endpoint() = %q, want %q from AWS_ENDPOINT_URL_KMS", got, want)
+	}
+	env := envelope.New(ks)
+	blob, err := env.Encrypt(context.Background(), []byte(envelopetest.Token), envelopetest.Base)
+	if err != nil {
+		t.Fatalf("Encrypt through AWS_ENDPOINT_URL_KMS: %v", err)
+	}
+	got, err := env.Decrypt(context.Background(), blob, envelopetest.Base)
+	if err != nil || string(got) != envelopetest.Token {
+		t.Fatalf("Decrypt through AWS_ENDPOINT_URL_KMS = %d bytes, %v; want the token", len(got), err)
+	}
+}
+
+func TestPingUnknownKey(t *testing.T) {
+	kms := localkmstest.Start(t)
+	err := envelope.New(open(t, kms.Endpoint, "alias/missing", 1)).Ping(context.Background())
+	if !errors.Is(err, envelope.ErrKeyServiceUnavailable) || !strings.Contains(err.Error(), "alias/missing") {
+		t.Fatalf("Ping = %v, want ErrKeyServiceUnavailable naming the key", err)
+	}
+}
+
+func TestEncryptUnknownKey(t *testing.T) {
+	kms := localkmstest.Start(t)
+	blob, err := envelope.New(open(t, kms.Endpoint, "alias/missing", 1)).
+		Encrypt(context.Background(), []byte(envelopetest.Token), envelopetest.Base)
+	if blob != nil || !errors.Is(err, envelope.ErrKeyServiceUnavailable) || !strings.Contains(err.Error(), "alias/missing") {
+		t.Fatalf("Encrypt = %d bytes, %v; want nil, ErrKeyServiceUnavailable naming the key", len(blob), err)
+	}
+}
+
+// TestKeyServiceDown covers a stopped local-kms, a port nobody listens on
+// and a server that accepts connections but never answers. Every call must
+// fail with ErrKeyServiceUnavailable naming the endpoint and key, return no
+// data, and not be mistaken for ErrDecrypt.
+func TestKeyServiceDown(t *testing.T) {
+	kms := localkmstest.Start(t)
+	live := envelope.New(open(t, kms.Endpoint, localkmstest.Alias, 2))
+	blob, err := live.Encrypt(context.Background(), []byte(envelopetest.Token), envelopetest.Base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kms.Stop()
+
+	hanging, accepted := hangingServer(t)
+	tests := []struct {
+		name     string
+		endpoint string
+	}{
+		{"stopped local-kms", kms.Endpoint},
+		{"nothing listening", closedPort(t)},
+		{"server never answers", hanging},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			const attempts = 2
+			env := envelope.New(openTimeout(t, tc.endpoint, localkmstest.Alias, attempts, 200*time.Millisecond))
+			check := func(op string, got []byte, err error) {
+				t.Helper()
+				if got != nil {
+					t.Errorf("%s returned %d bytes, want nil", op, len(got))
+				}
+				if !errors.Is(err, envelope.ErrKeyServiceUnavailable) || errors.Is(err, envelope.ErrDecrypt) {
+					t.Fatalf("%s: %v, want ErrKeyServiceUnavailable only", op, err)
+				}
+				for _, want := range []string{tc.endpoint, localkmstest.Alias} {
+					if !strings.Contains(err.Error(), want) && !(op == "Decrypt" && strings.Contains(err.Error(), localkmstest.KeyARN)) {
+						t.Errorf("%s error %q does not name %q", op, err, want)
+					}
+				}
+				if strings.Contains(err.Error(), envelopetest.Token) {
+					t.Errorf("%s error contains the plaintext", op)
+				}
+			}
+			got, err := env.Encrypt(context.Background(), []byte(envelopetest.Token), envelopetest.Base)
+			check("Encrypt", got, err)
+			got, err = env.Decrypt(context.Background(), blob, envelopetest.Base)
+			check("Decrypt", got, err)
+			check("Ping", nil, env.Ping(context.Background()))
+		})
+	}
+	// Encrypt, Decrypt and Ping each made at most `attempts` connections.
+	if got, max := accepted.Load(), int64(3*2); got == 0 || got > max {
+		t.Errorf("hanging server accepted %d connections, want 1..%d (retries limited)", got, max)
+	}
+}
+
+// closedPort returns an endpoint on a loopback port that was just freed.
+func closedPort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return "http://" + addr
+}
+
+// hangingServer accepts connections and never writes a byte.
+func hangingServer(t *testing.T) (string, *atomic.Int64) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n atomic.Int64
+	var conns []net.Conn
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				for _, c := range conns {
+					c.Close()
+				}
+				return
+			}
+			n.Add(1)
+			conns = append(conns, c)
+		}
+	}()
+	t.Cleanup(func() { ln.Close(); <-done })
+	return "http://" + ln.Addr().String(), &n
+}
