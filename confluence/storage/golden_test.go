@@ -1,0 +1,94 @@
+package storage_test
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/confluence-graph/confluence-graph/confluence/storage"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// goldenOptions resolves what the golden pages refer to: two users, the pages
+// of space ENG (and of the current space), and one attachment.
+func goldenOptions() storage.Options {
+	users := map[string]string{"557058:alice": "Alice Example", "712020:bob": "Bob"}
+	pages := map[string]bool{"Release Plan": true, "Architecture": true, "Runbook": true}
+	return storage.Options{
+		ResolveUser: func(id string) (string, bool) { name, ok := users[id]; return name, ok },
+		PageURL: func(space, title string) (string, bool) {
+			if !pages[title] || (space != "" && space != "ENG") {
+				return "", false
+			}
+			return "https://example.atlassian.net/wiki/spaces/ENG/pages/" + strings.ReplaceAll(title, " ", "+"), true
+		},
+		AttachmentURL: func(name string) (string, bool) {
+			if name != "diagram.png" && name != "spec.pdf" {
+				return "", false
+			}
+			return "https://example.atlassian.net/wiki/download/attachments/42/" + name, true
+		},
+	}
+}
+
+// TestGolden converts every testdata/*.xml and compares the result with the
+// .md file next to it, and with the .txt file where one exists. Run with
+// -update (or UPDATE_GOLDEN=1) to rewrite them; review every change by eye.
+func TestGolden(t *testing.T) {
+	inputs, err := filepath.Glob("testdata/*.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inputs) < 25 {
+		t.Fatalf("got %d golden cases, want at least 25", len(inputs))
+	}
+	rewrite := *update || os.Getenv("UPDATE_GOLDEN") == "1"
+	for _, in := range inputs {
+		name := strings.TrimSuffix(filepath.Base(in), ".xml")
+		t.Run(name, func(t *testing.T) {
+			src, err := os.ReadFile(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			md, err := storage.ToMarkdown(string(src), goldenOptions())
+			if err != nil {
+				t.Fatalf("ToMarkdown: %v", err)
+			}
+			checkGolden(t, strings.TrimSuffix(in, ".xml")+".md", md, rewrite, true)
+
+			txt, err := storage.ToText(string(src), goldenOptions())
+			if err != nil {
+				t.Fatalf("ToText: %v", err)
+			}
+			checkGolden(t, strings.TrimSuffix(in, ".xml")+".txt", txt, rewrite, false)
+		})
+	}
+}
+
+// checkGolden compares got with the file at path. A missing optional file is
+// not compared (plain-text goldens exist for a subset); create an empty one
+// and run with -update to add it.
+func checkGolden(t *testing.T, path, got string, rewrite, required bool) {
+	t.Helper()
+	want, err := os.ReadFile(path)
+	if os.IsNotExist(err) && !required {
+		return
+	}
+	if rewrite {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
+	}
+}

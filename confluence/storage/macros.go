@@ -1,0 +1,305 @@
+package storage
+
+import (
+	"strings"
+)
+
+// isMacro reports whether n is a macro element (ac:structured-macro, or the
+// older ac:macro).
+func isMacro(n *node) bool {
+	return n.name == "ac:structured-macro" || n.name == "ac:macro"
+}
+
+func macroName(n *node) string {
+	return strings.ToLower(strings.TrimSpace(n.attr("ac:name")))
+}
+
+// inlineMacros render within a line of text.
+var inlineMacros = map[string]bool{
+	"status": true, "jira": true, "anchor": true, "mention": true,
+}
+
+// placeholders name the macros that render generated content the body does not
+// hold; they become a short bracketed placeholder.
+var placeholders = map[string]string{
+	"toc":              "Table of contents",
+	"toc-zone":         "",
+	"children":         "Child pages",
+	"pagetree":         "Page tree",
+	"pagetreesearch":   "Page tree search",
+	"excerpt-include":  "Excerpt from",
+	"include":          "Included page",
+	"recently-updated": "Recently updated",
+	"contentbylabel":   "Pages by label",
+	"attachments":      "Attachments",
+	"livesearch":       "Search",
+	"blog-posts":       "Blog posts",
+}
+
+// transparentMacros only group their body; the body renders as if the macro
+// were not there.
+var transparentMacros = map[string]bool{
+	"excerpt": true, "section": true, "column": true, "details": true, "div": true,
+	"span": true, "multiexcerpt": true, "toc-zone": true,
+}
+
+// callouts are the admonition macros and their labels.
+var callouts = map[string]string{
+	"info": "Info", "note": "Note", "warning": "Warning", "tip": "Tip",
+}
+
+// macroIsBlock reports whether a macro renders as blocks.
+func macroIsBlock(n *node) bool {
+	name := macroName(n)
+	if inlineMacros[name] {
+		return false
+	}
+	if _, ok := placeholders[name]; ok {
+		return false
+	}
+	if _, ok := callouts[name]; ok {
+		return true
+	}
+	switch name {
+	case "code", "noformat", "panel", "expand":
+		return true
+	}
+	return n.child("ac:rich-text-body") != nil || n.child("ac:plain-text-body") != nil
+}
+
+// param is one macro parameter, with its value rendered as text.
+type param struct{ name, value string }
+
+// params returns the macro's parameters in document order.
+func (r *renderer) params(n *node) []param {
+	var out []param
+	for _, c := range n.children {
+		if c.name == "ac:parameter" {
+			out = append(out, param{name: c.attr("ac:name"), value: strings.TrimSpace(collapseSpace(paramValue(c)))})
+		}
+	}
+	return out
+}
+
+func paramOf(ps []param, names ...string) string {
+	for _, name := range names {
+		for _, p := range ps {
+			if strings.EqualFold(p.name, name) && p.value != "" {
+				return p.value
+			}
+		}
+	}
+	return ""
+}
+
+// paramValue renders a parameter's content; resource identifiers inside it
+// (a page for include, a user, ...) become their names.
+func paramValue(n *node) string {
+	var b strings.Builder
+	for _, c := range n.children {
+		switch {
+		case c.isText():
+			b.WriteString(c.text)
+		case strings.HasPrefix(c.name, "ri:") && c.name != "ri:list":
+			b.WriteString(resourceName(c))
+		default:
+			if b.Len() > 0 && c.name == "ri:list" {
+				b.WriteString(", ")
+			}
+			b.WriteString(paramValue(c))
+		}
+	}
+	return b.String()
+}
+
+// bodyNodes returns the macro's rich-text body, or nil.
+func bodyNodes(n *node) []*node {
+	if b := n.child("ac:rich-text-body"); b != nil {
+		return b.children
+	}
+	return nil
+}
+
+// plainBody returns the macro's plain-text body (CDATA) and whether it has one.
+func plainBody(n *node) (string, bool) {
+	if b := n.child("ac:plain-text-body"); b != nil {
+		return b.textContent(), true
+	}
+	return "", false
+}
+
+// macroBlock renders a block macro.
+func (r *renderer) macroBlock(n *node) []block {
+	name := macroName(n)
+	ps := r.params(n)
+	switch name {
+	case "code", "noformat":
+		code, ok := plainBody(n)
+		if !ok {
+			if b := n.child("ac:rich-text-body"); b != nil {
+				code = b.textContent()
+			}
+		}
+		lang := ""
+		if name == "code" {
+			lang = paramOf(ps, "language", "lang")
+		}
+		var out []block
+		if title := paramOf(ps, "title"); title != "" {
+			out = append(out, r.label(title, ""))
+		}
+		return append(out, r.codeBlock(lang, code)...)
+	case "panel":
+		head := ""
+		if title := paramOf(ps, "title"); title != "" {
+			head = r.label(title, "").s
+		}
+		return r.quote(head, r.blocks(bodyNodes(n)))
+	case "expand":
+		var out []block
+		if title := paramOf(ps, "title"); title != "" {
+			out = append(out, r.label(title, ""))
+		}
+		return append(out, r.blocks(bodyNodes(n))...)
+	}
+	if label, ok := callouts[name]; ok {
+		body := r.blocks(bodyNodes(n))
+		if title := paramOf(ps, "title"); title != "" {
+			return r.quote(r.label(label+": "+title, "").s, body)
+		}
+		// "**Warning:** " leads the first paragraph.
+		lead := r.label(label+":", "").s
+		if len(body) > 0 && body[0].kind == kindPara {
+			body[0].s = lead + " " + body[0].s
+			return r.quote("", body)
+		}
+		return r.quote(lead, body)
+	}
+	if transparentMacros[name] {
+		return r.macroBody(n)
+	}
+	if !macroIsBlock(n) {
+		return r.paragraphs(r.macroInline(n))
+	}
+	return append([]block{{s: r.unknownHead(name, ps), kind: kindPara}}, r.macroBody(n)...)
+}
+
+// macroBody renders a macro's rich-text body, or its plain-text body as code.
+func (r *renderer) macroBody(n *node) []block {
+	if b := n.child("ac:rich-text-body"); b != nil {
+		return r.blocks(b.children)
+	}
+	if code, ok := plainBody(n); ok {
+		return r.codeBlock("", code)
+	}
+	return nil
+}
+
+// label renders a bold label line (plain in text mode); suffix follows it
+// unbolded.
+func (r *renderer) label(s, suffix string) block {
+	if r.text {
+		return block{s: strings.TrimSpace(s + " " + suffix), kind: kindPara}
+	}
+	out := "**" + escapeMarkdown(s) + "**"
+	if suffix != "" {
+		out += " " + suffix
+	}
+	return block{s: out, kind: kindPara}
+}
+
+// placeholder renders macros whose output Confluence generates, such as
+// "[Table of contents]" or "[Included page: Title]".
+func (r *renderer) placeholder(name, label string, ps []param) string {
+	if label == "" {
+		return ""
+	}
+	switch name {
+	case "excerpt-include", "include":
+		if page := paramOf(ps, "", "page", "pageTitle", "nopanel-page"); page != "" {
+			label += ": " + page
+		}
+	case "children", "pagetree":
+		if root := paramOf(ps, "page", "root"); root != "" {
+			label += ": " + root
+		}
+	case "contentbylabel":
+		if l := paramOf(ps, "labels", "cql"); l != "" {
+			label += ": " + l
+		}
+	}
+	return r.bracket(label)
+}
+
+// bracket renders "[text]" with the text escaped for Markdown.
+func (r *renderer) bracket(s string) string {
+	if r.text {
+		return "[" + s + "]"
+	}
+	return "[" + escapeMarkdown(s) + "]"
+}
+
+// unknownHead renders "[macro name: key=value, ...]" for a macro the
+// converter does not know, so its configuration is not lost.
+func (r *renderer) unknownHead(name string, ps []param) string {
+	if name == "" {
+		name = "unnamed"
+	}
+	s := "macro " + name
+	var kv []string
+	for _, p := range ps {
+		switch {
+		case p.value == "":
+		case p.name == "":
+			kv = append(kv, p.value)
+		default:
+			kv = append(kv, p.name+"="+p.value)
+		}
+	}
+	if len(kv) > 0 {
+		s += ": " + strings.Join(kv, ", ")
+	}
+	return r.bracket(s)
+}
+
+// macroInline renders an inline macro.
+func (r *renderer) macroInline(n *node) string {
+	name := macroName(n)
+	ps := r.params(n)
+	switch name {
+	case "status":
+		t := paramOf(ps, "title")
+		if t == "" {
+			t = strings.ToUpper(paramOf(ps, "colour", "color"))
+		}
+		if t == "" {
+			return ""
+		}
+		return r.bracket(t)
+	case "jira":
+		if key := paramOf(ps, "key"); key != "" {
+			if r.text {
+				return key
+			}
+			return escapeMarkdown(key)
+		}
+		if jql := paramOf(ps, "jqlQuery", "jql"); jql != "" {
+			return r.bracket("Jira issues: " + jql)
+		}
+		return r.bracket("Jira issues")
+	case "anchor":
+		id := paramOf(ps, "", "anchor")
+		if id == "" || r.text {
+			return ""
+		}
+		return `<a id="` + attrEscape(id) + `"></a>`
+	}
+	if label, ok := placeholders[name]; ok {
+		return r.placeholder(name, label, ps)
+	}
+	head := r.unknownHead(name, ps)
+	if body := strings.TrimSpace(r.flatten(r.macroBody(n))); body != "" {
+		return head + " " + body
+	}
+	return head
+}
