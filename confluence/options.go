@@ -1,0 +1,202 @@
+package confluence
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// TokenType says how the client routes requests for an API token.
+type TokenType int
+
+const (
+	// TokenAuto (the zero value) tries the site host first and falls back to
+	// the gateway when the site answers 401; Client.TokenType reports which
+	// one worked.
+	TokenAuto TokenType = iota
+	// TokenClassic sends requests to https://{site}/wiki/...
+	TokenClassic
+	// TokenScoped sends requests to {gateway}/ex/confluence/{cloudId}/wiki/...
+	TokenScoped
+)
+
+// String returns "auto", "classic" or "scoped".
+func (t TokenType) String() string {
+	switch t {
+	case TokenClassic:
+		return "classic"
+	case TokenScoped:
+		return "scoped"
+	default:
+		return "auto"
+	}
+}
+
+// DefaultGatewayURL is the Atlassian API gateway used for scoped tokens.
+const DefaultGatewayURL = "https://api.atlassian.com"
+
+// Options configures a Client. Only Site, Email and Token are required;
+// every zero value below means "use the default" stated on the field.
+//
+// Options holds a secret: its String and GoString methods mask Token, but
+// do not log it through other means.
+type Options struct {
+	// Site is the Confluence site host, e.g. "acme.atlassian.net" (see
+	// NormalizeSite for accepted spellings). It may also equal AllowedDevHost.
+	Site string
+	// Email and Token are the Basic-auth credentials (account email and API token).
+	Email string
+	Token string
+	// TokenType selects routing; the zero value is TokenAuto.
+	TokenType TokenType
+	// CloudID, when known, saves the /_edge/tenant_info lookup for the gateway.
+	CloudID string
+	// GatewayURL is the gateway base for scoped tokens; default DefaultGatewayURL.
+	// It must be https unless its host is AllowedDevHost.
+	GatewayURL string
+	// AllowedDevHost is one plain-HTTP loopback "host:port" (e.g. the
+	// simulator's "127.0.0.1:9090") the client may talk to. Empty in
+	// production: then every host must be https and *.atlassian.net, the
+	// gateway host, or (for attachment downloads) an Atlassian media host.
+	AllowedDevHost string
+	// Transport replaces the default guarded transport (tests only). The
+	// read-only and host checks still wrap it; the dial-time address check
+	// does not, since the dialer belongs to the replaced transport.
+	Transport http.RoundTripper
+
+	// CallTimeout bounds a whole call (all attempts and waits) when the
+	// caller's context has no deadline; default 30s.
+	CallTimeout time.Duration
+	// AttemptTimeout bounds one HTTP attempt; default 15s.
+	AttemptTimeout time.Duration
+	// MaxRetries is the number of retries after the first attempt for reads
+	// answered 429/502/503/504 or failing in the network; default 3,
+	// negative disables retries.
+	MaxRetries int
+	// RetryBaseDelay and RetryMaxDelay shape the exponential backoff with
+	// full jitter; defaults 500ms and 30s.
+	RetryBaseDelay time.Duration
+	RetryMaxDelay  time.Duration
+	// MaxRetryAfter is the longest Retry-After the client will wait out; a
+	// longer one fails fast with *RateLimitError. Default 60s.
+	MaxRetryAfter time.Duration
+	// RetryBudgetRatio is the retry budget: each first attempt earns this
+	// many retry tokens, each retry spends one, the bucket holds at most
+	// RetryBudgetMax (default 0.2 and 10).
+	RetryBudgetRatio float64
+	RetryBudgetMax   float64
+
+	// RateLimit is the per-client (per-tenant) request rate in requests per
+	// second; default 20, negative means unlimited. RateBurst defaults to 10.
+	RateLimit float64
+	RateBurst int
+	// MaxConcurrency caps in-flight requests per client; default 4.
+	MaxConcurrency int
+	// MaxResponseBytes caps a JSON response body; default 32 MiB.
+	// MaxDownloadBytes caps an attachment download; default 100 MiB.
+	MaxResponseBytes int64
+	MaxDownloadBytes int64
+
+	// BreakerFailures is the number of consecutive failures (5xx, network
+	// errors, timeouts) that open the site's circuit breaker; default 5.
+	// BreakerTimeout is how long it stays open before a probe; default 30s.
+	BreakerFailures uint32
+	BreakerTimeout  time.Duration
+
+	// OnRequest, if set, is called after every HTTP attempt with the route
+	// pattern ("GET /wiki/api/v2/pages/{id}"), the status (0 when no answer
+	// came) and the attempt's duration. It must be safe for concurrent use.
+	OnRequest func(endpoint string, status int, dur time.Duration)
+	// OnRetry, if set, is called before each retry wait with the route
+	// pattern, the retry number (1-based), the wait and the reason
+	// ("429", "503", "network", ...).
+	OnRetry func(endpoint string, retry int, wait time.Duration, reason string)
+	// OnBreakerChange, if set, is called when the site's breaker changes
+	// state ("closed", "half-open", "open").
+	OnBreakerChange func(site, from, to string)
+
+	// Sleep waits between retries; default a timer that stops when ctx is
+	// done. Tests may replace it to observe waits.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Jitter returns a float in [0,1) for full jitter; default math/rand/v2.
+	Jitter func() float64
+	// Now is the clock used to read Retry-After dates; default time.Now.
+	Now func() time.Time
+	// UserAgent is sent on every request; default "confluence-graph".
+	UserAgent string
+}
+
+// String masks the token.
+func (o Options) String() string {
+	return fmt.Sprintf("confluence.Options{Site:%q Email:%q Token:%s TokenType:%s}", o.Site, o.Email, mask(o.Token), o.TokenType)
+}
+
+// GoString masks the token in %#v.
+func (o Options) GoString() string { return o.String() }
+
+func mask(s string) string {
+	if s == "" {
+		return `""`
+	}
+	return `"***"`
+}
+
+func (o *Options) applyDefaults() {
+	if o.GatewayURL == "" {
+		o.GatewayURL = DefaultGatewayURL
+	}
+	if o.CallTimeout <= 0 {
+		o.CallTimeout = 30 * time.Second
+	}
+	if o.AttemptTimeout <= 0 {
+		o.AttemptTimeout = 15 * time.Second
+	}
+	if o.MaxRetries == 0 {
+		o.MaxRetries = 3
+	} else if o.MaxRetries < 0 {
+		o.MaxRetries = 0
+	}
+	if o.RetryBaseDelay <= 0 {
+		o.RetryBaseDelay = 500 * time.Millisecond
+	}
+	if o.RetryMaxDelay <= 0 {
+		o.RetryMaxDelay = 30 * time.Second
+	}
+	if o.MaxRetryAfter <= 0 {
+		o.MaxRetryAfter = 60 * time.Second
+	}
+	if o.RetryBudgetRatio <= 0 {
+		o.RetryBudgetRatio = 0.2
+	}
+	if o.RetryBudgetMax <= 0 {
+		o.RetryBudgetMax = 10
+	}
+	if o.RateLimit == 0 {
+		o.RateLimit = 20
+	}
+	if o.RateBurst <= 0 {
+		o.RateBurst = 10
+	}
+	if o.MaxConcurrency <= 0 {
+		o.MaxConcurrency = 4
+	}
+	if o.MaxResponseBytes <= 0 {
+		o.MaxResponseBytes = 32 << 20
+	}
+	if o.MaxDownloadBytes <= 0 {
+		o.MaxDownloadBytes = 100 << 20
+	}
+	if o.BreakerFailures == 0 {
+		o.BreakerFailures = 5
+	}
+	if o.BreakerTimeout <= 0 {
+		o.BreakerTimeout = 30 * time.Second
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.UserAgent == "" {
+		o.UserAgent = "confluence-graph"
+	}
+}

@@ -1,0 +1,403 @@
+package confluence
+
+import (
+	"context"
+	"encoding/json"
+	"iter"
+	"time"
+)
+
+// PagesService reads pages and the page tree (v2 /pages).
+type PagesService service
+
+// BodyValue is one body representation.
+type BodyValue struct {
+	Representation string `json:"representation"`
+	// Value is the content; for atlas_doc_format it is ADF JSON as a string.
+	Value string `json:"value"`
+}
+
+// Body holds the requested representations (only the requested one is set;
+// lists without body-format give an empty Body).
+type Body struct {
+	Storage        *BodyValue `json:"storage,omitempty"`
+	AtlasDocFormat *BodyValue `json:"atlas_doc_format,omitempty"`
+	View           *BodyValue `json:"view,omitempty"`
+	ExportView     *BodyValue `json:"export_view,omitempty"`
+}
+
+// Get returns the representation for f, or nil.
+func (b Body) Get(f BodyFormat) *BodyValue {
+	switch f {
+	case FormatStorage:
+		return b.Storage
+	case FormatAtlasDocFormat:
+		return b.AtlasDocFormat
+	case FormatView:
+		return b.View
+	case FormatExportView:
+		return b.ExportView
+	}
+	return nil
+}
+
+// Links are the _links of an object: paths relative to the site wiki base
+// (WebUI, TinyUI, Download) and, on single objects, Base.
+type Links struct {
+	WebUI    string `json:"webui,omitempty"`
+	EditUI   string `json:"editui,omitempty"`
+	TinyUI   string `json:"tinyui,omitempty"`
+	Download string `json:"download,omitempty"`
+	Self     string `json:"self,omitempty"`
+	Base     string `json:"base,omitempty"`
+}
+
+// Version is a content version as v2 embeds it in pages, comments and
+// attachments, and as /pages/{id}/versions lists it (with Page set).
+type Version struct {
+	Number    int       `json:"number"`
+	Message   string    `json:"message"`
+	MinorEdit bool      `json:"minorEdit"`
+	AuthorID  string    `json:"authorId"`
+	CreatedAt time.Time `json:"createdAt"`
+	// Page is set in version lists: the page at that version, with its body
+	// when a body format was requested.
+	Page *VersionPage `json:"page,omitempty"`
+}
+
+// VersionPage is the page summary inside a version list item.
+type VersionPage struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	Body  Body   `json:"body"`
+}
+
+// UnmarshalJSON accepts RFC 3339 or epoch-ms timestamps.
+func (v *Version) UnmarshalJSON(b []byte) error {
+	type plain Version
+	aux := struct {
+		*plain
+		CreatedAt jsonTime `json:"createdAt"`
+	}{plain: (*plain)(v)}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	v.CreatedAt = time.Time(aux.CreatedAt)
+	return nil
+}
+
+// Page is a v2 page (PageSingle or PageBulk).
+type Page struct {
+	ID     string `json:"id"`
+	Status string `json:"status"`
+	Title  string `json:"title"`
+	// SpaceID is the space's id (not its key).
+	SpaceID string `json:"spaceId"`
+	// ParentID and ParentType are "" for a space's root pages.
+	ParentID    string    `json:"parentId"`
+	ParentType  string    `json:"parentType"`
+	Position    *int      `json:"position"`
+	AuthorID    string    `json:"authorId"`
+	OwnerID     string    `json:"ownerId"`
+	LastOwnerID string    `json:"lastOwnerId"`
+	CreatedAt   time.Time `json:"createdAt"`
+	Subtype     string    `json:"subtype,omitempty"`
+	Version     *Version  `json:"version,omitempty"`
+	Body        Body      `json:"body"`
+	// Labels is set when PageGetOptions.IncludeLabels asked for it (at most
+	// 50; Labels.Meta.HasMore says whether there are more).
+	Labels *EmbeddedLabels `json:"labels,omitempty"`
+	Links  Links           `json:"_links"`
+}
+
+// UnmarshalJSON accepts RFC 3339 or epoch-ms timestamps.
+func (p *Page) UnmarshalJSON(b []byte) error {
+	type plain Page
+	aux := struct {
+		*plain
+		CreatedAt jsonTime `json:"createdAt"`
+	}{plain: (*plain)(p)}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	p.CreatedAt = time.Time(aux.CreatedAt)
+	return nil
+}
+
+// PageListOptions are the parameters of GET /wiki/api/v2/pages.
+type PageListOptions struct {
+	IDs      []string // at most 250 (see GetMany for more)
+	SpaceIDs []string // at most 100
+	// Status filters by status (current, archived, deleted, trashed);
+	// Confluence's default is current and archived.
+	Status     []string
+	Title      string // exact, case-insensitive
+	Sort       string // id, -id, created-date, modified-date, title (each with optional -)
+	BodyFormat BodyFormat
+	Subtype    string
+	ListOptions
+}
+
+func (o *PageListOptions) query() query {
+	q := query{}
+	if o == nil {
+		return q
+	}
+	q.csv("id", o.IDs)
+	q.csv("space-id", o.SpaceIDs)
+	q.each("status", o.Status)
+	q.str("title", o.Title)
+	q.str("sort", o.Sort)
+	q.str("body-format", string(o.BodyFormat))
+	q.str("subtype", o.Subtype)
+	o.ListOptions.apply(q)
+	return q
+}
+
+func pagesListRequest(opts *PageListOptions) *request {
+	return &request{method: "GET", route: "/wiki/api/v2/pages", path: "/wiki/api/v2/pages", query: urlValues(opts.query())}
+}
+
+// List returns one page of pages.
+//
+// Confluence API: GET /wiki/api/v2/pages
+func (s *PagesService) List(ctx context.Context, opts *PageListOptions) ([]Page, *Response, error) {
+	return list[Page](ctx, s.client, pagesListRequest(opts))
+}
+
+// ListIter yields every page matching opts, following next links.
+//
+// Confluence API: GET /wiki/api/v2/pages
+func (s *PagesService) ListIter(ctx context.Context, opts *PageListOptions) iter.Seq2[Page, error] {
+	return iterate[Page](ctx, s.client, pagesListRequest(opts))
+}
+
+// PageBatchOptions are the options of GetMany.
+type PageBatchOptions struct {
+	// BodyFormat is "" (no body), FormatStorage or FormatAtlasDocFormat.
+	BodyFormat BodyFormat
+	// Status defaults to Confluence's current + archived.
+	Status []string
+}
+
+// GetMany fetches pages by id in chunks of 250 ids with limit=250,
+// following next links within a chunk. Ids that do not exist or are not
+// visible are silently absent from the result (Confluence omits them);
+// order follows Confluence's answers, not ids. Duplicate ids are fetched once.
+//
+// Confluence API: GET /wiki/api/v2/pages?id=...&limit=250
+func (s *PagesService) GetMany(ctx context.Context, ids []string, opts *PageBatchOptions) ([]Page, error) {
+	if opts == nil {
+		opts = &PageBatchOptions{}
+	}
+	var out []Page
+	for _, chunk := range chunks(ids, maxBatch) {
+		lo := &PageListOptions{IDs: chunk, Status: opts.Status, BodyFormat: opts.BodyFormat, ListOptions: ListOptions{Limit: maxBatch}}
+		got, err := collect(s.ListIter(ctx, lo))
+		out = append(out, got...)
+		if err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+// PageGetOptions are the parameters of GET /wiki/api/v2/pages/{id}.
+type PageGetOptions struct {
+	// BodyFormat is any single format (storage, atlas_doc_format, view,
+	// export_view, ...); "" returns no body.
+	BodyFormat BodyFormat
+	// Version, if > 0, returns that published version of the page.
+	Version int
+	// Status filters; e.g. []string{"current","archived","trashed"}.
+	Status []string
+	// IncludeLabels embeds up to 50 labels.
+	IncludeLabels bool
+}
+
+// Get returns one page. A missing or invisible page is an *Error matching
+// ErrNotFound; with rejected credentials it matches ErrCredentialsRejected.
+//
+// Confluence API: GET /wiki/api/v2/pages/{id}
+func (s *PagesService) Get(ctx context.Context, id string, opts *PageGetOptions) (*Page, *Response, error) {
+	pid, err := pathID(id)
+	if err != nil {
+		return nil, nil, err
+	}
+	q := query{}
+	if opts != nil {
+		q.str("body-format", string(opts.BodyFormat))
+		q.int("version", opts.Version)
+		q.each("status", opts.Status)
+		q.bool("include-labels", opts.IncludeLabels)
+	}
+	req := &request{method: "GET", route: "/wiki/api/v2/pages/{id}", path: "/wiki/api/v2/pages/" + pid, query: urlValues(q)}
+	var p Page
+	resp, err := s.client.get(ctx, req, &p)
+	if err != nil {
+		return nil, resp, err
+	}
+	resp.Base = p.Links.Base
+	return &p, resp, nil
+}
+
+// ChildContent is an item of /pages/{id}/direct-children: a page, folder,
+// whiteboard, database or embed.
+type ChildContent struct {
+	ID            string `json:"id"`
+	Status        string `json:"status"`
+	Title         string `json:"title"`
+	Type          string `json:"type"`
+	SpaceID       string `json:"spaceId"`
+	ChildPosition *int   `json:"childPosition"`
+}
+
+// ChildrenOptions are the parameters of the direct-children list.
+type ChildrenOptions struct {
+	Sort string // child-position (default), created-date, id, modified-date, title (optional -)
+	ListOptions
+}
+
+func childrenRequest(id string, opts *ChildrenOptions) (*request, error) {
+	pid, err := pathID(id)
+	if err != nil {
+		return nil, err
+	}
+	q := query{}
+	if opts != nil {
+		q.str("sort", opts.Sort)
+		opts.ListOptions.apply(q)
+	}
+	return &request{method: "GET", route: "/wiki/api/v2/pages/{id}/direct-children",
+		path: "/wiki/api/v2/pages/" + pid + "/direct-children", query: urlValues(q)}, nil
+}
+
+// ListDirectChildren returns one page of a page's direct children (all
+// content types, folders included).
+//
+// Confluence API: GET /wiki/api/v2/pages/{id}/direct-children
+func (s *PagesService) ListDirectChildren(ctx context.Context, id string, opts *ChildrenOptions) ([]ChildContent, *Response, error) {
+	req, err := childrenRequest(id, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return list[ChildContent](ctx, s.client, req)
+}
+
+// ListDirectChildrenIter yields every direct child.
+//
+// Confluence API: GET /wiki/api/v2/pages/{id}/direct-children
+func (s *PagesService) ListDirectChildrenIter(ctx context.Context, id string, opts *ChildrenOptions) iter.Seq2[ChildContent, error] {
+	req, err := childrenRequest(id, opts)
+	if err != nil {
+		return errSeq[ChildContent](err)
+	}
+	return iterate[ChildContent](ctx, s.client, req)
+}
+
+// Descendant is an item of /pages/{id}/descendants. Depth is relative to
+// the requested page (1 = child).
+type Descendant struct {
+	ID            string `json:"id"`
+	Status        string `json:"status"`
+	Title         string `json:"title"`
+	Type          string `json:"type"`
+	ParentID      string `json:"parentId"`
+	Depth         int    `json:"depth"`
+	ChildPosition *int   `json:"childPosition"`
+}
+
+// DescendantsOptions are the parameters of the descendants list.
+type DescendantsOptions struct {
+	// Depth is 1..10; 0 uses Confluence's default (2).
+	Depth int
+	ListOptions
+}
+
+func descendantsRequest(id string, opts *DescendantsOptions) (*request, error) {
+	pid, err := pathID(id)
+	if err != nil {
+		return nil, err
+	}
+	q := query{}
+	if opts != nil {
+		q.int("depth", opts.Depth)
+		opts.ListOptions.apply(q)
+	}
+	return &request{method: "GET", route: "/wiki/api/v2/pages/{id}/descendants",
+		path: "/wiki/api/v2/pages/" + pid + "/descendants", query: urlValues(q)}, nil
+}
+
+// ListDescendants returns one page of a page's descendants, top to bottom.
+//
+// Confluence API: GET /wiki/api/v2/pages/{id}/descendants
+func (s *PagesService) ListDescendants(ctx context.Context, id string, opts *DescendantsOptions) ([]Descendant, *Response, error) {
+	req, err := descendantsRequest(id, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return list[Descendant](ctx, s.client, req)
+}
+
+// ListDescendantsIter yields every descendant down to opts.Depth.
+//
+// Confluence API: GET /wiki/api/v2/pages/{id}/descendants
+func (s *PagesService) ListDescendantsIter(ctx context.Context, id string, opts *DescendantsOptions) iter.Seq2[Descendant, error] {
+	req, err := descendantsRequest(id, opts)
+	if err != nil {
+		return errSeq[Descendant](err)
+	}
+	return iterate[Descendant](ctx, s.client, req)
+}
+
+// Ancestor is an item of /pages/{id}/ancestors.
+type Ancestor struct {
+	ID   string `json:"id"`
+	Type string `json:"type"`
+}
+
+// ListAncestors returns up to limit ancestors (0 = Confluence's default
+// 25), highest first. The endpoint has no cursor; see AllAncestors.
+//
+// Confluence API: GET /wiki/api/v2/pages/{id}/ancestors
+func (s *PagesService) ListAncestors(ctx context.Context, id string, limit int) ([]Ancestor, *Response, error) {
+	pid, err := pathID(id)
+	if err != nil {
+		return nil, nil, err
+	}
+	q := query{}
+	q.int("limit", limit)
+	req := &request{method: "GET", route: "/wiki/api/v2/pages/{id}/ancestors",
+		path: "/wiki/api/v2/pages/" + pid + "/ancestors", query: urlValues(q)}
+	return list[Ancestor](ctx, s.client, req)
+}
+
+// AllAncestors returns every ancestor of a page, highest first. When a call
+// returns a full page it asks again from the highest ancestor found, since
+// the endpoint has no cursor (reference §2.1).
+//
+// Confluence API: GET /wiki/api/v2/pages/{id}/ancestors?limit=250
+func (s *PagesService) AllAncestors(ctx context.Context, id string) ([]Ancestor, error) {
+	var out []Ancestor
+	seen := map[string]bool{id: true}
+	for {
+		got, _, err := s.ListAncestors(ctx, id, maxBatch)
+		if err != nil {
+			return nil, err
+		}
+		out = append(append([]Ancestor(nil), got...), out...)
+		if len(got) < maxBatch || seen[got[0].ID] {
+			return out, nil
+		}
+		id = got[0].ID
+		seen[id] = true
+	}
+}
+
+// errSeq is an iterator that yields one error.
+func errSeq[T any](err error) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		yield(zero, err)
+	}
+}

@@ -1,0 +1,85 @@
+package confluence
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// jsonTime decodes the timestamp forms Confluence sends into a time.Time:
+// RFC 3339 with or without fraction ("2026-07-03T13:48:15.974Z"), the
+// minute-precision form seen in headers ("2026-03-26T16:00Z"), epoch
+// milliseconds as a number or a numeric string, and null or "" (zero time).
+type jsonTime time.Time
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (t *jsonTime) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || string(b) == "null" {
+		*t = jsonTime{}
+		return nil
+	}
+	if b[0] != '"' {
+		ms, err := strconv.ParseInt(string(b), 10, 64)
+		if err != nil {
+			return fmt.Errorf("confluence: timestamp %s: %w", b, err)
+		}
+		*t = jsonTime(time.UnixMilli(ms).UTC())
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	parsed, err := parseTimestamp(s)
+	if err != nil {
+		return err
+	}
+	*t = jsonTime(parsed)
+	return nil
+}
+
+// parseTimestamp parses one timestamp string; "" is the zero time.
+func parseTimestamp(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return time.UnixMilli(ms).UTC(), nil
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04Z07:00", "2006-01-02T15:04:05.999999999"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("confluence: unrecognised timestamp %q", s)
+}
+
+// parseRetryAfter reads a Retry-After value: delay-seconds or an HTTP date
+// (RFC 9110 §10.2.3). A date in the past gives 0. ok is false when the
+// header is absent or unparsable.
+func parseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseFloat(v, 64); err == nil {
+		if secs < 0 {
+			return 0, true
+		}
+		return time.Duration(secs * float64(time.Second)), true
+	}
+	at, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	if d := at.Sub(now); d > 0 {
+		return d, true
+	}
+	return 0, true
+}
