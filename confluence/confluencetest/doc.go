@@ -1,0 +1,44 @@
+// Package confluencetest is an in-memory Confluence Cloud site for tests,
+// benchmarks and the demo: the "httptest" of the confluence client.
+//
+// NewServer starts one on a random loopback port; Start listens on a given
+// address (the `confluence-graph sim` command). The server answers the read
+// API that ../shared/reference/confluence-api.md documents, in site mode
+// (URL()+"/wiki/...") and gateway mode (URL()+"/ex/confluence/{cloudId}/wiki/..."),
+// with Basic auth, classic and scoped tokens, v2 cursor pagination (Link
+// header and _links.next), the documented error bodies, v1 CQL search (through
+// package cql) and rate-limit headers. Datasets: "demo" (an SRE knowledge
+// base) and "bench" (generated from a seed). Seed loads more content, from Go
+// or as POST /__sim/seed.
+//
+// Every Confluence request is counted by route pattern (Stats, Count) so
+// tests can assert exact upstream call counts. Write methods are answered
+// 405 and counted in Stats.Writes. The /__sim/ control endpoints (stats,
+// seed, latency, rate limit, faults) are neither authenticated nor counted.
+//
+// Where the reference is silent the simulator chooses, and says so here:
+//
+//   - Cursors are opaque base64url JSON holding an offset; a malformed cursor
+//     is 400 INVALID_REQUEST_PARAMETER.
+//   - More than 250 ids (or 100 space-ids) is 400 INVALID_REQUEST_PARAMETER
+//     with the same title pattern as the limit error ("Provided size {251}
+//     for 'id' is greater than the max allowed: 250").
+//   - A v2 list without more results still sends Link with rel="base" only.
+//   - The 429 body is {"statusCode":429,"message":...}; RateLimit-Reason is
+//     confluence-burst-based; X-RateLimit-Limit is the per-second rate.
+//   - v1 search and content search silently cap limit at 250 (50 with a body
+//     expansion, 25 with body.export_view or body.styled_view).
+//   - Expanded children.comment / children.attachment hold at most 25 items
+//     (with _links.next when more exist); metadata.labels at most 200.
+//   - Attachment download (v1 .../child/attachment/{id}/download) answers 302
+//     to the simulator's own media path /media/file/{id}/binary?token=...,
+//     which rejects requests carrying an Authorization header.
+//   - The view body format is a simple HTML rendering of storage format.
+//   - A scoped token may search with search:confluence or
+//     read:content-details:confluence; the demo "scoped-nosearch" account
+//     holds neither.
+//   - Bad or revoked credentials give the v2 bare 404 and the v1 403 bodies
+//     on both hosts.
+//
+// All Server methods are safe for concurrent use.
+package confluencetest

@@ -1,0 +1,343 @@
+package confluencetest
+
+import (
+	"cmp"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// pageFilter is the common filter of the page list endpoints.
+type pageFilter struct {
+	statuses []string
+	title    *string
+	body     string
+	sortBy   string
+}
+
+var pageSorts = []string{"id", "-id", "created-date", "-created-date", "modified-date", "-modified-date", "title", "-title"}
+
+func (s *Server) pageFilter(w http.ResponseWriter, r *http.Request) (pageFilter, bool) {
+	q := r.URL.Query()
+	f := pageFilter{statuses: multi(r, "status"), body: q.Get("body-format"), sortBy: q.Get("sort")}
+	if !enumParam(w, "status", "PageStatus", f.statuses, []string{"current", "archived", "deleted", "trashed"}) {
+		return f, false
+	}
+	if len(f.statuses) == 0 {
+		f.statuses = []string{"current", "archived"}
+	}
+	if f.body != "" && !enumParam(w, "body-format", "PrimaryBodyRepresentation", []string{f.body}, []string{"storage", "atlas_doc_format"}) {
+		return f, false
+	}
+	if f.sortBy != "" && !enumParam(w, "sort", "PageSortOrder", []string{f.sortBy}, pageSorts) {
+		return f, false
+	}
+	if _, ok := q["title"]; ok {
+		t := q.Get("title")
+		f.title = &t
+	}
+	return f, true
+}
+
+func (f pageFilter) match(p *pageRec) bool {
+	if !slices.Contains(f.statuses, p.Status) {
+		return false
+	}
+	if f.title != nil && (*f.title == "" || !strings.EqualFold(*f.title, p.Title)) {
+		return false
+	}
+	return true
+}
+
+func (f pageFilter) sort(ps []*pageRec) {
+	sortPages(ps, f.sortBy)
+}
+
+func sortPages(ps []*pageRec, sortBy string) {
+	desc := strings.HasPrefix(sortBy, "-")
+	slices.SortStableFunc(ps, func(x, y *pageRec) int {
+		var c int
+		switch strings.TrimPrefix(sortBy, "-") {
+		case "created-date":
+			c = x.CreatedAt.Compare(y.CreatedAt)
+		case "modified-date":
+			c = x.current().CreatedAt.Compare(y.current().CreatedAt)
+		case "title":
+			c = strings.Compare(strings.ToLower(x.Title), strings.ToLower(y.Title))
+		case "child-position":
+			c = cmp.Compare(x.Position, y.Position)
+		}
+		c = cmp.Or(c, lessID(x.ID, y.ID))
+		if desc {
+			return -c
+		}
+		return c
+	})
+}
+
+func (s *Server) listPages(w http.ResponseWriter, r *http.Request, a *Account) {
+	ids, spaceIDs := multi(r, "id"), multi(r, "space-id")
+	if len(ids) > 250 {
+		v2BadParam(w, fmt.Sprintf("Provided size {%d} for 'id' is greater than the max allowed: 250", len(ids)), nil)
+		return
+	}
+	if len(spaceIDs) > 100 {
+		v2BadParam(w, fmt.Sprintf("Provided size {%d} for 'space-id' is greater than the max allowed: 100", len(spaceIDs)), nil)
+		return
+	}
+	f, ok := s.pageFilter(w, r)
+	if !ok {
+		return
+	}
+	var out []*pageRec
+	if len(ids) > 0 {
+		seen := map[string]bool{}
+		for _, id := range ids {
+			if p := s.st.visiblePage(a, id); p != nil && !seen[id] {
+				seen[id] = true
+				out = append(out, p)
+			}
+		}
+	} else {
+		out = s.st.pageOrder
+	}
+	var res []*pageRec
+	for _, p := range out {
+		if canSee(a, p.SpaceKey) && f.match(p) && (len(spaceIDs) == 0 || slices.Contains(spaceIDs, p.space.ID)) {
+			res = append(res, p)
+		}
+	}
+	f.sort(res)
+	s.writeV2List(w, r, len(res), 25, func(i int) any { return s.pageJSON(r, res[i], res[i].current(), f.body, false) })
+}
+
+// versionJSON is the v2 version object.
+func versionJSON(v Version) map[string]any {
+	return map[string]any{
+		"createdAt": ts(v.CreatedAt), "message": v.Message, "number": v.Number,
+		"minorEdit": v.MinorEdit, "authorId": v.AuthorID, "ncsStepVersion": strconv.Itoa(v.Number),
+	}
+}
+
+func pageLinks(p *pageRec) map[string]any {
+	return map[string]any{
+		"webui":    "/spaces/" + p.SpaceKey + "/pages/" + p.ID + "/" + slug(p.Title),
+		"editui":   "/pages/resumedraft.action?draftId=" + p.ID,
+		"edituiv2": "/spaces/" + p.SpaceKey + "/pages/edit-v2/" + p.ID,
+		"tinyui":   TinyUI(p.ID),
+	}
+}
+
+// bodyJSON is {format: {representation, value}} for a storage body, or {}.
+func (s *Server) bodyJSON(format, storage, pageID, spaceKey string) map[string]any {
+	if format == "" {
+		return map[string]any{}
+	}
+	var v string
+	switch format {
+	case "storage", "editor":
+		v = storage
+	case "atlas_doc_format":
+		v = adfFromStorage(storage)
+	default: // view, export_view, anonymous_export_view, styled_view
+		v = s.renderView(storage, pageID, spaceKey)
+	}
+	return map[string]any{format: map[string]any{"representation": format, "value": v}}
+}
+
+func (s *Server) renderView(storage, pageID, spaceKey string) string {
+	rd := &renderer{
+		pageID: pageID, spaceKey: spaceKey,
+		userName: func(id string) string {
+			if u := s.st.users[id]; u != nil {
+				return u.DisplayName
+			}
+			return ""
+		},
+		pageHref: func(key, title string) string {
+			for _, p := range s.st.pageOrder {
+				if strings.EqualFold(p.SpaceKey, key) && p.Title == title {
+					return "/wiki/spaces/" + p.SpaceKey + "/pages/" + p.ID + "/" + slug(p.Title)
+				}
+			}
+			return "/wiki/display/" + key + "/" + slug(title)
+		},
+		attachHref: func(pageID, name string) string {
+			return "/wiki/download/attachments/" + pageID + "/" + strings.ReplaceAll(slug(name), "+", "%20")
+		},
+	}
+	return rd.render(storage)
+}
+
+// pageJSON renders a page at version v (PageBulk, or PageSingle if single).
+func (s *Server) pageJSON(r *http.Request, p *pageRec, v Version, format string, single bool) map[string]any {
+	title := cmpOr(v.Title, p.Title)
+	var parentID, parentType, position any
+	if p.ParentID != "" {
+		parentID, parentType = p.ParentID, "page"
+	}
+	position = p.Position
+	if p.Status == "trashed" {
+		parentID, parentType, position = nil, nil, nil
+	}
+	links := pageLinks(p)
+	m := map[string]any{
+		"id": p.ID, "status": p.Status, "title": title, "spaceId": p.space.ID,
+		"parentId": parentID, "parentType": parentType, "position": position,
+		"authorId": p.AuthorID, "ownerId": p.AuthorID, "lastOwnerId": nil,
+		"createdAt": ts(p.CreatedAt), "version": versionJSON(v),
+		"body": s.bodyJSON(format, v.Body, p.ID, p.SpaceKey), "_links": links,
+	}
+	if !single {
+		return m
+	}
+	links["base"] = s.base(r)
+	q := r.URL.Query()
+	if q.Get("include-version") == "false" {
+		delete(m, "version")
+	}
+	if q.Get("include-labels") == "true" {
+		var res []any
+		for _, l := range p.Labels {
+			res = append(res, s.labelJSON(l))
+		}
+		m["labels"] = capped(res, "/wiki/api/v2/pages/"+p.ID+"/labels")
+	}
+	if q.Get("include-versions") == "true" {
+		var res []any
+		for i := len(p.Versions) - 1; i >= 0; i-- {
+			res = append(res, versionJSON(p.Versions[i]))
+		}
+		m["versions"] = capped(res, "/wiki/api/v2/pages/"+p.ID+"/versions")
+	}
+	return m
+}
+
+func (s *Server) labelJSON(name string) map[string]any {
+	return map[string]any{"id": s.st.labelID(name), "name": name, "prefix": "global"}
+}
+
+// findPage resolves {id} to a visible page or writes the 404.
+func (s *Server) findPage(w http.ResponseWriter, r *http.Request, a *Account) *pageRec {
+	id := r.PathValue("id")
+	p := s.st.visiblePage(a, id)
+	if p == nil {
+		v2Error(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("Cannot find a page with id [%s]", id), nil)
+	}
+	return p
+}
+
+var singleBodyFormats = []string{"storage", "atlas_doc_format", "view", "export_view", "anonymous_export_view", "styled_view", "editor"}
+
+func (s *Server) getPage(w http.ResponseWriter, r *http.Request, a *Account) {
+	q := r.URL.Query()
+	format := q.Get("body-format")
+	if format != "" && !enumParam(w, "body-format", "PrimaryBodyRepresentationSingle", []string{format}, singleBodyFormats) {
+		return
+	}
+	statuses := multi(r, "status")
+	if !enumParam(w, "status", "PageStatus", statuses, []string{"current", "archived", "trashed", "deleted", "historical", "draft"}) {
+		return
+	}
+	p := s.findPage(w, r, a)
+	if p == nil {
+		return
+	}
+	if len(statuses) > 0 && !slices.Contains(statuses, p.Status) {
+		v2Error(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("Cannot find a page with id [%s]", p.ID), nil)
+		return
+	}
+	v := p.current()
+	if vs := q.Get("version"); vs != "" {
+		n, err := strconv.Atoi(vs)
+		if err != nil {
+			v2BadParam(w, fmt.Sprintf("Provided value {%s} for 'version' is not the correct type. Expected type is int", vs), nil)
+			return
+		}
+		i := slices.IndexFunc(p.Versions, func(v Version) bool { return v.Number == n })
+		if i < 0 {
+			v2Error(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("Cannot find version [%d] of page with id [%s]", n, p.ID), nil)
+			return
+		}
+		v = p.Versions[i]
+	}
+	writeJSON(w, http.StatusOK, s.pageJSON(r, p, v, format, true))
+}
+
+func (s *Server) pageLabels(w http.ResponseWriter, r *http.Request, a *Account) {
+	prefixes := multi(r, "prefix")
+	if !enumParam(w, "prefix", "LabelPrefix", prefixes, []string{"my", "team", "global", "system"}) {
+		return
+	}
+	p := s.findPage(w, r, a)
+	if p == nil {
+		return
+	}
+	labels := p.Labels
+	if len(prefixes) > 0 && !slices.Contains(prefixes, "global") {
+		labels = nil
+	}
+	s.writeV2List(w, r, len(labels), 25, func(i int) any { return s.labelJSON(labels[i]) })
+}
+
+func (s *Server) pageVersions(w http.ResponseWriter, r *http.Request, a *Account) {
+	q := r.URL.Query()
+	format, sortBy := q.Get("body-format"), q.Get("sort")
+	if format != "" && !enumParam(w, "body-format", "PrimaryBodyRepresentation", []string{format}, []string{"storage", "atlas_doc_format"}) {
+		return
+	}
+	if sortBy != "" && !enumParam(w, "sort", "VersionSortOrder", []string{sortBy}, []string{"modified-date", "-modified-date"}) {
+		return
+	}
+	p := s.findPage(w, r, a)
+	if p == nil {
+		return
+	}
+	vs := slices.Clone(p.Versions)
+	if sortBy != "modified-date" {
+		slices.Reverse(vs)
+	}
+	s.writeV2List(w, r, len(vs), 25, func(i int) any {
+		v := vs[i]
+		page := map[string]any{"id": p.ID, "title": cmpOr(v.Title, p.Title)}
+		if format != "" {
+			page["body"] = s.bodyJSON(format, v.Body, p.ID, p.SpaceKey)
+		}
+		m := versionJSON(v)
+		delete(m, "ncsStepVersion")
+		m["page"] = page
+		return m
+	})
+}
+
+func (s *Server) pageVersion(w http.ResponseWriter, r *http.Request, a *Account) {
+	p := s.findPage(w, r, a)
+	if p == nil {
+		return
+	}
+	n, err := strconv.Atoi(r.PathValue("n"))
+	i := slices.IndexFunc(p.Versions, func(v Version) bool { return v.Number == n })
+	if err != nil || i < 0 {
+		v2Error(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("Cannot find version [%s] of page with id [%s]", r.PathValue("n"), p.ID), nil)
+		return
+	}
+	v := p.Versions[i]
+	var prev, next any
+	if i > 0 {
+		prev = versionRef(p.Versions[i-1])
+	}
+	if i+1 < len(p.Versions) {
+		next = versionRef(p.Versions[i+1])
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"number": v.Number, "authorId": v.AuthorID, "message": v.Message, "createdAt": ts(v.CreatedAt),
+		"minorEdit": v.MinorEdit, "contentTypeModified": false, "collaborators": []string{v.AuthorID},
+		"prevVersion": prev, "nextVersion": next,
+	})
+}
+
+func versionRef(v Version) map[string]any {
+	return map[string]any{"number": v.Number, "authorId": v.AuthorID, "message": v.Message, "createdAt": ts(v.CreatedAt), "minorEdit": v.MinorEdit}
+}

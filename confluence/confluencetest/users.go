@@ -1,0 +1,61 @@
+package confluencetest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+)
+
+func userV2JSON(u *User) map[string]any {
+	return map[string]any{
+		"accountId": u.AccountID, "accountStatus": "active", "accountType": "atlassian",
+		"displayName": u.DisplayName, "publicName": u.DisplayName, "email": u.Email,
+		"isExternalCollaborator": false, "personalSpaceId": nil, "timeZone": cmpOr(u.TimeZone, "Etc/UTC"),
+		"profilePicture": map[string]any{"path": "/wiki/aa-avatar/" + u.AccountID, "isDefault": false},
+	}
+}
+
+func (s *Server) usersBulk(w http.ResponseWriter, r *http.Request, _ *Account) {
+	var req struct {
+		AccountIDs []string `json:"accountIds"`
+	}
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&req); err != nil {
+		v2Error(w, http.StatusBadRequest, "INVALID_REQUEST_BODY", "Request body is not valid JSON", nil)
+		return
+	}
+	switch n := len(req.AccountIDs); {
+	case n == 0:
+		v2Error(w, http.StatusBadRequest, "INVALID_REQUEST_BODY", "Provided size {0} for 'accountIds' is less than the min allowed: 1", nil)
+		return
+	case n > 250:
+		v2Error(w, http.StatusBadRequest, "INVALID_REQUEST_BODY", fmt.Sprintf("Provided size {%d} for 'accountIds' is greater than the max allowed: 250", n), nil)
+		return
+	}
+	res := []any{}
+	for _, id := range req.AccountIDs {
+		if u := s.st.users[id]; u != nil {
+			res = append(res, userV2JSON(u))
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"results": res, "_links": map[string]any{"base": s.base(r)}})
+}
+
+// currentUser is v1 GET /wiki/rest/api/user/current.
+func (s *Server) currentUser(w http.ResponseWriter, r *http.Request, a *Account) {
+	u := s.st.users[a.AccountID]
+	if u == nil {
+		u = &User{AccountID: a.AccountID, DisplayName: a.Email, Email: a.Email}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"type": "known", "accountId": u.AccountID, "accountType": "atlassian", "email": u.Email,
+		"publicName": u.DisplayName, "displayName": u.DisplayName, "timeZone": cmpOr(u.TimeZone, "Etc/UTC"),
+		"profilePicture":         map[string]any{"path": "/wiki/aa-avatar/" + u.AccountID, "width": 48, "height": 48, "isDefault": false},
+		"isExternalCollaborator": false, "isGuest": false, "locale": "en_US", "accountStatus": "active",
+		"_expandable": map[string]any{"operations": "", "personalSpace": ""},
+		"_links": map[string]any{
+			"self": s.base(r) + "/rest/api/user?accountId=" + u.AccountID,
+			"base": s.base(r), "context": "/wiki",
+		},
+	})
+}
