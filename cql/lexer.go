@@ -170,9 +170,12 @@ func (l *lexer) next() (token, error) {
 func (l *lexer) quoted(q rune, start Pos) (token, error) {
 	l.advance()
 	var b strings.Builder
+	escapedQuote := false // the last character read was \q
 	for {
 		r, w := l.peekRune()
 		switch {
+		case r == -1 && escapedQuote:
+			return token{}, syntaxErr(start, "unterminated string: the %c opened here is never closed (the last %c is escaped by a backslash)", q, q)
 		case r == -1:
 			return token{}, syntaxErr(start, "unterminated string: the %c opened here is never closed; add a closing %c", q, q)
 		case r == q:
@@ -182,11 +185,13 @@ func (l *lexer) quoted(q rune, start Pos) (token, error) {
 			l.advance()
 			r2, w2 := l.peekRune()
 			if r2 == -1 {
-				return token{}, syntaxErr(start, "unterminated string: the %c opened here is never closed (the last %c is escaped by a backslash)", q, q)
+				return token{}, syntaxErr(start, "unterminated string: the %c opened here is never closed; add a closing %c", q, q)
 			}
 			b.WriteString(l.src[l.off : l.off+w2])
 			l.advance()
+			escapedQuote = r2 == q
 		default:
+			escapedQuote = false
 			b.WriteString(l.src[l.off : l.off+w])
 			l.advance()
 		}

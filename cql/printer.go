@@ -105,7 +105,12 @@ func writeValue(b *strings.Builder, v Value) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString(literal(a.Text))
+			// Increments are documented quoted; counts are numbers.
+			if numeric(a.Text) {
+				b.WriteString(a.Text)
+			} else {
+				b.WriteString(quote(a.Text))
+			}
 		}
 		b.WriteByte(')')
 	}
