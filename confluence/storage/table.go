@@ -25,8 +25,8 @@ func (r *renderer) table(n *node) []block {
 	var rows [][]tableCell
 	pending := map[int]int{} // column -> rows still covered by a rowspan
 	headerRow := false
-	var addRow func(tr *node, inHead bool)
-	addRow = func(tr *node, inHead bool) {
+	lastSpanned := -1 // highest column a rowspan has covered
+	addRow := func(tr *node, inHead bool) {
 		var row []tableCell
 		col := 0
 		skipSpanned := func() {
@@ -51,11 +51,18 @@ func (r *renderer) table(n *node) []block {
 				}
 				if down > 1 {
 					pending[col] = down - 1
+					lastSpanned = max(lastSpanned, col)
 				}
 				col++
 			}
 		}
-		skipSpanned()
+		// Columns past this row's last cell that a rowspan still covers.
+		for ; col <= lastSpanned; col++ {
+			if pending[col] > 0 {
+				pending[col]--
+			}
+			row = append(row, tableCell{})
+		}
 		if len(rows) == 0 && len(row) > 0 {
 			headerRow = true
 			for _, c := range row {

@@ -1,0 +1,133 @@
+package storage_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/confluence-graph/confluence-graph/confluence/storage"
+)
+
+func TestMentions(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want []string
+	}{
+		{"none", `<p>no users</p>`, nil},
+		{"in order, each once", `<p><ac:link><ri:user ri:account-id="b"/></ac:link> <ac:link><ri:user ri:account-id="a"/></ac:link> <ac:link><ri:user ri:account-id="b"/></ac:link></p>`, []string{"b", "a"}},
+		{"in macro parameters and tasks", `<ac:structured-macro ac:name="profile"><ac:parameter ac:name="user"><ri:user ri:account-id="p1"/></ac:parameter></ac:structured-macro><ac:task-list><ac:task><ac:task-body><ac:link><ri:user ri:account-id="t1"/></ac:link></ac:task-body></ac:task></ac:task-list>`, []string{"p1", "t1"}},
+		{"legacy user keys are not account ids", `<ac:link><ri:user ri:userkey="k"/></ac:link>`, nil},
+		{"malformed input keeps what was read", `<p><ac:link><ri:user ri:account-id="x"/></ac:link><b>unclosed <i`, []string{"x"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := storage.Mentions(tt.in)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Mentions mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestToMarkdownWithZeroOptions(t *testing.T) {
+	in := `<p><ac:link><ri:user ri:account-id="557058:x"/></ac:link> see <ac:link><ri:page ri:content-title="Plan"/></ac:link> and <ac:link><ri:attachment ri:filename="a.pdf"/></ac:link></p><ac:image><ri:attachment ri:filename="d.png"/></ac:image>`
+	got, err := storage.ToMarkdown(in, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "@557058:x see Plan and a.pdf\n\n![d.png](d.png)\n"
+	if got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestResolversReceiveReferences(t *testing.T) {
+	var pages, attachments, users []string
+	opts := storage.Options{
+		ResolveUser: func(id string) (string, bool) { users = append(users, id); return "", false },
+		PageURL: func(space, title string) (string, bool) {
+			pages = append(pages, space+"/"+title)
+			return "https://x/" + title, true
+		},
+		AttachmentURL: func(name string) (string, bool) { attachments = append(attachments, name); return "", false },
+	}
+	in := `<p><ac:link><ri:page ri:space-key="ENG" ri:content-title="A"/></ac:link><ac:link ac:anchor="s"><ri:page ri:content-title="B"/></ac:link><ac:link><ri:attachment ri:filename="f.txt"/></ac:link><ac:link><ri:user ri:account-id="u1"/></ac:link></p>`
+	got, err := storage.ToMarkdown(in, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "[A](https://x/A)[B#s](https://x/B#s)f.txt@u1\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if diff := cmp.Diff([]string{"ENG/A", "/B"}, pages); diff != "" {
+		t.Errorf("PageURL calls (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"f.txt"}, attachments); diff != "" {
+		t.Errorf("AttachmentURL calls (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"u1"}, users); diff != "" {
+		t.Errorf("ResolveUser calls (-want +got):\n%s", diff)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      string
+		want    string
+		wantErr error
+	}{
+		{"empty input", "", "", nil},
+		{"whitespace only", " \n\t", "", nil},
+		{"empty paragraphs are not an error", "<p></p><p>&nbsp;</p>", "", nil},
+		{"nothing readable", `<p title="never closed>`, "", storage.ErrUnreadable},
+		{"broken tag with text after it", `<p title="x>after`, "after\n", nil},
+		{"invalid UTF-8 and control characters", "<p>a\xffb\x00c\x01</p>", "a\uFFFDbc\n", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := storage.ToMarkdown(tt.in, storage.Options{})
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("got error %v, want %v", err, tt.wantErr)
+			}
+			if got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+			_, err = storage.ToText(tt.in, storage.Options{})
+			if !errors.Is(err, tt.wantErr) {
+				t.Errorf("ToText: got error %v, want %v", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestHostileStructureStaysBounded(t *testing.T) {
+	tests := []struct {
+		name     string
+		in       string
+		contains string
+		maxLen   int
+	}{
+		{"deep nesting keeps the innermost text", strings.Repeat("<div><blockquote>", 5000) + "deep text", "deep text", 10000},
+		{"huge colspan is capped", `<table><tr><td colspan="100000000">x</td></tr></table>`, "| x |", 2000},
+		{"huge rowspan is capped", `<table><tr><td rowspan="100000000">x</td></tr><tr><td>y</td></tr></table>`, "y", 2000},
+		{"huge list start", `<ol start="99999999999999999999"><li>x</li></ol>`, "1. x", 100},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := storage.ToMarkdown(tt.in, storage.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(got, tt.contains) {
+				t.Errorf("got %q, want it to contain %q", got, tt.contains)
+			}
+			if len(got) > tt.maxLen {
+				t.Errorf("got %d bytes, want at most %d", len(got), tt.maxLen)
+			}
+		})
+	}
+}
