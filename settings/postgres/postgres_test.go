@@ -1,0 +1,189 @@
+package postgres_test
+
+import (
+	"context"
+	"crypto/rand"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/confluence-graph/confluence-graph/settings"
+	"github.com/confluence-graph/confluence-graph/settings/postgres"
+	"github.com/confluence-graph/confluence-graph/settings/settingstest"
+)
+
+const (
+	// dsnEnv overrides the test database; it must allow CREATE SCHEMA.
+	dsnEnv     = "CG_TEST_POSTGRES_URL"
+	defaultDSN = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+	// optOutEnv=1 lets a developer without PostgreSQL skip these tests.
+	// It is ignored when CI=true.
+	optOutEnv = "CG_TEST_POSTGRES_OPTOUT"
+)
+
+func baseDSN() string {
+	if v := os.Getenv(dsnEnv); v != "" {
+		return v
+	}
+	return defaultDSN
+}
+
+// unreachable ends the test when PostgreSQL cannot be reached: a failure
+// under CI=true, a failure by default, a skip only on explicit opt-out.
+func unreachable(t *testing.T, err error) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("PostgreSQL (%s) unreachable and CI=true: %v", dsnEnv, err)
+	}
+	if os.Getenv(optOutEnv) == "1" {
+		t.Skipf("PostgreSQL unreachable and %s=1: %v", optOutEnv, err)
+	}
+	t.Fatalf("PostgreSQL unreachable: %v (start it, point %s at it, or set %s=1 to skip)", err, dsnEnv, optOutEnv)
+}
+
+// withSearchPath returns dsn with search_path set to schema, for both the
+// URL and the key=value forms.
+func withSearchPath(t *testing.T, dsn, schema string) string {
+	t.Helper()
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		u, err := url.Parse(dsn)
+		if err != nil {
+			t.Fatalf("parse %s: %v", dsnEnv, err)
+		}
+		q := u.Query()
+		q.Set("search_path", schema)
+		u.RawQuery = q.Encode()
+		return u.String()
+	}
+	return dsn + " search_path=" + schema
+}
+
+// freshSchema creates an empty schema named cg_test_<random>, drops it when
+// the test ends, and returns a DSN whose search_path selects it.
+func freshSchema(t *testing.T) (dsn, schema string) {
+	t.Helper()
+	base := baseDSN()
+	conn, err := pgx.Connect(t.Context(), base)
+	if err != nil {
+		unreachable(t, err)
+	}
+	schema = "cg_test_" + strings.ToLower(rand.Text()[:12])
+	if _, err := conn.Exec(t.Context(), "CREATE SCHEMA "+pgx.Identifier{schema}.Sanitize()); err != nil {
+		_ = conn.Close(context.Background())
+		t.Fatalf("create schema %s: %v", schema, err)
+	}
+	t.Cleanup(func() {
+		ctx := context.Background()
+		if _, err := conn.Exec(ctx, "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+		_ = conn.Close(ctx)
+	})
+	return withSearchPath(t, base, schema), schema
+}
+
+// mustOpen opens a store on dsn and closes it when the test ends (before
+// the schema is dropped).
+func mustOpen(t *testing.T, dsn string) *postgres.DB {
+	t.Helper()
+	db, err := postgres.Open(t.Context(), dsn)
+	if err != nil {
+		t.Fatalf("Open = %v; want nil", err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
+func TestConformance(t *testing.T) {
+	settingstest.Run(t, func(t *testing.T) settings.Store {
+		dsn, _ := freshSchema(t)
+		return mustOpen(t, dsn)
+	})
+}
+
+func TestConcurrentOpensMigrateOnce(t *testing.T) {
+	dsn, schema := freshSchema(t)
+	const replicas = 4
+	var wg sync.WaitGroup
+	dbs := make([]*postgres.DB, replicas)
+	errs := make([]error, replicas)
+	for i := range replicas {
+		wg.Go(func() { dbs[i], errs[i] = postgres.Open(t.Context(), dsn) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("replica %d: Open = %v; want nil", i, err)
+			continue
+		}
+		t.Cleanup(func() { _ = dbs[i].Close() })
+	}
+
+	conn, err := pgx.Connect(t.Context(), dsn)
+	if err != nil {
+		t.Fatalf("connect: %v", err)
+	}
+	defer conn.Close(context.Background())
+	var versions []string
+	rows, err := conn.Query(t.Context(), `SELECT version FROM `+pgx.Identifier{schema, "schema_migrations"}.Sanitize()+` ORDER BY version`)
+	if err != nil {
+		t.Fatalf("query schema_migrations: %v", err)
+	}
+	versions, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatalf("read schema_migrations: %v", err)
+	}
+	if got, want := strings.Join(versions, ","), "0001_init"; got != want {
+		t.Errorf("schema_migrations after %d concurrent opens = %q; want %q", replicas, got, want)
+	}
+}
+
+func TestAuditTableRejectsUpdateDeleteTruncate(t *testing.T) {
+	dsn, _ := freshSchema(t)
+	db := mustOpen(t, dsn)
+	e := &settings.AuditEvent{TenantID: "acme", Action: "integration.connect", Outcome: settings.OutcomeSuccess}
+	if err := db.AppendAudit(t.Context(), e); err != nil {
+		t.Fatalf("AppendAudit = %v", err)
+	}
+
+	conn, err := pgx.Connect(t.Context(), dsn)
+	if err != nil {
+		t.Fatalf("connect: %v", err)
+	}
+	defer conn.Close(context.Background())
+	for _, stmt := range []string{
+		`UPDATE audit_events SET outcome = 'failure'`,
+		`DELETE FROM audit_events`,
+		`TRUNCATE audit_events`,
+	} {
+		if _, err := conn.Exec(t.Context(), stmt); err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("%s: error = %v; want the append-only trigger to refuse", stmt, err)
+		}
+	}
+	got, err := db.ListAudit(t.Context(), "acme", settings.AuditListOptions{})
+	if err != nil {
+		t.Fatalf("ListAudit = %v", err)
+	}
+	if len(got) != 1 || got[0].Outcome != settings.OutcomeSuccess {
+		t.Errorf("ListAudit after refused changes = %+v; want the one original event", got)
+	}
+}
+
+func TestOpenErrorHidesPassword(t *testing.T) {
+	const secret = "s3cr3t-pa55word"
+	dsn := "postgres://postgres:" + secret + "@127.0.0.1:1/test?sslmode=disable&connect_timeout=2"
+	for _, d := range []string{dsn, "postgres://postgres:" + secret + "@[bad"} {
+		db, err := postgres.Open(t.Context(), d)
+		if err == nil {
+			_ = db.Close()
+			t.Fatalf("Open(unreachable) = nil error; want an error")
+		}
+		if strings.Contains(err.Error(), secret) {
+			t.Errorf("Open error %q contains the password", err)
+		}
+	}
+}
