@@ -187,3 +187,15 @@ func TestFieldsAndFunctions(t *testing.T) {
 		t.Errorf("len(Functions()) = %d, want %d", got, want)
 	}
 }
+
+// TestAscDescAreValues checks ASC and DESC, keywords of ORDER BY only, are
+// accepted as unquoted values and printed quoted.
+func TestAscDescAreValues(t *testing.T) {
+	q, err := cql.Parse(`label = asc OR label = DESC`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := q.String(), `label = "asc" OR label = "DESC"`; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+}

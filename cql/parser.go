@@ -315,7 +315,7 @@ func (p *parser) parseValue(after string) (Value, error) {
 		if n, err := p.peek(1); err == nil && n.kind == tokLParen {
 			return p.parseFunc()
 		}
-		if isReserved(t.text) {
+		if reservedWords[strings.ToLower(t.text)] {
 			return nil, syntaxErr(t.pos, "expected a value %s, found the reserved word '%s' (quote it if it is the value: \"%s\")", after, t.text, t.text)
 		}
 		p.skip()
@@ -344,7 +344,7 @@ func (p *parser) parseFunc() (Value, error) {
 		}
 		switch {
 		case t.kind == tokString:
-		case t.kind == tokWord && !isReserved(t.text):
+		case t.kind == tokWord && !reservedWords[strings.ToLower(t.text)]:
 			if n, err := p.peek(1); err == nil && n.kind == tokLParen {
 				return nil, syntaxErr(t.pos, "a function argument must be a plain value, not the call %s()", t.text)
 			}
