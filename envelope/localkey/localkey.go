@@ -29,7 +29,7 @@ const KeyIDPrefix = "local:"
 
 const (
 	wrapVersion byte = 1
-	nonceSize        = 12
+	nonceSize   int  = 12
 )
 
 // KeyService wraps data keys under a master key read from a file. It is
