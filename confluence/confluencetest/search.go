@@ -1,11 +1,348 @@
 package confluencetest
 
-import "net/http"
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
 
-func (s *Server) search(w http.ResponseWriter, r *http.Request, a *Account) {
-	v1Error(w, http.StatusNotImplemented, "search is not implemented yet")
+	"github.com/confluence-graph/confluence-graph/cql"
+)
+
+const badRequestPrefix = "com.atlassian.confluence.api.service.exceptions.BadRequestException: "
+
+// searchRun is a parsed and evaluated v1 search request.
+type searchRun struct {
+	query  *cql.Query
+	raw    string
+	all    []*doc // every index match, sorted (what the cursor pages over)
+	offset int
+	limit  int
+	page   []*doc // the visible part of all[offset:offset+limit]
+	more   bool
+	total  int // visible matches
+	exp    expansion
 }
 
+// runSearch parses cql, evaluates it and pages the result; on failure it
+// writes the Confluence error and returns nil.
+func (s *Server) runSearch(w http.ResponseWriter, r *http.Request, a *Account, expandRoot string) *searchRun {
+	q := r.URL.Query()
+	raw := q.Get("cql")
+	if strings.TrimSpace(raw) == "" {
+		v1Error(w, http.StatusBadRequest, badRequestPrefix+"cql is a required parameter")
+		return nil
+	}
+	query, err := cql.Parse(raw)
+	if err != nil {
+		writeCQLError(w, raw, err)
+		return nil
+	}
+	run := &searchRun{query: query, raw: raw, exp: parseExpand(multi(r, "expand"))}
+	run.limit = 25
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			v1Error(w, http.StatusBadRequest, badRequestPrefix+"limit must be a non-negative integer")
+			return nil
+		}
+		run.limit = n
+	}
+	run.limit = min(run.limit, run.exp.bodyCap())
+	if c := q.Get("cursor"); c != "" {
+		o, ok := decodeSearchCursor(c)
+		if !ok {
+			v1Error(w, http.StatusBadRequest, badRequestPrefix+"Invalid cursor")
+			return nil
+		}
+		run.offset = o
+	}
+	env := cql.Env{Now: s.now, CurrentUser: a.AccountID}
+	if cc := q.Get("cqlcontext"); cc != "" {
+		var ctx struct {
+			SpaceKey string `json:"spaceKey"`
+		}
+		if json.Unmarshal([]byte(cc), &ctx) == nil {
+			env.CurrentSpace = ctx.SpaceKey
+		}
+	}
+	var matched []cql.Document
+	for _, d := range s.searchDocs() {
+		ok, err := query.Match(d, env)
+		if err != nil {
+			writeCQLError(w, raw, err)
+			return nil
+		}
+		if ok {
+			matched = append(matched, d)
+		}
+	}
+	query.Sort(matched, env)
+	for _, m := range matched {
+		d := m.(*doc)
+		run.all = append(run.all, d)
+		if canSee(a, d.SpaceKey()) {
+			run.total++
+		}
+	}
+	end := min(len(run.all), run.offset+run.limit)
+	for i := run.offset; i < end; i++ {
+		if canSee(a, run.all[i].SpaceKey()) {
+			run.page = append(run.page, run.all[i])
+		}
+	}
+	run.more = end < len(run.all)
+	return run
+}
+
+func writeCQLError(w http.ResponseWriter, raw string, err error) {
+	var ce *cql.Error
+	if !errors.As(err, &ce) {
+		v1Error(w, http.StatusInternalServerError, "java.lang.RuntimeException: "+err.Error())
+		return
+	}
+	switch ce.Kind {
+	case cql.KindSyntax:
+		v1Error(w, http.StatusBadRequest, badRequestPrefix+"Could not parse cql : "+raw)
+	case cql.KindUnknownField:
+		msg := fmt.Sprintf("No field exists with the name: '%s'", ce.Field)
+		if len(ce.Suggestions) > 0 {
+			msg += "\nDid you mean one of : " + strings.Join(ce.Suggestions, ", ")
+		}
+		v1Error(w, http.StatusBadRequest, badRequestPrefix+msg)
+	case cql.KindEmptyText:
+		writeJSON(w, http.StatusInternalServerError, map[string]any{"statusCode": 500, "message": "java.lang.NullPointerException: query parameter is required."})
+	default:
+		v1Error(w, http.StatusBadRequest, badRequestPrefix+ce.Message)
+	}
+}
+
+func encodeSearchCursor(offset int, forward bool) string {
+	p := "_f_"
+	if !forward {
+		p = "_p_"
+	}
+	return p + base64.StdEncoding.EncodeToString([]byte(strconv.Itoa(offset)))
+}
+
+func decodeSearchCursor(c string) (int, bool) {
+	if len(c) < 3 {
+		return 0, false
+	}
+	b, err := base64.StdEncoding.DecodeString(c[3:])
+	if err != nil {
+		return 0, false
+	}
+	n, err := strconv.Atoi(string(b))
+	return n, err == nil && n >= 0
+}
+
+// searchLinks returns _links for a v1 search response: next (dropping
+// excerpt, keeping cql/limit/expand and a useless start) and prev.
+func (s *Server) searchLinks(r *http.Request, endpoint string, run *searchRun, dropExcerpt bool) map[string]any {
+	links := map[string]any{"base": s.base(r), "context": "/wiki", "self": s.base(r) + endpoint + "?" + r.URL.RawQuery}
+	mk := func(dir string, offset int) string {
+		q := r.URL.Query()
+		for _, k := range []string{"cursor", "next", "prev", "start"} {
+			q.Del(k)
+		}
+		if dropExcerpt {
+			q.Del("excerpt")
+		}
+		q.Set("limit", strconv.Itoa(run.limit))
+		q.Set("start", strconv.Itoa(offset))
+		q.Set(dir, "true")
+		q.Set("cursor", encodeSearchCursor(offset, dir == "next"))
+		return endpoint + "?" + q.Encode()
+	}
+	if run.more {
+		links["next"] = mk("next", run.offset+run.limit)
+	}
+	if run.offset > 0 {
+		links["prev"] = mk("prev", max(0, run.offset-run.limit))
+	}
+	return links
+}
+
+// search is v1 GET /wiki/rest/api/search.
+func (s *Server) search(w http.ResponseWriter, r *http.Request, a *Account) {
+	start := time.Now()
+	run := s.runSearch(w, r, a, "content")
+	if run == nil {
+		return
+	}
+	mode := r.URL.Query().Get("excerpt")
+	if mode == "" {
+		mode = "highlight"
+	}
+	terms := textTerms(run.query.Expr())
+	results := []any{}
+	for _, d := range run.page {
+		results = append(results, s.searchRow(r, d, run.exp, mode, terms))
+	}
+	remaining := max(0, run.total-run.offset-len(run.page))
+	writeJSON(w, http.StatusOK, map[string]any{
+		"results": results, "start": run.offset, "limit": run.limit, "size": len(results),
+		"totalSize": run.total + (remaining+39)/40, "cqlQuery": run.raw,
+		"searchDuration": time.Since(start).Milliseconds(), "archivedResultCount": 0,
+		"_links": s.searchLinks(r, "/rest/api/search", run, true),
+	})
+}
+
+func (s *Server) searchRow(r *http.Request, d *doc, e expansion, mode string, terms []string) map[string]any {
+	title, excerpt := excerptFor(d.Title(), d.Text(), mode, terms)
+	row := map[string]any{
+		"title": title, "excerpt": excerpt, "breadcrumbs": []any{},
+		"lastModified": ts(d.LastModified()), "friendlyLastModified": friendly(d.LastModified()),
+		"score": json.Number("0.0"),
+	}
+	if d.kind == "space" {
+		sp := d.space
+		row["space"] = map[string]any{"key": sp.Key, "name": sp.Name, "status": sp.Status, "type": sp.Type,
+			"_links": map[string]any{"webui": "/spaces/" + sp.Key, "self": s.base(r) + "/rest/api/space/" + sp.Key}}
+		row["entityType"] = "space"
+		row["url"] = "/spaces/" + sp.Key
+		row["iconCssClass"] = "aui-icon content-type-space"
+		row["resultGlobalContainer"] = map[string]any{"title": sp.Name, "displayUrl": "/spaces/" + sp.Key}
+		return row
+	}
+	content := s.v1Content(r, d, e["content"])
+	row["content"] = content
+	row["entityType"] = "content"
+	row["url"] = content["_links"].(map[string]any)["webui"]
+	row["iconCssClass"] = "aui-icon content-type-" + d.kind
+	row["resultGlobalContainer"] = map[string]any{"title": d.page.space.Name, "displayUrl": "/spaces/" + d.page.SpaceKey}
+	if d.kind != "page" {
+		row["resultParentContainer"] = map[string]any{"title": d.page.Title, "displayUrl": "/spaces/" + d.page.SpaceKey + "/pages/" + d.page.ID + "/" + slug(d.page.Title)}
+	}
+	return row
+}
+
+// contentSearch is v1 GET /wiki/rest/api/content/search.
 func (s *Server) contentSearch(w http.ResponseWriter, r *http.Request, a *Account) {
-	v1Error(w, http.StatusNotImplemented, "search is not implemented yet")
+	run := s.runSearch(w, r, a, "")
+	if run == nil {
+		return
+	}
+	results := []any{}
+	for _, d := range run.page {
+		if d.kind == "space" {
+			continue
+		}
+		results = append(results, s.v1Content(r, d, run.exp))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"results": results, "start": run.offset, "limit": run.limit, "size": len(results),
+		"_links": s.searchLinks(r, "/rest/api/content/search", run, false),
+	})
+}
+
+// textTerms collects the words of text, title and siteSearch ~ clauses for
+// highlighting (wildcards and quotes removed).
+func textTerms(x cql.Expr) []string {
+	var out []string
+	var walk func(x cql.Expr)
+	walk = func(x cql.Expr) {
+		switch x := x.(type) {
+		case *cql.BinaryExpr:
+			walk(x.X)
+			walk(x.Y)
+		case *cql.NotExpr:
+		case *cql.Clause:
+			if x.Op != cql.OpContains || (x.Field != "text" && x.Field != "title" && x.Field != "siteSearch") {
+				return
+			}
+			for _, v := range x.Values {
+				if l, ok := v.(*cql.Literal); ok {
+					for _, w := range strings.FieldsFunc(l.Text, func(r rune) bool {
+						return r == ' ' || r == '"' || r == '*' || r == '?' || r == '~' || r == '\\'
+					}) {
+						if !contains(out, strings.ToLower(w)) {
+							out = append(out, strings.ToLower(w))
+						}
+					}
+				}
+			}
+		}
+	}
+	walk(x)
+	return out
+}
+
+// excerptFor returns the row title and excerpt for an excerpt mode.
+func excerptFor(title, text, mode string, terms []string) (string, string) {
+	escape := !strings.HasSuffix(mode, "_unescaped")
+	switch strings.TrimSuffix(mode, "_unescaped") {
+	case "highlight":
+		return highlight(title, terms, true), highlight(snippet(text, terms, 200), terms, escape)
+	case "indexed":
+		ex := []rune(text)
+		if len(ex) > 50 {
+			ex = ex[:50]
+		}
+		return highlight(title, nil, true), highlight(string(ex), nil, escape)
+	}
+	return highlight(title, nil, true), ""
+}
+
+// snippet is up to n runes of text around the first term hit.
+func snippet(text string, terms []string, n int) string {
+	rs := []rune(text)
+	if len(rs) <= n {
+		return text
+	}
+	lower := strings.ToLower(text)
+	at := -1
+	for _, t := range terms {
+		if i := strings.Index(lower, t); i >= 0 && (at < 0 || i < at) {
+			at = i
+		}
+	}
+	start := 0
+	if at > 0 {
+		start = max(0, len([]rune(text[:at]))-n/4)
+	}
+	end := min(len(rs), start+n)
+	return string(rs[start:end])
+}
+
+// highlight wraps case-insensitive occurrences of terms in @@@hl@@@ markers,
+// HTML-escaping the rest when escape is set.
+func highlight(s string, terms []string, escape bool) string {
+	esc := func(x string) string {
+		if escape {
+			return html.EscapeString(x)
+		}
+		return x
+	}
+	if len(terms) == 0 {
+		return esc(s)
+	}
+	lower := strings.ToLower(s)
+	var b strings.Builder
+	i := 0
+	for i < len(s) {
+		best, blen := -1, 0
+		for _, t := range terms {
+			if t == "" {
+				continue
+			}
+			if j := strings.Index(lower[i:], t); j >= 0 && (best < 0 || j < best || (j == best && len(t) > blen)) {
+				best, blen = j, len(t)
+			}
+		}
+		if best < 0 || len(lower) != len(s) {
+			b.WriteString(esc(s[i:]))
+			break
+		}
+		b.WriteString(esc(s[i : i+best]))
+		b.WriteString("@@@hl@@@" + esc(s[i+best:i+best+blen]) + "@@@endhl@@@")
+		i += best + blen
+	}
+	return b.String()
 }

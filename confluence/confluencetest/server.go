@@ -86,6 +86,10 @@ type Server struct {
 	mu sync.RWMutex
 	st *store
 
+	idxMu  sync.Mutex
+	idx    []*doc
+	idxGen int
+
 	sw switches
 
 	statsMu sync.Mutex

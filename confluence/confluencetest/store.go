@@ -26,6 +26,7 @@ type store struct {
 	users       map[string]*User
 	accounts    []*Account
 	labelIDs    map[string]string
+	gen         int // bumped by every reindex
 }
 
 // pageRec is a page plus what is derived from its current body.
@@ -193,6 +194,7 @@ func (st *store) seed(d Dataset, now time.Time) error {
 // reindex rebuilds every derived index from the primary maps.
 func (st *store) reindex() error {
 	var errs []error
+	st.gen++
 	st.pageOrder = st.pageOrder[:0]
 	st.children = map[string][]*pageRec{}
 	st.roots = map[string][]*pageRec{}
