@@ -6,9 +6,9 @@ import "strings"
 // canonical field and function names, single spaces, values bare when they
 // are plain ASCII words (letters, digits, underscore) that are not reserved
 // (inside IN lists: only when they are numbers) and double-quoted with
-// backslash escapes otherwise, and parentheses only
-// where the left-to-right reading needs them. Parsing the result gives a
-// query Equal to q.
+// backslash escapes otherwise, function arguments bare only when numeric,
+// and parentheses only where the left-to-right reading needs them.
+// Parsing the result gives a query Equal to q.
 func (q *Query) String() string {
 	var b strings.Builder
 	writeExpr(&b, q.expr)
