@@ -27,4 +27,11 @@ type Options struct {
 	// name. When it is nil or reports !ok, images use the file name as their
 	// URL and attachment links render as text.
 	AttachmentURL func(filename string) (url string, ok bool)
+
+	// Section, when not empty, limits the output to one section of the page:
+	// the first heading whose text equals Section (compared without case and
+	// surrounding space) and everything after it up to the next heading of
+	// the same or a higher level. ToMarkdown and ToText return
+	// ErrSectionNotFound when no heading matches.
+	Section string
 }

@@ -9,6 +9,10 @@ import (
 // could be recovered from it.
 var ErrUnreadable = errors.New("storage: no readable content")
 
+// ErrSectionNotFound is returned when Options.Section names no heading of the
+// page.
+var ErrSectionNotFound = errors.New("storage: section not found")
+
 // ToMarkdown converts a storage-format body to GitHub Flavored Markdown. The
 // result is empty for an empty body and otherwise ends with one newline.
 //
@@ -28,12 +32,58 @@ func ToText(storage string, opts Options) (string, error) {
 
 func convert(storage string, opts Options, text bool) (string, error) {
 	root, recovered := parse(storage)
+	if opts.Section != "" {
+		sec, ok := findSection(root, opts.Section)
+		if !ok {
+			return "", ErrSectionNotFound
+		}
+		root = sec
+	}
 	r := &renderer{opts: opts, text: text}
 	out := r.document(root)
 	if out == "" && recovered && strings.TrimSpace(storage) != "" {
 		return "", ErrUnreadable
 	}
 	return out, nil
+}
+
+// findSection returns a root holding the first heading whose text is title
+// and its following siblings up to the next heading of the same or a higher
+// level.
+func findSection(root *node, title string) (*node, bool) {
+	want := strings.ToLower(strings.TrimSpace(collapseSpace(title)))
+	plain := &renderer{text: true}
+	var found *node
+	var walk func(*node) bool
+	walk = func(n *node) bool {
+		for i, c := range n.children {
+			level := headingLevel(c)
+			if level > 0 && strings.ToLower(strings.TrimSpace(collapseRuns(collapseSpace(plain.inlines(c.children))))) == want {
+				found = &node{name: "#root", children: []*node{c}}
+				for _, next := range n.children[i+1:] {
+					if l := headingLevel(next); l > 0 && l <= level {
+						break
+					}
+					found.children = append(found.children, next)
+				}
+				return true
+			}
+			if !c.isText() && walk(c) {
+				return true
+			}
+		}
+		return false
+	}
+	walk(root)
+	return found, found != nil
+}
+
+// headingLevel returns 1 to 6 for h1 to h6, else 0.
+func headingLevel(n *node) int {
+	if len(n.name) == 2 && n.name[0] == 'h' && n.name[1] >= '1' && n.name[1] <= '6' {
+		return int(n.name[1] - '0')
+	}
+	return 0
 }
 
 // Mentions returns the account ids of the users mentioned in a storage-format

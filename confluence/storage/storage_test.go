@@ -131,3 +131,32 @@ func TestHostileStructureStaysBounded(t *testing.T) {
 		})
 	}
 }
+
+func TestSection(t *testing.T) {
+	page := `<h1>Intro</h1><p>intro text</p><h2>Setup <ac:structured-macro ac:name="status"><ac:parameter ac:name="title">new</ac:parameter></ac:structured-macro></h2><p>setup text</p><h3>Details</h3><p>detail text</p><h2>Usage</h2><p>usage text</p><ac:layout><ac:layout-section><ac:layout-cell><h4>In a cell</h4><p>cell text</p></ac:layout-cell></ac:layout-section></ac:layout><h1>End</h1>`
+	tests := []struct {
+		name    string
+		section string
+		want    string
+		wantErr error
+	}{
+		{"stops at the same level", "setup [NEW]", "## Setup [new]\n\nsetup text\n\n### Details\n\ndetail text\n", nil},
+		{"a top heading runs to the next top heading", "Intro", "", nil},
+		{"heading inside a layout", "  in a CELL ", "#### In a cell\n\ncell text\n", nil},
+		{"unknown heading", "Missing", "", storage.ErrSectionNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := storage.ToMarkdown(page, storage.Options{Section: tt.section})
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("got error %v, want %v", err, tt.wantErr)
+			}
+			if tt.want != "" && got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+			if tt.section == "Intro" && (!strings.Contains(got, "usage text") || strings.Contains(got, "End")) {
+				t.Errorf("got %q, want the text up to the next h1 only", got)
+			}
+		})
+	}
+}

@@ -1,0 +1,34 @@
+package storage_test
+
+import (
+	"fmt"
+
+	"github.com/confluence-graph/confluence-graph/confluence/storage"
+)
+
+func ExampleToMarkdown() {
+	body := `<h2>Deploy</h2>` +
+		`<ac:structured-macro ac:name="warning"><ac:rich-text-body><p>Ask <ac:link><ri:user ri:account-id="557058:a1"/></ac:link> first.</p></ac:rich-text-body></ac:structured-macro>` +
+		`<ac:structured-macro ac:name="code"><ac:parameter ac:name="language">bash</ac:parameter><ac:plain-text-body><![CDATA[make deploy ENV=prod && echo <done>]]></ac:plain-text-body></ac:structured-macro>`
+
+	// Resolve the mentioned users in one batch before converting.
+	names := map[string]string{}
+	for _, id := range storage.Mentions(body) {
+		names[id] = "Ada" // e.g. from one users-bulk call
+	}
+	md, err := storage.ToMarkdown(body, storage.Options{
+		ResolveUser: func(id string) (string, bool) { n, ok := names[id]; return n, ok },
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Print(md)
+	// Output:
+	// ## Deploy
+	//
+	// > **Warning:** Ask @Ada first.
+	//
+	// ```bash
+	// make deploy ENV=prod && echo <done>
+	// ```
+}
