@@ -154,20 +154,18 @@ func (in *Integration) Clone() *Integration {
 	return &out
 }
 
-// String describes in without the encrypted token.
-func (in *Integration) String() string {
-	if in == nil {
-		return "<nil>"
-	}
-	return fmt.Sprintf("settings.Integration{TenantID:%q Domain:%q Email:%q TokenType:%s TokenHint:%q Status:%s CredentialVersion:%d}",
-		in.TenantID, in.Domain, in.Email, in.TokenType, in.TokenHint, in.Status, in.CredentialVersion)
+// String describes in without the encrypted token. It has a value
+// receiver so that fmt's %v and %+v use it for values and pointers alike.
+func (in Integration) String() string {
+	return fmt.Sprintf("settings.Integration{TenantID:%q Domain:%q TokenType:%s TokenHint:%q Status:%s CredentialVersion:%d}",
+		in.TenantID, in.Domain, in.TokenType, in.TokenHint, in.Status, in.CredentialVersion)
 }
 
+// GoString is String, so %#v does not print the encrypted token either.
+func (in Integration) GoString() string { return in.String() }
+
 // LogValue implements slog.LogValuer; it never includes the encrypted token.
-func (in *Integration) LogValue() slog.Value {
-	if in == nil {
-		return slog.StringValue("<nil>")
-	}
+func (in Integration) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("tenant_id", in.TenantID),
 		slog.String("domain", in.Domain),
