@@ -98,7 +98,7 @@ func TestIntegrationNeverPrintsEnvelope(t *testing.T) {
 		"%#v pointer": fmt.Sprintf("%#v", in),
 		"%v value":    fmt.Sprintf("%v", *in),
 		"%+v value":   fmt.Sprintf("%+v", *in),
-		"%s value":    fmt.Sprintf("%s", *in),
+		"%s value":    fmt.Sprintf("[%s]", *in),
 		"slog":        logBuf.String(),
 		"json":        string(js),
 	}
