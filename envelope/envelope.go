@@ -37,10 +37,10 @@ func (e *Envelope) Encrypt(ctx context.Context, plaintext []byte, c Context) ([]
 	}
 	encCtx := c.Map()
 	dk, err := e.ks.GenerateDataKey(ctx, encCtx)
+	defer clear(dk.Plaintext)
 	if err != nil {
 		return nil, classify(err, ErrKeyServiceUnavailable)
 	}
-	defer clear(dk.Plaintext)
 	if len(dk.Plaintext) != DataKeySize || len(dk.Wrapped) == 0 || dk.KeyID == "" {
 		return nil, fmt.Errorf("%w: key service %T returned a %d-byte data key, %d-byte wrapped key, key id %q; want %d, >0, non-empty",
 			ErrKeyServiceUnavailable, e.ks, len(dk.Plaintext), len(dk.Wrapped), dk.KeyID, DataKeySize)
@@ -73,10 +73,10 @@ func (e *Envelope) Decrypt(ctx context.Context, in []byte, c Context) ([]byte, e
 	}
 	encCtx := c.Map()
 	key, err := e.ks.Decrypt(ctx, b.keyID, b.wrapped, encCtx)
+	defer clear(key)
 	if err != nil {
 		return nil, classify(err, ErrKeyServiceUnavailable)
 	}
-	defer clear(key)
 	if len(key) != DataKeySize {
 		return nil, fmt.Errorf("%w: key %q unwrapped to %d bytes, want %d", ErrDecrypt, b.keyID, len(key), DataKeySize)
 	}

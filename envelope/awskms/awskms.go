@@ -142,6 +142,10 @@ func (s *KeyService) Decrypt(ctx context.Context, keyID string, wrapped []byte, 
 		EncryptionContext: encCtx,
 	})
 	if err != nil {
+		if apiCode(err) == "NotFoundException" {
+			return nil, fmt.Errorf("%w: awskms: Decrypt: key %q not found at %s: %w; check the region and endpoint, and that the key was not deleted",
+				envelope.ErrDecrypt, keyID, s.endpoint, err)
+		}
 		if isBlobError(err) {
 			return nil, fmt.Errorf("%w: awskms: Decrypt with key %q at %s: %w; the blob was tampered with, sealed under another key, or the encryption context differs",
 				envelope.ErrDecrypt, keyID, s.endpoint, err)

@@ -219,3 +219,36 @@ func hangingServer(t *testing.T) (string, *atomic.Int64) {
 	t.Cleanup(func() { ln.Close(); <-done })
 	return "http://" + ln.Addr().String(), &n
 }
+
+// TestDecryptPassesKeyID shows that the blob's key id reaches KMS: asked to
+// unwrap under another existing key, local-kms uses that key and fails,
+// although the ciphertext names the right one (local-kms falls back to the
+// ARN inside the ciphertext only when no KeyId is sent).
+func TestDecryptPassesKeyID(t *testing.T) {
+	kms := localkmstest.Start(t)
+	ks := open(t, kms.Endpoint, localkmstest.Alias, 1)
+	dk, err := ks.GenerateDataKey(context.Background(), envelopetest.Base.Map())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		keyID   string
+		wantErr error
+	}{
+		{"right key", dk.KeyID, nil},
+		{"other existing key", localkmstest.OtherKeyID, envelope.ErrDecrypt},
+		{"missing key", "6d4bd4e5-0000-0000-0000-000000000000", envelope.ErrDecrypt},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := ks.Decrypt(context.Background(), tc.keyID, dk.Wrapped, envelopetest.Base.Map())
+			if !errors.Is(err, tc.wantErr) || (tc.wantErr == nil) != (got != nil) {
+				t.Fatalf("Decrypt(%q) = %d bytes, %v; want error %v", tc.keyID, len(got), err, tc.wantErr)
+			}
+			if tc.wantErr != nil && !strings.Contains(err.Error(), tc.keyID) {
+				t.Errorf("error %q does not name key %q", err, tc.keyID)
+			}
+		})
+	}
+}

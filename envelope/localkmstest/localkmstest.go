@@ -1,6 +1,10 @@
 // Package localkmstest runs github.com/nsmithuk/local-kms (pinned as a Go
 // tool in go.mod) for tests: one process per [Start], on a free port, with a
-// fresh data directory and a seeded symmetric key. It is for tests only.
+// fresh data directory and two seeded AES keys. It is for tests only.
+//
+// local-kms has no listen-address option: it binds PORT on all interfaces.
+// Start uses PORT=0 (the kernel picks a free port, which local-kms logs) and
+// clients connect through 127.0.0.1.
 package localkmstest
 
 import (
@@ -27,10 +31,16 @@ const (
 	Alias     = "alias/confluence-graph-test"
 	// KeyARN is the ARN KMS reports for KeyID.
 	KeyARN = "arn:aws:kms:" + Region + ":" + AccountID + ":key/" + KeyID
+	// OtherKeyID is a second seeded AES key, for tests that need a key
+	// other than KeyID.
+	OtherKeyID = "0b7e3f52-9c1d-4e8a-a6f4-5d2c8b1e7a90"
 )
 
-// backingKey is test-only key material for the seeded key.
-const backingKey = "8f1c2e3d4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
+// Test-only key material for the seeded keys.
+const (
+	backingKey      = "8f1c2e3d4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
+	otherBackingKey = "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f809"
+)
 
 // startTimeout bounds how long Start waits for the server to answer.
 const startTimeout = 60 * time.Second
@@ -72,8 +82,8 @@ func binary() (string, error) {
 var startedRE = regexp.MustCompile(`Local KMS started on [^\s:]*:(\d+)`)
 
 // Start builds (once) and starts local-kms with PORT=0, a fresh
-// KMS_DATA_PATH under t.TempDir() and a seed file holding one AES key
-// (KeyID, aliased as Alias). It waits until the server answers DescribeKey
+// KMS_DATA_PATH under t.TempDir() and a seed file holding two AES keys
+// (KeyID, aliased as Alias, and OtherKeyID). It waits until the server answers DescribeKey
 // and registers Stop with t.Cleanup. A server that cannot start fails the
 // test; it is never skipped.
 func Start(t testing.TB) *Server {
@@ -206,6 +216,11 @@ const seedYAML = `Keys:
           Description: confluence-graph test key
         BackingKeys:
           - ` + backingKey + `
+      - Metadata:
+          KeyId: ` + OtherKeyID + `
+          Description: confluence-graph second test key
+        BackingKeys:
+          - ` + otherBackingKey + `
 Aliases:
   - AliasName: ` + Alias + `
     TargetKeyId: ` + KeyID + `
