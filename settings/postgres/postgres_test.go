@@ -99,6 +99,14 @@ func mustOpen(t *testing.T, dsn string) *postgres.DB {
 }
 
 func TestConformance(t *testing.T) {
+	// Probe once, so an absent server gives one clear message rather than
+	// one per subtest.
+	conn, err := pgx.Connect(t.Context(), baseDSN())
+	if err != nil {
+		unreachable(t, err)
+	}
+	_ = conn.Close(t.Context())
+
 	settingstest.Run(t, func(t *testing.T) settings.Store {
 		dsn, _ := freshSchema(t)
 		return mustOpen(t, dsn)
