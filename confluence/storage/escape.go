@@ -29,7 +29,7 @@ func collapseSpace(s string) string {
 // escapeMarkdown escapes the characters of plain text that Markdown would
 // otherwise read as markup. Line-start markers are handled by escapeLineStart.
 func escapeMarkdown(s string) string {
-	if !strings.ContainsAny(s, "\\`*_[]<>~") {
+	if !strings.ContainsAny(s, "\\`*_[]<>~&") {
 		return s
 	}
 	var b strings.Builder
@@ -53,6 +53,12 @@ func escapeMarkdown(s string) string {
 					b.WriteByte('\\')
 				}
 			}
+		case '&':
+			// Text that reads like an entity ("&amp;" written out) must not
+			// be decoded by the Markdown renderer.
+			if looksLikeEntity(s[i+1:]) {
+				b.WriteByte('\\')
+			}
 		case '~':
 			if strings.HasPrefix(s[i+1:], "~") || strings.HasSuffix(s[:i], "~") {
 				b.WriteByte('\\')
@@ -62,6 +68,22 @@ func escapeMarkdown(s string) string {
 		i += size
 	}
 	return b.String()
+}
+
+// looksLikeEntity reports whether s starts with the rest of an entity
+// reference: a name or #number followed by ';'.
+func looksLikeEntity(s string) bool {
+	for i := 0; i < len(s) && i < 33; i++ {
+		c := s[i]
+		switch {
+		case c == ';':
+			return i > 0
+		case c == '#' && i == 0, ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9'):
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 func isWordRune(r rune) bool {
@@ -123,6 +145,25 @@ func longestRun(s string, c byte) int {
 		}
 	}
 	return best
+}
+
+// safeURL reports whether a link or image URL may be emitted: script and
+// data URLs (except data:image) are dropped, keeping only their text, so the
+// Markdown is safe to render.
+func safeURL(u string) bool {
+	s := strings.ToLower(strings.Map(func(r rune) rune {
+		if r <= ' ' {
+			return -1
+		}
+		return r
+	}, u))
+	switch {
+	case strings.HasPrefix(s, "javascript:"), strings.HasPrefix(s, "vbscript:"), strings.HasPrefix(s, "file:"):
+		return false
+	case strings.HasPrefix(s, "data:"):
+		return strings.HasPrefix(s, "data:image/") && !strings.HasPrefix(s, "data:image/svg")
+	}
+	return true
 }
 
 // escapeURL makes a URL safe inside a Markdown link destination.

@@ -9,6 +9,9 @@ import (
 // target is not lost. Plain text shows the text only.
 func (r *renderer) link(text, url, target string) string {
 	text = strings.TrimSpace(text)
+	if !safeURL(url) {
+		url, target = "", ""
+	}
 	if r.text {
 		if text == "" {
 			if target != "" {
@@ -46,6 +49,9 @@ func stripMarkup(s string) string {
 func (r *renderer) anchorLink(n *node) string {
 	text := r.inlines(n.children)
 	href := strings.TrimSpace(n.attr("href"))
+	if !safeURL(href) {
+		href = ""
+	}
 	if href == "" {
 		if id := n.attr("name") + n.attr("id"); id != "" && !r.text && strings.TrimSpace(text) == "" {
 			return `<a id="` + attrEscape(id) + `"></a>`
@@ -221,15 +227,21 @@ func (r *renderer) htmlImage(n *node) string {
 }
 
 func (r *renderer) renderImage(alt, src, title, name string) string {
+	if !safeURL(src) {
+		src = ""
+	}
 	alt = strings.TrimSpace(collapseSpace(alt))
 	title = strings.TrimSpace(collapseSpace(title))
-	if r.text {
+	if r.text || src == "" {
 		label := alt
 		if label == "" {
 			label = name
 		}
 		if label == "" {
 			return "[image]"
+		}
+		if !r.text {
+			label = escapeMarkdown(label)
 		}
 		return "[image: " + label + "]"
 	}

@@ -91,7 +91,14 @@ func (r *renderer) blocksIn(nodes []*node, inPara bool) []block {
 	for i, n := range nodes {
 		if r.isBlock(n, inPara) {
 			flush(i)
-			out = append(out, r.block(n)...)
+			for _, b := range r.block(n) {
+				// Markdown would merge two adjacent lists of the same type.
+				if b.kind == kindList && !r.text && r.cell == 0 && len(out) > 0 && out[len(out)-1].kind == kindList &&
+					isOrderedList(b.s) == isOrderedList(out[len(out)-1].s) {
+					out = append(out, block{s: "<!-- -->", kind: kindOther})
+				}
+				out = append(out, b)
+			}
 			continue
 		}
 		if start < 0 {
@@ -101,6 +108,8 @@ func (r *renderer) blocksIn(nodes []*node, inPara bool) []block {
 	flush(len(nodes))
 	return out
 }
+
+func isOrderedList(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }
 
 // paragraphs turns rendered inline content, with "\n" for hard line breaks,
 // into paragraph blocks: two or more breaks in a row separate paragraphs.
