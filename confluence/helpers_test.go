@@ -1,0 +1,88 @@
+package confluence_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/confluence-graph/confluence-graph/confluence"
+)
+
+const (
+	testEmail = "bot@example.com"
+	testToken = "tok-SECRET-1234567890"
+)
+
+// counting wraps a handler and counts the requests it receives.
+type counting struct {
+	h http.Handler
+	n atomic.Int64
+}
+
+func (c *counting) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c.n.Add(1)
+	c.h.ServeHTTP(w, r)
+}
+
+// newTestClient starts h on a loopback httptest server that the client is
+// allowed to reach as its development host, through the production
+// (guarded) transport. Retry waits are recorded, not slept.
+func newTestClient(t *testing.T, h http.Handler, mod func(*confluence.Options)) (*confluence.Client, *counting, *sleeps) {
+	t.Helper()
+	ch := &counting{h: h}
+	srv := httptest.NewServer(ch)
+	t.Cleanup(srv.Close)
+	host := srv.Listener.Addr().String()
+	sl := &sleeps{}
+	o := confluence.Options{
+		Site:           host,
+		AllowedDevHost: host,
+		GatewayURL:     "http://" + host,
+		Email:          testEmail,
+		Token:          testToken,
+		TokenType:      confluence.TokenClassic,
+		RateLimit:      -1,
+		Sleep:          sl.sleep,
+		Jitter:         func() float64 { return 0.5 },
+	}
+	if mod != nil {
+		mod(&o)
+	}
+	c, err := confluence.NewClient(o)
+	if err != nil {
+		t.Fatalf("NewClient: %v", err)
+	}
+	return c, ch, sl
+}
+
+// sleeps records the retry waits a client asked for.
+type sleeps struct {
+	mu    sync.Mutex
+	waits []time.Duration
+}
+
+func (s *sleeps) sleep(ctx context.Context, d time.Duration) error {
+	s.mu.Lock()
+	s.waits = append(s.waits, d)
+	s.mu.Unlock()
+	return ctx.Err()
+}
+
+func (s *sleeps) all() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Duration(nil), s.waits...)
+}
+
+// jsonHandler answers every request with status and body.
+func jsonHandler(status int, body string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(body))
+	})
+}
