@@ -180,7 +180,7 @@ func (r *renderer) block(n *node) []block {
 	case "blockquote":
 		return r.quote("", r.blocks(n.children))
 	case "pre":
-		return r.codeBlock("", n.textContent())
+		return r.codeBlock("", preText(n))
 	case "hr":
 		if r.text {
 			return nil
@@ -201,6 +201,26 @@ func (r *renderer) block(n *node) []block {
 	}
 	// Containers: div, layouts, rich-text bodies, ...
 	return r.blocks(n.children)
+}
+
+// preText returns the text of a preformatted element, with <br> as newline.
+func preText(n *node) string {
+	var b strings.Builder
+	var walk func(*node)
+	walk = func(m *node) {
+		switch {
+		case m.isText():
+			b.WriteString(m.text)
+		case m.name == "br":
+			b.WriteByte('\n')
+		default:
+			for _, c := range m.children {
+				walk(c)
+			}
+		}
+	}
+	walk(n)
+	return b.String()
 }
 
 // adfContent returns the displayable content of an ac:adf-extension without
