@@ -11,12 +11,14 @@ package storage
 // batch, and pass a map lookup here.
 type Options struct {
 	// ResolveUser returns the display name of a user mentioned by account id
-	// (ri:user ri:account-id, or the older ri:userkey / ri:username). When it is
-	// nil or reports !ok the mention renders as "@" followed by the id.
+	// (ri:user ri:account-id). When it is nil or reports !ok the mention
+	// renders as "@" followed by the id. Mentions by the older ri:userkey or
+	// ri:username render as "@" followed by that value without a lookup.
 	ResolveUser func(accountID string) (displayName string, ok bool)
 
-	// PageURL returns the URL of the page with the given title in the given
-	// space. spaceKey is "" when the link omits it, meaning the current space.
+	// PageURL returns the URL of the page (or blog post) with the given title
+	// in the given space. spaceKey is "" when the link omits it, meaning the
+	// current space.
 	// When it is nil or reports !ok the link renders as text only (with the
 	// target title in parentheses if the link text differs from it).
 	// For links to an anchor on another page, "#" and the anchor name are
