@@ -1,35 +1,37 @@
 package confluencetest_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/confluence-graph/confluence-graph/confluence/confluencetest"
 )
 
 func TestPagePathsInSiteAndGatewayMode(t *testing.T) {
 	s := MustDemo(t)
-	classic, scoped := s.Account("classic"), s.Account("scoped")
+	gw := s.URL() + "/ex/confluence/" + s.CloudID()
 	tests := []struct {
 		name string
 		url  string
 		acct string
 	}{
 		{"site mode, classic token", s.URL() + "/wiki/api/v2/pages/100003", "classic"},
-		{"gateway mode, classic token", s.URL() + "/ex/confluence/" + s.CloudID() + "/wiki/api/v2/pages/100003", "classic"},
-		{"gateway mode, scoped token", s.URL() + "/ex/confluence/" + s.CloudID() + "/wiki/api/v2/pages/100003", "scoped"},
+		{"gateway mode, classic token", gw + "/wiki/api/v2/pages/100003", "classic"},
+		{"gateway mode, scoped token", gw + "/wiki/api/v2/pages/100003", "scoped"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			a := classic
-			if tc.acct == "scoped" {
-				a = scoped
-			}
-			m := mustGet(t, tc.url, a).json(t)
+			m := mustGet(t, tc.url, s.Account(tc.acct)).json(t)
 			if got, want := m["title"], "Deployment Runbook"; got != want {
 				t.Errorf("title = %v, want %v", got, want)
 			}
-			links := m["_links"].(map[string]any)
-			if got, want := links["base"], s.URL()+"/wiki"; got != want {
+			if got, want := m["_links"].(map[string]any)["base"], s.URL()+"/wiki"; got != want {
 				t.Errorf("_links.base = %v, want the site wiki base %v", got, want)
 			}
 		})
@@ -37,21 +39,438 @@ func TestPagePathsInSiteAndGatewayMode(t *testing.T) {
 	if got, want := s.Count("GET /wiki/api/v2/pages/{id}"), 3; got != want {
 		t.Errorf("Count(pages/{id}) = %d, want %d (site and gateway under one pattern)", got, want)
 	}
+	if got := s.GatewayURL(); got != gw {
+		t.Errorf("GatewayURL() = %q, want %q", got, gw)
+	}
+}
+
+func TestGatewayWithWrongCloudIDIs404(t *testing.T) {
+	s := MustDemo(t)
+	r := get(t, s.URL()+"/ex/confluence/not-this-site/wiki/api/v2/pages/100003", s.Account("classic"))
+	if r.status != http.StatusNotFound {
+		t.Errorf("status = %d, want 404", r.status)
+	}
 }
 
 func TestTenantInfoIsUnauthenticated(t *testing.T) {
 	s := MustDemo(t)
-	m := mustGet(t, s.URL()+"/_edge/tenant_info", s.Account("")).json(t)
+	m := mustGet(t, s.URL()+"/_edge/tenant_info", confluencetest.Account{}).json(t)
 	if got, want := m["cloudId"], s.CloudID(); got != want {
 		t.Errorf("cloudId = %v, want %v", got, want)
 	}
 }
 
-func TestLimitAboveMaxIs400(t *testing.T) {
+var linkNext = regexp.MustCompile(`<([^>]+)>; rel="next"`)
+
+// collect follows a v2 list to its end, by the Link header or by
+// _links.next, and returns the ids in order.
+func collect(t *testing.T, base, first string, a confluencetest.Account, byHeader bool) (got []string, calls int) {
+	t.Helper()
+	next := first
+	for next != "" {
+		calls++
+		if calls > 200 {
+			t.Fatal("pagination does not end")
+		}
+		r := mustGet(t, base+next, a)
+		got = append(got, ids(r.results(t))...)
+		links := r.json(t)["_links"].(map[string]any)
+		if !strings.Contains(r.header.Get("Link"), `rel="base"`) {
+			t.Errorf("Link = %q, want a rel=\"base\" entry", r.header.Get("Link"))
+		}
+		hdr := ""
+		if m := linkNext.FindStringSubmatch(r.header.Get("Link")); m != nil {
+			hdr = m[1]
+		}
+		body, _ := links["next"].(string)
+		if hdr != body {
+			t.Errorf("Link next %q != _links.next %q", hdr, body)
+		}
+		if byHeader {
+			next = hdr
+		} else {
+			next = body
+		}
+	}
+	return got, calls
+}
+
+func TestV2PaginationToTheEnd(t *testing.T) {
 	s := MustDemo(t)
-	r := get(t, s.URL()+"/wiki/api/v2/pages?limit=300", s.Account("classic"))
-	want := `{"errors":[{"code":"INVALID_REQUEST_PARAMETER","detail":null,"status":400,"title":"Provided size {300} for 'limit' is greater than the max allowed: 250"}]}`
-	if r.status != http.StatusBadRequest || strings.TrimSpace(string(r.body)) != want {
-		t.Errorf("got %d %s, want 400 %s", r.status, r.body, want)
+	a := s.Account("classic")
+	all := ids(mustGet(t, s.URL()+"/wiki/api/v2/pages?limit=250", a).results(t))
+	if len(all) < 20 {
+		t.Fatalf("demo has %d pages, want at least 20", len(all))
+	}
+	for _, tc := range []struct {
+		name     string
+		base     string
+		byHeader bool
+	}{
+		{"site, Link header", s.URL(), true},
+		{"site, _links.next", s.URL(), false},
+		{"gateway, _links.next appended to the gateway base", s.GatewayURL(), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, calls := collect(t, tc.base, "/wiki/api/v2/pages?limit=7&status=current&status=archived", a, tc.byHeader)
+			if !slices.Equal(got, all) {
+				t.Errorf("paged ids = %v, want %v", got, all)
+			}
+			if want := (len(all) + 6) / 7; calls != want {
+				t.Errorf("calls = %d, want %d", calls, want)
+			}
+		})
+	}
+	r := mustGet(t, s.URL()+"/wiki/api/v2/pages?limit=2", a)
+	next := r.json(t)["_links"].(map[string]any)["next"].(string)
+	u, _ := url.Parse(next)
+	if u.Path != "/wiki/api/v2/pages" || u.Query().Get("limit") != "2" || u.Query().Get("cursor") == "" {
+		t.Errorf("_links.next = %q, want /wiki/api/v2/pages keeping limit=2 with a cursor", next)
+	}
+}
+
+func TestLimitAndIDCountErrors(t *testing.T) {
+	s := MustDemo(t)
+	many := make([]string, 251)
+	for i := range many {
+		many[i] = fmt.Sprint(100000 + i)
+	}
+	tests := []struct {
+		name, path, want string
+	}{
+		{"limit over 250", "/wiki/api/v2/pages?limit=300",
+			`{"errors":[{"code":"INVALID_REQUEST_PARAMETER","detail":null,"status":400,"title":"Provided size {300} for 'limit' is greater than the max allowed: 250"}]}`},
+		{"251 ids as a comma list", "/wiki/api/v2/pages?id=" + strings.Join(many, ","),
+			`{"errors":[{"code":"INVALID_REQUEST_PARAMETER","detail":null,"status":400,"title":"Provided size {251} for 'id' is greater than the max allowed: 250"}]}`},
+		{"251 ids repeated", "/wiki/api/v2/pages?id=" + strings.Join(many, "&id="),
+			`{"errors":[{"code":"INVALID_REQUEST_PARAMETER","detail":null,"status":400,"title":"Provided size {251} for 'id' is greater than the max allowed: 250"}]}`},
+		{"limit over 250 on spaces", "/wiki/api/v2/spaces?limit=251",
+			`{"errors":[{"code":"INVALID_REQUEST_PARAMETER","detail":null,"status":400,"title":"Provided size {251} for 'limit' is greater than the max allowed: 250"}]}`},
+		{"two body formats", "/wiki/api/v2/pages/100003?body-format=storage,atlas_doc_format",
+			`{"errors":[{"code":"INVALID_REQUEST_PARAMETER","detail":"PrimaryBodyRepresentationSingle is one of [STORAGE, ATLAS_DOC_FORMAT, VIEW, EXPORT_VIEW, ANONYMOUS_EXPORT_VIEW, STYLED_VIEW, EDITOR].","status":400,"title":"Provided value {storage,atlas_doc_format} for 'body-format' is not the correct type. Expected type is PrimaryBodyRepresentationSingle"}]}`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := get(t, s.URL()+tc.path, s.Account("classic"))
+			if r.status != http.StatusBadRequest || strings.TrimSpace(string(r.body)) != tc.want {
+				t.Errorf("got %d %s, want 400 %s", r.status, r.body, tc.want)
+			}
+		})
+	}
+	r := get(t, s.URL()+"/wiki/api/v2/pages?limit=250&id="+strings.Join(many[:250], ","), s.Account("classic"))
+	if r.status != http.StatusOK {
+		t.Errorf("250 ids: status %d, want 200", r.status)
+	}
+}
+
+func TestTinyLink(t *testing.T) {
+	s := MustDemo(t)
+	if err := s.Seed(confluencetest.Dataset{Pages: []confluencetest.Page{{ID: "39813121", SpaceKey: "ENG", Title: "MarkSync Spike"}}}); err != nil {
+		t.Fatal(err)
+	}
+	m := mustGet(t, s.URL()+"/wiki/api/v2/pages/39813121", s.Account("classic")).json(t)
+	if got, want := m["_links"].(map[string]any)["tinyui"], "/x/AYBfAg"; got != want {
+		t.Errorf("tinyui = %v, want %v", got, want)
+	}
+	if got, want := confluencetest.TinyUI("39813121"), "/x/AYBfAg"; got != want {
+		t.Errorf("TinyUI = %v, want %v", got, want)
+	}
+}
+
+func TestPageBodiesAndVersions(t *testing.T) {
+	s := MustDemo(t)
+	a := s.Account("classic")
+	list := mustGet(t, s.URL()+"/wiki/api/v2/pages?id=100003", a).results(t)
+	if b, _ := json.Marshal(list[0]["body"]); string(b) != "{}" {
+		t.Errorf("list body without body-format = %s, want {}", b)
+	}
+	if _, ok := list[0]["_links"].(map[string]any)["base"]; ok {
+		t.Errorf("PageBulk _links has base, want it only at collection level")
+	}
+	body := func(m map[string]any, f string) string {
+		return m["body"].(map[string]any)[f].(map[string]any)["value"].(string)
+	}
+	st := mustGet(t, s.URL()+"/wiki/api/v2/pages/100003?body-format=storage", a).json(t)
+	if v := body(st, "storage"); !strings.Contains(v, `<ac:structured-macro ac:name="code"`) || !strings.Contains(v, "<![CDATA[kubectl") {
+		t.Errorf("storage body lacks the code macro with CDATA: %.200s", v)
+	}
+	view := body(mustGet(t, s.URL()+"/wiki/api/v2/pages/100003?body-format=view", a).json(t), "view")
+	for _, want := range []string{`<pre class="syntaxhighlighter-pre" data-language="bash">kubectl -n payments`, "confluence-information-macro-warning", "@Alice Chen", `class="inline-task-list"`, `<img class="confluence-embedded-image" src="/wiki/download/attachments/100003/deploy-pipeline.png"`, "OPS-1423"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("view body lacks %q", want)
+		}
+	}
+	if strings.Contains(view, "ac:structured-macro") || strings.Contains(view, "CDATA") {
+		t.Errorf("view body still has storage markup")
+	}
+	adf := body(mustGet(t, s.URL()+"/wiki/api/v2/pages/100003?body-format=atlas_doc_format", a).json(t), "atlas_doc_format")
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(adf), &doc); err != nil || doc["type"] != "doc" {
+		t.Errorf("atlas_doc_format value %.100q is not an ADF doc string: %v", adf, err)
+	}
+
+	old := mustGet(t, s.URL()+"/wiki/api/v2/pages/100003?version=1&body-format=storage", a).json(t)
+	if got := old["version"].(map[string]any)["number"]; got != 1.0 {
+		t.Errorf("version=1 returned version %v", got)
+	}
+	if strings.Contains(body(old, "storage"), "CDATA") {
+		t.Errorf("version 1 body has the code macro added in version 3")
+	}
+	if r := get(t, s.URL()+"/wiki/api/v2/pages/100003?version=99", a); r.status != http.StatusNotFound {
+		t.Errorf("version=99 status = %d, want 404", r.status)
+	}
+
+	inc := mustGet(t, s.URL()+"/wiki/api/v2/pages/100003?include-labels=true&include-versions=true", a).json(t)
+	labels := inc["labels"].(map[string]any)
+	if got := len(labels["results"].([]any)); got != 2 || labels["meta"].(map[string]any)["hasMore"] != false ||
+		labels["_links"].(map[string]any)["self"] != "/wiki/api/v2/pages/100003/labels" {
+		t.Errorf("include-labels = %v, want 2 labels with meta and self link", labels)
+	}
+	if got := len(inc["versions"].(map[string]any)["results"].([]any)); got != 4 {
+		t.Errorf("include-versions count = %d, want 4", got)
+	}
+
+	vs := mustGet(t, s.URL()+"/wiki/api/v2/pages/100003/versions?body-format=storage", a).results(t)
+	if len(vs) != 4 || vs[0]["number"] != 4.0 {
+		t.Fatalf("versions = %v, want 4 newest first", vs)
+	}
+	if _, ok := vs[0]["id"]; ok {
+		t.Errorf("version objects must not have an id")
+	}
+	if vs[0]["page"].(map[string]any)["body"] == nil {
+		t.Errorf("versions?body-format=storage has no page.body")
+	}
+	v2 := mustGet(t, s.URL()+"/wiki/api/v2/pages/100003/versions/2", a).json(t)
+	if v2["prevVersion"].(map[string]any)["number"] != 1.0 || v2["nextVersion"].(map[string]any)["number"] != 3.0 {
+		t.Errorf("versions/2 prev/next = %v/%v, want 1/3", v2["prevVersion"], v2["nextVersion"])
+	}
+	if r := get(t, s.URL()+"/wiki/api/v2/pages/100003/versions/9", a); r.status != http.StatusNotFound {
+		t.Errorf("versions/9 status = %d, want 404", r.status)
+	}
+}
+
+func TestPageFilters(t *testing.T) {
+	s := MustDemo(t)
+	a := s.Account("classic")
+	tests := []struct {
+		name, query string
+		want        []string
+	}{
+		{"title is exact and case-insensitive", "title=deployment%20runbook", []string{"100003"}},
+		{"title substring matches nothing", "title=Deployment", nil},
+		{"empty title matches nothing", "title=", nil},
+		{"archived only", "status=archived", []string{"100013"}},
+		{"trashed only", "status=trashed", []string{"100014"}},
+		{"space-id filter", "space-id=98308&sort=-id", []string{"100043", "100042", "100041", "100040"}},
+		{"ids keep sort, unknown ids omitted", "id=100010,100003,999&sort=title", []string{"100003", "100010"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := ids(mustGet(t, s.URL()+"/wiki/api/v2/pages?limit=250&"+tc.query, a).results(t))
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("ids = %v, want %v", got, tc.want)
+			}
+		})
+	}
+	def := ids(mustGet(t, s.URL()+"/wiki/api/v2/pages?limit=250", a).results(t))
+	if !slices.Contains(def, "100013") || slices.Contains(def, "100014") {
+		t.Errorf("default statuses: ids %v, want archived 100013 in and trashed 100014 out", def)
+	}
+	if r := get(t, s.URL()+"/wiki/api/v2/pages?status=draft", a); r.status != http.StatusBadRequest {
+		t.Errorf("status=draft: %d, want 400", r.status)
+	}
+	tr := mustGet(t, s.URL()+"/wiki/api/v2/pages/100014", a).json(t)
+	if tr["status"] != "trashed" || tr["parentId"] != nil || tr["position"] != nil {
+		t.Errorf("trashed page = status %v parent %v position %v, want trashed with null parent and position", tr["status"], tr["parentId"], tr["position"])
+	}
+	if r := get(t, s.URL()+"/wiki/api/v2/pages/424242", a); r.status != http.StatusNotFound || !strings.Contains(string(r.body), "Cannot find a page with id [424242]") {
+		t.Errorf("missing page: %d %s", r.status, r.body)
+	}
+}
+
+func TestSpaces(t *testing.T) {
+	s := MustDemo(t)
+	a := s.Account("classic")
+	tests := []struct {
+		name, query string
+		want        []string
+	}{
+		{"all by id", "", []string{"98305", "98306", "98307", "98308", "98309"}},
+		{"keys case-insensitive", "keys=ops,Pir", []string{"98305", "98307"}},
+		{"ids", "ids=98306&ids=98308", []string{"98306", "98308"}},
+		{"sort by -key", "sort=-key&keys=OPS,ARCH,ENG", []string{"98309", "98305", "98308", "98306"}[1:]},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := ids(mustGet(t, s.URL()+"/wiki/api/v2/spaces?"+tc.query, a).results(t))
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("ids = %v, want %v", got, tc.want)
+			}
+		})
+	}
+	sp := mustGet(t, s.URL()+"/wiki/api/v2/spaces/98305?description-format=plain", a).json(t)
+	if sp["key"] != "OPS" || sp["homepageId"] != "100001" || sp["description"].(map[string]any)["plain"] == nil {
+		t.Errorf("space 98305 = %v", sp)
+	}
+	root := ids(mustGet(t, s.URL()+"/wiki/api/v2/spaces/98305/pages?depth=root", a).results(t))
+	if !slices.Equal(root, []string{"100001"}) {
+		t.Errorf("depth=root pages = %v, want [100001]", root)
+	}
+	all := ids(mustGet(t, s.URL()+"/wiki/api/v2/spaces/98305/pages?limit=250", a).results(t))
+	if len(all) != 13 {
+		t.Errorf("OPS pages (current+archived) = %d %v, want 13", len(all), all)
+	}
+}
+
+func TestTreeEndpoints(t *testing.T) {
+	s := MustDemo(t)
+	a := s.Account("classic")
+	base := s.URL() + "/wiki/api/v2/pages/"
+	if got := ids(mustGet(t, base+"100002/children", a).results(t)); !slices.Equal(got, []string{"100003", "100006", "100008", "100013"}) {
+		t.Errorf("children = %v", got)
+	}
+	dc := mustGet(t, base+"100002/direct-children?sort=-child-position", a).results(t)
+	if got := ids(dc); !slices.Equal(got, []string{"100013", "100008", "100006", "100003"}) || dc[0]["type"] != "page" {
+		t.Errorf("direct-children = %v", dc)
+	}
+	if r := get(t, base+"999/direct-children", a); r.status != 404 || !strings.Contains(string(r.body), "Cannot find [page] entity with id [999]") {
+		t.Errorf("direct-children of missing: %d %s", r.status, r.body)
+	}
+	d1 := mustGet(t, base+"100001/descendants?depth=1", a).results(t)
+	if got := ids(d1); !slices.Equal(got, []string{"100002", "100010"}) {
+		t.Errorf("descendants depth=1 = %v", got)
+	}
+	d3 := mustGet(t, base+"100001/descendants?depth=3&limit=250", a).results(t)
+	if len(d3) != 12 || d3[len(d3)-1]["depth"] != 3.0 {
+		t.Errorf("descendants depth=3 = %d rows, last depth %v; want 12 rows ending at depth 3", len(d3), d3[len(d3)-1]["depth"])
+	}
+	if r := get(t, base+"100001/descendants?depth=11", a); r.status != http.StatusBadRequest {
+		t.Errorf("depth=11 status = %d, want 400", r.status)
+	}
+	anc := mustGet(t, base+"100004/ancestors", a)
+	if got := ids(anc.results(t)); !slices.Equal(got, []string{"100001", "100002", "100003"}) {
+		t.Errorf("ancestors = %v, want top first", got)
+	}
+	if anc.header.Get("Link") != "" {
+		t.Errorf("ancestors has a Link header, want none")
+	}
+	if got := ids(mustGet(t, base+"100004/ancestors?limit=1", a).results(t)); !slices.Equal(got, []string{"100003"}) {
+		t.Errorf("ancestors limit=1 = %v, want the nearest [100003]", got)
+	}
+	labels := mustGet(t, base+"100008/labels", a).results(t)
+	var names []string
+	for _, l := range labels {
+		names = append(names, str(l["name"]))
+		if l["prefix"] != "global" || str(l["id"]) == "" {
+			t.Errorf("label %v lacks prefix/id", l)
+		}
+	}
+	if !slices.Equal(names, []string{"runbook", "database", "postgres"}) {
+		t.Errorf("labels = %v", names)
+	}
+}
+
+func TestComments(t *testing.T) {
+	s := MustDemo(t)
+	a := s.Account("classic")
+	base := s.URL() + "/wiki/api/v2/"
+	foot := mustGet(t, base+"pages/100008/footer-comments?body-format=storage", a).results(t)
+	if got := ids(foot); !slices.Equal(got, []string{"200004"}) {
+		t.Errorf("footer comments = %v, want root comments only", got)
+	}
+	if foot[0]["body"].(map[string]any)["storage"] == nil {
+		t.Errorf("footer comment lacks storage body")
+	}
+	if got := ids(mustGet(t, base+"footer-comments/200004/children", a).results(t)); !slices.Equal(got, []string{"200005", "200006"}) {
+		t.Errorf("replies = %v", got)
+	}
+	in := mustGet(t, base+"pages/100006/inline-comments", a).results(t)
+	if got := ids(in); !slices.Equal(got, []string{"200010", "200012"}) {
+		t.Errorf("inline comments = %v", got)
+	}
+	if in[0]["resolutionStatus"] != "open" || in[0]["properties"].(map[string]any)["inlineOriginalSelection"] != "SENTINEL failover sessions" {
+		t.Errorf("inline comment = %v", in[0])
+	}
+	if got := ids(mustGet(t, base+"pages/100006/inline-comments?resolution-status=resolved", a).results(t)); !slices.Equal(got, []string{"200012"}) {
+		t.Errorf("resolved inline comments = %v", got)
+	}
+	if got := ids(mustGet(t, base+"inline-comments/200010/children", a).results(t)); !slices.Equal(got, []string{"200011"}) {
+		t.Errorf("inline replies = %v", got)
+	}
+	one := mustGet(t, base+"footer-comments/200005?body-format=view", a).json(t)
+	if one["parentCommentId"] != "200004" || one["pageId"] != "100008" {
+		t.Errorf("single comment = %v", one)
+	}
+	if r := get(t, base+"footer-comments/200010", a); r.status != http.StatusNotFound {
+		t.Errorf("inline id on footer route: %d, want 404", r.status)
+	}
+}
+
+func TestAttachments(t *testing.T) {
+	s := MustDemo(t)
+	a := s.Account("classic")
+	list := mustGet(t, s.URL()+"/wiki/api/v2/pages/100003/attachments", a).results(t)
+	if got := ids(list); !slices.Equal(got, []string{"att300001", "att300002"}) {
+		t.Fatalf("attachments = %v", got)
+	}
+	if list[0]["mediaType"] != "text/plain" || list[0]["fileSize"].(float64) <= 0 || !strings.HasPrefix(str(list[0]["downloadLink"]), "/download/attachments/100003/") {
+		t.Errorf("attachment = %v", list[0])
+	}
+	if got := ids(mustGet(t, s.URL()+"/wiki/api/v2/pages/100003/attachments?mediaType=image/png", a).results(t)); !slices.Equal(got, []string{"att300002"}) {
+		t.Errorf("mediaType filter = %v", got)
+	}
+	for _, id := range []string{"att300003", "300003"} {
+		if m := mustGet(t, s.URL()+"/wiki/api/v2/attachments/"+id, a).json(t); m["title"] != "failover-notes.md" {
+			t.Errorf("attachments/%s title = %v", id, m["title"])
+		}
+	}
+	dl := get(t, s.URL()+"/wiki/rest/api/content/100008/child/attachment/att300003/download", a)
+	if dl.status != http.StatusFound {
+		t.Fatalf("download status = %d, want 302", dl.status)
+	}
+	media := get(t, dl.header.Get("Location"), confluencetest.Account{})
+	if media.status != http.StatusOK || !strings.HasPrefix(string(media.body), "# Failover notes") || media.header.Get("Content-Type") != "text/markdown" {
+		t.Errorf("media: %d %q %q", media.status, media.header.Get("Content-Type"), media.body)
+	}
+	if leaked := get(t, dl.header.Get("Location"), a); leaked.status != http.StatusBadRequest {
+		t.Errorf("media request with Authorization: %d, want 400 (credentials must not cross hosts)", leaked.status)
+	}
+}
+
+func TestAttachmentsDefaultLimitIs50(t *testing.T) {
+	s := MustDemo(t)
+	var atts []confluencetest.Attachment
+	for i := range 60 {
+		atts = append(atts, confluencetest.Attachment{ID: fmt.Sprintf("att9%04d", i), PageID: "100042", Title: fmt.Sprintf("f%d.txt", i), Content: []byte("x")})
+	}
+	if err := s.Seed(confluencetest.Dataset{Attachments: atts}); err != nil {
+		t.Fatal(err)
+	}
+	r := mustGet(t, s.URL()+"/wiki/api/v2/pages/100042/attachments", s.Account("classic"))
+	if got := len(r.results(t)); got != 50 {
+		t.Errorf("default page = %d attachments, want 50", got)
+	}
+	if r.json(t)["_links"].(map[string]any)["next"] == nil {
+		t.Errorf("no next link with 60 attachments")
+	}
+}
+
+func TestUsersBulk(t *testing.T) {
+	s := MustDemo(t)
+	a := s.Account("classic")
+	r := do(t, http.MethodPost, s.URL()+"/wiki/api/v2/users-bulk", a, jsonBody(t, map[string]any{"accountIds": []string{a.AccountID, "unknown"}}))
+	if r.status != http.StatusOK {
+		t.Fatalf("users-bulk: %d %s", r.status, r.body)
+	}
+	res := r.results(t)
+	if len(res) != 1 || res[0]["displayName"] != "Alice Chen" || res[0]["accountId"] != a.AccountID {
+		t.Errorf("users-bulk = %v", res)
+	}
+	if st := s.Stats(); st.Writes != 0 || st.ByEndpoint["POST /wiki/api/v2/users-bulk"] != 1 {
+		t.Errorf("stats = %+v, want users-bulk counted as a read", st)
+	}
+	many := make([]string, 251)
+	if r := do(t, http.MethodPost, s.URL()+"/wiki/api/v2/users-bulk", a, jsonBody(t, map[string]any{"accountIds": many})); r.status != http.StatusBadRequest {
+		t.Errorf("251 accountIds: %d, want 400", r.status)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html"
 	"net/http"
 	"strconv"
 	"strings"
@@ -316,7 +315,7 @@ func snippet(text string, terms []string, n int) string {
 func highlight(s string, terms []string, escape bool) string {
 	esc := func(x string) string {
 		if escape {
-			return html.EscapeString(x)
+			return htmlEscape(x)
 		}
 		return x
 	}
