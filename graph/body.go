@@ -1,0 +1,126 @@
+package graph
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// truncateChars cuts s to at most maxChars characters (runes). maxChars <= 0 means no limit.
+// It reports the full length in characters and whether s was cut.
+func truncateChars(s string, maxChars int) (value string, total int, truncated bool) {
+	total = utf8.RuneCountInString(s)
+	if maxChars <= 0 || total <= maxChars {
+		return s, total, false
+	}
+	i, n := 0, 0
+	for i < len(s) && n < maxChars {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		n++
+	}
+	return s[:i], total, true
+}
+
+// markdownSection returns the part of a Markdown text under the ATX heading whose text equals
+// heading (case-insensitive, surrounding spaces and trailing #s ignored), including the heading
+// line, down to the next heading of the same or a higher level. Headings inside fenced code
+// blocks are ignored. ok is false when no heading matches.
+func markdownSection(md, heading string) (section string, ok bool) {
+	want := normalizeHeading(heading)
+	lines := strings.SplitAfter(md, "\n")
+	inFence := false
+	start, level := -1, 0
+	for i, line := range lines {
+		trimmed := strings.TrimSpace(line)
+		if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
+			inFence = !inFence
+			continue
+		}
+		if inFence {
+			continue
+		}
+		lv, text := atxHeading(trimmed)
+		if lv == 0 {
+			continue
+		}
+		if start >= 0 && lv <= level {
+			return strings.TrimRight(strings.Join(lines[start:i], ""), "\n"), true
+		}
+		if start < 0 && normalizeHeading(text) == want {
+			start, level = i, lv
+		}
+	}
+	if start < 0 {
+		return "", false
+	}
+	return strings.TrimRight(strings.Join(lines[start:], ""), "\n"), true
+}
+
+// textSection does for plain text what markdownSection does for Markdown, where the converter
+// keeps headings as lines of their own: it returns from the line equal to heading up to the
+// next line that equals another heading of the document (given as known headings in order).
+func textSection(text, heading string, headings []string) (string, bool) {
+	want := normalizeHeading(heading)
+	lines := strings.SplitAfter(text, "\n")
+	isHeading := make(map[string]bool, len(headings))
+	for _, h := range headings {
+		isHeading[normalizeHeading(h)] = true
+	}
+	start := -1
+	for i, line := range lines {
+		n := normalizeHeading(line)
+		if start < 0 {
+			if n == want {
+				start = i
+			}
+			continue
+		}
+		if isHeading[n] {
+			return strings.TrimRight(strings.Join(lines[start:i], ""), "\n"), true
+		}
+	}
+	if start < 0 {
+		return "", false
+	}
+	return strings.TrimRight(strings.Join(lines[start:], ""), "\n"), true
+}
+
+// atxHeading parses "## Title ##" into (2, "Title"); level 0 when the line is not a heading.
+func atxHeading(line string) (int, string) {
+	lv := 0
+	for lv < len(line) && line[lv] == '#' {
+		lv++
+	}
+	if lv == 0 || lv > 6 || (lv < len(line) && line[lv] != ' ' && line[lv] != '\t') {
+		return 0, ""
+	}
+	text := strings.TrimSpace(line[lv:])
+	text = strings.TrimSpace(strings.TrimRight(text, "#"))
+	return lv, text
+}
+
+// markdownHeadings lists the heading texts of a Markdown document in order.
+func markdownHeadings(md string) []string {
+	var out []string
+	inFence := false
+	for line := range strings.SplitSeq(md, "\n") {
+		trimmed := strings.TrimSpace(line)
+		if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
+			inFence = !inFence
+			continue
+		}
+		if inFence {
+			continue
+		}
+		if lv, text := atxHeading(trimmed); lv > 0 {
+			out = append(out, text)
+		}
+	}
+	return out
+}
+
+func normalizeHeading(s string) string {
+	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(strings.Trim(s, "*_`"))
+	return strings.ToLower(strings.Join(strings.Fields(s), " "))
+}

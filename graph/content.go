@@ -1,0 +1,199 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/confluence-graph/confluence-graph/confluence/storage"
+	"github.com/confluence-graph/confluence-graph/graph/model"
+	"github.com/confluence-graph/confluence-graph/loaders"
+)
+
+// upstreamFormat is the representation fetched from Confluence for a BodyFormat.
+func upstreamFormat(f model.BodyFormat) string {
+	switch f {
+	case model.BodyFormatView:
+		return "view"
+	case model.BodyFormatAtlasDocFormat:
+		return "atlas_doc_format"
+	}
+	return "storage"
+}
+
+func bodyFormatArg(format *model.BodyFormat) model.BodyFormat {
+	if format == nil {
+		return model.BodyFormatMarkdown
+	}
+	return *format
+}
+
+// convertBody turns a fetched body into the asked format, resolving @mentions to display names
+// through the user loader (one batched call for all mentions).
+func convertBody(ctx context.Context, raw string, f model.BodyFormat) (string, error) {
+	if f != model.BodyFormatMarkdown && f != model.BodyFormatText {
+		return raw, nil
+	}
+	opts := storage.Options{}
+	if ids := storage.Mentions(raw); len(ids) > 0 {
+		names := map[string]string{}
+		us, errs := loaders.For(ctx).Users(ctx, ids)
+		for i, u := range us {
+			if errs[i] == nil && u != nil && u.DisplayName != "" {
+				names[ids[i]] = u.DisplayName
+			}
+		}
+		opts.ResolveUser = func(id string) (string, bool) { n, ok := names[id]; return n, ok }
+	}
+	if f == model.BodyFormatText {
+		return storage.ToText(raw, opts)
+	}
+	return storage.ToMarkdown(raw, opts)
+}
+
+// makeBody applies section and maxChars to a converted value.
+func makeBody(ctx context.Context, raw string, f model.BodyFormat, maxChars *int, section *string) (*model.Body, error) {
+	if maxChars != nil && *maxChars < 1 {
+		return nil, inputErrorf("maxChars", "maxChars must be at least 1, got %d", *maxChars)
+	}
+	value, err := convertBody(ctx, raw, f)
+	if err != nil {
+		return nil, fmt.Errorf("graph: converting body: %w", err)
+	}
+	if section != nil && strings.TrimSpace(*section) != "" {
+		switch f {
+		case model.BodyFormatMarkdown:
+			s, ok := markdownSection(value, *section)
+			if !ok {
+				return nil, notFoundf("no heading %q in this body (headings: %s)", *section, strings.Join(markdownHeadings(value), "; "))
+			}
+			value = s
+		case model.BodyFormatText:
+			md, err := convertBody(ctx, raw, model.BodyFormatMarkdown)
+			if err != nil {
+				return nil, fmt.Errorf("graph: converting body: %w", err)
+			}
+			heads := markdownHeadings(md)
+			s, ok := textSection(value, *section, heads)
+			if !ok {
+				return nil, notFoundf("no heading %q in this body (headings: %s)", *section, strings.Join(heads, "; "))
+			}
+			value = s
+		default:
+			return nil, inputErrorf("section", "section works with the MARKDOWN and TEXT formats only")
+		}
+	}
+	limit := 0
+	if maxChars != nil {
+		limit = *maxChars
+	}
+	v, total, cut := truncateChars(value, limit)
+	return &model.Body{Format: f, Value: v, Truncated: cut, TotalChars: total}, nil
+}
+
+func pageBody(ctx context.Context, obj *model.Page, format *model.BodyFormat, maxChars *int, section *string) (*model.Body, error) {
+	f := bodyFormatArg(format)
+	version := 0
+	if obj.Current != nil {
+		version = obj.Current.Number
+	}
+	p, err := loaders.For(ctx).Body(ctx, obj.ID, version, true, upstreamFormat(f))
+	if err != nil {
+		return nil, err
+	}
+	return makeBody(ctx, p.Body, f, maxChars, section)
+}
+
+func versionBody(ctx context.Context, obj *model.Version, format *model.BodyFormat, maxChars *int) (*model.Body, error) {
+	f := bodyFormatArg(format)
+	p, err := loaders.For(ctx).Body(ctx, obj.PageID, obj.Number, false, upstreamFormat(f))
+	if err != nil {
+		return nil, err
+	}
+	return makeBody(ctx, p.Body, f, maxChars, nil)
+}
+
+func commentBody(ctx context.Context, obj *model.Comment, format *model.BodyFormat) (*model.Body, error) {
+	f := bodyFormatArg(format)
+	if f == model.BodyFormatView || f == model.BodyFormatAtlasDocFormat {
+		return nil, inputErrorf("format", "comment bodies are available as MARKDOWN, TEXT or STORAGE")
+	}
+	return makeBody(ctx, obj.Storage, f, nil, nil)
+}
+
+// maxDiffContext caps the context lines of a diff.
+const maxDiffContext = 20
+
+func pageDiff(ctx context.Context, obj *model.Page, from, to, context *int) (*model.PageDiff, error) {
+	ctxLines := 3
+	if context != nil {
+		ctxLines = *context
+	}
+	if ctxLines < 0 || ctxLines > maxDiffContext {
+		return nil, inputErrorf("context", "context must be between 0 and %d, got %d", maxDiffContext, ctxLines)
+	}
+	cur, err := fullPage(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	current := cur.Current.Number
+	toN := current
+	if to != nil {
+		toN = *to
+	}
+	if toN < 1 || toN > current {
+		return nil, notFoundf("version %d of page %s does not exist (versions 1 to %d do)", toN, obj.ID, current)
+	}
+	fromN := toN - 1
+	if from != nil {
+		fromN = *from
+	}
+	if fromN < 1 || fromN > current {
+		if from == nil {
+			return nil, notFoundf("page %s has no version before %d, so there is nothing to compare; pass from and to", obj.ID, toN)
+		}
+		return nil, notFoundf("version %d of page %s does not exist (versions 1 to %d do)", fromN, obj.ID, current)
+	}
+	if fromN > toN {
+		return nil, inputErrorf("from", "from (%d) must not be greater than to (%d)", fromN, toN)
+	}
+	l := loaders.For(ctx)
+	oldP, oldErr := l.Body(ctx, obj.ID, fromN, fromN == current, "storage")
+	newP, newErr := l.Body(ctx, obj.ID, toN, toN == current, "storage")
+	for _, err := range []error{oldErr, newErr} {
+		if isNotFound(err) {
+			return nil, notFoundf("a version of page %s between %d and %d is not available", obj.ID, fromN, toN)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	oldMD, err := convertBody(ctx, oldP.Body, model.BodyFormatMarkdown)
+	if err != nil {
+		return nil, fmt.Errorf("graph: converting body: %w", err)
+	}
+	newMD, err := convertBody(ctx, newP.Body, model.BodyFormatMarkdown)
+	if err != nil {
+		return nil, fmt.Errorf("graph: converting body: %w", err)
+	}
+	d := unifiedDiff(fmt.Sprintf("%s (version %d)", oldP.Title, fromN), fmt.Sprintf("%s (version %d)", newP.Title, toN), oldMD, newMD, ctxLines)
+	fromV := toVersion(obj.ID, oldP.Version)
+	fromV.Number = fromN
+	toV := toVersion(obj.ID, newP.Version)
+	toV.Number = toN
+	out := &model.PageDiff{
+		From:         fromV,
+		To:           toV,
+		Unified:      d.unified,
+		LinesAdded:   d.added,
+		LinesRemoved: d.removed,
+		TitleChanged: oldP.Title != newP.Title,
+		FromTitle:    oldP.Title,
+		ToTitle:      newP.Title,
+		Hunks:        []*model.DiffHunk{},
+	}
+	for _, h := range d.hunks {
+		out.Hunks = append(out.Hunks, &model.DiffHunk{OldStart: h.oldStart, OldLines: h.oldLines, NewStart: h.newStart, NewLines: h.newLines, Lines: h.lines})
+	}
+	return out, nil
+}

@@ -1,0 +1,76 @@
+package graph
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestUnifiedDiff(t *testing.T) {
+	oldText := "# Runbook\n\nStep 1\nStep 2\nStep 3\nStep 4\nStep 5\nStep 6\nStep 7\nStep 8\n"
+	newText := "# Runbook\n\nStep 1\nStep 2 (updated)\nStep 3\nStep 4\nStep 5\nStep 6\nStep 7\nStep 8\nStep 9\n"
+	d := unifiedDiff("a", "b", oldText, newText, 1)
+	if d.added != 2 || d.removed != 1 {
+		t.Errorf("added, removed = %d, %d; want 2, 1", d.added, d.removed)
+	}
+	if len(d.hunks) != 2 {
+		t.Fatalf("hunks = %d, want 2 (changes 6 lines apart with context 1):\n%s", len(d.hunks), d.unified)
+	}
+	want := "--- a\n+++ b\n@@ -3,3 +3,3 @@\n Step 1\n-Step 2\n+Step 2 (updated)\n Step 3\n@@ -10 +10,2 @@\n Step 8\n+Step 9\n"
+	if d.unified != want {
+		t.Errorf("unified =\n%s\nwant\n%s", d.unified, want)
+	}
+	h := d.hunks[0]
+	if h.oldStart != 3 || h.oldLines != 3 || h.newStart != 3 || h.newLines != 3 {
+		t.Errorf("hunk 0 = %+v", h)
+	}
+}
+
+func TestUnifiedDiffMergesCloseChanges(t *testing.T) {
+	d := unifiedDiff("a", "b", "1\n2\n3\n4\n5\n", "1\nX\n3\nY\n5\n", 3)
+	if len(d.hunks) != 1 {
+		t.Fatalf("hunks = %d, want 1:\n%s", len(d.hunks), d.unified)
+	}
+	if got := strings.Join(d.hunks[0].lines, "|"); got != " 1|-2|+X| 3|-4|+Y| 5" {
+		t.Errorf("lines = %s", got)
+	}
+}
+
+func TestUnifiedDiffEqualAndEmpty(t *testing.T) {
+	if d := unifiedDiff("a", "b", "same\n", "same\n", 3); d.unified != "" || len(d.hunks) != 0 || d.added+d.removed != 0 {
+		t.Errorf("equal texts gave %+v, want an empty diff", d)
+	}
+	d := unifiedDiff("a", "b", "", "new line\n", 3)
+	if d.added != 1 || d.removed != 0 || !strings.Contains(d.unified, "@@ -0,0 +1 @@\n+new line\n") {
+		t.Errorf("from empty: %+v\n%s", d, d.unified)
+	}
+	d = unifiedDiff("a", "b", "gone\n", "", 3)
+	if d.removed != 1 || !strings.Contains(d.unified, "@@ -1 +0,0 @@\n-gone\n") {
+		t.Errorf("to empty:\n%s", d.unified)
+	}
+}
+
+func TestDiffLinesIsMinimal(t *testing.T) {
+	a := strings.Split("a b c a b b a", " ")
+	b := strings.Split("c b a b a c", " ")
+	ops := diffLines(a, b)
+	edits := 0
+	var gotA, gotB []string
+	for _, op := range ops {
+		switch op.kind {
+		case ' ':
+			gotA, gotB = append(gotA, op.text), append(gotB, op.text)
+		case '-':
+			edits++
+			gotA = append(gotA, op.text)
+		case '+':
+			edits++
+			gotB = append(gotB, op.text)
+		}
+	}
+	if strings.Join(gotA, " ") != strings.Join(a, " ") || strings.Join(gotB, " ") != strings.Join(b, " ") {
+		t.Fatalf("script does not rebuild the inputs: %v / %v", gotA, gotB)
+	}
+	if edits != 5 { // Myers' paper example: D = 5
+		t.Errorf("edits = %d, want 5", edits)
+	}
+}

@@ -1,0 +1,176 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"runtime/debug"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/confluence-graph/confluence-graph/confluence"
+	"github.com/confluence-graph/confluence-graph/cql"
+	"github.com/confluence-graph/confluence-graph/loaders"
+)
+
+// Error codes in extensions.code (design §4).
+const (
+	CodeUnauthenticated        = "UNAUTHENTICATED"
+	CodeForbidden              = "FORBIDDEN"
+	CodeNotConnected           = "NOT_CONNECTED"
+	CodeConfluenceUnauthorized = "CONFLUENCE_UNAUTHORIZED"
+	CodeNotFound               = "NOT_FOUND"
+	CodeInvalidCQL             = "INVALID_CQL"
+	CodeRateLimited            = "RATE_LIMITED"
+	CodeUpstreamTimeout        = "UPSTREAM_TIMEOUT"
+	CodeUpstreamUnavailable    = "UPSTREAM_UNAVAILABLE"
+	CodeBadUserInput           = "BAD_USER_INPUT"
+	CodeInternal               = "INTERNAL"
+)
+
+// InputError is an argument the caller must fix (BAD_USER_INPUT); Field names the argument.
+type InputError struct {
+	Field   string
+	Message string
+}
+
+func (e *InputError) Error() string { return "graph: " + e.Message }
+
+func inputErrorf(field, format string, args ...any) error {
+	return &InputError{Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// notFoundError is a NOT_FOUND the graph layer itself decides (a version, a section).
+type notFoundError struct{ msg string }
+
+func (e *notFoundError) Error() string { return "graph: " + e.msg }
+
+func notFoundf(format string, args ...any) error {
+	return &notFoundError{msg: fmt.Sprintf(format, args...)}
+}
+
+// ErrorPresenter is the presenter to install with handler.Server.SetErrorPresenter. It maps
+// typed errors to extensions.code and replaces anything unknown by "internal error" (INTERNAL),
+// logging the detail with slog.Default. Use NewErrorPresenter for another logger.
+func ErrorPresenter(ctx context.Context, err error) *gqlerror.Error {
+	return presentError(ctx, err, slog.Default())
+}
+
+// NewErrorPresenter returns ErrorPresenter logging to log (nil: slog.Default()).
+func NewErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+	if log == nil {
+		log = slog.Default()
+	}
+	return func(ctx context.Context, err error) *gqlerror.Error { return presentError(ctx, err, log) }
+}
+
+// Recover is the panic handler to install with handler.Server.SetRecoverFunc: it logs the
+// panic with its stack and returns an error the presenter shows as INTERNAL.
+func Recover(ctx context.Context, p any) error {
+	slog.Default().ErrorContext(ctx, "graph: panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+	return errPanic
+}
+
+var errPanic = errors.New("graph: panic")
+
+// presentError is the one table from typed errors to GraphQL errors.
+func presentError(ctx context.Context, err error, log *slog.Logger) *gqlerror.Error {
+	gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+	cause := gqlErr.Err
+	if cause == nil {
+		// Parse and validation errors and errors built as *gqlerror.Error: keep them.
+		return gqlErr
+	}
+	var inner *gqlerror.Error
+	if errors.As(cause, &inner) && inner.Err == nil && inner != gqlErr {
+		return gqlErr
+	}
+	ext := map[string]any{}
+	for k, v := range gqlErr.Extensions {
+		ext[k] = v
+	}
+	set := func(code, msg string) {
+		ext["code"] = code
+		gqlErr.Message = msg
+	}
+
+	var (
+		inputErr  *InputError
+		cqlErr    *cql.Error
+		upCQLErr  *confluence.CQLError
+		rateErr   *confluence.RateLimitError
+		notFound  *notFoundError
+		loaderNF  *loaders.NotFoundError
+		panicWrap = errors.Is(cause, errPanic)
+	)
+	switch {
+	case panicWrap:
+		set(CodeInternal, "internal error")
+	case errors.Is(cause, ErrUnauthenticated):
+		set(CodeUnauthenticated, "authentication required: send an API key as Authorization: Bearer cg_...")
+	case errors.Is(cause, ErrForbidden):
+		set(CodeForbidden, "this operation needs an admin API key")
+	case errors.Is(cause, loaders.ErrNotConnected):
+		set(CodeNotConnected, "Confluence is not connected for this tenant; an admin must run connectConfluence")
+	case errors.As(cause, &inputErr):
+		set(CodeBadUserInput, inputErr.Message)
+		if inputErr.Field != "" {
+			ext["field"] = inputErr.Field
+		}
+	case errors.As(cause, &cqlErr):
+		set(CodeInvalidCQL, cqlErr.Error())
+		if cqlErr.Line > 0 {
+			ext["line"] = cqlErr.Line
+			ext["column"] = cqlErr.Column
+		}
+	case errors.As(cause, &upCQLErr):
+		set(CodeInvalidCQL, "Confluence rejected the CQL query: "+upCQLErr.Message)
+	case errors.As(cause, &rateErr):
+		secs := int(math.Ceil(rateErr.RetryAfter.Seconds()))
+		if secs < 1 {
+			secs = 1
+		}
+		ext["retryAfterSeconds"] = secs
+		set(CodeRateLimited, fmt.Sprintf("Confluence rate-limited this tenant; retry after %d s", secs))
+	case errors.Is(cause, confluence.ErrRateLimited):
+		ext["retryAfterSeconds"] = 1
+		set(CodeRateLimited, "Confluence rate-limited this tenant; retry later")
+	case errors.As(cause, &notFound):
+		set(CodeNotFound, notFound.msg)
+	case errors.As(cause, &loaderNF):
+		set(CodeNotFound, fmt.Sprintf("%s %s not found (or not visible to the connected account)", loaderNF.Kind, loaderNF.Key))
+	case errors.Is(cause, confluence.ErrUnauthorized):
+		set(CodeConfluenceUnauthorized, confluenceAuthMessage(cause))
+	case errors.Is(cause, confluence.ErrForbidden):
+		set(CodeConfluenceUnauthorized, "the connected Confluence account is not allowed to read this")
+	case errors.Is(cause, confluence.ErrNotFound):
+		set(CodeNotFound, "not found (or not visible to the connected account)")
+	case errors.Is(cause, confluence.ErrTimeout), errors.Is(cause, context.DeadlineExceeded):
+		set(CodeUpstreamTimeout, "Confluence did not answer in time")
+	case errors.Is(cause, confluence.ErrUnavailable), errors.Is(cause, confluence.ErrGone),
+		errors.Is(cause, confluence.ErrResponseTooLarge):
+		set(CodeUpstreamUnavailable, "Confluence is unavailable; try again later")
+	case errors.Is(cause, context.Canceled):
+		set(CodeUpstreamTimeout, "the request was cancelled")
+	default:
+		log.ErrorContext(ctx, "graph: internal error", "path", gqlErr.Path.String(), "err", cause.Error())
+		set(CodeInternal, "internal error")
+	}
+	gqlErr.Extensions = ext
+	return gqlErr
+}
+
+// confluenceAuthMessage says which credential problem Confluence reported, without secrets.
+func confluenceAuthMessage(err error) string {
+	switch {
+	case errors.Is(err, confluence.ErrScopeMismatch):
+		return "the Confluence token lacks a scope this field needs; an admin must add it and reconnect"
+	case errors.Is(err, confluence.ErrScopedTokenOnSite):
+		return "the scoped Confluence token was sent to the site host; an admin must reconnect"
+	default:
+		return "Confluence rejected the stored credentials (revoked or expired token); an admin must reconnect"
+	}
+}

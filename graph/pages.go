@@ -1,0 +1,391 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/confluence-graph/confluence-graph/confluence"
+	"github.com/confluence-graph/confluence-graph/graph/model"
+	"github.com/confluence-graph/confluence-graph/loaders"
+)
+
+// maxIDs caps pages(ids) and the federation batches at Confluence's bulk size.
+const maxIDs = 250
+
+// isNotFound reports whether err means "does not exist or not visible".
+func isNotFound(err error) bool { return errors.Is(err, confluence.ErrNotFound) }
+
+// nullIfNotFound turns a not-found into (nil, nil) for nullable fields documented as
+// "null when not visible".
+func nullIfNotFound[T any](v *T, err error) (*T, error) {
+	if isNotFound(err) {
+		return nil, nil
+	}
+	return v, err
+}
+
+// loadPage returns a page by id (NotFound when missing).
+func loadPage(ctx context.Context, id string) (*model.Page, error) {
+	if _, err := requireCaller(ctx); err != nil {
+		return nil, err
+	}
+	p, err := loaders.For(ctx).Page(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return toPage(p), nil
+}
+
+// fullPage returns obj when it is complete, else the complete record of the same page.
+func fullPage(ctx context.Context, obj *model.Page) (*model.Page, error) {
+	if !obj.Partial && obj.Current != nil {
+		return obj, nil
+	}
+	return loadPage(ctx, obj.ID)
+}
+
+func loadPages(ctx context.Context, ids []string) ([]*model.Page, error) {
+	if _, err := requireCaller(ctx); err != nil {
+		return nil, err
+	}
+	if len(ids) > maxIDs {
+		return nil, inputErrorf("ids", "at most %d ids per call, got %d", maxIDs, len(ids))
+	}
+	ps, errs := loaders.For(ctx).Pages(ctx, ids)
+	out := make([]*model.Page, len(ids))
+	for i := range ids {
+		if errs[i] != nil {
+			if isNotFound(errs[i]) {
+				continue
+			}
+			return nil, errs[i]
+		}
+		out[i] = toPage(ps[i])
+	}
+	return out, nil
+}
+
+func pageByURL(ctx context.Context, raw string) (*model.Page, error) {
+	if _, err := requireCaller(ctx); err != nil {
+		return nil, err
+	}
+	ref, err := parsePageURL(raw)
+	if err != nil {
+		return nil, err
+	}
+	if ref.ID != "" {
+		return loadPage(ctx, ref.ID)
+	}
+	// /display/KEY/Title: an exact title match in the space, through CQL.
+	q := "type = page AND space = " + quoteCQL(ref.SpaceKey) + " AND title = " + quoteCQL(ref.Title)
+	sp, _, err := loaders.For(ctx).Search(ctx, q, 1)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range sp.Hits {
+		if h.ContentID != "" {
+			return loadPage(ctx, h.ContentID)
+		}
+	}
+	return nil, notFoundf("no page titled %q in space %s", ref.Title, ref.SpaceKey)
+}
+
+func pageStatus(ctx context.Context, obj *model.Page) (model.ContentStatus, error) {
+	if obj.Status != "" {
+		return obj.Status, nil
+	}
+	p, err := fullPage(ctx, obj)
+	if err != nil {
+		return "", err
+	}
+	return p.Status, nil
+}
+
+func pageURL(ctx context.Context, obj *model.Page) (string, error) {
+	p, err := fullPage(ctx, obj)
+	if err != nil {
+		return "", err
+	}
+	return p.URL, nil
+}
+
+func pageCreatedAt(ctx context.Context, obj *model.Page) (*time.Time, error) {
+	p, err := fullPage(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return timePtr(p.Created), nil
+}
+
+func pageUpdatedAt(ctx context.Context, obj *model.Page) (*time.Time, error) {
+	p, err := fullPage(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return timePtr(p.Current.CreatedAt), nil
+}
+
+func pageCurrentVersion(ctx context.Context, obj *model.Page) (*model.Version, error) {
+	p, err := fullPage(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return p.Current, nil
+}
+
+func pageSpace(ctx context.Context, obj *model.Page) (*model.Space, error) {
+	spaceID := obj.SpaceID
+	if spaceID == "" {
+		p, err := fullPage(ctx, obj)
+		if err != nil {
+			return nil, err
+		}
+		spaceID = p.SpaceID
+	}
+	s, err := loaders.For(ctx).SpaceByID(ctx, spaceID)
+	if err != nil {
+		return nil, err
+	}
+	return toSpace(s), nil
+}
+
+func pageAuthor(ctx context.Context, obj *model.Page) (*model.User, error) {
+	p, err := fullPage(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return loadUser(ctx, p.AuthorID)
+}
+
+// loadUser returns the account, or nil when id is empty or the account is not visible.
+func loadUser(ctx context.Context, id string) (*model.User, error) {
+	if id == "" {
+		return nil, nil
+	}
+	u, err := loaders.For(ctx).User(ctx, id)
+	if isNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return toUser(u), nil
+}
+
+func pageParent(ctx context.Context, obj *model.Page) (*model.Page, error) {
+	parentID := obj.ParentID
+	if parentID == "" && (obj.Partial || obj.Current == nil) {
+		p, err := fullPage(ctx, obj)
+		if err != nil {
+			return nil, err
+		}
+		parentID = p.ParentID
+	}
+	if parentID == "" {
+		return nil, nil
+	}
+	return nullIfNotFound(loadPage(ctx, parentID))
+}
+
+func pageAncestors(ctx context.Context, obj *model.Page) ([]*model.Page, error) {
+	ids, err := loaders.For(ctx).Ancestors(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	ps, err := loadPages(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.Page, 0, len(ps))
+	for _, p := range ps {
+		if p != nil {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+func pageConnection(items []loaders.Page, more bool, w window) *model.PageConnection {
+	ps := make([]*model.Page, len(items))
+	for i := range items {
+		ps[i] = toPage(&items[i])
+	}
+	nodes, cursors, hasNext := slice(ps, more, w)
+	conn := &model.PageConnection{Nodes: nonNilSlice(nodes), Edges: []*model.PageEdge{}}
+	for i, n := range nodes {
+		conn.Edges = append(conn.Edges, &model.PageEdge{Cursor: cursors[i], Node: n})
+	}
+	conn.PageInfo = pageInfo(cursors, w, hasNext)
+	return conn
+}
+
+func pageInfo(cursors []string, w window, hasNext bool) *model.PageInfo {
+	pi := &model.PageInfo{HasNextPage: hasNext, HasPreviousPage: w.Offset > 0}
+	if len(cursors) > 0 {
+		pi.StartCursor = &cursors[0]
+		pi.EndCursor = &cursors[len(cursors)-1]
+	}
+	return pi
+}
+
+func nonNilSlice[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func pageChildren(ctx context.Context, obj *model.Page, first *int, after *string) (*model.PageConnection, error) {
+	w, err := pageWindow(first, after, 25)
+	if err != nil {
+		return nil, err
+	}
+	list, err := loaders.For(ctx).Children(ctx, obj.ID, w.need())
+	if err != nil {
+		return nil, err
+	}
+	return pageConnection(list.Items, list.More, w), nil
+}
+
+func pageDescendants(ctx context.Context, obj *model.Page, depth, first *int, after *string) (*model.PageConnection, error) {
+	d := 2
+	if depth != nil {
+		d = *depth
+	}
+	if d < 1 || d > 10 {
+		return nil, inputErrorf("depth", "depth must be between 1 and 10, got %d", d)
+	}
+	w, err := pageWindow(first, after, 50)
+	if err != nil {
+		return nil, err
+	}
+	list, err := loaders.For(ctx).Descendants(ctx, obj.ID, d, w.need())
+	if err != nil {
+		return nil, err
+	}
+	return pageConnection(list.Items, list.More, w), nil
+}
+
+func pageLabels(ctx context.Context, obj *model.Page) ([]*model.Label, error) {
+	ls, err := loaders.For(ctx).Labels(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.Label, len(ls))
+	for i, l := range ls {
+		out[i] = toLabel(l)
+	}
+	return out, nil
+}
+
+func commentKindArg(kind *model.CommentKind) string {
+	if kind == nil {
+		return ""
+	}
+	return strings.ToLower(string(*kind))
+}
+
+func commentConnection(items []loaders.Comment, more bool, w window) *model.CommentConnection {
+	cs := make([]*model.Comment, len(items))
+	for i, c := range items {
+		cs[i] = toComment(c)
+	}
+	nodes, cursors, hasNext := slice(cs, more, w)
+	conn := &model.CommentConnection{Nodes: nonNilSlice(nodes), Edges: []*model.CommentEdge{}}
+	for i, n := range nodes {
+		conn.Edges = append(conn.Edges, &model.CommentEdge{Cursor: cursors[i], Node: n})
+	}
+	conn.PageInfo = pageInfo(cursors, w, hasNext)
+	return conn
+}
+
+func pageComments(ctx context.Context, obj *model.Page, kind *model.CommentKind, first *int, after *string) (*model.CommentConnection, error) {
+	w, err := pageWindow(first, after, 25)
+	if err != nil {
+		return nil, err
+	}
+	list, err := loaders.For(ctx).Comments(ctx, obj.ID, commentKindArg(kind), w.need())
+	if err != nil {
+		return nil, err
+	}
+	return commentConnection(list.Items, list.More, w), nil
+}
+
+func commentReplies(ctx context.Context, obj *model.Comment, first *int, after *string) (*model.CommentConnection, error) {
+	w, err := pageWindow(first, after, 25)
+	if err != nil {
+		return nil, err
+	}
+	list, err := loaders.For(ctx).Replies(ctx, obj.ID, strings.ToLower(string(obj.Kind)), w.need())
+	if err != nil {
+		return nil, err
+	}
+	return commentConnection(list.Items, list.More, w), nil
+}
+
+func pageVersions(ctx context.Context, obj *model.Page, first *int, after *string) (*model.VersionConnection, error) {
+	w, err := pageWindow(first, after, 25)
+	if err != nil {
+		return nil, err
+	}
+	list, err := loaders.For(ctx).Versions(ctx, obj.ID, w.need())
+	if err != nil {
+		return nil, err
+	}
+	vs := make([]*model.Version, len(list.Items))
+	for i, v := range list.Items {
+		vs[i] = toVersion(obj.ID, v)
+	}
+	nodes, cursors, hasNext := slice(vs, list.More, w)
+	conn := &model.VersionConnection{Nodes: nonNilSlice(nodes), Edges: []*model.VersionEdge{}}
+	for i, n := range nodes {
+		conn.Edges = append(conn.Edges, &model.VersionEdge{Cursor: cursors[i], Node: n})
+	}
+	conn.PageInfo = pageInfo(cursors, w, hasNext)
+	return conn, nil
+}
+
+func pageVersion(ctx context.Context, obj *model.Page, number int) (*model.Version, error) {
+	if number < 1 {
+		return nil, nil
+	}
+	if obj.Current != nil && obj.Current.Number == number {
+		return obj.Current, nil
+	}
+	v, err := loaders.For(ctx).Version(ctx, obj.ID, number)
+	if isNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return toVersion(obj.ID, *v), nil
+}
+
+func pageAttachments(ctx context.Context, obj *model.Page, mediaType *string, first *int, after *string) (*model.AttachmentConnection, error) {
+	w, err := pageWindow(first, after, 25)
+	if err != nil {
+		return nil, err
+	}
+	mt := ""
+	if mediaType != nil {
+		mt = *mediaType
+	}
+	list, err := loaders.For(ctx).Attachments(ctx, obj.ID, mt, w.need())
+	if err != nil {
+		return nil, err
+	}
+	as := make([]*model.Attachment, len(list.Items))
+	for i, a := range list.Items {
+		as[i] = toAttachment(a)
+	}
+	nodes, cursors, hasNext := slice(as, list.More, w)
+	conn := &model.AttachmentConnection{Nodes: nonNilSlice(nodes), Edges: []*model.AttachmentEdge{}}
+	for i, n := range nodes {
+		conn.Edges = append(conn.Edges, &model.AttachmentEdge{Cursor: cursors[i], Node: n})
+	}
+	conn.PageInfo = pageInfo(cursors, w, hasNext)
+	return conn, nil
+}

@@ -1,0 +1,147 @@
+package graph
+
+import (
+	"encoding/base64"
+	"encoding/binary"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// pageRef is what a Confluence link identifies: a page id, or a space key plus a title.
+type pageRef struct {
+	ID       string
+	SpaceKey string
+	Title    string
+}
+
+// parsePageURL understands the link shapes Confluence Cloud produces:
+//
+//	/wiki/spaces/KEY/pages/ID[/Title]        (also /spaces/... without /wiki)
+//	/wiki/x/TINY                              (tiny link: little-endian id bytes, URL-safe base64)
+//	/wiki/pages/viewpage.action?pageId=ID     (legacy; any path ending in viewpage.action)
+//	/wiki/display/KEY/Title                   (legacy; '+' stands for a space in Title)
+//
+// The scheme and host are optional and ignored (the tenant's site is implied). It returns an
+// *InputError for anything else.
+func parsePageURL(raw string) (pageRef, error) {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return pageRef{}, inputErrorf("url", "url is empty")
+	}
+	if !strings.Contains(s, "://") && !strings.HasPrefix(s, "/") {
+		// "acme.atlassian.net/wiki/..." or "wiki/x/..."
+		if i := strings.Index(s, "/"); i > 0 && strings.Contains(s[:i], ".") {
+			s = "https://" + s
+		} else {
+			s = "/" + s
+		}
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return pageRef{}, inputErrorf("url", "url does not parse: %v", err)
+	}
+	if id := u.Query().Get("pageId"); id != "" && strings.HasSuffix(u.Path, "viewpage.action") {
+		if !isDecimal(id) {
+			return pageRef{}, inputErrorf("url", "pageId %q is not a page id", id)
+		}
+		return pageRef{ID: id}, nil
+	}
+	parts := strings.Split(strings.Trim(u.EscapedPath(), "/"), "/")
+	if len(parts) > 0 && parts[0] == "wiki" {
+		parts = parts[1:]
+	}
+	seg := func(i int) string {
+		if i >= len(parts) {
+			return ""
+		}
+		v, err := url.PathUnescape(parts[i])
+		if err != nil {
+			return parts[i]
+		}
+		return v
+	}
+	switch {
+	case len(parts) >= 4 && parts[0] == "spaces" && parts[2] == "pages":
+		id := seg(3)
+		if id == "edit-v2" { // /spaces/KEY/pages/edit-v2/ID
+			id = seg(4)
+		}
+		if !isDecimal(id) {
+			return pageRef{}, inputErrorf("url", "%q is not a page id", id)
+		}
+		return pageRef{ID: id}, nil
+	case len(parts) == 2 && parts[0] == "x":
+		id, err := decodeTinyID(seg(1))
+		if err != nil {
+			return pageRef{}, inputErrorf("url", "tiny link %q: %v", seg(1), err)
+		}
+		return pageRef{ID: id}, nil
+	case len(parts) >= 3 && parts[0] == "display":
+		key := seg(1)
+		title := strings.ReplaceAll(parts[2], "+", " ")
+		if t, err := url.PathUnescape(title); err == nil {
+			title = t
+		}
+		if key == "" || title == "" {
+			return pageRef{}, inputErrorf("url", "display link needs a space key and a title")
+		}
+		return pageRef{SpaceKey: key, Title: title}, nil
+	}
+	return pageRef{}, inputErrorf("url", "not a Confluence page link (expected /wiki/spaces/KEY/pages/ID, /wiki/x/TINY, viewpage.action?pageId=ID or /display/KEY/Title)")
+}
+
+// decodeTinyID turns the code of a tiny link (/x/AYBfAg) into a page id: the code is the id's
+// little-endian bytes, trailing zero bytes dropped, in URL-safe base64 without padding.
+// Confluence also emits '-' and '_' variants and sometimes a trailing padding-like 'A'; both
+// decode here.
+func decodeTinyID(code string) (string, error) {
+	code = strings.TrimRight(code, "=")
+	if code == "" || len(code) > 12 {
+		return "", fmt.Errorf("bad length")
+	}
+	// Older links use '/'-free standard-alphabet variants; map them onto the URL alphabet.
+	code = strings.NewReplacer("+", "-", "/", "_").Replace(code)
+	b, err := base64.RawURLEncoding.DecodeString(code)
+	if err != nil {
+		return "", fmt.Errorf("not base64")
+	}
+	if len(b) > 8 {
+		return "", fmt.Errorf("id too large")
+	}
+	var buf [8]byte
+	copy(buf[:], b)
+	id := binary.LittleEndian.Uint64(buf[:])
+	if id == 0 {
+		return "", fmt.Errorf("id is zero")
+	}
+	return strconv.FormatUint(id, 10), nil
+}
+
+// encodeTinyID is the inverse of decodeTinyID: page 39813121 gives "AYBfAg".
+func encodeTinyID(id string) (string, error) {
+	n, err := strconv.ParseUint(id, 10, 64)
+	if err != nil || n == 0 {
+		return "", fmt.Errorf("graph: %q is not a page id", id)
+	}
+	var buf [8]byte
+	binary.LittleEndian.PutUint64(buf[:], n)
+	b := buf[:]
+	for len(b) > 1 && b[len(b)-1] == 0 {
+		b = b[:len(b)-1]
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+func isDecimal(s string) bool {
+	if s == "" || len(s) > 19 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}

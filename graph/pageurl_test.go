@@ -1,0 +1,72 @@
+package graph
+
+import (
+	"errors"
+	"testing"
+)
+
+func TestParsePageURL(t *testing.T) {
+	tests := []struct {
+		name string
+		url  string
+		want pageRef
+	}{
+		{"spaces link with title", "https://acme.atlassian.net/wiki/spaces/OPS/pages/39813121/Deployment+Runbook", pageRef{ID: "39813121"}},
+		{"spaces link without title", "/wiki/spaces/OPS/pages/123", pageRef{ID: "123"}},
+		{"spaces link without wiki prefix", "/spaces/OPS/pages/123/T", pageRef{ID: "123"}},
+		{"editor link", "https://acme.atlassian.net/wiki/spaces/OPS/pages/edit-v2/777", pageRef{ID: "777"}},
+		{"host without scheme", "acme.atlassian.net/wiki/spaces/OPS/pages/42/X", pageRef{ID: "42"}},
+		{"tiny link", "https://acme.atlassian.net/wiki/x/AYBfAg", pageRef{ID: "39813121"}},
+		{"tiny link relative", "/x/AYBfAg", pageRef{ID: "39813121"}},
+		{"viewpage action", "https://acme.atlassian.net/wiki/pages/viewpage.action?pageId=98306", pageRef{ID: "98306"}},
+		{"display link", "https://acme.atlassian.net/wiki/display/OPS/Redis+Failover+Procedure", pageRef{SpaceKey: "OPS", Title: "Redis Failover Procedure"}},
+		{"display link escaped", "/display/ENG/Payment%20Service%3A%20Architecture", pageRef{SpaceKey: "ENG", Title: "Payment Service: Architecture"}},
+		{"surrounding spaces", "  /wiki/spaces/OPS/pages/5  ", pageRef{ID: "5"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parsePageURL(tt.url)
+			if err != nil {
+				t.Fatalf("parsePageURL(%q) error: %v", tt.url, err)
+			}
+			if got != tt.want {
+				t.Errorf("parsePageURL(%q) = %+v, want %+v", tt.url, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParsePageURLRejects(t *testing.T) {
+	for _, u := range []string{
+		"",
+		"https://acme.atlassian.net/wiki/spaces/OPS/overview",
+		"/wiki/spaces/OPS/pages/notanid/Title",
+		"/wiki/pages/viewpage.action?pageId=12a",
+		"/wiki/x/!!!",
+		"/wiki/x/AAAA",
+		"/display/OPS",
+		"https://example.com/",
+	} {
+		_, err := parsePageURL(u)
+		var ie *InputError
+		if !errors.As(err, &ie) {
+			t.Errorf("parsePageURL(%q) error = %v, want an *InputError", u, err)
+		}
+	}
+}
+
+func TestTinyIDRoundTrip(t *testing.T) {
+	for _, id := range []string{"1", "255", "256", "98306", "39813121", "4294967296", "18446744073709551615"} {
+		code, err := encodeTinyID(id)
+		if err != nil {
+			t.Fatalf("encodeTinyID(%s): %v", id, err)
+		}
+		got, err := decodeTinyID(code)
+		if err != nil || got != id {
+			t.Errorf("decodeTinyID(encodeTinyID(%s) = %q) = %q, %v; want %s", id, code, got, err, id)
+		}
+	}
+	if code, _ := encodeTinyID("39813121"); code != "AYBfAg" {
+		t.Errorf("encodeTinyID(39813121) = %q, want AYBfAg", code)
+	}
+}

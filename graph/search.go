@@ -1,0 +1,168 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/confluence-graph/confluence-graph/cql"
+	"github.com/confluence-graph/confluence-graph/graph/model"
+	"github.com/confluence-graph/confluence-graph/loaders"
+)
+
+// quoteCQL quotes a value for a CQL clause.
+func quoteCQL(s string) string { return cql.Quote(s) }
+
+// validateCQL parses a query without any upstream call.
+func validateCQL(ctx context.Context, text string) (*model.CqlValidation, error) {
+	if _, err := requireCaller(ctx); err != nil {
+		return nil, err
+	}
+	q, err := cql.Parse(text)
+	if err != nil {
+		var ce *cql.Error
+		if !errors.As(err, &ce) {
+			return nil, err
+		}
+		return &model.CqlValidation{Valid: false, Errors: []*model.CqlError{{Message: ce.Message, Line: ce.Line, Column: ce.Column}}}, nil
+	}
+	s := q.String()
+	return &model.CqlValidation{Valid: true, Normalized: &s, Errors: []*model.CqlError{}}, nil
+}
+
+// search checks the query locally (INVALID_CQL with line and column, nothing sent) and runs it.
+func search(ctx context.Context, text string, first *int, after *string) (*model.SearchConnection, error) {
+	if _, err := requireCaller(ctx); err != nil {
+		return nil, err
+	}
+	w, err := pageWindow(first, after, 25)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(text) == "" {
+		return nil, inputErrorf("cql", "cql is empty")
+	}
+	if _, err := cql.Parse(text); err != nil {
+		return nil, err
+	}
+	return runSearch(ctx, text, w)
+}
+
+func runSearch(ctx context.Context, text string, w window) (*model.SearchConnection, error) {
+	sp, more, err := loaders.For(ctx).Search(ctx, text, w.need())
+	if err != nil {
+		return nil, err
+	}
+	rs := make([]*model.SearchResult, len(sp.Hits))
+	for i, h := range sp.Hits {
+		rs[i] = toSearchResult(h)
+	}
+	nodes, cursors, hasNext := slice(rs, more, w)
+	conn := &model.SearchConnection{Nodes: nonNilSlice(nodes), Edges: []*model.SearchEdge{}, TotalCount: sp.Total, Cql: text}
+	for i, n := range nodes {
+		conn.Edges = append(conn.Edges, &model.SearchEdge{Cursor: cursors[i], Node: n})
+	}
+	conn.PageInfo = pageInfo(cursors, w, hasNext)
+	return conn, nil
+}
+
+func searchPages(ctx context.Context, r *Resolver, f model.PageFilter, first *int, after *string) (*model.SearchConnection, error) {
+	if _, err := requireCaller(ctx); err != nil {
+		return nil, err
+	}
+	w, err := pageWindow(first, after, 25)
+	if err != nil {
+		return nil, err
+	}
+	q, err := buildPageFilter(f)
+	if err != nil {
+		return nil, err
+	}
+	return runSearch(ctx, q, w)
+}
+
+// buildPageFilter writes a filter as CQL with the cql package's safe builder.
+func buildPageFilter(f model.PageFilter) (string, error) {
+	typ := model.ContentTypePage
+	if f.Type != nil {
+		typ = *f.Type
+	}
+	var xs []cql.Expr
+	if typ != model.ContentTypeOther {
+		xs = append(xs, cql.Field("type").Eq(cql.String(strings.ToLower(string(typ)))))
+	}
+	if f.Text != nil && strings.TrimSpace(*f.Text) != "" {
+		xs = append(xs, cql.Field("text").Contains(cql.Terms(*f.Text)))
+	}
+	if f.Title != nil && strings.TrimSpace(*f.Title) != "" {
+		xs = append(xs, cql.Field("title").Contains(cql.Terms(*f.Title)))
+	}
+	if len(f.Spaces) > 0 {
+		xs = append(xs, cql.Field("space").In(cql.Strings(f.Spaces...)...))
+	}
+	if len(f.Labels) > 0 {
+		xs = append(xs, cql.Field("label").In(cql.Strings(f.Labels...)...))
+	}
+	if f.ModifiedSince != nil {
+		xs = append(xs, cql.Field("lastModified").Ge(cql.DateTime(f.ModifiedSince.UTC())))
+	}
+	if f.ModifiedWithinDays != nil {
+		d := *f.ModifiedWithinDays
+		if d < 1 || d > 3650 {
+			return "", inputErrorf("filter.modifiedWithinDays", "modifiedWithinDays must be between 1 and 3650, got %d", d)
+		}
+		xs = append(xs, cql.Field("lastModified").Ge(cql.Now(cql.Days(-d))))
+	}
+	if f.AncestorID != nil && *f.AncestorID != "" {
+		if !isDecimal(*f.AncestorID) {
+			return "", inputErrorf("filter.ancestorId", "ancestorId %q is not a page id", *f.AncestorID)
+		}
+		xs = append(xs, cql.Field("ancestor").Eq(cql.String(*f.AncestorID)))
+	}
+	if len(xs) == 0 {
+		return "", inputErrorf("filter", "give at least one criterion")
+	}
+	var order []cql.OrderItem
+	if f.OrderBy != nil {
+		switch *f.OrderBy {
+		case model.SearchOrderLastModifiedDesc:
+			order = append(order, cql.Descending("lastmodified"))
+		case model.SearchOrderLastModifiedAsc:
+			order = append(order, cql.Ascending("lastmodified"))
+		case model.SearchOrderCreatedDesc:
+			order = append(order, cql.Descending("created"))
+		case model.SearchOrderTitleAsc:
+			order = append(order, cql.Ascending("title"))
+		}
+	}
+	q, err := cql.Build(cql.And(xs...), order...)
+	if err != nil {
+		var ce *cql.Error
+		if errors.As(err, &ce) && ce.Kind == cql.KindEmptyText {
+			return "", inputErrorf("filter", "text and title need at least one word")
+		}
+		return "", err
+	}
+	return q.String(), nil
+}
+
+func searchResultPage(ctx context.Context, obj *model.SearchResult) (*model.Page, error) {
+	if obj.Type != model.ContentTypePage || obj.ContentID == "" {
+		return nil, nil
+	}
+	return nullIfNotFound(loadPage(ctx, obj.ContentID))
+}
+
+func searchResultSpace(ctx context.Context, obj *model.SearchResult) (*model.Space, error) {
+	if obj.SpaceKey == "" {
+		return nil, nil
+	}
+	s, err := loaders.For(ctx).SpaceByKey(ctx, obj.SpaceKey)
+	if isNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return toSpace(s), nil
+}

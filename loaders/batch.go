@@ -1,0 +1,627 @@
+package loaders
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/confluence-graph/confluence-graph/confluence"
+	"github.com/graph-gophers/dataloader/v7"
+)
+
+var errNotFoundSentinel = confluence.ErrNotFound
+
+// fail gives every key the same error.
+func fail[V any](n int, err error) []*dataloader.Result[V] {
+	out := make([]*dataloader.Result[V], n)
+	for i := range out {
+		out[i] = &dataloader.Result[V]{Error: err}
+	}
+	return out
+}
+
+// each runs fn for every key concurrently (bounded by the request's MaxConcurrency) and returns
+// key-aligned results.
+func each[K comparable, V any](ctx context.Context, l *Loaders, keys []K, fn func(context.Context, Upstream, K) (V, error)) []*dataloader.Result[V] {
+	up, err := l.upstream(ctx)
+	if err != nil {
+		return fail[V](len(keys), err)
+	}
+	out := make([]*dataloader.Result[V], len(keys))
+	var wg sync.WaitGroup
+	for i, k := range keys {
+		wg.Go(func() {
+			if err := l.acquire(ctx); err != nil {
+				out[i] = &dataloader.Result[V]{Error: err}
+				return
+			}
+			defer l.release()
+			v, err := fn(ctx, up, k)
+			out[i] = &dataloader.Result[V]{Data: v, Error: err}
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+// collect reads a cursor-paged list from its start until it holds need items or ends.
+func collect[T any](ctx context.Context, need int, fetch func(ListOptions) ([]T, string, error)) (List[T], error) {
+	var items []T
+	opt := ListOptions{Limit: min(max(need, 1), maxBatch)}
+	for {
+		batch, next, err := fetch(opt)
+		if err != nil {
+			return List[T]{}, err
+		}
+		items = append(items, batch...)
+		if next == "" {
+			return List[T]{Items: items}, nil
+		}
+		if need > 0 && len(items) >= need {
+			return List[T]{Items: items[:need], More: true}, nil
+		}
+		if err := ctx.Err(); err != nil {
+			return List[T]{}, err
+		}
+		opt.Cursor = next
+		opt.Limit = min(max(need-len(items), 1), maxBatch)
+		if need <= 0 {
+			opt.Limit = maxBatch
+		}
+	}
+}
+
+// trim cuts a complete list to its first n items.
+func trim[T any](items []T, n int) List[T] {
+	if n > 0 && len(items) > n {
+		return List[T]{Items: items[:n], More: true}
+	}
+	return List[T]{Items: items}
+}
+
+func chunks[T any](s []T, n int) [][]T {
+	var out [][]T
+	for len(s) > n {
+		out = append(out, s[:n])
+		s = s[n:]
+	}
+	if len(s) > 0 {
+		out = append(out, s)
+	}
+	return out
+}
+
+// ---- pages, bodies, spaces, users: bulk endpoints
+
+func (l *Loaders) loadPages(ctx context.Context, ids []string) []*dataloader.Result[*Page] {
+	out := make([]*dataloader.Result[*Page], len(ids))
+	var missing []string
+	for i, id := range ids {
+		if v, ok := l.cfg.Cache.get(l.key("page", id)); ok && l.tenant != "" {
+			p := v.(Page)
+			out[i] = &dataloader.Result[*Page]{Data: &p}
+			continue
+		}
+		missing = append(missing, id)
+	}
+	if len(missing) == 0 {
+		return out
+	}
+	up, err := l.upstream(ctx)
+	if err != nil {
+		return fill(out, err)
+	}
+	found := map[string]Page{}
+	for _, c := range chunks(missing, maxBatch) {
+		ps, err := up.PagesByID(ctx, c, "")
+		if err != nil {
+			return fill(out, err)
+		}
+		for _, p := range ps {
+			found[p.ID] = p
+		}
+	}
+	for i, id := range ids {
+		if out[i] != nil {
+			continue
+		}
+		p, ok := found[id]
+		if !ok {
+			out[i] = &dataloader.Result[*Page]{Error: &NotFoundError{Kind: "page", Key: id}}
+			continue
+		}
+		l.cachePage(p)
+		out[i] = &dataloader.Result[*Page]{Data: &p}
+	}
+	return out
+}
+
+// fill sets err on every unset result.
+func fill[V any](out []*dataloader.Result[V], err error) []*dataloader.Result[V] {
+	for i := range out {
+		if out[i] == nil {
+			out[i] = &dataloader.Result[V]{Error: err}
+		}
+	}
+	return out
+}
+
+func (l *Loaders) key(kind string, parts ...string) string {
+	return cacheKey(l.tenant, kind, parts...)
+}
+
+func (l *Loaders) cachePage(p Page) {
+	if l.tenant == "" || p.Partial {
+		return
+	}
+	p.Body = ""
+	l.cfg.Cache.putMeta(l.key("page", p.ID), p)
+}
+
+func (l *Loaders) loadBodies(ctx context.Context, keys []bodyKey) []*dataloader.Result[*Page] {
+	out := make([]*dataloader.Result[*Page], len(keys))
+	bulk := map[string][]int{} // format -> key indexes
+	var single []int
+	for i, k := range keys {
+		if k.Version > 0 && l.tenant != "" {
+			if v, ok := l.cfg.Cache.get(l.key("body", k.ID, strconv.Itoa(k.Version), k.Format)); ok {
+				p := v.(Page)
+				out[i] = &dataloader.Result[*Page]{Data: &p}
+				continue
+			}
+		}
+		if k.Current && (k.Format == "storage" || k.Format == "atlas_doc_format") {
+			bulk[k.Format] = append(bulk[k.Format], i)
+		} else {
+			single = append(single, i)
+		}
+	}
+	if len(bulk) == 0 && len(single) == 0 {
+		return out
+	}
+	up, err := l.upstream(ctx)
+	if err != nil {
+		return fill(out, err)
+	}
+	for format, idx := range bulk {
+		ids := make([]string, len(idx))
+		for j, i := range idx {
+			ids[j] = keys[i].ID
+		}
+		found := map[string]Page{}
+		for _, c := range chunks(ids, maxBatch) {
+			ps, err := up.PagesByID(ctx, c, format)
+			if err != nil {
+				for _, i := range idx {
+					out[i] = &dataloader.Result[*Page]{Error: err}
+				}
+				found = nil
+				break
+			}
+			for _, p := range ps {
+				found[p.ID] = p
+			}
+		}
+		if found == nil {
+			continue
+		}
+		for _, i := range idx {
+			p, ok := found[keys[i].ID]
+			if !ok {
+				out[i] = &dataloader.Result[*Page]{Error: &NotFoundError{Kind: "page", Key: keys[i].ID}}
+				continue
+			}
+			l.cacheBody(p, format)
+			l.cachePage(p)
+			out[i] = &dataloader.Result[*Page]{Data: &p}
+		}
+	}
+	rest := make([]bodyKey, len(single))
+	for j, i := range single {
+		rest[j] = keys[i]
+	}
+	res := each(ctx, l, rest, func(ctx context.Context, up Upstream, k bodyKey) (*Page, error) {
+		v := k.Version
+		if k.Current {
+			v = 0
+		}
+		p, err := up.PageAt(ctx, k.ID, v, k.Format)
+		if err != nil {
+			return nil, err
+		}
+		l.cacheBody(p, k.Format)
+		return &p, nil
+	})
+	for j, i := range single {
+		out[i] = res[j]
+	}
+	return out
+}
+
+func (l *Loaders) cacheBody(p Page, format string) {
+	if l.tenant == "" || p.Version.Number == 0 {
+		return
+	}
+	l.cfg.Cache.putImmutable(l.key("body", p.ID, strconv.Itoa(p.Version.Number), format), p)
+}
+
+func (l *Loaders) loadSpacesByID(ctx context.Context, ids []string) []*dataloader.Result[*Space] {
+	return l.loadSpaces(ctx, ids, false)
+}
+
+func (l *Loaders) loadSpacesByKey(ctx context.Context, keys []string) []*dataloader.Result[*Space] {
+	return l.loadSpaces(ctx, keys, true)
+}
+
+func (l *Loaders) loadSpaces(ctx context.Context, keys []string, byKey bool) []*dataloader.Result[*Space] {
+	kind := "space"
+	norm := func(s string) string { return s }
+	if byKey {
+		kind = "spacekey"
+		norm = strings.ToUpper
+	}
+	out := make([]*dataloader.Result[*Space], len(keys))
+	var missing []string
+	for i, k := range keys {
+		if v, ok := l.cfg.Cache.get(l.key(kind, norm(k))); ok && l.tenant != "" {
+			s := v.(Space)
+			out[i] = &dataloader.Result[*Space]{Data: &s}
+			continue
+		}
+		missing = append(missing, k)
+	}
+	if len(missing) == 0 {
+		return out
+	}
+	up, err := l.upstream(ctx)
+	if err != nil {
+		return fill(out, err)
+	}
+	found := map[string]Space{}
+	for _, c := range chunks(missing, maxBatch) {
+		var ss []Space
+		if byKey {
+			ss, _, err = up.Spaces(ctx, nil, c, "", ListOptions{Limit: maxBatch})
+		} else {
+			ss, _, err = up.Spaces(ctx, c, nil, "", ListOptions{Limit: maxBatch})
+		}
+		if err != nil {
+			return fill(out, err)
+		}
+		for _, s := range ss {
+			l.primeSpace(ctx, s)
+			if byKey {
+				found[norm(s.Key)] = s
+			} else {
+				found[s.ID] = s
+			}
+		}
+	}
+	for i, k := range keys {
+		if out[i] != nil {
+			continue
+		}
+		s, ok := found[norm(k)]
+		if !ok {
+			out[i] = &dataloader.Result[*Space]{Error: &NotFoundError{Kind: "space", Key: k}}
+			continue
+		}
+		out[i] = &dataloader.Result[*Space]{Data: &s}
+	}
+	return out
+}
+
+// primeSpace records a space under both its id and its key.
+func (l *Loaders) primeSpace(ctx context.Context, s Space) {
+	l.spacesByID.Prime(ctx, s.ID, &s)
+	l.spacesByKey.Prime(ctx, s.Key, &s)
+	if l.tenant != "" {
+		l.cfg.Cache.putMeta(l.key("space", s.ID), s)
+		l.cfg.Cache.putMeta(l.key("spacekey", strings.ToUpper(s.Key)), s)
+	}
+}
+
+func (l *Loaders) loadUsers(ctx context.Context, ids []string) []*dataloader.Result[*User] {
+	out := make([]*dataloader.Result[*User], len(ids))
+	var missing []string
+	for i, id := range ids {
+		if v, ok := l.cfg.Cache.get(l.key("user", id)); ok && l.tenant != "" {
+			u := v.(User)
+			out[i] = &dataloader.Result[*User]{Data: &u}
+			continue
+		}
+		missing = append(missing, id)
+	}
+	if len(missing) == 0 {
+		return out
+	}
+	up, err := l.upstream(ctx)
+	if err != nil {
+		return fill(out, err)
+	}
+	found := map[string]User{}
+	for _, c := range chunks(missing, maxBatch) {
+		us, err := up.Users(ctx, c)
+		if err != nil {
+			return fill(out, err)
+		}
+		for _, u := range us {
+			found[u.AccountID] = u
+		}
+	}
+	for i, id := range ids {
+		if out[i] != nil {
+			continue
+		}
+		u, ok := found[id]
+		if !ok {
+			out[i] = &dataloader.Result[*User]{Error: &NotFoundError{Kind: "user", Key: id}}
+			continue
+		}
+		if l.tenant != "" {
+			l.cfg.Cache.putMeta(l.key("user", id), u)
+		}
+		out[i] = &dataloader.Result[*User]{Data: &u}
+	}
+	return out
+}
+
+// ---- labels and children: one CQL content search for many pages
+
+// cqlIDs renders ids for an IN list; ids are digits only (anything else is dropped).
+func cqlIDs(ids []string) string {
+	var b strings.Builder
+	for _, id := range ids {
+		if !isDigits(id) {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(id)
+	}
+	return b.String()
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// contentSearchAll runs a CQL content search to its end.
+func contentSearchAll(ctx context.Context, up Upstream, cql string, expand []string) ([]Content, error) {
+	list, err := collect(ctx, 0, func(opt ListOptions) ([]Content, string, error) {
+		opt.Limit = maxBatch
+		return up.ContentSearch(ctx, cql, expand, opt)
+	})
+	return list.Items, err
+}
+
+func (l *Loaders) loadLabels(ctx context.Context, ids []string) []*dataloader.Result[[]Label] {
+	out := make([]*dataloader.Result[[]Label], len(ids))
+	if !l.cfg.NoCQLBatching && len(ids) > 1 {
+		up, err := l.upstream(ctx)
+		if err != nil {
+			return fail[[]Label](len(ids), err)
+		}
+		got := map[string][]Label{}
+		ok := true
+		for _, c := range chunks(ids, cqlChunk) {
+			cs, err := contentSearchAll(ctx, up, "id in ("+cqlIDs(c)+")", []string{"metadata.labels"})
+			if err != nil {
+				ok = false // fall back to per-page calls
+				break
+			}
+			for _, ct := range cs {
+				if ct.LabelsComplete {
+					got[ct.Page.ID] = nonNil(ct.Labels)
+				}
+			}
+		}
+		if ok {
+			for i, id := range ids {
+				if ls, ok := got[id]; ok {
+					out[i] = &dataloader.Result[[]Label]{Data: ls}
+				}
+			}
+		}
+	}
+	var rest []string
+	var idx []int
+	for i := range ids {
+		if out[i] == nil {
+			rest = append(rest, ids[i])
+			idx = append(idx, i)
+		}
+	}
+	res := each(ctx, l, rest, func(ctx context.Context, up Upstream, id string) ([]Label, error) {
+		list, err := collect(ctx, 0, func(opt ListOptions) ([]Label, string, error) {
+			opt.Limit = maxBatch
+			return up.Labels(ctx, id, opt)
+		})
+		return nonNil(list.Items), err
+	})
+	for j, i := range idx {
+		out[i] = res[j]
+	}
+	return out
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func (l *Loaders) loadChildren(ctx context.Context, keys []listKey) []*dataloader.Result[List[Page]] {
+	out := make([]*dataloader.Result[List[Page]], len(keys))
+	if !l.cfg.NoCQLBatching && len(keys) > 1 {
+		up, err := l.upstream(ctx)
+		if err != nil {
+			return fail[List[Page]](len(keys), err)
+		}
+		parents := uniqueIDs(keys)
+		byParent := map[string][]Page{}
+		ok := true
+		for _, c := range chunks(parents, cqlChunk) {
+			cs, err := contentSearchAll(ctx, up, "type = page AND parent in ("+cqlIDs(c)+")", []string{"ancestors", "metadata.labels"})
+			if err != nil {
+				ok = false
+				break
+			}
+			for _, ct := range cs {
+				p := ct.Page
+				if p.ParentID == "" {
+					ok = false // the upstream cannot tell parents apart; use per-page calls
+					break
+				}
+				byParent[p.ParentID] = append(byParent[p.ParentID], p)
+				if ct.LabelsComplete {
+					l.labels.Prime(ctx, p.ID, nonNil(ct.Labels))
+				}
+				if !p.Partial {
+					l.pages.Prime(ctx, p.ID, &p)
+				}
+			}
+		}
+		if ok {
+			for i, k := range keys {
+				items := byParent[k.ID]
+				sort.SliceStable(items, func(a, b int) bool {
+					if items[a].Position != items[b].Position {
+						return items[a].Position < items[b].Position
+					}
+					return lessID(items[a].ID, items[b].ID)
+				})
+				out[i] = &dataloader.Result[List[Page]]{Data: trim(items, k.N)}
+			}
+			return out
+		}
+	}
+	return each(ctx, l, keys, func(ctx context.Context, up Upstream, k listKey) (List[Page], error) {
+		return collect(ctx, k.N, func(opt ListOptions) ([]Page, string, error) {
+			return up.Children(ctx, k.ID, opt)
+		})
+	})
+}
+
+// lessID orders decimal ids numerically.
+func lessID(a, b string) bool {
+	if len(a) != len(b) {
+		return len(a) < len(b)
+	}
+	return a < b
+}
+
+func uniqueIDs(keys []listKey) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, k := range keys {
+		if !seen[k.ID] {
+			seen[k.ID] = true
+			out = append(out, k.ID)
+		}
+	}
+	return out
+}
+
+// ---- per-page lists without a bulk form: one call per page, concurrently
+
+func (l *Loaders) loadDescendants(ctx context.Context, keys []listKey) []*dataloader.Result[List[Page]] {
+	return each(ctx, l, keys, func(ctx context.Context, up Upstream, k listKey) (List[Page], error) {
+		depth, _ := strconv.Atoi(k.Arg)
+		return collect(ctx, k.N, func(opt ListOptions) ([]Page, string, error) {
+			return up.Descendants(ctx, k.ID, depth, opt)
+		})
+	})
+}
+
+func (l *Loaders) loadSpacePages(ctx context.Context, keys []listKey) []*dataloader.Result[List[Page]] {
+	return each(ctx, l, keys, func(ctx context.Context, up Upstream, k listKey) (List[Page], error) {
+		list, err := collect(ctx, k.N, func(opt ListOptions) ([]Page, string, error) {
+			return up.SpacePages(ctx, k.ID, k.Arg == "root", opt)
+		})
+		for i := range list.Items {
+			if p := list.Items[i]; !p.Partial {
+				l.pages.Prime(ctx, p.ID, &p)
+				l.cachePage(p)
+			}
+		}
+		return list, err
+	})
+}
+
+func (l *Loaders) loadComments(ctx context.Context, keys []listKey) []*dataloader.Result[List[Comment]] {
+	return each(ctx, l, keys, func(ctx context.Context, up Upstream, k listKey) (List[Comment], error) {
+		if k.Arg != "" {
+			return collect(ctx, k.N, func(opt ListOptions) ([]Comment, string, error) {
+				return up.Comments(ctx, k.ID, k.Arg, opt)
+			})
+		}
+		// Both kinds: footer comments first, then inline ones.
+		footer, err := collect(ctx, k.N, func(opt ListOptions) ([]Comment, string, error) {
+			return up.Comments(ctx, k.ID, CommentFooter, opt)
+		})
+		if err != nil || len(footer.Items) >= k.N {
+			return footer, err
+		}
+		inline, err := collect(ctx, k.N-len(footer.Items), func(opt ListOptions) ([]Comment, string, error) {
+			return up.Comments(ctx, k.ID, CommentInline, opt)
+		})
+		return List[Comment]{Items: append(footer.Items, inline.Items...), More: inline.More}, err
+	})
+}
+
+func (l *Loaders) loadReplies(ctx context.Context, keys []listKey) []*dataloader.Result[List[Comment]] {
+	return each(ctx, l, keys, func(ctx context.Context, up Upstream, k listKey) (List[Comment], error) {
+		return collect(ctx, k.N, func(opt ListOptions) ([]Comment, string, error) {
+			return up.Replies(ctx, k.ID, k.Arg, opt)
+		})
+	})
+}
+
+func (l *Loaders) loadVersions(ctx context.Context, keys []listKey) []*dataloader.Result[List[Version]] {
+	return each(ctx, l, keys, func(ctx context.Context, up Upstream, k listKey) (List[Version], error) {
+		return collect(ctx, k.N, func(opt ListOptions) ([]Version, string, error) {
+			return up.Versions(ctx, k.ID, opt)
+		})
+	})
+}
+
+func (l *Loaders) loadAttachments(ctx context.Context, keys []listKey) []*dataloader.Result[List[Attachment]] {
+	return each(ctx, l, keys, func(ctx context.Context, up Upstream, k listKey) (List[Attachment], error) {
+		return collect(ctx, k.N, func(opt ListOptions) ([]Attachment, string, error) {
+			return up.Attachments(ctx, k.ID, k.Arg, opt)
+		})
+	})
+}
+
+func (l *Loaders) loadAncestors(ctx context.Context, ids []string) []*dataloader.Result[[]string] {
+	return each(ctx, l, ids, func(ctx context.Context, up Upstream, id string) ([]string, error) {
+		return up.Ancestors(ctx, id)
+	})
+}
+
+func (l *Loaders) loadVersion(ctx context.Context, keys []versionKey) []*dataloader.Result[*Version] {
+	return each(ctx, l, keys, func(ctx context.Context, up Upstream, k versionKey) (*Version, error) {
+		v, err := up.Version(ctx, k.PageID, k.Number)
+		if errors.Is(err, confluence.ErrNotFound) {
+			return nil, &NotFoundError{Kind: "version", Key: k.PageID + "@" + strconv.Itoa(k.Number)}
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &v, nil
+	})
+}

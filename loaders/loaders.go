@@ -1,0 +1,172 @@
+package loaders
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/graph-gophers/dataloader/v7"
+)
+
+// Source returns the Upstream of the tenant the request belongs to. It returns an error matching
+// ErrNotConnected when the tenant has no Confluence integration; other errors reach the client
+// through the GraphQL error presenter. It is called at most once per request, lazily.
+type Source func(ctx context.Context) (Upstream, error)
+
+// Config configures the loaders of one request. Source is required; the rest may be zero.
+type Config struct {
+	Source Source
+	// Tenant names the tenant for cross-request cache keys; nil or "" disables Cache for the
+	// request.
+	Tenant func(ctx context.Context) string
+	// Cache is shared across requests; nil caches nothing across requests.
+	Cache *Cache
+	// Wait is how long a loader collects keys before it calls upstream; 0 means 2 ms.
+	Wait time.Duration
+	// MaxConcurrency bounds the concurrent per-page upstream calls of one request; 0 means 16.
+	MaxConcurrency int
+	// NoCQLBatching makes labels and children use one per-page call each instead of one CQL
+	// content search for many pages (for comparisons and for sites where CQL misbehaves).
+	NoCQLBatching bool
+}
+
+// maxBatch is Confluence's bulk limit (ids per /pages or /spaces call, accounts per users-bulk).
+const maxBatch = 250
+
+// cqlChunk bounds the ids per CQL `id in (...)`/`parent in (...)` clause, keeping URLs short.
+const cqlChunk = 100
+
+// Loaders is the per-request set of dataloaders. Its methods are safe for concurrent use. Build
+// one per request with New; never share one across requests (it memoises results).
+type Loaders struct {
+	cfg    Config
+	tenant string
+
+	once  sync.Once
+	up    Upstream
+	upErr error
+	sem   chan struct{}
+
+	pages       *dataloader.Loader[string, *Page]
+	bodies      *dataloader.Loader[bodyKey, *Page]
+	spacesByID  *dataloader.Loader[string, *Space]
+	spacesByKey *dataloader.Loader[string, *Space]
+	users       *dataloader.Loader[string, *User]
+	labels      *dataloader.Loader[string, []Label]
+	versionOne  *dataloader.Loader[versionKey, *Version]
+	ancestors   *dataloader.Loader[string, []string]
+	children    *dataloader.Loader[listKey, List[Page]]
+	descendants *dataloader.Loader[listKey, List[Page]]
+	spacePages  *dataloader.Loader[listKey, List[Page]]
+	comments    *dataloader.Loader[listKey, List[Comment]]
+	replies     *dataloader.Loader[listKey, List[Comment]]
+	versions    *dataloader.Loader[listKey, List[Version]]
+	attachments *dataloader.Loader[listKey, List[Attachment]]
+}
+
+// listKey names a prefix of a per-object list: the first N items of list Arg of object ID.
+type listKey struct {
+	ID  string
+	Arg string
+	N   int
+}
+
+type bodyKey struct {
+	ID      string
+	Version int // 0: unknown (current)
+	Format  string
+	Current bool // Version is (or 0 stands for) the current version
+}
+
+type versionKey struct {
+	PageID string
+	Number int
+}
+
+// New returns the loaders of one request. ctx supplies the tenant (Config.Tenant).
+func New(ctx context.Context, cfg Config) *Loaders {
+	if cfg.Wait <= 0 {
+		cfg.Wait = 2 * time.Millisecond
+	}
+	if cfg.MaxConcurrency <= 0 {
+		cfg.MaxConcurrency = 16
+	}
+	l := &Loaders{cfg: cfg, sem: make(chan struct{}, cfg.MaxConcurrency)}
+	if cfg.Tenant != nil && cfg.Cache != nil {
+		l.tenant = cfg.Tenant(ctx)
+	}
+	l.pages = newLoader(l, l.loadPages)
+	l.bodies = newLoader(l, l.loadBodies)
+	l.spacesByID = newLoader(l, l.loadSpacesByID)
+	l.spacesByKey = newLoader(l, l.loadSpacesByKey)
+	l.users = newLoader(l, l.loadUsers)
+	l.labels = newLoader(l, l.loadLabels)
+	l.versionOne = newLoader(l, l.loadVersion)
+	l.ancestors = newLoader(l, l.loadAncestors)
+	l.children = newLoader(l, l.loadChildren)
+	l.descendants = newLoader(l, l.loadDescendants)
+	l.spacePages = newLoader(l, l.loadSpacePages)
+	l.comments = newLoader(l, l.loadComments)
+	l.replies = newLoader(l, l.loadReplies)
+	l.versions = newLoader(l, l.loadVersions)
+	l.attachments = newLoader(l, l.loadAttachments)
+	return l
+}
+
+func newLoader[K comparable, V any](l *Loaders, fn dataloader.BatchFunc[K, V]) *dataloader.Loader[K, V] {
+	return dataloader.NewBatchedLoader(fn,
+		dataloader.WithBatchCapacity[K, V](maxBatch),
+		dataloader.WithWait[K, V](l.cfg.Wait),
+		dataloader.WithInputCapacity[K, V](4*maxBatch),
+	)
+}
+
+type ctxKey struct{}
+
+// With returns a context carrying l.
+func With(ctx context.Context, l *Loaders) context.Context {
+	return context.WithValue(ctx, ctxKey{}, l)
+}
+
+// For returns the loaders on ctx, or nil when there are none.
+func For(ctx context.Context) *Loaders {
+	l, _ := ctx.Value(ctxKey{}).(*Loaders)
+	return l
+}
+
+// Middleware builds fresh loaders for every request (after authentication, so that
+// Config.Tenant can read the caller) and puts them on the request context.
+func Middleware(cfg Config, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		next.ServeHTTP(w, r.WithContext(With(ctx, New(ctx, cfg))))
+	})
+}
+
+// upstream binds the request to the tenant's Confluence on first use.
+func (l *Loaders) upstream(ctx context.Context) (Upstream, error) {
+	l.once.Do(func() {
+		if l.cfg.Source == nil {
+			l.upErr = ErrNotConnected
+			return
+		}
+		l.up, l.upErr = l.cfg.Source(ctx)
+		if l.upErr == nil && l.up == nil {
+			l.upErr = ErrNotConnected
+		}
+	})
+	return l.up, l.upErr
+}
+
+// acquire takes a slot for one concurrent upstream call.
+func (l *Loaders) acquire(ctx context.Context) error {
+	select {
+	case l.sem <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (l *Loaders) release() { <-l.sem }
