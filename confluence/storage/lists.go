@@ -7,6 +7,8 @@ import (
 
 // list renders ul and ol, with nested lists indented under their item.
 func (r *renderer) list(n *node) []block {
+	r.lists++
+	defer func() { r.lists-- }()
 	ordered := n.name == "ol"
 	num := 1
 	if s, err := strconv.Atoi(strings.TrimSpace(n.attr("start"))); err == nil && s >= 0 && s < 1e9 {
@@ -23,19 +25,19 @@ func (r *renderer) list(n *node) []block {
 				marker = strconv.Itoa(num) + ". "
 				num++
 			}
-			items = append(items, indentItem(marker, r.itemBody(c.children)))
+			items = append(items, r.indentItem(marker, r.itemBody(c.children)))
 		case c.name == "ul" || c.name == "ol" || c.name == "ac:task-list":
 			// A list directly inside a list belongs to the previous item.
 			nested := joinBlocks(r.block(c), "\n")
 			if len(items) == 0 {
 				items = append(items, nested)
 			} else if nested != "" {
-				items[len(items)-1] += "\n" + indentItem("  ", nested)
+				items[len(items)-1] += "\n" + r.indentItem("  ", nested)
 			}
 		default:
 			// Stray content between items: keep it as an item of its own.
 			if s := joinBlocks(r.blocks([]*node{c}), "\n\n"); s != "" {
-				items = append(items, indentItem("- ", s))
+				items = append(items, r.indentItem("- ", s))
 			}
 		}
 	}
@@ -48,6 +50,8 @@ func (r *renderer) list(n *node) []block {
 // taskList renders ac:task-list as GFM task items ("- [x] ") in Markdown and
 // "[x] " items in plain text.
 func (r *renderer) taskList(n *node) []block {
+	r.lists++
+	defer func() { r.lists-- }()
 	var items []string
 	for _, c := range n.children {
 		switch c.name {
@@ -69,13 +73,13 @@ func (r *renderer) taskList(n *node) []block {
 			}
 			// Nested content aligns with the text after "- ", not after the
 			// checkbox, or Markdown would read it as continuation text.
-			items = append(items, indentItemPad(marker, r.itemBody(body), "  "))
+			items = append(items, r.indentItemPad(marker, r.itemBody(body), "  "))
 		case "ac:task-list", "ul", "ol":
 			nested := joinBlocks(r.block(c), "\n")
 			if len(items) == 0 {
 				items = append(items, nested)
 			} else if nested != "" {
-				items[len(items)-1] += "\n" + indentItem("  ", nested)
+				items[len(items)-1] += "\n" + r.indentItem("  ", nested)
 			}
 		}
 	}
@@ -107,14 +111,17 @@ func (r *renderer) itemBody(nodes []*node) string {
 
 // indentItem puts marker before the first line and indents the others to the
 // marker's width.
-func indentItem(marker, body string) string {
-	return indentItemPad(marker, body, strings.Repeat(" ", len(marker)))
+func (r *renderer) indentItem(marker, body string) string {
+	return r.indentItemPad(marker, body, strings.Repeat(" ", len(marker)))
 }
 
 // indentItemPad is indentItem with an explicit indentation.
-func indentItemPad(marker, body, pad string) string {
+func (r *renderer) indentItemPad(marker, body, pad string) string {
 	if body == "" {
 		return strings.TrimRight(marker, " ")
+	}
+	if r.lists > maxListNesting {
+		pad = ""
 	}
 	lines := strings.Split(body, "\n")
 	for i, l := range lines {

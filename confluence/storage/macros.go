@@ -154,7 +154,7 @@ func (r *renderer) macroBlock(n *node) []block {
 		if title := paramOf(ps, "title"); title != "" {
 			head = r.label(title, "").s
 		}
-		return r.quote(head, r.blocks(bodyNodes(n)))
+		return r.quote(head, r.quotedBlocks(bodyNodes(n)))
 	case "expand":
 		var out []block
 		if title := paramOf(ps, "title"); title != "" {
@@ -163,7 +163,7 @@ func (r *renderer) macroBlock(n *node) []block {
 		return append(out, r.blocks(bodyNodes(n))...)
 	}
 	if label, ok := callouts[name]; ok {
-		body := r.blocks(bodyNodes(n))
+		body := r.quotedBlocks(bodyNodes(n))
 		if title := paramOf(ps, "title"); title != "" {
 			return r.quote(r.label(label+": "+title, "").s, body)
 		}

@@ -111,11 +111,9 @@ func parse(src string) (*node, bool) {
 		if s == "" {
 			return
 		}
+		// Adjacent text runs stay separate nodes (joining them here would be
+		// quadratic); renderers concatenate them.
 		top := stack[len(stack)-1]
-		if k := len(top.children); k > 0 && top.children[k-1].isText() {
-			top.children[k-1].text += s
-			return
-		}
 		top.children = append(top.children, &node{text: s})
 	}
 

@@ -27,6 +27,23 @@ type renderer struct {
 	cell int  // depth of table cells being rendered (Markdown: one line)
 
 	strong, em, strike int // open emphasis, so nested ones are not doubled
+
+	quotes, lists int // enclosing quotes and lists, to bound the prefixes
+}
+
+// Nesting beyond these depths is rendered without further "> " prefixes or
+// list indentation: deeper levels are unreadable anyway, and re-prefixing
+// every level would make hostile input cost depth × size.
+const (
+	maxQuoteNesting = 8
+	maxListNesting  = 16
+)
+
+// quotedBlocks renders the body of a quote, callout or panel.
+func (r *renderer) quotedBlocks(nodes []*node) []block {
+	r.quotes++
+	defer func() { r.quotes-- }()
+	return r.blocks(nodes)
 }
 
 // document renders the whole tree.
@@ -178,7 +195,7 @@ func (r *renderer) block(n *node) []block {
 	case "table":
 		return r.table(n)
 	case "blockquote":
-		return r.quote("", r.blocks(n.children))
+		return r.quote("", r.quotedBlocks(n.children))
 	case "pre":
 		return r.codeBlock("", preText(n))
 	case "hr":
@@ -270,6 +287,12 @@ func (r *renderer) quote(head string, body []block) []block {
 			body = append([]block{{s: head, kind: kindPara}}, body...)
 		}
 		return []block{{s: joinBlocks(body, "\n\n"), kind: kindOther}}
+	}
+	if r.quotes >= maxQuoteNesting {
+		if head != "" {
+			body = append([]block{{s: head, kind: kindPara}}, body...)
+		}
+		return body
 	}
 	inner := joinBlocks(body, "\n\n")
 	if head != "" {

@@ -106,15 +106,18 @@ func TestErrors(t *testing.T) {
 
 func TestHostileStructureStaysBounded(t *testing.T) {
 	tests := []struct {
-		name     string
-		in       string
-		contains string
-		maxLen   int
+		name        string
+		in          string
+		contains    string
+		maxLen      int
+		notContains string
 	}{
-		{"deep nesting keeps the innermost text", strings.Repeat("<div><blockquote>", 5000) + "deep text", "deep text", 10000},
-		{"huge colspan is capped", `<table><tr><td colspan="100000000">x</td></tr></table>`, "| x |", 2000},
-		{"huge rowspan is capped", `<table><tr><td rowspan="100000000">x</td></tr><tr><td>y</td></tr></table>`, "y", 2000},
-		{"huge list start", `<ol start="99999999999999999999"><li>x</li></ol>`, "1. x", 100},
+		{"quote prefixes stop at eight levels", strings.Repeat("<blockquote>", 50) + "deep quote", strings.Repeat("> ", 8) + "deep quote", 100, strings.Repeat("> ", 9)},
+		{"list indentation stops growing", strings.Repeat("<ul><li>x", 50) + "deep item", "deep item", 2000, strings.Repeat(" ", 40)},
+		{"deep nesting keeps the innermost text", strings.Repeat("<div><blockquote>", 5000) + "deep text", "deep text", 10000, ""},
+		{"huge colspan is capped", `<table><tr><td colspan="100000000">x</td></tr></table>`, "| x |", 2000, ""},
+		{"huge rowspan is capped", `<table><tr><td rowspan="100000000">x</td></tr><tr><td>y</td></tr></table>`, "y", 2000, ""},
+		{"huge list start", `<ol start="99999999999999999999"><li>x</li></ol>`, "1. x", 100, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -127,6 +130,9 @@ func TestHostileStructureStaysBounded(t *testing.T) {
 			}
 			if len(got) > tt.maxLen {
 				t.Errorf("got %d bytes, want at most %d", len(got), tt.maxLen)
+			}
+			if tt.notContains != "" && strings.Contains(got, tt.notContains) {
+				t.Errorf("got %q, want it not to contain %q", got, tt.notContains)
 			}
 		})
 	}
