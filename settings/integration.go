@@ -24,8 +24,9 @@ const (
 func (t TokenType) Valid() bool { return t == TokenClassic || t == TokenScoped }
 
 // Status is the outcome of the last validation of an integration's
-// credential. Values match the GraphQL IntegrationStatus enum; the store
-// accepts any non-empty value so new statuses need no migration.
+// credential, in the spelling of the GraphQL IntegrationStatus enum (which
+// may expose a subset). The store accepts any non-empty value, so a new
+// status needs no migration.
 type Status string
 
 // The statuses an integration is stored with.
