@@ -19,6 +19,7 @@ unit:
 ## fuzz: a few seconds of each fuzz target (never panics, round-trips hold)
 fuzz:
 	$(GO) test ./cql -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME)
+	$(GO) test ./confluence/storage -run='^$$' -fuzz='^FuzzToMarkdown$$' -fuzztime=$(FUZZTIME)
 
 ## bench: benchmarks against the simulator, with the naive baselines
 bench:
