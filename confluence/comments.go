@@ -145,3 +145,46 @@ func (s *CommentsService) ListInlineReplies(ctx context.Context, commentID strin
 func (s *CommentsService) ListInlineRepliesIter(ctx context.Context, commentID string, opts *CommentListOptions) iter.Seq2[Comment, error] {
 	return s.all(ctx, "inline-replies", commentID, opts)
 }
+
+// CommentGetOptions are the parameters of a single comment.
+type CommentGetOptions struct {
+	// BodyFormat is storage, atlas_doc_format or view; "" for no body.
+	BodyFormat BodyFormat
+	// Version, if > 0, returns that version of the comment.
+	Version int
+}
+
+func (s *CommentsService) get(ctx context.Context, kind, id string, o *CommentGetOptions) (*Comment, *Response, error) {
+	cid, err := pathID(id)
+	if err != nil {
+		return nil, nil, err
+	}
+	q := query{}
+	if o != nil {
+		q.str("body-format", string(o.BodyFormat))
+		q.int("version", o.Version)
+	}
+	req := &request{method: "GET", route: "/wiki/api/v2/" + kind + "/{id}", path: "/wiki/api/v2/" + kind + "/" + cid, query: urlValues(q)}
+	var c Comment
+	resp, err := s.client.get(ctx, req, &c)
+	if err != nil {
+		return nil, resp, err
+	}
+	resp.Base = c.Links.Base
+	return &c, resp, nil
+}
+
+// GetFooter returns one footer comment (or reply). A missing or invisible
+// comment is an *Error matching ErrNotFound.
+//
+// Confluence API: GET /wiki/api/v2/footer-comments/{comment-id}
+func (s *CommentsService) GetFooter(ctx context.Context, commentID string, opts *CommentGetOptions) (*Comment, *Response, error) {
+	return s.get(ctx, "footer-comments", commentID, opts)
+}
+
+// GetInline returns one inline comment (or reply).
+//
+// Confluence API: GET /wiki/api/v2/inline-comments/{comment-id}
+func (s *CommentsService) GetInline(ctx context.Context, commentID string, opts *CommentGetOptions) (*Comment, *Response, error) {
+	return s.get(ctx, "inline-comments", commentID, opts)
+}

@@ -67,25 +67,3 @@ func (s *LabelsService) ListForPageIter(ctx context.Context, pageID string, opts
 	}
 	return iterate[Label](ctx, s.client, req)
 }
-
-// ListForSpace returns one page of a space's own labels.
-//
-// Confluence API: GET /wiki/api/v2/spaces/{id}/labels
-func (s *LabelsService) ListForSpace(ctx context.Context, spaceID string, opts *LabelListOptions) ([]Label, *Response, error) {
-	req, err := labelsRequest("spaces", spaceID, opts)
-	if err != nil {
-		return nil, nil, err
-	}
-	return list[Label](ctx, s.client, req)
-}
-
-// ListForSpaceIter yields every label of a space.
-//
-// Confluence API: GET /wiki/api/v2/spaces/{id}/labels
-func (s *LabelsService) ListForSpaceIter(ctx context.Context, spaceID string, opts *LabelListOptions) iter.Seq2[Label, error] {
-	req, err := labelsRequest("spaces", spaceID, opts)
-	if err != nil {
-		return errSeq[Label](err)
-	}
-	return iterate[Label](ctx, s.client, req)
-}
