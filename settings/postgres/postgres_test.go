@@ -113,6 +113,13 @@ func TestConformance(t *testing.T) {
 	})
 }
 
+func TestSharedSchema(t *testing.T) {
+	settingstest.RunShared(t, func(t *testing.T) (settings.Store, settings.Store) {
+		dsn, _ := freshSchema(t)
+		return mustOpen(t, dsn), mustOpen(t, dsn)
+	})
+}
+
 func TestConcurrentOpensMigrateOnce(t *testing.T) {
 	dsn, schema := freshSchema(t)
 	const replicas = 4

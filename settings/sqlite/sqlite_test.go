@@ -43,6 +43,13 @@ func TestConformance(t *testing.T) {
 	})
 }
 
+func TestSharedFile(t *testing.T) {
+	settingstest.RunShared(t, func(t *testing.T) (settings.Store, settings.Store) {
+		path := filepath.Join(t.TempDir(), "settings.db")
+		return mustOpen(t, path), mustOpen(t, path)
+	})
+}
+
 func TestOpenCreatesPrivateFileInNewDirectory(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "nested", "dir", "cg.db")
 	mustOpen(t, path)
