@@ -30,9 +30,7 @@ func benchDataset(seed int64, spaces, perSpace int, now time.Time) Dataset {
 		d.Users = append(d.Users, User{AccountID: users[i], DisplayName: fmt.Sprintf("Bench User %d", i+1), Email: fmt.Sprintf("user%d@bench.example.com", i+1)})
 	}
 	demo := demoDataset(now)
-	for _, u := range demo.Users {
-		d.Users = append(d.Users, u)
-	}
+	d.Users = append(d.Users, demo.Users...)
 	d.Accounts = demoAccounts()
 	user := func() string { return users[rng.IntN(len(users))] }
 	words := func(n int) string {

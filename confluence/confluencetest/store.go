@@ -36,7 +36,6 @@ type pageRec struct {
 	info    bodyInfo // of the current version
 	parsed  bool
 	anc     []string // root first
-	created time.Time
 }
 
 func (p *pageRec) current() Version { return p.Versions[len(p.Versions)-1] }
