@@ -97,7 +97,8 @@ func simDataset(extraPages int) confluencetest.Dataset {
 // newSim starts a simulator with simDataset.
 func newSim(t *testing.T, extraPages int) *confluencetest.Server {
 	t.Helper()
-	sim := confluencetest.NewServer(confluencetest.WithClock(func() time.Time { return simNow }))
+	// A real clock: the rate limiter refills by it.
+	sim := confluencetest.NewServer()
 	t.Cleanup(sim.Close)
 	if err := sim.Seed(simDataset(extraPages)); err != nil {
 		t.Fatalf("Seed: %v", err)
