@@ -28,8 +28,21 @@
 //     confluence-burst-based; X-RateLimit-Limit is the per-second rate.
 //   - v1 search and content search silently cap limit at 250 (50 with a body
 //     expansion, 25 with body.export_view or body.styled_view).
-//   - Expanded children.comment / children.attachment hold at most 25 items
-//     (with _links.next when more exist); metadata.labels at most 200.
+//   - Expanded children.page / children.comment / children.attachment hold
+//     at most 25 items (with _links.next when more exist); metadata.labels
+//     at most 200. children.comment lists every comment of the page, footer
+//     and inline, replies included, in thread order; a reply carries
+//     ancestors (its parent comments, root first) and every comment carries
+//     extensions.location ("footer" or "inline").
+//   - Search without ORDER BY sorts by lastModified descending, then id
+//     descending (package cql). Archived and trashed pages are not indexed.
+//     Paging runs over the whole index and drops what the account may not
+//     see afterwards, so a page of results can be short (even empty) and
+//     still have a next link, as on Cloud.
+//   - totalSize over-estimates: the visible total plus 1/40 of the results
+//     not yet returned.
+//   - Rate-limit buckets refill by the server clock (WithClock): a frozen
+//     clock never refills them.
 //   - Attachment download (v1 .../child/attachment/{id}/download) answers 302
 //     to the simulator's own media path /media/file/{id}/binary?token=...,
 //     which rejects requests carrying an Authorization header.

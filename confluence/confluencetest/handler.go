@@ -84,7 +84,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	} else if !known {
 		key = r.Method + " unmatched"
 	}
-	s.countRequest(key, !read)
+	s.countRequest(key, !read && isWrite(r.Method))
 	sw := &statusWriter{ResponseWriter: w}
 	sw.Header().Set("Atl-Traceid", fmt.Sprintf("%016x", time.Now().UnixNano()))
 	sw.Header().Set("Server", "AtlassianEdge")
@@ -132,6 +132,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	s.mux.ServeHTTP(sw, r2)
+}
+
+// isWrite reports whether method changes state (POST, PUT, PATCH, DELETE).
+// Other methods that are not reads (OPTIONS, TRACE) are also answered 405
+// but not counted as writes.
+func isWrite(method string) bool {
+	switch method {
+	case http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
+		return true
+	}
+	return false
 }
 
 func cmpOr(a, b string) string {

@@ -474,3 +474,25 @@ func TestUsersBulk(t *testing.T) {
 		t.Errorf("251 accountIds: %d, want 400", r.status)
 	}
 }
+
+func TestLabelEndpoints(t *testing.T) {
+	s := MustDemo(t)
+	a := s.Account("classic")
+	var redisID string
+	for _, l := range mustGet(t, s.URL()+"/wiki/api/v2/labels?limit=250", a).results(t) {
+		if l["name"] == "redis" {
+			redisID = str(l["id"])
+		}
+	}
+	if redisID == "" {
+		t.Fatal("GET /labels lacks redis")
+	}
+	got := ids(mustGet(t, s.URL()+"/wiki/api/v2/labels/"+redisID+"/pages", a).results(t))
+	if !slices.Equal(got, []string{"100006", "100007", "100023", "100032"}) {
+		t.Errorf("labels/redis/pages = %v", got)
+	}
+	sl := mustGet(t, s.URL()+"/wiki/api/v2/spaces/98305/labels", a).results(t)
+	if len(sl) != 1 || sl[0]["name"] != "sre" {
+		t.Errorf("spaces/98305/labels = %v", sl)
+	}
+}

@@ -194,6 +194,11 @@ func (st *store) seed(d Dataset, now time.Time) error {
 func (st *store) reindex() error {
 	var errs []error
 	st.gen++
+	for _, sp := range st.spaces {
+		for _, l := range sp.Labels {
+			st.labelID(l)
+		}
+	}
 	st.pageOrder = st.pageOrder[:0]
 	st.children = map[string][]*pageRec{}
 	st.roots = map[string][]*pageRec{}

@@ -1,0 +1,74 @@
+package confluencetest
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// labelByID returns the label name for a label id.
+func (s *Server) labelByID(id string) (string, bool) {
+	for name, lid := range s.st.labelIDs {
+		if lid == id {
+			return name, true
+		}
+	}
+	return "", false
+}
+
+// listLabels is v2 GET /labels: every label in use, by id.
+func (s *Server) listLabels(w http.ResponseWriter, r *http.Request, _ *Account) {
+	prefixes := multi(r, "prefix")
+	if !enumParam(w, "prefix", "LabelPrefix", prefixes, []string{"my", "team", "global", "system"}) {
+		return
+	}
+	want := multi(r, "label-id")
+	var names []string
+	for name, id := range s.st.labelIDs {
+		if (len(want) == 0 || slices.Contains(want, id)) && (len(prefixes) == 0 || slices.Contains(prefixes, "global")) {
+			names = append(names, name)
+		}
+	}
+	slices.SortFunc(names, func(a, b string) int { return lessID(s.st.labelIDs[a], s.st.labelIDs[b]) })
+	if strings.HasPrefix(r.URL.Query().Get("sort"), "-") {
+		slices.Reverse(names)
+	}
+	s.writeV2List(w, r, len(names), 25, func(i int) any { return s.labelJSON(names[i]) })
+}
+
+// labelPages is v2 GET /labels/{id}/pages.
+func (s *Server) labelPages(w http.ResponseWriter, r *http.Request, a *Account) {
+	name, ok := s.labelByID(r.PathValue("id"))
+	if !ok {
+		v2Error(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("Cannot find a label with id [%s]", r.PathValue("id")), nil)
+		return
+	}
+	spaceIDs := multi(r, "space-id")
+	if len(spaceIDs) > 100 {
+		v2BadParam(w, fmt.Sprintf("Provided size {%d} for 'space-id' is greater than the max allowed: 100", len(spaceIDs)), nil)
+		return
+	}
+	f, ok := s.pageFilter(w, r)
+	if !ok {
+		return
+	}
+	var out []*pageRec
+	for _, p := range s.st.pageOrder {
+		if canSee(a, p.SpaceKey) && f.match(p) && slices.Contains(p.Labels, name) &&
+			(len(spaceIDs) == 0 || slices.Contains(spaceIDs, p.space.ID)) {
+			out = append(out, p)
+		}
+	}
+	f.sort(out)
+	s.writeV2List(w, r, len(out), 25, func(i int) any { return s.pageJSON(r, out[i], out[i].current(), f.body, false) })
+}
+
+// spaceLabels is v2 GET /spaces/{id}/labels.
+func (s *Server) spaceLabels(w http.ResponseWriter, r *http.Request, a *Account) {
+	sp := s.visibleSpace(w, r, a)
+	if sp == nil {
+		return
+	}
+	s.writeV2List(w, r, len(sp.Labels), 25, func(i int) any { return s.labelJSON(sp.Labels[i]) })
+}
