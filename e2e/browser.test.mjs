@@ -1,0 +1,191 @@
+// Browser tests of the embedded pages in Debian's headless Chromium, driven
+// by playwright-core: the GraphiQL playground runs a query through its UI,
+// and the settings page connects the demo Confluence. Every request the
+// browser makes is recorded; any to a host other than the service fails.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { RUNBOOK_CQL, demoAccounts, requireEnv, serviceURL } from './env.mjs';
+
+const CHROMIUM = process.env.CG_CHROMIUM || '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+// Screenshots land here (ignored by git) for a person to look at.
+const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'test-results');
+// Playwright waits; none of them is a timing assertion, just a bound on a hang.
+const WAIT = { timeout: 20_000 };
+
+let profile;
+let context;
+const foreign = []; // requests to any other host
+const problems = []; // page errors and CSP violations
+
+before(async () => {
+  profile = await mkdtemp(path.join(os.tmpdir(), 'cg-chromium-'));
+  await mkdir(RESULTS, { recursive: true });
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1400, height: 900 },
+  });
+  const service = serviceURL();
+  await context.route('**/*', (route) => {
+    const u = new URL(route.request().url());
+    if (u.host !== service.host) {
+      foreign.push(route.request().url());
+      return route.abort('blockedbyclient');
+    }
+    return route.continue();
+  });
+  context.on('weberror', (e) => problems.push(`page error: ${e.error()}`));
+  context.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) problems.push(`console: ${m.text()}`);
+  });
+});
+
+after(async () => {
+  await context?.close();
+  if (profile) await rm(profile, { recursive: true, force: true });
+});
+
+/** setEditor replaces the text of a GraphiQL (CodeMirror 5) editor the way a user pastes it. */
+async function setEditor(page, selector, text) {
+  await page.click(`${selector} .CodeMirror`);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  // insertText is a paste: no auto-closed brackets added behind it.
+  await page.keyboard.insertText(text);
+}
+
+/**
+ * runQuery presses GraphiQL's run button and returns the response pane's
+ * text once it holds a result. GraphiQL parses the editor shortly after a
+ * change (a run before that answers "Unable to detect operation AST"), and
+ * stores the parsed query as graphiql:query in localStorage in the same
+ * step, so that stored value is the sign it is ready.
+ */
+async function runQuery(page, query) {
+  await page.waitForFunction((q) => window.localStorage.getItem('graphiql:query') === q, query, WAIT);
+  // The pane may still show the schema fetch that failed before the key was set.
+  const before = await page.textContent('.graphiql-response');
+  await page.click('.graphiql-execute-button');
+  await page.waitForFunction(
+    (old) => {
+      const text = document.querySelector('.graphiql-response')?.textContent ?? '';
+      return text !== old && /"(data|errors)"/.test(text);
+    },
+    before,
+    WAIT,
+  );
+  return page.textContent('.graphiql-response');
+}
+
+test('the playground runs a query through the GraphiQL UI with the key entered once', async () => {
+  const page = await context.newPage();
+  await page.goto(serviceURL().toString());
+  await page.waitForSelector('.graphiql-container', WAIT);
+
+  await page.fill('#cg-api-key', requireEnv('CG_READER_KEY'));
+  await page.click('#cg-api-key-save');
+  await page.waitForFunction(() => document.querySelector('#cg-key-status')?.textContent.startsWith('key set'), null, WAIT);
+
+  const query = `query Runbook {\n  search(cql: ${JSON.stringify(RUNBOOK_CQL)}, first: 5) {\n    nodes { title url }\n  }\n}\n`;
+  await setEditor(page, '.graphiql-query-editor', query);
+  const response = await runQuery(page, query);
+  assert.match(response, /runbook/i, 'the result shows no runbook');
+  assert.doesNotMatch(response, /"errors"/, 'the result has errors');
+  await page.screenshot({ path: path.join(RESULTS, 'playground.png') });
+
+  // The key is entered once: after a reload it is still in use.
+  await page.reload();
+  await page.waitForSelector('.graphiql-container', WAIT);
+  assert.match(await page.textContent('#cg-key-status'), /^key set/);
+  await page.close();
+});
+
+/** connect types an account into the Confluence card and presses Save. */
+async function connect(page, account) {
+  await page.fill('#domain', requireEnv('CG_SIM_HOST'));
+  await page.fill('#email', account.email);
+  await page.fill('#api-token', account.token);
+  await page.click('#save');
+  await page.waitForFunction(() => !document.querySelector('#save').disabled && document.querySelector('#message').textContent !== 'Working…', null, WAIT);
+}
+
+async function statusBadge(page) {
+  return (await page.textContent('#status')).trim();
+}
+
+test('the settings page connects the demo Confluence and names a missing scope', async (t) => {
+  const { classic, scopedNoSearch } = demoAccounts();
+  const page = await context.newPage();
+  page.on('dialog', (d) => d.accept());
+  await page.goto(new URL('settings', serviceURL()).toString());
+
+  await t.test('a reader key is refused with a hint to use an admin key', async () => {
+    await page.fill('#admin-key', requireEnv('CG_READER_KEY'));
+    await page.click('#admin-key-save');
+    await connect(page, classic);
+    assert.match(await page.textContent('#message'), /admin/i);
+  });
+
+  await page.fill('#admin-key', requireEnv('CG_ADMIN_KEY'));
+  await page.click('#admin-key-save');
+
+  await t.test('a classic token connects', async () => {
+    await connect(page, classic);
+    await page.waitForFunction(() => document.querySelector('#status').textContent === 'CONNECTED', null, WAIT);
+    assert.equal(await page.textContent('#token-type'), 'CLASSIC');
+    assert.equal(await page.textContent('#token-hint'), `••••${classic.token.slice(-4)}`);
+    assert.equal(await page.inputValue('#api-token'), '', 'the token field keeps the token after saving');
+    const caps = await page.$$eval('#capabilities tbody tr', (rows) => rows.map((r) => [r.dataset.capability, r.cells[1].textContent]));
+    assert.ok(caps.length > 0, 'no capabilities shown');
+    assert.deepEqual(caps.filter(([, ok]) => ok !== 'yes'), [], 'a classic demo token should have every capability');
+    assert.equal((await page.content()).includes(classic.token), false, 'the token is still in the page');
+    await page.screenshot({ path: path.join(RESULTS, 'settings-connected.png'), fullPage: true });
+  });
+
+  await t.test('a scoped token without search:confluence is refused, naming the scope', async () => {
+    await connect(page, scopedNoSearch);
+    const errors = await page.$$eval('#user-errors > li', (items) => items.map((li) => ({ code: li.dataset.code, text: li.textContent })));
+    assert.ok(errors.length > 0, `no userErrors shown; message: ${await page.textContent('#message')}`);
+    const named = errors.some((e) => e.text.includes('search:confluence'));
+    const capRow = await page.$$eval('#capabilities tbody tr', (rows) =>
+      rows.filter((r) => r.cells[1].textContent === 'no').map((r) => r.cells[2].textContent));
+    assert.ok(named || capRow.includes('search:confluence'), `search:confluence is not named: ${JSON.stringify(errors)}`);
+    await page.screenshot({ path: path.join(RESULTS, 'settings-missing-scope.png'), fullPage: true });
+  });
+
+  await t.test('Test re-validates the stored connection', async () => {
+    await page.click('#test');
+    await page.waitForFunction(() => /works|problems/.test(document.querySelector('#message').textContent), null, WAIT);
+    assert.equal(await page.textContent('#message'), 'The connection works.');
+    assert.equal(await statusBadge(page), 'CONNECTED');
+  });
+
+  await t.test('Disconnect removes it, and connecting again restores it', async () => {
+    await page.click('#disconnect');
+    await page.waitForFunction(() => document.querySelector('#status').textContent === 'NOT_CONNECTED', null, WAIT);
+    await connect(page, classic);
+    await page.waitForFunction(() => document.querySelector('#status').textContent === 'CONNECTED', null, WAIT);
+  });
+  await page.close();
+});
+
+test('the pages made no request to any other host and raised no error', () => {
+  assert.deepEqual(foreign, []);
+  assert.deepEqual(problems, []);
+});
