@@ -32,10 +32,10 @@ type store struct {
 // pageRec is a page plus what is derived from its current body.
 type pageRec struct {
 	*Page
-	space   *Space
-	info    bodyInfo // of the current version
-	parsed  bool
-	anc     []string // root first
+	space  *Space
+	info   bodyInfo // of the current version
+	parsed bool
+	anc    []string // root first
 }
 
 func (p *pageRec) current() Version { return p.Versions[len(p.Versions)-1] }
