@@ -496,3 +496,22 @@ func TestLabelEndpoints(t *testing.T) {
 		t.Errorf("spaces/98305/labels = %v", sl)
 	}
 }
+
+func TestConvertIDsToTypes(t *testing.T) {
+	s := MustDemo(t)
+	r := do(t, http.MethodPost, s.URL()+"/wiki/api/v2/content/convert-ids-to-types", s.Account("restricted"),
+		jsonBody(t, map[string]any{"contentIds": []string{"100003", "200010", "200001", "att300001", "100051", "42"}}))
+	if r.status != http.StatusOK {
+		t.Fatalf("status %d: %s", r.status, r.body)
+	}
+	got := r.json(t)["results"].(map[string]any)
+	want := map[string]any{"100003": "page", "200010": "inline-comment", "200001": "footer-comment", "att300001": "attachment", "100051": nil, "42": nil}
+	for id, w := range want {
+		if v, ok := got[id]; !ok || v != w {
+			t.Errorf("results[%s] = %v, want %v", id, v, w)
+		}
+	}
+	if st := s.Stats(); st.Writes != 0 {
+		t.Errorf("Writes = %d, want 0: convert-ids-to-types is a read", st.Writes)
+	}
+}

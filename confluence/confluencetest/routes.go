@@ -54,6 +54,7 @@ func (s *Server) routes() {
 		{pattern: "GET " + v2 + "/labels", scopes: []string{scopeLabel}, h: s.listLabels},
 		{pattern: "GET " + v2 + "/labels/{id}/pages", scopes: []string{scopePage}, h: s.labelPages},
 		{pattern: "GET " + v2 + "/spaces/{id}/labels", scopes: []string{scopeSpace}, h: s.spaceLabels},
+		{pattern: "POST " + v2 + "/content/convert-ids-to-types", scopes: []string{scopeMetadata, scopePage}, h: s.convertIDs},
 		{pattern: "POST " + v2 + "/users-bulk", scopes: []string{scopeUser}, h: s.usersBulk},
 		{pattern: "GET " + v1 + "/search", scopes: []string{scopeSearch, scopeDetails}, h: s.search},
 		{pattern: "GET " + v1 + "/content/search", scopes: []string{scopeSearch, scopeDetails}, h: s.contentSearch},

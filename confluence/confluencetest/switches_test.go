@@ -151,7 +151,23 @@ func TestLatencySwitchOverHTTP(t *testing.T) {
 			t.Errorf("POST /__sim/latency %s: %d, want %d", tc.body, r.status, tc.want)
 		}
 	}
-	mustGet(t, s.URL()+"/wiki/api/v2/spaces", s.Account("classic"))
+	a := s.Account("classic")
+	mustGet(t, s.URL()+"/wiki/api/v2/spaces", a)
+
+	// An hour of latency outlasts any client deadline; zero removes it.
+	if r := do(t, http.MethodPost, s.URL()+"/__sim/latency", confluencetest.Account{}, strings.NewReader(`{"latency":"1h"}`)); r.status != http.StatusNoContent {
+		t.Fatalf("POST /__sim/latency 1h: %d", r.status)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.URL()+"/wiki/api/v2/spaces", nil)
+	req.SetBasicAuth(a.Email, a.Token)
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+		t.Errorf("with 1h latency: got %d before the deadline, want a timeout", resp.StatusCode)
+	}
+	s.SetLatency(0, 0)
+	mustGet(t, s.URL()+"/wiki/api/v2/spaces", a)
 }
 
 func TestStatsAndWrites(t *testing.T) {

@@ -59,3 +59,32 @@ func (s *Server) currentUser(w http.ResponseWriter, r *http.Request, a *Account)
 		},
 	})
 }
+
+// convertIDs is v2 POST /content/convert-ids-to-types: {"contentIds": [...]}
+// (1-100) -> {"results": {id: type or null}}. Content the caller may not see
+// maps to null.
+func (s *Server) convertIDs(w http.ResponseWriter, r *http.Request, a *Account) {
+	var req struct {
+		ContentIDs []string `json:"contentIds"`
+	}
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&req); err != nil {
+		v2Error(w, http.StatusBadRequest, "INVALID_REQUEST_BODY", "Request body is not valid JSON", nil)
+		return
+	}
+	if n := len(req.ContentIDs); n == 0 || n > 100 {
+		v2Error(w, http.StatusBadRequest, "INVALID_REQUEST_BODY", fmt.Sprintf("Provided size {%d} for 'contentIds' must be between 1 and 100", n), nil)
+		return
+	}
+	res := map[string]any{}
+	for _, id := range req.ContentIDs {
+		res[id] = nil
+		if s.st.visiblePage(a, id) != nil {
+			res[id] = "page"
+		} else if c, _ := s.st.visibleComment(a, id); c != nil {
+			res[id] = c.Kind + "-comment"
+		} else if at, _ := s.findAttachment(a, id); at != nil {
+			res[id] = "attachment"
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"results": res})
+}
