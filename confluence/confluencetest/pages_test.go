@@ -515,3 +515,26 @@ func TestConvertIDsToTypes(t *testing.T) {
 		t.Errorf("Writes = %d, want 0: convert-ids-to-types is a read", st.Writes)
 	}
 }
+
+func TestIncludeCollectionsCapAt50(t *testing.T) {
+	s := MustDemo(t)
+	p := confluencetest.Page{ID: "990001", SpaceKey: "ENG", Title: "Busy page"}
+	for i := range 60 {
+		p.Labels = append(p.Labels, fmt.Sprintf("l%02d", i))
+		p.Versions = append(p.Versions, confluencetest.Version{Body: fmt.Sprintf("<p>v%d</p>", i+1)})
+	}
+	if err := s.Seed(confluencetest.Dataset{Pages: []confluencetest.Page{p}}); err != nil {
+		t.Fatal(err)
+	}
+	m := mustGet(t, s.URL()+"/wiki/api/v2/pages/990001?include-labels=true&include-versions=true", s.Account("classic")).json(t)
+	for _, k := range []string{"labels", "versions"} {
+		c := m[k].(map[string]any)
+		meta := c["meta"].(map[string]any)
+		if n := len(c["results"].([]any)); n != 50 || meta["hasMore"] != true || str(meta["cursor"]) == "" {
+			t.Errorf("%s: %d results, meta %v; want 50 with hasMore and a cursor", k, n, meta)
+		}
+	}
+	if got := m["versions"].(map[string]any)["results"].([]any)[0].(map[string]any)["number"]; got != 60.0 {
+		t.Errorf("first included version = %v, want the newest (60)", got)
+	}
+}
