@@ -213,11 +213,12 @@ func (c *Client) gatewayBase(ctx context.Context) (*url.URL, error) {
 	return &u, nil
 }
 
-// pathID escapes one id for a URL path, refusing ids that would
-// change the path's shape.
+// pathID escapes one id for a URL path, refusing ids that would change
+// the path's shape with an *Error matching ErrNotFound (no such object can
+// exist).
 func pathID(id string) (string, error) {
 	if id == "" || id == "." || id == ".." || strings.ContainsAny(id, "/\\?#%") {
-		return "", fmt.Errorf("confluence: invalid id %q", id)
+		return "", &Error{Code: "INVALID_ID", Message: fmt.Sprintf("invalid id %q", id), kind: ErrNotFound}
 	}
 	return url.PathEscape(id), nil
 }

@@ -53,7 +53,7 @@ func iterate[T any](ctx context.Context, c *Client, first *request) iter.Seq2[T,
 				return
 			}
 			seen[resp.NextURL] = true
-			req = &request{method: first.method, route: first.route, next: resp.NextURL, search: first.search}
+			req = &request{method: first.method, route: first.route, next: withParams(resp.NextURL, first.keep), search: first.search}
 		}
 	}
 }
@@ -162,4 +162,29 @@ func urlValues(q query) url.Values {
 		return nil
 	}
 	return url.Values(q)
+}
+
+// withParams adds to a next link the parameters of keep that it lacks
+// (Confluence's search next links drop excerpt).
+func withParams(next string, keep url.Values) string {
+	if len(keep) == 0 {
+		return next
+	}
+	u, err := url.Parse(next)
+	if err != nil {
+		return next
+	}
+	q := u.Query()
+	changed := false
+	for k, vs := range keep {
+		if _, ok := q[k]; !ok {
+			q[k] = vs
+			changed = true
+		}
+	}
+	if !changed {
+		return next
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
 }

@@ -26,6 +26,8 @@ type request struct {
 	limit  int64      // body cap; 0 means Options.MaxResponseBytes
 	// redirect: a 3xx answer is returned to the caller, not an error.
 	redirect bool
+	// keep: parameters to put back into next links that drop them.
+	keep url.Values
 }
 
 func (r *request) endpoint() string { return r.method + " " + r.route }
@@ -96,7 +98,8 @@ func (c *Client) send(ctx context.Context, req *request) (*rawResponse, error) {
 		raw, err := c.exchange(ctx, c.siteBase, req, true)
 		return c.finish(ctx, req, raw, err)
 	}
-	// Auto: the site first; on its 401, the gateway.
+	// Auto: the site first; on its 401, the gateway. The routing is fixed
+	// by the first answer that shows the token was accepted by one host.
 	raw, err := c.exchange(ctx, c.siteBase, req, true)
 	if err == nil && raw.status == http.StatusUnauthorized {
 		base, gerr := c.gatewayBase(ctx)
@@ -104,15 +107,30 @@ func (c *Client) send(ctx context.Context, req *request) (*rawResponse, error) {
 			return c.finish(ctx, req, raw, err)
 		}
 		graw, gerr := c.exchange(ctx, base, req, false)
-		if gerr == nil && graw.status >= 200 && graw.status < 300 {
+		graw, gerr = c.finish(ctx, req, graw, gerr)
+		if tokenAccepted(graw, gerr) {
 			c.setMode(TokenScoped)
 		}
-		return c.finish(ctx, req, graw, gerr)
+		return graw, gerr
 	}
-	if err == nil && raw.status >= 200 && raw.status < 300 {
+	raw, err = c.finish(ctx, req, raw, err)
+	if tokenAccepted(raw, err) {
 		c.setMode(TokenClassic)
 	}
-	return c.finish(ctx, req, raw, err)
+	return raw, err
+}
+
+// tokenAccepted reports whether an answer shows that the host accepted the
+// token: a success, or an error that only an accepted token can get (a
+// named missing object, a forbidden object, a scope check, a CQL error).
+func tokenAccepted(raw *rawResponse, err error) bool {
+	if err == nil {
+		return raw != nil && raw.status >= 200 && raw.status < 300
+	}
+	if errors.Is(err, ErrCredentialsRejected) || errors.Is(err, ErrScopedTokenOnSite) {
+		return false
+	}
+	return errors.Is(err, ErrNotFound) || errors.Is(err, ErrForbidden) || errors.Is(err, ErrScopeMismatch) || errors.Is(err, ErrInvalidCQL)
 }
 
 func (c *Client) setMode(m TokenType) {

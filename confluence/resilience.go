@@ -217,8 +217,13 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, req *request, onSite b
 	}
 	defer c.sem.Release(1)
 	if err := c.limiter.Wait(ctx); err != nil {
-		// Wait also fails when the wait would pass the deadline.
-		return nil, &transportErr{err: context.DeadlineExceeded, callerDone: true}
+		// Wait also fails at once when the wait would pass the deadline.
+		if ctx.Err() != nil {
+			err = ctx.Err()
+		} else {
+			err = context.DeadlineExceeded
+		}
+		return nil, &transportErr{err: err, callerDone: true}
 	}
 	raw, err := c.breaker.Execute(func() (*rawResponse, error) {
 		raw, err := c.roundTrip(ctx, u, req, onSite)

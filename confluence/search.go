@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"iter"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -122,7 +123,11 @@ type SearchResults struct {
 }
 
 func (s *SearchService) cqlRequest(opts *SearchOptions) *request {
-	return &request{method: "GET", route: "/wiki/rest/api/search", path: "/wiki/rest/api/search", query: urlValues(opts.query()), search: true}
+	req := &request{method: "GET", route: "/wiki/rest/api/search", path: "/wiki/rest/api/search", query: urlValues(opts.query()), search: true}
+	if opts.Excerpt != "" {
+		req.keep = url.Values{"excerpt": {opts.Excerpt}}
+	}
+	return req
 }
 
 // CQL runs one page of a CQL search. A query Confluence cannot run is a
@@ -144,7 +149,8 @@ func (s *SearchService) CQL(ctx context.Context, opts *SearchOptions) (*SearchRe
 }
 
 // CQLIter yields every row of a CQL search, following next links until
-// there is none (short pages in the middle are not the end).
+// there is none (short pages in the middle are not the end). The excerpt
+// option is kept on every page although Confluence's next links drop it.
 //
 // Confluence API: GET /wiki/rest/api/search
 func (s *SearchService) CQLIter(ctx context.Context, opts *SearchOptions) iter.Seq2[SearchResult, error] {

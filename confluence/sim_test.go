@@ -490,3 +490,66 @@ func TestSimBulkPagesChunked(t *testing.T) {
 }
 
 func bg() context.Context { return context.Background() }
+
+// TestSimAutoModeLocksOnScopeMismatch: a gateway scope error proves the
+// token is scoped, so later calls skip the site.
+func TestSimAutoModeLocksOnScopeMismatch(t *testing.T) {
+	t.Parallel()
+	sim := newSim(t, 0)
+	c := simClient(t, sim, "scoped-nosearch", confluence.TokenAuto, nil)
+	for range 2 {
+		if err := search("type = page")(c); !errors.Is(err, confluence.ErrScopeMismatch) {
+			t.Fatalf("error %v, want ErrScopeMismatch", err)
+		}
+	}
+	if got := c.TokenType(); got != confluence.TokenScoped {
+		t.Errorf("TokenType = %v, want scoped", got)
+	}
+	if got, want := sim.Count("GET /wiki/rest/api/search"), 3; got != want {
+		t.Errorf("search requests = %d, want %d (site and gateway once, then gateway only)", got, want)
+	}
+}
+
+// TestSimSearchKeepsExcerptMode: Confluence's next links drop excerpt; the
+// iterator puts it back, so no page falls back to highlighting.
+func TestSimSearchKeepsExcerptMode(t *testing.T) {
+	t.Parallel()
+	sim := newSim(t, 0)
+	c := simClient(t, sim, "classic", confluence.TokenClassic, nil)
+	count := func(excerpt string) (rows, highlighted int) {
+		for r, err := range c.Search.CQLIter(t.Context(), &confluence.SearchOptions{CQL: `type = page AND title ~ "alpha" ORDER BY title`, Limit: 3, Excerpt: excerpt}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows++
+			if strings.Contains(r.Title, "@@@hl@@@") {
+				highlighted++
+			}
+		}
+		return rows, highlighted
+	}
+	if rows, hl := count(""); rows != 9 || hl != 9 {
+		t.Errorf("default excerpt: %d rows, %d highlighted; want 9, 9", rows, hl)
+	}
+	if rows, hl := count("none"); rows != 9 || hl != 0 {
+		t.Errorf("excerpt none: %d rows, %d highlighted; want 9, 0", rows, hl)
+	}
+}
+
+func TestSimInvalidIDsSendNothing(t *testing.T) {
+	t.Parallel()
+	sim := newSim(t, 0)
+	c := simClient(t, sim, "classic", confluence.TokenClassic, nil)
+	for _, id := range []string{"", "..", "1/labels", "1?x=y"} {
+		if _, _, err := c.Pages.Get(t.Context(), id, nil); !errors.Is(err, confluence.ErrNotFound) {
+			t.Errorf("Get(%q): error %v, want ErrNotFound", id, err)
+		}
+	}
+	if got := sim.Stats().Total; got != 0 {
+		t.Errorf("requests = %d, want 0", got)
+	}
+	spaces, err := c.Spaces.GetMany(t.Context(), []string{engID}, []string{"eng"}, "")
+	if err != nil || len(spaces) != 1 {
+		t.Errorf("GetMany(id and key of one space) = %d spaces, %v; want 1", len(spaces), err)
+	}
+}

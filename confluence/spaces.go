@@ -98,15 +98,21 @@ func (s *SpacesService) ListIter(ctx context.Context, opts *SpaceListOptions) it
 }
 
 // GetMany fetches spaces by ids and/or keys, 250 per call with limit=250.
-// Invisible or unknown ones are absent from the result. descriptionFormat
-// is "", "plain" or "view".
+// Invisible or unknown ones are absent from the result; a space named by
+// both id and key appears once. descriptionFormat is "", "plain" or "view".
 //
 // Confluence API: GET /wiki/api/v2/spaces?ids=... and ?keys=...
 func (s *SpacesService) GetMany(ctx context.Context, ids, keys []string, descriptionFormat string) ([]Space, error) {
 	var out []Space
+	seen := map[string]bool{}
 	fetch := func(o *SpaceListOptions) error {
 		got, err := collect(s.ListIter(ctx, o))
-		out = append(out, got...)
+		for _, sp := range got {
+			if !seen[sp.ID] {
+				seen[sp.ID] = true
+				out = append(out, sp)
+			}
+		}
 		return err
 	}
 	for _, chunk := range chunks(ids, maxBatch) {

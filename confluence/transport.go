@@ -46,10 +46,8 @@ type guardTransport struct {
 
 // RoundTrip implements http.RoundTripper.
 func (t *guardTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Body != nil {
-		defer func() { _ = req.Body.Close() }()
-	}
 	if !allowedMethod(req.Method, req.URL.Path) {
+		closeBody(req)
 		return nil, &Error{Code: "WRITE_REFUSED", Endpoint: req.Method,
 			Message: fmt.Sprintf("%s is not a read; the client sends only GET, HEAD and read-only POSTs", req.Method),
 			kind:    ErrWriteRefused}
@@ -70,7 +68,15 @@ func (t *guardTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return t.next.RoundTrip(req)
 }
 
+// closeBody honours the RoundTripper contract on refusal.
+func closeBody(req *http.Request) {
+	if req.Body != nil {
+		_ = req.Body.Close()
+	}
+}
+
 func hostRefusal(req *http.Request, why string) error {
+	closeBody(req)
 	return &Error{Code: "HOST_NOT_ALLOWED", Endpoint: req.Method, Message: why + " is not allowed", kind: ErrHostNotAllowed}
 }
 
