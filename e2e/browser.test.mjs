@@ -109,6 +109,10 @@ test('the playground runs a query through the GraphiQL UI with the key entered o
   assert.doesNotMatch(response, /"errors"/, 'the result has errors');
   await page.screenshot({ path: path.join(RESULTS, 'playground.png') });
 
+  // Setting the key also loaded the schema: the docs explorer lists our types.
+  await page.click('[aria-label="Show Documentation Explorer"]');
+  await page.waitForFunction(() => /ConfluenceIntegration/.test(document.querySelector('.graphiql-doc-explorer')?.textContent ?? ''), null, WAIT);
+
   // The key is entered once: after a reload it is still in use.
   await page.reload();
   await page.waitForSelector('.graphiql-container', WAIT);
