@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
@@ -397,6 +398,10 @@ func TestComments(t *testing.T) {
 	if got := ids(mustGet(t, base+"inline-comments/200010/children", a).results(t)); !slices.Equal(got, []string{"200011"}) {
 		t.Errorf("inline replies = %v", got)
 	}
+	inl := mustGet(t, base+"inline-comments/200010?body-format=storage", a).json(t)
+	if inl["resolutionStatus"] != "open" || inl["resolutionLastModifierId"] == nil {
+		t.Errorf("single inline comment = %v", inl)
+	}
 	one := mustGet(t, base+"footer-comments/200005?body-format=view", a).json(t)
 	if one["parentCommentId"] != "200004" || one["pageId"] != "100008" {
 		t.Errorf("single comment = %v", one)
@@ -536,5 +541,23 @@ func TestIncludeCollectionsCapAt50(t *testing.T) {
 	}
 	if got := m["versions"].(map[string]any)["results"].([]any)[0].(map[string]any)["number"]; got != 60.0 {
 		t.Errorf("first included version = %v, want the newest (60)", got)
+	}
+}
+
+func TestHandlerAndCloudIDOptions(t *testing.T) {
+	s := confluencetest.NewServer(confluencetest.WithDataset("demo"), confluencetest.WithCloudID("11111111-2222-3333-4444-555555555555"))
+	t.Cleanup(s.Close)
+	if s.CloudID() != "11111111-2222-3333-4444-555555555555" {
+		t.Fatalf("CloudID = %q", s.CloudID())
+	}
+	mustGet(t, s.URL()+"/ex/confluence/11111111-2222-3333-4444-555555555555/wiki/api/v2/spaces", s.Account("scoped"))
+	mounted := httptest.NewServer(s.Handler())
+	t.Cleanup(mounted.Close)
+	m := mustGet(t, mounted.URL+"/_edge/tenant_info", confluencetest.Account{}).json(t)
+	if m["cloudId"] != s.CloudID() {
+		t.Errorf("via Handler(): cloudId = %v", m["cloudId"])
+	}
+	if got := s.PageIDs("ENG"); !slices.Equal(got, []string{"100040", "100041", "100042", "100043"}) {
+		t.Errorf("PageIDs(ENG) = %v", got)
 	}
 }

@@ -39,6 +39,11 @@ func TestSearchCQL(t *testing.T) {
 		{"archived pages are not indexed", "id = 100013", nil},
 		{"text search is an AND of terms", "type = page AND text ~ \"redis sentinel\"", []string{"100006", "100007", "100023", "100032"}},
 		{"macro", "type = page AND macro = jira AND space = OPS", []string{"100003", "100008"}},
+		{"favourite of the caller", "type = page AND favourite = currentUser()", []string{"100003", "100008"}},
+		{"creator is the caller", "type = page AND space = PIR AND creator = currentUser()", []string{"100030", "100031", "100035"}},
+		{"contributor counts every version author", "type = page AND label = redis AND contributor = currentUser()", []string{"100006"}},
+		{"watcher", "type = page AND space = OPS AND watcher = \"712020:5b1f0c3e-a7d4-4c52-9e21-0a1b2c3d4e04\"", []string{"100004", "100006", "100007"}},
+		{"comments are children of their page", "type = comment AND parent = 100003", []string{"200001", "200002", "200003"}},
 		{"mention", "type = page AND mention = \"712020:5b1f0c3e-a7d4-4c52-9e21-0a1b2c3d4e04\"", []string{"100006", "100032"}},
 	}
 	for _, tc := range tests {
