@@ -83,7 +83,7 @@ if [ -z "${CG_URL:-}" ]; then
 fi
 
 status=0
-node --test --test-concurrency=1 audit.test.mjs federation.test.mjs browser.test.mjs || status=$?
+node --test --test-concurrency=1 env.test.mjs audit.test.mjs federation.test.mjs browser.test.mjs || status=$?
 if [ -n "$server_pid" ] && ! kill -0 "$server_pid" 2>/dev/null; then
 	echo "e2e: the service exited during the tests; its output:" >&2
 	cat "$work/stdout" "$work/stderr" >&2
