@@ -17,7 +17,7 @@ import (
 //	POST /__sim/latency      {"latency": "100ms", "jitter": "20ms"}
 //	POST /__sim/rate-limit   {"perSecond": 10, "burst": 20}
 //	POST /__sim/fault-rate   {"rate": 0.1}
-//	POST /__sim/faults       [Fault, ...]: InjectFaults (kind 1 status, 2 reset, 3 hang)
+//	POST /__sim/faults       [{"kind":"status","status":503,"retryAfter":"2","pathPrefix":"/api/v2/pages"}]: InjectFaults (kind status, reset or hang)
 func (s *Server) controlRoutes() {
 	s.ctl = http.NewServeMux()
 	s.ctl.HandleFunc("GET /__sim/stats", func(w http.ResponseWriter, _ *http.Request) {

@@ -1,6 +1,7 @@
 package confluencetest
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"net/http"
@@ -177,4 +178,36 @@ func writeRateLimitHeaders(h http.Header, rate float64, remaining int, reset tim
 	if float64(remaining) < 0.2*rate {
 		h.Set("X-RateLimit-NearLimit", "true")
 	}
+}
+
+var faultNames = map[FaultKind]string{FaultStatus: "status", FaultReset: "reset", FaultHang: "hang"}
+
+// String returns "status", "reset" or "hang".
+func (k FaultKind) String() string {
+	if n, ok := faultNames[k]; ok {
+		return n
+	}
+	return "FaultKind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// MarshalJSON encodes the kind as its name.
+func (k FaultKind) MarshalJSON() ([]byte, error) { return []byte(strconv.Quote(k.String())), nil }
+
+// UnmarshalJSON accepts a name ("status", "reset", "hang") or the number.
+func (k *FaultKind) UnmarshalJSON(b []byte) error {
+	if n, err := strconv.Atoi(string(b)); err == nil {
+		*k = FaultKind(n)
+		return nil
+	}
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return fmt.Errorf("confluencetest: fault kind %s is not a string or number", b)
+	}
+	for kind, name := range faultNames {
+		if name == s {
+			*k = kind
+			return nil
+		}
+	}
+	return fmt.Errorf("confluencetest: unknown fault kind %q (want status, reset or hang)", s)
 }

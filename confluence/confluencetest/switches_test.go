@@ -106,11 +106,16 @@ func TestInjectedFaults(t *testing.T) {
 		t.Errorf("hang fault error = %v, want context.DeadlineExceeded", err)
 	}
 
-	if r := do(t, http.MethodPost, s.URL()+"/__sim/faults", confluencetest.Account{}, strings.NewReader(`[{"kind":1,"status":502}]`)); r.status != http.StatusNoContent {
+	if r := do(t, http.MethodPost, s.URL()+"/__sim/faults", confluencetest.Account{}, strings.NewReader(`[{"kind":"status","status":502},{"kind":1,"status":504}]`)); r.status != http.StatusNoContent {
 		t.Fatalf("POST /__sim/faults: %d %s", r.status, r.body)
 	}
-	if r := get(t, s.URL()+"/wiki/api/v2/spaces", a); r.status != 502 {
-		t.Errorf("after /__sim/faults: %d, want 502", r.status)
+	for _, want := range []int{502, 504} {
+		if r := get(t, s.URL()+"/wiki/api/v2/spaces", a); r.status != want {
+			t.Errorf("after /__sim/faults: %d, want %d", r.status, want)
+		}
+	}
+	if r := do(t, http.MethodPost, s.URL()+"/__sim/faults", confluencetest.Account{}, strings.NewReader(`[{"kind":"explode"}]`)); r.status != http.StatusBadRequest || !strings.Contains(string(r.body), "explode") {
+		t.Errorf("unknown fault kind: %d %s, want 400 naming it", r.status, r.body)
 	}
 }
 
