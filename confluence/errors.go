@@ -243,7 +243,7 @@ func clip(s string) string {
 //     non-HTML, non-scope 401), ErrScopeMismatch (401 "scope does not match"
 //     or X-Failure-Category FAILURE_CLIENT_SCOPE_CHECK), ErrScopedTokenOnSite
 //     (HTML 401 from the site host), ErrForbidden (other 403), ErrGone (410),
-//     ErrUnavailable (5xx).
+//     ErrNotFound (an unexpected 3xx), ErrUnavailable (5xx).
 func checkResponse(endpoint string, onSite, isSearch bool, status int, header http.Header, body []byte, now time.Time) error {
 	if status >= 200 && status < 300 {
 		return nil
@@ -290,6 +290,11 @@ func checkResponse(endpoint string, onSite, isSearch bool, status int, header ht
 		}
 	case status == http.StatusGone:
 		e.kind = ErrGone
+	case status >= 300 && status < 400:
+		// The read endpoints do not redirect; one that does is not there
+		// (a wrong site or path).
+		e.kind = ErrNotFound
+		e.Code = "UNEXPECTED_REDIRECT"
 	case status >= 500:
 		e.kind = ErrUnavailable
 	}

@@ -95,6 +95,12 @@ func TestErrorMapping(t *testing.T) {
 			want: confluence.ErrGone,
 		},
 		{
+			name: "an unexpected redirect is not found and is not followed", status: 302,
+			header:   map[string]string{"Location": "https://www.atlassian.com/"},
+			want:     confluence.ErrNotFound,
+			wantCode: "UNEXPECTED_REDIRECT",
+		},
+		{
 			name: "500 is unavailable", status: 500, body: `{"statusCode":500,"message":"boom"}`,
 			want: confluence.ErrUnavailable,
 		},

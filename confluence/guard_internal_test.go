@@ -2,6 +2,7 @@ package confluence
 
 import (
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -327,3 +328,27 @@ func TestPathIDRejectsPathChanges(t *testing.T) {
 type urlT struct{ scheme, host, path string }
 
 func (u *urlT) url() *url.URL { return &url.URL{Scheme: u.scheme, Host: u.host, Path: u.path} }
+
+func TestTransportTakesNoProxyFromEnvironment(t *testing.T) {
+	t.Setenv("HTTPS_PROXY", "http://127.0.0.1:3128")
+	t.Setenv("HTTP_PROXY", "http://127.0.0.1:3128")
+	if tr := newBaseTransport(dialGuard{}); tr.Proxy != nil {
+		t.Error("base transport has a Proxy function, want nil")
+	}
+}
+
+func TestUnknownSiteIsNotFoundAndNotRetried(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	err := classifyTransport(ctx, ctx, &url.Error{Op: "Get", URL: "https://nope.atlassian.net/_edge/tenant_info?token=x",
+		Err: &net.OpError{Op: "dial", Err: &net.DNSError{Err: "no such host", Name: "nope.atlassian.net", IsNotFound: true}}})
+	if !errors.Is(err, ErrNotFound) {
+		t.Errorf("error %v, want ErrNotFound", err)
+	}
+	if strings.Contains(err.Error(), "token=x") {
+		t.Errorf("error %q carries the URL", err)
+	}
+	if got := retryReason(nil, err); got != "" {
+		t.Errorf("retryReason = %q, want no retry", got)
+	}
+}

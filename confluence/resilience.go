@@ -310,6 +310,11 @@ func classifyTransport(ctx, actx context.Context, err error) error {
 	if errors.Is(err, ErrHostNotAllowed) {
 		return &Error{Code: "HOST_NOT_ALLOWED", Message: "dial refused: " + err.Error(), kind: ErrHostNotAllowed}
 	}
+	var dns *net.DNSError
+	if errors.As(err, &dns) && dns.IsNotFound {
+		// Not retried, not a breaker failure: the site does not exist.
+		return &Error{Code: "SITE_NOT_FOUND", Message: "no such host " + dns.Name, kind: ErrNotFound}
+	}
 	if ctx.Err() != nil {
 		return &transportErr{err: ctx.Err(), callerDone: true}
 	}
