@@ -13,6 +13,7 @@ import (
 type node struct {
 	name  string
 	attrs map[string]string
+	order []string // attribute names in source order
 	kids  []*node
 	text  string
 	cdata bool
@@ -49,6 +50,9 @@ func parseNodes(s string) *node {
 				key := a.Key
 				if a.Namespace != "" {
 					key = a.Namespace + ":" + a.Key
+				}
+				if _, dup := n.attrs[key]; !dup {
+					n.order = append(n.order, key)
 				}
 				n.attrs[key] = a.Val
 			}
@@ -227,8 +231,8 @@ func (r *renderer) node(b *strings.Builder, n *node) {
 	case "ri:user", "ri:page", "ri:attachment", "ri:url":
 	default:
 		b.WriteString("<" + n.name)
-		for k, v := range n.attrs {
-			b.WriteString(" " + k + `="` + esc(v) + `"`)
+		for _, k := range n.order {
+			b.WriteString(" " + k + `="` + esc(n.attrs[k]) + `"`)
 		}
 		if voidElement(n.name) {
 			b.WriteString(">")
