@@ -127,10 +127,12 @@ func tokenAccepted(raw *rawResponse, err error) bool {
 	if err == nil {
 		return raw != nil && raw.status >= 200 && raw.status < 300
 	}
-	if errors.Is(err, ErrCredentialsRejected) || errors.Is(err, ErrScopedTokenOnSite) {
-		return false
+	if errors.Is(err, ErrInvalidCQL) || errors.Is(err, ErrScopeMismatch) {
+		return true
 	}
-	return errors.Is(err, ErrNotFound) || errors.Is(err, ErrForbidden) || errors.Is(err, ErrScopeMismatch) || errors.Is(err, ErrInvalidCQL)
+	var ce *Error
+	return errors.As(err, &ce) && (ce.Status == http.StatusNotFound && ce.kind == ErrNotFound ||
+		ce.Status == http.StatusForbidden && ce.kind == ErrForbidden)
 }
 
 func (c *Client) setMode(m TokenType) {
