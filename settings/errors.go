@@ -21,3 +21,8 @@ var (
 	// cg_<id>_<secret>. The error never repeats the offending string.
 	ErrMalformedKey = errors.New("settings: malformed api key")
 )
+
+// ErrNotConnected means the tenant has no Confluence integration
+// (Service.Get, Service.Client). The GraphQL layer reports it as
+// NOT_CONNECTED.
+var ErrNotConnected = errors.New("settings: confluence is not connected for this tenant")

@@ -1,0 +1,134 @@
+package settings
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/confluence-graph/confluence-graph/confluence"
+	"github.com/confluence-graph/confluence-graph/envelope"
+)
+
+// clientPool holds one *confluence.Client per tenant, for the tenant's
+// current credential version. gen counts drops per tenant, so a client
+// built from a record read before a drop is never pooled after it.
+type clientPool struct {
+	mu      sync.Mutex
+	clients map[string]pooledClient
+	gen     map[string]uint64
+}
+
+type pooledClient struct {
+	version int64
+	client  *confluence.Client
+}
+
+func (p *clientPool) init() {
+	p.clients = make(map[string]pooledClient)
+	p.gen = make(map[string]uint64)
+}
+
+// Client returns the tenant's Confluence client for the read API: the
+// stored record, its token decrypted through the token cache (keyed by
+// tenant and credential version; concurrent cold misses share one
+// decrypt), and a client pooled per tenant and credential version, so its
+// rate limiter, breaker and de-duplication are shared by all requests.
+// A credential change (new version) gets a new client.
+//
+// Errors: ErrNotConnected (wrapped) when the tenant has no integration;
+// one wrapping envelope.ErrKeyServiceUnavailable or envelope.ErrDecrypt
+// when the token cannot be opened (audited as integration.decrypt); store
+// and context errors as they are. The GraphQL error presenter must report
+// ErrNotConnected as NOT_CONNECTED.
+func (s *Service) Client(ctx context.Context, tenantID string) (*confluence.Client, error) {
+	rec, err := s.store.GetIntegration(ctx, tenantID)
+	if errors.Is(err, ErrNotFound) {
+		return nil, fmt.Errorf("%w: tenant %q", ErrNotConnected, tenantID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.pool.mu.Lock()
+	if p, ok := s.pool.clients[tenantID]; ok && p.version == rec.CredentialVersion {
+		s.pool.mu.Unlock()
+		return p.client, nil
+	}
+	gen := s.pool.gen[tenantID]
+	s.pool.mu.Unlock()
+
+	token, err := s.token(ctx, rec)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.audit(ctx, tenantID, "", ActionDecrypt, OutcomeFailure,
+				fmt.Sprintf("credential_version=%d unavailable=%t", rec.CredentialVersion, errors.Is(err, envelope.ErrKeyServiceUnavailable)))
+		}
+		return nil, fmt.Errorf("settings: open token of tenant %q: %w", tenantID, err)
+	}
+	c, err := s.newClient(rec.Domain, rec.Email, string(token), rec.TokenType, rec.CloudID, false)
+	clear(token)
+	if err != nil {
+		return nil, err
+	}
+
+	s.pool.mu.Lock()
+	defer s.pool.mu.Unlock()
+	if s.pool.gen[tenantID] != gen {
+		// Dropped while we built it: serve this caller, pool nothing.
+		return c, nil
+	}
+	if p, ok := s.pool.clients[tenantID]; ok && p.version >= rec.CredentialVersion {
+		if p.version == rec.CredentialVersion {
+			return p.client, nil
+		}
+		return c, nil
+	}
+	s.pool.clients[tenantID] = pooledClient{version: rec.CredentialVersion, client: c}
+	return c, nil
+}
+
+// token returns the plaintext token of rec through the token cache. The
+// caller owns (and should clear) the returned slice.
+func (s *Service) token(ctx context.Context, rec *Integration) ([]byte, error) {
+	blob := rec.EncryptedToken
+	return s.tokens.Get(ctx, envelope.CacheKey{TenantID: rec.TenantID, Version: rec.CredentialVersion},
+		func(ctx context.Context) ([]byte, error) {
+			return s.sealer.Decrypt(ctx, blob, TokenContext(rec.TenantID))
+		})
+}
+
+// dropTenant forgets everything cached for tenantID: decrypted tokens, the
+// pooled client and every TenantCache.
+func (s *Service) dropTenant(tenantID string) {
+	s.pool.mu.Lock()
+	delete(s.pool.clients, tenantID)
+	s.pool.gen[tenantID]++
+	s.pool.mu.Unlock()
+	s.tokens.Drop(tenantID)
+	for _, c := range s.tenantCaches {
+		c.DropTenant(tenantID)
+	}
+}
+
+// newClient builds a client from the template for one credential. For
+// validation the call timeout is the validation timeout.
+func (s *Service) newClient(site, email, token string, tt TokenType, cloudID string, validation bool) (*confluence.Client, error) {
+	o := s.base
+	o.Site, o.Email, o.Token, o.CloudID = site, email, token, cloudID
+	switch tt {
+	case TokenClassic:
+		o.TokenType = confluence.TokenClassic
+	case TokenScoped:
+		o.TokenType = confluence.TokenScoped
+	default:
+		o.TokenType = confluence.TokenAuto
+	}
+	if validation {
+		o.CallTimeout = s.timeout
+	}
+	c, err := confluence.NewClient(o)
+	if err != nil {
+		return nil, fmt.Errorf("settings: confluence client: %w", err)
+	}
+	return c, nil
+}

@@ -1,0 +1,521 @@
+package settings
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/confluence-graph/confluence-graph/confluence"
+	"github.com/confluence-graph/confluence-graph/envelope"
+)
+
+// Audit actions recorded by the Service.
+const (
+	ActionConnect    = "integration.connect"
+	ActionUpdate     = "integration.update"
+	ActionTest       = "integration.test"
+	ActionDisconnect = "integration.disconnect"
+	// ActionDecrypt is recorded when a stored token cannot be opened for
+	// the read API (key service down, corrupt blob).
+	ActionDecrypt = "integration.decrypt"
+)
+
+// TokenPurpose is the purpose in the encryption context of a sealed
+// Confluence token.
+const TokenPurpose = "confluence-api-token"
+
+// DefaultValidationTimeout bounds the Confluence calls of one validation
+// (Connect, Update, Test) when ServiceConfig.ValidationTimeout is zero.
+const DefaultValidationTimeout = 20 * time.Second
+
+// TokenContext is the encryption context a tenant's token is sealed with:
+// {tenant_id, purpose "confluence-api-token", record_id "integrations/<tenant>"}
+// (the integrations row is keyed by tenant).
+func TokenContext(tenantID string) envelope.Context {
+	return envelope.Context{TenantID: tenantID, Purpose: TokenPurpose, RecordID: "integrations/" + tenantID}
+}
+
+// Sealer encrypts and decrypts tokens; *envelope.Envelope implements it.
+// Errors must wrap envelope.ErrKeyServiceUnavailable when the key service
+// cannot be used (the Service reports ENCRYPTION_UNAVAILABLE then).
+type Sealer interface {
+	Encrypt(ctx context.Context, plaintext []byte, c envelope.Context) ([]byte, error)
+	Decrypt(ctx context.Context, blob []byte, c envelope.Context) ([]byte, error)
+}
+
+// TenantCache is a cache with per-tenant entries that must be forgotten when
+// the tenant's credential changes or is deleted. *loaders.Cache (the GraphQL
+// cross-request cache) implements it.
+type TenantCache interface {
+	DropTenant(tenantID string)
+}
+
+// ServiceConfig configures NewService. Store and Sealer are required; every
+// other zero value means the default stated on the field.
+type ServiceConfig struct {
+	// Store persists integrations and the audit log.
+	Store Store
+	// Sealer encrypts tokens before they reach the Store.
+	Sealer Sealer
+	// TokenCache keeps decrypted tokens in process, keyed by tenant and
+	// credential version. Nil means envelope.NewCache with defaults.
+	TokenCache *envelope.Cache
+	// Client is the template of every Confluence client the Service
+	// builds: GatewayURL, AllowedDevHost (the one plain-HTTP loopback
+	// host, e.g. the simulator's "127.0.0.1:9090"; empty in production),
+	// limits, timeouts and hooks. Its Site, Email, Token, TokenType and
+	// CloudID are ignored (each tenant's record supplies them).
+	Client confluence.Options
+	// ValidationTimeout bounds the Confluence calls of one validation.
+	// Zero means DefaultValidationTimeout.
+	ValidationTimeout time.Duration
+	// TenantCaches are dropped for a tenant on Disconnect and whenever its
+	// credential changes (Connect, Update with a new token).
+	TenantCaches []TenantCache
+	// Now is the clock for LastValidatedAt. Nil means time.Now.
+	Now func() time.Time
+	// Logger receives one secret-free line per change or failed
+	// validation, and audit-write failures. Nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Service connects tenants to Confluence: it validates credentials against
+// Confluence before storing them encrypted, re-validates and deletes them,
+// records every change and failed validation in the audit log, and hands
+// the read API a pooled *confluence.Client per tenant (Client).
+//
+// A Service is safe for concurrent use. Changes to one tenant (Connect,
+// Update, Test, Disconnect) are serialized within the process; across
+// replicas the store's last-write-wins applies.
+type Service struct {
+	store        Store
+	sealer       Sealer
+	tokens       *envelope.Cache
+	base         confluence.Options
+	timeout      time.Duration
+	tenantCaches []TenantCache
+	now          func() time.Time
+	log          *slog.Logger
+
+	locks [64]sync.Mutex // per-tenant change locks, by hash
+	pool  clientPool
+}
+
+// NewService returns a Service. It fails when Store or Sealer is nil or
+// the client template's GatewayURL or AllowedDevHost is not acceptable to
+// confluence.NewClient. It contacts nothing.
+func NewService(cfg ServiceConfig) (*Service, error) {
+	if cfg.Store == nil || cfg.Sealer == nil {
+		return nil, errors.New("settings: NewService needs a Store and a Sealer")
+	}
+	s := &Service{
+		store:        cfg.Store,
+		sealer:       cfg.Sealer,
+		tokens:       cfg.TokenCache,
+		base:         cfg.Client,
+		timeout:      cfg.ValidationTimeout,
+		tenantCaches: cfg.TenantCaches,
+		now:          cfg.Now,
+		log:          cfg.Logger,
+	}
+	if s.tokens == nil {
+		s.tokens = envelope.NewCache(envelope.CacheOptions{})
+	}
+	if s.timeout <= 0 {
+		s.timeout = DefaultValidationTimeout
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	// Check the template once with placeholder credentials, so a bad
+	// gateway URL or dev host fails at start, not at the first connect.
+	probe := s.base
+	probe.Site, probe.Email, probe.Token = "example.atlassian.net", "probe@example.com", "probe"
+	probe.TokenType, probe.CloudID = confluence.TokenAuto, ""
+	if _, err := confluence.NewClient(probe); err != nil {
+		return nil, fmt.Errorf("settings: client options: %w", err)
+	}
+	s.pool.init()
+	return s, nil
+}
+
+// ConnectInput is what the settings page submits to connect. APIToken is a
+// secret: String masks it, and the Service never stores, logs or returns it.
+type ConnectInput struct {
+	Domain   string
+	Email    string
+	APIToken string `json:"-"`
+}
+
+// String masks the token.
+func (in ConnectInput) String() string {
+	return fmt.Sprintf("settings.ConnectInput{Domain:%q Email:%q APIToken:***}", in.Domain, in.Email)
+}
+
+// GoString masks the token.
+func (in ConnectInput) GoString() string { return in.String() }
+
+// UpdateInput changes a stored integration; nil fields keep their values.
+// A new Domain or Email needs a new APIToken. APIToken is a secret.
+type UpdateInput struct {
+	Domain   *string
+	Email    *string
+	APIToken *string `json:"-"`
+}
+
+// String masks the token.
+func (in UpdateInput) String() string {
+	opt := func(p *string) string {
+		if p == nil {
+			return "nil"
+		}
+		return fmt.Sprintf("%q", *p)
+	}
+	tok := "nil"
+	if in.APIToken != nil {
+		tok = "***"
+	}
+	return fmt.Sprintf("settings.UpdateInput{Domain:%s Email:%s APIToken:%s}", opt(in.Domain), opt(in.Email), tok)
+}
+
+// GoString masks the token.
+func (in UpdateInput) GoString() string { return in.String() }
+
+// Get returns the tenant's integration without its encrypted token, or an
+// error wrapping ErrNotConnected when it has none.
+func (s *Service) Get(ctx context.Context, tenantID string) (*Integration, error) {
+	rec, err := s.store.GetIntegration(ctx, tenantID)
+	if errors.Is(err, ErrNotFound) {
+		return nil, fmt.Errorf("%w: tenant %q", ErrNotConnected, tenantID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return public(rec), nil
+}
+
+// Connect validates in against Confluence and, only when the credential
+// works and may search, stores it encrypted as the tenant's integration
+// (replacing any previous one), drops the tenant's caches and returns it.
+//
+// Validation: the domain (NormalizeDomain) and email (ValidateEmail); the
+// token type (site host first; on the site's 401 the gateway with the
+// cloudId from /_edge/tenant_info); the capabilities READ_ME, READ_SPACES,
+// READ_PAGES, SEARCH (required: spaces, pages, search) and, when a page is
+// visible, READ_COMMENTS, READ_ATTACHMENTS, READ_LABELS.
+//
+// Expected failures come back as Result.UserErrors with nothing written:
+// INVALID_DOMAIN, DOMAIN_NOT_ALLOWED, INVALID_EMAIL, TOKEN_REQUIRED,
+// INVALID_CREDENTIALS, MISSING_SCOPES, SITE_NOT_FOUND, CONNECTION_TIMEOUT,
+// RATE_LIMITED, ENCRYPTION_UNAVAILABLE. The error is non-nil only for a
+// failure of the service itself (store, cancelled context). Every outcome
+// is audited with actorKeyID.
+func (s *Service) Connect(ctx context.Context, tenantID, actorKeyID string, in ConnectInput) (Result, error) {
+	if tenantID == "" {
+		return Result{}, fmt.Errorf("%w: empty tenant id", ErrInvalid)
+	}
+	unlock := s.lock(tenantID)
+	defer unlock()
+
+	var errs []UserError
+	site, ue := NormalizeDomain(in.Domain, s.base.AllowedDevHost)
+	if ue != nil {
+		errs = append(errs, *ue)
+	}
+	email, ue := ValidateEmail(in.Email)
+	if ue != nil {
+		errs = append(errs, *ue)
+	}
+	token, ue := checkToken(in.APIToken)
+	if ue != nil {
+		errs = append(errs, *ue)
+	}
+	if len(errs) > 0 {
+		s.audit(ctx, tenantID, actorKeyID, ActionConnect, OutcomeFailure, "codes="+codesString(errs))
+		return Result{UserErrors: errs}, nil
+	}
+	return s.connectValidated(ctx, tenantID, actorKeyID, ActionConnect, site, email, token)
+}
+
+// connectValidated validates a well-formed credential and stores it when it
+// works. The caller holds the tenant lock.
+func (s *Service) connectValidated(ctx context.Context, tenantID, actorKeyID, action, site, email, token string) (Result, error) {
+	detail := fmt.Sprintf("domain=%s token_hint=%s", site, tokenHint(token))
+	v, err := s.validate(ctx, site, email, token, nil)
+	if err != nil {
+		s.audit(ctx, tenantID, actorKeyID, action, OutcomeFailure, detail+" error=validation")
+		return Result{}, err
+	}
+	if len(v.errs) > 0 {
+		s.audit(ctx, tenantID, actorKeyID, action, OutcomeFailure, detail+" codes="+codesString(v.errs)+v.missingDetail())
+		return Result{UserErrors: v.errs}, nil
+	}
+	rec := &Integration{
+		TenantID:        tenantID,
+		Domain:          site,
+		Email:           email,
+		TokenHint:       tokenHint(token),
+		Status:          StatusConnected,
+		LastValidatedAt: s.stamp(),
+	}
+	v.applyTo(rec)
+	blob, err := s.sealer.Encrypt(ctx, []byte(token), TokenContext(tenantID))
+	if err != nil {
+		if errors.Is(err, envelope.ErrKeyServiceUnavailable) {
+			ue := encryptionUnavailable()
+			s.audit(ctx, tenantID, actorKeyID, action, OutcomeFailure, detail+" codes="+string(ue.Code))
+			s.log.ErrorContext(ctx, "settings: key service unavailable; nothing stored", "tenant_id", tenantID, "action", action, "err", err)
+			return Result{UserErrors: []UserError{ue}}, nil
+		}
+		s.audit(ctx, tenantID, actorKeyID, action, OutcomeFailure, detail+" error=encrypt")
+		return Result{}, fmt.Errorf("settings: encrypt token: %w", err)
+	}
+	rec.EncryptedToken = blob
+	if err := s.store.PutIntegration(ctx, rec); err != nil {
+		s.audit(ctx, tenantID, actorKeyID, action, OutcomeFailure, detail+" error=store")
+		return Result{}, fmt.Errorf("settings: store integration: %w", err)
+	}
+	s.dropTenant(tenantID)
+	s.audit(ctx, tenantID, actorKeyID, action, OutcomeSuccess,
+		fmt.Sprintf("%s token_type=%s credential_version=%d", detail, rec.TokenType, rec.CredentialVersion))
+	s.log.InfoContext(ctx, "settings: integration stored", "tenant_id", tenantID, "action", action,
+		"domain", site, "token_type", string(rec.TokenType), "credential_version", rec.CredentialVersion)
+	return Result{Integration: public(rec)}, nil
+}
+
+// Update changes the tenant's stored integration. A new token is validated
+// like Connect and stored only when it works. A domain or email that
+// differs from the stored one needs a new token (TOKEN_REQUIRED otherwise),
+// since a token is never sent to a site or paired with an account it was
+// not validated for. An input that changes nothing returns the stored
+// integration without writing. A tenant with no integration gets
+// NOT_CONNECTED. On failure the stored integration is unchanged and
+// Result.Integration is nil. Errors and auditing are as for Connect.
+func (s *Service) Update(ctx context.Context, tenantID, actorKeyID string, in UpdateInput) (Result, error) {
+	if tenantID == "" {
+		return Result{}, fmt.Errorf("%w: empty tenant id", ErrInvalid)
+	}
+	unlock := s.lock(tenantID)
+	defer unlock()
+
+	cur, err := s.store.GetIntegration(ctx, tenantID)
+	if errors.Is(err, ErrNotFound) {
+		ue := notConnected()
+		s.audit(ctx, tenantID, actorKeyID, ActionUpdate, OutcomeFailure, "codes="+string(ue.Code))
+		return Result{UserErrors: []UserError{ue}}, nil
+	}
+	if err != nil {
+		return Result{}, err
+	}
+	var errs []UserError
+	site, email := cur.Domain, cur.Email
+	if in.Domain != nil {
+		d, ue := NormalizeDomain(*in.Domain, s.base.AllowedDevHost)
+		if ue != nil {
+			errs = append(errs, *ue)
+		}
+		site = d
+	}
+	if in.Email != nil {
+		e, ue := ValidateEmail(*in.Email)
+		if ue != nil {
+			errs = append(errs, *ue)
+		}
+		email = e
+	}
+	var token string
+	if in.APIToken != nil {
+		t, ue := checkToken(*in.APIToken)
+		if ue != nil {
+			errs = append(errs, *ue)
+		}
+		token = t
+	}
+	if len(errs) == 0 && token == "" {
+		if site == cur.Domain && email == cur.Email {
+			return Result{Integration: public(cur)}, nil
+		}
+		errs = append(errs, UserError{Field: []string{"input", "apiToken"}, Code: CodeTokenRequired,
+			Message: "A new domain or email needs a new API token.",
+			Hints:   []string{"Enter the API token of the account and site you are switching to; the stored token is only used with the site and email it was validated for."}})
+	}
+	if len(errs) > 0 {
+		s.audit(ctx, tenantID, actorKeyID, ActionUpdate, OutcomeFailure, "codes="+codesString(errs))
+		return Result{UserErrors: errs}, nil
+	}
+	return s.connectValidated(ctx, tenantID, actorKeyID, ActionUpdate, site, email, token)
+}
+
+// Test re-validates the tenant's stored credential against Confluence and
+// stores the outcome: status (CONNECTED, INVALID_CREDENTIALS,
+// MISSING_SCOPES, UNREACHABLE), capabilities, last validation time and
+// error. The credential and its version are unchanged. It returns the
+// updated integration and the user errors found (the same codes as
+// Connect; ENCRYPTION_UNAVAILABLE when the stored token cannot be opened,
+// then nothing is written; RATE_LIMITED leaves status and capabilities as
+// they were). A tenant with no integration gets NOT_CONNECTED and a nil
+// integration. Every outcome is audited.
+func (s *Service) Test(ctx context.Context, tenantID, actorKeyID string) (Result, error) {
+	if tenantID == "" {
+		return Result{}, fmt.Errorf("%w: empty tenant id", ErrInvalid)
+	}
+	unlock := s.lock(tenantID)
+	defer unlock()
+
+	cur, err := s.store.GetIntegration(ctx, tenantID)
+	if errors.Is(err, ErrNotFound) {
+		ue := notConnected()
+		s.audit(ctx, tenantID, actorKeyID, ActionTest, OutcomeFailure, "codes="+string(ue.Code))
+		return Result{UserErrors: []UserError{ue}}, nil
+	}
+	if err != nil {
+		return Result{}, err
+	}
+	detail := fmt.Sprintf("domain=%s token_hint=%s credential_version=%d", cur.Domain, cur.TokenHint, cur.CredentialVersion)
+	token, err := s.token(ctx, cur)
+	if err != nil {
+		if errors.Is(err, envelope.ErrKeyServiceUnavailable) {
+			ue := encryptionUnavailable()
+			ue.Message = "The key service that decrypts the stored token is unavailable; the connection was not tested."
+			s.audit(ctx, tenantID, actorKeyID, ActionTest, OutcomeFailure, detail+" codes="+string(ue.Code))
+			return Result{Integration: public(cur), UserErrors: []UserError{ue}}, nil
+		}
+		s.audit(ctx, tenantID, actorKeyID, ActionTest, OutcomeFailure, detail+" error=decrypt")
+		return Result{}, fmt.Errorf("settings: open stored token: %w", err)
+	}
+	v, err := s.validate(ctx, cur.Domain, cur.Email, string(token), cur)
+	clear(token)
+	if err != nil {
+		s.audit(ctx, tenantID, actorKeyID, ActionTest, OutcomeFailure, detail+" error=validation")
+		return Result{}, err
+	}
+	if v.status != "" { // "" means undecided (rate limited): keep what was known
+		cur.Status = v.status
+		cur.LastValidatedAt = s.stamp()
+		v.applyTo(cur)
+	}
+	cur.LastError = ""
+	if len(v.errs) > 0 {
+		cur.LastError = v.errs[0].Message
+	}
+	if err := s.store.PutIntegration(ctx, cur); err != nil {
+		s.audit(ctx, tenantID, actorKeyID, ActionTest, OutcomeFailure, detail+" error=store")
+		return Result{}, fmt.Errorf("settings: store validation result: %w", err)
+	}
+	outcome := OutcomeSuccess
+	if len(v.errs) > 0 {
+		outcome = OutcomeFailure
+		detail += " codes=" + codesString(v.errs) + v.missingDetail()
+	}
+	s.audit(ctx, tenantID, actorKeyID, ActionTest, outcome, detail+" status="+string(cur.Status))
+	return Result{Integration: public(cur), UserErrors: v.errs}, nil
+}
+
+// Disconnect deletes the tenant's integration and drops every cached item
+// of the tenant: decrypted tokens, the pooled Confluence client and the
+// TenantCaches. It reports whether an integration was deleted (false when
+// there was none; the caches are dropped either way). The action is
+// audited. The error is non-nil only when the store fails.
+func (s *Service) Disconnect(ctx context.Context, tenantID, actorKeyID string) (bool, error) {
+	if tenantID == "" {
+		return false, fmt.Errorf("%w: empty tenant id", ErrInvalid)
+	}
+	unlock := s.lock(tenantID)
+	defer unlock()
+
+	err := s.store.DeleteIntegration(ctx, tenantID)
+	s.dropTenant(tenantID)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		s.audit(ctx, tenantID, actorKeyID, ActionDisconnect, OutcomeSuccess, "nothing stored")
+		return false, nil
+	case err != nil:
+		s.audit(ctx, tenantID, actorKeyID, ActionDisconnect, OutcomeFailure, "error=store")
+		return false, fmt.Errorf("settings: delete integration: %w", err)
+	}
+	s.audit(ctx, tenantID, actorKeyID, ActionDisconnect, OutcomeSuccess, "credentials deleted")
+	s.log.InfoContext(ctx, "settings: integration deleted", "tenant_id", tenantID)
+	return true, nil
+}
+
+// audit appends an event; a failure to append is logged, not returned,
+// since the change it describes has already happened or been refused.
+func (s *Service) audit(ctx context.Context, tenantID, actorKeyID, action, outcome, detail string) {
+	const maxDetail = 500
+	if len(detail) > maxDetail {
+		detail = detail[:maxDetail]
+	}
+	e := &AuditEvent{TenantID: tenantID, ActorKeyID: actorKeyID, Action: action, Outcome: outcome, Detail: detail}
+	if err := s.store.AppendAudit(context.WithoutCancel(ctx), e); err != nil {
+		s.log.ErrorContext(ctx, "settings: audit append failed", "tenant_id", tenantID, "action", action, "outcome", outcome, "err", err)
+	}
+}
+
+// lock takes the change lock of tenantID and returns its release.
+func (s *Service) lock(tenantID string) func() {
+	h := fnv.New32a()
+	h.Write([]byte(tenantID))
+	m := &s.locks[h.Sum32()%uint32(len(s.locks))]
+	m.Lock()
+	return m.Unlock
+}
+
+// stamp is the current time as the store keeps it.
+func (s *Service) stamp() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+
+// public returns a copy of rec without the encrypted token.
+func public(rec *Integration) *Integration {
+	out := rec.Clone()
+	out.EncryptedToken = nil
+	return out
+}
+
+// checkToken trims the pasted token and rejects an empty one or one with
+// inner whitespace or control characters.
+func checkToken(raw string) (string, *UserError) {
+	t := strings.TrimSpace(raw)
+	if t == "" {
+		return "", &UserError{Field: []string{"input", "apiToken"}, Code: CodeTokenRequired,
+			Message: "Enter an Atlassian API token.",
+			Hints:   []string{"Create one at id.atlassian.com/manage-profile/security/api-tokens."}}
+	}
+	for _, r := range t {
+		if r <= 0x20 || r == 0x7f {
+			ue := invalidCredentials("The API token contains spaces or line breaks; paste it again exactly as shown.")
+			return "", &ue
+		}
+	}
+	if len(t) > 4096 {
+		ue := invalidCredentials("The API token is too long to be an Atlassian API token.")
+		return "", &ue
+	}
+	return t, nil
+}
+
+// tokenHint is the token's last 4 characters, or "" for a token too short
+// to show any of it safely.
+func tokenHint(token string) string {
+	if len(token) < 12 {
+		return ""
+	}
+	return token[len(token)-4:]
+}
+
+func notConnected() UserError {
+	return UserError{Code: CodeNotConnected, Message: "Confluence is not connected for this tenant.",
+		Hints: []string{"Connect it first with your site, email and API token."}}
+}
+
+func encryptionUnavailable() UserError {
+	return UserError{Code: CodeEncryptionUnavailable,
+		Message: "The key service that encrypts tokens is unavailable; nothing was stored.",
+		Hints:   []string{"Try again in a few minutes; if it persists, ask the operator to check the KMS key and its permissions."}}
+}

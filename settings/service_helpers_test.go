@@ -1,0 +1,259 @@
+package settings_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/confluence-graph/confluence-graph/confluence"
+	"github.com/confluence-graph/confluence-graph/confluence/confluencetest"
+	"github.com/confluence-graph/confluence-graph/envelope"
+	"github.com/confluence-graph/confluence-graph/envelope/localkey"
+	"github.com/confluence-graph/confluence-graph/settings"
+	"github.com/confluence-graph/confluence-graph/settings/postgres"
+	"github.com/confluence-graph/confluence-graph/settings/sqlite"
+)
+
+// storeKind names a settings.Store implementation the service tests run on.
+type storeKind struct {
+	name string
+	open func(t *testing.T) (settings.Store, string) // store and, for SQLite, its file path
+}
+
+// storeKinds returns SQLite always and PostgreSQL (127.0.0.1:5432, database
+// test, a fresh schema per test) as the settings/postgres tests do.
+func storeKinds() []storeKind {
+	return []storeKind{
+		{name: "SQLite", open: openSQLite},
+		{name: "PostgreSQL", open: openPostgres},
+	}
+}
+
+func openSQLite(t *testing.T) (settings.Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "settings.db")
+	db, err := sqlite.Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("sqlite.Open = %v", err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	return db, path
+}
+
+const (
+	pgDSNEnv     = "CG_TEST_POSTGRES_URL"
+	pgDefaultDSN = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+	pgOptOutEnv  = "CG_TEST_POSTGRES_OPTOUT"
+)
+
+func openPostgres(t *testing.T) (settings.Store, string) {
+	t.Helper()
+	base := os.Getenv(pgDSNEnv)
+	if base == "" {
+		base = pgDefaultDSN
+	}
+	conn, err := pgx.Connect(t.Context(), base)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("PostgreSQL (%s) unreachable and CI=true: %v", pgDSNEnv, err)
+		}
+		if os.Getenv(pgOptOutEnv) == "1" {
+			t.Skipf("PostgreSQL unreachable and %s=1: %v", pgOptOutEnv, err)
+		}
+		t.Fatalf("PostgreSQL unreachable: %v (start it, point %s at it, or set %s=1 to skip)", err, pgDSNEnv, pgOptOutEnv)
+	}
+	schema := "cg_svc_" + strings.ToLower(rand.Text()[:12])
+	if _, err := conn.Exec(t.Context(), "CREATE SCHEMA "+pgx.Identifier{schema}.Sanitize()); err != nil {
+		_ = conn.Close(context.Background())
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx := context.Background()
+		if _, err := conn.Exec(ctx, "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+		_ = conn.Close(ctx)
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("parse %s: %v", pgDSNEnv, err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	db, err := postgres.Open(t.Context(), u.String())
+	if err != nil {
+		t.Fatalf("postgres.Open = %v", err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	return db, ""
+}
+
+// dropRecorder is a settings.TenantCache that records which tenants were
+// dropped, standing in for the GraphQL cross-request cache.
+type dropRecorder struct {
+	mu      sync.Mutex
+	dropped []string
+}
+
+func (r *dropRecorder) DropTenant(tenantID string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.dropped = append(r.dropped, tenantID)
+}
+
+func (r *dropRecorder) count(tenantID string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, d := range r.dropped {
+		if d == tenantID {
+			n++
+		}
+	}
+	return n
+}
+
+// env is a simulator with the demo dataset, a store, a local-key envelope
+// and a Service wired to them.
+type env struct {
+	sim    *confluencetest.Server
+	store  settings.Store
+	path   string // SQLite file, "" for PostgreSQL
+	tokens *envelope.Cache
+	drops  *dropRecorder
+	svc    *settings.Service
+	sealer settings.Sealer
+	logs   *syncBuffer
+}
+
+// syncBuffer collects the service's log output.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+type envOption func(*settings.ServiceConfig)
+
+func newEnv(t *testing.T, kind storeKind, opts ...envOption) *env {
+	t.Helper()
+	sim := confluencetest.NewServer(confluencetest.WithDataset("demo"))
+	t.Cleanup(sim.Close)
+	store, path := kind.open(t)
+	ks, err := localkey.Open(filepath.Join(t.TempDir(), "master.key"))
+	if err != nil {
+		t.Fatalf("localkey.Open = %v", err)
+	}
+	e := &env{sim: sim, store: store, path: path, drops: &dropRecorder{},
+		tokens: envelope.NewCache(envelope.CacheOptions{}), sealer: envelope.New(ks), logs: &syncBuffer{}}
+	cfg := settings.ServiceConfig{
+		Store:        store,
+		Sealer:       e.sealer,
+		TokenCache:   e.tokens,
+		Client:       devClient(sim.URL(), sim.Host()),
+		TenantCaches: []settings.TenantCache{e.drops},
+		Logger:       slog.New(slog.NewTextHandler(e.logs, nil)),
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	e.svc = mustService(t, cfg)
+	return e
+}
+
+// devClient is the client template for the simulator: it is the site and
+// the gateway, the one allowed plain-HTTP loopback host; no retries so a
+// failure shows at once.
+func devClient(gatewayURL, devHost string) confluence.Options {
+	return confluence.Options{
+		GatewayURL:     gatewayURL,
+		AllowedDevHost: devHost,
+		MaxRetries:     -1,
+		RateLimit:      -1,
+		AttemptTimeout: 5 * time.Second,
+	}
+}
+
+func mustService(t *testing.T, cfg settings.ServiceConfig) *settings.Service {
+	t.Helper()
+	svc, err := settings.NewService(cfg)
+	if err != nil {
+		t.Fatalf("NewService = %v", err)
+	}
+	return svc
+}
+
+// connect runs Connect with a demo account's credentials on the simulator.
+func (e *env) connect(t *testing.T, tenant, account string) settings.Result {
+	t.Helper()
+	a := e.sim.Account(account)
+	res, err := e.svc.Connect(t.Context(), tenant, "key-"+tenant, settings.ConnectInput{Domain: e.sim.Host(), Email: a.Email, APIToken: a.Token})
+	if err != nil {
+		t.Fatalf("Connect(%s) error = %v", account, err)
+	}
+	return res
+}
+
+func (e *env) mustConnect(t *testing.T, tenant, account string) *settings.Integration {
+	t.Helper()
+	res := e.connect(t, tenant, account)
+	if !res.OK() || res.Integration == nil {
+		t.Fatalf("Connect(%s) = %+v; want success", account, res.UserErrors)
+	}
+	return res.Integration
+}
+
+// closedPort returns a loopback host:port nobody listens on.
+func closedPort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	_ = ln.Close()
+	return addr
+}
+
+func codesOf(res settings.Result) []settings.ErrorCode { return res.Codes() }
+
+func hasCode(res settings.Result, c settings.ErrorCode) bool {
+	for _, e := range res.UserErrors {
+		if e.Code == c {
+			return true
+		}
+	}
+	return false
+}
+
+func userError(res settings.Result, c settings.ErrorCode) settings.UserError {
+	for _, e := range res.UserErrors {
+		if e.Code == c {
+			return e
+		}
+	}
+	return settings.UserError{}
+}
