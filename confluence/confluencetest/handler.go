@@ -27,22 +27,28 @@ type reqInfo struct {
 	gateway bool
 }
 
-// statusWriter records the status code written.
+// statusWriter records the status code written and reports it to onStatus
+// before the header leaves, so a client that has seen a response always
+// finds it counted.
 type statusWriter struct {
 	http.ResponseWriter
-	code int
+	code     int
+	onStatus func(code int)
 }
 
 func (w *statusWriter) WriteHeader(code int) {
 	if w.code == 0 {
 		w.code = code
+		if w.onStatus != nil {
+			w.onStatus(code)
+		}
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.code == 0 {
-		w.code = http.StatusOK
+		w.WriteHeader(http.StatusOK)
 	}
 	return w.ResponseWriter.Write(b)
 }
@@ -63,9 +69,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		gateway = true
 		if id != s.cfg.cloudID {
 			s.countRequest(r.Method+" unmatched", false)
-			sw := &statusWriter{ResponseWriter: w}
+			sw := &statusWriter{ResponseWriter: w, onStatus: s.countStatus}
 			writeJSON(sw, http.StatusNotFound, map[string]any{"code": 404, "message": "Not Found"})
-			s.countStatus(sw.code, false)
 			return
 		}
 		path = "/" + tail
@@ -85,24 +90,22 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		key = r.Method + " unmatched"
 	}
 	s.countRequest(key, !read && isWrite(r.Method))
-	sw := &statusWriter{ResponseWriter: w}
+	sw := &statusWriter{ResponseWriter: w, onStatus: s.countStatus}
 	sw.Header().Set("Atl-Traceid", fmt.Sprintf("%016x", time.Now().UnixNano()))
 	sw.Header().Set("Server", "AtlassianEdge")
 	if !read {
 		sw.Header().Set("Allow", "GET, HEAD")
 		v2Error(sw, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "The simulator is read-only: "+r.Method+" is not allowed", nil)
-		s.countStatus(sw.code, false)
 		return
 	}
 	if err := s.sleep(r.Context(), s.sw.delay()); err != nil {
 		return
 	}
 	if f, ok := s.sw.takeFault(path); ok {
+		s.countFault()
 		s.fault(sw, r, f)
-		s.countStatus(sw.code, true)
 		return
 	}
-	defer func() { s.countStatus(sw.code, false) }()
 	if !known {
 		writeJSON(sw, http.StatusNotFound, map[string]any{
 			"timestamp": s.now().UTC().Format(time.RFC3339Nano), "status": 404, "error": "Not Found",

@@ -50,13 +50,14 @@ func (s *Server) countRequest(key string, write bool) {
 	}
 }
 
-func (s *Server) countStatus(code int, fault bool) {
+func (s *Server) countStatus(code int) {
 	s.statsMu.Lock()
 	defer s.statsMu.Unlock()
-	if code != 0 {
-		s.stats.ByStatus[code]++
-	}
-	if fault {
-		s.stats.Faults++
-	}
+	s.stats.ByStatus[code]++
+}
+
+func (s *Server) countFault() {
+	s.statsMu.Lock()
+	defer s.statsMu.Unlock()
+	s.stats.Faults++
 }
