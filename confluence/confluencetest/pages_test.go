@@ -299,6 +299,7 @@ func TestSpaces(t *testing.T) {
 		{"all by id", "", []string{"98305", "98306", "98307", "98308", "98309"}},
 		{"keys case-insensitive", "keys=ops,Pir", []string{"98305", "98307"}},
 		{"ids", "ids=98306&ids=98308", []string{"98306", "98308"}},
+		{"labels", "labels=sre", []string{"98305"}},
 		{"sort by -key", "sort=-key&keys=OPS,ARCH,ENG", []string{"98309", "98305", "98308", "98306"}[1:]},
 	}
 	for _, tc := range tests {

@@ -78,8 +78,12 @@ func (s *Server) listSpaces(w http.ResponseWriter, r *http.Request, a *Account) 
 	if df := r.URL.Query().Get("description-format"); df != "" && !enumParam(w, "description-format", "SpaceDescriptionBodyRepresentation", []string{df}, []string{"plain", "view"}) {
 		return
 	}
+	labels := multi(r, "labels")
 	var out []*Space
 	for _, sp := range s.st.spaces {
+		if len(labels) > 0 && !slices.ContainsFunc(labels, func(l string) bool { return slices.Contains(sp.Labels, l) }) {
+			continue
+		}
 		if !canSee(a, sp.Key) ||
 			(len(ids) > 0 && !slices.Contains(ids, sp.ID)) ||
 			(len(keys) > 0 && !slices.ContainsFunc(keys, func(k string) bool { return strings.EqualFold(k, sp.Key) })) ||
