@@ -1740,7 +1740,8 @@ var sources = []*ast.Source{
 # ` + "`" + `first` + "`" + ` must be between 1 and 100. Errors carry ` + "`" + `extensions.code` + "`" + `: UNAUTHENTICATED, FORBIDDEN,
 # NOT_CONNECTED, CONFLUENCE_UNAUTHORIZED, NOT_FOUND, INVALID_CQL (with ` + "`" + `line` + "`" + ` and ` + "`" + `column` + "`" + `),
 # RATE_LIMITED (with ` + "`" + `retryAfterSeconds` + "`" + `), UPSTREAM_TIMEOUT, UPSTREAM_UNAVAILABLE, BAD_USER_INPUT
-# or INTERNAL. One failing field yields null and an error at its path; the rest of the answer stands.
+# or INTERNAL. One failing field yields null and an error at its path; the rest of the answer stands:
+# that is why every field that needs its own upstream call is nullable.
 extend schema
   @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])
 
@@ -1758,7 +1759,7 @@ type Query {
   Spaces the connected account can see, ordered by id. ` + "`" + `keys` + "`" + ` restricts the list to those keys
   (at most 250); ` + "`" + `type` + "`" + ` to one space type.
   """
-  spaces(keys: [String!], type: SpaceType, first: Int = 25, after: String): SpaceConnection!
+  spaces(keys: [String!], type: SpaceType, first: Int = 25, after: String): SpaceConnection
 
   "One page by id. Null with a NOT_FOUND error when it does not exist or is not visible."
   page(id: ID!): Page
@@ -1767,7 +1768,7 @@ type Query {
   Pages by id (at most 250), in the order asked, fetched in one upstream call. An entry is null
   where that page does not exist or is not visible.
   """
-  pages(ids: [ID!]!): [Page]!
+  pages(ids: [ID!]!): [Page]
 
   """
   The page a Confluence link points at. Understands ` + "`" + `/wiki/spaces/KEY/pages/ID/Title` + "`" + `,
@@ -1783,13 +1784,13 @@ type Query {
   sent: a syntax error gives INVALID_CQL with ` + "`" + `line` + "`" + ` and ` + "`" + `column` + "`" + `. Pin ` + "`" + `type = page` + "`" + ` unless you
   also want comments and attachments.
   """
-  search(cql: String!, first: Int = 25, after: String): SearchConnection!
+  search(cql: String!, first: Int = 25, after: String): SearchConnection
 
   """
   Search pages with a structured filter; the service writes the CQL (safely quoted) and returns
   it in ` + "`" + `cql` + "`" + ` so you can refine it with ` + "`" + `search` + "`" + `.
   """
-  searchPages(filter: PageFilter!, first: Int = 25, after: String): SearchConnection!
+  searchPages(filter: PageFilter!, first: Int = 25, after: String): SearchConnection
 
   "Check a CQL query without running it (no upstream call). Errors carry line and column."
   validateCql(cql: String!): CqlValidation!
@@ -1848,16 +1849,16 @@ type Space @key(fields: "id") @key(fields: "key") {
   "The space's home page; null when it has none or it is not visible."
   homepage: Page
   """
-  Pages of the space. ` + "`" + `depth: ROOT` + "`" + ` lists only top-level pages; ` + "`" + `ALL` + "`" + ` lists every page of the
-  space. Ordered as Confluence returns them (by id).
+  Current pages of the space (archived and trashed ones are left out). ` + "`" + `depth: ROOT` + "`" + ` lists only
+  top-level pages; ` + "`" + `ALL` + "`" + ` lists every page of the space. Ordered as Confluence returns them (by id).
   """
-  pages(depth: PageDepth = ROOT, first: Int = 25, after: String): PageConnection!
+  pages(depth: PageDepth = ROOT, first: Int = 25, after: String): PageConnection
   """
   The page tree flattened depth-first: every entry has the page, its depth (1 = the top pages
   listed), its parent's id and whether it has children. Starts at ` + "`" + `rootId` + "`" + ` (its children are
   depth 1) or at the space's top-level pages. ` + "`" + `maxDepth` + "`" + ` is 1..5.
   """
-  pageTree(rootId: ID, maxDepth: Int = 3): [PageTreeEntry!]!
+  pageTree(rootId: ID, maxDepth: Int = 3): [PageTreeEntry!]
 }
 
 "Kinds of space."
@@ -1908,7 +1909,7 @@ type Page @key(fields: "id") {
   "Absolute link to the page in the Confluence web UI."
   url: String!
   "The space the page belongs to."
-  space: Space!
+  space: Space
   "Who created the page; null when the account is not visible."
   author: User
   "When the page was created."
@@ -1924,24 +1925,24 @@ type Page @key(fields: "id") {
   with that text (case-insensitive), down to the next heading of the same or a higher level.
   A section that does not exist gives NOT_FOUND.
   """
-  body(format: BodyFormat = MARKDOWN, maxChars: Int, section: String): Body!
+  body(format: BodyFormat = MARKDOWN, maxChars: Int, section: String): Body
   "The parent page; null for a top-level page."
   parent: Page
   "Ancestor pages, the top-most first."
-  ancestors: [Page!]!
-  "Direct child pages, in Confluence's child order."
-  children(first: Int = 25, after: String): PageConnection!
-  "Pages below this one down to ` + "`" + `depth` + "`" + ` levels (1..10), top to bottom."
-  descendants(depth: Int = 2, first: Int = 50, after: String): PageConnection!
+  ancestors: [Page!]
+  "Direct child pages that are current (archived and trashed ones are left out), in child order."
+  children(first: Int = 25, after: String): PageConnection
+  "Current pages below this one down to ` + "`" + `depth` + "`" + ` levels (1..10), top to bottom."
+  descendants(depth: Int = 2, first: Int = 50, after: String): PageConnection
   """
   Comments on the page, footer comments first, then inline comments. ` + "`" + `kind` + "`" + ` restricts to one
   kind. Each comment has its replies.
   """
-  comments(kind: CommentKind, first: Int = 25, after: String): CommentConnection!
+  comments(kind: CommentKind, first: Int = 25, after: String): CommentConnection
   "Labels on the page."
-  labels: [Label!]!
+  labels: [Label!]
   "Published versions, newest first."
-  versions(first: Int = 25, after: String): VersionConnection!
+  versions(first: Int = 25, after: String): VersionConnection
   "One published version by number; null when it does not exist."
   version(number: Int!): Version
   """
@@ -1949,9 +1950,9 @@ type Page @key(fields: "id") {
   to the version before ` + "`" + `to` + "`" + `; ` + "`" + `to` + "`" + ` defaults to the current version. ` + "`" + `context` + "`" + ` is the number of
   unchanged lines around each change (0..20). A version that does not exist gives NOT_FOUND.
   """
-  diff(from: Int, to: Int, context: Int = 3): PageDiff!
+  diff(from: Int, to: Int, context: Int = 3): PageDiff
   "Files attached to the page. ` + "`" + `mediaType` + "`" + ` filters, for example image/png."
-  attachments(mediaType: String, first: Int = 25, after: String): AttachmentConnection!
+  attachments(mediaType: String, first: Int = 25, after: String): AttachmentConnection
 }
 
 "Lifecycle status of content."
@@ -2007,7 +2008,7 @@ type Version {
   "Who published this version; null when the account is not visible."
   author: User
   "The page body as it was at this version."
-  body(format: BodyFormat = MARKDOWN, maxChars: Int): Body!
+  body(format: BodyFormat = MARKDOWN, maxChars: Int): Body
 }
 
 "The difference between two versions of a page."
@@ -2071,7 +2072,7 @@ type Comment {
   "For inline comments: the page text the comment is attached to."
   highlightedText: String
   "Replies to this comment, oldest first."
-  replies(first: Int = 25, after: String): CommentConnection!
+  replies(first: Int = 25, after: String): CommentConnection
 }
 
 "A label on content."
@@ -4678,10 +4679,10 @@ func (ec *executionContext) _Comment_replies(ctx context.Context, field graphql.
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CommentConnection) graphql.Marshaler {
-			return ec.marshalNCommentConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐCommentConnection(ctx, selections, v)
+			return ec.marshalOCommentConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐCommentConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Comment_replies(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6033,10 +6034,10 @@ func (ec *executionContext) _Page_space(ctx context.Context, field graphql.Colle
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Space) graphql.Marshaler {
-			return ec.marshalNSpace2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSpace(ctx, selections, v)
+			return ec.marshalOSpace2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSpace(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Page_space(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6176,10 +6177,10 @@ func (ec *executionContext) _Page_body(ctx context.Context, field graphql.Collec
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Body) graphql.Marshaler {
-			return ec.marshalNBody2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBody(ctx, selections, v)
+			return ec.marshalOBody2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBody(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Page_body(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6251,10 +6252,10 @@ func (ec *executionContext) _Page_ancestors(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Page) graphql.Marshaler {
-			return ec.marshalNPage2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageᚄ(ctx, selections, v)
+			return ec.marshalOPage2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Page_ancestors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6284,10 +6285,10 @@ func (ec *executionContext) _Page_children(ctx context.Context, field graphql.Co
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PageConnection) graphql.Marshaler {
-			return ec.marshalNPageConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageConnection(ctx, selections, v)
+			return ec.marshalOPageConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Page_children(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6328,10 +6329,10 @@ func (ec *executionContext) _Page_descendants(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PageConnection) graphql.Marshaler {
-			return ec.marshalNPageConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageConnection(ctx, selections, v)
+			return ec.marshalOPageConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Page_descendants(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6372,10 +6373,10 @@ func (ec *executionContext) _Page_comments(ctx context.Context, field graphql.Co
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CommentConnection) graphql.Marshaler {
-			return ec.marshalNCommentConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐCommentConnection(ctx, selections, v)
+			return ec.marshalOCommentConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐCommentConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Page_comments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6415,10 +6416,10 @@ func (ec *executionContext) _Page_labels(ctx context.Context, field graphql.Coll
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Label) graphql.Marshaler {
-			return ec.marshalNLabel2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐLabelᚄ(ctx, selections, v)
+			return ec.marshalOLabel2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐLabelᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Page_labels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6448,10 +6449,10 @@ func (ec *executionContext) _Page_versions(ctx context.Context, field graphql.Co
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.VersionConnection) graphql.Marshaler {
-			return ec.marshalNVersionConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐVersionConnection(ctx, selections, v)
+			return ec.marshalOVersionConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐVersionConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Page_versions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6536,10 +6537,10 @@ func (ec *executionContext) _Page_diff(ctx context.Context, field graphql.Collec
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PageDiff) graphql.Marshaler {
-			return ec.marshalNPageDiff2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageDiff(ctx, selections, v)
+			return ec.marshalOPageDiff2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageDiff(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Page_diff(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6580,10 +6581,10 @@ func (ec *executionContext) _Page_attachments(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AttachmentConnection) graphql.Marshaler {
-			return ec.marshalNAttachmentConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐAttachmentConnection(ctx, selections, v)
+			return ec.marshalOAttachmentConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐAttachmentConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Page_attachments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7246,10 +7247,10 @@ func (ec *executionContext) _Query_spaces(ctx context.Context, field graphql.Col
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SpaceConnection) graphql.Marshaler {
-			return ec.marshalNSpaceConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSpaceConnection(ctx, selections, v)
+			return ec.marshalOSpaceConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSpaceConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_spaces(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7334,10 +7335,10 @@ func (ec *executionContext) _Query_pages(ctx context.Context, field graphql.Coll
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Page) graphql.Marshaler {
-			return ec.marshalNPage2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPage(ctx, selections, v)
+			return ec.marshalOPage2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPage(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_pages(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7422,10 +7423,10 @@ func (ec *executionContext) _Query_search(ctx context.Context, field graphql.Col
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
-			return ec.marshalNSearchConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSearchConnection(ctx, selections, v)
+			return ec.marshalOSearchConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSearchConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7466,10 +7467,10 @@ func (ec *executionContext) _Query_searchPages(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
-			return ec.marshalNSearchConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSearchConnection(ctx, selections, v)
+			return ec.marshalOSearchConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSearchConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_searchPages(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -8307,10 +8308,10 @@ func (ec *executionContext) _Space_pages(ctx context.Context, field graphql.Coll
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PageConnection) graphql.Marshaler {
-			return ec.marshalNPageConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageConnection(ctx, selections, v)
+			return ec.marshalOPageConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Space_pages(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -8351,10 +8352,10 @@ func (ec *executionContext) _Space_pageTree(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.PageTreeEntry) graphql.Marshaler {
-			return ec.marshalNPageTreeEntry2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageTreeEntryᚄ(ctx, selections, v)
+			return ec.marshalOPageTreeEntry2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageTreeEntryᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Space_pageTree(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -8831,10 +8832,10 @@ func (ec *executionContext) _Version_body(ctx context.Context, field graphql.Col
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Body) graphql.Marshaler {
-			return ec.marshalNBody2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBody(ctx, selections, v)
+			return ec.marshalOBody2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBody(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Version_body(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -10792,7 +10793,7 @@ func (ec *executionContext) _Comment(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "replies":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Comment_replies(ctx, field, obj)
 				})
@@ -11426,7 +11427,7 @@ func (ec *executionContext) _Page(ctx context.Context, sel ast.SelectionSet, obj
 				})
 		case "space":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Page_space(ctx, field, obj)
 				})
@@ -11456,7 +11457,7 @@ func (ec *executionContext) _Page(ctx context.Context, sel ast.SelectionSet, obj
 				})
 		case "body":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Page_body(ctx, field, obj)
 				})
@@ -11468,37 +11469,37 @@ func (ec *executionContext) _Page(ctx context.Context, sel ast.SelectionSet, obj
 				})
 		case "ancestors":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Page_ancestors(ctx, field, obj)
 				})
 		case "children":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Page_children(ctx, field, obj)
 				})
 		case "descendants":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Page_descendants(ctx, field, obj)
 				})
 		case "comments":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Page_comments(ctx, field, obj)
 				})
 		case "labels":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Page_labels(ctx, field, obj)
 				})
 		case "versions":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Page_versions(ctx, field, obj)
 				})
@@ -11510,13 +11511,13 @@ func (ec *executionContext) _Page(ctx context.Context, sel ast.SelectionSet, obj
 				})
 		case "diff":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Page_diff(ctx, field, obj)
 				})
 		case "attachments":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Page_attachments(ctx, field, obj)
 				})
@@ -11814,7 +11815,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				})
 		case "spaces":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_spaces(ctx, field)
 				})
@@ -11826,7 +11827,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				})
 		case "pages":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_pages(ctx, field)
 				})
@@ -11838,13 +11839,13 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				})
 		case "search":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_search(ctx, field)
 				})
 		case "searchPages":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_searchPages(ctx, field)
 				})
@@ -12113,13 +12114,13 @@ func (ec *executionContext) _Space(ctx context.Context, sel ast.SelectionSet, ob
 				})
 		case "pages":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Space_pages(ctx, field, obj)
 				})
 		case "pageTree":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Space_pageTree(ctx, field, obj)
 				})
@@ -12351,7 +12352,7 @@ func (ec *executionContext) _Version(ctx context.Context, sel ast.SelectionSet, 
 				})
 		case "body":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Version_body(ctx, field, obj)
 				})
@@ -12872,14 +12873,6 @@ func (ec *executionContext) marshalNAttachment2ᚖgithubᚗcomᚋconfluenceᚑgr
 	return ec._Attachment(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNAttachmentConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐAttachmentConnection(ctx context.Context, sel ast.SelectionSet, v *model.AttachmentConnection) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "AttachmentConnection!")
-		return graphql.Null
-	}
-	return ec._AttachmentConnection(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNAttachmentEdge2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐAttachmentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AttachmentEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -12992,14 +12985,6 @@ func (ec *executionContext) marshalNComment2ᚖgithubᚗcomᚋconfluenceᚑgraph
 		return graphql.Null
 	}
 	return ec._Comment(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNCommentConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐCommentConnection(ctx context.Context, sel ast.SelectionSet, v *model.CommentConnection) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "CommentConnection!")
-		return graphql.Null
-	}
-	return ec._CommentConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCommentEdge2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐCommentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CommentEdge) graphql.Marshaler {
@@ -13254,38 +13239,12 @@ func (ec *executionContext) marshalNIntegrationStatus2githubᚗcomᚋconfluence�
 	return v
 }
 
-func (ec *executionContext) marshalNLabel2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐLabelᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Label) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNLabel2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐLabel(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
 func (ec *executionContext) marshalNLabel2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐLabel(ctx context.Context, sel ast.SelectionSet, v *model.Label) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Label!")
 		return graphql.Null
 	}
 	return ec._Label(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNPage2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPage(ctx context.Context, sel ast.SelectionSet, v []*model.Page) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOPage2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPage(ctx, sel, v[i])
-	})
-
-	return ret
 }
 
 func (ec *executionContext) marshalNPage2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Page) graphql.Marshaler {
@@ -13326,22 +13285,6 @@ func (ec *executionContext) unmarshalNPageByIDsInput2ᚕᚖgithubᚗcomᚋconflu
 	return res, nil
 }
 
-func (ec *executionContext) marshalNPageConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageConnection(ctx context.Context, sel ast.SelectionSet, v *model.PageConnection) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "PageConnection!")
-		return graphql.Null
-	}
-	return ec._PageConnection(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNPageDiff2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageDiff(ctx context.Context, sel ast.SelectionSet, v *model.PageDiff) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "PageDiff!")
-		return graphql.Null
-	}
-	return ec._PageDiff(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNPageEdge2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PageEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -13379,36 +13322,12 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋconfluenceᚑgrap
 	return ec._PageInfo(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNPageTreeEntry2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageTreeEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PageTreeEntry) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNPageTreeEntry2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageTreeEntry(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
 func (ec *executionContext) marshalNPageTreeEntry2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageTreeEntry(ctx context.Context, sel ast.SelectionSet, v *model.PageTreeEntry) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PageTreeEntry!")
 		return graphql.Null
 	}
 	return ec._PageTreeEntry(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNSearchConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSearchConnection(ctx context.Context, sel ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "SearchConnection!")
-		return graphql.Null
-	}
-	return ec._SearchConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSearchEdge2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSearchEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchEdge) graphql.Marshaler {
@@ -13509,14 +13428,6 @@ func (ec *executionContext) unmarshalNSpaceByKeysInput2ᚕᚖgithubᚗcomᚋconf
 		}
 	}
 	return res, nil
-}
-
-func (ec *executionContext) marshalNSpaceConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSpaceConnection(ctx context.Context, sel ast.SelectionSet, v *model.SpaceConnection) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "SpaceConnection!")
-		return graphql.Null
-	}
-	return ec._SpaceConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSpaceEdge2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSpaceEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SpaceEdge) graphql.Marshaler {
@@ -13667,14 +13578,6 @@ func (ec *executionContext) marshalNVersion2ᚖgithubᚗcomᚋconfluenceᚑgraph
 		return graphql.Null
 	}
 	return ec._Version(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNVersionConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐVersionConnection(ctx context.Context, sel ast.SelectionSet, v *model.VersionConnection) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "VersionConnection!")
-		return graphql.Null
-	}
-	return ec._VersionConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNVersionEdge2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐVersionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.VersionEdge) graphql.Marshaler {
@@ -14048,6 +13951,20 @@ func (ec *executionContext) marshalNfederation__Scope2ᚕᚕstringᚄ(ctx contex
 	return ret
 }
 
+func (ec *executionContext) marshalOAttachmentConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐAttachmentConnection(ctx context.Context, sel ast.SelectionSet, v *model.AttachmentConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AttachmentConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOBody2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBody(ctx context.Context, sel ast.SelectionSet, v *model.Body) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Body(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOBodyFormat2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBodyFormat(ctx context.Context, v any) (*model.BodyFormat, error) {
 	if v == nil {
 		return nil, nil
@@ -14092,6 +14009,13 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOCommentConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐCommentConnection(ctx context.Context, sel ast.SelectionSet, v *model.CommentConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CommentConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOCommentKind2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐCommentKind(ctx context.Context, v any) (*model.CommentKind, error) {
@@ -14187,6 +14111,25 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
+func (ec *executionContext) marshalOLabel2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐLabelᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Label) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLabel2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐLabel(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOPage2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPage(ctx context.Context, sel ast.SelectionSet, v []*model.Page) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -14196,6 +14139,25 @@ func (ec *executionContext) marshalOPage2ᚕᚖgithubᚗcomᚋconfluenceᚑgraph
 		fc.Result = &v[i]
 		return ec.marshalOPage2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPage(ctx, sel, v[i])
 	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOPage2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Page) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPage2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
 
 	return ret
 }
@@ -14215,6 +14177,13 @@ func (ec *executionContext) unmarshalOPageByIDsInput2ᚖgithubᚗcomᚋconfluenc
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOPageConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageConnection(ctx context.Context, sel ast.SelectionSet, v *model.PageConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PageConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOPageDepth2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageDepth(ctx context.Context, v any) (*model.PageDepth, error) {
 	if v == nil {
 		return nil, nil
@@ -14229,6 +14198,39 @@ func (ec *executionContext) marshalOPageDepth2ᚖgithubᚗcomᚋconfluenceᚑgra
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOPageDiff2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageDiff(ctx context.Context, sel ast.SelectionSet, v *model.PageDiff) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PageDiff(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPageTreeEntry2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageTreeEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PageTreeEntry) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPageTreeEntry2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageTreeEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOSearchConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSearchConnection(ctx context.Context, sel ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SearchConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOSearchOrder2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSearchOrder(ctx context.Context, v any) (*model.SearchOrder, error) {
@@ -14281,6 +14283,13 @@ func (ec *executionContext) unmarshalOSpaceByKeysInput2ᚖgithubᚗcomᚋconflue
 	}
 	res, err := ec.unmarshalInputSpaceByKeysInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSpaceConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSpaceConnection(ctx context.Context, sel ast.SelectionSet, v *model.SpaceConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SpaceConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOSpaceType2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSpaceType(ctx context.Context, v any) (*model.SpaceType, error) {
@@ -14376,6 +14385,13 @@ func (ec *executionContext) marshalOVersion2ᚖgithubᚗcomᚋconfluenceᚑgraph
 		return graphql.Null
 	}
 	return ec._Version(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOVersionConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐVersionConnection(ctx context.Context, sel ast.SelectionSet, v *model.VersionConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._VersionConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalO_Entity2githubᚗcomᚋ99designsᚋgqlgenᚋpluginᚋfederationᚋfedruntimeᚐEntity(ctx context.Context, sel ast.SelectionSet, v fedruntime.Entity) graphql.Marshaler {

@@ -490,12 +490,38 @@ func (l *Loaders) loadChildren(ctx context.Context, keys []listKey) []*dataloade
 				if ct.LabelsComplete {
 					l.labels.Prime(ctx, p.ID, nonNil(ct.Labels))
 				}
-				if !p.Partial {
-					l.pages.Prime(ctx, p.ID, &p)
-				}
 			}
 		}
 		if ok {
+			// CQL rows carry neither the child position nor the page metadata; one bulk read of
+			// the children (250 per call) gives both and primes the page loader.
+			var childIDs []string
+			for _, ps := range byParent {
+				for _, p := range ps {
+					childIDs = append(childIDs, p.ID)
+				}
+			}
+			full := map[string]Page{}
+			for _, c := range chunks(childIDs, maxBatch) {
+				ps, err := up.PagesByID(ctx, c, "")
+				if err != nil {
+					return fail[List[Page]](len(keys), err)
+				}
+				for _, p := range ps {
+					full[p.ID] = p
+					l.pages.Prime(ctx, p.ID, &p)
+					l.cachePage(p)
+				}
+			}
+			for parent, ps := range byParent {
+				kept := ps[:0]
+				for _, p := range ps {
+					if f, ok := full[p.ID]; ok {
+						kept = append(kept, f)
+					}
+				}
+				byParent[parent] = kept
+			}
 			for i, k := range keys {
 				items := byParent[k.ID]
 				sort.SliceStable(items, func(a, b int) bool {

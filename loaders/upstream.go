@@ -26,11 +26,12 @@ type Upstream interface {
 	Spaces(ctx context.Context, ids, keys []string, typ string, opt ListOptions) ([]Space, string, error)
 	// Users returns the accounts among accountIDs (at most 250), in any order.
 	Users(ctx context.Context, accountIDs []string) ([]User, error)
-	// SpacePages lists a space's pages (only top-level ones when root).
+	// SpacePages lists a space's current pages (only top-level ones when root).
 	SpacePages(ctx context.Context, spaceID string, root bool, opt ListOptions) ([]Page, string, error)
-	// Children lists a page's direct child pages (Partial records), in child order.
+	// Children lists a page's current direct child pages (Partial records), in child order.
+	// Archived and trashed children are left out, as CQL (the batched form) cannot see them.
 	Children(ctx context.Context, pageID string, opt ListOptions) ([]Page, string, error)
-	// Descendants lists pages below pageID down to depth levels (Partial records with Depth).
+	// Descendants lists current pages below pageID down to depth levels (Partial records with Depth).
 	Descendants(ctx context.Context, pageID string, depth int, opt ListOptions) ([]Page, string, error)
 	// Ancestors returns the ids of a page's ancestors, the top-most first.
 	Ancestors(ctx context.Context, pageID string) ([]string, error)

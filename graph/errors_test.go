@@ -1,0 +1,182 @@
+package graph_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/confluence-graph/confluence-graph/confluence/confluencetest"
+	"github.com/confluence-graph/confluence-graph/graph"
+)
+
+// errorAt returns the error whose path starts with field, or fails.
+func errorAt(t *testing.T, errs []gqlError, field string) gqlError {
+	t.Helper()
+	for _, e := range errs {
+		if len(e.Path) > 0 && e.Path[0] == field {
+			return e
+		}
+	}
+	t.Fatalf("no error at %q in %+v", field, errs)
+	return gqlError{}
+}
+
+func TestErrorsNotFoundIsPerField(t *testing.T) {
+	e := newEnv(t, envOptions{dataset: "demo"})
+	var r struct {
+		Ok      *struct{ Title string }
+		Missing *struct{ Title string }
+		Space   *struct{ Key string }
+	}
+	errs := e.do(t, `{ ok: page(id: "100003") { title } missing: page(id: "999999") { title } space(key: "NOPE") { key } }`, &r)
+	if r.Ok == nil || r.Ok.Title != "Deployment Runbook" {
+		t.Errorf("ok = %+v, want the page despite the other failures", r.Ok)
+	}
+	if r.Missing != nil || r.Space != nil {
+		t.Errorf("missing = %+v, space = %+v; want null", r.Missing, r.Space)
+	}
+	for _, f := range []string{"missing", "space"} {
+		if got := codeOf(errorAt(t, errs, f)); got != graph.CodeNotFound {
+			t.Errorf("%s: code = %s, want NOT_FOUND", f, got)
+		}
+	}
+}
+
+func TestErrorsInvalidCQLSendsNothing(t *testing.T) {
+	e := newEnv(t, envOptions{dataset: "demo"})
+	e.sim.ResetStats()
+	errs := e.do(t, `{ search(cql: "type = page AND\n(space = OPS") { totalCount } }`, nil)
+	ge := errorAt(t, errs, "search")
+	if codeOf(ge) != graph.CodeInvalidCQL {
+		t.Fatalf("code = %s, want INVALID_CQL (%+v)", codeOf(ge), ge)
+	}
+	line, _ := ge.Extensions["line"].(float64)
+	col, _ := ge.Extensions["column"].(float64)
+	if line != 2 || col < 1 {
+		t.Errorf("line, column = %v, %v; want line 2", line, col)
+	}
+	if got := e.sim.Stats().Total; got != 0 {
+		t.Errorf("upstream calls = %d, want 0", got)
+	}
+}
+
+func TestErrorsRateLimitedWithPartialResult(t *testing.T) {
+	e := newEnv(t, envOptions{dataset: "demo"})
+	e.sim.InjectFaults(confluencetest.Fault{Kind: confluencetest.FaultStatus, Status: 429, RetryAfter: "7", PathPrefix: "/wiki/api/v2/pages/100003/labels"})
+	var r struct {
+		Page struct {
+			Title  string
+			Labels []struct{ Name string }
+			Parent *struct{ Title string }
+		}
+	}
+	errs := e.do(t, `{ page(id: "100003") { title labels { name } parent { title } } }`, &r)
+	ge := errorAt(t, errs, "page")
+	if codeOf(ge) != graph.CodeRateLimited {
+		t.Fatalf("code = %s, want RATE_LIMITED (%+v)", codeOf(ge), ge)
+	}
+	if secs, _ := ge.Extensions["retryAfterSeconds"].(float64); secs != 7 {
+		t.Errorf("retryAfterSeconds = %v, want 7", ge.Extensions["retryAfterSeconds"])
+	}
+	if len(ge.Path) != 2 || ge.Path[1] != "labels" {
+		t.Errorf("path = %v, want [page labels]", ge.Path)
+	}
+	if r.Page.Title != "Deployment Runbook" || r.Page.Parent == nil || r.Page.Parent.Title != "Runbooks" {
+		t.Errorf("page = %+v, want title and parent despite the labels error", r.Page)
+	}
+}
+
+func TestErrorsUpstreamClasses(t *testing.T) {
+	t.Run("unavailable", func(t *testing.T) {
+		e := newEnv(t, envOptions{dataset: "demo"})
+		e.sim.InjectFaults(confluencetest.Fault{Kind: confluencetest.FaultStatus, Status: 503, PathPrefix: "/wiki/api/v2/pages"})
+		errs := e.do(t, `{ page(id: "100003") { title } }`, nil)
+		if got := codeOf(errorAt(t, errs, "page")); got != graph.CodeUpstreamUnavailable {
+			t.Errorf("code = %s, want UPSTREAM_UNAVAILABLE", got)
+		}
+	})
+	t.Run("timeout", func(t *testing.T) {
+		e := newEnv(t, envOptions{dataset: "demo", attemptTimeout: 300 * time.Millisecond})
+		e.sim.InjectFaults(confluencetest.Fault{Kind: confluencetest.FaultHang, PathPrefix: "/wiki/api/v2/pages"})
+		errs := e.do(t, `{ page(id: "100003") { title } }`, nil)
+		if got := codeOf(errorAt(t, errs, "page")); got != graph.CodeUpstreamTimeout {
+			t.Errorf("code = %s, want UPSTREAM_TIMEOUT", got)
+		}
+	})
+	t.Run("revoked token", func(t *testing.T) {
+		e := newEnv(t, envOptions{dataset: "demo"})
+		e.sim.RevokeToken(e.sim.Account("classic").Email)
+		errs := e.do(t, `{ page(id: "100003") { title } }`, nil)
+		ge := errorAt(t, errs, "page")
+		if codeOf(ge) != graph.CodeConfluenceUnauthorized {
+			t.Errorf("code = %s, want CONFLUENCE_UNAUTHORIZED", codeOf(ge))
+		}
+		if want := "Confluence rejected the stored credentials (revoked or expired token); an admin must reconnect"; ge.Message != want {
+			t.Errorf("message = %q", ge.Message)
+		}
+	})
+}
+
+func TestErrorsCallerAndConnection(t *testing.T) {
+	t.Run("no caller", func(t *testing.T) {
+		e := newEnv(t, envOptions{dataset: "demo", noCaller: true})
+		errs := e.do(t, `{ page(id: "100003") { title } }`, nil)
+		if got := codeOf(errorAt(t, errs, "page")); got != graph.CodeUnauthenticated {
+			t.Errorf("code = %s, want UNAUTHENTICATED", got)
+		}
+	})
+	t.Run("reader cannot mutate", func(t *testing.T) {
+		e := newEnv(t, envOptions{dataset: "demo", integrations: &memIntegrations{}})
+		errs := e.do(t, `mutation { disconnectConfluence { disconnected } }`, nil)
+		if got := codeOf(errorAt(t, errs, "disconnectConfluence")); got != graph.CodeForbidden {
+			t.Errorf("code = %s, want FORBIDDEN", got)
+		}
+	})
+	t.Run("not connected per field, settings still answer", func(t *testing.T) {
+		e := newEnv(t, envOptions{dataset: "demo", notConnected: true, integrations: &memIntegrations{}})
+		var r struct {
+			ConfluenceIntegration *struct{ Status string }
+			Page                  *struct{ Title string }
+		}
+		errs := e.do(t, `{ confluenceIntegration { status } page(id: "100003") { title } }`, &r)
+		if got := codeOf(errorAt(t, errs, "page")); got != graph.CodeNotConnected {
+			t.Errorf("code = %s, want NOT_CONNECTED", got)
+		}
+		if len(errs) != 1 || r.ConfluenceIntegration != nil {
+			t.Errorf("errors = %+v, integration = %+v; want only the page error and a null integration", errs, r.ConfluenceIntegration)
+		}
+	})
+	t.Run("first out of range", func(t *testing.T) {
+		e := newEnv(t, envOptions{dataset: "demo"})
+		e.sim.ResetStats()
+		errs := e.do(t, `{ spaces(first: 101) { nodes { key } } }`, nil)
+		ge := errorAt(t, errs, "spaces")
+		if codeOf(ge) != graph.CodeBadUserInput || ge.Message != "first must be between 1 and 100, got 101" {
+			t.Errorf("error = %+v, want BAD_USER_INPUT with the range", ge)
+		}
+		if e.sim.Stats().Total != 0 {
+			t.Errorf("upstream calls = %d, want 0", e.sim.Stats().Total)
+		}
+	})
+	t.Run("diff of a version that does not exist", func(t *testing.T) {
+		e := newEnv(t, envOptions{dataset: "demo"})
+		errs := e.do(t, `{ page(id: "100003") { diff(from: 1, to: 9) { unified } } }`, nil)
+		ge := errorAt(t, errs, "page")
+		if codeOf(ge) != graph.CodeNotFound || ge.Message != "version 9 of page 100003 does not exist (versions 1 to 4 do)" {
+			t.Errorf("error = %+v", ge)
+		}
+	})
+}
+
+func TestErrorPresenterMasksInternals(t *testing.T) {
+	ge := graph.ErrorPresenter(context.Background(), errors.New("pq: password authentication failed for user app"))
+	if ge.Message != "internal error" || ge.Extensions["code"] != graph.CodeInternal {
+		t.Errorf("presented = %q %v, want internal error / INTERNAL", ge.Message, ge.Extensions)
+	}
+	err := graph.Recover(context.Background(), "boom")
+	ge = graph.ErrorPresenter(context.Background(), err)
+	if ge.Message != "internal error" || ge.Extensions["code"] != graph.CodeInternal {
+		t.Errorf("recovered panic presented = %q %v", ge.Message, ge.Extensions)
+	}
+}

@@ -1,0 +1,152 @@
+package graph_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/99designs/gqlgen/client"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+
+	"github.com/confluence-graph/confluence-graph/confluence"
+	"github.com/confluence-graph/confluence-graph/confluence/confluencetest"
+	"github.com/confluence-graph/confluence-graph/graph"
+	"github.com/confluence-graph/confluence-graph/loaders"
+)
+
+// env is one simulator plus the GraphQL handler wired the way the server wires it.
+type env struct {
+	sim    *confluencetest.Server
+	client *client.Client
+	caller graph.Caller
+	cache  *loaders.Cache
+}
+
+type envOptions struct {
+	dataset      string
+	benchSpaces  int
+	benchPages   int
+	noCaller     bool
+	role         string
+	notConnected bool
+	maxRetries   int
+	integrations graph.Integrations
+	cache        *loaders.Cache
+	noCQL        bool
+	// attemptTimeout bounds one upstream attempt (0: the client's default).
+	attemptTimeout time.Duration
+}
+
+// newEnv starts a simulator with a dataset and an in-process GraphQL handler against it.
+func newEnv(t testing.TB, o envOptions) *env {
+	t.Helper()
+	simOpts := []confluencetest.Option{confluencetest.WithDataset(o.dataset)}
+	if o.benchSpaces > 0 {
+		simOpts = append(simOpts, confluencetest.WithBenchSize(o.benchSpaces, o.benchPages))
+	}
+	sim := confluencetest.NewServer(simOpts...)
+	t.Cleanup(sim.Close)
+	acc := sim.Account("classic")
+	retries := o.maxRetries
+	if retries == 0 {
+		retries = -1 // no retries: faults surface at once and call counts stay exact
+	}
+	cc, err := confluence.NewClient(confluence.Options{
+		Site: sim.Host(), Email: acc.Email, Token: acc.Token, TokenType: confluence.TokenClassic,
+		AllowedDevHost: sim.Host(), RateLimit: -1, MaxConcurrency: 32, MaxRetries: retries,
+		AttemptTimeout: o.attemptTimeout, CallTimeout: o.attemptTimeout,
+	})
+	if err != nil {
+		t.Fatalf("confluence.NewClient: %v", err)
+	}
+	role := o.role
+	if role == "" {
+		role = graph.RoleReader
+	}
+	e := &env{sim: sim, caller: graph.Caller{TenantID: "t1", KeyID: "k1", Role: role}, cache: o.cache}
+	srv := handler.New(graph.New(graph.Deps{Integrations: o.integrations}))
+	srv.AddTransport(transport.POST{})
+	srv.Use(extension.Introspection{})
+	srv.SetErrorPresenter(graph.ErrorPresenter)
+	srv.SetRecoverFunc(graph.Recover)
+	source := loaders.ClientSource(func(context.Context) (*confluence.Client, error) {
+		if o.notConnected {
+			return nil, loaders.ErrNotConnected
+		}
+		return cc, nil
+	})
+	cfg := loaders.Config{
+		Source: source,
+		Tenant: func(ctx context.Context) string {
+			c, _ := graph.CallerFrom(ctx)
+			return c.TenantID
+		},
+		Cache: o.cache,
+		// A generous wait keeps batches whole on a loaded test machine, so call counts are exact.
+		Wait:          15 * time.Millisecond,
+		NoCQLBatching: o.noCQL,
+	}
+	h := loaders.Middleware(cfg, srv)
+	e.client = client.New(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !o.noCaller {
+			r = r.WithContext(graph.WithCaller(r.Context(), e.caller))
+		}
+		h.ServeHTTP(w, r)
+	}))
+	return e
+}
+
+// gqlError is one error of a response.
+type gqlError struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+// do runs a query and decodes its data into out (which may be nil), returning the errors.
+func (e *env) do(t testing.TB, query string, out any, vars ...client.Option) []gqlError {
+	t.Helper()
+	resp, err := e.client.RawPost(query, vars...)
+	if err != nil {
+		t.Fatalf("post: %v", err)
+	}
+	var errs []gqlError
+	if len(resp.Errors) > 0 {
+		if err := json.Unmarshal(resp.Errors, &errs); err != nil {
+			t.Fatalf("decode errors %s: %v", resp.Errors, err)
+		}
+	}
+	if out != nil && resp.Data != nil {
+		b, _ := json.Marshal(resp.Data)
+		if err := json.Unmarshal(b, out); err != nil {
+			t.Fatalf("decode data %s: %v", b, err)
+		}
+	}
+	return errs
+}
+
+// mustDo runs a query that must not fail.
+func (e *env) mustDo(t testing.TB, query string, out any, vars ...client.Option) {
+	t.Helper()
+	if errs := e.do(t, query, out, vars...); len(errs) > 0 {
+		t.Fatalf("query failed: %+v", errs)
+	}
+}
+
+func codeOf(e gqlError) string {
+	c, _ := e.Extensions["code"].(string)
+	return c
+}
+
+func varKey(key string) client.Option { return client.Var("key", key) }
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func varAfter(after string) client.Option { return client.Var("after", after) }
+
+func varQ(q string) client.Option { return client.Var("q", q) }

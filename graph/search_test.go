@@ -1,0 +1,200 @@
+package graph_test
+
+import (
+	"strings"
+	"testing"
+)
+
+type searchResp struct {
+	Nodes []struct {
+		Type, Title, URL string
+		Excerpt          *string
+		LastModified     *string
+		Page             *struct {
+			ID    string
+			Body  struct{ Value string }
+			Space struct{ Key string }
+		}
+		Space *struct{ Key string }
+	}
+	TotalCount int
+	Cql        string
+	PageInfo   struct{ HasNextPage bool }
+}
+
+func titles(r searchResp) []string {
+	var out []string
+	for _, n := range r.Nodes {
+		out = append(out, n.Title)
+	}
+	return out
+}
+
+// The product's four example questions, answered from the demo dataset the way Annie asks them.
+func TestProductQuestions(t *testing.T) {
+	e := newEnv(t, envOptions{dataset: "demo"})
+
+	t.Run("search Confluence for the deployment runbook", func(t *testing.T) {
+		var r struct{ Search searchResp }
+		e.mustDo(t, `{ search(cql: "type = page AND text ~ \"deployment runbook\"", first: 1) {
+		  nodes { type title url excerpt page { id space { key } body(section: "Steps") { value } } } totalCount cql } }`, &r)
+		if len(r.Search.Nodes) == 0 || r.Search.Nodes[0].Title != "Deployment Runbook" {
+			t.Fatalf("hits = %q, want Deployment Runbook first", titles(r.Search))
+		}
+		top := r.Search.Nodes[0]
+		if top.Type != "PAGE" || top.Page == nil || top.Page.Space.Key != "OPS" || !strings.Contains(top.Page.Body.Value, "kubectl -n payments rollout restart") {
+			t.Errorf("top hit = %+v, want the OPS page with its rollout steps", top)
+		}
+		if !strings.Contains(r.Search.Cql, "deployment runbook") {
+			t.Errorf("cql = %q, want the query sent", r.Search.Cql)
+		}
+	})
+
+	t.Run("find documentation about Redis failover procedures", func(t *testing.T) {
+		var r struct{ SearchPages searchResp }
+		e.mustDo(t, `{ searchPages(filter: { text: "redis failover", labels: ["runbook"] }) {
+		  nodes { title page { body(maxChars: 4000) { value } } } cql } }`, &r)
+		if len(r.SearchPages.Nodes) != 1 || r.SearchPages.Nodes[0].Title != "Redis Failover Procedure" {
+			t.Fatalf("hits = %q, want exactly Redis Failover Procedure", titles(r.SearchPages))
+		}
+		if !strings.Contains(r.SearchPages.Nodes[0].Page.Body.Value, "SENTINEL failover sessions") {
+			t.Errorf("body lacks the failover command")
+		}
+		if !strings.Contains(r.SearchPages.Cql, `label IN ("runbook")`) && !strings.Contains(r.SearchPages.Cql, `label in ("runbook")`) && !strings.Contains(strings.ToLower(r.SearchPages.Cql), "label in") {
+			t.Errorf("cql = %q, want a label clause", r.SearchPages.Cql)
+		}
+	})
+
+	t.Run("what does the architecture page say about the payment service", func(t *testing.T) {
+		var r struct {
+			SearchPages searchResp
+			PageByURL   struct {
+				Title string
+				Body  struct{ Value string }
+			}
+		}
+		e.mustDo(t, `{ searchPages(filter: { title: "payment service architecture", spaces: ["ARCH"] }) { nodes { title page { id } } }
+		  pageByUrl(url: "https://demo.atlassian.net/wiki/spaces/ARCH/pages/100021/Payment+Service+Architecture") {
+		    title body(section: "Dependencies") { value } } }`, &r)
+		if len(r.SearchPages.Nodes) == 0 || r.SearchPages.Nodes[0].Title != "Payment Service Architecture" {
+			t.Fatalf("hits = %q, want Payment Service Architecture first", titles(r.SearchPages))
+		}
+		body := r.PageByURL.Body.Value
+		if !strings.HasPrefix(body, "## Dependencies") || !strings.Contains(body, "PostgreSQL (orders)") || strings.Contains(body, "## SLOs") {
+			t.Errorf("Dependencies section = %q", body)
+		}
+	})
+
+	t.Run("search for post-incident reviews related to database outages", func(t *testing.T) {
+		var r struct{ Search searchResp }
+		e.mustDo(t, `{ search(cql: "type = page AND space = PIR AND label = postmortem AND text ~ database ORDER BY lastmodified DESC") {
+		  nodes { title lastModified space { key } } } }`, &r)
+		got := titles(r.Search)
+		if len(got) != 2 || got[0] != "PIR-2026-014: Primary database outage" || got[1] != "PIR-2025-088: Database connection pool exhaustion" {
+			t.Errorf("hits = %q, want the two database PIRs, newest first", got)
+		}
+		for _, n := range r.Search.Nodes {
+			if n.Space == nil || n.Space.Key != "PIR" || n.LastModified == nil {
+				t.Errorf("hit %q: space %+v lastModified %v", n.Title, n.Space, n.LastModified)
+			}
+		}
+	})
+}
+
+// The four CQL examples from the product's docs run as written.
+func TestProductCQLExamples(t *testing.T) {
+	e := newEnv(t, envOptions{dataset: "demo"})
+	tests := []struct {
+		cql     string
+		want    string // a title that must be among the hits
+		notWant string // a title that must not be
+		min     int
+	}{
+		{`type = page AND lastModified >= now('-7d')`, "Deployment Runbook", "Payment Service: Data Model", 3},
+		{`space = OPS AND type = page`, "Redis Failover Procedure", "Payment Service Architecture", 10},
+		{`label = runbook AND type = page`, "Database Failover", "Canary analysis checklist", 4},
+	}
+	for _, tt := range tests {
+		t.Run(tt.cql, func(t *testing.T) {
+			var r struct{ Search searchResp }
+			e.mustDo(t, `query($q: String!) { search(cql: $q, first: 50) { nodes { title } totalCount } }`, &r, varQ(tt.cql))
+			got := titles(r.Search)
+			if len(got) < tt.min || !contains(got, tt.want) || contains(got, tt.notWant) {
+				t.Errorf("hits = %q; want at least %d including %q and not %q", got, tt.min, tt.want, tt.notWant)
+			}
+			if r.Search.TotalCount < len(got) {
+				t.Errorf("totalCount = %d, below the %d hits returned", r.Search.TotalCount, len(got))
+			}
+		})
+	}
+}
+
+// text ~ "a b" means both words (reference §8.3): the hits are exactly the pages found by each
+// word alone.
+func TestProductCQLTextExample(t *testing.T) {
+	e := newEnv(t, envOptions{dataset: "demo"})
+	run := func(q string) []string {
+		var r struct{ Search searchResp }
+		e.mustDo(t, `query($q: String!) { search(cql: $q, first: 100) { nodes { title } } }`, &r, varQ(q))
+		return titles(r.Search)
+	}
+	got := run(`text ~ "deployment procedure"`)
+	var want []string
+	procedure := run(`text ~ procedure`)
+	for _, title := range run(`text ~ deployment`) {
+		if contains(procedure, title) {
+			want = append(want, title)
+		}
+	}
+	if len(run(`text ~ deployment`)) < 5 || len(procedure) < 1 {
+		t.Fatalf("the single-word searches found too little to compare")
+	}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf(`text ~ "deployment procedure" = %q, want the pages with both words %q`, got, want)
+	}
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestValidateCQLAndPageByURLShapes(t *testing.T) {
+	e := newEnv(t, envOptions{dataset: "demo"})
+	var r struct {
+		Ok struct {
+			Valid      bool
+			Normalized *string
+			Errors     []struct{}
+		}
+		Bad struct {
+			Valid  bool
+			Errors []struct {
+				Message      string
+				Line, Column int
+			}
+		}
+		Tiny   struct{ ID string }
+		View   struct{ ID string }
+		Disp   struct{ ID string }
+		Search struct{ Nodes []struct{ Title string } }
+	}
+	e.mustDo(t, `{ ok: validateCql(cql: "space = OPS and type = page") { valid normalized errors { message } }
+	  bad: validateCql(cql: "type = page AND\n  title ~ ") { valid errors { message line column } }
+	  tiny: pageByUrl(url: "/wiki/x/o4YB") { id }
+	  view: pageByUrl(url: "https://demo.atlassian.net/wiki/pages/viewpage.action?pageId=100006") { id }
+	  disp: pageByUrl(url: "/display/OPS/Redis+Failover+Procedure") { id } }`, &r)
+	if !r.Ok.Valid || r.Ok.Normalized == nil || len(r.Ok.Errors) != 0 {
+		t.Errorf("valid query: %+v", r.Ok)
+	}
+	if r.Bad.Valid || len(r.Bad.Errors) != 1 || r.Bad.Errors[0].Line != 2 || r.Bad.Errors[0].Column < 9 {
+		t.Errorf("invalid query: %+v, want one error on line 2 past the ~", r.Bad)
+	}
+	if r.Tiny.ID != "100003" || r.View.ID != "100006" || r.Disp.ID != "100006" {
+		t.Errorf("pageByUrl ids = %s, %s, %s; want 100003, 100006, 100006", r.Tiny.ID, r.View.ID, r.Disp.ID)
+	}
+}

@@ -1,0 +1,459 @@
+package loaders
+
+import (
+	"context"
+	"html"
+	"strings"
+	"sync"
+
+	"github.com/confluence-graph/confluence-graph/confluence"
+)
+
+// ClientSource adapts a function returning the tenant's *confluence.Client (typically
+// settings' pooled client lookup) into a Source. The function should return an error matching
+// ErrNotConnected when the tenant has no integration.
+func ClientSource(get func(ctx context.Context) (*confluence.Client, error)) Source {
+	return func(ctx context.Context) (Upstream, error) {
+		c, err := get(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if c == nil {
+			return nil, ErrNotConnected
+		}
+		return NewClientUpstream(c), nil
+	}
+}
+
+// NewClientUpstream returns the Upstream that reads through c. It is safe for concurrent use.
+func NewClientUpstream(c *confluence.Client) Upstream {
+	return &clientUpstream{c: c}
+}
+
+// clientUpstream maps the confluence client's types onto the loaders' records. Links in
+// Confluence answers are relative to the site's wiki base, which it learns from the first
+// answer that carries _links.base.
+type clientUpstream struct {
+	c    *confluence.Client
+	mu   sync.Mutex
+	base string
+}
+
+var _ Upstream = (*clientUpstream)(nil)
+
+func (u *clientUpstream) learn(resp *confluence.Response) {
+	if resp == nil || resp.Base == "" {
+		return
+	}
+	u.mu.Lock()
+	if u.base == "" {
+		u.base = strings.TrimRight(resp.Base, "/")
+	}
+	u.mu.Unlock()
+}
+
+// abs makes a link absolute against the wiki base.
+func (u *clientUpstream) abs(link string) string {
+	if link == "" || strings.Contains(link, "://") {
+		return link
+	}
+	u.mu.Lock()
+	base := u.base
+	u.mu.Unlock()
+	if base == "" {
+		base = "https://" + u.c.Site() + "/wiki"
+	}
+	if !strings.HasPrefix(link, "/") {
+		link = "/" + link
+	}
+	return base + link
+}
+
+func (u *clientUpstream) page(p confluence.Page) Page {
+	out := Page{
+		ID:       p.ID,
+		Title:    p.Title,
+		Status:   p.Status,
+		SpaceID:  p.SpaceID,
+		ParentID: p.ParentID,
+		AuthorID: p.AuthorID,
+		Created:  p.CreatedAt,
+		WebURL:   u.abs(p.Links.WebUI),
+	}
+	if p.ParentType != "" && p.ParentType != "page" {
+		out.ParentID = "" // a folder, whiteboard, ... is not a page parent
+	}
+	if p.Position != nil {
+		out.Position = *p.Position
+	}
+	if v := p.Version; v != nil {
+		out.Version = Version{PageID: p.ID, Number: v.Number, Message: v.Message, MinorEdit: v.MinorEdit, CreatedAt: v.CreatedAt, AuthorID: v.AuthorID}
+	}
+	if b := p.Body.Storage; b != nil {
+		out.Body = b.Value
+	} else if b := p.Body.AtlasDocFormat; b != nil {
+		out.Body = b.Value
+	} else if b := p.Body.View; b != nil {
+		out.Body = b.Value
+	}
+	return out
+}
+
+func (u *clientUpstream) PagesByID(ctx context.Context, ids []string, bodyFormat string) ([]Page, error) {
+	var out []Page
+	opt := &confluence.PageListOptions{IDs: ids, BodyFormat: confluence.BodyFormat(bodyFormat),
+		ListOptions: confluence.ListOptions{Limit: maxBatch}}
+	for {
+		ps, resp, err := u.c.Pages.List(ctx, opt)
+		if err != nil {
+			return nil, err
+		}
+		u.learn(resp)
+		for _, p := range ps {
+			out = append(out, u.page(p))
+		}
+		if resp.NextCursor == "" {
+			return out, nil
+		}
+		opt.Cursor = resp.NextCursor
+	}
+}
+
+func (u *clientUpstream) PageAt(ctx context.Context, id string, version int, bodyFormat string) (Page, error) {
+	p, resp, err := u.c.Pages.Get(ctx, id, &confluence.PageGetOptions{BodyFormat: confluence.BodyFormat(bodyFormat), Version: version})
+	if err != nil {
+		return Page{}, err
+	}
+	u.learn(resp)
+	out := u.page(*p)
+	if v := p.Body.Get(confluence.BodyFormat(bodyFormat)); v != nil {
+		out.Body = v.Value
+	}
+	return out, nil
+}
+
+func (u *clientUpstream) space(s confluence.Space) Space {
+	out := Space{ID: s.ID, Key: s.Key, Name: s.Name, Type: s.Type, Status: s.Status, HomepageID: s.HomepageID,
+		WebURL: u.abs(s.Links.WebUI)}
+	if out.WebURL == "" {
+		out.WebURL = u.abs("/spaces/" + s.Key)
+	}
+	if d := s.Description; d != nil && d.Plain != nil {
+		out.Description = d.Plain.Value
+	}
+	return out
+}
+
+func (u *clientUpstream) Spaces(ctx context.Context, ids, keys []string, typ string, opt ListOptions) ([]Space, string, error) {
+	ss, resp, err := u.c.Spaces.List(ctx, &confluence.SpaceListOptions{IDs: ids, Keys: keys, Type: typ,
+		DescriptionFormat: "plain", ListOptions: confluence.ListOptions{Cursor: opt.Cursor, Limit: opt.Limit}})
+	if err != nil {
+		return nil, "", err
+	}
+	u.learn(resp)
+	out := make([]Space, len(ss))
+	for i, s := range ss {
+		out[i] = u.space(s)
+	}
+	return out, resp.NextCursor, nil
+}
+
+func (u *clientUpstream) Users(ctx context.Context, accountIDs []string) ([]User, error) {
+	us, err := u.c.Users.GetMany(ctx, accountIDs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]User, len(us))
+	for i, x := range us {
+		name := x.DisplayName
+		if name == "" {
+			name = x.PublicName
+		}
+		out[i] = User{AccountID: x.AccountID, DisplayName: name, Email: x.Email}
+	}
+	return out, nil
+}
+
+func (u *clientUpstream) SpacePages(ctx context.Context, spaceID string, root bool, opt ListOptions) ([]Page, string, error) {
+	depth := "all"
+	if root {
+		depth = "root"
+	}
+	ps, resp, err := u.c.Spaces.ListPages(ctx, spaceID, &confluence.SpacePagesOptions{Depth: depth, Status: []string{"current"},
+		ListOptions: confluence.ListOptions{Cursor: opt.Cursor, Limit: opt.Limit}})
+	if err != nil {
+		return nil, "", err
+	}
+	u.learn(resp)
+	out := make([]Page, len(ps))
+	for i, p := range ps {
+		out[i] = u.page(p)
+	}
+	return out, resp.NextCursor, nil
+}
+
+func (u *clientUpstream) Children(ctx context.Context, pageID string, opt ListOptions) ([]Page, string, error) {
+	cs, resp, err := u.c.Pages.ListDirectChildren(ctx, pageID, &confluence.ChildrenOptions{
+		ListOptions: confluence.ListOptions{Cursor: opt.Cursor, Limit: opt.Limit}})
+	if err != nil {
+		return nil, "", err
+	}
+	var out []Page
+	for _, c := range cs {
+		if (c.Type != "" && c.Type != "page") || (c.Status != "" && c.Status != "current") {
+			continue
+		}
+		p := Page{ID: c.ID, Title: c.Title, Status: c.Status, SpaceID: c.SpaceID, ParentID: pageID, Partial: true}
+		if c.ChildPosition != nil {
+			p.Position = *c.ChildPosition
+		}
+		out = append(out, p)
+	}
+	return out, resp.NextCursor, nil
+}
+
+func (u *clientUpstream) Descendants(ctx context.Context, pageID string, depth int, opt ListOptions) ([]Page, string, error) {
+	ds, resp, err := u.c.Pages.ListDescendants(ctx, pageID, &confluence.DescendantsOptions{Depth: depth,
+		ListOptions: confluence.ListOptions{Cursor: opt.Cursor, Limit: opt.Limit}})
+	if err != nil {
+		return nil, "", err
+	}
+	var out []Page
+	for _, d := range ds {
+		if (d.Type != "" && d.Type != "page") || (d.Status != "" && d.Status != "current") {
+			continue
+		}
+		p := Page{ID: d.ID, Title: d.Title, Status: d.Status, ParentID: d.ParentID, Depth: d.Depth, Partial: true}
+		if d.ChildPosition != nil {
+			p.Position = *d.ChildPosition
+		}
+		out = append(out, p)
+	}
+	return out, resp.NextCursor, nil
+}
+
+func (u *clientUpstream) Ancestors(ctx context.Context, pageID string) ([]string, error) {
+	as, err := u.c.Pages.AllAncestors(ctx, pageID)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, a := range as {
+		if a.Type == "" || a.Type == "page" {
+			out = append(out, a.ID)
+		}
+	}
+	return out, nil
+}
+
+func (u *clientUpstream) Labels(ctx context.Context, pageID string, opt ListOptions) ([]Label, string, error) {
+	ls, resp, err := u.c.Labels.ListForPage(ctx, pageID, &confluence.LabelListOptions{
+		ListOptions: confluence.ListOptions{Cursor: opt.Cursor, Limit: opt.Limit}})
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]Label, len(ls))
+	for i, l := range ls {
+		out[i] = Label{ID: l.ID, Name: l.Name, Prefix: l.Prefix}
+	}
+	return out, resp.NextCursor, nil
+}
+
+func (u *clientUpstream) comment(c confluence.Comment, pageID, kind string) Comment {
+	out := Comment{ID: c.ID, PageID: c.PageID, Kind: kind, ParentID: c.ParentCommentID, ResolutionStatus: c.ResolutionStatus}
+	if out.PageID == "" {
+		out.PageID = pageID
+	}
+	if c.Version != nil {
+		out.AuthorID, out.CreatedAt = c.Version.AuthorID, c.Version.CreatedAt
+	}
+	if c.Body.Storage != nil {
+		out.Storage = c.Body.Storage.Value
+	}
+	if c.Properties != nil {
+		out.Selection = c.Properties.InlineOriginalSelection
+	}
+	return out
+}
+
+func (u *clientUpstream) Comments(ctx context.Context, pageID, kind string, opt ListOptions) ([]Comment, string, error) {
+	o := &confluence.CommentListOptions{BodyFormat: confluence.FormatStorage,
+		ListOptions: confluence.ListOptions{Cursor: opt.Cursor, Limit: opt.Limit}}
+	var (
+		cs   []confluence.Comment
+		resp *confluence.Response
+		err  error
+	)
+	if kind == CommentInline {
+		cs, resp, err = u.c.Comments.ListInline(ctx, pageID, o)
+	} else {
+		kind = CommentFooter
+		cs, resp, err = u.c.Comments.ListFooter(ctx, pageID, o)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]Comment, len(cs))
+	for i, c := range cs {
+		out[i] = u.comment(c, pageID, kind)
+	}
+	return out, resp.NextCursor, nil
+}
+
+func (u *clientUpstream) Replies(ctx context.Context, commentID, kind string, opt ListOptions) ([]Comment, string, error) {
+	o := &confluence.CommentListOptions{BodyFormat: confluence.FormatStorage,
+		ListOptions: confluence.ListOptions{Cursor: opt.Cursor, Limit: opt.Limit}}
+	var (
+		cs   []confluence.Comment
+		resp *confluence.Response
+		err  error
+	)
+	if kind == CommentInline {
+		cs, resp, err = u.c.Comments.ListInlineReplies(ctx, commentID, o)
+	} else {
+		kind = CommentFooter
+		cs, resp, err = u.c.Comments.ListFooterReplies(ctx, commentID, o)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]Comment, len(cs))
+	for i, c := range cs {
+		out[i] = u.comment(c, "", kind)
+		if out[i].ParentID == "" {
+			out[i].ParentID = commentID
+		}
+	}
+	return out, resp.NextCursor, nil
+}
+
+func (u *clientUpstream) Versions(ctx context.Context, pageID string, opt ListOptions) ([]Version, string, error) {
+	vs, resp, err := u.c.Versions.List(ctx, pageID, &confluence.VersionListOptions{
+		ListOptions: confluence.ListOptions{Cursor: opt.Cursor, Limit: opt.Limit}})
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]Version, len(vs))
+	for i, v := range vs {
+		out[i] = Version{PageID: pageID, Number: v.Number, Message: v.Message, MinorEdit: v.MinorEdit, CreatedAt: v.CreatedAt, AuthorID: v.AuthorID}
+	}
+	return out, resp.NextCursor, nil
+}
+
+func (u *clientUpstream) Version(ctx context.Context, pageID string, number int) (Version, error) {
+	v, _, err := u.c.Versions.Get(ctx, pageID, number)
+	if err != nil {
+		return Version{}, err
+	}
+	return Version{PageID: pageID, Number: v.Number, Message: v.Message, MinorEdit: v.MinorEdit, CreatedAt: v.CreatedAt, AuthorID: v.AuthorID}, nil
+}
+
+func (u *clientUpstream) Attachments(ctx context.Context, pageID, mediaType string, opt ListOptions) ([]Attachment, string, error) {
+	as, resp, err := u.c.Attachments.ListForPage(ctx, pageID, &confluence.AttachmentListOptions{MediaType: mediaType,
+		ListOptions: confluence.ListOptions{Cursor: opt.Cursor, Limit: opt.Limit}})
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]Attachment, len(as))
+	for i, a := range as {
+		x := Attachment{ID: a.ID, PageID: a.PageID, Title: a.Title, MediaType: a.MediaType, Comment: a.Comment,
+			FileSize: a.FileSize, CreatedAt: a.CreatedAt, WebURL: u.abs(a.Links.WebUI)}
+		if a.Version != nil {
+			x.Version, x.AuthorID = a.Version.Number, a.Version.AuthorID
+		}
+		dl := a.Links.Download
+		if dl == "" {
+			dl = a.DownloadLink
+		}
+		x.DownloadURL = u.abs(dl)
+		if x.WebURL == "" {
+			x.WebURL = u.abs(a.WebUILink)
+		}
+		out[i] = x
+	}
+	return out, resp.NextCursor, nil
+}
+
+// hlMarkers are the highlight markers of v1 search row titles and excerpts.
+var hlMarkers = strings.NewReplacer("@@@hl@@@", "", "@@@endhl@@@", "")
+
+func (u *clientUpstream) Search(ctx context.Context, cql string, opt ListOptions) (SearchPage, error) {
+	res, resp, err := u.c.Search.CQL(ctx, &confluence.SearchOptions{CQL: cql, Expand: []string{"content.space"},
+		Cursor: opt.Cursor, Limit: opt.Limit})
+	if err != nil {
+		return SearchPage{}, err
+	}
+	u.learn(resp)
+	out := SearchPage{Next: resp.NextCursor, Total: res.TotalSize, CQL: res.CQLQuery}
+	for _, r := range res.Results {
+		h := SearchHit{Title: html.UnescapeString(hlMarkers.Replace(r.Title)), Excerpt: strings.TrimSpace(html.UnescapeString(hlMarkers.Replace(r.Excerpt))),
+			URL: u.abs(r.URL), LastModified: r.LastModified}
+		switch {
+		case r.Content != nil:
+			h.Type, h.ContentID = r.Content.Type, r.Content.ID
+			if r.Content.Title != "" {
+				h.Title = r.Content.Title
+			}
+			if r.Content.Space != nil {
+				h.SpaceKey = r.Content.Space.Key
+			}
+		case r.Space != nil:
+			h.Type, h.SpaceKey = "space", r.Space.Key
+		default:
+			h.Type = r.EntityType
+		}
+		if h.SpaceKey == "" && r.ResultGlobalContainer != nil {
+			h.SpaceKey = spaceKeyFromURL(r.ResultGlobalContainer.DisplayURL)
+		}
+		out.Hits = append(out.Hits, h)
+	}
+	return out, nil
+}
+
+// spaceKeyFromURL reads KEY from "/spaces/KEY" or "/display/KEY".
+func spaceKeyFromURL(s string) string {
+	parts := strings.Split(strings.Trim(s, "/"), "/")
+	if len(parts) >= 2 && (parts[0] == "spaces" || parts[0] == "display") {
+		return parts[1]
+	}
+	return ""
+}
+
+// v1LabelLimit is the size of an expanded metadata.labels list; a list that size may be cut.
+const v1LabelLimit = 200
+
+func (u *clientUpstream) ContentSearch(ctx context.Context, cql string, expand []string, opt ListOptions) ([]Content, string, error) {
+	cs, resp, err := u.c.Search.Content(ctx, &confluence.ContentSearchOptions{CQL: cql, Expand: expand, Cursor: opt.Cursor, Limit: opt.Limit})
+	if err != nil {
+		return nil, "", err
+	}
+	u.learn(resp)
+	wantLabels := false
+	for _, e := range expand {
+		wantLabels = wantLabels || e == "metadata.labels"
+	}
+	out := make([]Content, 0, len(cs))
+	for _, c := range cs {
+		if (c.Type != "" && c.Type != "page") || (c.Status != "" && c.Status != "current") {
+			continue
+		}
+		p := Page{ID: c.ID, Title: c.Title, Status: c.Status, WebURL: u.abs(c.Links.WebUI), Partial: true}
+		if n := len(c.Ancestors); n > 0 {
+			p.ParentID = c.Ancestors[n-1].ID
+		}
+		if c.Space != nil {
+			p.SpaceID = c.Space.ID
+		}
+		ct := Content{Page: p}
+		if wantLabels && c.Metadata != nil && c.Metadata.Labels != nil {
+			ls := c.Metadata.Labels.Results
+			ct.LabelsComplete = len(ls) < v1LabelLimit
+			ct.Labels = make([]Label, len(ls))
+			for i, l := range ls {
+				ct.Labels[i] = Label{ID: l.ID, Name: l.Name, Prefix: l.Prefix}
+			}
+		}
+		out = append(out, ct)
+	}
+	return out, resp.NextCursor, nil
+}
