@@ -81,7 +81,7 @@ func NormalizeDomain(input, devHost string) (string, *UserError) {
 	if u.Port() != "" || strings.HasSuffix(host, ":") {
 		return "", domainError(CodeInvalidDomain, "The domain must not contain a port.")
 	}
-	name := u.Hostname()
+	name := strings.ToLower(u.Hostname())
 	if _, err := netip.ParseAddr(strings.Trim(name, "[]")); err == nil || strings.HasPrefix(host, "[") {
 		return "", domainError(CodeDomainNotAllowed, "IP addresses are not allowed; enter your Atlassian site, for example acme.atlassian.net.")
 	}
