@@ -1,0 +1,284 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/confluence-graph/confluence-graph/graph"
+	"github.com/confluence-graph/confluence-graph/loaders"
+	"github.com/confluence-graph/confluence-graph/server/playground"
+)
+
+// Defaults for the zero fields of Config.
+const (
+	DefaultMaxBodyBytes     = 1 << 20
+	DefaultOperationTimeout = 30 * time.Second
+	DefaultComplexityLimit  = 500
+	DefaultDepthLimit       = 12
+	DefaultAliasLimit       = 30
+	DefaultParserTokenLimit = 15000
+	DefaultQueryCacheSize   = 1000
+	DefaultAPQCacheSize     = 1000
+	DefaultTouchInterval    = time.Minute
+	DefaultShutdownTimeout  = 15 * time.Second
+)
+
+// Check is one readiness probe of /readyz: Name labels it in the answer,
+// Check returns nil when the dependency is usable.
+type Check struct {
+	Name  string
+	Check func(ctx context.Context) error
+}
+
+// Config configures New. Schema and Keys are required; every other zero
+// value means the default stated on the field.
+type Config struct {
+	// Schema is the executable schema (graph.New).
+	Schema graphql.ExecutableSchema
+	// Keys authenticates API keys (the settings store).
+	Keys KeyStore
+	// Source binds a request's loaders to its tenant's Confluence (the
+	// tenant is the Caller on the context; graph.SettingsSource). It is
+	// called at most once per request, on the first field that needs
+	// Confluence. Nil makes every Confluence-backed field fail with
+	// NOT_CONNECTED.
+	Source loaders.Source
+	// Cache is the cross-request cache the loaders share; nil caches
+	// nothing across requests.
+	Cache *loaders.Cache
+	// LoaderWait is how long loaders collect keys before calling upstream;
+	// 0 means the loaders' default.
+	LoaderWait time.Duration
+	// Ready lists the /readyz probes (store, key service). None means
+	// /readyz always answers 200.
+	Ready []Check
+	// Logger receives the access log and internal errors; nil means
+	// slog.Default().
+	Logger *slog.Logger
+	// Metrics is the registry /metrics serves; nil means NewMetrics().
+	Metrics *Metrics
+
+	// Introspection enables __schema and __type (off by default; the demo
+	// turns it on). When off, field suggestions ("Did you mean ...") are
+	// off too. Federation's _service stays available either way.
+	Introspection bool
+	// Playground mounts the GraphiQL page at / and the settings page at
+	// /settings (server/playground).
+	Playground bool
+
+	// MaxBodyBytes caps a request body; larger ones get HTTP 413. Default
+	// DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// OperationTimeout bounds one GraphQL request. Default
+	// DefaultOperationTimeout.
+	OperationTimeout time.Duration
+	// ComplexityLimit, DepthLimit and AliasLimit bound an operation's
+	// gqlgen complexity (fields, with the schema's multipliers), field
+	// nesting and alias count; negative disables one. Defaults
+	// DefaultComplexityLimit, DefaultDepthLimit, DefaultAliasLimit.
+	ComplexityLimit int
+	DepthLimit      int
+	AliasLimit      int
+	// ParserTokenLimit bounds the tokens of a query document. Default
+	// DefaultParserTokenLimit.
+	ParserTokenLimit int
+	// TouchInterval is how often a key's last-used time is written at most.
+	// Default DefaultTouchInterval.
+	TouchInterval time.Duration
+	// ShutdownTimeout bounds how long Serve waits for in-flight requests
+	// after its context ends. Default DefaultShutdownTimeout.
+	ShutdownTimeout time.Duration
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Server is the HTTP server of confluence-graph. Build it with New; it is
+// safe for concurrent use.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	metrics *Metrics
+	auth    *authenticator
+	gql     *handler.Server
+	handler http.Handler
+}
+
+// New validates cfg, applies defaults and builds the handler tree. It
+// fails when Schema or Keys is nil.
+func New(cfg Config) (*Server, error) {
+	if cfg.Schema == nil {
+		return nil, errors.New("server: Config.Schema is required")
+	}
+	if cfg.Keys == nil {
+		return nil, errors.New("server: Config.Keys is required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = NewMetrics()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	setDefault(&cfg.MaxBodyBytes, DefaultMaxBodyBytes)
+	setDefault(&cfg.OperationTimeout, DefaultOperationTimeout)
+	setDefault(&cfg.ComplexityLimit, DefaultComplexityLimit)
+	setDefault(&cfg.DepthLimit, DefaultDepthLimit)
+	setDefault(&cfg.AliasLimit, DefaultAliasLimit)
+	setDefault(&cfg.ParserTokenLimit, DefaultParserTokenLimit)
+	setDefault(&cfg.TouchInterval, DefaultTouchInterval)
+	setDefault(&cfg.ShutdownTimeout, DefaultShutdownTimeout)
+
+	s := &Server{
+		cfg:     cfg,
+		log:     cfg.Logger,
+		metrics: cfg.Metrics,
+		auth: &authenticator{keys: cfg.Keys, touchInterval: cfg.TouchInterval, now: cfg.Now,
+			touched: map[string]time.Time{}},
+	}
+	s.gql = s.newGraphQL()
+
+	mux := http.NewServeMux()
+	var api http.Handler = s.gql
+	api = loaders.Middleware(s.loaderConfig(), api)
+	if cfg.OperationTimeout > 0 {
+		api = withTimeout(cfg.OperationTimeout, api)
+	}
+	api = limitBody(cfg.MaxBodyBytes, api)
+	api = s.requireKey(api)
+	mux.Handle("/graphql", s.observe("graphql", api))
+	mux.Handle("GET /healthz", s.observe("healthz", http.HandlerFunc(s.healthz)))
+	mux.Handle("GET /readyz", s.observe("readyz", http.HandlerFunc(s.readyz)))
+	mux.Handle("GET /metrics", s.observe("metrics", cfg.Metrics.Handler()))
+	if cfg.Playground {
+		pages := http.NewServeMux()
+		playground.Register(pages, true, true)
+		mux.Handle("/{$}", s.observe("playground", pages))
+		mux.Handle("/playground/", s.observe("playground", pages))
+		mux.Handle("/settings", s.observe("playground", pages))
+		mux.Handle("/settings/", s.observe("playground", pages))
+	}
+	s.handler = mux
+	return s, nil
+}
+
+func setDefault[T int | int64 | time.Duration](v *T, def T) {
+	switch {
+	case *v == 0:
+		*v = def
+	case *v < 0:
+		*v = 0 // disabled
+	}
+}
+
+// newGraphQL builds the gqlgen handler with explicit transports and
+// extensions (never NewDefaultServer).
+func (s *Server) newGraphQL() *handler.Server {
+	cfg := s.cfg
+	h := handler.New(cfg.Schema)
+	h.AddTransport(transport.Options{AllowedMethods: []string{http.MethodGet, http.MethodPost}})
+	h.AddTransport(transport.GET{})
+	h.AddTransport(transport.POST{})
+	h.SetQueryCache(lru.New[*ast.QueryDocument](DefaultQueryCacheSize))
+	if cfg.ParserTokenLimit > 0 {
+		h.SetParserTokenLimit(cfg.ParserTokenLimit)
+	}
+	h.SetErrorPresenter(presenter(graph.NewErrorPresenter(s.log)))
+	h.SetRecoverFunc(graph.Recover)
+	h.Use(operationRecorder{})
+	if cfg.Introspection {
+		h.Use(extension.Introspection{})
+	} else {
+		h.SetDisableSuggestion(true)
+	}
+	h.Use(federationSDL{})
+	h.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](DefaultAPQCacheSize)})
+	h.Use(shapeLimit{maxDepth: cfg.DepthLimit, maxAliases: cfg.AliasLimit})
+	if cfg.ComplexityLimit > 0 {
+		h.Use(extension.FixedComplexityLimit(cfg.ComplexityLimit))
+	}
+	return h
+}
+
+// loaderConfig binds each request's loaders to the caller's tenant.
+func (s *Server) loaderConfig() loaders.Config {
+	tenant := func(ctx context.Context) string {
+		c, _ := graph.CallerFrom(ctx)
+		return c.TenantID
+	}
+	return loaders.Config{
+		Tenant: tenant,
+		Cache:  s.cfg.Cache,
+		Wait:   s.cfg.LoaderWait,
+		Source: func(ctx context.Context) (loaders.Upstream, error) {
+			if tenant(ctx) == "" || s.cfg.Source == nil {
+				return nil, loaders.ErrNotConnected
+			}
+			return s.cfg.Source(ctx)
+		},
+	}
+}
+
+// Handler returns the root handler: /graphql, /healthz, /readyz, /metrics
+// and, with Config.Playground, the playground pages.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Metrics returns the server's metrics.
+func (s *Server) Metrics() *Metrics { return s.metrics }
+
+// Serve accepts connections on ln until ctx ends, then shuts down
+// gracefully: it stops accepting, lets in-flight requests finish for up to
+// Config.ShutdownTimeout, and closes ln. It returns nil after a clean
+// shutdown, or the error that stopped it.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := s.HTTPServer()
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("server: %w", err)
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down", "addr", ln.Addr().String())
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		_ = hs.Close()
+		return fmt.Errorf("server: shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("server: %w", err)
+	}
+	return nil
+}
+
+// HTTPServer returns an http.Server for Handler with timeouts derived from
+// the configuration (header read, body read, write, idle).
+func (s *Server) HTTPServer() *http.Server {
+	var write time.Duration
+	if s.cfg.OperationTimeout > 0 {
+		write = s.cfg.OperationTimeout + 10*time.Second
+	}
+	return &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      write,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+}

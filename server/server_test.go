@@ -1,0 +1,362 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/confluence-graph/confluence-graph/server"
+	"github.com/confluence-graph/confluence-graph/settings"
+)
+
+func TestAuthenticationRefusesBadKeys(t *testing.T) {
+	e := newEnv(t, server.Config{})
+	good := e.key("acme", settings.RoleReader)
+	revoked := e.key("acme", settings.RoleReader)
+	id, _, _ := settings.ParseAPIKey(revoked)
+	if err := e.store.RevokeAPIKey(context.Background(), "acme", id); err != nil {
+		t.Fatal(err)
+	}
+	goodID, _, _ := settings.ParseAPIKey(good)
+	wrongSecret := "cg_" + goodID + "_" + strings.Repeat("0", 64)
+	unknown := "cg_" + strings.Repeat("ab", 8) + "_" + strings.Repeat("cd", 32)
+
+	tests := []struct {
+		name, header, wantMsg string
+	}{
+		{"missing header", "", "missing API key"},
+		{"basic scheme", "Basic dXNlcjpwYXNz", "malformed API key"},
+		{"bearer without cg prefix", "Bearer abcdef", "malformed API key"},
+		{"bearer with short secret", "Bearer cg_" + goodID + "_abc", "malformed API key"},
+		{"unknown key", "Bearer " + unknown, "invalid API key"},
+		{"wrong secret", "Bearer " + wrongSecret, "invalid API key"},
+		{"revoked key", "Bearer " + revoked, "revoked API key"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, _ := http.NewRequest(http.MethodPost, e.http.URL+"/graphql",
+				strings.NewReader(`{"query":"{ validateCql(cql: \"type = page\") { valid } }"}`))
+			req.Header.Set("Content-Type", "application/json")
+			if tt.header != "" {
+				req.Header.Set("Authorization", tt.header)
+			}
+			got := e.do(req)
+			if got.Status != http.StatusUnauthorized {
+				t.Fatalf("status = %d, want 401 (body %s)", got.Status, got.Raw)
+			}
+			if got.code() != "UNAUTHENTICATED" {
+				t.Errorf("code = %q, want UNAUTHENTICATED", got.code())
+			}
+			if !strings.Contains(got.message(), tt.wantMsg) {
+				t.Errorf("message = %q, want it to contain %q", got.message(), tt.wantMsg)
+			}
+			if got.Data != nil {
+				t.Errorf("data = %v, want none", got.Data)
+			}
+			if h := got.Header.Get("WWW-Authenticate"); !strings.HasPrefix(h, "Bearer") {
+				t.Errorf("WWW-Authenticate = %q, want Bearer challenge", h)
+			}
+		})
+	}
+	// The valid key works, and its use is recorded.
+	got := e.post(good, validateQuery, map[string]any{"q": "type = page"})
+	if got.Status != http.StatusOK || got.Data["validateCql"] == nil {
+		t.Fatalf("valid key: status %d body %s", got.Status, got.Raw)
+	}
+	k, err := e.store.GetAPIKey(context.Background(), goodID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k.LastUsedAt.IsZero() {
+		t.Errorf("LastUsedAt is zero after an authenticated request, want it set")
+	}
+}
+
+func TestReaderCannotMutate(t *testing.T) {
+	e := newEnv(t, server.Config{})
+	reader := e.key("acme", settings.RoleReader)
+	got := e.post(reader, `mutation { disconnectConfluence { disconnected } }`, nil)
+	if got.code() != "FORBIDDEN" {
+		t.Fatalf("code = %q, want FORBIDDEN (body %s)", got.code(), got.Raw)
+	}
+}
+
+func TestGETRunsQueriesOnly(t *testing.T) {
+	e := newEnv(t, server.Config{})
+	key := e.key("acme", settings.RoleAdmin)
+
+	got := e.get(key, url.Values{"query": {`{ validateCql(cql: "space = OPS") { valid normalized } }`}})
+	if got.Status != http.StatusOK {
+		t.Fatalf("GET query status = %d, want 200 (body %s)", got.Status, got.Raw)
+	}
+	v, _ := got.Data["validateCql"].(map[string]any)
+	if v["valid"] != true {
+		t.Errorf("GET query validateCql = %v, want valid", v)
+	}
+
+	got = e.get(key, url.Values{"query": {`mutation { disconnectConfluence { disconnected } }`}})
+	if got.Status != http.StatusNotAcceptable {
+		t.Errorf("GET mutation status = %d, want 406 (body %s)", got.Status, got.Raw)
+	}
+	if !strings.Contains(got.message(), "GET requests only allow query operations") {
+		t.Errorf("GET mutation message = %q", got.message())
+	}
+}
+
+func TestBodyOverLimitIs413(t *testing.T) {
+	e := newEnv(t, server.Config{MaxBodyBytes: 256})
+	key := e.key("acme", settings.RoleReader)
+	big := `{"query":"{ validateCql(cql: \"` + strings.Repeat("a", 400) + `\") { valid } }"}`
+
+	t.Run("declared length", func(t *testing.T) {
+		req, _ := http.NewRequest(http.MethodPost, e.http.URL+"/graphql", strings.NewReader(big))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+key)
+		got := e.do(req)
+		if got.Status != http.StatusRequestEntityTooLarge || got.code() != server.CodeBodyTooLarge {
+			t.Fatalf("status %d code %q, want 413 %s", got.Status, got.code(), server.CodeBodyTooLarge)
+		}
+	})
+	t.Run("chunked", func(t *testing.T) {
+		// io.MultiReader hides the length, so the client sends it chunked.
+		req, _ := http.NewRequest(http.MethodPost, e.http.URL+"/graphql", io.MultiReader(strings.NewReader(big)))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+key)
+		if req.ContentLength != 0 {
+			t.Fatalf("ContentLength = %d, want unknown", req.ContentLength)
+		}
+		got := e.do(req)
+		if got.Status != http.StatusRequestEntityTooLarge {
+			t.Fatalf("status %d, want 413 (body %s)", got.Status, got.Raw)
+		}
+	})
+	t.Run("under the limit", func(t *testing.T) {
+		got := e.post(key, `{ validateCql(cql: "type = page") { valid } }`, nil)
+		if got.Status != http.StatusOK {
+			t.Fatalf("status %d, want 200 (body %s)", got.Status, got.Raw)
+		}
+	})
+}
+
+func TestLimitsRefuseOversizedOperations(t *testing.T) {
+	e := newEnv(t, server.Config{ComplexityLimit: 20, DepthLimit: 4, AliasLimit: 3})
+	key := e.key("acme", settings.RoleReader)
+	aliases := make([]string, 5)
+	for i := range aliases {
+		aliases[i] = "a" + string(rune('0'+i)) + `: validateCql(cql: "type = page") { valid }`
+	}
+	wide := make([]string, 12)
+	for i := range wide {
+		wide[i] = "valid normalized"
+	}
+	tests := []struct {
+		name, query, wantCode, wantMsg string
+	}{
+		{
+			name:     "too deep",
+			query:    `{ spaces { nodes { homepage { children { nodes { id } } } } } }`,
+			wantCode: server.CodeDepthLimit,
+			wantMsg:  "operation has depth 6, which exceeds the limit of 4",
+		},
+		{
+			name:     "too deep through a fragment",
+			query:    `query { spaces { ...S } } fragment S on SpaceConnection { nodes { homepage { children { nodes { id } } } } }`,
+			wantCode: server.CodeDepthLimit,
+			wantMsg:  "operation has depth 6",
+		},
+		{
+			name:     "too many aliases",
+			query:    "{ " + strings.Join(aliases, " ") + " }",
+			wantCode: server.CodeAliasLimit,
+			wantMsg:  "operation uses 5 aliases, which exceeds the limit of 3",
+		},
+		{
+			name:     "too complex",
+			query:    `{ a: validateCql(cql: "x = 1") { ` + strings.Join(wide, " ") + ` } }`,
+			wantCode: server.CodeComplexityLimit,
+			wantMsg:  "which exceeds the limit of 20",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := e.post(key, tt.query, nil)
+			if got.Status != http.StatusUnprocessableEntity {
+				t.Errorf("status = %d, want 422 (body %s)", got.Status, got.Raw)
+			}
+			if got.code() != tt.wantCode {
+				t.Errorf("code = %q, want %q", got.code(), tt.wantCode)
+			}
+			if !strings.Contains(got.message(), tt.wantMsg) {
+				t.Errorf("message = %q, want it to contain %q", got.message(), tt.wantMsg)
+			}
+		})
+	}
+	t.Run("within limits", func(t *testing.T) {
+		got := e.post(key, `{ a: validateCql(cql: "x = 1") { valid } b: validateCql(cql: "y = 2") { valid } }`, nil)
+		if got.Status != http.StatusOK || len(got.Errors) != 0 {
+			t.Fatalf("status %d body %s, want 200 without errors", got.Status, got.Raw)
+		}
+	})
+}
+
+func TestIntrospection(t *testing.T) {
+	const introspect = `{ __schema { queryType { name } } }`
+	t.Run("off by default, without suggestions", func(t *testing.T) {
+		e := newEnv(t, server.Config{})
+		key := e.key("acme", settings.RoleReader)
+		got := e.post(key, introspect, nil)
+		if got.Data["__schema"] != nil || !strings.Contains(got.message(), "introspection disabled") {
+			t.Errorf("introspection answered %s, want it disabled", got.Raw)
+		}
+		got = e.post(key, `{ serch(cql: "x") { totalCount } }`, nil)
+		if got.Status != http.StatusUnprocessableEntity || len(got.Errors) == 0 {
+			t.Fatalf("misspelled field: status %d body %s", got.Status, got.Raw)
+		}
+		if strings.Contains(got.Raw, "Did you mean") {
+			t.Errorf("validation error suggests fields: %s", got.message())
+		}
+		got = e.post(key, `{ _service { sdl } }`, nil)
+		sdl, _ := got.Data["_service"].(map[string]any)
+		if s, _ := sdl["sdl"].(string); !strings.Contains(s, "type Page") {
+			t.Errorf("_service with introspection off = %s, want the SDL", got.Raw)
+		}
+	})
+	t.Run("on when enabled", func(t *testing.T) {
+		e := newEnv(t, server.Config{Introspection: true})
+		key := e.key("acme", settings.RoleReader)
+		got := e.post(key, introspect, nil)
+		s, _ := got.Data["__schema"].(map[string]any)
+		qt, _ := s["queryType"].(map[string]any)
+		if qt["name"] != "Query" {
+			t.Errorf("introspection answered %s, want queryType Query", got.Raw)
+		}
+		got = e.post(key, `{ serch(cql: "x") { totalCount } }`, nil)
+		if !strings.Contains(got.Raw, "Did you mean") {
+			t.Errorf("with introspection on, want suggestions; got %s", got.Raw)
+		}
+	})
+}
+
+func TestAutomaticPersistedQueries(t *testing.T) {
+	e := newEnv(t, server.Config{})
+	key := e.key("acme", settings.RoleReader)
+	query := `{ validateCql(cql: "label = runbook") { valid normalized } }`
+	sum := sha256.Sum256([]byte(query))
+	ext := map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": hex.EncodeToString(sum[:])}}
+
+	got := e.postBody(key, map[string]any{"extensions": ext})
+	if got.code() != "PERSISTED_QUERY_NOT_FOUND" {
+		t.Fatalf("unknown hash: code %q body %s, want PERSISTED_QUERY_NOT_FOUND", got.code(), got.Raw)
+	}
+	got = e.postBody(key, map[string]any{"query": query, "extensions": ext})
+	if got.Data["validateCql"] == nil {
+		t.Fatalf("register: body %s", got.Raw)
+	}
+	got = e.postBody(key, map[string]any{"extensions": ext})
+	v, _ := got.Data["validateCql"].(map[string]any)
+	if v["valid"] != true {
+		t.Fatalf("hash only after registering: body %s, want the result", got.Raw)
+	}
+	// And over GET, as CDN-friendly clients send it.
+	extJSON := `{"persistedQuery":{"version":1,"sha256Hash":"` + hex.EncodeToString(sum[:]) + `"}}`
+	got = e.get(key, url.Values{"extensions": {extJSON}})
+	if got.Data["validateCql"] == nil {
+		t.Errorf("GET with hash only: body %s", got.Raw)
+	}
+}
+
+func TestRequestID(t *testing.T) {
+	e := newEnv(t, server.Config{})
+	key := e.key("acme", settings.RoleReader)
+	tests := []struct {
+		name, sent string
+		echoed     bool
+	}{
+		{"well-formed id is echoed", "req-123.abc_DEF", true},
+		{"id with spaces is replaced", "bad id", false},
+		{"overlong id is replaced", strings.Repeat("x", 65), false},
+		{"missing id is generated", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, _ := http.NewRequest(http.MethodPost, e.http.URL+"/graphql",
+				strings.NewReader(`{"query":"{ validateCql(cql: \"type = page\") { valid } }"}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+key)
+			if tt.sent != "" {
+				req.Header.Set(server.RequestIDHeader, tt.sent)
+			}
+			got := e.do(req).Header.Get(server.RequestIDHeader)
+			if tt.echoed && got != tt.sent {
+				t.Errorf("X-Request-Id = %q, want %q", got, tt.sent)
+			}
+			if !tt.echoed && (got == "" || got == tt.sent) {
+				t.Errorf("X-Request-Id = %q, want a fresh id", got)
+			}
+			if !strings.Contains(e.logs.String(), `"request_id":"`+got+`"`) {
+				t.Errorf("log has no line with request_id %q", got)
+			}
+		})
+	}
+}
+
+func TestHealthAndReadiness(t *testing.T) {
+	e := newEnv(t, server.Config{})
+	if code, body := e.fetch("/healthz"); code != http.StatusOK || !strings.Contains(body, `"ok"`) {
+		t.Errorf("/healthz = %d %s, want 200 ok", code, body)
+	}
+	if code, body := e.fetch("/readyz"); code != http.StatusOK || !strings.Contains(body, `"store":"ok"`) {
+		t.Errorf("/readyz = %d %s, want 200 with store ok", code, body)
+	}
+	if err := e.store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	code, body := e.fetch("/readyz")
+	if code != http.StatusServiceUnavailable || !strings.Contains(body, `"store":"unavailable"`) {
+		t.Errorf("/readyz with the store closed = %d %s, want 503 naming the store", code, body)
+	}
+	if code, _ := e.fetch("/healthz"); code != http.StatusOK {
+		t.Errorf("/healthz with the store closed = %d, want 200 (liveness only)", code)
+	}
+}
+
+func TestMalformedBodyIsNotEchoed(t *testing.T) {
+	e := newEnv(t, server.Config{})
+	key := e.key("acme", settings.RoleReader)
+	const marker = "PRIVATE-MARKER-1234"
+	req, _ := http.NewRequest(http.MethodPost, e.http.URL+"/graphql",
+		bytes.NewReader([]byte(`{"query": "`+marker)))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+key)
+	got := e.do(req)
+	if got.Status != http.StatusBadRequest {
+		t.Errorf("status = %d, want 400", got.Status)
+	}
+	if strings.Contains(got.Raw, marker) {
+		t.Errorf("response echoes the request body: %s", got.Raw)
+	}
+	if got.code() != server.CodeBadRequest {
+		t.Errorf("code = %q, want %s", got.code(), server.CodeBadRequest)
+	}
+}
+
+func TestPlaygroundMountedOnlyWhenEnabled(t *testing.T) {
+	off := newEnv(t, server.Config{})
+	if code, _ := off.fetch("/"); code != http.StatusNotFound {
+		t.Errorf("GET / without playground = %d, want 404", code)
+	}
+	on := newEnv(t, server.Config{Playground: true})
+	code, body := on.fetch("/")
+	if code != http.StatusOK || !strings.Contains(strings.ToLower(body), "<html") {
+		t.Errorf("GET / with playground = %d, want the page", code)
+	}
+	if code, _ := on.fetch("/settings"); code != http.StatusOK {
+		t.Errorf("GET /settings with playground = %d, want 200", code)
+	}
+}

@@ -1,0 +1,248 @@
+package server_test
+
+import (
+	"context"
+	"encoding/base64"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/confluence-graph/confluence-graph/confluence"
+	"github.com/confluence-graph/confluence-graph/confluence/confluencetest"
+	"github.com/confluence-graph/confluence-graph/envelope"
+	"github.com/confluence-graph/confluence-graph/envelope/localkey"
+	"github.com/confluence-graph/confluence-graph/graph"
+	"github.com/confluence-graph/confluence-graph/loaders"
+	"github.com/confluence-graph/confluence-graph/server"
+	"github.com/confluence-graph/confluence-graph/settings"
+)
+
+// stack is the whole service the way `serve` wires it: SQLite store, local
+// master key, settings service, simulator, metrics and loaders cache.
+type stack struct {
+	*env
+	sim     *confluencetest.Server
+	simHost string // the host tenants connect to (the simulator, or a gate in front of it)
+	svc     *settings.Service
+	metrics *server.Metrics
+}
+
+type stackOptions struct {
+	// client adjusts the Confluence client template (retries, breaker).
+	client func(o *confluence.Options)
+	// front wraps the simulator's handler in a server of its own whose host
+	// tenants connect to (for gating upstream calls).
+	front func(http.Handler) http.Handler
+	cfg   server.Config
+}
+
+func newStack(t *testing.T, o stackOptions) *stack {
+	t.Helper()
+	sim := confluencetest.NewServer(confluencetest.WithDataset("demo"))
+	t.Cleanup(sim.Close)
+	host := sim.Host()
+	if o.front != nil {
+		fs := httptest.NewServer(o.front(sim.Handler()))
+		t.Cleanup(fs.Close)
+		host = strings.TrimPrefix(fs.URL, "http://")
+	}
+	store := mustOpenStore(t)
+	ks, err := localkey.Open(filepath.Join(t.TempDir(), "master.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealer := envelope.New(ks)
+	metrics := server.NewMetrics()
+	cache := loaders.NewCache(1000, time.Minute)
+	opts := confluence.Options{GatewayURL: "http://" + host, AllowedDevHost: host, RateLimit: -1}
+	if o.client != nil {
+		o.client(&opts)
+	}
+	metrics.Instrument(&opts)
+	logs := &syncBuffer{}
+	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	svc, err := settings.NewService(settings.ServiceConfig{
+		Store: store, Sealer: sealer, Client: opts,
+		TenantCaches: []settings.TenantCache{cache}, Logger: log,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := o.cfg
+	cfg.Schema = graph.New(graph.Deps{Integrations: graph.NewSettingsIntegrations(svc), Logger: log})
+	cfg.Keys = store
+	cfg.Source = graph.SettingsSource(svc)
+	cfg.Cache = cache
+	cfg.Metrics = metrics
+	cfg.Logger = log
+	cfg.Ready = []server.Check{{Name: "store", Check: store.Ping}, {Name: "key_service", Check: sealer.Ping}}
+	e := newEnv(t, cfg)
+	e.store, e.logs = store, logs
+	return &stack{env: e, sim: sim, simHost: host, svc: svc, metrics: metrics}
+}
+
+// connect connects tenant to the simulator with the demo account name.
+func (s *stack) connect(tenant, account string) {
+	s.t.Helper()
+	a := s.sim.Account(account)
+	res, err := s.svc.Connect(context.Background(), tenant, "test", settings.ConnectInput{
+		Domain: s.simHost, Email: a.Email, APIToken: a.Token,
+	})
+	if err != nil || !res.OK() {
+		s.t.Fatalf("Connect(%s, %s) = %v, %v", tenant, account, res.Codes(), err)
+	}
+}
+
+const spacesQuery = `query Spaces { spaces(first: 10) { nodes { key name } } }`
+
+func spaceKeys(r *gqlResponse) []string {
+	sp, _ := r.Data["spaces"].(map[string]any)
+	nodes, _ := sp["nodes"].([]any)
+	var keys []string
+	for _, n := range nodes {
+		m, _ := n.(map[string]any)
+		k, _ := m["key"].(string)
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+func TestTenantsSeeOnlyTheirOwnData(t *testing.T) {
+	s := newStack(t, stackOptions{})
+	s.connect("tenant-a", "classic")
+	keyA := s.key("tenant-a", settings.RoleReader)
+	keyB := s.key("tenant-b", settings.RoleAdmin)
+
+	got := s.post(keyA, spacesQuery, nil)
+	if keys := spaceKeys(got); len(keys) == 0 || !strings.Contains(strings.Join(keys, ","), "OPS") {
+		t.Fatalf("tenant A spaces = %v (body %s), want the demo spaces", keys, got.Raw)
+	}
+	got = s.post(keyA, `{ confluenceIntegration { domain status } }`, nil)
+	integ, _ := got.Data["confluenceIntegration"].(map[string]any)
+	if integ["domain"] != s.simHost || integ["status"] != "CONNECTED" {
+		t.Errorf("tenant A integration = %s, want %s CONNECTED", got.Raw, s.simHost)
+	}
+
+	pageID := s.sim.PageIDs("OPS")[0]
+	tests := []struct {
+		name, query string
+		check       func(r *gqlResponse) string
+	}{
+		{"no spaces", spacesQuery, func(r *gqlResponse) string {
+			if len(spaceKeys(r)) != 0 || r.code() != "NOT_CONNECTED" {
+				return "want no spaces and NOT_CONNECTED"
+			}
+			return ""
+		}},
+		{"no page by id", `{ page(id: "` + pageID + `") { title } }`, func(r *gqlResponse) string {
+			if r.Data["page"] != nil || r.code() != "NOT_CONNECTED" {
+				return "want page null and NOT_CONNECTED"
+			}
+			return ""
+		}},
+		{"no integration", `{ confluenceIntegration { domain } }`, func(r *gqlResponse) string {
+			if r.Data["confluenceIntegration"] != nil || len(r.Errors) != 0 {
+				return "want confluenceIntegration null without errors"
+			}
+			return ""
+		}},
+	}
+	for _, tt := range tests {
+		t.Run("tenant B sees "+tt.name, func(t *testing.T) {
+			got := s.post(keyB, tt.query, nil)
+			if msg := tt.check(got); msg != "" {
+				t.Errorf("%s; got %s", msg, got.Raw)
+			}
+			if strings.Contains(got.Raw, s.simHost) || strings.Contains(got.Raw, "alice@example.com") {
+				t.Errorf("tenant B's answer mentions tenant A's integration: %s", got.Raw)
+			}
+		})
+	}
+	// Tenant B's admin key disconnects only tenant B (nothing to delete).
+	got = s.post(keyB, `mutation { disconnectConfluence { disconnected } }`, nil)
+	if d, _ := got.Data["disconnectConfluence"].(map[string]any); d["disconnected"] != false {
+		t.Errorf("tenant B disconnect = %s, want disconnected false", got.Raw)
+	}
+	if got := s.post(keyA, spacesQuery, nil); len(spaceKeys(got)) == 0 {
+		t.Errorf("tenant A after tenant B's disconnect: %s, want its spaces", got.Raw)
+	}
+}
+
+func TestMetricsAndLogsNameSeriesButNoSecrets(t *testing.T) {
+	s := newStack(t, stackOptions{client: func(o *confluence.Options) {
+		o.MaxRetries = 1
+		o.RetryBaseDelay = time.Millisecond
+		o.RetryMaxDelay = time.Millisecond
+		o.BreakerFailures = 2
+	}})
+	s.connect("acme", "classic")
+	reader := s.key("acme", settings.RoleReader)
+
+	if got := s.post(reader, spacesQuery, nil); len(spaceKeys(got)) == 0 {
+		t.Fatalf("spaces query: %s", got.Raw)
+	}
+	// Two 503s: the first is retried, the second trips the breaker.
+	s.sim.InjectFaults(
+		confluencetest.Fault{Kind: confluencetest.FaultStatus, Status: 503},
+		confluencetest.Fault{Kind: confluencetest.FaultStatus, Status: 503},
+	)
+	got := s.post(reader, `query Page { page(id: "`+s.sim.PageIDs("OPS")[0]+`") { title } }`, nil)
+	if got.code() != "UPSTREAM_UNAVAILABLE" {
+		t.Errorf("page under 503s: code %q, want UPSTREAM_UNAVAILABLE (body %s)", got.code(), got.Raw)
+	}
+	s.post("", spacesQuery, nil) // unauthenticated
+
+	code, metrics := s.fetch("/metrics")
+	if code != http.StatusOK {
+		t.Fatalf("/metrics = %d", code)
+	}
+	for _, want := range []string{
+		`graphql_operations_total{operation="Spaces",outcome="ok",type="query"} 1`,
+		`graphql_operations_total{operation="Page",outcome="error",type="query"} 1`,
+		`graphql_operations_total{operation="anonymous",outcome="unauthenticated",type="unknown"} 1`,
+		`confluence_upstream_requests_total{endpoint="GET /wiki/api/v2/spaces",status="200"}`,
+		`status="503"}`,
+		`confluence_upstream_request_duration_seconds_bucket{endpoint="GET /wiki/api/v2/spaces"`,
+		`confluence_upstream_retries_total{endpoint=`,
+		`confluence_breaker_state{site="` + s.simHost + `"} 2`,
+		`confluence_breaker_transitions_total{to="open"} 1`,
+		`http_requests_total{code="401",handler="graphql"} 1`,
+	} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+
+	acct := s.sim.Account("classic")
+	_, secret, _ := settings.ParseAPIKey(reader)
+	logs := s.logs.String()
+	if !strings.Contains(logs, `"operation":"Spaces"`) || !strings.Contains(logs, `"tenant":"acme"`) {
+		t.Errorf("access log lacks the operation or tenant:\n%s", logs)
+	}
+	for name, secretValue := range map[string]string{
+		"API key":          reader,
+		"API key secret":   secret,
+		"Confluence token": acct.Token,
+		"Authorization":    "Bearer " + reader,
+		"upstream Basic":   base64.StdEncoding.EncodeToString([]byte(acct.Email + ":" + acct.Token)),
+	} {
+		if strings.Contains(logs, secretValue) {
+			t.Errorf("logs contain the %s", name)
+		}
+		if strings.Contains(metrics, secretValue) {
+			t.Errorf("/metrics contains the %s", name)
+		}
+	}
+}
+
+func TestReadinessNamesKeyService(t *testing.T) {
+	s := newStack(t, stackOptions{})
+	code, body := s.fetch("/readyz")
+	if code != http.StatusOK || !strings.Contains(body, `"key_service":"ok"`) || !strings.Contains(body, `"store":"ok"`) {
+		t.Errorf("/readyz = %d %s, want 200 with store and key_service ok", code, body)
+	}
+}
