@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -13,13 +14,15 @@ import (
 // keep the order of reps; an entity that fails gets null and an error at _entities[i] without
 // failing the others (graphql.BatchErrorList).
 
-func findPages(ctx context.Context, reps []*model.PageByIDsInput) ([]*model.Page, error) {
+func findPages(ctx context.Context, reps []*model.PageRepresentation) ([]*model.Page, error) {
 	if _, err := requireCaller(ctx); err != nil {
 		return nil, err
 	}
 	ids := make([]string, len(reps))
 	for i, r := range reps {
-		ids[i] = r.ID
+		if r.ID != nil {
+			ids[i] = *r.ID
+		}
 	}
 	ps, errs := loaders.For(ctx).Pages(ctx, ids)
 	out := make([]*model.Page, len(reps))
@@ -37,39 +40,41 @@ func findPages(ctx context.Context, reps []*model.PageByIDsInput) ([]*model.Page
 	return out, nil
 }
 
-func findSpaces(ctx context.Context, n int, get func(i int) (*loaders.Space, error)) ([]*model.Space, error) {
+func findSpaces(ctx context.Context, reps []*model.SpaceRepresentation) ([]*model.Space, error) {
 	if _, err := requireCaller(ctx); err != nil {
 		return nil, err
 	}
+	l := loaders.For(ctx)
+	n := len(reps)
 	out := make([]*model.Space, n)
 	errs := make([]error, n)
-	failed := false
-	done := make(chan int)
-	for i := range n {
-		go func() {
-			s, err := get(i)
+	var wg sync.WaitGroup
+	for i, rep := range reps {
+		wg.Go(func() {
+			var (
+				s   *loaders.Space
+				err error
+			)
+			switch {
+			case rep.ID != nil && *rep.ID != "":
+				s, err = l.SpaceByID(ctx, *rep.ID)
+			case rep.Key != nil && *rep.Key != "":
+				s, err = l.SpaceByKey(ctx, *rep.Key)
+			default:
+				err = inputErrorf("representations", "a Space representation needs id or key")
+			}
 			out[i], errs[i] = toSpace(s), err
-			done <- i
-		}()
+		})
 	}
-	for range n {
-		if i := <-done; errs[i] != nil {
-			out[i] = nil
-			failed = true
+	wg.Wait()
+	failed := false
+	for i := range errs {
+		if errs[i] != nil {
+			out[i], failed = nil, true
 		}
 	}
 	if failed {
 		return out, graphql.BatchErrorList(errs)
 	}
 	return out, nil
-}
-
-func findSpacesByID(ctx context.Context, reps []*model.SpaceByIDsInput) ([]*model.Space, error) {
-	l := loaders.For(ctx)
-	return findSpaces(ctx, len(reps), func(i int) (*loaders.Space, error) { return l.SpaceByID(ctx, reps[i].ID) })
-}
-
-func findSpacesByKey(ctx context.Context, reps []*model.SpaceByKeysInput) ([]*model.Space, error) {
-	l := loaders.For(ctx)
-	return findSpaces(ctx, len(reps), func(i int) (*loaders.Space, error) { return l.SpaceByKey(ctx, reps[i].Key) })
 }

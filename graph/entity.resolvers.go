@@ -11,19 +11,14 @@ import (
 	"github.com/confluence-graph/confluence-graph/graph/model"
 )
 
-// FindManyPageByIDs is the resolver for the findManyPageByIDs field.
-func (r *entityResolver) FindManyPageByIDs(ctx context.Context, reps []*model.PageByIDsInput) ([]*model.Page, error) {
+// FindPage is the resolver for the findPage field.
+func (r *entityResolver) FindPage(ctx context.Context, reps []*model.PageRepresentation) ([]*model.Page, error) {
 	return findPages(ctx, reps)
 }
 
-// FindManySpaceByIDs is the resolver for the findManySpaceByIDs field.
-func (r *entityResolver) FindManySpaceByIDs(ctx context.Context, reps []*model.SpaceByIDsInput) ([]*model.Space, error) {
-	return findSpacesByID(ctx, reps)
-}
-
-// FindManySpaceByKeys is the resolver for the findManySpaceByKeys field.
-func (r *entityResolver) FindManySpaceByKeys(ctx context.Context, reps []*model.SpaceByKeysInput) ([]*model.Space, error) {
-	return findSpacesByKey(ctx, reps)
+// FindSpace is the resolver for the findSpace field.
+func (r *entityResolver) FindSpace(ctx context.Context, reps []*model.SpaceRepresentation) ([]*model.Space, error) {
+	return findSpaces(ctx, reps)
 }
 
 // Entity returns EntityResolver implementation.

@@ -181,120 +181,75 @@ func (ec *executionContext) resolveManyEntities(
 	switch typeName {
 
 	case "Page":
-		resolverName, err := entityResolverNameForPage(ctx, reps[0].entity)
-		if err != nil {
-			return fmt.Errorf(`finding resolver for Entity "Page": %w`, err)
-		}
-		switch resolverName {
-
-		case "findManyPageByIDs":
-			typedReps := make([]*model.PageByIDsInput, len(reps))
-
-			for i, rep := range reps {
-				id0, err := ec.unmarshalNID2string(ctx, rep.entity["id"])
-				if err != nil {
-					return errors.New(fmt.Sprintf("Field %s undefined in schema.", "id"))
-				}
-
-				typedReps[i] = &model.PageByIDsInput{
-					ID: id0,
-				}
-			}
-
-			entities, err := ec.Resolvers.Entity().FindManyPageByIDs(ctx, typedReps)
-			entityErrs, err := fedruntime.SplitEntityBatchErrors(err)
+		representations := make([]any, len(reps))
+		matchedKeys := make([]model.PageMatchedKey, len(reps))
+		for i, rep := range reps {
+			matchedKey, err := matchedKeyForPage(ctx, rep.entity)
 			if err != nil {
-				return err
+				return fmt.Errorf(`finding resolver for Entity "Page": %w`, err)
 			}
-
-			for i, entity := range entities {
-				if i < len(entityErrs) && entityErrs[i] != nil {
-					ec.Error(graphql.WithPathContext(ctx, graphql.NewPathWithIndex(reps[i].index)), entityErrs[i])
-					continue
-				}
-				list[reps[i].index] = entity
-			}
-			return nil
-
-		default:
-			return fmt.Errorf("unknown resolver: %s", resolverName)
+			representations[i] = map[string]any(rep.entity)
+			matchedKeys[i] = matchedKey
 		}
+		typedReps, err := ec.unmarshalNPageRepresentation2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageRepresentationᚄ(ctx, representations)
+		if err != nil {
+			return fmt.Errorf(`unmarshalling representations for Entity "Page": %w`, err)
+		}
+		for i, typedRep := range typedReps {
+			typedRep.MatchedKey = matchedKeys[i]
+		}
+		entities, err := ec.Resolvers.Entity().FindPage(ctx, typedReps)
+		entityErrs, err := fedruntime.SplitEntityBatchErrors(err)
+		if err != nil {
+			return err
+		}
+		for i, entity := range entities {
+			if i < len(entityErrs) && entityErrs[i] != nil {
+				ec.Error(graphql.WithPathContext(ctx, graphql.NewPathWithIndex(reps[i].index)), entityErrs[i])
+				continue
+			}
+			list[reps[i].index] = entity
+		}
+		return nil
 
 	case "Space":
-		resolverName, err := entityResolverNameForSpace(ctx, reps[0].entity)
+		representations := make([]any, len(reps))
+		matchedKeys := make([]model.SpaceMatchedKey, len(reps))
+		for i, rep := range reps {
+			matchedKey, err := matchedKeyForSpace(ctx, rep.entity)
+			if err != nil {
+				return fmt.Errorf(`finding resolver for Entity "Space": %w`, err)
+			}
+			representations[i] = map[string]any(rep.entity)
+			matchedKeys[i] = matchedKey
+		}
+		typedReps, err := ec.unmarshalNSpaceRepresentation2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSpaceRepresentationᚄ(ctx, representations)
 		if err != nil {
-			return fmt.Errorf(`finding resolver for Entity "Space": %w`, err)
+			return fmt.Errorf(`unmarshalling representations for Entity "Space": %w`, err)
 		}
-		switch resolverName {
-
-		case "findManySpaceByIDs":
-			typedReps := make([]*model.SpaceByIDsInput, len(reps))
-
-			for i, rep := range reps {
-				id0, err := ec.unmarshalNID2string(ctx, rep.entity["id"])
-				if err != nil {
-					return errors.New(fmt.Sprintf("Field %s undefined in schema.", "id"))
-				}
-
-				typedReps[i] = &model.SpaceByIDsInput{
-					ID: id0,
-				}
-			}
-
-			entities, err := ec.Resolvers.Entity().FindManySpaceByIDs(ctx, typedReps)
-			entityErrs, err := fedruntime.SplitEntityBatchErrors(err)
-			if err != nil {
-				return err
-			}
-
-			for i, entity := range entities {
-				if i < len(entityErrs) && entityErrs[i] != nil {
-					ec.Error(graphql.WithPathContext(ctx, graphql.NewPathWithIndex(reps[i].index)), entityErrs[i])
-					continue
-				}
-				list[reps[i].index] = entity
-			}
-			return nil
-
-		case "findManySpaceByKeys":
-			typedReps := make([]*model.SpaceByKeysInput, len(reps))
-
-			for i, rep := range reps {
-				id0, err := ec.unmarshalNString2string(ctx, rep.entity["key"])
-				if err != nil {
-					return errors.New(fmt.Sprintf("Field %s undefined in schema.", "key"))
-				}
-
-				typedReps[i] = &model.SpaceByKeysInput{
-					Key: id0,
-				}
-			}
-
-			entities, err := ec.Resolvers.Entity().FindManySpaceByKeys(ctx, typedReps)
-			entityErrs, err := fedruntime.SplitEntityBatchErrors(err)
-			if err != nil {
-				return err
-			}
-
-			for i, entity := range entities {
-				if i < len(entityErrs) && entityErrs[i] != nil {
-					ec.Error(graphql.WithPathContext(ctx, graphql.NewPathWithIndex(reps[i].index)), entityErrs[i])
-					continue
-				}
-				list[reps[i].index] = entity
-			}
-			return nil
-
-		default:
-			return fmt.Errorf("unknown resolver: %s", resolverName)
+		for i, typedRep := range typedReps {
+			typedRep.MatchedKey = matchedKeys[i]
 		}
+		entities, err := ec.Resolvers.Entity().FindSpace(ctx, typedReps)
+		entityErrs, err := fedruntime.SplitEntityBatchErrors(err)
+		if err != nil {
+			return err
+		}
+		for i, entity := range entities {
+			if i < len(entityErrs) && entityErrs[i] != nil {
+				ec.Error(graphql.WithPathContext(ctx, graphql.NewPathWithIndex(reps[i].index)), entityErrs[i])
+				continue
+			}
+			list[reps[i].index] = entity
+		}
+		return nil
 
 	default:
 		return errors.New("unknown type: " + typeName)
 	}
 }
 
-func entityResolverNameForPage(ctx context.Context, rep EntityRepresentation) (string, error) {
+func matchedKeyForPage(ctx context.Context, rep EntityRepresentation) (model.PageMatchedKey, error) {
 	// we collect errors because a later entity resolver may work fine
 	// when an entity has multiple keys
 	entityResolverErrs := []error{}
@@ -323,13 +278,13 @@ func entityResolverNameForPage(ctx context.Context, rep EntityRepresentation) (s
 				fmt.Errorf("%w due to all null value KeyFields for Page", ErrTypeNotFound))
 			break
 		}
-		return "findManyPageByIDs", nil
+		return model.PageMatchedKeyID, nil
 	}
 	return "", fmt.Errorf("%w for Page due to %v", ErrTypeNotFound,
 		errors.Join(entityResolverErrs...).Error())
 }
 
-func entityResolverNameForSpace(ctx context.Context, rep EntityRepresentation) (string, error) {
+func matchedKeyForSpace(ctx context.Context, rep EntityRepresentation) (model.SpaceMatchedKey, error) {
 	// we collect errors because a later entity resolver may work fine
 	// when an entity has multiple keys
 	entityResolverErrs := []error{}
@@ -358,7 +313,7 @@ func entityResolverNameForSpace(ctx context.Context, rep EntityRepresentation) (
 				fmt.Errorf("%w due to all null value KeyFields for Space", ErrTypeNotFound))
 			break
 		}
-		return "findManySpaceByIDs", nil
+		return model.SpaceMatchedKeyID, nil
 	}
 	for {
 		var (
@@ -385,7 +340,7 @@ func entityResolverNameForSpace(ctx context.Context, rep EntityRepresentation) (
 				fmt.Errorf("%w due to all null value KeyFields for Space", ErrTypeNotFound))
 			break
 		}
-		return "findManySpaceByKeys", nil
+		return model.SpaceMatchedKeyKey, nil
 	}
 	return "", fmt.Errorf("%w for Space due to %v", ErrTypeNotFound,
 		errors.Join(entityResolverErrs...).Error())

@@ -155,9 +155,8 @@ type ComplexityRoot struct {
 	}
 
 	Entity struct {
-		FindManyPageByIDs   func(childComplexity int, reps []*model.PageByIDsInput) int
-		FindManySpaceByIDs  func(childComplexity int, reps []*model.SpaceByIDsInput) int
-		FindManySpaceByKeys func(childComplexity int, reps []*model.SpaceByKeysInput) int
+		FindPage  func(childComplexity int, reps []*model.PageRepresentation) int
+		FindSpace func(childComplexity int, reps []*model.SpaceRepresentation) int
 	}
 
 	Label struct {
@@ -347,9 +346,8 @@ type CommentResolver interface {
 	Replies(ctx context.Context, obj *model.Comment, first *int, after *string) (*model.CommentConnection, error)
 }
 type EntityResolver interface {
-	FindManyPageByIDs(ctx context.Context, reps []*model.PageByIDsInput) ([]*model.Page, error)
-	FindManySpaceByIDs(ctx context.Context, reps []*model.SpaceByIDsInput) ([]*model.Space, error)
-	FindManySpaceByKeys(ctx context.Context, reps []*model.SpaceByKeysInput) ([]*model.Space, error)
+	FindPage(ctx context.Context, reps []*model.PageRepresentation) ([]*model.Page, error)
+	FindSpace(ctx context.Context, reps []*model.SpaceRepresentation) ([]*model.Space, error)
 }
 type MutationResolver interface {
 	ConnectConfluence(ctx context.Context, input model.ConnectConfluenceInput) (*model.ConnectConfluencePayload, error)
@@ -829,39 +827,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DisconnectConfluencePayload.UserErrors(childComplexity), true
 
-	case "Entity.findManyPageByIDs":
-		if e.ComplexityRoot.Entity.FindManyPageByIDs == nil {
+	case "Entity.findPage":
+		if e.ComplexityRoot.Entity.FindPage == nil {
 			break
 		}
 
-		args, err := ec.field_Entity_findManyPageByIDs_args(ctx, rawArgs)
+		args, err := ec.field_Entity_findPage_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Entity.FindManyPageByIDs(childComplexity, args["reps"].([]*model.PageByIDsInput)), true
-	case "Entity.findManySpaceByIDs":
-		if e.ComplexityRoot.Entity.FindManySpaceByIDs == nil {
+		return e.ComplexityRoot.Entity.FindPage(childComplexity, args["reps"].([]*model.PageRepresentation)), true
+	case "Entity.findSpace":
+		if e.ComplexityRoot.Entity.FindSpace == nil {
 			break
 		}
 
-		args, err := ec.field_Entity_findManySpaceByIDs_args(ctx, rawArgs)
+		args, err := ec.field_Entity_findSpace_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Entity.FindManySpaceByIDs(childComplexity, args["reps"].([]*model.SpaceByIDsInput)), true
-	case "Entity.findManySpaceByKeys":
-		if e.ComplexityRoot.Entity.FindManySpaceByKeys == nil {
-			break
-		}
-
-		args, err := ec.field_Entity_findManySpaceByKeys_args(ctx, rawArgs)
-		if err != nil {
-			return 0, false
-		}
-
-		return e.ComplexityRoot.Entity.FindManySpaceByKeys(childComplexity, args["reps"].([]*model.SpaceByKeysInput)), true
+		return e.ComplexityRoot.Entity.FindSpace(childComplexity, args["reps"].([]*model.SpaceRepresentation)), true
 
 	case "Label.id":
 		if e.ComplexityRoot.Label.ID == nil {
@@ -1653,10 +1640,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("ConnectConfluenceInput", ec.unmarshalInputConnectConfluenceInput),
-			graphql.NewInputUnmarshaler("PageByIDsInput", ec.unmarshalInputPageByIDsInput),
 			graphql.NewInputUnmarshaler("PageFilter", ec.unmarshalInputPageFilter),
-			graphql.NewInputUnmarshaler("SpaceByIDsInput", ec.unmarshalInputSpaceByIDsInput),
-			graphql.NewInputUnmarshaler("SpaceByKeysInput", ec.unmarshalInputSpaceByKeysInput),
+			graphql.NewInputUnmarshaler("PageRepresentation", ec.unmarshalInputPageRepresentation),
+			graphql.NewInputUnmarshaler("SpaceRepresentation", ec.unmarshalInputSpaceRepresentation),
 			graphql.NewInputUnmarshaler("UpdateConfluenceInput", ec.unmarshalInputUpdateConfluenceInput),
 		)
 	}
@@ -2565,23 +2551,19 @@ type DisconnectConfluencePayload {
 # a union of all types that use the @key directive
 union _Entity = Page | Space
 
-input PageByIDsInput {
-	ID: ID!
+input PageRepresentation {
+	id: ID
 }
 
-input SpaceByIDsInput {
-	ID: ID!
-}
-
-input SpaceByKeysInput {
-	Key: String!
+input SpaceRepresentation {
+	id: ID
+	key: String
 }
 
 # fake type to build resolver interfaces for users to implement
 type Entity {
-	findManyPageByIDs(reps: [PageByIDsInput]!): [Page]
-	findManySpaceByIDs(reps: [SpaceByIDsInput]!): [Space]
-	findManySpaceByKeys(reps: [SpaceByKeysInput]!): [Space]
+	findPage(reps: [PageRepresentation!]!): [Page]
+	findSpace(reps: [SpaceRepresentation!]!): [Space]
 }
 
 type _Service {
@@ -3270,12 +3252,12 @@ func (ec *executionContext) field_Comment_replies_args(ctx context.Context, rawA
 	return args, nil
 }
 
-func (ec *executionContext) field_Entity_findManyPageByIDs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+func (ec *executionContext) field_Entity_findPage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reps",
-		func(ctx context.Context, v any) ([]*model.PageByIDsInput, error) {
-			return ec.unmarshalNPageByIDsInput2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageByIDsInput(ctx, v)
+		func(ctx context.Context, v any) ([]*model.PageRepresentation, error) {
+			return ec.unmarshalNPageRepresentation2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageRepresentationᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3284,26 +3266,12 @@ func (ec *executionContext) field_Entity_findManyPageByIDs_args(ctx context.Cont
 	return args, nil
 }
 
-func (ec *executionContext) field_Entity_findManySpaceByIDs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+func (ec *executionContext) field_Entity_findSpace_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reps",
-		func(ctx context.Context, v any) ([]*model.SpaceByIDsInput, error) {
-			return ec.unmarshalNSpaceByIDsInput2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSpaceByIDsInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["reps"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Entity_findManySpaceByKeys_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reps",
-		func(ctx context.Context, v any) ([]*model.SpaceByKeysInput, error) {
-			return ec.unmarshalNSpaceByKeysInput2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSpaceByKeysInput(ctx, v)
+		func(ctx context.Context, v any) ([]*model.SpaceRepresentation, error) {
+			return ec.unmarshalNSpaceRepresentation2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSpaceRepresentationᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5576,17 +5544,17 @@ func (ec *executionContext) fieldContext_DisconnectConfluencePayload_userErrors(
 	return fc, nil
 }
 
-func (ec *executionContext) _Entity_findManyPageByIDs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+func (ec *executionContext) _Entity_findPage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Entity_findManyPageByIDs(ctx, field)
+			return ec.fieldContext_Entity_findPage(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Entity().FindManyPageByIDs(ctx, fc.Args["reps"].([]*model.PageByIDsInput))
+			return ec.Resolvers.Entity().FindPage(ctx, fc.Args["reps"].([]*model.PageRepresentation))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Page) graphql.Marshaler {
@@ -5596,7 +5564,7 @@ func (ec *executionContext) _Entity_findManyPageByIDs(ctx context.Context, field
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Entity_findManyPageByIDs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Entity_findPage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Entity",
 		Field:      field,
@@ -5613,24 +5581,24 @@ func (ec *executionContext) fieldContext_Entity_findManyPageByIDs(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Entity_findManyPageByIDs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Entity_findPage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
 	return fc, nil
 }
 
-func (ec *executionContext) _Entity_findManySpaceByIDs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+func (ec *executionContext) _Entity_findSpace(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Entity_findManySpaceByIDs(ctx, field)
+			return ec.fieldContext_Entity_findSpace(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Entity().FindManySpaceByIDs(ctx, fc.Args["reps"].([]*model.SpaceByIDsInput))
+			return ec.Resolvers.Entity().FindSpace(ctx, fc.Args["reps"].([]*model.SpaceRepresentation))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Space) graphql.Marshaler {
@@ -5640,7 +5608,7 @@ func (ec *executionContext) _Entity_findManySpaceByIDs(ctx context.Context, fiel
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Entity_findManySpaceByIDs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Entity_findSpace(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Entity",
 		Field:      field,
@@ -5657,51 +5625,7 @@ func (ec *executionContext) fieldContext_Entity_findManySpaceByIDs(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Entity_findManySpaceByIDs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Entity_findManySpaceByKeys(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Entity_findManySpaceByKeys(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Entity().FindManySpaceByKeys(ctx, fc.Args["reps"].([]*model.SpaceByKeysInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Space) graphql.Marshaler {
-			return ec.marshalOSpace2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSpace(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Entity_findManySpaceByKeys(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Entity",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Space(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Entity_findManySpaceByKeys_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Entity_findSpace_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10165,48 +10089,6 @@ func UnmarshalConnectConfluenceInput(ctx context.Context, raw any) (model.Connec
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputPageByIDsInput(ctx context.Context, obj any) (model.PageByIDsInput, error) {
-	var it model.PageByIDsInput
-	if obj == nil {
-		return it, nil
-	}
-
-	asMap := map[string]any{}
-	for k, v := range obj.(map[string]any) {
-		asMap[k] = v
-	}
-
-	fieldsInOrder := [...]string{"ID"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
-		switch k {
-		case "ID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ID"))
-			data, err := ec.unmarshalNID2string(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ID = data
-		}
-	}
-	return it, nil
-}
-
-// UnmarshalPageByIDsInput unmarshals raw into the PageByIDsInput input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalPageByIDsInput(ctx context.Context, raw any) (model.PageByIDsInput, error) {
-	var out model.PageByIDsInput
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "PageByIDsInput", raw, &out)
-	return out, err
-}
-
 func (ec *executionContext) unmarshalInputPageFilter(ctx context.Context, obj any) (model.PageFilter, error) {
 	var it model.PageFilter
 	if obj == nil {
@@ -10312,8 +10194,8 @@ func UnmarshalPageFilter(ctx context.Context, raw any) (model.PageFilter, error)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputSpaceByIDsInput(ctx context.Context, obj any) (model.SpaceByIDsInput, error) {
-	var it model.SpaceByIDsInput
+func (ec *executionContext) unmarshalInputPageRepresentation(ctx context.Context, obj any) (model.PageRepresentation, error) {
+	var it model.PageRepresentation
 	if obj == nil {
 		return it, nil
 	}
@@ -10323,16 +10205,16 @@ func (ec *executionContext) unmarshalInputSpaceByIDsInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"ID"}
+	fieldsInOrder := [...]string{"id"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
-		case "ID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ID"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -10342,20 +10224,20 @@ func (ec *executionContext) unmarshalInputSpaceByIDsInput(ctx context.Context, o
 	return it, nil
 }
 
-// UnmarshalSpaceByIDsInput unmarshals raw into the SpaceByIDsInput input type, using the
+// UnmarshalPageRepresentation unmarshals raw into the PageRepresentation input type, using the
 // unmarshaler bound to ctx's request. Call it from a resolver to decode an input
 // object that was not passed as a field argument.
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalSpaceByIDsInput(ctx context.Context, raw any) (model.SpaceByIDsInput, error) {
-	var out model.SpaceByIDsInput
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "SpaceByIDsInput", raw, &out)
+func UnmarshalPageRepresentation(ctx context.Context, raw any) (model.PageRepresentation, error) {
+	var out model.PageRepresentation
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PageRepresentation", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputSpaceByKeysInput(ctx context.Context, obj any) (model.SpaceByKeysInput, error) {
-	var it model.SpaceByKeysInput
+func (ec *executionContext) unmarshalInputSpaceRepresentation(ctx context.Context, obj any) (model.SpaceRepresentation, error) {
+	var it model.SpaceRepresentation
 	if obj == nil {
 		return it, nil
 	}
@@ -10365,16 +10247,23 @@ func (ec *executionContext) unmarshalInputSpaceByKeysInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"Key"}
+	fieldsInOrder := [...]string{"id", "key"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
-		case "Key":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("Key"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -10384,15 +10273,15 @@ func (ec *executionContext) unmarshalInputSpaceByKeysInput(ctx context.Context, 
 	return it, nil
 }
 
-// UnmarshalSpaceByKeysInput unmarshals raw into the SpaceByKeysInput input type, using the
+// UnmarshalSpaceRepresentation unmarshals raw into the SpaceRepresentation input type, using the
 // unmarshaler bound to ctx's request. Call it from a resolver to decode an input
 // object that was not passed as a field argument.
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalSpaceByKeysInput(ctx context.Context, raw any) (model.SpaceByKeysInput, error) {
-	var out model.SpaceByKeysInput
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "SpaceByKeysInput", raw, &out)
+func UnmarshalSpaceRepresentation(ctx context.Context, raw any) (model.SpaceRepresentation, error) {
+	var out model.SpaceRepresentation
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SpaceRepresentation", raw, &out)
 	return out, err
 }
 
@@ -11250,23 +11139,17 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet) g
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Entity")
-		case "findManyPageByIDs":
+		case "findPage":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._Entity_findManyPageByIDs(ctx, field)
+					return ec._Entity_findPage(ctx, field)
 				})
-		case "findManySpaceByIDs":
+		case "findSpace":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._Entity_findManySpaceByIDs(ctx, field)
-				})
-		case "findManySpaceByKeys":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Entity_findManySpaceByKeys(ctx, field)
+					return ec._Entity_findSpace(ctx, field)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -13271,20 +13154,6 @@ func (ec *executionContext) marshalNPage2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋ
 	return ec._Page(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNPageByIDsInput2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageByIDsInput(ctx context.Context, v any) ([]*model.PageByIDsInput, error) {
-	vSlice := graphql.CoerceList(v)
-	var err error
-	res := make([]*model.PageByIDsInput, len(vSlice))
-	for i := range vSlice {
-		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalOPageByIDsInput2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageByIDsInput(ctx, vSlice[i])
-		if err != nil {
-			return nil, err
-		}
-	}
-	return res, nil
-}
-
 func (ec *executionContext) marshalNPageEdge2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PageEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -13320,6 +13189,25 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋconfluenceᚑgrap
 		return graphql.Null
 	}
 	return ec._PageInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPageRepresentation2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageRepresentationᚄ(ctx context.Context, v any) ([]*model.PageRepresentation, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.PageRepresentation, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPageRepresentation2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageRepresentation(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNPageRepresentation2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageRepresentation(ctx context.Context, v any) (*model.PageRepresentation, error) {
+	res, err := ec.unmarshalInputPageRepresentation(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNPageTreeEntry2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageTreeEntry(ctx context.Context, sel ast.SelectionSet, v *model.PageTreeEntry) graphql.Marshaler {
@@ -13402,34 +13290,6 @@ func (ec *executionContext) marshalNSpace2ᚖgithubᚗcomᚋconfluenceᚑgraph�
 	return ec._Space(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNSpaceByIDsInput2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSpaceByIDsInput(ctx context.Context, v any) ([]*model.SpaceByIDsInput, error) {
-	vSlice := graphql.CoerceList(v)
-	var err error
-	res := make([]*model.SpaceByIDsInput, len(vSlice))
-	for i := range vSlice {
-		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalOSpaceByIDsInput2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSpaceByIDsInput(ctx, vSlice[i])
-		if err != nil {
-			return nil, err
-		}
-	}
-	return res, nil
-}
-
-func (ec *executionContext) unmarshalNSpaceByKeysInput2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSpaceByKeysInput(ctx context.Context, v any) ([]*model.SpaceByKeysInput, error) {
-	vSlice := graphql.CoerceList(v)
-	var err error
-	res := make([]*model.SpaceByKeysInput, len(vSlice))
-	for i := range vSlice {
-		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalOSpaceByKeysInput2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSpaceByKeysInput(ctx, vSlice[i])
-		if err != nil {
-			return nil, err
-		}
-	}
-	return res, nil
-}
-
 func (ec *executionContext) marshalNSpaceEdge2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSpaceEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SpaceEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -13452,6 +13312,25 @@ func (ec *executionContext) marshalNSpaceEdge2ᚖgithubᚗcomᚋconfluenceᚑgra
 		return graphql.Null
 	}
 	return ec._SpaceEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSpaceRepresentation2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSpaceRepresentationᚄ(ctx context.Context, v any) ([]*model.SpaceRepresentation, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SpaceRepresentation, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSpaceRepresentation2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSpaceRepresentation(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNSpaceRepresentation2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSpaceRepresentation(ctx context.Context, v any) (*model.SpaceRepresentation, error) {
+	res, err := ec.unmarshalInputSpaceRepresentation(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNSpaceType2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSpaceType(ctx context.Context, v any) (model.SpaceType, error) {
@@ -14169,14 +14048,6 @@ func (ec *executionContext) marshalOPage2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋ
 	return ec._Page(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOPageByIDsInput2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageByIDsInput(ctx context.Context, v any) (*model.PageByIDsInput, error) {
-	if v == nil {
-		return nil, nil
-	}
-	res, err := ec.unmarshalInputPageByIDsInput(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
 func (ec *executionContext) marshalOPageConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageConnection(ctx context.Context, sel ast.SelectionSet, v *model.PageConnection) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -14267,22 +14138,6 @@ func (ec *executionContext) marshalOSpace2ᚖgithubᚗcomᚋconfluenceᚑgraph�
 		return graphql.Null
 	}
 	return ec._Space(ctx, sel, v)
-}
-
-func (ec *executionContext) unmarshalOSpaceByIDsInput2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSpaceByIDsInput(ctx context.Context, v any) (*model.SpaceByIDsInput, error) {
-	if v == nil {
-		return nil, nil
-	}
-	res, err := ec.unmarshalInputSpaceByIDsInput(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) unmarshalOSpaceByKeysInput2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSpaceByKeysInput(ctx context.Context, v any) (*model.SpaceByKeysInput, error) {
-	if v == nil {
-		return nil, nil
-	}
-	res, err := ec.unmarshalInputSpaceByKeysInput(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOSpaceConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSpaceConnection(ctx context.Context, sel ast.SelectionSet, v *model.SpaceConnection) graphql.Marshaler {

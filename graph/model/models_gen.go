@@ -180,10 +180,6 @@ type Label struct {
 type Mutation struct {
 }
 
-type PageByIDsInput struct {
-	ID string `json:"ID"`
-}
-
 // A list of pages.
 type PageConnection struct {
 	// Pages with their cursors.
@@ -259,6 +255,13 @@ type PageInfo struct {
 	EndCursor *string `json:"endCursor,omitempty"`
 }
 
+type PageRepresentation struct {
+	ID *string `json:"id,omitempty"`
+	// The @key this representation matched: one of the PageMatchedKey constants.
+	// gqlgen sets it from the fields the router sent; the router does not send it.
+	MatchedKey PageMatchedKey `json:"-"`
+}
+
 // One entry of a flattened page tree.
 type PageTreeEntry struct {
 	// The page.
@@ -296,14 +299,6 @@ type SearchEdge struct {
 	Node *SearchResult `json:"node"`
 }
 
-type SpaceByIDsInput struct {
-	ID string `json:"ID"`
-}
-
-type SpaceByKeysInput struct {
-	Key string `json:"Key"`
-}
-
 // A list of spaces.
 type SpaceConnection struct {
 	// Spaces with their cursors.
@@ -320,6 +315,14 @@ type SpaceEdge struct {
 	Cursor string `json:"cursor"`
 	// The space.
 	Node *Space `json:"node"`
+}
+
+type SpaceRepresentation struct {
+	ID  *string `json:"id,omitempty"`
+	Key *string `json:"key,omitempty"`
+	// The @key this representation matched: one of the SpaceMatchedKey constants.
+	// gqlgen sets it from the fields the router sent; the router does not send it.
+	MatchedKey SpaceMatchedKey `json:"-"`
 }
 
 // Changes to a stored connection; omitted fields keep their values.
