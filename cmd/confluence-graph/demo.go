@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/confluence-graph/confluence-graph/confluence/confluencetest"
+	"github.com/confluence-graph/confluence-graph/settings"
+)
+
+// The demo (serve --demo, what `make run` runs):
+//
+//   - starts the simulator in process with the demo dataset on
+//     127.0.0.1:9090, or on a free loopback port when 9090 is taken;
+//   - makes the simulator's host the one allowed plain-HTTP development host
+//     and its URL the gateway URL, so both classic and scoped demo tokens
+//     connect the way real ones do;
+//   - connects tenant "demo" to the simulator with the classic demo account
+//     through settings.Service.Connect, the same path connectConfluence
+//     takes; a stored integration that still points at this simulator and
+//     still passes Test is kept (so a connection made on the settings page
+//     survives a restart);
+//   - creates a fresh reader key and admin key for tenant "demo" on every
+//     run and revokes every older key of that tenant: the store keeps only
+//     hashes, so old keys could not be printed again. The demo tenant is
+//     for the demo only; do not issue it keys you mean to keep.
+//
+// Everything persistent (database, master key) lives under data/ by
+// default, so a second run reuses it.
+
+// startSimulator starts the demo simulator on SimAddr (default demoSimAddr,
+// falling back to a free loopback port when it is taken).
+func (m *Main) startSimulator() error {
+	addr := m.Config.SimAddr
+	if addr == "" {
+		addr = demoSimAddr
+	}
+	sim, err := confluencetest.Start(addr, confluencetest.WithDataset("demo"))
+	if err != nil && m.Config.SimAddr == "" {
+		m.Logger.Warn("simulator port busy; using a free port (the demo tenant will be reconnected)", "addr", addr)
+		sim, err = confluencetest.Start("127.0.0.1:0", confluencetest.WithDataset("demo"))
+	}
+	if err != nil {
+		return fmt.Errorf("serve: start simulator: %w", err)
+	}
+	m.sim = sim
+	m.Logger.Info("simulator started", "url", sim.URL())
+	return nil
+}
+
+// setUpDemo connects the demo tenant to the simulator (unless a working
+// connection to it is stored) and issues the run's reader and admin keys.
+func (m *Main) setUpDemo(ctx context.Context, svc *settings.Service) error {
+	old, err := m.store.ListAPIKeys(ctx, demoTenant)
+	if err != nil {
+		return fmt.Errorf("serve: demo keys: %w", err)
+	}
+	for _, k := range old {
+		if !k.Revoked() {
+			if err := m.store.RevokeAPIKey(ctx, demoTenant, k.ID); err != nil {
+				return fmt.Errorf("serve: revoke old demo key: %w", err)
+			}
+		}
+	}
+	reader, err := m.createKey(ctx, settings.RoleReader)
+	if err != nil {
+		return err
+	}
+	admin, err := m.createKey(ctx, settings.RoleAdmin)
+	if err != nil {
+		return err
+	}
+	adminID, _, _ := settings.ParseAPIKey(admin)
+	m.readerK, m.adminK = reader, admin
+
+	if m.demoConnected(ctx, svc, adminID) {
+		m.Logger.Info("demo tenant already connected to the simulator", "tenant", demoTenant, "domain", m.sim.Host())
+		return nil
+	}
+	acct := m.sim.Account("classic")
+	res, err := svc.Connect(ctx, demoTenant, adminID, settings.ConnectInput{
+		Domain: m.sim.Host(), Email: acct.Email, APIToken: acct.Token,
+	})
+	if err != nil {
+		return fmt.Errorf("serve: connect demo tenant: %w", err)
+	}
+	if len(res.UserErrors) > 0 {
+		msgs := make([]string, len(res.UserErrors))
+		for i, ue := range res.UserErrors {
+			msgs[i] = string(ue.Code) + ": " + ue.Message
+		}
+		return fmt.Errorf("serve: connect demo tenant: %s", strings.Join(msgs, "; "))
+	}
+	m.Logger.Info("demo tenant connected to the simulator", "tenant", demoTenant, "domain", m.sim.Host())
+	return nil
+}
+
+// demoConnected reports whether the stored demo integration points at this
+// simulator and still validates.
+func (m *Main) demoConnected(ctx context.Context, svc *settings.Service, actor string) bool {
+	cur, err := svc.Get(ctx, demoTenant)
+	if err != nil || cur == nil || !strings.EqualFold(cur.Domain, m.sim.Host()) {
+		return false
+	}
+	res, err := svc.Test(ctx, demoTenant, actor)
+	return err == nil && len(res.UserErrors) == 0 && res.Integration != nil &&
+		res.Integration.Status == settings.StatusConnected
+}
+
+func (m *Main) createKey(ctx context.Context, role settings.Role) (string, error) {
+	rec, full, err := settings.NewAPIKey(demoTenant, role)
+	if err != nil {
+		return "", fmt.Errorf("serve: demo key: %w", err)
+	}
+	if err := m.store.CreateAPIKey(ctx, rec); err != nil {
+		return "", fmt.Errorf("serve: demo key: %w", err)
+	}
+	return full, nil
+}
+
+// writeBanner prints the lines scripts read: playground, reader key, admin
+// key, then the simulator's base url, cloud id and account lines.
+func (m *Main) writeBanner() error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "playground: %s\n", m.URL())
+	fmt.Fprintf(&b, "reader key: %s\n", m.readerK)
+	fmt.Fprintf(&b, "admin key: %s\n", m.adminK)
+	if _, err := fmt.Fprint(m.Stdout, b.String()); err != nil {
+		return err
+	}
+	return m.sim.WriteBanner(m.Stdout)
+}

@@ -1,0 +1,352 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/confluence-graph/confluence-graph/settings"
+)
+
+func TestServeParseFlags(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		args    []string
+		want    func(c ServeConfig) string // "" when c is as expected
+		wantErr bool
+	}{
+		{
+			name: "defaults of design §7",
+			want: func(c ServeConfig) string {
+				if c.Addr != "127.0.0.1:8080" || c.DatabaseURL != "data/confluence-graph.db" ||
+					c.LocalKeyFile != "data/master.key" || c.GatewayURL != "https://api.atlassian.com" ||
+					c.KMSKeyID != "" || c.AllowHost != "" || c.Playground || c.Demo {
+					return "defaults differ from design §7"
+				}
+				return ""
+			},
+		},
+		{
+			name: "environment sets every value",
+			env: map[string]string{
+				"CG_ADDR": "127.0.0.1:9999", "CG_DATABASE_URL": "postgres://db/x", "CG_KMS_KEY_ID": "alias/cg",
+				"CG_LOCAL_KEY_FILE": "/k", "CG_GATEWAY_URL": "https://gw.example", "CG_ALLOW_HOSTS": "127.0.0.1:9090",
+				"CG_PLAYGROUND": "true",
+			},
+			want: func(c ServeConfig) string {
+				if c.Addr != "127.0.0.1:9999" || c.DatabaseURL != "postgres://db/x" || c.KMSKeyID != "alias/cg" ||
+					c.LocalKeyFile != "/k" || c.GatewayURL != "https://gw.example" || c.AllowHost != "127.0.0.1:9090" || !c.Playground {
+					return "environment not applied"
+				}
+				return ""
+			},
+		},
+		{
+			name: "flags override environment",
+			env:  map[string]string{"CG_ADDR": "127.0.0.1:9999", "CG_PLAYGROUND": "true", "CG_DATABASE_URL": "env.db"},
+			args: []string{"--addr", "127.0.0.1:7777", "--playground=false", "--db", "flag.db"},
+			want: func(c ServeConfig) string {
+				if c.Addr != "127.0.0.1:7777" || c.Playground || c.DatabaseURL != "flag.db" {
+					return "flags did not win"
+				}
+				return ""
+			},
+		},
+		{
+			name: "demo turns the playground on",
+			args: []string{"--demo"},
+			want: func(c ServeConfig) string {
+				if !c.Demo || !c.Playground {
+					return "want demo and playground"
+				}
+				return ""
+			},
+		},
+		{
+			name: "demo keeps an explicit playground off",
+			env:  map[string]string{"CG_PLAYGROUND": "false"},
+			args: []string{"--demo"},
+			want: func(c ServeConfig) string {
+				if !c.Demo || c.Playground {
+					return "want demo without playground"
+				}
+				return ""
+			},
+		},
+		{name: "non-boolean CG_PLAYGROUND", env: map[string]string{"CG_PLAYGROUND": "maybe"}, wantErr: true},
+		{name: "allow-host not loopback", args: []string{"--allow-host", "10.0.0.1:80"}, wantErr: true},
+		{name: "allow-host without port", args: []string{"--allow-host", "127.0.0.1"}, wantErr: true},
+		{name: "allow-host with two hosts", args: []string{"--allow-host", "127.0.0.1:1,127.0.0.1:2"}, wantErr: true},
+		{name: "unknown flag", args: []string{"--nope"}, wantErr: true},
+		{name: "stray argument", args: []string{"extra"}, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := NewMain(io.Discard, io.Discard)
+			var stderr bytes.Buffer
+			err := m.ParseFlags(tt.args, func(k string) string { return tt.env[k] }, &stderr)
+			if tt.wantErr {
+				if !errors.Is(err, errUsage) {
+					t.Fatalf("ParseFlags error = %v, want errUsage", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("ParseFlags: %v (stderr %s)", err, stderr.String())
+			}
+			if msg := tt.want(m.Config); msg != "" {
+				t.Errorf("%s: got %+v", msg, m.Config)
+			}
+		})
+	}
+}
+
+// lockedBuffer is a goroutine-safe log sink.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// banner reads the "name: value" lines serve --demo prints.
+func banner(t *testing.T, out string) map[string][]string {
+	t.Helper()
+	lines := map[string][]string{}
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), ": ")
+		if !ok {
+			t.Fatalf("banner line %q is not 'name: value'", sc.Text())
+		}
+		lines[k] = append(lines[k], v)
+	}
+	return lines
+}
+
+// postGraphQL sends a query with key to base+"graphql" and returns the status and decoded body.
+func postGraphQL(t *testing.T, base, key, query string) (int, map[string]any) {
+	t.Helper()
+	b, _ := json.Marshal(map[string]any{"query": query})
+	req, _ := http.NewRequest(http.MethodPost, base+"graphql", bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("POST graphql: %v", err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	return resp.StatusCode, out
+}
+
+const runbookQuery = `{ search(cql: "type = page AND text ~ \"deployment runbook\"", first: 5) { nodes { title } } }`
+
+func searchTitles(body map[string]any) []string {
+	data, _ := body["data"].(map[string]any)
+	s, _ := data["search"].(map[string]any)
+	nodes, _ := s["nodes"].([]any)
+	var titles []string
+	for _, n := range nodes {
+		m, _ := n.(map[string]any)
+		if title, ok := m["title"].(string); ok {
+			titles = append(titles, title)
+		}
+	}
+	return titles
+}
+
+// freeLoopbackAddr returns a loopback address with a port free right now.
+func freeLoopbackAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	_ = ln.Close()
+	return addr
+}
+
+// runDemo starts serve --demo with data in dir and the simulator on simAddr.
+func runDemo(t *testing.T, dir, simAddr string) (*Main, map[string][]string, *lockedBuffer) {
+	t.Helper()
+	var stdout bytes.Buffer
+	logs := &lockedBuffer{}
+	m := NewMain(&stdout, logs)
+	args := []string{"--demo", "--addr", "127.0.0.1:0",
+		"--db", filepath.Join(dir, "cg.db"), "--local-key-file", filepath.Join(dir, "master.key")}
+	if err := m.ParseFlags(args, func(string) string { return "" }, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	m.Config.SimAddr = simAddr
+	if err := m.Run(t.Context()); err != nil {
+		t.Fatalf("Run: %v\nlogs:\n%s", err, logs.String())
+	}
+	t.Cleanup(func() { _ = m.Close() })
+	return m, banner(t, stdout.String()), logs
+}
+
+func TestServeDemoEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	simAddr := freeLoopbackAddr(t)
+	m, lines, logs := runDemo(t, dir, simAddr)
+
+	for _, name := range []string{"playground", "reader key", "admin key", "base url", "cloud id", "account"} {
+		if len(lines[name]) == 0 {
+			t.Fatalf("banner lacks %q lines; got %v", name, lines)
+		}
+	}
+	if got, want := lines["playground"][0], m.URL(); got != want {
+		t.Errorf("playground line = %q, want %q", got, want)
+	}
+	if got, want := lines["base url"][0], "http://"+simAddr; got != want {
+		t.Errorf("base url = %q, want %q", got, want)
+	}
+	if len(lines["account"]) < 4 {
+		t.Errorf("account lines = %v, want the four demo accounts", lines["account"])
+	}
+	reader, admin := lines["reader key"][0], lines["admin key"][0]
+	if !strings.HasPrefix(reader, "cg_") || !strings.HasPrefix(admin, "cg_") || reader == admin {
+		t.Fatalf("keys = %q, %q, want two distinct cg_ keys", reader, admin)
+	}
+
+	// The printed reader key answers a product question from the demo data.
+	status, body := postGraphQL(t, m.URL(), reader, runbookQuery)
+	titles := searchTitles(body)
+	if status != http.StatusOK || len(titles) == 0 {
+		t.Fatalf("runbook search = %d %v, want titles", status, body)
+	}
+	// The playground and introspection are on in the demo.
+	resp, err := http.Get(m.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("GET / = %d, want the playground", resp.StatusCode)
+	}
+	if _, body := postGraphQL(t, m.URL(), reader, `{ __schema { queryType { name } } }`); body["errors"] != nil {
+		t.Errorf("introspection in demo: %v, want it on", body)
+	}
+
+	logText := logs.String()
+	if !strings.Contains(logText, `"level":"WARN"`) || !strings.Contains(logText, "LOCAL MASTER KEY") {
+		t.Errorf("logs lack the loud local-master-key warning:\n%s", logText)
+	}
+	for _, secret := range []string{reader, admin, "ATATT3x"} {
+		if strings.Contains(logText, secret) {
+			t.Errorf("logs contain a secret (%.10s...)", secret)
+		}
+	}
+	if err := m.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+
+	// A second run reuses the database and master key: the demo tenant is
+	// still connected (kept, not reconnected), old keys are revoked, new
+	// keys work.
+	m2, lines2, logs2 := runDemo(t, dir, simAddr)
+	if !strings.Contains(logs2.String(), "demo tenant already connected") {
+		t.Errorf("second run did not keep the stored connection:\n%s", logs2.String())
+	}
+	if status, _ := postGraphQL(t, m2.URL(), reader, runbookQuery); status != http.StatusUnauthorized {
+		t.Errorf("first run's reader key on the second run = %d, want 401 (revoked)", status)
+	}
+	if _, body := postGraphQL(t, m2.URL(), lines2["reader key"][0], runbookQuery); len(searchTitles(body)) == 0 {
+		t.Errorf("second run's reader key: %v, want titles", body)
+	}
+	if err := m2.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+
+	// A run whose simulator lands on another port reconnects the tenant.
+	m3, lines3, logs3 := runDemo(t, dir, "127.0.0.1:0")
+	if !strings.Contains(logs3.String(), "demo tenant connected to the simulator") {
+		t.Errorf("third run did not reconnect:\n%s", logs3.String())
+	}
+	if _, body := postGraphQL(t, m3.URL(), lines3["reader key"][0], runbookQuery); len(searchTitles(body)) == 0 {
+		t.Errorf("after reconnecting: %v, want titles", body)
+	}
+}
+
+func TestServeWithoutDemoHasNoPlaygroundOrIntrospection(t *testing.T) {
+	dir := t.TempDir()
+	m := NewMain(io.Discard, io.Discard)
+	args := []string{"--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "cg.db"),
+		"--local-key-file", filepath.Join(dir, "master.key")}
+	if err := m.ParseFlags(args, func(string) string { return "" }, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Run(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	key := mustCreateKey(t, m, "acme")
+	resp, err := http.Get(m.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("GET / = %d, want 404 without --playground", resp.StatusCode)
+	}
+	_, body := postGraphQL(t, m.URL(), key, `{ __schema { queryType { name } } }`)
+	if body["errors"] == nil {
+		t.Errorf("introspection without --demo answered %v, want an error", body)
+	}
+	resp, err = http.Get(m.URL() + "readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("/readyz = %d, want 200", resp.StatusCode)
+	}
+}
+
+func mustCreateKey(t *testing.T, m *Main, tenant string) string {
+	t.Helper()
+	rec, full, err := settings.NewAPIKey(tenant, settings.RoleReader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.store.CreateAPIKey(t.Context(), rec); err != nil {
+		t.Fatal(err)
+	}
+	return full
+}
+
+func TestRunDispatchesServeHelp(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if err := run(t.Context(), []string{"serve", "-h"}, &stdout, &stderr); err != nil {
+		t.Fatalf("serve -h = %v, want nil", err)
+	}
+	for _, flag := range []string{"-addr", "-db", "-kms-key-id", "-local-key-file", "-gateway-url", "-allow-host", "-playground", "-demo"} {
+		if !strings.Contains(stderr.String(), flag) {
+			t.Errorf("serve -h lacks %s", flag)
+		}
+	}
+}
