@@ -1,0 +1,100 @@
+package bench
+
+import (
+	"context"
+	"net/url"
+)
+
+const treeGraphQL = `query Tree($id: ID!) { page(id: $id) { id title
+  children(first: 25) { nodes { id title
+    children(first: 25) { nodes { id title
+      children(first: 25) { nodes { id title } } } } } } } }`
+
+// Tree is a page with its child pages, as deep as the query asked.
+type Tree struct {
+	ID, Title string
+	Children  []Tree
+}
+
+// count is the number of pages in the tree.
+func (t Tree) count() int {
+	n := 1
+	for _, c := range t.Children {
+		n += c.count()
+	}
+	return n
+}
+
+func treeQuery() *Query {
+	return &Query{
+		Name:      "tree3",
+		Title:     "a page and three levels of children below it (25 per level)",
+		GraphQL:   treeGraphQL,
+		Depth:     4,
+		Floor:     4,
+		FloorNote: "the root page, then one CQL `parent in (...)` per level (up to 100 parents each)",
+		api:       treeAPI,
+		naive:     treeNaive,
+	}
+}
+
+// gqlTree is the JSON shape of a page with nested children connections.
+type gqlTree struct {
+	ID       string `json:"id"`
+	Title    string `json:"title"`
+	Children *struct {
+		Nodes []gqlTree `json:"nodes"`
+	} `json:"children"`
+}
+
+func (g gqlTree) tree() Tree {
+	t := Tree{ID: g.ID, Title: g.Title}
+	if g.Children != nil {
+		for _, c := range g.Children.Nodes {
+			t.Children = append(t.Children, c.tree())
+		}
+	}
+	return t
+}
+
+func treeAPI(ctx context.Context, a *API, t Targets) (any, error) {
+	var res struct {
+		Page *gqlTree `json:"page"`
+	}
+	if err := a.Query(ctx, treeGraphQL, map[string]any{"id": t.TreeRoot}, &res); err != nil {
+		return nil, err
+	}
+	if res.Page == nil {
+		return nil, errNotFound("page " + t.TreeRoot)
+	}
+	return res.Page.tree(), nil
+}
+
+func treeNaive(ctx context.Context, n *Naive, t Targets) (any, error) {
+	return n.tree(ctx, t.TreeRoot, 3)
+}
+
+// tree reads a page, then its children level by level, one children call per page.
+func (n *Naive) tree(ctx context.Context, id string, depth int) (Tree, error) {
+	var p v2Page
+	if err := n.get(ctx, "/wiki/api/v2/pages/"+id, url.Values{}, &p); err != nil {
+		return Tree{}, err
+	}
+	root := Tree{ID: p.ID, Title: p.Title}
+	return root, n.subtree(ctx, &root, depth)
+}
+
+func (n *Naive) subtree(ctx context.Context, t *Tree, depth int) error {
+	if depth == 0 {
+		return nil
+	}
+	cs, err := n.children(ctx, t.ID, 25)
+	if err != nil {
+		return err
+	}
+	t.Children = make([]Tree, len(cs))
+	return n.each(len(cs), func(i int) error {
+		t.Children[i] = Tree{ID: cs[i].ID, Title: cs[i].Title}
+		return n.subtree(ctx, &t.Children[i], depth-1)
+	})
+}

@@ -1,0 +1,222 @@
+package bench
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"os"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Markers delimit this package's section of RESULTS.md; everything outside them (the load
+// test's section, say) is left as it is.
+const (
+	SectionBegin = "<!-- bench:queries:begin (written by go run ./bench/cmd/report; edits inside are overwritten) -->"
+	SectionEnd   = "<!-- bench:queries:end -->"
+)
+
+// Report is one full measurement: every query in every mode at every latency.
+type Report struct {
+	Machine Machine
+	Date    time.Time
+	Size    SimSize
+	Targets Targets
+	Queries []*Query
+	Cells   []Cell
+	Elapsed time.Duration
+}
+
+func (r *Report) cell(q string, m Mode, lat time.Duration) (Cell, bool) {
+	for _, c := range r.Cells {
+		if c.Query == q && c.Mode == m && c.Latency == lat {
+			return c, true
+		}
+	}
+	return Cell{}, false
+}
+
+func (r *Report) latencies() []time.Duration {
+	var ls []time.Duration
+	for _, c := range r.Cells {
+		if !slices.Contains(ls, c.Latency) {
+			ls = append(ls, c.Latency)
+		}
+	}
+	slices.Sort(ls)
+	return ls
+}
+
+// Markdown renders the report as this package's section of RESULTS.md, markers included.
+func (r *Report) Markdown() string {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	p("%s\n## Query benchmarks: the API against one REST call per node\n\n", SectionBegin)
+	p("Measured %s UTC on %s (%d cores, %s/%s), %s. Regenerate with `go run ./bench/cmd/report` (%s this time); "+
+		"Go-style numbers with `go test ./bench -run='^$' -bench=. -benchmem`.\n\n",
+		r.Date.UTC().Format("2006-01-02 15:04"), r.Machine.CPU, r.Machine.Cores, r.Machine.OS, r.Machine.Arch,
+		r.Machine.GoVersion, r.Elapsed.Round(time.Second))
+	spaces, pages := cmp.Or(r.Size.Spaces, 10), cmp.Or(r.Size.PagesPerSpace, 1000)
+	p("Simulator: bench dataset, %d spaces x %d pages, queries on space %s, in a child process (allocations below are "+
+		"this process only: the API server with its loaders and client, or the naive client). Latency is added by the "+
+		"simulator to every response. The API runs without a cross-request cache, so every run is cold; each run gets "+
+		"a fresh confluence client, so its rate limiter starts full.\n\n", spaces, pages, r.Targets.SpaceKey)
+	p("Modes: **api** = GraphQL over loopback HTTP with the confluence client's default per-tenant limits; " +
+		"**api-unlimited** = the same with the client's rate and concurrency limits lifted (what the loaders alone " +
+		"achieve); **naive-seq** = one REST call per node, one after another (a tool-calling agent); **naive-conc** = " +
+		"the same calls with a goroutine per node.\n\n")
+	p("Columns: *calls* = upstream requests the simulator counted per run (median; a range when runs differed); " +
+		"*critical path* = the longest chain of upstream requests that did not overlap in time (median; meaningful " +
+		"with latency); *wall/latency* = p50 wall time divided by the injected latency; *p50/p95* = nearest-rank " +
+		"percentiles over the runs; *allocs* and *KiB* per run.\n\n")
+
+	r.writeSummary(p)
+	r.writeAll(p)
+	r.writeEndpoints(p)
+	r.writeQueries(p)
+	p("%s\n", SectionEnd)
+	return b.String()
+}
+
+func (r *Report) writeSummary(p func(string, ...any)) {
+	lat := slices.Max(r.latencies())
+	p("### Summary at %v latency\n\n", lat)
+	p("| query | depth | goal: critical path ≤ | api critical path | api-unlimited critical path | naive-conc critical path | " +
+		"api calls | naive calls | fewer calls | floor | api p50 | naive-seq p50 | naive-conc p50 |\n")
+	p("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, q := range r.Queries {
+		api, _ := r.cell(q.Name, ModeAPI, lat)
+		unl, _ := r.cell(q.Name, ModeAPIUnlimited, lat)
+		seq, _ := r.cell(q.Name, ModeNaiveSequential, lat)
+		conc, _ := r.cell(q.Name, ModeNaiveConcurrent, lat)
+		goal := q.Depth + 1
+		p("| %s | %d | %d | %s | %s | %d | %s | %d | %s | %s | %s | %s | %s |\n", q.Name, q.Depth, goal,
+			mark(api.Chain, goal), mark(unl.Chain, goal), conc.Chain, callsMark(api, q.Floor), seq.Calls,
+			ratio(seq.Calls, api.Calls), floorText(q.Floor), ms(api.P50), ms(seq.P50), ms(conc.P50))
+	}
+	p("\n✓ = meets the goal (critical path ≤ depth + 1; calls at the floor Confluence's endpoints allow), ✗ = misses it. " +
+		"*fewer calls* = naive calls ÷ api calls (issue 5 asks ≥ 4x for `nested`, 10x with v1 expansions).\n\n")
+}
+
+func (r *Report) writeAll(p func(string, ...any)) {
+	p("### All measurements\n\n")
+	p("| query | mode | latency | runs | calls | critical path | wall/latency | p50 | p95 | allocs | KiB |\n")
+	p("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, q := range r.Queries {
+		for _, lat := range r.latencies() {
+			for _, m := range Modes() {
+				c, ok := r.cell(q.Name, m, lat)
+				if !ok {
+					continue
+				}
+				wl := "–"
+				if lat > 0 {
+					wl = fmt.Sprintf("%.1f", c.WallRoundTrips())
+				}
+				p("| %s | %s | %v | %d | %s | %d | %s | %s | %s | %d | %d |\n", q.Name, m, lat, c.Runs, callsText(c),
+					c.Chain, wl, ms(c.P50), ms(c.P95), c.AllocsPerRun, c.BytesPerRun/1024)
+			}
+		}
+	}
+	p("\n")
+}
+
+func (r *Report) writeEndpoints(p func(string, ...any)) {
+	p("### What the API sends upstream, per query (api-unlimited, last run)\n\n")
+	p("| query | endpoint | calls |\n|---|---|---:|\n")
+	lat := slices.Max(r.latencies())
+	for _, q := range r.Queries {
+		c, ok := r.cell(q.Name, ModeAPIUnlimited, lat)
+		if !ok {
+			continue
+		}
+		for _, ep := range slices.Sorted(maps.Keys(c.ByEndpoint)) {
+			p("| %s | `%s` | %d |\n", q.Name, ep, c.ByEndpoint[ep])
+		}
+	}
+	p("\n")
+}
+
+func (r *Report) writeQueries(p func(string, ...any)) {
+	p("### The queries\n\n")
+	for _, q := range r.Queries {
+		p("- **%s** (depth %d): %s. Floor %s: %s.\n", q.Name, q.Depth, q.Title, floorText(q.Floor), q.FloorNote)
+	}
+	p("\nTargets: tree root %s, diff page %s, %d entity ids from %s, search word %q.\n\n```graphql\n",
+		r.Targets.TreeRoot, r.Targets.DiffPage, len(r.Targets.EntityIDs), r.Targets.SpaceKey, r.Targets.SearchText)
+	for _, q := range r.Queries {
+		p("%s\n", q.GraphQL)
+	}
+	p("```\n\n")
+}
+
+func mark(got, goal int) string {
+	if got <= goal {
+		return fmt.Sprintf("%d ✓", got)
+	}
+	return fmt.Sprintf("%d ✗", got)
+}
+
+func callsMark(c Cell, floor int) string {
+	if c.MaxCalls <= floor {
+		return callsText(c) + " ✓"
+	}
+	return callsText(c) + " ✗"
+}
+
+func callsText(c Cell) string {
+	if c.MinCalls != c.MaxCalls {
+		return fmt.Sprintf("%d (%d–%d)", c.Calls, c.MinCalls, c.MaxCalls)
+	}
+	return fmt.Sprint(c.Calls)
+}
+
+func floorText(f int) string { return fmt.Sprint(f) }
+
+func ratio(naive, api int) string {
+	if api == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.1fx", float64(naive)/float64(api))
+}
+
+func ms(d time.Duration) string {
+	switch {
+	case d >= 10*time.Second:
+		return fmt.Sprintf("%.1f s", d.Seconds())
+	case d >= time.Second:
+		return fmt.Sprintf("%.2f s", d.Seconds())
+	case d >= 10*time.Millisecond:
+		return fmt.Sprintf("%.0f ms", float64(d)/float64(time.Millisecond))
+	default:
+		return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond))
+	}
+}
+
+// ReplaceSection returns doc with this package's section replaced by section (which includes
+// the markers). Without markers in doc, the section is appended; an empty doc gets a title first.
+// Text outside the markers is kept byte for byte.
+func ReplaceSection(doc, section string) string {
+	i := strings.Index(doc, SectionBegin)
+	j := strings.Index(doc, SectionEnd)
+	if i >= 0 && j > i {
+		return doc[:i] + strings.TrimSuffix(section, "\n") + doc[j+len(SectionEnd):]
+	}
+	if strings.TrimSpace(doc) == "" {
+		return "# Benchmark results\n\n" + section
+	}
+	return strings.TrimRight(doc, "\n") + "\n\n" + section
+}
+
+// WriteResults writes r's section into the file at path, keeping the rest of the file.
+func WriteResults(path string, r *Report) error {
+	old, err := os.ReadFile(path)
+	if err != nil && !os.IsNotExist(err) {
+		return fmt.Errorf("bench: %w", err)
+	}
+	if err := os.WriteFile(path, []byte(ReplaceSection(string(old), r.Markdown())), 0o644); err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	return nil
+}

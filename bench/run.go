@@ -1,0 +1,66 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+)
+
+// RunConfig says what RunAll measures.
+type RunConfig struct {
+	Queries   []*Query        // nil means Queries()
+	Modes     []Mode          // nil means Modes()
+	Latencies []time.Duration // nil means 0 and 50 ms
+	// PlanFor returns the plan of one cell; nil means DefaultPlan.
+	PlanFor func(m Mode, latency time.Duration) Plan
+	// Progress receives one line per measured cell; nil discards them.
+	Progress io.Writer
+}
+
+// DefaultPlan bounds a cell so that the whole report takes a few minutes: without latency up to
+// 30 runs within 2 s (at least 3); with latency at least 3 runs (a sequential naive run of the
+// nested query is hundreds of round trips) and up to 10 within 3 s.
+func DefaultPlan(_ Mode, latency time.Duration) Plan {
+	if latency == 0 {
+		return Plan{MinRuns: 3, MaxRuns: 30, Budget: 2 * time.Second}
+	}
+	return Plan{MinRuns: 3, MaxRuns: 10, Budget: 3 * time.Second}
+}
+
+// RunAll measures every configured cell on h and returns the report (Size is left for the caller
+// to fill in).
+func RunAll(ctx context.Context, h *Harness, cfg RunConfig) (*Report, error) {
+	if cfg.Queries == nil {
+		cfg.Queries = Queries()
+	}
+	if cfg.Modes == nil {
+		cfg.Modes = Modes()
+	}
+	if cfg.Latencies == nil {
+		cfg.Latencies = []time.Duration{0, 50 * time.Millisecond}
+	}
+	if cfg.PlanFor == nil {
+		cfg.PlanFor = DefaultPlan
+	}
+	if cfg.Progress == nil {
+		cfg.Progress = io.Discard
+	}
+	began := time.Now()
+	r := &Report{Machine: ThisMachine(), Date: began, Targets: h.Targets, Queries: cfg.Queries}
+	for _, lat := range cfg.Latencies {
+		for _, q := range cfg.Queries {
+			for _, m := range cfg.Modes {
+				c, err := h.Measure(ctx, q, m, lat, cfg.PlanFor(m, lat))
+				if err != nil {
+					return r, err
+				}
+				r.Cells = append(r.Cells, c)
+				fmt.Fprintf(cfg.Progress, "%-9s %-14s %5v runs=%-3d calls=%-4d chain=%-4d p50=%v\n",
+					q.Name, m, lat, c.Runs, c.Calls, c.Chain, c.P50.Round(10*time.Microsecond))
+			}
+		}
+	}
+	r.Elapsed = time.Since(began)
+	return r, nil
+}
