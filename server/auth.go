@@ -37,6 +37,12 @@ const (
 	authStore     = "API keys cannot be checked right now"
 )
 
+// authFailure is why a credential was refused: one of the auth* phrases,
+// never the credential itself.
+type authFailure string
+
+func (f authFailure) Error() string { return string(f) }
+
 // errAuthUnavailable marks a store failure during authentication (503, not 401).
 var errAuthUnavailable = errors.New("server: key store unavailable")
 
@@ -58,33 +64,33 @@ const maxTouched = 10000
 func (a *authenticator) authenticate(r *http.Request) (graph.Caller, error) {
 	h := r.Header.Get("Authorization")
 	if h == "" {
-		return graph.Caller{}, errors.New(authMissing)
+		return graph.Caller{}, authFailure(authMissing)
 	}
 	scheme, token, ok := strings.Cut(h, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return graph.Caller{}, errors.New(authMalformed)
+		return graph.Caller{}, authFailure(authMalformed)
 	}
 	id, secret, err := settings.ParseAPIKey(strings.TrimSpace(token))
 	if err != nil {
-		return graph.Caller{}, errors.New(authMalformed)
+		return graph.Caller{}, authFailure(authMalformed)
 	}
 	ctx := r.Context()
 	k, err := a.keys.GetAPIKey(ctx, id)
 	switch {
 	case errors.Is(err, settings.ErrNotFound):
-		return graph.Caller{}, errors.New(authInvalid)
+		return graph.Caller{}, authFailure(authInvalid)
 	case err != nil:
 		return graph.Caller{}, errAuthUnavailable
 	}
 	// Verify compares SHA-256 hashes in constant time.
 	if !k.Verify(secret) || k.ID != id {
-		return graph.Caller{}, errors.New(authInvalid)
+		return graph.Caller{}, authFailure(authInvalid)
 	}
 	if k.Revoked() {
-		return graph.Caller{}, errors.New(authRevoked)
+		return graph.Caller{}, authFailure(authRevoked)
 	}
 	if k.TenantID == "" || !k.Role.Valid() {
-		return graph.Caller{}, errors.New(authInvalid)
+		return graph.Caller{}, authFailure(authInvalid)
 	}
 	a.touch(ctx, k.ID)
 	return graph.Caller{TenantID: k.TenantID, KeyID: k.ID, Role: string(k.Role)}, nil

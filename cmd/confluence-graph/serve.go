@@ -73,15 +73,14 @@ type Main struct {
 	Logger *slog.Logger
 
 	// Set by Run.
-	store    settings.Store
-	sim      *confluencetest.Server
-	srv      *server.Server
-	ln       net.Listener
-	cancel   context.CancelFunc
-	done     chan error
-	readerK  string
-	adminK   string
-	closeErr error
+	store   settings.Store
+	sim     *confluencetest.Server
+	srv     *server.Server
+	ln      net.Listener
+	cancel  context.CancelFunc
+	done    chan error
+	readerK string
+	adminK  string
 }
 
 // NewMain returns a Main with the design §7 defaults, logging JSON to
