@@ -9,4 +9,11 @@
 // settings/postgres, and one conformance suite, settings/settingstest, that
 // both pass. A Store never sees a plaintext Confluence token: callers
 // encrypt before PutIntegration and decrypt after GetIntegration.
+//
+// Service is that caller: Connect, Update, Test and Disconnect validate a
+// domain, email and API token against Confluence (token type, capabilities
+// and scopes) before sealing the token with package envelope and storing
+// it, audit every change and failed validation, and Client hands the read
+// API a pooled *confluence.Client per tenant (ErrNotConnected when there is
+// no integration).
 package settings
