@@ -199,7 +199,9 @@ func TestGraphQLThroughAdapter(t *testing.T) {
 	})
 
 	t.Run("ReaderReadsAndCannotDisconnect", func(t *testing.T) {
-		var d struct{ Spaces struct{ Nodes []struct{ Key string } } }
+		var d struct {
+			Spaces struct{ Nodes []struct{ Key string } }
+		}
 		if errs := g.as(readerA, spacesQuery, &d); len(errs) > 0 || len(d.Spaces.Nodes) != 1 {
 			t.Errorf("A's spaces = %+v, %+v; want one space", d, errs)
 		}
@@ -227,7 +229,9 @@ func TestGraphQLThroughAdapter(t *testing.T) {
 		if got := d.UpdateConfluence.Integration; got.TokenType != "SCOPED" || got.CloudID != e.sim.CloudID() {
 			t.Errorf("updated = %+v; want SCOPED with cloud id %s", got, e.sim.CloudID())
 		}
-		var s struct{ Spaces struct{ Nodes []struct{ Key string } } }
+		var s struct {
+			Spaces struct{ Nodes []struct{ Key string } }
+		}
 		if errs := g.as(readerA, spacesQuery, &s); len(errs) > 0 || len(s.Spaces.Nodes) != 1 {
 			t.Errorf("spaces through the scoped credential = %+v, %+v; want one", s, errs)
 		}
@@ -241,7 +245,9 @@ func TestGraphQLThroughAdapter(t *testing.T) {
 		if errs := g.as(readerA, spacesQuery, nil); codeOf(errs) != graph.CodeNotConnected {
 			t.Errorf("spaces after disconnect errors = %+v; want NOT_CONNECTED", errs)
 		}
-		var d struct{ TestConfluenceConnection struct{ UserErrors []struct{ Code string } } }
+		var d struct {
+			TestConfluenceConnection struct{ UserErrors []struct{ Code string } }
+		}
 		if errs := g.as(adminA, `mutation { testConfluenceConnection { userErrors { code } } }`, &d); len(errs) > 0 ||
 			len(d.TestConfluenceConnection.UserErrors) != 1 || d.TestConfluenceConnection.UserErrors[0].Code != "NOT_CONNECTED" {
 			t.Errorf("test after disconnect = %+v, %+v; want NOT_CONNECTED user error", d, errs)
