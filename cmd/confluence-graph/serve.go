@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/confluence-graph/confluence-graph/confluence"
 	"github.com/confluence-graph/confluence-graph/confluence/confluencetest"
 	"github.com/confluence-graph/confluence-graph/envelope"
@@ -208,6 +210,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 
 	metrics := server.NewMetrics()
 	cache := loaders.NewCache(cacheSize, cacheTTL)
+	registerCacheMetrics(metrics, cache)
 	clientOpts := confluence.Options{GatewayURL: c.GatewayURL, AllowedDevHost: c.AllowHost}
 	metrics.Instrument(&clientOpts)
 	svc, err := settings.NewService(settings.ServiceConfig{
@@ -287,6 +290,19 @@ func (m *Main) openKeyService(ctx context.Context) (*envelope.Envelope, func(con
 	}
 	env := envelope.New(ks)
 	return env, env.Ping, nil
+}
+
+// registerCacheMetrics exports the cross-request cache's size and, when
+// the loaders cache offers them as Stats() (hits, misses uint64), its hit
+// and miss counters.
+func registerCacheMetrics(m *server.Metrics, cache *loaders.Cache) {
+	m.Registry().MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "loaders_cache_entries",
+		Help: "Entries held by the cross-request Confluence cache.",
+	}, func() float64 { return float64(cache.Len()) }))
+	if st, ok := any(cache).(interface{ Stats() (hits, misses uint64) }); ok {
+		m.RegisterCacheStats(st.Stats)
+	}
 }
 
 // URL returns the server's base URL ("http://host:port/"), "" before Run.

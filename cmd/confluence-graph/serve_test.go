@@ -239,6 +239,19 @@ func TestServeDemoEndToEnd(t *testing.T) {
 	if status != http.StatusOK || len(titles) == 0 {
 		t.Fatalf("runbook search = %d %v, want titles", status, body)
 	}
+	// Metrics name the operation, the upstream calls and the cache.
+	mresp, err := http.Get(m.URL() + "metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mbody, _ := io.ReadAll(mresp.Body)
+	mresp.Body.Close()
+	for _, want := range []string{`graphql_operations_total{operation="anonymous",outcome="ok",type="query"} 1`,
+		`confluence_upstream_requests_total{endpoint="GET /wiki/rest/api/search",status="200"}`, "loaders_cache_entries "} {
+		if !strings.Contains(string(mbody), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
 	// The playground and introspection are on in the demo.
 	resp, err := http.Get(m.URL())
 	if err != nil {
