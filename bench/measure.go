@@ -87,6 +87,32 @@ func (h *Harness) Run(ctx context.Context, q *Query, m Mode) (any, error) {
 	return nil, fmt.Errorf("bench: unknown mode %q", m)
 }
 
+// Prepare readies one run in mode m: it zeroes the simulator's counters and m's recorded spans
+// and renews the API's client.
+func (h *Harness) Prepare(m Mode) error {
+	if err := h.Sim.ResetStats(); err != nil {
+		return err
+	}
+	h.rec[m].Reset()
+	return h.renew(m)
+}
+
+// Observation is what the upstream saw of the runs since Prepare.
+type Observation struct {
+	Calls      int            // requests the simulator counted
+	ByEndpoint map[string]int // by route pattern
+	Chain      int            // longest chain of non-overlapping requests (Recorder.CriticalPath)
+}
+
+// Observe reports the upstream requests since Prepare(m).
+func (h *Harness) Observe(m Mode) (Observation, error) {
+	st, err := h.Sim.Stats()
+	if err != nil {
+		return Observation{}, err
+	}
+	return Observation{Calls: st.Total, ByEndpoint: maps.Clone(st.ByEndpoint), Chain: h.rec[m].CriticalPath()}, nil
+}
+
 // renew gives an API mode a fresh confluence client, so every run starts with the rate limiter's
 // full burst (a tenant that has been idle), not with what the previous run left.
 func (h *Harness) renew(m Mode) error {
@@ -144,25 +170,20 @@ func (h *Harness) Measure(ctx context.Context, q *Query, m Mode, latency time.Du
 	}
 	defer func() { _ = h.Sim.SetLatency(0) }()
 	if latency == 0 { // warm the connection pools; with latency a run is too dear to throw away
-		if err := h.renew(m); err != nil {
+		if err := h.Prepare(m); err != nil {
 			return cell, err
 		}
 		if _, err := h.Run(ctx, q, m); err != nil {
 			return cell, fmt.Errorf("bench: %s %s: %w", q.Name, m, err)
 		}
 	}
-	rec := h.rec[m]
 	var walls []time.Duration
 	var calls, chains []int
 	var allocs, bytes uint64
 	var ms runtime.MemStats
 	began := time.Now()
 	for len(walls) < max(plan.MinRuns, 1) || (len(walls) < plan.MaxRuns && time.Since(began) < plan.Budget) {
-		if err := h.Sim.ResetStats(); err != nil {
-			return cell, err
-		}
-		rec.Reset()
-		if err := h.renew(m); err != nil {
+		if err := h.Prepare(m); err != nil {
 			return cell, err
 		}
 		runtime.ReadMemStats(&ms)
@@ -176,14 +197,14 @@ func (h *Harness) Measure(ctx context.Context, q *Query, m Mode, latency time.Du
 		}
 		allocs += ms.Mallocs - m0
 		bytes += ms.TotalAlloc - b0
-		st, err := h.Sim.Stats()
+		o, err := h.Observe(m)
 		if err != nil {
 			return cell, err
 		}
 		walls = append(walls, wall)
-		calls = append(calls, st.Total)
-		chains = append(chains, rec.CriticalPath())
-		cell.ByEndpoint = maps.Clone(st.ByEndpoint)
+		calls = append(calls, o.Calls)
+		chains = append(chains, o.Chain)
+		cell.ByEndpoint = o.ByEndpoint
 	}
 	cell.Runs = len(walls)
 	slices.Sort(walls)

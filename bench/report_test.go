@@ -1,0 +1,59 @@
+package bench_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/confluence-graph/confluence-graph/bench"
+)
+
+func TestReplaceSection(t *testing.T) {
+	section := bench.SectionBegin + "\nnew numbers\n" + bench.SectionEnd + "\n"
+	load := "## Concurrent load (bench/load)\n\nrps 123\n"
+	tests := []struct {
+		name string
+		doc  string
+		want string
+	}{
+		{"empty file gets a title", "", "# Benchmark results\n\n" + section},
+		{"appended after someone else's section", "# Benchmark results\n\n" + load,
+			"# Benchmark results\n\n" + load + "\n" + section},
+		{"replaced in place, the rest kept byte for byte",
+			"# T\n\n" + bench.SectionBegin + "\nold numbers\n" + bench.SectionEnd + "\n\n" + load,
+			"# T\n\n" + section + "\n" + load},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := bench.ReplaceSection(tt.doc, section); got != tt.want {
+				t.Errorf("ReplaceSection() =\n%q\nwant\n%q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestMarkdownMarksGoals(t *testing.T) {
+	q := bench.QueryByName("entities")
+	lat := 50 * time.Millisecond
+	r := &bench.Report{Machine: bench.ThisMachine(), Date: time.Date(2026, 11, 25, 20, 0, 0, 0, time.UTC),
+		Queries: []*bench.Query{q}, Cells: []bench.Cell{
+			{Query: q.Name, Mode: bench.ModeAPI, Latency: lat, Runs: 3, Calls: 2, MinCalls: 2, MaxCalls: 2, Chain: 2, P50: 110 * time.Millisecond},
+			{Query: q.Name, Mode: bench.ModeAPIUnlimited, Latency: lat, Runs: 3, Calls: 3, MinCalls: 2, MaxCalls: 4, Chain: 4, P50: 210 * time.Millisecond},
+			{Query: q.Name, Mode: bench.ModeNaiveSequential, Latency: lat, Runs: 3, Calls: 200, MinCalls: 200, MaxCalls: 200, Chain: 200, P50: 10 * time.Second},
+			{Query: q.Name, Mode: bench.ModeNaiveConcurrent, Latency: lat, Runs: 3, Calls: 200, MinCalls: 200, MaxCalls: 200, Chain: 2, P50: 105 * time.Millisecond},
+		}}
+	md := r.Markdown()
+	for _, want := range []string{
+		"Measured 2026-11-25 20:00 UTC",
+		// depth 2, goal 3: api meets it (2), api-unlimited misses it (4); api calls at the floor, 100x fewer.
+		"| entities | 2 | 3 | 2 ✓ | 4 ✗ | 2 | 2 ✓ | 200 | 100.0x | 2 |",
+		"| entities | api-unlimited | 50ms | 3 | 3 (2–4) | 4 | 4.2 |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Markdown() lacks %q:\n%s", want, md)
+		}
+	}
+	if !strings.HasPrefix(md, bench.SectionBegin) || !strings.HasSuffix(md, bench.SectionEnd+"\n") {
+		t.Errorf("Markdown() is not wrapped in the section markers:\n%s", md)
+	}
+}
