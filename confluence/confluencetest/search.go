@@ -42,6 +42,10 @@ func (s *Server) runSearch(w http.ResponseWriter, r *http.Request, a *Account, e
 		writeCQLError(w, raw, err)
 		return nil
 	}
+	if msg := badValue(query.Expr(), raw); msg != "" {
+		v1Error(w, http.StatusBadRequest, badRequestPrefix+msg)
+		return nil
+	}
 	run := &searchRun{query: query, raw: raw, exp: parseExpand(multi(r, "expand"))}
 	run.limit = 25
 	if v := q.Get("limit"); v != "" {
@@ -344,4 +348,35 @@ func highlight(s string, terms []string, escape bool) string {
 		i += best + blen
 	}
 	return b.String()
+}
+
+// searchTypes are the values CQL's type field accepts (reference §6.2;
+// Confluence adds app types, which the simulator does not model).
+var searchTypes = []string{"space", "user", "page", "blogpost", "comment", "attachment", "database", "whiteboard", "slide", "embed", "folder"}
+
+// badValue returns Confluence's message for a clause value the search
+// service rejects after parsing (reference §4.1, §6.2): a type outside
+// searchTypes, or an empty exact title (`title = ""`; its message was not
+// captured, so the parse-error text stands in), else "".
+func badValue(x cql.Expr, raw string) string {
+	switch x := x.(type) {
+	case *cql.BinaryExpr:
+		return cmpOr(badValue(x.X, raw), badValue(x.Y, raw))
+	case *cql.NotExpr:
+		return badValue(x.X, raw)
+	case *cql.Clause:
+		for _, v := range x.Values {
+			l, ok := v.(*cql.Literal)
+			if !ok {
+				continue
+			}
+			switch {
+			case x.Field == "type" && !contains(searchTypes, strings.ToLower(l.Text)):
+				return fmt.Sprintf("Unsupported value for type, got : %s, expected one of : [%s]", l.Text, strings.Join(searchTypes, ", "))
+			case x.Field == "title" && x.Op != cql.OpContains && x.Op != cql.OpNotContains && strings.TrimSpace(l.Text) == "":
+				return "Could not parse cql : " + raw
+			}
+		}
+	}
+	return ""
 }

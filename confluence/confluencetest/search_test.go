@@ -301,3 +301,89 @@ func TestSearchMissingCQLIs400(t *testing.T) {
 		t.Errorf("no cql: %d, want 400", r.status)
 	}
 }
+
+// TestSearchRejectedValues: values Confluence refuses after parsing are 400
+// v1 envelopes on both search endpoints (reference §4.1, §6.2), while the
+// same fields with good values answer 200.
+func TestSearchRejectedValues(t *testing.T) {
+	s := MustDemo(t)
+	a := s.Account("classic")
+	tests := []struct {
+		name, cql  string
+		wantStatus int
+		wantMsg    string
+	}{
+		{"unknown type value", "type = bogustype", 400, "Unsupported value for type, got : bogustype, expected one of : [space, user, page, blogpost, comment, attachment, database, whiteboard, slide, embed, folder]"},
+		{"unknown type in a list", "type in (page, wiki) AND space = OPS", 400, "Unsupported value for type, got : wiki"},
+		{"unknown type under NOT", "space = OPS AND NOT type = wiki", 400, "Unsupported value for type, got : wiki"},
+		{"empty exact title", `title = ""`, 400, `Could not parse cql : title = ""`},
+		{"empty title in a list", `type = page AND title in ("a", "")`, 400, "Could not parse cql : "},
+		{"type value is case-insensitive", "type = PAGE AND space = OPS", 200, ""},
+		{"empty title under ~ is the empty-text 500, not this 400", `title ~ ""`, 500, "query parameter is required"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, path := range []string{"/wiki/rest/api/search", "/wiki/rest/api/content/search"} {
+				r := get(t, s.URL()+path+"?cql="+url.QueryEscape(tc.cql), a)
+				if r.status != tc.wantStatus {
+					t.Fatalf("%s: status %d, want %d; body %s", path, r.status, tc.wantStatus, r.body)
+				}
+				if tc.wantMsg == "" {
+					continue
+				}
+				m := r.json(t)
+				if !strings.Contains(str(m["message"]), tc.wantMsg) || m["statusCode"] != float64(tc.wantStatus) {
+					t.Errorf("%s: body %s, want statusCode %d and message containing %q", path, r.body, tc.wantStatus, tc.wantMsg)
+				}
+			}
+		})
+	}
+}
+
+// TestSearchExcerptEscaping: the escaped modes HTML-escape the excerpt, the
+// _unescaped modes do not; highlight marks the terms, indexed does not; the
+// row title is escaped in every mode and content.title never is.
+func TestSearchExcerptEscaping(t *testing.T) {
+	s := MustDemo(t)
+	a := s.Account("classic")
+	if err := s.Seed(confluencetest.Dataset{Pages: []confluencetest.Page{{ID: "990100", SpaceKey: "ENG", Title: `Tags & "quotes"`,
+		Versions: []confluencetest.Version{{Body: `<p>Wrap &lt;b&gt; zebra &amp; more</p>`}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	cql := `type = page AND text ~ zebra`
+	tests := []struct {
+		mode          string
+		wantIn, notIn []string
+		wantRowTitle  string
+	}{
+		{"highlight", []string{"&lt;b&gt;", "@@@hl@@@zebra@@@endhl@@@", "&amp;"}, []string{"<b>"}, `Tags &amp; &quot;quotes&quot;`},
+		{"highlight_unescaped", []string{"<b>", "@@@hl@@@zebra@@@endhl@@@", "& more"}, []string{"&lt;"}, `Tags &amp; &quot;quotes&quot;`},
+		{"indexed", []string{"&lt;b&gt;", "zebra"}, []string{"<b>", "@@@hl@@@"}, `Tags &amp; &quot;quotes&quot;`},
+		{"indexed_unescaped", []string{"<b>", "zebra"}, []string{"&lt;", "@@@hl@@@"}, `Tags &amp; &quot;quotes&quot;`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.mode, func(t *testing.T) {
+			rows := mustGet(t, searchURL(s, cql, "&excerpt="+tc.mode), a).results(t)
+			if len(rows) != 1 {
+				t.Fatalf("rows = %d, want 1", len(rows))
+			}
+			ex := str(rows[0]["excerpt"])
+			for _, w := range tc.wantIn {
+				if !strings.Contains(ex, w) {
+					t.Errorf("excerpt %q lacks %q", ex, w)
+				}
+			}
+			for _, w := range tc.notIn {
+				if strings.Contains(ex, w) {
+					t.Errorf("excerpt %q has %q", ex, w)
+				}
+			}
+			if got := rows[0]["title"]; got != tc.wantRowTitle {
+				t.Errorf("row title = %q, want %q", got, tc.wantRowTitle)
+			}
+			if got, want := rows[0]["content"].(map[string]any)["title"], `Tags & "quotes"`; got != want {
+				t.Errorf("content.title = %q, want the clean %q", got, want)
+			}
+		})
+	}
+}
