@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/confluence-graph/confluence-graph/confluence"
 	"github.com/confluence-graph/confluence-graph/envelope"
@@ -17,6 +18,27 @@ type clientPool struct {
 	mu      sync.Mutex
 	clients map[string]pooledClient
 	gen     map[string]uint64
+	// decryptAudited is when a decrypt failure of the tenant was last
+	// audited: while the key service is down every request fails, and the
+	// audit log gets one event per decryptAuditEvery, not one per request.
+	decryptAudited map[string]time.Time
+}
+
+// decryptAuditEvery spaces the audit events of repeated decrypt failures.
+const decryptAuditEvery = time.Minute
+
+// shouldAuditDecrypt reports whether a decrypt failure of tenantID at now
+// should be audited, and if so records it.
+func (p *clientPool) shouldAuditDecrypt(tenantID string, now time.Time) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if last, ok := p.decryptAudited[tenantID]; ok {
+		if d := now.Sub(last); d >= 0 && d < decryptAuditEvery {
+			return false
+		}
+	}
+	p.decryptAudited[tenantID] = now
+	return true
 }
 
 type pooledClient struct {
@@ -27,6 +49,7 @@ type pooledClient struct {
 func (p *clientPool) init() {
 	p.clients = make(map[string]pooledClient)
 	p.gen = make(map[string]uint64)
+	p.decryptAudited = make(map[string]time.Time)
 }
 
 // Client returns the tenant's Confluence client for the read API: the
@@ -59,7 +82,7 @@ func (s *Service) Client(ctx context.Context, tenantID string) (*confluence.Clie
 
 	token, err := s.token(ctx, rec)
 	if err != nil {
-		if ctx.Err() == nil {
+		if ctx.Err() == nil && s.pool.shouldAuditDecrypt(tenantID, s.now()) {
 			s.audit(ctx, tenantID, "", ActionDecrypt, OutcomeFailure,
 				fmt.Sprintf("credential_version=%d unavailable=%t", rec.CredentialVersion, errors.Is(err, envelope.ErrKeyServiceUnavailable)))
 		}
