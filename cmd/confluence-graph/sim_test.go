@@ -89,3 +89,108 @@ func TestSimRejectsUnknownDataset(t *testing.T) {
 		t.Errorf("stderr = %q, want it to name the dataset", stderr.String())
 	}
 }
+
+// simAccount is one "account:" banner line.
+type simAccount struct{ email, token, typ string }
+
+// startSim runs the sim command in-process with args and returns the base
+// URL and accounts from its banner; the command stops with the test.
+func startSim(t *testing.T, args ...string) (string, []simAccount) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		err := run(ctx, append([]string{"sim", "--addr", "127.0.0.1:0"}, args...), pw, io.Discard)
+		pw.Close()
+		done <- err
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("sim returned %v after cancel, want nil", err)
+		}
+	})
+	sc := bufio.NewScanner(pr)
+	var base string
+	var accts []simAccount
+	for sc.Scan() {
+		l := sc.Text()
+		if b, ok := strings.CutPrefix(l, "base url: "); ok {
+			base = b
+		}
+		if a, ok := strings.CutPrefix(l, "account: "); ok {
+			f := strings.Fields(a)
+			accts = append(accts, simAccount{email: f[0], token: f[1], typ: f[2]})
+		}
+		if len(accts) == 4 {
+			break
+		}
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	if base == "" || len(accts) != 4 {
+		t.Fatalf("banner gave base %q and %d accounts, want a base url and 4 accounts", base, len(accts))
+	}
+	return base, accts
+}
+
+// simGet GETs url as a within timeout; status 0 means no answer came.
+func simGet(t *testing.T, url string, a simAccount, timeout time.Duration) (int, map[string]any) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.SetBasicAuth(a.email, a.token)
+	c := &http.Client{Timeout: timeout}
+	resp, err := c.Do(req)
+	if err != nil {
+		return 0, nil
+	}
+	defer resp.Body.Close()
+	var m map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&m)
+	return resp.StatusCode, m
+}
+
+// TestSimFlagsConfigureTheSimulator: --dataset bench with --spaces and
+// --pages sizes the data, --rate-limit/--burst answer 429 once the bucket
+// is empty, and --fault-rate 1 fails every request.
+func TestSimFlagsConfigureTheSimulator(t *testing.T) {
+	base, accts := startSim(t, "--dataset", "bench", "--spaces", "2", "--pages", "7", "--rate-limit", "0.001", "--burst", "2", "--latency", "1ms")
+	a := accts[0]
+	if a.typ != "classic" {
+		t.Fatalf("first account type = %q, want classic", a.typ)
+	}
+	status, spaces := simGet(t, base+"/wiki/api/v2/spaces?limit=250", a, 5*time.Second)
+	if status != http.StatusOK {
+		t.Fatalf("GET spaces: %d", status)
+	}
+	list, _ := spaces["results"].([]any)
+	if len(list) != 2 {
+		t.Fatalf("bench spaces = %d, want 2 (--spaces 2)", len(list))
+	}
+	id, _ := list[0].(map[string]any)["id"].(string)
+	status, pages := simGet(t, base+"/wiki/api/v2/spaces/"+id+"/pages?limit=250&status=current&status=archived&status=trashed", a, 5*time.Second)
+	if status != http.StatusOK {
+		t.Fatalf("GET space pages: %d", status)
+	}
+	if got, _ := pages["results"].([]any); len(got) != 7 {
+		t.Errorf("pages in space %s = %d, want 7 (--pages 7)", id, len(got))
+	}
+	if status, _ := simGet(t, base+"/wiki/api/v2/spaces", a, 5*time.Second); status != http.StatusTooManyRequests {
+		t.Errorf("third request with --rate-limit 0.001 --burst 2: %d, want 429", status)
+	}
+
+	// A fault may be a hang past the client's deadline: a short timeout
+	// keeps the test quick, and no answer (status 0) counts as a fault.
+	fbase, faccts := startSim(t, "--dataset", "demo", "--fault-rate", "1")
+	for i := range 3 {
+		if status, _ := simGet(t, fbase+"/wiki/api/v2/spaces", faccts[0], 500*time.Millisecond); status == http.StatusOK {
+			t.Errorf("request %d with --fault-rate 1: 200, want a fault", i+1)
+		}
+	}
+	if status, _ := simGet(t, base+"/wiki/api/v2/spaces", a, 5*time.Second); status == 0 {
+		t.Errorf("the first simulator stopped answering")
+	}
+}
