@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"encoding/json"
 	"sort"
 	"strings"
 	"testing"
@@ -48,38 +49,97 @@ type nestedResp struct {
 	}
 }
 
-// naiveCalls is what a client making one REST call per node and per list would spend on the
-// same answer: the space, the page list, then per page its labels, author, children list,
-// comments list, attachments list and versions list, per child its labels, per comment its
+// naiveCalls is what a client making one REST call per node and per list spends on the same
+// answer with the same endpoints: the space and its page list, then per page its labels, its
+// author, its children, its footer comments, its inline comments (Confluence lists the two
+// kinds separately), its attachments and its versions, per child its labels, per comment its
 // author.
 func naiveCalls(r nestedResp) int {
 	n := 2
 	for _, p := range r.Space.Pages.Nodes {
-		n += 6
-		n += len(p.Children.Nodes)
-		n += len(p.Comments.Nodes)
+		n += 7 + len(p.Children.Nodes) + len(p.Comments.Nodes)
 	}
 	return n
 }
 
-func TestNestedQueryCallCounts(t *testing.T) {
-	e := newEnv(t, envOptions{dataset: "bench"})
-	key := e.sim.Spaces()[0].Key
-	e.sim.ResetStats()
-	var resp nestedResp
-	e.mustDo(t, nestedQuery, &resp, varKey(key))
-	st := e.sim.Stats()
+// perEndpoint formats the simulator's counts for the log.
+func perEndpoint(m map[string]int) string {
 	var lines []string
-	for k, v := range st.ByEndpoint {
-		lines = append(lines, k+"="+itoa(v))
+	for k, v := range m {
+		lines = append(lines, k+" = "+itoa(v))
 	}
 	sort.Strings(lines)
-	t.Logf("upstream calls: %d\n  %s", st.Total, strings.Join(lines, "\n  "))
-	pages := len(resp.Space.Pages.Nodes)
-	children := 0
-	for _, p := range resp.Space.Pages.Nodes {
-		children += len(p.Children.Nodes)
+	return "  " + strings.Join(lines, "\n  ")
+}
+
+// TestNestedQueryCallCounts runs the query on the first bench space three ways and
+// asserts the exact upstream requests of each. The answers must be identical: batching changes
+// the cost, never the result.
+func TestNestedQueryCallCounts(t *testing.T) {
+	type mode struct {
+		name string
+		opts envOptions
+		// want is the exact number of upstream requests; perPage the endpoints allowed one call
+		// per parent page (no bulk form); none may cost one call per child node.
+		want int
 	}
-	naive := naiveCalls(resp)
-	t.Logf("pages %d, children %d, naive one-call-per-node %d, ratio %.1fx", pages, children, naive, float64(naive)/float64(st.Total))
+	modes := []mode{
+		{"v1 expansions", envOptions{dataset: "bench", expansions: true}, 30},
+		{"client (CQL batching, v2 per-page lists)", envOptions{dataset: "bench"}, 106},
+		{"no CQL batching (labels one call per page, the baseline)", envOptions{dataset: "bench", noCQL: true}, 227},
+	}
+	var first []byte
+	for _, m := range modes {
+		t.Run(m.name, func(t *testing.T) {
+			e := newEnv(t, m.opts)
+			key := e.sim.Spaces()[0].Key
+			e.sim.ResetStats()
+			var resp nestedResp
+			e.mustDo(t, nestedQuery, &resp, varKey(key))
+			st := e.sim.Stats()
+			pages, children, comments := len(resp.Space.Pages.Nodes), 0, 0
+			for _, p := range resp.Space.Pages.Nodes {
+				children += len(p.Children.Nodes)
+				comments += len(p.Comments.Nodes)
+			}
+			naive := naiveCalls(resp)
+			t.Logf("%s on %s: %d pages, %d children, %d comments; upstream calls %d, one call per node %d, ratio %.1fx\n%s",
+				m.name, key, pages, children, comments, st.Total, naive, float64(naive)/float64(st.Total), perEndpoint(st.ByEndpoint))
+			if pages != 25 || children < 50 || comments < 25 {
+				t.Fatalf("the bench space is smaller than the test assumes: %d pages, %d children, %d comments", pages, children, comments)
+			}
+			if st.Total != m.want {
+				t.Errorf("upstream calls = %d, want %d", st.Total, m.want)
+			}
+			// No field may cost one call per child node: every endpoint is called at most once
+			// per parent page (25), and the child-level ones (labels of children) not at all per child.
+			for ep, n := range st.ByEndpoint {
+				if n > pages && !m.opts.noCQL {
+					t.Errorf("%s called %d times for %d pages: a per-child cost", ep, n, pages)
+				}
+			}
+			if n := st.ByEndpoint["GET /wiki/api/v2/pages/{id}/labels"]; n > 0 && !m.opts.noCQL {
+				t.Errorf("per-page label calls = %d, want 0 (labels come from CQL)", n)
+			}
+			if st.Writes != 0 {
+				t.Errorf("writes = %d, want 0", st.Writes)
+			}
+			b, _ := json.Marshal(resp)
+			if first == nil {
+				first = b
+			} else if string(b) != string(first) {
+				t.Errorf("answer differs from the first mode's:\n%s\nvs\n%s", b, first)
+			}
+			switch m.name {
+			case "v1 expansions":
+				if ratio := float64(naive) / float64(st.Total); ratio < 10 {
+					t.Errorf("ratio %.1fx, want at least 10x with the expansions", ratio)
+				}
+			case "client (CQL batching, v2 per-page lists)":
+				if ratio := float64(naive) / float64(st.Total); ratio < 3 {
+					t.Errorf("ratio %.1fx, want at least 3x", ratio)
+				}
+			}
+		})
+	}
 }

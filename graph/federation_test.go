@@ -9,7 +9,9 @@ import (
 
 func TestFederationService(t *testing.T) {
 	e := newEnv(t, envOptions{dataset: "demo"})
-	var r struct{ Service struct{ Sdl string } `json:"_service"` }
+	var r struct {
+		Service struct{ Sdl string } `json:"_service"`
+	}
 	e.mustDo(t, `{ _service { sdl } }`, &r)
 	sdl := r.Service.Sdl
 	if n := strings.Count(sdl, `@link(url: "https://specs.apollo.dev/federation/v2.`); n != 1 {

@@ -409,7 +409,19 @@ func contentSearchAll(ctx context.Context, up Upstream, cql string, expand []str
 
 func (l *Loaders) loadLabels(ctx context.Context, ids []string) []*dataloader.Result[[]Label] {
 	out := make([]*dataloader.Result[[]Label], len(ids))
-	if !l.cfg.NoCQLBatching && len(ids) > 1 {
+	keys := make([]listKey, len(ids))
+	for i, id := range ids {
+		keys[i] = listKey{ID: id}
+	}
+	// An expanding upstream brings labels with the details call that comments and attachments
+	// of the same pages make anyway.
+	if cs := l.expanded(ctx, keys); cs != nil {
+		for i, ct := range cs {
+			if ct != nil && ct.LabelsComplete {
+				out[i] = &dataloader.Result[[]Label]{Data: nonNil(ct.Labels)}
+			}
+		}
+	} else if !l.cfg.NoCQLBatching && len(ids) > 1 {
 		up, err := l.upstream(ctx)
 		if err != nil {
 			return fail[[]Label](len(ids), err)
@@ -436,25 +448,13 @@ func (l *Loaders) loadLabels(ctx context.Context, ids []string) []*dataloader.Re
 			}
 		}
 	}
-	var rest []string
-	var idx []int
-	for i := range ids {
-		if out[i] == nil {
-			rest = append(rest, ids[i])
-			idx = append(idx, i)
-		}
-	}
-	res := each(ctx, l, rest, func(ctx context.Context, up Upstream, id string) ([]Label, error) {
+	return fillRest(ctx, l, keys, out, func(ctx context.Context, up Upstream, k listKey) ([]Label, error) {
 		list, err := collect(ctx, 0, func(opt ListOptions) ([]Label, string, error) {
 			opt.Limit = maxBatch
-			return up.Labels(ctx, id, opt)
+			return up.Labels(ctx, k.ID, opt)
 		})
 		return nonNil(list.Items), err
 	})
-	for j, i := range idx {
-		out[i] = res[j]
-	}
-	return out
 }
 
 func nonNil[T any](s []T) []T {
@@ -493,12 +493,14 @@ func (l *Loaders) loadChildren(ctx context.Context, keys []listKey) []*dataloade
 			}
 		}
 		if ok {
-			// CQL rows carry neither the child position nor the page metadata; one bulk read of
-			// the children (250 per call) gives both and primes the page loader.
+			// Rows without the child position are completed by one bulk read of the children
+			// (250 per call), which also primes the page loader.
 			var childIDs []string
 			for _, ps := range byParent {
 				for _, p := range ps {
-					childIDs = append(childIDs, p.ID)
+					if !p.HasPosition {
+						childIDs = append(childIDs, p.ID)
+					}
 				}
 			}
 			full := map[string]Page{}
@@ -516,7 +518,9 @@ func (l *Loaders) loadChildren(ctx context.Context, keys []listKey) []*dataloade
 			for parent, ps := range byParent {
 				kept := ps[:0]
 				for _, p := range ps {
-					if f, ok := full[p.ID]; ok {
+					if p.HasPosition {
+						kept = append(kept, p)
+					} else if f, ok := full[p.ID]; ok {
 						kept = append(kept, f)
 					}
 				}
@@ -589,7 +593,32 @@ func (l *Loaders) loadSpacePages(ctx context.Context, keys []listKey) []*dataloa
 }
 
 func (l *Loaders) loadComments(ctx context.Context, keys []listKey) []*dataloader.Result[List[Comment]] {
-	return each(ctx, l, keys, func(ctx context.Context, up Upstream, k listKey) (List[Comment], error) {
+	out := make([]*dataloader.Result[List[Comment]], len(keys))
+	for i, ct := range l.expanded(ctx, keys) {
+		if ct != nil && ct.CommentsComplete {
+			var footer, inline []Comment
+			for _, c := range ct.Comments {
+				switch {
+				case c.ParentID != "":
+				case c.Kind == CommentInline:
+					inline = append(inline, c)
+				default:
+					footer = append(footer, c)
+				}
+			}
+			var items []Comment
+			switch keys[i].Arg {
+			case CommentFooter:
+				items = footer
+			case CommentInline:
+				items = inline
+			default:
+				items = append(footer, inline...)
+			}
+			out[i] = &dataloader.Result[List[Comment]]{Data: trim(items, keys[i].N)}
+		}
+	}
+	return fillRest(ctx, l, keys, out, func(ctx context.Context, up Upstream, k listKey) (List[Comment], error) {
 		if k.Arg != "" {
 			return collect(ctx, k.N, func(opt ListOptions) ([]Comment, string, error) {
 				return up.Comments(ctx, k.ID, k.Arg, opt)
@@ -626,7 +655,19 @@ func (l *Loaders) loadVersions(ctx context.Context, keys []listKey) []*dataloade
 }
 
 func (l *Loaders) loadAttachments(ctx context.Context, keys []listKey) []*dataloader.Result[List[Attachment]] {
-	return each(ctx, l, keys, func(ctx context.Context, up Upstream, k listKey) (List[Attachment], error) {
+	out := make([]*dataloader.Result[List[Attachment]], len(keys))
+	for i, ct := range l.expanded(ctx, keys) {
+		if ct != nil && ct.AttachmentsComplete {
+			var items []Attachment
+			for _, a := range ct.Attachments {
+				if keys[i].Arg == "" || strings.EqualFold(a.MediaType, keys[i].Arg) {
+					items = append(items, a)
+				}
+			}
+			out[i] = &dataloader.Result[List[Attachment]]{Data: trim(items, keys[i].N)}
+		}
+	}
+	return fillRest(ctx, l, keys, out, func(ctx context.Context, up Upstream, k listKey) (List[Attachment], error) {
 		return collect(ctx, k.N, func(opt ListOptions) ([]Attachment, string, error) {
 			return up.Attachments(ctx, k.ID, k.Arg, opt)
 		})
@@ -650,4 +691,82 @@ func (l *Loaders) loadVersion(ctx context.Context, keys []versionKey) []*dataloa
 		}
 		return &v, nil
 	})
+}
+
+// fillRest answers the keys out leaves unset with one concurrent per-key call each.
+func fillRest[V any](ctx context.Context, l *Loaders, keys []listKey, out []*dataloader.Result[V], fn func(context.Context, Upstream, listKey) (V, error)) []*dataloader.Result[V] {
+	var rest []listKey
+	var idx []int
+	for i := range keys {
+		if out[i] == nil {
+			rest = append(rest, keys[i])
+			idx = append(idx, i)
+		}
+	}
+	if len(rest) == 0 {
+		return out
+	}
+	res := each(ctx, l, rest, fn)
+	for j, i := range idx {
+		out[i] = res[j]
+	}
+	return out
+}
+
+// ---- page details: comments, attachments (and their authors) of many pages in one v1 call
+
+// detailsExpand are the expansions of the details call. Bodies cap a v1 search page at 50.
+var detailsExpand = []string{"metadata.labels", "children.comment.body.storage", "children.comment.version", "children.comment.ancestors", "children.attachment.version"}
+
+const detailsChunk = 50
+
+// expanded returns the expanded content of each key's page when the upstream decodes children
+// expansions and more than one page is asked for; nil entries (and a nil slice) mean "use the
+// per-page endpoints".
+func (l *Loaders) expanded(ctx context.Context, keys []listKey) []*Content {
+	if l.cfg.NoCQLBatching || len(keys) < 2 {
+		return nil
+	}
+	up, err := l.upstream(ctx)
+	if err != nil {
+		return nil
+	}
+	if x, ok := up.(ExpandingUpstream); !ok || !x.ExpandsChildren() {
+		return nil
+	}
+	ids := make([]string, len(keys))
+	for i, k := range keys {
+		ids[i] = k.ID
+	}
+	cs, _ := l.details.LoadMany(ctx, ids)()
+	return cs
+}
+
+func (l *Loaders) loadDetails(ctx context.Context, ids []string) []*dataloader.Result[*Content] {
+	out := make([]*dataloader.Result[*Content], len(ids))
+	up, err := l.upstream(ctx)
+	if err != nil {
+		return fail[*Content](len(ids), err)
+	}
+	got := map[string]*Content{}
+	for _, c := range chunks(ids, detailsChunk) {
+		cs, err := contentSearchAll(ctx, up, "id in ("+cqlIDs(c)+")", detailsExpand)
+		if err != nil {
+			break // the per-page endpoints answer instead
+		}
+		for i := range cs {
+			ct := cs[i]
+			got[ct.Page.ID] = &ct
+			for _, u := range ct.Users {
+				if u.AccountID != "" && u.DisplayName != "" {
+					u := u
+					l.users.Prime(ctx, u.AccountID, &u)
+				}
+			}
+		}
+	}
+	for i, id := range ids {
+		out[i] = &dataloader.Result[*Content]{Data: got[id]} // nil: not expanded, fall back
+	}
+	return out
 }

@@ -84,7 +84,7 @@ func (u *clientUpstream) page(p confluence.Page) Page {
 		out.ParentID = "" // a folder, whiteboard, ... is not a page parent
 	}
 	if p.Position != nil {
-		out.Position = *p.Position
+		out.Position, out.HasPosition = *p.Position, true
 	}
 	if v := p.Version; v != nil {
 		out.Version = Version{PageID: p.ID, Number: v.Number, Message: v.Message, MinorEdit: v.MinorEdit, CreatedAt: v.CreatedAt, AuthorID: v.AuthorID}
@@ -205,7 +205,7 @@ func (u *clientUpstream) Children(ctx context.Context, pageID string, opt ListOp
 		}
 		p := Page{ID: c.ID, Title: c.Title, Status: c.Status, SpaceID: c.SpaceID, ParentID: pageID, Partial: true}
 		if c.ChildPosition != nil {
-			p.Position = *c.ChildPosition
+			p.Position, p.HasPosition = *c.ChildPosition, true
 		}
 		out = append(out, p)
 	}
@@ -225,7 +225,7 @@ func (u *clientUpstream) Descendants(ctx context.Context, pageID string, depth i
 		}
 		p := Page{ID: d.ID, Title: d.Title, Status: d.Status, ParentID: d.ParentID, Depth: d.Depth, Partial: true}
 		if d.ChildPosition != nil {
-			p.Position = *d.ChildPosition
+			p.Position, p.HasPosition = *d.ChildPosition, true
 		}
 		out = append(out, p)
 	}

@@ -63,6 +63,7 @@ type Loaders struct {
 	replies     *dataloader.Loader[listKey, List[Comment]]
 	versions    *dataloader.Loader[listKey, List[Version]]
 	attachments *dataloader.Loader[listKey, List[Attachment]]
+	details     *dataloader.Loader[string, *Content]
 }
 
 // listKey names a prefix of a per-object list: the first N items of list Arg of object ID.
@@ -111,6 +112,7 @@ func New(ctx context.Context, cfg Config) *Loaders {
 	l.replies = newLoader(l, l.loadReplies)
 	l.versions = newLoader(l, l.loadVersions)
 	l.attachments = newLoader(l, l.loadAttachments)
+	l.details = newLoader(l, l.loadDetails)
 	return l
 }
 

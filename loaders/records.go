@@ -18,8 +18,9 @@ type Page struct {
 	Partial  bool
 	// Depth is the depth below the listed page in a descendants listing (1 = child), else 0.
 	Depth int
-	// Position is the child position when Confluence reports it, else 0.
-	Position int
+	// Position is the child position when Confluence reports it (HasPosition), else 0.
+	Position    int
+	HasPosition bool
 	// Body is the body in the representation asked for, only on body reads.
 	Body string
 }
@@ -124,6 +125,8 @@ type Content struct {
 	CommentsComplete    bool
 	Attachments         []Attachment
 	AttachmentsComplete bool
+	// Users are the accounts the expansions named (comment authors), for priming.
+	Users []User
 }
 
 // List is a prefix of an upstream list: Items from its start, More when it continues.
