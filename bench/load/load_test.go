@@ -1,0 +1,70 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLoadCheckRunsWithoutErrors(t *testing.T) {
+	cfg := Config{Clients: 3, Tenants: 2, Duration: time.Minute, MaxRequests: 4, Spaces: 1, PagesPerSpace: 40}
+	st, err := startStack(t.Context(), cfg)
+	if err != nil {
+		t.Fatalf("startStack: %v", err)
+	}
+	defer st.Close()
+	rep := Report{Config: cfg, Machine: thisMachine(), Date: time.Now().UTC()}
+	for _, q := range st.queries() {
+		r, err := st.measure(t.Context(), q, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Errors != 0 {
+			t.Errorf("%s: %d errors, first %q; want 0", q.Name, r.Errors, r.FirstError)
+		}
+		if got, want := r.Requests, cfg.Clients*cfg.MaxRequests; got != want {
+			t.Errorf("%s: %d requests measured, want %d", q.Name, got, want)
+		}
+		if r.P50 <= 0 || r.P99 < r.P50 {
+			t.Errorf("%s: p50 %v p99 %v, want 0 < p50 <= p99", q.Name, r.P50, r.P99)
+		}
+		rep.Results = append(rep.Results, r)
+	}
+	// The cached query costs no upstream call once warm: 12 requests, at
+	// most the first of each tenant goes upstream (3 calls: page, space, user).
+	if got := rep.Results[0].UpstreamPerQ; got > 1.5 {
+		t.Errorf("cached query: %.2f upstream calls per request, want it served from the cache", got)
+	}
+	md := rep.Markdown()
+	for _, want := range []string{sectionBegin, "| cached: ", "| nested: ", sectionEnd} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q:\n%s", want, md)
+		}
+	}
+}
+
+func TestReplaceSectionKeepsTheRest(t *testing.T) {
+	section := sectionBegin + "\nnew\n" + sectionEnd + "\n"
+	tests := []struct {
+		name, doc, want string
+	}{
+		{"empty file gets a title", "", "# Benchmark results\n\n" + sectionBegin + "\nnew\n" + sectionEnd + "\n"},
+		{"appended after other sections", "# R\n\nother\n", "# R\n\nother\n\n" + sectionBegin + "\nnew\n" + sectionEnd + "\n"},
+		{"replaced in place", "a\n" + sectionBegin + "\nold\n" + sectionEnd + "\nb\n", "a\n" + sectionBegin + "\nnew\n" + sectionEnd + "\nb\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := replaceSection(tt.doc, section); got != tt.want {
+				t.Errorf("replaceSection = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestFlagBounds(t *testing.T) {
+	for _, args := range [][]string{{"-clients", "0"}, {"-clients", "100000"}, {"-duration", "1h"}, {"-tenants", "9", "-clients", "4"}} {
+		if err := run(t.Context(), args, nil, new(strings.Builder)); err == nil {
+			t.Errorf("run(%v) = nil, want a bounds error", args)
+		}
+	}
+}
