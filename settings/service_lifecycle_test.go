@@ -360,3 +360,33 @@ func (c *countingSealer) Decrypt(ctx context.Context, b []byte, ec envelope.Cont
 	c.decrypts.Add(1)
 	return c.next.Decrypt(ctx, b, ec)
 }
+
+// TestTestScopedGoesStraightToGateway: re-validating a stored scoped
+// credential uses its stored type and cloud id, so the site host never sees
+// the token (no site 401, no tenant_info lookup).
+func TestTestScopedGoesStraightToGateway(t *testing.T) {
+	e := newEnv(t, storeKinds()[0])
+	e.mustConnect(t, "acme", "scoped")
+	e.sim.ResetStats()
+	res, err := e.svc.Test(t.Context(), "acme", "k")
+	if err != nil || !res.OK() || res.Integration.Status != settings.StatusConnected || res.Integration.TokenType != settings.TokenScoped {
+		t.Fatalf("Test = %+v, %v; want CONNECTED SCOPED", res, err)
+	}
+	st := e.sim.Stats()
+	if st.ByStatus[401] != 0 || e.sim.Count("GET /_edge/tenant_info") != 0 {
+		t.Errorf("Test made %d 401s and %d tenant_info calls; want 0 and 0 (stats %v)", st.ByStatus[401], e.sim.Count("GET /_edge/tenant_info"), st.ByEndpoint)
+	}
+	if st.Total == 0 {
+		t.Errorf("Test sent no request; want a re-validation")
+	}
+}
+
+// TestRestrictedAccountConnects: an account that cannot see every space is
+// still a working credential.
+func TestRestrictedAccountConnects(t *testing.T) {
+	e := newEnv(t, storeKinds()[0])
+	in := e.mustConnect(t, "acme", "restricted")
+	if in.Status != settings.StatusConnected || in.AccountID != e.sim.Account("restricted").AccountID {
+		t.Errorf("restricted connect = %v; want CONNECTED as the restricted account", in)
+	}
+}
