@@ -1,0 +1,205 @@
+package loaders_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/confluence-graph/confluence-graph/confluence"
+	"github.com/confluence-graph/confluence-graph/confluence/confluencetest"
+	"github.com/confluence-graph/confluence-graph/loaders"
+)
+
+type fixture struct {
+	sim     *confluencetest.Server
+	up      loaders.Upstream
+	sources atomic.Int32
+}
+
+func newFixture(t *testing.T, dataset string, opts ...confluencetest.Option) *fixture {
+	t.Helper()
+	sim := confluencetest.NewServer(append([]confluencetest.Option{confluencetest.WithDataset(dataset)}, opts...)...)
+	t.Cleanup(sim.Close)
+	acc := sim.Account("classic")
+	c, err := confluence.NewClient(confluence.Options{Site: sim.Host(), Email: acc.Email, Token: acc.Token,
+		TokenType: confluence.TokenClassic, AllowedDevHost: sim.Host(), RateLimit: -1, MaxConcurrency: 16, MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{sim: sim, up: loaders.NewClientUpstream(c)}
+}
+
+func (f *fixture) config(tenant string, cache *loaders.Cache) loaders.Config {
+	return loaders.Config{
+		Source: func(context.Context) (loaders.Upstream, error) {
+			f.sources.Add(1)
+			return f.up, nil
+		},
+		Tenant: func(context.Context) string { return tenant },
+		Cache:  cache,
+		Wait:   50 * time.Millisecond,
+	}
+}
+
+func TestPagesAreKeyAligned(t *testing.T) {
+	f := newFixture(t, "demo")
+	l := loaders.New(t.Context(), f.config("t1", nil))
+	f.sim.ResetStats()
+	ps, errs := l.Pages(t.Context(), []string{"100021", "999999", "100003", "100021"})
+	if len(ps) != 4 || ps[0] == nil || ps[0].ID != "100021" || ps[2] == nil || ps[2].Title != "Deployment Runbook" || ps[3] == nil || ps[3].ID != "100021" {
+		t.Fatalf("pages = %+v, want them in key order", ps)
+	}
+	var nf *loaders.NotFoundError
+	if !errors.As(errs[1], &nf) || nf.Key != "999999" || !errors.Is(errs[1], confluence.ErrNotFound) || errs[0] != nil || errs[2] != nil {
+		t.Errorf("errors = %v, want a not-found for the missing key only", errs)
+	}
+	if got := f.sim.Count("GET /wiki/api/v2/pages"); got != 1 || f.sim.Stats().Total != 1 {
+		t.Errorf("upstream calls = %v, want one bulk call", f.sim.Stats().ByEndpoint)
+	}
+}
+
+func TestBatchCapacityIs250(t *testing.T) {
+	f := newFixture(t, "bench", confluencetest.WithBenchSize(1, 300))
+	ids := f.sim.PageIDs(f.sim.Spaces()[0].Key)
+	if len(ids) < 300 {
+		t.Fatalf("bench space has %d pages, want 300", len(ids))
+	}
+	l := loaders.New(t.Context(), f.config("t1", nil))
+	f.sim.ResetStats()
+	ps, errs := l.Pages(t.Context(), ids[:300])
+	for i := range ps {
+		if errs[i] != nil || ps[i].ID != ids[i] {
+			t.Fatalf("page %d = %+v, %v; want %s", i, ps[i], errs[i], ids[i])
+		}
+	}
+	if got := f.sim.Count("GET /wiki/api/v2/pages"); got != 2 {
+		t.Errorf("bulk calls = %d, want 2 (250 + 50)", got)
+	}
+}
+
+func TestConcurrentLoadsShareOneCall(t *testing.T) {
+	f := newFixture(t, "demo")
+	l := loaders.New(t.Context(), f.config("t1", nil))
+	f.sim.ResetStats()
+	var wg sync.WaitGroup
+	ids := []string{"100001", "100002", "100003", "100006", "100008", "100021"}
+	labels := make([][]loaders.Label, len(ids))
+	for i, id := range ids {
+		wg.Go(func() {
+			ls, err := l.Labels(t.Context(), id)
+			if err != nil {
+				t.Errorf("labels(%s): %v", id, err)
+			}
+			labels[i] = ls
+		})
+	}
+	wg.Wait()
+	if len(labels[2]) != 2 || labels[2][0].Name != "runbook" || len(labels[4]) != 3 {
+		t.Errorf("labels = %+v", labels)
+	}
+	if st := f.sim.Stats(); st.Total != 1 || st.ByEndpoint["GET /wiki/rest/api/content/search"] != 1 {
+		t.Errorf("upstream calls = %v, want one CQL content search", st.ByEndpoint)
+	}
+}
+
+func TestSourceIsLazyAndNotConnectedIsPerCall(t *testing.T) {
+	f := newFixture(t, "demo")
+	l := loaders.New(t.Context(), f.config("t1", nil))
+	if f.sources.Load() != 0 {
+		t.Fatalf("source called before any load")
+	}
+	if _, err := l.Page(t.Context(), "100003"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Page(t.Context(), "100021"); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.sources.Load(); got != 1 {
+		t.Errorf("source calls = %d, want 1", got)
+	}
+	nc := loaders.New(t.Context(), loaders.Config{Source: func(context.Context) (loaders.Upstream, error) {
+		return nil, errors.Join(loaders.ErrNotConnected)
+	}})
+	if _, err := nc.Page(t.Context(), "100003"); !errors.Is(err, loaders.ErrNotConnected) {
+		t.Errorf("err = %v, want ErrNotConnected", err)
+	}
+	var none *loaders.Loaders
+	if _, err := none.Page(t.Context(), "1"); !errors.Is(err, loaders.ErrNoLoaders) {
+		t.Errorf("nil loaders: err = %v, want ErrNoLoaders", err)
+	}
+}
+
+func TestListsPrimeThePageLoader(t *testing.T) {
+	f := newFixture(t, "demo")
+	l := loaders.New(t.Context(), f.config("t1", nil))
+	list, err := l.SpacePages(t.Context(), "98305", false, 50)
+	if err != nil || len(list.Items) != 12 || list.More {
+		t.Fatalf("space pages = %d items, more %v, %v; want 12", len(list.Items), list.More, err)
+	}
+	f.sim.ResetStats()
+	p, err := l.Page(t.Context(), "100008")
+	if err != nil || p.Title != "Database Failover" {
+		t.Fatalf("page = %+v, %v", p, err)
+	}
+	if f.sim.Stats().Total != 0 {
+		t.Errorf("upstream calls = %v, want 0 (primed by the list)", f.sim.Stats().ByEndpoint)
+	}
+}
+
+func TestCrossRequestCache(t *testing.T) {
+	f := newFixture(t, "demo")
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	cache := loaders.NewCache(100, time.Minute)
+	cache.SetClock(func() time.Time { return now })
+	load := func(tenant string) {
+		t.Helper()
+		l := loaders.New(t.Context(), f.config(tenant, cache))
+		if p, err := l.Page(t.Context(), "100003"); err != nil || p.Title != "Deployment Runbook" {
+			t.Fatalf("page = %+v, %v", p, err)
+		}
+	}
+	calls := func() int { return f.sim.Count("GET /wiki/api/v2/pages") }
+	f.sim.ResetStats()
+	load("t1")
+	load("t1")
+	if calls() != 1 {
+		t.Errorf("after two requests of t1: %d calls, want 1 (metadata cached)", calls())
+	}
+	load("t2")
+	if calls() != 2 {
+		t.Errorf("t2 reused t1's entry: %d calls, want 2", calls())
+	}
+	now = now.Add(2 * time.Minute)
+	load("t1")
+	if calls() != 3 {
+		t.Errorf("after the TTL: %d calls, want 3", calls())
+	}
+	cache.DropTenant("t1")
+	load("t1")
+	if calls() != 4 {
+		t.Errorf("after DropTenant: %d calls, want 4", calls())
+	}
+
+	// A body at a version never changes: kept across requests even with a zero TTL.
+	immutable := loaders.NewCache(100, 0)
+	body := func() string {
+		l := loaders.New(t.Context(), f.config("t1", immutable))
+		p, err := l.Body(t.Context(), "100003", 2, false, "storage")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.Body
+	}
+	f.sim.ResetStats()
+	first, second := body(), body()
+	if first != second || first == "" || f.sim.Count("GET /wiki/api/v2/pages/{id}") != 1 {
+		t.Errorf("version body read %d times, want 1", f.sim.Count("GET /wiki/api/v2/pages/{id}"))
+	}
+	immutable.DropTenant("t1")
+	if immutable.Len() != 0 {
+		t.Errorf("entries after DropTenant = %d, want 0", immutable.Len())
+	}
+}
