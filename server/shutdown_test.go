@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/confluence-graph/confluence-graph/server"
 	"github.com/confluence-graph/confluence-graph/settings"
 )
 
@@ -76,5 +77,22 @@ func TestServeShutsDownGracefully(t *testing.T) {
 	}
 	if err := <-served; err != nil {
 		t.Errorf("Serve = %v, want nil after a graceful shutdown", err)
+	}
+}
+
+func TestOperationTimeoutEndsAHangingUpstreamCall(t *testing.T) {
+	g := &gate{entered: make(chan struct{}), release: make(chan struct{})}
+	s := newStack(t, stackOptions{front: g.wrap, cfg: server.Config{OperationTimeout: 200 * time.Millisecond}})
+	t.Cleanup(func() { close(g.release) }) // runs before the front server closes
+	s.connect("acme", "classic")
+	key := s.key("acme", settings.RoleReader)
+
+	g.armed.Store(true) // the spaces call never answers while the request lives
+	got := s.post(key, spacesQuery, nil)
+	if got.code() != "UPSTREAM_TIMEOUT" {
+		t.Errorf("code = %q, want UPSTREAM_TIMEOUT (body %s)", got.code(), got.Raw)
+	}
+	if got.Status != http.StatusOK {
+		t.Errorf("status = %d, want 200 with the field's error", got.Status)
 	}
 }
