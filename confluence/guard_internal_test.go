@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -41,6 +42,16 @@ func TestCheckAddr(t *testing.T) {
 		{"2002:7f00:1::", false},
 		{"64:ff9b::7f00:1", false},
 		{"::", false},
+		{"fd12:3456:789a::1", false},  // ULA
+		{"fe80::a9fe:a9fe", false},    // link-local
+		{"fec0::1", false},            // old site-local
+		{"ff02::1", false},            // multicast
+		{"::127.0.0.1", false},        // IPv4-compatible
+		{"::ffff:10.0.0.1", false},    // IPv4-mapped private
+		{"::ffff:100.64.1.1", false},  // IPv4-mapped CGNAT
+		{"100.100.100.200", false},    // a cloud metadata address inside CGNAT
+		{"64:ff9b::a9fe:a9fe", false}, // NAT64 of 169.254.169.254
+		{"2002:a9fe:a9fe::1", false},  // 6to4 of 169.254.169.254
 		{"104.192.141.1", true},
 		{"185.166.143.1", true},
 		{"2401:1d80:3000::1", true},
@@ -350,5 +361,75 @@ func TestUnknownSiteIsNotFoundAndNotRetried(t *testing.T) {
 	}
 	if got := retryReason(nil, err); got != "" {
 		t.Errorf("retryReason = %q, want no retry", got)
+	}
+}
+
+// TestDialGuardChecksResolvedAddresses: the guard runs in the dialer, after
+// DNS resolution, on every connection: a name that resolves to loopback (as
+// after DNS rebinding) is refused although no URL check saw an address
+// (a test cannot listen on 443, so here the port rule refuses it; the
+// address rules themselves are TestCheckAddr's), and the development
+// exception admits the resolved loopback address at its port, once per
+// new connection.
+func TestDialGuardChecksResolvedAddresses(t *testing.T) {
+	t.Parallel()
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits.Add(1) }))
+	defer srv.Close()
+	port := srv.Listener.Addr().(*net.TCPAddr).Port
+	byName := "http://localhost:" + strconv.Itoa(port) + "/"
+
+	refused := newBaseTransport(dialGuard{})
+	defer refused.CloseIdleConnections()
+	req, _ := http.NewRequest(http.MethodGet, byName, nil)
+	if _, err := refused.RoundTrip(req); !errors.Is(err, ErrHostNotAllowed) {
+		t.Errorf("RoundTrip(%s) without a dev host: error %v, want ErrHostNotAllowed", byName, err)
+	}
+	if got := hits.Load(); got != 0 {
+		t.Fatalf("server saw %d requests, want 0", got)
+	}
+
+	dev := newBaseTransport(dialGuard{dev: netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), uint16(port))})
+	defer dev.CloseIdleConnections()
+	for i := range 2 {
+		// A fresh connection each time: the check runs per connection.
+		req, _ := http.NewRequest(http.MethodGet, byName, nil)
+		req.Close = true
+		resp, err := dev.RoundTrip(req)
+		if err != nil {
+			t.Fatalf("request %d to the dev host by name: %v", i+1, err)
+		}
+		_ = resp.Body.Close()
+	}
+	if got := hits.Load(); got != 2 {
+		t.Errorf("server saw %d requests, want 2", got)
+	}
+}
+
+// TestClientTransportTakesNoProxy: the transport NewClient installs (not
+// only newBaseTransport) ignores HTTP(S)_PROXY, so the dial-time guard sees
+// the target's address and not a proxy's.
+func TestClientTransportTakesNoProxy(t *testing.T) {
+	t.Setenv("HTTPS_PROXY", "http://proxy.example.com:3128")
+	t.Setenv("HTTP_PROXY", "http://proxy.example.com:3128")
+	c, err := NewClient(Options{Site: "acme", Email: "a@example.com", Token: "t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, ok := c.http.Transport.(*guardTransport)
+	if !ok {
+		t.Fatalf("client transport is %T, want *guardTransport", c.http.Transport)
+	}
+	tr, ok := g.next.(*http.Transport)
+	if !ok {
+		t.Fatalf("guarded transport wraps %T, want *http.Transport", g.next)
+	}
+	if tr.Proxy != nil {
+		req, _ := http.NewRequest(http.MethodGet, "https://acme.atlassian.net/wiki/api/v2/pages", nil)
+		u, _ := tr.Proxy(req)
+		t.Errorf("client transport has a Proxy function (gives %v), want nil", u)
+	}
+	if tr.DialContext == nil || tr.TLSClientConfig == nil || tr.TLSClientConfig.InsecureSkipVerify {
+		t.Errorf("client transport lacks the guarded dialer or verified TLS")
 	}
 }

@@ -1,0 +1,152 @@
+package confluence_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/confluence-graph/confluence-graph/confluence"
+)
+
+// TestUsersBulkIsRetried: the read-only users-bulk POST is retried like a
+// GET on 503 (security.md §6.2: reads only, and this POST only reads).
+func TestUsersBulkIsRetried(t *testing.T) {
+	t.Parallel()
+	var posts atomic.Int64
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || r.URL.Path != "/wiki/api/v2/users-bulk" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		if posts.Add(1) == 1 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte(`{"results":[{"accountId":"acc-1","displayName":"Alice"}],"_links":{}}`))
+	})
+	c, srv, sl := newTestClient(t, h, nil)
+	users, err := c.Users.GetMany(t.Context(), []string{"acc-1"})
+	if err != nil {
+		t.Fatalf("GetMany: %v", err)
+	}
+	if len(users) != 1 || users[0].DisplayName != "Alice" {
+		t.Errorf("users = %+v, want Alice", users)
+	}
+	if got, want := srv.n.Load(), int64(2); got != want {
+		t.Errorf("requests = %d, want %d (one retry)", got, want)
+	}
+	if got, want := len(sl.all()), 1; got != want {
+		t.Errorf("retry waits = %d, want %d", got, want)
+	}
+}
+
+// TestLimitsArePerClient: the rate limiter and the concurrency limit belong
+// to one Client (one tenant): a client that has used up its budget or its
+// slots makes its own next call wait, and sends nothing, while another
+// client for the same site is served at once.
+func TestLimitsArePerClient(t *testing.T) {
+	t.Parallel()
+	t.Run("rate limiter", func(t *testing.T) {
+		t.Parallel()
+		h := jsonHandler(200, pageJSON)
+		slow := func(o *confluence.Options) { o.RateLimit, o.RateBurst = 0.01, 1 } // one token per 100s
+		a, srvA, _ := newTestClient(t, h, slow)
+		b, srvB, _ := newTestClient(t, h, slow)
+		if _, _, err := a.Pages.Get(t.Context(), "1", nil); err != nil {
+			t.Fatalf("a first call: %v", err)
+		}
+		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+		defer cancel()
+		if _, _, err := a.Pages.Get(ctx, "2", nil); !errors.Is(err, confluence.ErrTimeout) {
+			t.Errorf("a second call: error %v, want ErrTimeout (its bucket is empty)", err)
+		}
+		if _, _, err := b.Pages.Get(ctx, "2", nil); err != nil {
+			t.Errorf("b first call: %v, want success (its own bucket is full)", err)
+		}
+		if got, want := srvA.n.Load(), int64(1); got != want {
+			t.Errorf("a sent %d requests, want %d", got, want)
+		}
+		if got, want := srvB.n.Load(), int64(1); got != want {
+			t.Errorf("b sent %d requests, want %d", got, want)
+		}
+	})
+	t.Run("concurrency limit", func(t *testing.T) {
+		t.Parallel()
+		arrived := make(chan struct{}, 4)
+		release := make(chan struct{})
+		var n atomic.Int64
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			n.Add(1)
+			if strings.HasSuffix(r.URL.Path, "/pages/held") {
+				arrived <- struct{}{}
+				<-release
+			}
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(pageJSON))
+		})
+		one := func(o *confluence.Options) { o.MaxConcurrency = 1 }
+		a, _, _ := newTestClient(t, h, one)
+		b, _, _ := newTestClient(t, h, one)
+		held := make(chan error, 1)
+		go func() {
+			_, _, err := a.Pages.Get(context.WithoutCancel(t.Context()), "held", nil)
+			held <- err
+		}()
+		<-arrived // a's only slot is taken
+		ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+		defer cancel()
+		if _, _, err := a.Pages.Get(ctx, "2", nil); !errors.Is(err, confluence.ErrTimeout) {
+			t.Errorf("a second call: error %v, want ErrTimeout (no free slot)", err)
+		}
+		if got, want := n.Load(), int64(1); got != want {
+			t.Errorf("requests while a's slot is held = %d, want %d", got, want)
+		}
+		bctx, bcancel := context.WithTimeout(t.Context(), 5*time.Second)
+		defer bcancel()
+		if _, _, err := b.Pages.Get(bctx, "2", nil); err != nil {
+			t.Errorf("b call: %v, want success (its own slot is free)", err)
+		}
+		close(release)
+		if err := <-held; err != nil {
+			t.Errorf("held call: %v", err)
+		}
+	})
+}
+
+// TestDownloadSizeCap: an attachment larger than MaxDownloadBytes fails
+// with ErrResponseTooLarge instead of being cut short.
+func TestDownloadSizeCap(t *testing.T) {
+	t.Parallel()
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/wiki/rest/api/content/5/child/attachment/att9/download":
+			http.Redirect(w, r, "http://"+r.Host+"/media/file/att9/binary", http.StatusFound)
+		case "/media/file/att9/binary":
+			w.Header().Set("Content-Type", "application/octet-stream")
+			_, _ = w.Write([]byte(strings.Repeat("x", 4096)))
+		default:
+			http.NotFound(w, r)
+		}
+	})
+	c, _, _ := newTestClient(t, h, func(o *confluence.Options) { o.MaxDownloadBytes = 1024 })
+	f, _, err := c.Attachments.Download(t.Context(), "5", "att9")
+	if !errors.Is(err, confluence.ErrResponseTooLarge) {
+		t.Errorf("Download = %d bytes, error %v; want ErrResponseTooLarge", len(dataOf(f)), err)
+	}
+	big, _, _ := newTestClient(t, h, func(o *confluence.Options) { o.MaxDownloadBytes = 4096 })
+	if f, _, err := big.Attachments.Download(t.Context(), "5", "att9"); err != nil || len(f.Data) != 4096 {
+		t.Errorf("Download at the cap = %d bytes, error %v; want 4096, nil", len(dataOf(f)), err)
+	}
+}
+
+func dataOf(f *confluence.File) []byte {
+	if f == nil {
+		return nil
+	}
+	return f.Data
+}
