@@ -73,7 +73,7 @@ func newStack(t *testing.T, o stackOptions) *stack {
 		t.Fatal(err)
 	}
 	cfg := o.cfg
-	cfg.Schema = graph.New(graph.Deps{Integrations: graph.NewSettingsIntegrations(svc), Logger: log})
+	cfg.Schema = graph.New(graph.Deps{Integrations: graph.NewSettingsIntegrations(svc)})
 	cfg.Keys = store
 	cfg.Source = graph.SettingsSource(svc)
 	cfg.Cache = cache

@@ -144,7 +144,7 @@ func startStack(ctx context.Context, cfg Config) (_ *stack, err error) {
 		st.keys = append(st.keys, key)
 	}
 	st.srv, err = server.New(server.Config{
-		Schema:  graph.New(graph.Deps{Integrations: graph.NewSettingsIntegrations(svc), Logger: log}),
+		Schema:  graph.New(graph.Deps{Integrations: graph.NewSettingsIntegrations(svc)}),
 		Keys:    st.store,
 		Source:  graph.SettingsSource(svc),
 		Cache:   cache,

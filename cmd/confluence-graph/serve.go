@@ -225,7 +225,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 
 	m.srv, err = server.New(server.Config{
-		Schema:        graph.New(graph.Deps{Integrations: graph.NewSettingsIntegrations(svc), Logger: log}),
+		Schema:        graph.New(graph.Deps{Integrations: graph.NewSettingsIntegrations(svc)}),
 		Keys:          m.store,
 		Source:        graph.SettingsSource(svc),
 		Cache:         cache,
