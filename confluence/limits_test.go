@@ -48,15 +48,14 @@ func TestUsersBulkIsRetried(t *testing.T) {
 // TestLimitsArePerClient: the rate limiter and the concurrency limit belong
 // to one Client (one tenant): a client that has used up its budget or its
 // slots makes its own next call wait, and sends nothing, while another
-// client for the same site is served at once.
+// tenant's client for the same site is served at once.
 func TestLimitsArePerClient(t *testing.T) {
 	t.Parallel()
 	t.Run("rate limiter", func(t *testing.T) {
 		t.Parallel()
-		h := jsonHandler(200, pageJSON)
 		slow := func(o *confluence.Options) { o.RateLimit, o.RateBurst = 0.01, 1 } // one token per 100s
-		a, srvA, _ := newTestClient(t, h, slow)
-		b, srvB, _ := newTestClient(t, h, slow)
+		a, srv, _ := newTestClient(t, jsonHandler(200, pageJSON), slow)
+		b := sameSiteClient(t, a, slow)
 		if _, _, err := a.Pages.Get(t.Context(), "1", nil); err != nil {
 			t.Fatalf("a first call: %v", err)
 		}
@@ -68,11 +67,8 @@ func TestLimitsArePerClient(t *testing.T) {
 		if _, _, err := b.Pages.Get(ctx, "2", nil); err != nil {
 			t.Errorf("b first call: %v, want success (its own bucket is full)", err)
 		}
-		if got, want := srvA.n.Load(), int64(1); got != want {
-			t.Errorf("a sent %d requests, want %d", got, want)
-		}
-		if got, want := srvB.n.Load(), int64(1); got != want {
-			t.Errorf("b sent %d requests, want %d", got, want)
+		if got, want := srv.n.Load(), int64(2); got != want {
+			t.Errorf("site saw %d requests, want %d (a's first and b's)", got, want)
 		}
 	})
 	t.Run("concurrency limit", func(t *testing.T) {
@@ -91,7 +87,7 @@ func TestLimitsArePerClient(t *testing.T) {
 		})
 		one := func(o *confluence.Options) { o.MaxConcurrency = 1 }
 		a, _, _ := newTestClient(t, h, one)
-		b, _, _ := newTestClient(t, h, one)
+		b := sameSiteClient(t, a, one)
 		held := make(chan error, 1)
 		go func() {
 			_, _, err := a.Pages.Get(context.WithoutCancel(t.Context()), "held", nil)
@@ -144,9 +140,105 @@ func TestDownloadSizeCap(t *testing.T) {
 	}
 }
 
+// sameSiteClient is a second client (another tenant's credentials) for
+// the development site of c.
+func sameSiteClient(t *testing.T, c *confluence.Client, mod func(*confluence.Options)) *confluence.Client {
+	t.Helper()
+	o := confluence.Options{
+		Site: c.Site(), AllowedDevHost: c.Site(), GatewayURL: "http://" + c.Site(),
+		Email: "other@example.com", Token: "other-token", TokenType: confluence.TokenClassic, RateLimit: -1,
+	}
+	if mod != nil {
+		mod(&o)
+	}
+	b, err := confluence.NewClient(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 func dataOf(f *confluence.File) []byte {
 	if f == nil {
 		return nil
 	}
 	return f.Data
+}
+
+// TestCallTimeoutBoundsCallsWithoutDeadline: a call whose context has no
+// deadline still ends, with ErrTimeout, after Options.CallTimeout.
+func TestCallTimeoutBoundsCallsWithoutDeadline(t *testing.T) {
+	t.Parallel()
+	block := make(chan struct{})
+	t.Cleanup(func() { close(block) })
+	h := http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		select {
+		case <-block:
+		case <-r.Context().Done():
+		}
+	})
+	c, srv, _ := newTestClient(t, h, func(o *confluence.Options) {
+		o.CallTimeout = 100 * time.Millisecond
+		o.AttemptTimeout = time.Hour
+		o.MaxRetries = -1
+	})
+	if _, _, err := c.Pages.Get(context.Background(), "1", nil); !errors.Is(err, confluence.ErrTimeout) {
+		t.Errorf("error %v, want ErrTimeout from CallTimeout", err)
+	}
+	if got, want := srv.n.Load(), int64(1); got != want {
+		t.Errorf("requests = %d, want %d", got, want)
+	}
+}
+
+// TestBreakerIsPerClientAndIgnores429: 429 answers never open the breaker
+// (backoff handles them), and one tenant's open breaker does not stop
+// another tenant's client.
+func TestBreakerIsPerClientAndIgnores429(t *testing.T) {
+	t.Parallel()
+	throttled, srv429, _ := newTestClient(t, jsonHandler(429, `{"statusCode":429,"message":"slow down"}`), func(o *confluence.Options) {
+		o.MaxRetries = -1
+		o.BreakerFailures = 2
+	})
+	for range 5 {
+		if _, _, err := throttled.Pages.Get(t.Context(), "1", nil); !errors.Is(err, confluence.ErrRateLimited) {
+			t.Fatalf("error %v, want ErrRateLimited", err)
+		}
+	}
+	if got, want := throttled.BreakerState(), "closed"; got != want {
+		t.Errorf("breaker after five 429s = %s, want %s", got, want)
+	}
+	if got, want := srv429.n.Load(), int64(5); got != want {
+		t.Errorf("requests = %d, want %d", got, want)
+	}
+
+	var fail atomic.Bool
+	fail.Store(true)
+	h := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if fail.Load() {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte(pageJSON))
+	})
+	opts := func(o *confluence.Options) {
+		o.MaxRetries = -1
+		o.BreakerFailures = 1
+		o.BreakerTimeout = time.Hour
+	}
+	a, _, _ := newTestClient(t, h, opts)
+	b, srvB, _ := newTestClient(t, h, opts)
+	if _, _, err := a.Pages.Get(t.Context(), "1", nil); !errors.Is(err, confluence.ErrUnavailable) {
+		t.Fatalf("a: error %v, want ErrUnavailable", err)
+	}
+	if got, want := a.BreakerState(), "open"; got != want {
+		t.Fatalf("a's breaker = %s, want %s", got, want)
+	}
+	fail.Store(false)
+	if _, _, err := b.Pages.Get(t.Context(), "1", nil); err != nil {
+		t.Errorf("b with a's breaker open: %v, want success", err)
+	}
+	if got, want := srvB.n.Load(), int64(1); got != want {
+		t.Errorf("b's requests = %d, want %d", got, want)
+	}
 }
