@@ -9,6 +9,10 @@ import (
 // maxFirst caps `first` on every connection.
 const maxFirst = 100
 
+// maxOffset caps how deep `after` may page: every page is read from the list's start (upstream
+// cursors are not resumable across requests), so deep offsets would cost many upstream calls.
+const maxOffset = 2500
+
 // window is a validated (first, after) pair: the items to return are [Offset, Offset+First).
 type window struct {
 	First  int
@@ -34,6 +38,9 @@ func pageWindow(first *int, after *string, def int) (window, error) {
 			return window{}, inputErrorf("after", "after is not a cursor this API issued")
 		}
 		w.Offset = off + 1
+		if w.Offset > maxOffset {
+			return window{}, inputErrorf("after", "paging deeper than %d items is not supported; narrow the query instead", maxOffset)
+		}
 	}
 	return w, nil
 }

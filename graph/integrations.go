@@ -90,6 +90,14 @@ func (r *Resolver) integrationService() (Integrations, error) {
 	return r.integrations, nil
 }
 
+// failed logs a failure of the integration service with who it concerned.
+func (r *Resolver) failed(ctx context.Context, op string, c Caller, err error) error {
+	if r.log != nil {
+		r.log.WarnContext(ctx, "graph: integration service failed", "op", op, "tenant", c.TenantID, "key", c.KeyID, "err", err.Error())
+	}
+	return err
+}
+
 func toModelIntegration(in *Integration) (*model.ConfluenceIntegration, error) {
 	if in == nil {
 		return nil, nil
@@ -163,7 +171,7 @@ func (r *Resolver) confluenceIntegration(ctx context.Context) (*model.Confluence
 	}
 	in, err := svc.Get(ctx, c.TenantID)
 	if err != nil {
-		return nil, err
+		return nil, r.failed(ctx, "get", c, err)
 	}
 	return toModelIntegration(in)
 }
@@ -179,7 +187,7 @@ func (r *Resolver) connect(ctx context.Context, input model.ConnectConfluenceInp
 	}
 	res, err := svc.Connect(ctx, c.TenantID, c, ConnectInput{Domain: input.Domain, Email: input.Email, APIToken: input.APIToken})
 	if err != nil {
-		return nil, err
+		return nil, r.failed(ctx, "connect", c, err)
 	}
 	return connectPayload(res)
 }
@@ -195,7 +203,7 @@ func (r *Resolver) update(ctx context.Context, input model.UpdateConfluenceInput
 	}
 	res, err := svc.Update(ctx, c.TenantID, c, UpdateInput{Domain: input.Domain, Email: input.Email, APIToken: input.APIToken})
 	if err != nil {
-		return nil, err
+		return nil, r.failed(ctx, "update", c, err)
 	}
 	return connectPayload(res)
 }
@@ -219,7 +227,7 @@ func (r *Resolver) testConnection(ctx context.Context) (*model.ConnectionTestPay
 	}
 	res, err := svc.Test(ctx, c.TenantID, c)
 	if err != nil {
-		return nil, err
+		return nil, r.failed(ctx, "test", c, err)
 	}
 	in, err := toModelIntegration(res.Integration)
 	if err != nil {
@@ -239,7 +247,7 @@ func (r *Resolver) disconnect(ctx context.Context) (*model.DisconnectConfluenceP
 	}
 	done, ues, err := svc.Disconnect(ctx, c.TenantID, c)
 	if err != nil {
-		return nil, err
+		return nil, r.failed(ctx, "disconnect", c, err)
 	}
 	return &model.DisconnectConfluencePayload{Disconnected: done, UserErrors: toModelUserErrors(ues)}, nil
 }

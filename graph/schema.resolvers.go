@@ -174,7 +174,7 @@ func (r *queryResolver) Search(ctx context.Context, cql string, first *int, afte
 
 // SearchPages is the resolver for the searchPages field.
 func (r *queryResolver) SearchPages(ctx context.Context, filter model.PageFilter, first *int, after *string) (*model.SearchConnection, error) {
-	return searchPages(ctx, r.Resolver, filter, first, after)
+	return searchPages(ctx, filter, first, after)
 }
 
 // ValidateCql is the resolver for the validateCql field.

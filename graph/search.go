@@ -66,7 +66,7 @@ func runSearch(ctx context.Context, text string, w window) (*model.SearchConnect
 	return conn, nil
 }
 
-func searchPages(ctx context.Context, r *Resolver, f model.PageFilter, first *int, after *string) (*model.SearchConnection, error) {
+func searchPages(ctx context.Context, f model.PageFilter, first *int, after *string) (*model.SearchConnection, error) {
 	if _, err := requireCaller(ctx); err != nil {
 		return nil, err
 	}
