@@ -19,7 +19,10 @@
 //	gqlgen       POST and GET (queries only) transports, parsed-query LRU,
 //	             automatic persisted queries, complexity, depth and alias
 //	             limits, introspection and suggestions off unless enabled,
-//	             errors masked by graph's presenter
+//	             errors masked by graph's presenter; request errors
+//	             answered as GraphQL over HTTP says (200 for
+//	             application/json, 400 for application/graphql-response+json,
+//	             no data entry)
 //
 // Metrics live on the server's own Prometheus registry (see Metrics); the
 // Confluence client reports into it through Metrics.Instrument.

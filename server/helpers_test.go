@@ -164,12 +164,21 @@ func (e *env) post(key, query string, vars map[string]any) *gqlResponse {
 
 func (e *env) postBody(key string, body any) *gqlResponse {
 	e.t.Helper()
+	return e.postAccept(key, "", body)
+}
+
+// postAccept is postBody with an Accept header ("" for none).
+func (e *env) postAccept(key, accept string, body any) *gqlResponse {
+	e.t.Helper()
 	b, err := json.Marshal(body)
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	req, _ := http.NewRequest(http.MethodPost, e.http.URL+"/graphql", bytes.NewReader(b))
 	req.Header.Set("Content-Type", "application/json")
+	if accept != "" {
+		req.Header.Set("Accept", accept)
+	}
 	if key != "" {
 		req.Header.Set("Authorization", "Bearer "+key)
 	}

@@ -17,8 +17,9 @@ import (
 )
 
 // Error codes of the request limits (extensions.code). They are registered
-// as protocol errors, so the answer is HTTP 422 (application/json) or 400
-// (application/graphql-response+json), like a validation error.
+// as protocol errors, so they are answered like a validation error: HTTP 400
+// with application/graphql-response+json, 200 with application/json (see
+// graphQLOverHTTP), without a data entry.
 const (
 	CodeComplexityLimit = "COMPLEXITY_LIMIT_EXCEEDED"
 	CodeDepthLimit      = "DEPTH_LIMIT_EXCEEDED"

@@ -152,7 +152,7 @@ func New(cfg Config) (*Server, error) {
 	s.gql = s.newGraphQL()
 
 	mux := http.NewServeMux()
-	var api http.Handler = s.gql
+	var api http.Handler = graphQLOverHTTP(s.gql)
 	api = loaders.Middleware(s.loaderConfig(), api)
 	if cfg.OperationTimeout > 0 {
 		api = withTimeout(cfg.OperationTimeout, api)
