@@ -242,3 +242,56 @@ func TestBreakerIsPerClientAndIgnores429(t *testing.T) {
 		t.Errorf("b's requests = %d, want %d", got, want)
 	}
 }
+
+// TestTenantInfoSurvivesALeaderCancel: concurrent cloudId lookups share one
+// request, and the caller that started it giving up does not fail the
+// others (security.md §6.5).
+func TestTenantInfoSurvivesALeaderCancel(t *testing.T) {
+	t.Parallel()
+	arrived := make(chan struct{}, 4)
+	release := make(chan struct{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/_edge/tenant_info" {
+			http.NotFound(w, r)
+			return
+		}
+		arrived <- struct{}{}
+		<-release
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"cloudId":"11111111-2222-3333-4444-555555555555"}`))
+	})
+	c, srv, _ := newTestClient(t, h, nil)
+	leaderCtx, cancelLeader := context.WithCancel(t.Context())
+	leaderErr := make(chan error, 1)
+	go func() {
+		_, err := c.TenantInfo(leaderCtx)
+		leaderErr <- err
+	}()
+	<-arrived
+	follower := make(chan error, 1)
+	var got atomic.Value
+	go func() {
+		info, err := c.TenantInfo(t.Context())
+		if info != nil {
+			got.Store(info.CloudID)
+		}
+		follower <- err
+	}()
+	// Let the follower join the lookup in flight; joining late only adds a
+	// request and cannot make this test fail.
+	time.Sleep(50 * time.Millisecond)
+	cancelLeader()
+	if err := <-leaderErr; !errors.Is(err, context.Canceled) {
+		t.Errorf("leader error %v, want context.Canceled", err)
+	}
+	close(release)
+	if err := <-follower; err != nil {
+		t.Fatalf("follower error %v, want success", err)
+	}
+	if got.Load() != "11111111-2222-3333-4444-555555555555" || c.CloudID() != "11111111-2222-3333-4444-555555555555" {
+		t.Errorf("follower cloudId %v, client CloudID %q; want the site's", got.Load(), c.CloudID())
+	}
+	if n := srv.n.Load(); n < 1 || n > 2 {
+		t.Errorf("tenant_info requests = %d, want 1 (2 only if the follower joined late)", n)
+	}
+}

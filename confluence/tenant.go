@@ -17,10 +17,19 @@ type TenantInfo struct {
 // Errors: *Error (ErrNotFound for a site that does not exist, ErrUnavailable,
 // ErrTimeout), or a validation error when the cloudId is malformed.
 func (c *Client) TenantInfo(ctx context.Context) (*TenantInfo, error) {
-	v, err, _ := c.cloudIDGroup.Do("tenant_info", func() (any, error) {
-		req := &request{method: "GET", route: "/_edge/tenant_info", path: "/_edge/tenant_info", noAuth: true, site: true}
+	req := &request{method: "GET", route: "/_edge/tenant_info", path: "/_edge/tenant_info", noAuth: true, site: true}
+	// Concurrent lookups share one; the shared work must not die with the
+	// caller that started it (security.md §6.5), so it runs without that
+	// caller's cancellation but keeps its deadline.
+	ch := c.cloudIDGroup.DoChan("tenant_info", func() (any, error) {
+		sctx := context.WithoutCancel(ctx)
+		if dl, ok := ctx.Deadline(); ok {
+			var cancel context.CancelFunc
+			sctx, cancel = context.WithDeadline(sctx, dl)
+			defer cancel()
+		}
 		var info TenantInfo
-		if _, err := c.get(ctx, req, &info); err != nil {
+		if _, err := c.get(sctx, req, &info); err != nil {
 			return nil, err
 		}
 		if err := validateCloudID(info.CloudID); err != nil {
@@ -31,9 +40,14 @@ func (c *Client) TenantInfo(ctx context.Context) (*TenantInfo, error) {
 		c.mu.Unlock()
 		return &info, nil
 	})
-	if err != nil {
-		return nil, err
+	select {
+	case <-ctx.Done():
+		return nil, c.mapErr(ctx, req, &transportErr{err: ctx.Err(), callerDone: true})
+	case r := <-ch:
+		if r.Err != nil {
+			return nil, r.Err
+		}
+		info := *r.Val.(*TenantInfo)
+		return &info, nil
 	}
-	info := *v.(*TenantInfo)
-	return &info, nil
 }
