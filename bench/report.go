@@ -25,6 +25,7 @@ type Report struct {
 	Targets Targets
 	Queries []*Query
 	Cells   []Cell
+	Fields  []FieldCost // the nested query's fields measured one by one; may be empty
 	Elapsed time.Duration
 }
 
@@ -74,6 +75,7 @@ func (r *Report) Markdown() string {
 	r.writeSummary(p)
 	r.writeAll(p)
 	r.writeEndpoints(p)
+	r.writeFields(p)
 	r.writeQueries(p)
 	p("%s\n", SectionEnd)
 	return b.String()
@@ -124,7 +126,7 @@ func (r *Report) writeAll(p func(string, ...any)) {
 
 func (r *Report) writeEndpoints(p func(string, ...any)) {
 	p("### What the API sends upstream, per query (api-unlimited, last run)\n\n")
-	p("| query | endpoint | calls |\n|---|---|---:|\n")
+	p("| query | endpoint | calls | note |\n|---|---|---:|---|\n")
 	lat := slices.Max(r.latencies())
 	for _, q := range r.Queries {
 		c, ok := r.cell(q.Name, ModeAPIUnlimited, lat)
@@ -132,7 +134,7 @@ func (r *Report) writeEndpoints(p func(string, ...any)) {
 			continue
 		}
 		for _, ep := range slices.Sorted(maps.Keys(c.ByEndpoint)) {
-			p("| %s | `%s` | %d |\n", q.Name, ep, c.ByEndpoint[ep])
+			p("| %s | `%s` | %d | %s |\n", q.Name, ep, c.ByEndpoint[ep], endpointNotes[ep])
 		}
 	}
 	p("\n")
@@ -149,6 +151,24 @@ func (r *Report) writeQueries(p func(string, ...any)) {
 		p("%s\n", q.GraphQL)
 	}
 	p("```\n\n")
+}
+
+// endpointNotes say what Confluence offers instead of an endpoint's per-page form (reference
+// confluence-api.md §3, §4, §9).
+var endpointNotes = map[string]string{
+	"GET /wiki/api/v2/pages/{id}/footer-comments": "per page; v1 content search `id in (...)` with `expand=children.comment` brings many pages' comments in one call",
+	"GET /wiki/api/v2/pages/{id}/inline-comments": "per page; see footer-comments",
+	"GET /wiki/api/v2/pages/{id}/attachments":     "per page; v1 content search with `expand=children.attachment` brings many pages' attachments in one call",
+	"GET /wiki/api/v2/pages/{id}/versions":        "per page; no bulk form in Confluence (allowed by issue 5)",
+	"GET /wiki/api/v2/pages/{id}/labels":          "per page; CQL `id in (...)` with `expand=metadata.labels` is the bulk form",
+	"GET /wiki/api/v2/pages/{id}/direct-children": "per parent; CQL `parent in (...)` is the bulk form",
+	"GET /wiki/api/v2/pages/{id}":                 "single page; bulk form `GET /pages?id=...` (current version only)",
+	"GET /wiki/api/v2/pages":                      "bulk, up to 250 ids; `body-format=storage` brings bodies in the same call",
+	"GET /wiki/rest/api/content/search":           "CQL content search (bulk labels / children / expansions)",
+	"GET /wiki/rest/api/search":                   "CQL search; `expand=content.body.storage` brings bodies (≤ 50 rows)",
+	"POST /wiki/api/v2/users-bulk":                "bulk, up to 250 accounts",
+	"GET /wiki/api/v2/spaces":                     "bulk by ids or keys",
+	"GET /wiki/api/v2/spaces/{id}/pages":          "one list call per space",
 }
 
 func mark(got, goal int) string {

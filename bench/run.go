@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 )
 
@@ -14,6 +15,9 @@ type RunConfig struct {
 	Latencies []time.Duration // nil means 0 and 50 ms
 	// PlanFor returns the plan of one cell; nil means DefaultPlan.
 	PlanFor func(m Mode, latency time.Duration) Plan
+	// Fields also measures the nested query's fields one by one (api-unlimited, at the highest
+	// latency).
+	Fields bool
 	// Progress receives one line per measured cell; nil discards them.
 	Progress io.Writer
 }
@@ -59,6 +63,17 @@ func RunAll(ctx context.Context, h *Harness, cfg RunConfig) (*Report, error) {
 				fmt.Fprintf(cfg.Progress, "%-9s %-14s %5v runs=%-3d calls=%-4d chain=%-4d p50=%v\n",
 					q.Name, m, lat, c.Runs, c.Calls, c.Chain, c.P50.Round(10*time.Microsecond))
 			}
+		}
+	}
+	if cfg.Fields {
+		lat := slices.Max(cfg.Latencies)
+		fs, err := h.MeasureFields(ctx, ModeAPIUnlimited, lat, Plan{MinRuns: 3, MaxRuns: 5, Budget: 2 * time.Second})
+		if err != nil {
+			return r, err
+		}
+		r.Fields = fs
+		for _, f := range fs {
+			fmt.Fprintf(cfg.Progress, "field %-60q calls=%-4d chain=%d\n", f.Field, f.Cell.Calls, f.Cell.Chain)
 		}
 	}
 	r.Elapsed = time.Since(began)

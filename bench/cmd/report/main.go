@@ -49,7 +49,7 @@ func run(ctx context.Context, out string, size bench.SimSize, only string) error
 		return err
 	}
 	defer h.Close()
-	r, err := bench.RunAll(ctx, h, bench.RunConfig{Queries: qs, Progress: os.Stderr})
+	r, err := bench.RunAll(ctx, h, bench.RunConfig{Queries: qs, Fields: len(qs) == 0, Progress: os.Stderr})
 	if err != nil {
 		return err
 	}
