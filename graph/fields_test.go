@@ -232,6 +232,8 @@ func TestPageFields(t *testing.T) {
 	}
 	a := p.Attachments.Nodes[0]
 	check("attachment fields", a.ID != "" && a.Title != "" && a.MediaType != "" && a.DownloadURL != "" && a.WebURL != "" && a.Version >= 1 && a.FileSize != nil, true)
+	check("attachment author", name(a.Author) != "", true)
+	check("version author", name(p.Versions.Nodes[0].Author) != "" && name(p.CurrentVersion.Author) == name(p.Versions.Nodes[0].Author), true)
 	check("png filter", len(p.Pngs.Nodes) == 1 && p.Pngs.Nodes[0].Title == "deploy-pipeline.png", true)
 }
 

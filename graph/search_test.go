@@ -198,3 +198,67 @@ func TestValidateCQLAndPageByURLShapes(t *testing.T) {
 		t.Errorf("pageByUrl ids = %s, %s, %s; want 100003, 100006, 100006", r.Tiny.ID, r.View.ID, r.Disp.ID)
 	}
 }
+
+func TestSearchPagesFiltersAndPaging(t *testing.T) {
+	e := newEnv(t, envOptions{dataset: "demo"})
+	var r struct {
+		Recent searchResp
+		Typed  struct{ Nodes []struct{ Key string } }
+	}
+	e.mustDo(t, `{ recent: searchPages(filter: { ancestorId: "100002", modifiedWithinDays: 30, orderBy: LAST_MODIFIED_DESC }) { nodes { title } cql }
+	  typed: spaces(type: GLOBAL, first: 10) { nodes { key } } }`, &r)
+	want := "Database Failover|Deployment Runbook|Redis Failover Procedure"
+	if got := strings.Join(titles(r.Recent), "|"); got != want {
+		t.Errorf("recent runbooks = %s, want %s (cql %s)", got, want, r.Recent.Cql)
+	}
+	if !strings.Contains(r.Recent.Cql, "ancestor") || !strings.Contains(r.Recent.Cql, "now(") {
+		t.Errorf("cql = %q, want ancestor and now() clauses", r.Recent.Cql)
+	}
+	if len(r.Typed.Nodes) != 5 {
+		t.Errorf("global spaces = %+v, want the 5 demo spaces", r.Typed.Nodes)
+	}
+
+	// Two pages of five hits: disjoint, and together the first ten.
+	q := `query($after: String) { search(cql: "space = OPS AND type = page ORDER BY title", first: 5, after: $after) {
+	  edges { cursor node { title } } pageInfo { hasNextPage hasPreviousPage endCursor } } }`
+	type page struct {
+		Search struct {
+			Edges []struct {
+				Cursor string
+				Node   struct{ Title string }
+			}
+			PageInfo struct {
+				HasNextPage, HasPreviousPage bool
+				EndCursor                    string
+			}
+		}
+	}
+	var p1, p2, all page
+	e.mustDo(t, q, &p1)
+	e.mustDo(t, q, &p2, varAfter(p1.Search.PageInfo.EndCursor))
+	e.mustDo(t, strings.Replace(q, "first: 5", "first: 10", 1), &all)
+	var got, want2 []string
+	for _, ed := range append(p1.Search.Edges, p2.Search.Edges...) {
+		got = append(got, ed.Node.Title)
+	}
+	for _, ed := range all.Search.Edges {
+		want2 = append(want2, ed.Node.Title)
+	}
+	if strings.Join(got, "|") != strings.Join(want2, "|") || len(got) != 10 {
+		t.Errorf("paged = %q\nwant  %q", got, want2)
+	}
+	if !p1.Search.PageInfo.HasNextPage || p1.Search.PageInfo.HasPreviousPage || !p2.Search.PageInfo.HasPreviousPage {
+		t.Errorf("page infos = %+v / %+v", p1.Search.PageInfo, p2.Search.PageInfo)
+	}
+}
+
+func TestPageByURLDisplayLinkNotFound(t *testing.T) {
+	e := newEnv(t, envOptions{dataset: "demo"})
+	errs := e.do(t, `{ pageByUrl(url: "/display/OPS/No+Such+Page") { id } bad: pageByUrl(url: "https://example.com/foo") { id } }`, nil)
+	if got := codeOf(errorAt(t, errs, "pageByUrl")); got != "NOT_FOUND" {
+		t.Errorf("display link to a missing title: code %s, want NOT_FOUND", got)
+	}
+	if got := codeOf(errorAt(t, errs, "bad")); got != "BAD_USER_INPUT" {
+		t.Errorf("foreign URL: code %s, want BAD_USER_INPUT", got)
+	}
+}
