@@ -311,6 +311,8 @@ func TestSimErrorMapping(t *testing.T) {
 		}, confluence.ErrScopeMismatch, nil},
 		{"invalid CQL", "classic", confluence.TokenClassic, search("type = = page"), confluence.ErrInvalidCQL, nil},
 		{"unknown CQL field", "classic", confluence.TokenClassic, search("status = current"), confluence.ErrInvalidCQL, nil},
+		{"unknown CQL type value", "classic", confluence.TokenClassic, search("type = wiki"), confluence.ErrInvalidCQL, nil},
+		{"empty CQL text term (500)", "classic", confluence.TokenClassic, search(`text ~ ""`), confluence.ErrInvalidCQL, confluence.ErrUnavailable},
 		{"limit above 250", "classic", confluence.TokenClassic, func(c *confluence.Client) error {
 			_, _, err := c.Pages.List(t.Context(), &confluence.PageListOptions{ListOptions: confluence.ListOptions{Limit: 300}})
 			var ce *confluence.Error
