@@ -119,10 +119,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if acct, ok = s.authenticate(sw, r2, path, gateway, rt); !ok {
 			return
 		}
-		enabled, allowed, remaining, wait, rate := s.sw.limit(strings.ToLower(acct.Email), s.now())
+		enabled, allowed, remaining, wait, rate, burst := s.sw.limit(strings.ToLower(acct.Email), s.now())
 		if enabled {
 			reset := s.now().Add(wait).Add(time.Second).Truncate(time.Second)
-			writeRateLimitHeaders(sw.Header(), rate, remaining, reset)
+			writeRateLimitHeaders(sw.Header(), rate, burst, remaining, reset)
 			if !allowed {
 				sw.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 				sw.Header().Set("RateLimit-Reason", "confluence-burst-based")

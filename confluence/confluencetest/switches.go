@@ -147,11 +147,11 @@ func (sw *switches) takeFault(path string) (Fault, bool) {
 // limit takes a token for account key. It returns ok=false with the wait
 // until a token is available when the bucket is empty; remaining is the
 // whole tokens left afterwards; enabled is false when no limit is set.
-func (sw *switches) limit(key string, now time.Time) (enabled, ok bool, remaining int, wait time.Duration, rate float64) {
+func (sw *switches) limit(key string, now time.Time) (enabled, ok bool, remaining int, wait time.Duration, rate float64, burst int) {
 	sw.mu.Lock()
 	defer sw.mu.Unlock()
 	if sw.rate <= 0 {
-		return false, true, 0, 0, 0
+		return false, true, 0, 0, 0, 0
 	}
 	b := sw.buckets[key]
 	if b == nil {
@@ -164,18 +164,19 @@ func (sw *switches) limit(key string, now time.Time) (enabled, ok bool, remainin
 	b.last = now
 	if b.tokens >= 1 {
 		b.tokens--
-		return true, true, int(b.tokens), 0, sw.rate
+		return true, true, int(b.tokens), 0, sw.rate, sw.burst
 	}
 	need := (1 - b.tokens) / sw.rate
-	return true, false, 0, time.Duration(need * float64(time.Second)), sw.rate
+	return true, false, 0, time.Duration(need * float64(time.Second)), sw.rate, sw.burst
 }
 
-// writeRateLimitHeaders sets the X-RateLimit-* headers of a limited route.
-func writeRateLimitHeaders(h http.Header, rate float64, remaining int, reset time.Time) {
+// writeRateLimitHeaders sets the X-RateLimit-* headers of a limited route;
+// NearLimit marks less than 20% of the bucket (burst) left (reference §7.3).
+func writeRateLimitHeaders(h http.Header, rate float64, burst, remaining int, reset time.Time) {
 	h.Set("X-RateLimit-Limit", strconv.FormatFloat(rate, 'f', -1, 64))
 	h.Set("X-RateLimit-Remaining", strconv.Itoa(remaining))
 	h.Set("X-RateLimit-Reset", reset.UTC().Format(time.RFC3339))
-	if float64(remaining) < 0.2*rate {
+	if float64(remaining) < 0.2*float64(burst) {
 		h.Set("X-RateLimit-NearLimit", "true")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -55,6 +56,23 @@ func TestRateLimit(t *testing.T) {
 	mustGet(t, u, classic)
 	if r := get(t, u, classic); r.status != http.StatusTooManyRequests {
 		t.Errorf("after /__sim/rate-limit burst 1: second request %d, want 429", r.status)
+	}
+}
+
+// TestRateLimitNearLimit: X-RateLimit-NearLimit is "true" once less than
+// 20% of the bucket is left (reference §7.3), and absent before.
+func TestRateLimitNearLimit(t *testing.T) {
+	s := MustDemo(t)
+	a := s.Account("classic")
+	s.SetRateLimit(0.001, 10) // no refill within the test
+	var near []string
+	for range 10 {
+		r := mustGet(t, s.URL()+"/wiki/api/v2/spaces", a)
+		near = append(near, r.header.Get("X-RateLimit-Remaining")+":"+r.header.Get("X-RateLimit-NearLimit"))
+	}
+	want := []string{"9:", "8:", "7:", "6:", "5:", "4:", "3:", "2:", "1:true", "0:true"}
+	if !slices.Equal(near, want) {
+		t.Errorf("remaining:near-limit = %v, want %v", near, want)
 	}
 }
 
