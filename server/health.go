@@ -36,7 +36,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 			if err != nil {
 				ok = false
 				results[c.Name] = "unavailable"
-				s.log.WarnContext(ctx, "readiness check failed", "request_id", RequestID(ctx), "check", c.Name, "err", err.Error())
+				s.log.WarnContext(ctx, "readiness check failed", "check", c.Name, "err", err.Error())
 				return
 			}
 			results[c.Name] = "ok"

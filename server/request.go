@@ -131,8 +131,7 @@ func (s *Server) observe(name string, next http.Handler) http.Handler {
 
 		st.mu.Lock()
 		defer st.mu.Unlock()
-		attrs := []slog.Attr{
-			slog.String("request_id", id),
+		attrs := []slog.Attr{ // the request id comes from ctx (contextHandler)
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
 			slog.Int("status", rec.status),
@@ -166,4 +165,35 @@ func (s *Server) observe(name string, next http.Handler) http.Handler {
 		}
 		s.log.LogAttrs(ctx, level, "request", attrs...)
 	})
+}
+
+// WithRequestIDs returns l with every record logged with a request's
+// context carrying that request's id (request_id), for the packages the
+// server calls (the settings service). The server applies it to
+// Config.Logger itself.
+func WithRequestIDs(l *slog.Logger) *slog.Logger {
+	if _, ok := l.Handler().(contextHandler); ok {
+		return l
+	}
+	return slog.New(contextHandler{l.Handler()})
+}
+
+// contextHandler adds the request id of the record's context to every log
+// record, so lines logged deeper in the stack (the error presenter, the
+// settings service) can be joined with the access log line.
+type contextHandler struct{ slog.Handler }
+
+func (h contextHandler) Handle(ctx context.Context, r slog.Record) error {
+	if id := RequestID(ctx); id != "" {
+		r.AddAttrs(slog.String("request_id", id))
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h contextHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return contextHandler{h.Handler.WithAttrs(attrs)}
+}
+
+func (h contextHandler) WithGroup(name string) slog.Handler {
+	return contextHandler{h.Handler.WithGroup(name)}
 }

@@ -64,8 +64,8 @@ type Config struct {
 	// Ready lists the /readyz probes (store, key service). None means
 	// /readyz always answers 200.
 	Ready []Check
-	// Logger receives the access log and internal errors; nil means
-	// slog.Default().
+	// Logger receives the access log and internal errors, each line with
+	// the request's request_id; nil means slog.Default().
 	Logger *slog.Logger
 	// Metrics is the registry /metrics serves; nil means NewMetrics().
 	Metrics *Metrics
@@ -144,7 +144,7 @@ func New(cfg Config) (*Server, error) {
 
 	s := &Server{
 		cfg:     cfg,
-		log:     cfg.Logger,
+		log:     WithRequestIDs(cfg.Logger),
 		metrics: cfg.Metrics,
 		auth: &authenticator{keys: cfg.Keys, touchInterval: cfg.TouchInterval, now: cfg.Now,
 			touched: map[string]time.Time{}},

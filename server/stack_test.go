@@ -1,8 +1,10 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -67,7 +69,7 @@ func newStack(t *testing.T, o stackOptions) *stack {
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	svc, err := settings.NewService(settings.ServiceConfig{
 		Store: store, Sealer: sealer, Client: opts,
-		TenantCaches: []settings.TenantCache{cache}, Logger: log,
+		TenantCaches: []settings.TenantCache{cache}, Logger: server.WithRequestIDs(log),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -244,5 +246,40 @@ func TestReadinessNamesKeyService(t *testing.T) {
 	code, body := s.fetch("/readyz")
 	if code != http.StatusOK || !strings.Contains(body, `"key_service":"ok"`) || !strings.Contains(body, `"store":"ok"`) {
 		t.Errorf("/readyz = %d %s, want 200 with store and key_service ok", code, body)
+	}
+}
+
+func TestConnectThroughGraphQLLogsWithTheRequestID(t *testing.T) {
+	s := newStack(t, stackOptions{})
+	admin := s.key("acme", settings.RoleAdmin)
+	acct := s.sim.Account("classic")
+	body, _ := json.Marshal(map[string]any{
+		"query":     `mutation C($in: ConnectConfluenceInput!) { connectConfluence(input: $in) { integration { status } userErrors { code } } }`,
+		"variables": map[string]any{"in": map[string]any{"domain": s.simHost, "email": acct.Email, "apiToken": acct.Token}},
+	})
+	req, _ := http.NewRequest(http.MethodPost, s.http.URL+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+admin)
+	req.Header.Set(server.RequestIDHeader, "connect-42")
+	got := s.do(req)
+	c, _ := got.Data["connectConfluence"].(map[string]any)
+	integ, _ := c["integration"].(map[string]any)
+	if integ["status"] != "CONNECTED" {
+		t.Fatalf("connectConfluence = %s, want CONNECTED", got.Raw)
+	}
+	var stored bool
+	for _, line := range strings.Split(s.logs.String(), "\n") {
+		if strings.Contains(line, "integration stored") {
+			stored = true
+			if !strings.Contains(line, `"request_id":"connect-42"`) {
+				t.Errorf("settings log line lacks the request id: %s", line)
+			}
+		}
+		if strings.Contains(line, acct.Token) {
+			t.Errorf("log line contains the Confluence token")
+		}
+	}
+	if !stored {
+		t.Errorf("no 'integration stored' line in the logs:\n%s", s.logs.String())
 	}
 }

@@ -218,7 +218,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Sealer:       sealer,
 		Client:       clientOpts,
 		TenantCaches: []settings.TenantCache{cache},
-		Logger:       log,
+		Logger:       server.WithRequestIDs(log),
 	})
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
