@@ -239,6 +239,24 @@ func TestServeDemoEndToEnd(t *testing.T) {
 	if status != http.StatusOK || len(titles) == 0 {
 		t.Fatalf("runbook search = %d %v, want titles", status, body)
 	}
+	// The admin key connects the scoped demo token through the gateway the
+	// simulator serves, as the settings page does; reads keep working.
+	scoped := strings.Fields(lines["account"][1]) // annie-bot: EMAIL TOKEN scoped SCOPES
+	if len(scoped) < 3 || scoped[2] != "scoped" {
+		t.Fatalf("second account line = %q, want the scoped demo account", lines["account"][1])
+	}
+	_, body = postGraphQL(t, m.URL(), admin, `mutation { connectConfluence(input: {domain: "`+simAddr+
+		`", email: "`+scoped[0]+`", apiToken: "`+scoped[1]+`"}) { integration { status tokenType } userErrors { code message } } }`)
+	data, _ := body["data"].(map[string]any)
+	cc, _ := data["connectConfluence"].(map[string]any)
+	integ, _ := cc["integration"].(map[string]any)
+	if integ["status"] != "CONNECTED" || integ["tokenType"] != "SCOPED" {
+		t.Fatalf("connect scoped token = %v, want CONNECTED SCOPED", body)
+	}
+	if _, body := postGraphQL(t, m.URL(), reader, runbookQuery); len(searchTitles(body)) == 0 {
+		t.Errorf("search through the scoped token: %v, want titles", body)
+	}
+
 	// Metrics name the operation, the upstream calls and the cache.
 	mresp, err := http.Get(m.URL() + "metrics")
 	if err != nil {
@@ -246,7 +264,7 @@ func TestServeDemoEndToEnd(t *testing.T) {
 	}
 	mbody, _ := io.ReadAll(mresp.Body)
 	mresp.Body.Close()
-	for _, want := range []string{`graphql_operations_total{operation="anonymous",outcome="ok",type="query"} 1`,
+	for _, want := range []string{`graphql_operations_total{operation="anonymous",outcome="ok",type="query"} 2`,
 		`confluence_upstream_requests_total{endpoint="GET /wiki/rest/api/search",status="200"}`, "loaders_cache_entries "} {
 		if !strings.Contains(string(mbody), want) {
 			t.Errorf("/metrics lacks %s", want)
