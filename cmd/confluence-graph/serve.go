@@ -352,6 +352,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := m.Run(ctx); err != nil {
 		return err
 	}
-	<-ctx.Done()
-	return m.Close()
+	return m.Wait(ctx)
+}
+
+// Wait blocks until ctx ends (SIGINT/SIGTERM), then closes m gracefully;
+// if the server stops on its own first, Wait closes the rest and returns
+// why it stopped.
+func (m *Main) Wait(ctx context.Context) error {
+	select {
+	case <-ctx.Done():
+		return m.Close()
+	case err := <-m.done:
+		m.cancel()
+		m.cancel = nil // Serve has returned; Close must not wait for it
+		return errors.Join(err, m.Close())
+	}
 }

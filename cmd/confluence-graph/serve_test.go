@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -379,5 +380,31 @@ func TestRunDispatchesServeHelp(t *testing.T) {
 		if !strings.Contains(stderr.String(), flag) {
 			t.Errorf("serve -h lacks %s", flag)
 		}
+	}
+}
+
+func TestServeWaitShutsDownWhenTheContextEnds(t *testing.T) {
+	dir := t.TempDir()
+	m := NewMain(io.Discard, io.Discard)
+	args := []string{"--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "cg.db"),
+		"--local-key-file", filepath.Join(dir, "master.key")}
+	if err := m.ParseFlags(args, func(string) string { return "" }, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	if err := m.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	addr := strings.TrimSuffix(strings.TrimPrefix(m.URL(), "http://"), "/")
+	cancel()
+	if err := m.Wait(ctx); err != nil {
+		t.Fatalf("Wait = %v, want nil after a graceful shutdown", err)
+	}
+	if c, err := net.Dial("tcp", addr); err == nil {
+		c.Close()
+		t.Errorf("%s still accepts connections after Wait", addr)
+	}
+	if m.store != nil {
+		t.Errorf("store still open after Wait")
 	}
 }
