@@ -132,17 +132,17 @@
     });
   }
 
+  // refresh re-reads the stored connection and shows it.
+  function refresh() {
+    return gql(Q_INTEGRATION).then(function (data) { renderIntegration(data.confluenceIntegration); });
+  }
+
   function load() {
     if (!memoryKey) {
       showMessage('Enter an admin API key to see and change the connection.', false);
       return Promise.resolve();
     }
-    return gql(Q_INTEGRATION).then(function (data) {
-      renderIntegration(data.confluenceIntegration);
-      showMessage('', false);
-    }, function (err) {
-      showMessage(err.message, true);
-    });
+    return refresh().then(function () { showMessage('', false); }, function (err) { showMessage(err.message, true); });
   }
 
   // run wraps one button's action: busy state, request errors to the message line.
@@ -168,17 +168,18 @@
     run(function () {
       return gql(M_CONNECT, { input: input }).then(function (data) {
         var p = data.connectConfluence;
-        renderUserErrors(p.userErrors);
         if (p.integration) {
           $('api-token').value = '';
           renderIntegration(p.integration);
         }
-        if (p.userErrors.length) {
-          showMessage(p.integration ? 'Saved, with problems:' : 'Not saved: fix the problems below. The stored connection is unchanged.', true);
-          if (!p.integration) return load().then(function () { renderUserErrors(p.userErrors); showMessage('Not saved: fix the problems below. The stored connection is unchanged.', true); });
-        } else {
-          showMessage('Saved: Confluence is connected.', false);
-        }
+        // Nothing was stored: show what is stored now, which is unchanged.
+        var shown = p.integration ? Promise.resolve() : refresh();
+        return shown.then(function () {
+          renderUserErrors(p.userErrors);
+          if (!p.userErrors.length) showMessage('Saved: Confluence is connected.', false);
+          else if (p.integration) showMessage('Saved, with problems:', true);
+          else showMessage('Not saved: fix the problems below. The stored connection is unchanged.', true);
+        });
       });
     });
   });
