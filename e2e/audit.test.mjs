@@ -1,6 +1,7 @@
 // The GraphQL-over-HTTP audit of graphql-http (written by the spec's
-// authors, not by us) against the running service. Every MUST must hold;
-// SHOULD and MAY findings are printed so the README can list and explain them.
+// authors, not by us) against the running service. Every MUST must hold,
+// every SHOULD too unless listed in acceptedShould; all findings are printed
+// so the README can list and explain them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serverAudits } from 'graphql-http';
@@ -11,6 +12,12 @@ test('an unauthenticated request is refused with 401 and UNAUTHENTICATED', async
   assert.equal(status, 401);
   assert.equal(body.errors?.[0]?.extensions?.code, 'UNAUTHENTICATED');
 });
+
+// acceptedShould lists the SHOULD audits the service is known to miss, by
+// id, each explained in the README. It is empty: the server answers request
+// errors as the spec recommends. A new SHOULD warning fails the run, so a
+// regression is seen; fix it, or add its id here and explain it in the README.
+const acceptedShould = new Set([]);
 
 test('graphql-http server audit', async (t) => {
   const key = requireEnv('CG_READER_KEY');
@@ -30,8 +37,11 @@ test('graphql-http server audit', async (t) => {
         return;
       }
       findings[result.status].push(`${audit.id} ${audit.name}: ${result.reason}`);
-      // Only a failed MUST (status "error") fails the run.
+      // A failed MUST fails the run, and so does a SHOULD not accepted above; MAY findings are only reported.
       assert.notEqual(result.status, 'error', `MUST failed: ${audit.name}: ${result.reason}`);
+      if (result.status === 'warn') {
+        assert.ok(acceptedShould.has(audit.id), `SHOULD not met (not in acceptedShould): ${audit.name}: ${result.reason}`);
+      }
     });
   }
   const report = [
