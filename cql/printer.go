@@ -7,7 +7,9 @@ import "strings"
 // are plain ASCII words (letters, digits, underscore) that are not reserved
 // (inside IN lists: only when they are numbers) and double-quoted with
 // backslash escapes otherwise, function arguments bare only when numeric,
-// and parentheses only where the left-to-right reading needs them.
+// and parentheses where the left-to-right reading needs them, plus around
+// an OR chain on the left of AND, so that the text means the same to a
+// reader who expects AND to bind tighter.
 // Parsing the result gives a query Equal to q.
 func (q *Query) String() string {
 	var b strings.Builder
@@ -66,12 +68,21 @@ func writeExpr(b *strings.Builder, x Expr) {
 		b.WriteString("NOT ")
 		writeOperand(b, x.X)
 	case *BinaryExpr:
-		writeExpr(b, x.X)
+		// An OR chain on the left of AND is parenthesised although the
+		// left-to-right reading does not need it: a reader (or an engine)
+		// that gives AND precedence, as JQL does, then still reads the
+		// query as Confluence does.
+		if l, ok := x.X.(*BinaryExpr); ok && x.Op == LogicAnd && l.Op == LogicOr {
+			b.WriteByte('(')
+			writeExpr(b, x.X)
+			b.WriteByte(')')
+		} else {
+			writeExpr(b, x.X)
+		}
 		b.WriteByte(' ')
 		b.WriteString(x.Op.String())
 		b.WriteByte(' ')
-		// The right operand needs parentheses when it is itself a chain;
-		// the left one never does, since chains read left to right.
+		// The right operand needs parentheses when it is itself a chain.
 		if _, ok := x.Y.(*BinaryExpr); ok {
 			b.WriteByte('(')
 			writeExpr(b, x.Y)
