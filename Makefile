@@ -3,11 +3,11 @@ GO      ?= go
 PKGS    := ./...
 FUZZTIME ?= 5s
 
-.PHONY: run test unit fuzz bench sim generate check-generate lint build
+.PHONY: run test unit fuzz bench load sim generate check-generate lint build
 
 ## run: the service on the embedded default (SQLite, local master key, built-in simulator with demo data)
 run:
-	@echo "make run: 'serve --demo' is not built yet (issue 7)"; exit 1
+	$(GO) run ./cmd/confluence-graph serve --demo
 
 ## test: vet, unit and integration tests (race detector), short fuzz runs
 test: unit fuzz
@@ -24,6 +24,10 @@ fuzz:
 ## bench: benchmarks against the simulator, with the naive baselines
 bench:
 	@echo "make bench: benchmarks are not built yet (issue 5)"; exit 1
+
+## load: concurrent clients against an in-process `serve --demo`; writes its section of bench/RESULTS.md
+load:
+	$(GO) run ./bench/load
 
 ## sim: the Confluence Cloud simulator with the demo dataset
 sim:
