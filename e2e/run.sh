@@ -14,6 +14,7 @@
 #                     binary's `serve --demo --addr 127.0.0.1:0`; it must print
 #                     the same lines.
 #   CG_E2E_START_SECS how long to wait for those lines (default 120).
+#   GO                the go command (default go), as in the Makefile.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -50,7 +51,7 @@ if [ -z "${CG_URL:-}" ]; then
 		serve=(bash -c "$CG_E2E_SERVE")
 	else
 		echo "e2e: building confluence-graph"
-		(cd "$root" && go build -o "$work/confluence-graph" ./cmd/confluence-graph)
+		(cd "$root" && "${GO:-go}" build -o "$work/confluence-graph" ./cmd/confluence-graph)
 		serve=("$work/confluence-graph" serve --demo --addr 127.0.0.1:0)
 	fi
 	# The service runs in its own directory so its data/ is fresh and the
