@@ -1,6 +1,7 @@
 package confluence
 
 import (
+	"crypto/tls"
 	"errors"
 	"net"
 	"net/http"
@@ -429,7 +430,11 @@ func TestClientTransportTakesNoProxy(t *testing.T) {
 		u, _ := tr.Proxy(req)
 		t.Errorf("client transport has a Proxy function (gives %v), want nil", u)
 	}
-	if tr.DialContext == nil || tr.TLSClientConfig == nil || tr.TLSClientConfig.InsecureSkipVerify {
-		t.Errorf("client transport lacks the guarded dialer or verified TLS")
+	if tr.DialContext == nil || tr.TLSClientConfig == nil || tr.TLSClientConfig.InsecureSkipVerify || tr.TLSClientConfig.MinVersion < tls.VersionTLS12 {
+		t.Errorf("client transport lacks the guarded dialer or verified TLS 1.2+")
+	}
+	if tr.TLSHandshakeTimeout <= 0 || tr.ResponseHeaderTimeout <= 0 || tr.IdleConnTimeout <= 0 {
+		t.Errorf("client transport timeouts: handshake %v, response header %v, idle %v; want all bounded (security.md §6.1)",
+			tr.TLSHandshakeTimeout, tr.ResponseHeaderTimeout, tr.IdleConnTimeout)
 	}
 }
