@@ -58,6 +58,10 @@ func checkSeeded(t *testing.T, s *confluencetest.Server) {
 	if got := ids(mustGet(t, s.URL()+"/wiki/api/v2/pages/501/attachments", a).results(t)); !slices.Equal(got, []string{"att701"}) {
 		t.Errorf("attachments = %v", got)
 	}
+	users := do(t, http.MethodPost, s.URL()+"/wiki/api/v2/users-bulk", a, jsonBody(t, map[string]any{"accountIds": []string{"acc-tess"}}))
+	if res := users.results(t); users.status != http.StatusOK || len(res) != 1 || res[0]["displayName"] != "Tess Tester" {
+		t.Errorf("users-bulk for the seeded user: %d %s", users.status, users.body)
+	}
 	hits := contentIDs(mustGet(t, searchURL(s, "label = seeded", ""), a).results(t))
 	if !slices.Equal(hits, []string{"501"}) {
 		t.Errorf("search after seeding = %v, want [501]", hits)
@@ -84,8 +88,8 @@ func TestSeedOverHTTP(t *testing.T) {
 		t.Fatalf("POST /__sim/seed: %d %s", r.status, r.body)
 	}
 	checkSeeded(t, s)
-	if st := s.Stats(); st.Total != 6 {
-		t.Errorf("Total = %d, want 6 (the checks): the seed call is not counted", st.Total)
+	if st := s.Stats(); st.Total != 7 {
+		t.Errorf("Total = %d, want 7 (the checks): the seed call is not counted", st.Total)
 	}
 	// Attachment content travels as base64 in JSON.
 	raw := `{"attachments":[{"id":"att702","pageId":"501","title":"b.bin","content":"` + base64.StdEncoding.EncodeToString([]byte{0, 1, 2}) + `"}]}`
