@@ -97,7 +97,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 		},
 		Cache: o.cache,
 		// A generous wait keeps batches whole on a loaded test machine, so call counts are exact.
-		Wait:          50 * time.Millisecond,
+		Wait:          100 * time.Millisecond,
 		NoCQLBatching: o.noCQL,
 	}
 	h := loaders.Middleware(cfg, srv)

@@ -417,7 +417,9 @@ func (l *Loaders) loadLabels(ctx context.Context, ids []string) []*dataloader.Re
 	// of the same pages make anyway.
 	if cs := l.expanded(ctx, keys); cs != nil {
 		for i, ct := range cs {
-			if ct != nil && ct.LabelsComplete {
+			if ct != nil && ct.err != nil {
+				out[i] = &dataloader.Result[[]Label]{Error: ct.err}
+			} else if ct != nil && ct.LabelsComplete {
 				out[i] = &dataloader.Result[[]Label]{Data: nonNil(ct.Labels)}
 			}
 		}
@@ -431,6 +433,9 @@ func (l *Loaders) loadLabels(ctx context.Context, ids []string) []*dataloader.Re
 		for _, c := range chunks(ids, cqlChunk) {
 			cs, err := contentSearchAll(ctx, up, "id in ("+cqlIDs(c)+")", []string{"metadata.labels"})
 			if err != nil {
+				if !canFallBack(err) {
+					return fail[[]Label](len(ids), err)
+				}
 				ok = false // fall back to per-page calls
 				break
 			}
@@ -477,6 +482,9 @@ func (l *Loaders) loadChildren(ctx context.Context, keys []listKey) []*dataloade
 		for _, c := range chunks(parents, cqlChunk) {
 			cs, err := contentSearchAll(ctx, up, "type = page AND parent in ("+cqlIDs(c)+")", []string{"ancestors", "metadata.labels"})
 			if err != nil {
+				if !canFallBack(err) {
+					return fail[List[Page]](len(keys), err)
+				}
 				ok = false
 				break
 			}
@@ -595,7 +603,9 @@ func (l *Loaders) loadSpacePages(ctx context.Context, keys []listKey) []*dataloa
 func (l *Loaders) loadComments(ctx context.Context, keys []listKey) []*dataloader.Result[List[Comment]] {
 	out := make([]*dataloader.Result[List[Comment]], len(keys))
 	for i, ct := range l.expanded(ctx, keys) {
-		if ct != nil && ct.CommentsComplete {
+		if ct != nil && ct.err != nil {
+			out[i] = &dataloader.Result[List[Comment]]{Error: ct.err}
+		} else if ct != nil && ct.CommentsComplete {
 			var footer, inline []Comment
 			for _, c := range ct.Comments {
 				switch {
@@ -657,7 +667,9 @@ func (l *Loaders) loadVersions(ctx context.Context, keys []listKey) []*dataloade
 func (l *Loaders) loadAttachments(ctx context.Context, keys []listKey) []*dataloader.Result[List[Attachment]] {
 	out := make([]*dataloader.Result[List[Attachment]], len(keys))
 	for i, ct := range l.expanded(ctx, keys) {
-		if ct != nil && ct.AttachmentsComplete {
+		if ct != nil && ct.err != nil {
+			out[i] = &dataloader.Result[List[Attachment]]{Error: ct.err}
+		} else if ct != nil && ct.AttachmentsComplete {
 			var items []Attachment
 			for _, a := range ct.Attachments {
 				if keys[i].Arg == "" || strings.EqualFold(a.MediaType, keys[i].Arg) {
@@ -738,7 +750,13 @@ func (l *Loaders) expanded(ctx context.Context, keys []listKey) []*Content {
 	for i, k := range keys {
 		ids[i] = k.ID
 	}
-	cs, _ := l.details.LoadMany(ctx, ids)()
+	cs, errs := l.details.LoadMany(ctx, ids)()
+	for i := range errs {
+		if errs[i] != nil {
+			// Confluence is rate limiting or failing: report it rather than fan out.
+			cs[i] = &Content{err: errs[i]}
+		}
+	}
 	return cs
 }
 
@@ -752,6 +770,9 @@ func (l *Loaders) loadDetails(ctx context.Context, ids []string) []*dataloader.R
 	for _, c := range chunks(ids, detailsChunk) {
 		cs, err := contentSearchAll(ctx, up, "id in ("+cqlIDs(c)+")", detailsExpand)
 		if err != nil {
+			if !canFallBack(err) {
+				return fail[*Content](len(ids), err)
+			}
 			break // the per-page endpoints answer instead
 		}
 		for i := range cs {
@@ -769,4 +790,14 @@ func (l *Loaders) loadDetails(ctx context.Context, ids []string) []*dataloader.R
 		out[i] = &dataloader.Result[*Content]{Data: got[id]} // nil: not expanded, fall back
 	}
 	return out
+}
+
+// canFallBack reports whether a failed batched (CQL) read may be retried through the per-page
+// endpoints: yes when the batched form itself is refused (unsupported, a token without the
+// search scope, CQL Confluence rejects, a removed endpoint); no when Confluence is rate limiting,
+// failing or slow, where fanning out into per-page calls would only add load.
+func canFallBack(err error) bool {
+	return errors.Is(err, ErrUnsupported) || errors.Is(err, confluence.ErrInvalidCQL) ||
+		errors.Is(err, confluence.ErrUnauthorized) || errors.Is(err, confluence.ErrForbidden) ||
+		errors.Is(err, confluence.ErrGone) || errors.Is(err, confluence.ErrNotFound)
 }

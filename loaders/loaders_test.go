@@ -40,7 +40,7 @@ func (f *fixture) config(tenant string, cache *loaders.Cache) loaders.Config {
 		},
 		Tenant: func(context.Context) string { return tenant },
 		Cache:  cache,
-		Wait:   50 * time.Millisecond,
+		Wait:   100 * time.Millisecond,
 	}
 }
 

@@ -127,6 +127,8 @@ type Content struct {
 	AttachmentsComplete bool
 	// Users are the accounts the expansions named (comment authors), for priming.
 	Users []User
+
+	err error // set by the loaders when the batched read failed for good
 }
 
 // List is a prefix of an upstream list: Items from its start, More when it continues.
