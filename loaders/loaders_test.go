@@ -20,12 +20,21 @@ type fixture struct {
 }
 
 func newFixture(t *testing.T, dataset string, opts ...confluencetest.Option) *fixture {
+	return newFixtureAs(t, "classic", dataset, opts...)
+}
+
+// newFixtureAs connects as one of the simulator's demo accounts (scoped ones through its gateway).
+func newFixtureAs(t *testing.T, account, dataset string, opts ...confluencetest.Option) *fixture {
 	t.Helper()
 	sim := confluencetest.NewServer(append([]confluencetest.Option{confluencetest.WithDataset(dataset)}, opts...)...)
 	t.Cleanup(sim.Close)
-	acc := sim.Account("classic")
-	c, err := confluence.NewClient(confluence.Options{Site: sim.Host(), Email: acc.Email, Token: acc.Token,
-		TokenType: confluence.TokenClassic, AllowedDevHost: sim.Host(), RateLimit: -1, MaxConcurrency: 16, MaxRetries: -1})
+	acc := sim.Account(account)
+	o := confluence.Options{Site: sim.Host(), Email: acc.Email, Token: acc.Token,
+		TokenType: confluence.TokenClassic, AllowedDevHost: sim.Host(), RateLimit: -1, MaxConcurrency: 16, MaxRetries: -1}
+	if acc.Type == confluencetest.TokenScoped {
+		o.TokenType, o.GatewayURL, o.CloudID = confluence.TokenScoped, sim.URL(), sim.CloudID()
+	}
+	c, err := confluence.NewClient(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,4 +211,49 @@ func TestCrossRequestCache(t *testing.T) {
 	if immutable.Len() != 0 {
 		t.Errorf("entries after DropTenant = %d, want 0", immutable.Len())
 	}
+}
+
+func TestBatchedReadsFallBackOnlyWhenRefused(t *testing.T) {
+	ids := []string{"100003", "100006", "100008"}
+	loadAll := func(t *testing.T, l *loaders.Loaders) ([][]loaders.Label, []error) {
+		labels := make([][]loaders.Label, len(ids))
+		errs := make([]error, len(ids))
+		var wg sync.WaitGroup
+		for i, id := range ids {
+			wg.Go(func() { labels[i], errs[i] = l.Labels(t.Context(), id) })
+		}
+		wg.Wait()
+		return labels, errs
+	}
+	t.Run("token without the search scope", func(t *testing.T) {
+		f := newFixtureAs(t, "scoped-nosearch", "demo")
+		l := loaders.New(t.Context(), f.config("t1", nil))
+		f.sim.ResetStats()
+		labels, errs := loadAll(t, l)
+		for i := range ids {
+			if errs[i] != nil || len(labels[i]) == 0 {
+				t.Errorf("labels(%s) = %v, %v; want them through the per-page endpoint", ids[i], labels[i], errs[i])
+			}
+		}
+		st := f.sim.Stats()
+		if st.ByEndpoint["GET /wiki/rest/api/content/search"] != 1 || st.ByEndpoint["GET /wiki/api/v2/pages/{id}/labels"] != 3 {
+			t.Errorf("upstream calls = %v, want one refused search and three per-page reads", st.ByEndpoint)
+		}
+	})
+	t.Run("rate limited", func(t *testing.T) {
+		f := newFixture(t, "demo")
+		f.sim.InjectFaults(confluencetest.Fault{Kind: confluencetest.FaultStatus, Status: 429, RetryAfter: "5", PathPrefix: "/wiki/rest/api/content/search"})
+		l := loaders.New(t.Context(), f.config("t1", nil))
+		f.sim.ResetStats()
+		_, errs := loadAll(t, l)
+		for i := range ids {
+			var rl *confluence.RateLimitError
+			if !errors.As(errs[i], &rl) || rl.RetryAfter != 5*time.Second {
+				t.Errorf("labels(%s) error = %v, want the rate limit with its Retry-After", ids[i], errs[i])
+			}
+		}
+		if n := f.sim.Stats().ByEndpoint["GET /wiki/api/v2/pages/{id}/labels"]; n != 0 {
+			t.Errorf("per-page label calls = %d, want 0 (no fan-out while rate limited)", n)
+		}
+	})
 }
