@@ -143,3 +143,50 @@ func TestNestedQueryCallCounts(t *testing.T) {
 		})
 	}
 }
+
+// TestLabelsOfManyNodesCostNoCallPerNode asks the labels of a few hundred pages at two levels:
+// they must come from a handful of CQL reads, not one call per page.
+func TestLabelsOfManyNodesCostNoCallPerNode(t *testing.T) {
+	e := newEnv(t, envOptions{dataset: "bench"})
+	key := e.sim.Spaces()[0].Key
+	e.sim.ResetStats()
+	var r struct {
+		Space struct {
+			Pages struct {
+				Nodes []struct {
+					Labels   []struct{ Name string }
+					Children struct {
+						Nodes []struct {
+							Labels []struct{ Name string }
+						}
+					}
+				}
+			}
+		}
+	}
+	e.mustDo(t, `query($key: String!) { space(key: $key) { pages(depth: ALL, first: 100) { nodes {
+	  labels { name } children(first: 10) { nodes { labels { name } } } } } } }`, &r, varKey(key))
+	nodes, labelled := 0, 0
+	for _, p := range r.Space.Pages.Nodes {
+		nodes++
+		labelled += min(len(p.Labels), 1)
+		for _, c := range p.Children.Nodes {
+			nodes++
+			labelled += min(len(c.Labels), 1)
+		}
+	}
+	st := e.sim.Stats()
+	t.Logf("%d pages with labels (%d labelled), upstream calls %d:\n%s", nodes, labelled, st.Total, perEndpoint(st.ByEndpoint))
+	if nodes < 250 || labelled < nodes/2 {
+		t.Fatalf("only %d nodes (%d labelled); the test needs at least 250", nodes, labelled)
+	}
+	if n := st.ByEndpoint["GET /wiki/api/v2/pages/{id}/labels"]; n != 0 {
+		t.Errorf("per-page label calls = %d, want 0", n)
+	}
+	// The space, its pages, one CQL read of the 100 pages' labels, two CQL reads of their 290
+	// children (250 a page) with the children's labels, two bulk reads of the children's
+	// positions (250 + 40).
+	if st.Total != 7 {
+		t.Errorf("upstream calls = %d for %d pages' labels, want 7", st.Total, nodes)
+	}
+}
