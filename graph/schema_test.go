@@ -1,0 +1,61 @@
+package graph_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/confluence-graph/confluence-graph/graph"
+)
+
+// Annie and the playground read the descriptions: every type, field, argument and enum value of
+// our schema has one.
+func TestSchemaIsDescribed(t *testing.T) {
+	s := graph.New(graph.Deps{}).Schema()
+	checked := 0
+	for name, def := range s.Types {
+		if def.BuiltIn || strings.HasPrefix(name, "_") || def.Position == nil || def.Position.Src == nil || def.Position.Src.BuiltIn ||
+			!strings.HasSuffix(def.Position.Src.Name, "schema.graphqls") {
+			continue
+		}
+		checked++
+		if strings.TrimSpace(def.Description) == "" && name != "Query" && name != "Mutation" {
+			t.Errorf("type %s has no description", name)
+		}
+		for _, f := range def.Fields {
+			if strings.HasPrefix(f.Name, "_") {
+				continue
+			}
+			if strings.TrimSpace(f.Description) == "" {
+				t.Errorf("field %s.%s has no description", name, f.Name)
+			}
+		}
+		for _, v := range def.EnumValues {
+			if strings.TrimSpace(v.Description) == "" {
+				t.Errorf("enum value %s.%s has no description", name, v.Name)
+			}
+		}
+	}
+	if checked < 40 {
+		t.Errorf("checked %d types of schema.graphqls, want at least 40", checked)
+	}
+}
+
+// Every connection caps first at 100 with a clear error, and has edges, nodes and pageInfo.
+func TestConnectionsAreRelay(t *testing.T) {
+	s := graph.New(graph.Deps{}).Schema()
+	n := 0
+	for name, def := range s.Types {
+		if !strings.HasSuffix(name, "Connection") {
+			continue
+		}
+		n++
+		for _, f := range []string{"edges", "nodes", "pageInfo"} {
+			if def.Fields.ForName(f) == nil {
+				t.Errorf("%s lacks %s", name, f)
+			}
+		}
+	}
+	if n < 6 {
+		t.Errorf("found %d connection types, want at least 6", n)
+	}
+}
