@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/confluence-graph/confluence-graph/confluence/storage"
 	"github.com/confluence-graph/confluence-graph/graph/model"
@@ -132,11 +133,20 @@ func pageDiff(ctx context.Context, obj *model.Page, from, to, context *int) (*mo
 	if ctxLines < 0 || ctxLines > maxDiffContext {
 		return nil, inputErrorf("context", "context must be between 0 and %d, got %d", maxDiffContext, ctxLines)
 	}
-	cur, err := fullPage(ctx, obj)
-	if err != nil {
-		return nil, err
+	l := loaders.For(ctx)
+	// The current version number comes with the page; a partial page learns it from the
+	// current body, which the diff then reuses.
+	current := 0
+	var curBody *loaders.Page
+	if !obj.Partial && obj.Current != nil {
+		current = obj.Current.Number
+	} else {
+		p, err := l.Body(ctx, obj.ID, 0, true, "storage")
+		if err != nil {
+			return nil, err
+		}
+		curBody, current = p, p.Version.Number
 	}
-	current := cur.Current.Number
 	toN := current
 	if to != nil {
 		toN = *to
@@ -157,10 +167,21 @@ func pageDiff(ctx context.Context, obj *model.Page, from, to, context *int) (*mo
 	if fromN > toN {
 		return nil, inputErrorf("from", "from (%d) must not be greater than to (%d)", fromN, toN)
 	}
-	l := loaders.For(ctx)
-	oldP, oldErr := l.Body(ctx, obj.ID, fromN, fromN == current, "storage")
-	newP, newErr := l.Body(ctx, obj.ID, toN, toN == current, "storage")
-	for _, err := range []error{oldErr, newErr} {
+	// Both bodies at once: one round trip.
+	var (
+		bodies [2]*loaders.Page
+		errs   [2]error
+		wg     sync.WaitGroup
+	)
+	for i, n := range [2]int{fromN, toN} {
+		if n == current && curBody != nil {
+			bodies[i] = curBody
+			continue
+		}
+		wg.Go(func() { bodies[i], errs[i] = l.Body(ctx, obj.ID, n, n == current, "storage") })
+	}
+	wg.Wait()
+	for _, err := range errs {
 		if isNotFound(err) {
 			return nil, notFoundf("a version of page %s between %d and %d is not available", obj.ID, fromN, toN)
 		}
@@ -168,6 +189,7 @@ func pageDiff(ctx context.Context, obj *model.Page, from, to, context *int) (*mo
 			return nil, err
 		}
 	}
+	oldP, newP := bodies[0], bodies[1]
 	oldMD, err := convertBody(ctx, oldP.Body, model.BodyFormatMarkdown)
 	if err != nil {
 		return nil, fmt.Errorf("graph: converting body: %w", err)

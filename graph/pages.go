@@ -80,7 +80,7 @@ func pageByURL(ctx context.Context, raw string) (*model.Page, error) {
 	}
 	// /display/KEY/Title: an exact title match in the space, through CQL.
 	q := "type = page AND space = " + quoteCQL(ref.SpaceKey) + " AND title = " + quoteCQL(ref.Title)
-	sp, _, err := loaders.For(ctx).Search(ctx, q, 1)
+	sp, _, err := loaders.For(ctx).Search(ctx, q, 1, false)
 	if err != nil {
 		return nil, err
 	}

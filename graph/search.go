@@ -5,6 +5,9 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
 	"github.com/confluence-graph/confluence-graph/cql"
 	"github.com/confluence-graph/confluence-graph/graph/model"
 	"github.com/confluence-graph/confluence-graph/loaders"
@@ -49,7 +52,7 @@ func search(ctx context.Context, text string, first *int, after *string) (*model
 }
 
 func runSearch(ctx context.Context, text string, w window) (*model.SearchConnection, error) {
-	sp, more, err := loaders.For(ctx).Search(ctx, text, w.need())
+	sp, more, err := loaders.For(ctx).Search(ctx, text, w.need(), selectsHitBody(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -146,11 +149,44 @@ func buildPageFilter(f model.PageFilter) (string, error) {
 	return q.String(), nil
 }
 
+// searchResultPage returns the hit's page as a partial record: its id and title are known, and
+// any other field loads the page (batched with the other hits) only when asked for.
 func searchResultPage(ctx context.Context, obj *model.SearchResult) (*model.Page, error) {
 	if obj.Type != model.ContentTypePage || obj.ContentID == "" {
 		return nil, nil
 	}
-	return nullIfNotFound(loadPage(ctx, obj.ContentID))
+	return &model.Page{ID: obj.ContentID, Title: obj.Title, Partial: true}, nil
+}
+
+// selectsHitBody reports whether the search field being resolved selects the body of its hits'
+// pages (nodes.page.body or edges.node.page.body), so the search can bring bodies along.
+func selectsHitBody(ctx context.Context) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || !graphql.HasOperationContext(ctx) {
+		return false
+	}
+	op := graphql.GetOperationContext(ctx)
+	// path alternates a type and the field looked up on it, so typed fragments count too.
+	has := func(sel ast.SelectionSet, path ...string) bool {
+		for i := 0; i+1 < len(path); i += 2 {
+			typ, name := path[i], path[i+1]
+			var next ast.SelectionSet
+			found := false
+			for _, f := range graphql.CollectFields(op, sel, []string{typ}) {
+				if f.Name == name {
+					next = append(next, f.Selections...)
+					found = true
+				}
+			}
+			if !found {
+				return false
+			}
+			sel = next
+		}
+		return true
+	}
+	return has(fc.Field.Selections, "SearchConnection", "nodes", "SearchResult", "page", "Page", "body") ||
+		has(fc.Field.Selections, "SearchConnection", "edges", "SearchEdge", "node", "SearchResult", "page", "Page", "body")
 }
 
 func searchResultSpace(ctx context.Context, obj *model.SearchResult) (*model.Space, error) {

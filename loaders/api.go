@@ -183,7 +183,11 @@ func (l *Loaders) Attachments(ctx context.Context, pageID, mediaType string, nee
 }
 
 // Search runs a CQL query from its first result, need hits.
-func (l *Loaders) Search(ctx context.Context, cql string, need int) (SearchPage, bool, error) {
+//
+// With bodies (and need <= 50, Confluence's row cap when bodies are expanded) the search also
+// brings the current storage body of every page hit and primes the body loader with it, so
+// `page { body }` on the hits costs no further call.
+func (l *Loaders) Search(ctx context.Context, cql string, need int, bodies bool) (SearchPage, bool, error) {
 	if l == nil {
 		return SearchPage{}, false, ErrNoLoaders
 	}
@@ -191,10 +195,11 @@ func (l *Loaders) Search(ctx context.Context, cql string, need int) (SearchPage,
 	if err != nil {
 		return SearchPage{}, false, err
 	}
+	bodies = bodies && need <= searchBodyCap
 	var total int
 	var ran string
 	list, err := collect(ctx, need, func(opt ListOptions) ([]SearchHit, string, error) {
-		sp, err := up.Search(ctx, cql, opt)
+		sp, err := up.Search(ctx, cql, opt, bodies)
 		if ran == "" {
 			total, ran = sp.Total, sp.CQL
 		}
@@ -206,8 +211,21 @@ func (l *Loaders) Search(ctx context.Context, cql string, need int) (SearchPage,
 	if ran == "" {
 		ran = cql
 	}
+	for _, h := range list.Items {
+		if !h.HasBody || h.ContentID == "" {
+			continue
+		}
+		p := &Page{ID: h.ContentID, Title: h.Title, Partial: true, Body: h.Body, Version: Version{PageID: h.ContentID, Number: h.Version}}
+		for _, k := range []bodyKey{{ID: p.ID, Format: "storage", Current: true}, {ID: p.ID, Version: h.Version, Format: "storage", Current: true}} {
+			l.bodies.Prime(ctx, k, p)
+		}
+		l.cacheBody(*p, "storage")
+	}
 	return SearchPage{Hits: list.Items, Total: total, CQL: ran}, list.More, nil
 }
+
+// searchBodyCap is the most rows v1 search returns per call with a body expansion.
+const searchBodyCap = 50
 
 // Users returns accounts in the order of ids, with a per-id error (nil where found).
 func (l *Loaders) Users(ctx context.Context, ids []string) ([]*User, []error) {

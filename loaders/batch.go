@@ -216,6 +216,9 @@ func (l *Loaders) loadBodies(ctx context.Context, keys []bodyKey) []*dataloader.
 			}
 			l.cacheBody(p, format)
 			l.cachePage(p)
+			meta := p
+			meta.Body = ""
+			l.pages.Prime(ctx, p.ID, &meta)
 			out[i] = &dataloader.Result[*Page]{Data: &p}
 		}
 	}
@@ -634,17 +637,32 @@ func (l *Loaders) loadComments(ctx context.Context, keys []listKey) []*dataloade
 				return up.Comments(ctx, k.ID, k.Arg, opt)
 			})
 		}
-		// Both kinds: footer comments first, then inline ones.
-		footer, err := collect(ctx, k.N, func(opt ListOptions) ([]Comment, string, error) {
-			return up.Comments(ctx, k.ID, CommentFooter, opt)
+		// Both kinds: footer comments first, then inline ones. The two lists are read at the
+		// same time, so the field costs one round trip.
+		var (
+			footer, inline List[Comment]
+			ferr, ierr     error
+			wg             sync.WaitGroup
+		)
+		wg.Go(func() {
+			footer, ferr = collect(ctx, k.N, func(opt ListOptions) ([]Comment, string, error) {
+				return up.Comments(ctx, k.ID, CommentFooter, opt)
+			})
 		})
-		if err != nil || len(footer.Items) >= k.N {
-			return footer, err
-		}
-		inline, err := collect(ctx, k.N-len(footer.Items), func(opt ListOptions) ([]Comment, string, error) {
+		inline, ierr = collect(ctx, k.N, func(opt ListOptions) ([]Comment, string, error) {
 			return up.Comments(ctx, k.ID, CommentInline, opt)
 		})
-		return List[Comment]{Items: append(footer.Items, inline.Items...), More: inline.More}, err
+		wg.Wait()
+		if ferr != nil {
+			return List[Comment]{}, ferr
+		}
+		if ierr != nil {
+			return List[Comment]{}, ierr
+		}
+		all := append(footer.Items, inline.Items...)
+		list := trim(all, k.N)
+		list.More = list.More || footer.More || inline.More
+		return list, nil
 	})
 }
 

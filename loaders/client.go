@@ -377,8 +377,12 @@ func (u *clientUpstream) Attachments(ctx context.Context, pageID, mediaType stri
 // hlMarkers are the highlight markers of v1 search row titles and excerpts.
 var hlMarkers = strings.NewReplacer("@@@hl@@@", "", "@@@endhl@@@", "")
 
-func (u *clientUpstream) Search(ctx context.Context, cql string, opt ListOptions) (SearchPage, error) {
-	res, resp, err := u.c.Search.CQL(ctx, &confluence.SearchOptions{CQL: cql, Expand: []string{"content.space"},
+func (u *clientUpstream) Search(ctx context.Context, cql string, opt ListOptions, bodies bool) (SearchPage, error) {
+	expand := []string{"content.space"}
+	if bodies {
+		expand = append(expand, "content.body.storage", "content.version")
+	}
+	res, resp, err := u.c.Search.CQL(ctx, &confluence.SearchOptions{CQL: cql, Expand: expand,
 		Cursor: opt.Cursor, Limit: opt.Limit})
 	if err != nil {
 		return SearchPage{}, err
@@ -396,6 +400,9 @@ func (u *clientUpstream) Search(ctx context.Context, cql string, opt ListOptions
 			}
 			if r.Content.Space != nil {
 				h.SpaceKey = r.Content.Space.Key
+			}
+			if b := r.Content.Body; bodies && b != nil && b.Storage != nil && r.Content.Version != nil {
+				h.HasBody, h.Body, h.Version = true, b.Storage.Value, r.Content.Version.Number
 			}
 		case r.Space != nil:
 			h.Type, h.SpaceKey = "space", r.Space.Key

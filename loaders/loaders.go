@@ -24,7 +24,9 @@ type Config struct {
 	Cache *Cache
 	// Wait is how long a loader collects keys before it calls upstream; 0 means 2 ms.
 	Wait time.Duration
-	// MaxConcurrency bounds the concurrent per-page upstream calls of one request; 0 means 16.
+	// MaxConcurrency bounds the concurrent per-page upstream calls of one request; 0 means 64.
+	// The confluence client's per-tenant concurrency and rate limits still apply below it; this
+	// only bounds the goroutines one request may start.
 	MaxConcurrency int
 	// NoCQLBatching makes labels and children use one per-page call each instead of one CQL
 	// content search for many pages (for comparisons and for sites where CQL misbehaves).
@@ -91,7 +93,7 @@ func New(ctx context.Context, cfg Config) *Loaders {
 		cfg.Wait = 2 * time.Millisecond
 	}
 	if cfg.MaxConcurrency <= 0 {
-		cfg.MaxConcurrency = 16
+		cfg.MaxConcurrency = 64
 	}
 	l := &Loaders{cfg: cfg, sem: make(chan struct{}, cfg.MaxConcurrency)}
 	if cfg.Tenant != nil && cfg.Cache != nil {

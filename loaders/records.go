@@ -104,6 +104,10 @@ type SearchHit struct {
 	URL          string // absolute
 	SpaceKey     string
 	LastModified time.Time
+	// HasBody says Body (storage format) and Version (its number) were returned with the hit.
+	HasBody bool
+	Body    string
+	Version int
 }
 
 // SearchPage is one page of search results.

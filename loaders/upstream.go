@@ -47,8 +47,10 @@ type Upstream interface {
 	Version(ctx context.Context, pageID string, number int) (Version, error)
 	// Attachments lists a page's attachments, filtered by media type when mediaType is set.
 	Attachments(ctx context.Context, pageID, mediaType string, opt ListOptions) ([]Attachment, string, error)
-	// Search runs CQL through the v1 search endpoint.
-	Search(ctx context.Context, cql string, opt ListOptions) (SearchPage, error)
+	// Search runs CQL through the v1 search endpoint. With bodies, page hits also carry their
+	// current storage body and version number (SearchHit.HasBody); Confluence then returns at
+	// most 50 rows per call.
+	Search(ctx context.Context, cql string, opt ListOptions, bodies bool) (SearchPage, error)
 	// ContentSearch runs CQL through the v1 content search with the given expansions
 	// (metadata.labels, children.comment, children.attachment, version). It returns
 	// ErrUnsupported when the upstream cannot; the loaders then use the per-page endpoints.
