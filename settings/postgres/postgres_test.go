@@ -202,3 +202,24 @@ func TestOpenErrorHidesPassword(t *testing.T) {
 		}
 	}
 }
+
+// TestFailedWriteInsideTransactionKeepsPrevious adds a CHECK constraint
+// that refuses any integration row for settingstest.FailingDomain, so the
+// put fails after it has bumped the credential version in the same
+// transaction.
+func TestFailedWriteInsideTransactionKeepsPrevious(t *testing.T) {
+	settingstest.RunFailingWrite(t, func(t *testing.T) settings.Store {
+		dsn, _ := freshSchema(t)
+		db := mustOpen(t, dsn)
+		conn, err := pgx.Connect(t.Context(), dsn)
+		if err != nil {
+			t.Fatalf("connect: %v", err)
+		}
+		defer conn.Close(context.Background())
+		if _, err := conn.Exec(t.Context(), `ALTER TABLE integrations ADD CONSTRAINT fail_injected
+			CHECK (domain <> '`+settingstest.FailingDomain+`')`); err != nil {
+			t.Fatalf("install fault: %v", err)
+		}
+		return db
+	})
+}

@@ -144,3 +144,24 @@ func TestAuditTableRejectsUpdateAndDelete(t *testing.T) {
 		t.Errorf("ListAudit after refused changes = %+v; want the one original event", got)
 	}
 }
+
+// TestFailedWriteInsideTransactionKeepsPrevious installs triggers that
+// abort any integration row for settingstest.FailingDomain, so the put
+// fails after it has bumped the credential version in the same
+// transaction.
+func TestFailedWriteInsideTransactionKeepsPrevious(t *testing.T) {
+	settingstest.RunFailingWrite(t, func(t *testing.T) settings.Store {
+		path := filepath.Join(t.TempDir(), "cg.db")
+		db := mustOpen(t, path)
+		raw := rawDB(t, path)
+		for _, when := range []string{"INSERT", "UPDATE"} {
+			stmt := `CREATE TRIGGER integrations_fail_` + when + ` BEFORE ` + when + ` ON integrations
+				WHEN NEW.domain = '` + settingstest.FailingDomain + `'
+				BEGIN SELECT RAISE(ABORT, 'injected failure'); END`
+			if _, err := raw.Exec(stmt); err != nil {
+				t.Fatalf("install fault: %v", err)
+			}
+		}
+		return db
+	})
+}

@@ -1,0 +1,61 @@
+package settingstest
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/confluence-graph/confluence-graph/settings"
+)
+
+// FailingDomain is the domain RunFailingWrite puts when it wants a write to
+// fail inside the store's transaction.
+const FailingDomain = "fail-inside-transaction.atlassian.net"
+
+// RunFailingWrite checks that a put which fails inside the store's
+// transaction, after the store has already changed something (the
+// credential version counter is bumped before the record is written),
+// leaves the previous record and the version counter as they were.
+//
+// open must return a fresh, empty store whose database refuses, from
+// within the write (a trigger, a constraint), any integration row whose
+// domain is FailingDomain; the store itself must not know about it. open
+// closes the store in a t.Cleanup.
+func RunFailingWrite(t *testing.T, open func(t *testing.T) settings.Store) {
+	t.Helper()
+	t.Run("ExistingRecordKept", func(t *testing.T) {
+		s := open(t)
+		prev := integration("acme", 1)
+		mustPut(t, s, prev)
+
+		bad := integration("acme", 2) // a new token: the version would move
+		bad.Domain = FailingDomain
+		err := s.PutIntegration(t.Context(), bad)
+		if err == nil {
+			t.Fatalf("PutIntegration(%s) = nil; want the database's refusal (is the fault installed?)", FailingDomain)
+		}
+		if diff := cmp.Diff(prev, mustGet(t, s, "acme")); diff != "" {
+			t.Errorf("record changed by a write that failed inside the transaction (-want +got):\n%s", diff)
+		}
+		next := integration("acme", 3)
+		mustPut(t, s, next)
+		if got, want := next.CredentialVersion, prev.CredentialVersion+1; got != want {
+			t.Errorf("CredentialVersion after the failed put = %d; want %d (the failed put's bump rolled back)", got, want)
+		}
+	})
+	t.Run("NewTenantNotCreated", func(t *testing.T) {
+		s := open(t)
+		bad := integration("fresh", 1)
+		bad.Domain = FailingDomain
+		if err := s.PutIntegration(t.Context(), bad); err == nil {
+			t.Fatalf("PutIntegration(%s) = nil; want the database's refusal", FailingDomain)
+		}
+		_, err := s.GetIntegration(t.Context(), "fresh")
+		wantErr(t, "GetIntegration after the failed put", err, settings.ErrNotFound)
+		in := integration("fresh", 2)
+		mustPut(t, s, in)
+		if in.CredentialVersion != 1 {
+			t.Errorf("CredentialVersion of the first stored put = %d; want 1", in.CredentialVersion)
+		}
+	})
+}
