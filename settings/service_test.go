@@ -184,6 +184,10 @@ func TestConnectDemoAccounts(t *testing.T) {
 					}
 					if !slices.Equal(codesOf(res), []settings.ErrorCode{tc.want}) {
 						t.Errorf("Connect(%q) codes = %v; want [%s]", tc.domain, codesOf(res), tc.want)
+					} else if ue := userError(res, tc.want); !slices.ContainsFunc(ue.Hints, func(h string) bool { return strings.Contains(h, ".atlassian.net") }) {
+						t.Errorf("Connect(%q) hints = %q; want one showing an .atlassian.net host", tc.domain, ue.Hints)
+					} else if slices.Contains(ue.Field, "apiToken") || strings.Contains(ue.Message+strings.Join(ue.Hints, ""), a.Token) {
+						t.Errorf("Connect(%q) user error %+v points at or repeats the token", tc.domain, ue)
 					}
 					if got := e.sim.Stats().Total; got != 0 {
 						t.Errorf("Connect(%q) sent %d requests; want 0", tc.domain, got)
@@ -299,31 +303,34 @@ func TestTokenNeverStoredInClear(t *testing.T) {
 			if e.path == "" {
 				return
 			}
-			if err := e.store.Close(); err != nil {
-				t.Fatal(err)
-			}
-			var files [][]byte
-			for _, p := range []string{e.path, e.path + "-wal", e.path + "-shm"} {
-				b, err := os.ReadFile(p)
-				if err == nil {
-					files = append(files, b)
+			email := []byte(e.sim.Account("classic").Email)
+			grep := func(name string, b []byte) {
+				t.Helper()
+				// The grep must be able to fail: the email is in the file.
+				if !bytes.Contains(b, email) {
+					t.Fatalf("%s does not contain the stored email; the grep proves nothing", name)
 				}
-			}
-			if len(files) == 0 || len(files[0]) == 0 {
-				t.Fatalf("database file %s is empty or missing", e.path)
-			}
-			// The grep must be able to fail: the email is in the file.
-			if !bytes.Contains(bytes.Join(files, nil), []byte(e.sim.Account("classic").Email)) {
-				t.Fatalf("database file does not contain the stored email; the grep proves nothing")
-			}
-			for _, a := range append(accounts, "scoped-nosearch") {
-				tok := e.sim.Account(a).Token
-				for _, b := range files {
-					if bytes.Contains(b, []byte(tok)) {
-						t.Errorf("database file contains the %s token", a)
+				for _, a := range append(accounts, "scoped-nosearch") {
+					if bytes.Contains(b, []byte(e.sim.Account(a).Token)) {
+						t.Errorf("%s contains the %s token", name, a)
 					}
 				}
 			}
+			// While the store is open the writes sit in the WAL (closing
+			// checkpoints and deletes it), so grep it first.
+			wal, err := os.ReadFile(e.path + "-wal")
+			if err != nil {
+				t.Fatalf("read the WAL of the open store: %v", err)
+			}
+			grep("WAL file", wal)
+			if err := e.store.Close(); err != nil {
+				t.Fatal(err)
+			}
+			db, err := os.ReadFile(e.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			grep("database file", db)
 		})
 	}
 }
