@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/99designs/gqlgen/client"
 )
 
 // nestedQuery is the query of issue 5: the context an investigation needs, three levels deep.
@@ -230,5 +232,57 @@ func TestQueryShapesCallCounts(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A space's page tree comes from its page list (250 pages a call), not one call per page, and
+// agrees with the tree below one of its pages read through the descendants endpoint.
+func TestPageTreeCallsAndAgreement(t *testing.T) {
+	e := newEnv(t, envOptions{dataset: "bench"})
+	key := e.sim.Spaces()[0].Key
+	type entry struct {
+		Page        struct{ ID string }
+		Depth       int
+		ParentID    *string
+		HasChildren bool
+	}
+	var whole struct {
+		Space struct{ PageTree []entry }
+	}
+	e.sim.ResetStats()
+	e.mustDo(t, `query($key: String!) { space(key: $key) { pageTree(maxDepth: 3) { page { id } depth parentId hasChildren } } }`, &whole, varKey(key))
+	st := e.sim.Stats()
+	tree := whole.Space.PageTree
+	if len(tree) < 200 {
+		t.Fatalf("tree has %d entries, want a few hundred", len(tree))
+	}
+	// The space by key, then its 1000 pages 250 at a time.
+	if st.Total != 5 || st.ByEndpoint["GET /wiki/api/v2/spaces/{id}/pages"] != 4 {
+		t.Errorf("upstream calls = %v, want the space and 4 page-list reads", st.ByEndpoint)
+	}
+	// Pick the first top page with children and compare its subtree.
+	var root string
+	var sub []entry
+	for i, en := range tree {
+		if root == "" && en.Depth == 1 && en.HasChildren {
+			root = en.Page.ID
+			for _, c := range tree[i+1:] {
+				if c.Depth == 1 {
+					break
+				}
+				c.Depth--
+				sub = append(sub, c)
+			}
+		}
+	}
+	var below struct {
+		Space struct{ PageTree []entry }
+	}
+	e.mustDo(t, `query($key: String!, $root: ID) { space(key: $key) { pageTree(rootId: $root, maxDepth: 2) { page { id } depth parentId hasChildren } } }`,
+		&below, varKey(key), client.Var("root", root))
+	got, _ := json.Marshal(below.Space.PageTree)
+	want, _ := json.Marshal(sub)
+	if string(got) != string(want) {
+		t.Errorf("subtree of %s through descendants =\n%s\nwant (from the space tree)\n%s", root, got, want)
 	}
 }

@@ -2,6 +2,8 @@ package graph
 
 import (
 	"context"
+	"sort"
+	"sync"
 
 	"github.com/confluence-graph/confluence-graph/graph/model"
 	"github.com/confluence-graph/confluence-graph/loaders"
@@ -87,8 +89,12 @@ func spacePages(ctx context.Context, obj *model.Space, depth *model.PageDepth, f
 // maxTreeEntries bounds a page tree's size.
 const maxTreeEntries = 2000
 
-// spacePageTree flattens a page tree depth-first. It reads one extra level only to tell whether
-// the deepest pages have children.
+// spacePageTree flattens a page tree depth-first, children in child order.
+//
+// Below a root page it reads the root's descendants (one extra level tells whether the deepest
+// pages have children). For a whole space it reads the space's page list with parent links,
+// 250 pages a call, instead of one descendants call per top-level page; a space too large for
+// maxTreeEntries falls back to the descendants of each top-level page.
 func spacePageTree(ctx context.Context, obj *model.Space, rootID *string, maxDepth *int) ([]*model.PageTreeEntry, error) {
 	md := 3
 	if maxDepth != nil {
@@ -98,9 +104,12 @@ func spacePageTree(ctx context.Context, obj *model.Space, rootID *string, maxDep
 		return nil, inputErrorf("maxDepth", "maxDepth must be between 1 and 5, got %d", md)
 	}
 	l := loaders.For(ctx)
-	children := map[string][]loaders.Page{} // parent id -> children in order
+	children := map[string][]loaders.Page{} // parent id -> children
 	var tops []loaders.Page
-	if rootID != nil && *rootID != "" {
+	rootParent := ""
+	switch {
+	case rootID != nil && *rootID != "":
+		rootParent = *rootID
 		list, err := l.Descendants(ctx, *rootID, md+1, maxTreeEntries)
 		if err != nil {
 			return nil, err
@@ -112,37 +121,32 @@ func spacePageTree(ctx context.Context, obj *model.Space, rootID *string, maxDep
 				children[p.ParentID] = append(children[p.ParentID], p)
 			}
 		}
-	} else {
-		list, err := l.SpacePages(ctx, obj.ID, true, maxTreeEntries)
+	default:
+		all, err := l.SpacePages(ctx, obj.ID, false, maxTreeEntries)
 		if err != nil {
 			return nil, err
 		}
-		tops = list.Items
-		// The descendants of every top page, concurrently (one call each, in one tick).
-		type res struct {
-			list loaders.List[loaders.Page]
-			err  error
-		}
-		results := make([]res, len(tops))
-		done := make(chan struct{})
-		for i := range tops {
-			go func() {
-				defer func() { done <- struct{}{} }()
-				lst, err := l.Descendants(ctx, tops[i].ID, md, maxTreeEntries)
-				results[i] = res{lst, err}
-			}()
-		}
-		for range tops {
-			<-done
-		}
-		for _, r := range results {
-			if r.err != nil {
-				return nil, r.err
+		if !all.More {
+			ids := make(map[string]bool, len(all.Items))
+			for _, p := range all.Items {
+				ids[p.ID] = true
 			}
-			for _, p := range r.list.Items {
-				children[p.ParentID] = append(children[p.ParentID], p)
+			for _, p := range all.Items {
+				if p.ParentID == "" || !ids[p.ParentID] {
+					tops = append(tops, p)
+				} else {
+					children[p.ParentID] = append(children[p.ParentID], p)
+				}
 			}
+			break
 		}
+		if tops, err = treeByDescendants(ctx, l, obj.ID, md, children); err != nil {
+			return nil, err
+		}
+	}
+	sortByPosition(tops)
+	for _, cs := range children {
+		sortByPosition(cs)
 	}
 	var out []*model.PageTreeEntry
 	var walk func(p loaders.Page, parent string, depth int)
@@ -162,12 +166,47 @@ func spacePageTree(ctx context.Context, obj *model.Space, rootID *string, maxDep
 			walk(c, p.ID, depth+1)
 		}
 	}
-	rootParent := ""
-	if rootID != nil {
-		rootParent = *rootID
-	}
 	for _, t := range tops {
 		walk(t, rootParent, 1)
 	}
 	return nonNilSlice(out), nil
+}
+
+// treeByDescendants reads the top-level pages of a space and the descendants of each of them
+// (one call per top page, concurrently), filling children; it returns the top pages.
+func treeByDescendants(ctx context.Context, l *loaders.Loaders, spaceID string, md int, children map[string][]loaders.Page) ([]loaders.Page, error) {
+	list, err := l.SpacePages(ctx, spaceID, true, maxTreeEntries)
+	if err != nil {
+		return nil, err
+	}
+	tops := list.Items
+	results := make([]loaders.List[loaders.Page], len(tops))
+	errs := make([]error, len(tops))
+	var wg sync.WaitGroup
+	for i := range tops {
+		wg.Go(func() { results[i], errs[i] = l.Descendants(ctx, tops[i].ID, md, maxTreeEntries) })
+	}
+	wg.Wait()
+	for i := range tops {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		for _, p := range results[i].Items {
+			children[p.ParentID] = append(children[p.ParentID], p)
+		}
+	}
+	return tops, nil
+}
+
+// sortByPosition orders sibling pages by child position, then by id.
+func sortByPosition(ps []loaders.Page) {
+	sort.SliceStable(ps, func(i, j int) bool {
+		if ps[i].Position != ps[j].Position {
+			return ps[i].Position < ps[j].Position
+		}
+		if len(ps[i].ID) != len(ps[j].ID) {
+			return len(ps[i].ID) < len(ps[j].ID)
+		}
+		return ps[i].ID < ps[j].ID
+	})
 }
