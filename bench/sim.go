@@ -111,6 +111,11 @@ func RunChildSimIfRequested() {
 // environment variable that RunChildSimIfRequested recognises. It returns once the child
 // listens. The child's allocations do not count in this process.
 func StartChildSim(size SimSize) (Sim, error) {
+	if _, child := os.LookupEnv(childEnv); child {
+		// This binary did not call RunChildSimIfRequested first; starting another child would
+		// recurse.
+		return nil, fmt.Errorf("bench: StartChildSim called in a simulator child; call RunChildSimIfRequested first in main or TestMain")
+	}
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("bench: find executable: %w", err)
