@@ -1,10 +1,10 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -75,15 +75,6 @@ func TestAuthenticationRefusesBadKeys(t *testing.T) {
 	}
 	if k.LastUsedAt.IsZero() {
 		t.Errorf("LastUsedAt is zero after an authenticated request, want it set")
-	}
-}
-
-func TestReaderCannotMutate(t *testing.T) {
-	e := newEnv(t, server.Config{})
-	reader := e.key("acme", settings.RoleReader)
-	got := e.post(reader, `mutation { disconnectConfluence { disconnected } }`, nil)
-	if got.code() != "FORBIDDEN" {
-		t.Fatalf("code = %q, want FORBIDDEN (body %s)", got.code(), got.Raw)
 	}
 }
 
@@ -336,24 +327,66 @@ func TestHealthAndReadiness(t *testing.T) {
 	}
 }
 
-func TestMalformedBodyIsNotEchoed(t *testing.T) {
+// TestErrorsDoNotEchoTheRequest sends malformed or mistyped requests that
+// carry a marker where a client would put a secret; no answer repeats it,
+// and an internal error's detail stays in the log.
+func TestErrorsDoNotEchoTheRequest(t *testing.T) {
 	e := newEnv(t, server.Config{})
-	key := e.key("acme", settings.RoleReader)
+	key := e.key("acme", settings.RoleAdmin)
 	const marker = "PRIVATE-MARKER-1234"
-	req, _ := http.NewRequest(http.MethodPost, e.http.URL+"/graphql",
-		bytes.NewReader([]byte(`{"query": "`+marker)))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+key)
-	got := e.do(req)
-	if got.Status != http.StatusBadRequest {
-		t.Errorf("status = %d, want 400", got.Status)
+	const connect = `mutation C($in: ConnectConfluenceInput!) { connectConfluence(input: $in) { userErrors { code } } }`
+	jsonReq := func(body string) *http.Request {
+		req, _ := http.NewRequest(http.MethodPost, e.http.URL+"/graphql", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		return req
 	}
-	if strings.Contains(got.Raw, marker) {
-		t.Errorf("response echoes the request body: %s", got.Raw)
+	getReq := func(params url.Values) *http.Request {
+		req, _ := http.NewRequest(http.MethodGet, e.http.URL+"/graphql?"+params.Encode(), nil)
+		return req
 	}
-	if got.code() != server.CodeBadRequest {
-		t.Errorf("code = %q, want %s", got.code(), server.CodeBadRequest)
+	tests := []struct {
+		name     string
+		req      *http.Request
+		wantCode string // "" when any code will do
+	}{
+		{"truncated JSON body", jsonReq(`{"query": "` + marker), server.CodeBadRequest},
+		{"variables as a string", jsonReq(`{"query":"{ __typename }","variables":"` + marker + `"}`), server.CodeBadRequest},
+		{"extensions as a string", jsonReq(`{"query":"{ __typename }","extensions":"` + marker + `"}`), server.CodeBadRequest},
+		{"GET variables not JSON", getReq(url.Values{"query": {"{ __typename }"}, "variables": {"{" + marker}}), ""},
+		{"GET extensions not JSON", getReq(url.Values{"query": {"{ __typename }"}, "extensions": {"{" + marker}}), ""},
+		{"input variable of the wrong shape", jsonReq(`{"query":` + strconvQuote(connect) + `,"variables":{"in":"` + marker + `"}}`), "GRAPHQL_VALIDATION_FAILED"},
+		{"token variable of the wrong type", jsonReq(`{"query":` + strconvQuote(connect) + `,"variables":{"in":{"domain":"x","email":"y","apiToken":{"t":"` + marker + `"}}}}`), "GRAPHQL_VALIDATION_FAILED"},
+		{"internal error of a resolver", jsonReq(`{"query":` + strconvQuote(connect) + `,"variables":{"in":{"domain":"acme.atlassian.net","email":"a@example.com","apiToken":"` + marker + `"}}}`), "INTERNAL"},
 	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.req.Header.Set("Authorization", "Bearer "+key)
+			got := e.do(tt.req)
+			if len(got.Errors) == 0 {
+				t.Fatalf("status %d body %s, want an error", got.Status, got.Raw)
+			}
+			if strings.Contains(got.Raw, marker) {
+				t.Errorf("response echoes the request: %s", got.Raw)
+			}
+			if tt.wantCode != "" && got.code() != tt.wantCode {
+				t.Errorf("code = %q, want %s (body %s)", got.code(), tt.wantCode, got.Raw)
+			}
+		})
+	}
+	// The resolver's internal error is in the log (with the request id),
+	// not in the answer, and the log has no marker either.
+	if !strings.Contains(e.logs.String(), "not configured") {
+		t.Errorf("log lacks the internal error's detail:\n%s", e.logs.String())
+	}
+	if strings.Contains(e.logs.String(), marker) {
+		t.Errorf("log repeats the request: %s", e.logs.String())
+	}
+}
+
+// strconvQuote quotes s as a JSON string.
+func strconvQuote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }
 
 func TestPlaygroundMountedOnlyWhenEnabled(t *testing.T) {

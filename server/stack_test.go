@@ -130,6 +130,20 @@ func TestTenantsSeeOnlyTheirOwnData(t *testing.T) {
 	}
 
 	pageID := s.sim.PageIDs("OPS")[0]
+	// Tenant A reads the same things tenant B is refused, so the checks
+	// below are about tenancy, not about queries that fail anyway.
+	got = s.post(keyA, `{ search(cql: "type = page AND space = OPS") { totalCount } searchPages(filter: {spaces: ["OPS"]}) { totalCount } pages(ids: ["`+pageID+`"]) { title } space(key: "OPS") { name } }`, nil)
+	if len(got.Errors) != 0 {
+		t.Fatalf("tenant A reads: %s, want no errors", got.Raw)
+	}
+	for _, field := range []string{"search", "searchPages"} {
+		if c, _ := got.Data[field].(map[string]any); c["totalCount"] == nil || c["totalCount"].(float64) == 0 {
+			t.Errorf("tenant A %s = %v, want results", field, got.Data[field])
+		}
+	}
+	if pages, _ := got.Data["pages"].([]any); len(pages) != 1 || pages[0] == nil {
+		t.Errorf("tenant A pages = %v, want the page", got.Data["pages"])
+	}
 	tests := []struct {
 		name, query string
 		check       func(r *gqlResponse) string
@@ -143,6 +157,30 @@ func TestTenantsSeeOnlyTheirOwnData(t *testing.T) {
 		{"no page by id", `{ page(id: "` + pageID + `") { title } }`, func(r *gqlResponse) string {
 			if r.Data["page"] != nil || r.code() != "NOT_CONNECTED" {
 				return "want page null and NOT_CONNECTED"
+			}
+			return ""
+		}},
+		{"no pages by ids", `{ pages(ids: ["` + pageID + `"]) { title } }`, func(r *gqlResponse) string {
+			if pages, _ := r.Data["pages"].([]any); len(pages) != 0 && pages[0] != nil || r.code() != "NOT_CONNECTED" {
+				return "want no pages and NOT_CONNECTED"
+			}
+			return ""
+		}},
+		{"no space by key", `{ space(key: "OPS") { name } }`, func(r *gqlResponse) string {
+			if r.Data["space"] != nil || r.code() != "NOT_CONNECTED" {
+				return "want space null and NOT_CONNECTED"
+			}
+			return ""
+		}},
+		{"no search results", `{ search(cql: "type = page AND space = OPS") { totalCount nodes { title } } }`, func(r *gqlResponse) string {
+			if r.Data["search"] != nil || r.code() != "NOT_CONNECTED" {
+				return "want search null and NOT_CONNECTED"
+			}
+			return ""
+		}},
+		{"no searchPages results", `{ searchPages(filter: {spaces: ["OPS"]}) { totalCount nodes { title } } }`, func(r *gqlResponse) string {
+			if r.Data["searchPages"] != nil || r.code() != "NOT_CONNECTED" {
+				return "want searchPages null and NOT_CONNECTED"
 			}
 			return ""
 		}},
@@ -281,5 +319,145 @@ func TestConnectThroughGraphQLLogsWithTheRequestID(t *testing.T) {
 	}
 	if !stored {
 		t.Errorf("no 'integration stored' line in the logs:\n%s", s.logs.String())
+	}
+}
+
+// TestReaderCannotRunAnyMutation sends each of the four mutations with a
+// reader key of a connected tenant: each is FORBIDDEN, the integration is
+// unchanged and nothing reaches the settings service (no audit event).
+func TestReaderCannotRunAnyMutation(t *testing.T) {
+	s := newStack(t, stackOptions{})
+	s.connect("acme", "classic")
+	reader := s.key("acme", settings.RoleReader)
+	before, err := s.store.GetIntegration(context.Background(), "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := func() int {
+		ev, err := s.store.ListAudit(context.Background(), "acme", settings.AuditListOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ev)
+	}
+	auditBefore := events()
+	scoped := s.sim.Account("scoped")
+	tests := []struct{ name, field, query string }{
+		{"connect", "connectConfluence", `mutation { connectConfluence(input: {domain: "` + s.simHost + `", email: "` + scoped.Email +
+			`", apiToken: "` + scoped.Token + `"}) { integration { status } } }`},
+		{"update", "updateConfluence", `mutation { updateConfluence(input: {email: "` + scoped.Email + `", apiToken: "` + scoped.Token +
+			`"}) { integration { status } } }`},
+		{"test", "testConfluenceConnection", `mutation { testConfluenceConnection { integration { status } } }`},
+		{"disconnect", "disconnectConfluence", `mutation { disconnectConfluence { disconnected } }`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := s.post(reader, tt.query, nil)
+			if got.code() != "FORBIDDEN" {
+				t.Errorf("code = %q, want FORBIDDEN (body %s)", got.code(), got.Raw)
+			}
+			if got.Data[tt.field] != nil {
+				t.Errorf("%s answered %v, want null", tt.field, got.Data[tt.field])
+			}
+			if strings.Contains(got.Raw, scoped.Token) {
+				t.Errorf("answer repeats the token")
+			}
+			after, err := s.store.GetIntegration(context.Background(), "acme")
+			if err != nil {
+				t.Fatalf("integration after a reader's %s: %v, want it kept", tt.name, err)
+			}
+			if after.CredentialVersion != before.CredentialVersion || after.Email != before.Email ||
+				!after.LastValidatedAt.Equal(before.LastValidatedAt) || !after.UpdatedAt.Equal(before.UpdatedAt) {
+				t.Errorf("integration after a reader's %s = %v, want unchanged %v", tt.name, after, before)
+			}
+		})
+	}
+	if n := events(); n != auditBefore {
+		t.Errorf("audit events = %d after the reader's mutations, want %d (none reached the service)", n, auditBefore)
+	}
+	// The same key still reads.
+	if got := s.post(reader, spacesQuery, nil); len(spaceKeys(got)) == 0 {
+		t.Errorf("reader spaces after refused mutations: %s", got.Raw)
+	}
+}
+
+// TestDisconnectThenReadIsNotConnected disconnects through the HTTP API
+// with the admin key; the reader's next read is NOT_CONNECTED, also for
+// a query answered from the cross-request cache before.
+func TestDisconnectThenReadIsNotConnected(t *testing.T) {
+	s := newStack(t, stackOptions{})
+	s.connect("acme", "classic")
+	reader := s.key("acme", settings.RoleReader)
+	admin := s.key("acme", settings.RoleAdmin)
+	pageQuery := `{ page(id: "` + s.sim.PageIDs("OPS")[0] + `") { title } }`
+	for _, q := range []string{spacesQuery, pageQuery} {
+		if got := s.post(reader, q, nil); len(got.Errors) != 0 {
+			t.Fatalf("before disconnect %s: %s", q, got.Raw)
+		}
+	}
+
+	got := s.post(admin, `mutation { disconnectConfluence { disconnected } }`, nil)
+	if d, _ := got.Data["disconnectConfluence"].(map[string]any); d["disconnected"] != true {
+		t.Fatalf("disconnect = %s, want disconnected true", got.Raw)
+	}
+	for _, q := range []string{spacesQuery, pageQuery} {
+		got := s.post(reader, q, nil)
+		if got.code() != "NOT_CONNECTED" {
+			t.Errorf("after disconnect %s: code %q, want NOT_CONNECTED (body %s)", q, got.code(), got.Raw)
+		}
+		if strings.Contains(got.Raw, "OPS") || strings.Contains(got.Raw, `"title":"`) {
+			t.Errorf("after disconnect the answer still carries data: %s", got.Raw)
+		}
+	}
+	got = s.post(reader, `{ confluenceIntegration { status } }`, nil)
+	if got.Data["confluenceIntegration"] != nil || len(got.Errors) != 0 {
+		t.Errorf("confluenceIntegration after disconnect = %s, want null without errors", got.Raw)
+	}
+}
+
+// TestTenantCacheDoesNotLeakAcrossTenants connects two tenants to one site,
+// A with an account that sees the restricted SEC space and B with one that
+// does not. A reads SEC first (filling the shared cross-request cache);
+// B's reads of the same ids, spaces and searches must not show it.
+func TestTenantCacheDoesNotLeakAcrossTenants(t *testing.T) {
+	s := newStack(t, stackOptions{})
+	s.connect("tenant-a", "classic")
+	s.connect("tenant-b", "restricted")
+	keyA := s.key("tenant-a", settings.RoleReader)
+	keyB := s.key("tenant-b", settings.RoleReader)
+	secPage := s.sim.PageIDs("SEC")[0]
+	queries := map[string]string{
+		"page":        `{ page(id: "` + secPage + `") { title space { key } } }`,
+		"pages":       `{ pages(ids: ["` + secPage + `"]) { title } }`,
+		"space":       `{ space(key: "SEC") { name } }`,
+		"spaces":      `{ spaces(first: 50) { nodes { key } } }`,
+		"search":      `{ search(cql: "type = page AND space = SEC") { totalCount nodes { title } } }`,
+		"searchPages": `{ searchPages(filter: {spaces: ["SEC"]}) { totalCount nodes { title } } }`,
+	}
+	var secTitle string
+	for name, q := range queries {
+		got := s.post(keyA, q, nil)
+		if len(got.Errors) != 0 || !strings.Contains(got.Raw, "SEC") && !strings.Contains(got.Raw, "Security") {
+			t.Fatalf("tenant A %s = %s, want the SEC data", name, got.Raw)
+		}
+		if name == "page" {
+			p, _ := got.Data["page"].(map[string]any)
+			secTitle, _ = p["title"].(string)
+		}
+	}
+	if secTitle == "" {
+		t.Fatal("tenant A read no title of the SEC page")
+	}
+	for name, q := range queries {
+		t.Run("tenant B "+name, func(t *testing.T) {
+			got := s.post(keyB, q, nil)
+			if strings.Contains(got.Raw, secTitle) || strings.Contains(got.Raw, `"key":"SEC"`) || strings.Contains(got.Raw, "Security Incidents") {
+				t.Errorf("tenant B sees tenant A's SEC data: %s", got.Raw)
+			}
+		})
+	}
+	// B still reads what its own account may see.
+	if got := s.post(keyB, spacesQuery, nil); !strings.Contains(strings.Join(spaceKeys(got), ","), "OPS") {
+		t.Errorf("tenant B spaces = %s, want OPS", got.Raw)
 	}
 }
