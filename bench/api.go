@@ -26,6 +26,9 @@ type ClientLimits struct {
 	RateLimit      float64 // requests per second; 0 = client default, negative = unlimited
 	RateBurst      int
 	MaxConcurrency int // in-flight requests; 0 = client default
+	// LoaderConcurrency is the loaders' bound on concurrent per-page calls of one request
+	// (loaders.Config.MaxConcurrency); 0 = the loaders' default.
+	LoaderConcurrency int
 }
 
 // API is the GraphQL API served over loopback HTTP: the gqlgen handler with the error presenter,
@@ -63,6 +66,7 @@ func NewAPI(sim Sim, limits ClientLimits, rec *Recorder) (*API, error) {
 	h.SetErrorPresenter(graph.ErrorPresenter)
 	h.SetRecoverFunc(graph.Recover)
 	withLoaders := loaders.Middleware(loaders.Config{
+		MaxConcurrency: limits.LoaderConcurrency,
 		Source: loaders.ClientSource(func(context.Context) (*confluence.Client, error) {
 			a.mu.Lock()
 			defer a.mu.Unlock()

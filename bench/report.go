@@ -62,7 +62,10 @@ func (r *Report) Markdown() string {
 	p("Simulator: bench dataset, %d spaces x %d pages, queries on space %s, in a child process (allocations below are "+
 		"this process only: the API server with its loaders and client, or the naive client). Latency is added by the "+
 		"simulator to every response. The API runs without a cross-request cache, so every run is cold; each run gets "+
-		"a fresh confluence client, so its rate limiter starts full.\n\n", spaces, pages, r.Targets.SpaceKey)
+		"a fresh confluence client, so its rate limiter starts full. The simulator evaluates CQL by scanning every page "+
+		"(tens to a few hundred ms per search on this dataset and machine), so the wall times of CQL-backed fields "+
+		"(labels, children, search) carry CPU time that Confluence spends on an index; calls and critical path do not "+
+		"depend on it.\n\n", spaces, pages, r.Targets.SpaceKey)
 	p("Modes: **api** = GraphQL over loopback HTTP with the confluence client's default per-tenant limits; " +
 		"**api-unlimited** = the same with the client's rate and concurrency limits lifted (what the loaders alone " +
 		"achieve); **naive-seq** = one REST call per node, one after another (a tool-calling agent); **naive-conc** = " +
