@@ -330,7 +330,8 @@ func pageVersions(ctx context.Context, obj *model.Page, first *int, after *strin
 	if err != nil {
 		return nil, err
 	}
-	list, err := loaders.For(ctx).Versions(ctx, obj.ID, w.need())
+	bodies := selects(ctx, "VersionConnection", "nodes", "Version", "body") || selects(ctx, "VersionConnection", "edges", "VersionEdge", "node", "Version", "body")
+	list, err := loaders.For(ctx).Versions(ctx, obj.ID, w.need(), bodies)
 	if err != nil {
 		return nil, err
 	}

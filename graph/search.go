@@ -161,32 +161,35 @@ func searchResultPage(ctx context.Context, obj *model.SearchResult) (*model.Page
 // selectsHitBody reports whether the search field being resolved selects the body of its hits'
 // pages (nodes.page.body or edges.node.page.body), so the search can bring bodies along.
 func selectsHitBody(ctx context.Context) bool {
+	return selects(ctx, "SearchConnection", "nodes", "SearchResult", "page", "Page", "body") ||
+		selects(ctx, "SearchConnection", "edges", "SearchEdge", "node", "SearchResult", "page", "Page", "body")
+}
+
+// selects reports whether the field being resolved selects the given path below it. path
+// alternates a type and a field looked up on it, so fragments on those types count too.
+func selects(ctx context.Context, path ...string) bool {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || !graphql.HasOperationContext(ctx) {
 		return false
 	}
 	op := graphql.GetOperationContext(ctx)
-	// path alternates a type and the field looked up on it, so typed fragments count too.
-	has := func(sel ast.SelectionSet, path ...string) bool {
-		for i := 0; i+1 < len(path); i += 2 {
-			typ, name := path[i], path[i+1]
-			var next ast.SelectionSet
-			found := false
-			for _, f := range graphql.CollectFields(op, sel, []string{typ}) {
-				if f.Name == name {
-					next = append(next, f.Selections...)
-					found = true
-				}
+	sel := fc.Field.Selections
+	for i := 0; i+1 < len(path); i += 2 {
+		typ, name := path[i], path[i+1]
+		var next ast.SelectionSet
+		found := false
+		for _, f := range graphql.CollectFields(op, sel, []string{typ}) {
+			if f.Name == name {
+				next = append(next, f.Selections...)
+				found = true
 			}
-			if !found {
-				return false
-			}
-			sel = next
 		}
-		return true
+		if !found {
+			return false
+		}
+		sel = next
 	}
-	return has(fc.Field.Selections, "SearchConnection", "nodes", "SearchResult", "page", "Page", "body") ||
-		has(fc.Field.Selections, "SearchConnection", "edges", "SearchEdge", "node", "SearchResult", "page", "Page", "body")
+	return true
 }
 
 func searchResultSpace(ctx context.Context, obj *model.SearchResult) (*model.Space, error) {

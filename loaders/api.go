@@ -158,13 +158,22 @@ func (l *Loaders) Replies(ctx context.Context, commentID, kind string, need int)
 	return l.replies.Load(ctx, listKey{ID: commentID, Arg: kind, N: need})()
 }
 
-// Versions returns the first need versions of a page, newest first.
-func (l *Loaders) Versions(ctx context.Context, pageID string, need int) (List[Version], error) {
+// Versions returns the first need versions of a page, newest first. With bodies (and need at
+// most 50, Confluence's cap for version lists with bodies) the list also brings each version's
+// storage body and primes the body loader, so Version.body costs no further call.
+func (l *Loaders) Versions(ctx context.Context, pageID string, need int, bodies bool) (List[Version], error) {
 	if l == nil {
 		return List[Version]{}, ErrNoLoaders
 	}
-	return l.versions.Load(ctx, listKey{ID: pageID, N: need})()
+	arg := ""
+	if bodies && need <= versionBodyCap {
+		arg = "bodies"
+	}
+	return l.versions.Load(ctx, listKey{ID: pageID, Arg: arg, N: need})()
 }
+
+// versionBodyCap is the most versions Confluence lists per call with bodies.
+const versionBodyCap = 50
 
 // Version returns one version of a page; a *NotFoundError when it does not exist.
 func (l *Loaders) Version(ctx context.Context, pageID string, number int) (*Version, error) {

@@ -676,9 +676,23 @@ func (l *Loaders) loadReplies(ctx context.Context, keys []listKey) []*dataloader
 
 func (l *Loaders) loadVersions(ctx context.Context, keys []listKey) []*dataloader.Result[List[Version]] {
 	return each(ctx, l, keys, func(ctx context.Context, up Upstream, k listKey) (List[Version], error) {
-		return collect(ctx, k.N, func(opt ListOptions) ([]Version, string, error) {
-			return up.Versions(ctx, k.ID, opt)
+		bodies := k.Arg == "bodies"
+		list, err := collect(ctx, k.N, func(opt ListOptions) ([]Version, string, error) {
+			return up.Versions(ctx, k.ID, opt, bodies)
 		})
+		for _, v := range list.Items {
+			if !v.HasBody {
+				continue
+			}
+			p := &Page{ID: k.ID, Title: v.Title, Partial: true, Body: v.Body,
+				Version: Version{PageID: k.ID, Number: v.Number, Message: v.Message, MinorEdit: v.MinorEdit, CreatedAt: v.CreatedAt, AuthorID: v.AuthorID}}
+			l.bodies.Prime(ctx, bodyKey{ID: k.ID, Version: v.Number, Format: "storage"}, p)
+			l.cacheBody(*p, "storage")
+		}
+		for i := range list.Items {
+			list.Items[i].Body, list.Items[i].HasBody = "", false // bodies live in the body loader
+		}
+		return list, err
 	})
 }
 

@@ -327,15 +327,21 @@ func (u *clientUpstream) Replies(ctx context.Context, commentID, kind string, op
 	return out, resp.NextCursor, nil
 }
 
-func (u *clientUpstream) Versions(ctx context.Context, pageID string, opt ListOptions) ([]Version, string, error) {
-	vs, resp, err := u.c.Versions.List(ctx, pageID, &confluence.VersionListOptions{
-		ListOptions: confluence.ListOptions{Cursor: opt.Cursor, Limit: opt.Limit}})
+func (u *clientUpstream) Versions(ctx context.Context, pageID string, opt ListOptions, bodies bool) ([]Version, string, error) {
+	o := &confluence.VersionListOptions{ListOptions: confluence.ListOptions{Cursor: opt.Cursor, Limit: opt.Limit}}
+	if bodies {
+		o.BodyFormat = confluence.FormatStorage
+	}
+	vs, resp, err := u.c.Versions.List(ctx, pageID, o)
 	if err != nil {
 		return nil, "", err
 	}
 	out := make([]Version, len(vs))
 	for i, v := range vs {
 		out[i] = Version{PageID: pageID, Number: v.Number, Message: v.Message, MinorEdit: v.MinorEdit, CreatedAt: v.CreatedAt, AuthorID: v.AuthorID}
+		if p := v.Page; bodies && p != nil && p.Body.Storage != nil {
+			out[i].HasBody, out[i].Title, out[i].Body = true, p.Title, p.Body.Storage.Value
+		}
 	}
 	return out, resp.NextCursor, nil
 }

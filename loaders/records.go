@@ -33,6 +33,10 @@ type Version struct {
 	MinorEdit bool
 	CreatedAt time.Time
 	AuthorID  string
+	// HasBody says Title and Body (storage format) at this version came with the version list.
+	HasBody bool
+	Title   string
+	Body    string
 }
 
 // Space is a Confluence space.

@@ -41,8 +41,9 @@ type Upstream interface {
 	Comments(ctx context.Context, pageID, kind string, opt ListOptions) ([]Comment, string, error)
 	// Replies lists the replies to a comment of the given kind.
 	Replies(ctx context.Context, commentID, kind string, opt ListOptions) ([]Comment, string, error)
-	// Versions lists a page's versions, newest first.
-	Versions(ctx context.Context, pageID string, opt ListOptions) ([]Version, string, error)
+	// Versions lists a page's versions, newest first; with bodies each also carries the page's
+	// title and storage body at that version (Version.HasBody).
+	Versions(ctx context.Context, pageID string, opt ListOptions, bodies bool) ([]Version, string, error)
 	// Version returns one version's metadata.
 	Version(ctx context.Context, pageID string, number int) (Version, error)
 	// Attachments lists a page's attachments, filtered by media type when mediaType is set.
