@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -402,4 +403,41 @@ func TestPlaygroundMountedOnlyWhenEnabled(t *testing.T) {
 	if code, _ := on.fetch("/settings"); code != http.StatusOK {
 		t.Errorf("GET /settings with playground = %d, want 200", code)
 	}
+}
+
+// TestZeroConfigEnforcesDefaultLimits: serve passes no limits, so the
+// zero Config must still cap body size, depth and aliases.
+func TestZeroConfigEnforcesDefaultLimits(t *testing.T) {
+	e := newEnv(t, server.Config{})
+	key := e.key("acme", settings.RoleReader)
+
+	deep := "id"
+	for range 6 {
+		deep = "children { nodes { " + deep + " } }"
+	}
+	deep = "{ spaces { nodes { homepage { " + deep + " } } } }" // depth 3 + 2*6 + 1 = 16
+	aliases := make([]string, server.DefaultAliasLimit+1)
+	for i := range aliases {
+		aliases[i] = fmt.Sprintf(`a%d: validateCql(cql: "type = page") { valid }`, i)
+	}
+	tests := []struct{ name, query, wantCode string }{
+		{"depth", deep, server.CodeDepthLimit},
+		{"aliases", "{ " + strings.Join(aliases, " ") + " }", server.CodeAliasLimit},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := e.post(key, tt.query, nil); got.code() != tt.wantCode {
+				t.Errorf("code = %q, want %s (body %.300s)", got.code(), tt.wantCode, got.Raw)
+			}
+		})
+	}
+	t.Run("body", func(t *testing.T) {
+		big := `{"query":"{ validateCql(cql: \"` + strings.Repeat("a", server.DefaultMaxBodyBytes) + `\") { valid } }"}`
+		req, _ := http.NewRequest(http.MethodPost, e.http.URL+"/graphql", strings.NewReader(big))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+key)
+		if got := e.do(req); got.Status != http.StatusRequestEntityTooLarge {
+			t.Errorf("status = %d, want 413", got.Status)
+		}
+	})
 }
