@@ -165,11 +165,14 @@ test('the settings page connects the demo Confluence and names a missing scope',
   await t.test('a scoped token without search:confluence is refused, naming the scope', async () => {
     await connect(page, scopedNoSearch);
     const errors = await page.$$eval('#user-errors > li', (items) => items.map((li) => ({ code: li.dataset.code, text: li.textContent })));
-    assert.ok(errors.length > 0, `no userErrors shown; message: ${await page.textContent('#message')}`);
-    const named = errors.some((e) => e.text.includes('search:confluence'));
-    const capRow = await page.$$eval('#capabilities tbody tr', (rows) =>
-      rows.filter((r) => r.cells[1].textContent === 'no').map((r) => r.cells[2].textContent));
-    assert.ok(named || capRow.includes('search:confluence'), `search:confluence is not named: ${JSON.stringify(errors)}`);
+    assert.deepEqual(errors.map((e) => e.code), ['MISSING_SCOPES'], `userErrors shown: ${JSON.stringify(errors)}; message: ${await page.textContent('#message')}`);
+    assert.ok(errors[0].text.includes('search:confluence'), `the MISSING_SCOPES error does not name search:confluence: ${errors[0].text}`);
+    assert.match(await page.textContent('#message'), /^Not saved/);
+    // Nothing was stored: the page shows the classic connection saved before.
+    assert.equal(await statusBadge(page), 'CONNECTED');
+    assert.equal(await page.textContent('#token-type'), 'CLASSIC');
+    assert.equal(await page.textContent('#token-hint'), `••••${classic.token.slice(-4)}`);
+    assert.equal((await page.content()).includes(scopedNoSearch.token), false, 'the refused token is in the page');
     await page.screenshot({ path: path.join(RESULTS, 'settings-missing-scope.png'), fullPage: true });
   });
 
