@@ -4,6 +4,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/99designs/gqlgen/complexity"
+	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/validator/rules"
+
 	"github.com/confluence-graph/confluence-graph/graph"
 )
 
@@ -57,5 +61,31 @@ func TestConnectionsAreRelay(t *testing.T) {
 	}
 	if n < 6 {
 		t.Errorf("found %d connection types, want at least 6", n)
+	}
+}
+
+func cost(t *testing.T, query string, vars map[string]any) int {
+	t.Helper()
+	es := graph.New(graph.Deps{})
+	doc, errs := gqlparser.LoadQueryWithRules(es.Schema(), query, rules.NewDefaultRules())
+	if errs != nil {
+		t.Fatalf("query does not validate: %v", errs)
+	}
+	return complexity.Calculate(t.Context(), es, doc.Operations[0], vars)
+}
+
+// List fields are priced by the items they may return, so a server complexity limit bounds the
+// nodes a query can produce.
+func TestComplexityCountsListItems(t *testing.T) {
+	flat := cost(t, `{ page(id: "1") { children(first: 10) { nodes { id } } } }`, nil)
+	nested := cost(t, `{ page(id: "1") { children(first: 10) { nodes { id children(first: 10) { nodes { id } } } } } }`, nil)
+	defaulted := cost(t, `{ page(id: "1") { children { nodes { id } } } }`, nil)
+	if flat < 10 || nested < 10*flat-20 || defaulted <= flat {
+		t.Errorf("costs: first 10 = %d, nested 10x10 = %d, default 25 = %d; want lists multiplied", flat, nested, defaulted)
+	}
+	issue := cost(t, nestedQuery, map[string]any{"key": "BENCH1"})
+	t.Logf("cost of the issue's nested query: %d", issue)
+	if issue < 1000 || issue > 20000 {
+		t.Errorf("nested query cost = %d, want between 1,000 and 20,000", issue)
 	}
 }
