@@ -20,7 +20,9 @@ func listCost(child int, first *int, def int) int {
 
 // setComplexity installs the per-field cost functions on c.
 func setComplexity(c *ComplexityRoot) {
-	c.Query.Spaces = func(child int, _ []string, _ *model.SpaceType, first *int, _ *string) int { return listCost(child, first, 25) }
+	c.Query.Spaces = func(child int, _ []string, _ *model.SpaceType, first *int, _ *string) int {
+		return listCost(child, first, 25)
+	}
 	c.Query.Search = func(child int, _ string, first *int, _ *string) int { return listCost(child, first, 25) }
 	c.Query.SearchPages = func(child int, _ model.PageFilter, first *int, _ *string) int { return listCost(child, first, 25) }
 	c.Query.Pages = func(child int, ids []string) int { return 1 + child*max(len(ids), 1) }
