@@ -244,6 +244,9 @@ func TestConnectUnreachable(t *testing.T) {
 		if !slices.Equal(codesOf(res), []settings.ErrorCode{settings.CodeSiteNotFound}) {
 			t.Fatalf("codes = %v (%+v); want [SITE_NOT_FOUND]", codesOf(res), res.UserErrors)
 		}
+		if hints := strings.Join(userError(res, settings.CodeSiteNotFound).Hints, " "); !strings.Contains(hints, "Verify your domain") {
+			t.Errorf("hints %q lack the verify-your-domain hint", hints)
+		}
 		if _, err := e.store.GetIntegration(t.Context(), "t"); !errors.Is(err, settings.ErrNotFound) {
 			t.Errorf("GetIntegration = %v; want ErrNotFound", err)
 		}
