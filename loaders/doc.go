@@ -13,10 +13,20 @@
 //	spaces by id / key          GET /wiki/api/v2/spaces?ids=... / ?keys=...
 //	users                       POST /wiki/api/v2/users-bulk
 //	labels of many pages        one CQL content search: id in (...) with metadata.labels
-//	children of many pages      one CQL content search: parent in (...)
-//	other per-page lists        one call per page, all pages concurrently
+//	children of many pages      one CQL content search: parent in (...) (with the children's
+//	                            labels), plus one bulk page read for child order when the
+//	                            upstream does not report positions
+//	comments, attachments       with an ExpandingUpstream: one CQL content search with the
+//	                            children.comment / children.attachment expansions (and labels);
+//	                            otherwise one call per page (footer and inline at once)
+//	versions                    one call per page (no bulk form); with bodies when asked
+//	search                      one call per result page; with the hits' bodies when asked
 //
-// List results prime the page loader, so a page listed once is not fetched again.
+// A batched (CQL) read that Confluence refuses (missing search scope, unsupported) falls back to
+// the per-page endpoints; one it rate-limits or fails is reported, never fanned out.
+//
+// List results prime the page loader, so a page listed once is not fetched again; bodies that
+// arrive with a search or a version list prime the body loader.
 //
 // Across requests, a Cache keeps immutable items (a page body at a version) until evicted by
 // size, and metadata (pages, spaces, users) for a TTL. Every key starts with the tenant, and
