@@ -33,7 +33,7 @@ func TestAuthenticationRefusesBadKeys(t *testing.T) {
 	}{
 		{"missing header", "", "missing API key"},
 		{"basic scheme", "Basic dXNlcjpwYXNz", "malformed API key"},
-		{"bearer without cg prefix", "Bearer abcdef", "malformed API key"},
+		{"bearer without cg prefix", "Bearer not-a-cg-key", "malformed API key"},
 		{"bearer with short secret", "Bearer cg_" + goodID + "_abc", "malformed API key"},
 		{"unknown key", "Bearer " + unknown, "invalid API key"},
 		{"wrong secret", "Bearer " + wrongSecret, "invalid API key"},
@@ -64,6 +64,17 @@ func TestAuthenticationRefusesBadKeys(t *testing.T) {
 				t.Errorf("WWW-Authenticate = %q, want Bearer challenge", h)
 			}
 		})
+	}
+	// Refused credentials are not logged either (the log has a line per
+	// refusal, so the check can fail).
+	logs := e.logs.String()
+	if n := strings.Count(logs, `"status":401`); n != len(tests) {
+		t.Errorf("log has %d lines with status 401, want %d", n, len(tests))
+	}
+	for _, tt := range tests {
+		if _, cred, _ := strings.Cut(tt.header, " "); cred != "" && strings.Contains(logs, cred) {
+			t.Errorf("%s: the log contains the refused credential", tt.name)
+		}
 	}
 	// The valid key works, and its use is recorded.
 	got := e.post(good, validateQuery, map[string]any{"q": "type = page"})
