@@ -1,0 +1,151 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/confluence-graph/confluence-graph/envelope/localkmstest"
+)
+
+// postgresSchemaDSN creates an empty schema in the test PostgreSQL
+// (CG_TEST_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/test),
+// drops it when the test ends, and returns a DSN selecting it. An
+// unreachable server fails the test, as everywhere under CI=true; a
+// developer without PostgreSQL sets CG_TEST_POSTGRES_OPTOUT=1 to skip.
+func postgresSchemaDSN(t *testing.T) string {
+	t.Helper()
+	base := os.Getenv("CG_TEST_POSTGRES_URL")
+	if base == "" {
+		base = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+	}
+	conn, err := pgx.Connect(t.Context(), base)
+	if err != nil {
+		if os.Getenv("CI") != "true" && os.Getenv("CG_TEST_POSTGRES_OPTOUT") == "1" {
+			t.Skipf("PostgreSQL unreachable and CG_TEST_POSTGRES_OPTOUT=1: %v", err)
+		}
+		t.Fatalf("PostgreSQL unreachable: %v", err)
+	}
+	schema := "cg_serve_" + strings.ToLower(rand.Text()[:12])
+	if _, err := conn.Exec(t.Context(), "CREATE SCHEMA "+pgx.Identifier{schema}.Sanitize()); err != nil {
+		_ = conn.Close(context.Background())
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx := context.Background()
+		if _, err := conn.Exec(ctx, "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+		_ = conn.Close(ctx)
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("parse CG_TEST_POSTGRES_URL: %v", err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// TestServeProductionSetUp runs serve the way design §7 describes the
+// production set-up, from the environment only: PostgreSQL through
+// CG_DATABASE_URL and AWS KMS through CG_KMS_KEY_ID with the SDK's standard
+// chain (AWS_ENDPOINT_URL_KMS pointing at local-kms). The demo tenant's
+// token is sealed by KMS, stored in PostgreSQL, and read back for queries;
+// no local master key file is created; a second run on the same database
+// and key reads the stored credential again.
+func TestServeProductionSetUp(t *testing.T) {
+	kms := localkmstest.Start(t)
+	dir := t.TempDir()
+	dsn := postgresSchemaDSN(t)
+	env := map[string]string{
+		"CG_DATABASE_URL":   dsn,
+		"CG_KMS_KEY_ID":     localkmstest.Alias,
+		"CG_LOCAL_KEY_FILE": filepath.Join(dir, "master.key"),
+		"CG_ADDR":           "127.0.0.1:0",
+	}
+	for k, v := range map[string]string{
+		"AWS_ENDPOINT_URL_KMS":        kms.Endpoint,
+		"AWS_ENDPOINT_URL":            "",
+		"AWS_REGION":                  localkmstest.Region,
+		"AWS_ACCESS_KEY_ID":           "test",
+		"AWS_SECRET_ACCESS_KEY":       "test",
+		"AWS_SESSION_TOKEN":           "",
+		"AWS_PROFILE":                 "",
+		"AWS_CONFIG_FILE":             filepath.Join(dir, "aws-config"),
+		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "aws-credentials"),
+	} {
+		t.Setenv(k, v)
+	}
+
+	run := func(simAddr string) (*Main, map[string][]string, *lockedBuffer) {
+		t.Helper()
+		var stdout bytes.Buffer
+		logs := &lockedBuffer{}
+		m := NewMain(&stdout, logs)
+		if err := m.ParseFlags([]string{"--demo"}, func(k string) string { return env[k] }, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		m.Config.SimAddr = simAddr
+		if err := m.Run(t.Context()); err != nil {
+			t.Fatalf("Run: %v\nlogs:\n%s", err, logs.String())
+		}
+		t.Cleanup(func() { _ = m.Close() })
+		return m, banner(t, stdout.String()), logs
+	}
+
+	simAddr := freeLoopbackAddr(t)
+	m, lines, logs := run(simAddr)
+	if _, body := postGraphQL(t, m.URL(), lines["reader key"][0], runbookQuery); len(searchTitles(body)) == 0 {
+		t.Fatalf("runbook search = %v, want titles", body)
+	}
+	resp, err := http.Get(m.URL() + "readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ready, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(ready), `"key_service":"ok"`) {
+		t.Errorf("/readyz = %d %s, want 200 with key_service ok", resp.StatusCode, ready)
+	}
+	if !strings.Contains(logs.String(), "encrypting tokens with AWS KMS") || strings.Contains(logs.String(), "LOCAL MASTER KEY") {
+		t.Errorf("logs do not say AWS KMS is used (or warn about a local key):\n%s", logs.String())
+	}
+	if _, err := os.Stat(env["CG_LOCAL_KEY_FILE"]); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("local master key file exists (%v); want none with CG_KMS_KEY_ID set", err)
+	}
+	// The stored envelope names the KMS key, and holds no token bytes.
+	rec, err := m.store.GetIntegration(t.Context(), demoTenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(rec.EncryptedToken, []byte(localkmstest.KeyARN)) {
+		t.Errorf("stored envelope does not name the KMS key %s", localkmstest.KeyARN)
+	}
+	if tok := m.sim.Account("classic").Token; bytes.Contains(rec.EncryptedToken, []byte(tok)) {
+		t.Errorf("stored envelope contains the token")
+	}
+	if err := m.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+
+	// A second replica-like run decrypts the stored credential through KMS.
+	m2, lines2, logs2 := run(simAddr)
+	if !strings.Contains(logs2.String(), "demo tenant already connected") {
+		t.Errorf("second run did not keep the stored connection:\n%s", logs2.String())
+	}
+	if _, body := postGraphQL(t, m2.URL(), lines2["reader key"][0], runbookQuery); len(searchTitles(body)) == 0 {
+		t.Errorf("second run's search = %v, want titles", body)
+	}
+}
