@@ -148,4 +148,17 @@ func TestServeProductionSetUp(t *testing.T) {
 	if _, body := postGraphQL(t, m2.URL(), lines2["reader key"][0], runbookQuery); len(searchTitles(body)) == 0 {
 		t.Errorf("second run's search = %v, want titles", body)
 	}
+
+	// With KMS gone the service is not ready, and says which part failed.
+	kms.Stop()
+	resp, err = http.Get(m2.URL() + "readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ready, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(ready), `"key_service":"unavailable"`) ||
+		!strings.Contains(string(ready), `"store":"ok"`) {
+		t.Errorf("/readyz with KMS stopped = %d %s, want 503 naming key_service only", resp.StatusCode, ready)
+	}
 }
