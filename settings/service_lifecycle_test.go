@@ -3,6 +3,7 @@ package settings_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -388,5 +389,90 @@ func TestRestrictedAccountConnects(t *testing.T) {
 	in := e.mustConnect(t, "acme", "restricted")
 	if in.Status != settings.StatusConnected || in.AccountID != e.sim.Account("restricted").AccountID {
 		t.Errorf("restricted connect = %v; want CONNECTED as the restricted account", in)
+	}
+}
+
+// TestConcurrentConnectsLastWriteWinsWhole races connects of three demo
+// accounts (classic, scoped, restricted) to one tenant, with reads in
+// between. The stored record, its sealed token and the pooled client must
+// all belong to one account: never the email of one with the token, token
+// type or account of another.
+func TestConcurrentConnectsLastWriteWinsWhole(t *testing.T) {
+	for _, kind := range storeKinds() {
+		t.Run(kind.name, func(t *testing.T) {
+			e := newEnv(t, kind)
+			ctx := t.Context()
+			accounts := []string{"classic", "scoped", "restricted"}
+			type want struct {
+				name, token, accountID string
+				tokenType              settings.TokenType
+			}
+			byEmail := map[string]want{}
+			for _, name := range accounts {
+				a := e.sim.Account(name)
+				tt := settings.TokenClassic
+				if name == "scoped" {
+					tt = settings.TokenScoped
+				}
+				byEmail[a.Email] = want{name: name, token: a.Token, accountID: a.AccountID, tokenType: tt}
+			}
+
+			var wg sync.WaitGroup
+			errs := make(chan error, 64)
+			for i := range 9 {
+				name := accounts[i%len(accounts)]
+				wg.Go(func() {
+					a := e.sim.Account(name)
+					res, err := e.svc.Connect(ctx, "acme", "k", settings.ConnectInput{Domain: e.sim.Host(), Email: a.Email, APIToken: a.Token})
+					if err != nil || !res.OK() {
+						errs <- fmt.Errorf("Connect(%s) = %v, %v", name, res.Codes(), err)
+					}
+				})
+				wg.Go(func() {
+					if _, err := e.svc.Client(ctx, "acme"); err != nil && !errors.Is(err, settings.ErrNotConnected) {
+						errs <- fmt.Errorf("Client during connects = %v", err)
+					}
+				})
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				t.Error(err)
+			}
+
+			rec, err := e.store.GetIntegration(ctx, "acme")
+			if err != nil {
+				t.Fatal(err)
+			}
+			w, ok := byEmail[rec.Email]
+			if !ok {
+				t.Fatalf("stored email %q is none of the accounts", rec.Email)
+			}
+			if rec.AccountID != w.accountID || rec.TokenType != w.tokenType || rec.TokenHint != w.token[len(w.token)-4:] {
+				t.Errorf("stored record mixes writes: email of %s with account %q, type %s, hint %q",
+					w.name, rec.AccountID, rec.TokenType, rec.TokenHint)
+			}
+			token, err := e.sealer.Decrypt(ctx, rec.EncryptedToken, settings.TokenContext("acme"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(token) != w.token {
+				t.Errorf("stored sealed token is not the token of %s, whose email is stored", w.name)
+			}
+			if rec.CredentialVersion != 9 {
+				t.Errorf("CredentialVersion = %d; want 9 (each connect a new envelope)", rec.CredentialVersion)
+			}
+			c, err := e.svc.Client(ctx, "acme")
+			if err != nil {
+				t.Fatal(err)
+			}
+			u, _, err := c.Users.Current(ctx)
+			if err != nil {
+				t.Fatalf("current user through the pooled client: %v", err)
+			}
+			if u.AccountID != w.accountID {
+				t.Errorf("pooled client reads as %q; want %q, the stored account (%s)", u.AccountID, w.accountID, w.name)
+			}
+		})
 	}
 }
