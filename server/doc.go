@@ -15,7 +15,7 @@
 //	body cap     a body over Config.MaxBodyBytes is HTTP 413
 //	timeout      the operation's context ends after Config.OperationTimeout
 //	loaders      fresh per-request loaders, bound lazily to the tenant's
-//	             Confluence through Config.Upstream
+//	             Confluence through Config.Source
 //	gqlgen       POST and GET (queries only) transports, parsed-query LRU,
 //	             automatic persisted queries, complexity, depth and alias
 //	             limits, introspection and suggestions off unless enabled,
@@ -23,6 +23,8 @@
 //	             answered as GraphQL over HTTP says (200 for
 //	             application/json, 400 for application/graphql-response+json,
 //	             no data entry)
+//	audit        a mutation refused with FORBIDDEN (a reader key) is
+//	             appended to Config.Audit as outcome "denied"
 //
 // Metrics live on the server's own Prometheus registry (see Metrics); the
 // Confluence client reports into it through Metrics.Instrument.

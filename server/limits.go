@@ -158,8 +158,11 @@ func (federationSDL) MutateOperationContext(_ context.Context, opCtx *graphql.Op
 }
 
 // operationRecorder notes the operation's name and type and, once it has
-// run, its outcome, for the access log and the metrics.
-type operationRecorder struct{}
+// run, its outcome, for the access log and the metrics. onResponse, if
+// set, sees every response (the audit of refused mutations).
+type operationRecorder struct {
+	onResponse func(ctx context.Context, resp *graphql.Response)
+}
 
 var _ interface {
 	graphql.HandlerExtension
@@ -185,10 +188,13 @@ func (operationRecorder) MutateOperationContext(ctx context.Context, opCtx *grap
 	return nil
 }
 
-func (operationRecorder) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+func (r operationRecorder) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	resp := next(ctx)
 	if resp == nil {
 		return resp
+	}
+	if r.onResponse != nil {
+		r.onResponse(ctx, resp)
 	}
 	n := len(resp.Errors)
 	stateFrom(ctx).set(func(s *requestState) {

@@ -69,6 +69,10 @@ type Config struct {
 	Logger *slog.Logger
 	// Metrics is the registry /metrics serves; nil means NewMetrics().
 	Metrics *Metrics
+	// Audit, if set, records every integration mutation refused to a
+	// caller without the admin role (outcome "denied"); serve passes the
+	// settings store. Nil records none (they are still in the access log).
+	Audit AuditLog
 
 	// Introspection enables __schema and __type (off by default; the demo
 	// turns it on). When off, field suggestions ("Did you mean ...") are
@@ -198,7 +202,7 @@ func (s *Server) newGraphQL() *handler.Server {
 	}
 	h.SetErrorPresenter(presenter(graph.NewErrorPresenter(s.log)))
 	h.SetRecoverFunc(graph.Recover)
-	h.Use(operationRecorder{})
+	h.Use(operationRecorder{onResponse: s.auditDenied})
 	if cfg.Introspection {
 		h.Use(extension.Introspection{})
 	} else {

@@ -229,6 +229,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Keys:          m.store,
 		Source:        graph.SettingsSource(svc),
 		Cache:         cache,
+		Audit:         m.store,
 		Logger:        log,
 		Metrics:       metrics,
 		Introspection: c.Demo,

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -296,6 +297,19 @@ func TestServeDemoEndToEnd(t *testing.T) {
 	}
 	if _, body := postGraphQL(t, m.URL(), reader, `{ __schema { queryType { name } } }`); body["errors"] != nil {
 		t.Errorf("introspection in demo: %v, want it on", body)
+	}
+
+	// The reader key may not disconnect; the refusal is audited.
+	_, body = postGraphQL(t, m.URL(), reader, `mutation { disconnectConfluence { disconnected } }`)
+	if errs, _ := body["errors"].([]any); len(errs) == 0 || !strings.Contains(fmt.Sprint(errs[0]), "FORBIDDEN") {
+		t.Errorf("reader disconnect = %v, want FORBIDDEN", body)
+	}
+	events, err := m.store.ListAudit(t.Context(), demoTenant, settings.AuditListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := events[len(events)-1]; last.Action != settings.ActionDisconnect || last.Outcome != settings.OutcomeDenied {
+		t.Errorf("last audit event = %+v, want integration.disconnect denied", last)
 	}
 
 	logText := logs.String()
