@@ -62,6 +62,8 @@ func isEmpty(v any) bool {
 		return len(v) == 0
 	case bench.Tree:
 		return len(v.Children) == 0
+	case []bench.TreeEntry:
+		return len(v) == 0
 	case bench.Diff:
 		return v.To == 0
 	case []bench.Entity:

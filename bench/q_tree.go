@@ -81,20 +81,21 @@ func (n *Naive) tree(ctx context.Context, id string, depth int) (Tree, error) {
 		return Tree{}, err
 	}
 	root := Tree{ID: p.ID, Title: p.Title}
-	return root, n.subtree(ctx, &root, depth)
+	return root, n.subtree(ctx, &root, depth, 25)
 }
 
-func (n *Naive) subtree(ctx context.Context, t *Tree, depth int) error {
+// subtree fills t.Children down to depth levels, reading up to per children of each page.
+func (n *Naive) subtree(ctx context.Context, t *Tree, depth, per int) error {
 	if depth == 0 {
 		return nil
 	}
-	cs, err := n.children(ctx, t.ID, 25)
+	cs, err := n.children(ctx, t.ID, per)
 	if err != nil {
 		return err
 	}
 	t.Children = make([]Tree, len(cs))
 	return n.each(len(cs), func(i int) error {
 		t.Children[i] = Tree{ID: cs[i].ID, Title: cs[i].Title}
-		return n.subtree(ctx, &t.Children[i], depth-1)
+		return n.subtree(ctx, &t.Children[i], depth-1, per)
 	})
 }

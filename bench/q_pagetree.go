@@ -1,0 +1,85 @@
+package bench
+
+import (
+	"context"
+	"net/url"
+)
+
+const pageTreeGraphQL = `query PageTree($key: String!, $root: ID!) { space(key: $key) {
+  pageTree(rootId: $root, maxDepth: 3) { depth parentId hasChildren page { id title } } } }`
+
+// TreeEntry is one entry of a flattened page tree, depth first, siblings in child order.
+type TreeEntry struct {
+	ID, Title, ParentID string
+	Depth               int
+	HasChildren         bool
+}
+
+func pageTreeQuery() *Query {
+	return &Query{
+		Name:    "pagetree",
+		Title:   "`Space.pageTree(rootId, maxDepth: 3)`: every page in the three levels below a page, flattened (no per-level cap)",
+		GraphQL: pageTreeGraphQL,
+		Depth:   3,
+		Floor:   2,
+		FloorNote: "the space by key, then `GET /pages/{id}/descendants?depth=3` (250 rows per call; its rows say " +
+			"nothing of children below the last level, so `hasChildren` there needs one CQL `parent in (...)` more)",
+		api:   pageTreeAPI,
+		naive: pageTreeNaive,
+	}
+}
+
+func pageTreeAPI(ctx context.Context, a *API, t Targets) (any, error) {
+	var res struct {
+		Space *struct {
+			PageTree []struct {
+				Depth       int    `json:"depth"`
+				ParentID    string `json:"parentId"`
+				HasChildren bool   `json:"hasChildren"`
+				Page        struct {
+					ID    string `json:"id"`
+					Title string `json:"title"`
+				} `json:"page"`
+			} `json:"pageTree"`
+		} `json:"space"`
+	}
+	if err := a.Query(ctx, pageTreeGraphQL, map[string]any{"key": t.SpaceKey, "root": t.TreeRoot}, &res); err != nil {
+		return nil, err
+	}
+	if res.Space == nil {
+		return nil, errNotFound("space " + t.SpaceKey)
+	}
+	out := make([]TreeEntry, len(res.Space.PageTree))
+	for i, e := range res.Space.PageTree {
+		out[i] = TreeEntry{ID: e.Page.ID, Title: e.Page.Title, ParentID: e.ParentID, Depth: e.Depth, HasChildren: e.HasChildren}
+	}
+	return out, nil
+}
+
+// pageTreeNaive walks the tree below the root one children call per page (all children, 250 per
+// call), down to the pages of the third level, whose own children call says whether they have any.
+func pageTreeNaive(ctx context.Context, n *Naive, t Targets) (any, error) {
+	var spaces v2List[v2Space]
+	if err := n.get(ctx, "/wiki/api/v2/spaces", url.Values{"keys": {t.SpaceKey}}, &spaces); err != nil {
+		return nil, err
+	}
+	if len(spaces.Results) == 0 {
+		return nil, errNotFound("space " + t.SpaceKey)
+	}
+	root := Tree{ID: t.TreeRoot}
+	if err := n.subtree(ctx, &root, 4, 250); err != nil {
+		return nil, err
+	}
+	var out []TreeEntry
+	var walk func(t Tree, depth int)
+	walk = func(t Tree, depth int) {
+		for _, c := range t.Children {
+			out = append(out, TreeEntry{ID: c.ID, Title: c.Title, ParentID: t.ID, Depth: depth, HasChildren: len(c.Children) > 0})
+			if depth < 3 {
+				walk(c, depth+1)
+			}
+		}
+	}
+	walk(root, 1)
+	return out, nil
+}
