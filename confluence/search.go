@@ -165,7 +165,12 @@ type ContentSearchOptions struct {
 	CQL        string
 	CQLContext string
 	// Expand lists expansions such as "space", "version", "body.storage",
-	// "ancestors", "metadata.labels".
+	// "ancestors", "metadata.labels", "children.comment" (with sub-expansions
+	// such as "children.comment.body.storage", "children.comment.version",
+	// "children.comment.ancestors") and "children.attachment.version".
+	// With any body expansion Confluence returns at most 50 rows a call
+	// (25 with export_view or styled_view); expanded children collections
+	// hold at most 25 items (ContentArray.Complete).
 	Expand []string
 	Cursor string
 	Limit  int
@@ -205,19 +210,22 @@ func (s *SearchService) ContentIter(ctx context.Context, opts *ContentSearchOpti
 }
 
 // Content is v1 content as the search endpoints return it; which members
-// are set depends on the expansions requested.
+// are set depends on the expansions requested (nil: not expanded).
+// Extensions come without asking on pages, comments and attachments.
 type Content struct {
-	ID        string           `json:"id"`
-	Type      string           `json:"type"` // page, blogpost, comment, attachment, folder, ...
-	Status    string           `json:"status"`
-	Title     string           `json:"title"`
-	Space     *SearchSpace     `json:"space,omitempty"`
-	Version   *ContentVersion  `json:"version,omitempty"`
-	History   *ContentHistory  `json:"history,omitempty"`
-	Ancestors []Content        `json:"ancestors,omitempty"`
-	Body      *Body            `json:"body,omitempty"`
-	Metadata  *ContentMetadata `json:"metadata,omitempty"`
-	Links     Links            `json:"_links"`
+	ID         string             `json:"id"`
+	Type       string             `json:"type"` // page, blogpost, comment, attachment, folder, ...
+	Status     string             `json:"status"`
+	Title      string             `json:"title"`
+	Space      *SearchSpace       `json:"space,omitempty"`
+	Version    *ContentVersion    `json:"version,omitempty"`
+	History    *ContentHistory    `json:"history,omitempty"`
+	Ancestors  []Content          `json:"ancestors,omitempty"`
+	Body       *Body              `json:"body,omitempty"`
+	Metadata   *ContentMetadata   `json:"metadata,omitempty"`
+	Children   *ContentChildren   `json:"children,omitempty"`
+	Extensions *ContentExtensions `json:"extensions,omitempty"`
+	Links      Links              `json:"_links"`
 }
 
 // UnmarshalJSON accepts a numeric or string id.
@@ -234,7 +242,8 @@ func (c *Content) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// ContentVersion is a v1 version.
+// ContentVersion is a v1 version. By is the author (with the version
+// expansion, on the content and on expanded children).
 type ContentVersion struct {
 	By        *User     `json:"by,omitempty"`
 	When      time.Time `json:"when"`
@@ -279,11 +288,10 @@ func (h *ContentHistory) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// ContentMetadata holds expanded metadata.
+// ContentMetadata holds expanded metadata; Labels is nil unless
+// metadata.labels was expanded.
 type ContentMetadata struct {
-	Labels *struct {
-		Results []Label `json:"results"`
-	} `json:"labels,omitempty"`
+	Labels *LabelArray `json:"labels,omitempty"`
 }
 
 // flexString decodes a JSON string or number into a string.
