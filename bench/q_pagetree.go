@@ -22,8 +22,8 @@ func pageTreeQuery() *Query {
 		GraphQL: pageTreeGraphQL,
 		Depth:   3,
 		Floor:   2,
-		FloorNote: "the space by key, then `GET /pages/{id}/descendants?depth=3` (250 rows per call; its rows say " +
-			"nothing of children below the last level, so `hasChildren` there needs one CQL `parent in (...)` more)",
+		FloorNote: "the space by key, then `GET /pages/{id}/descendants` one level deeper than asked (so the last " +
+			"level knows whether it has children; 250 rows per call)",
 		api:   pageTreeAPI,
 		naive: pageTreeNaive,
 	}

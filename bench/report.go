@@ -165,6 +165,7 @@ var endpointNotes = map[string]string{
 	"GET /wiki/api/v2/pages/{id}/versions":        "per page; no bulk form in Confluence (allowed by issue 5)",
 	"GET /wiki/api/v2/pages/{id}/labels":          "per page; CQL `id in (...)` with `expand=metadata.labels` is the bulk form",
 	"GET /wiki/api/v2/pages/{id}/direct-children": "per parent; CQL `parent in (...)` is the bulk form",
+	"GET /wiki/api/v2/pages/{id}/descendants":     "per subtree, up to 10 levels, 250 rows per call",
 	"GET /wiki/api/v2/pages/{id}":                 "single page; bulk form `GET /pages?id=...` (current version only)",
 	"GET /wiki/api/v2/pages":                      "bulk, up to 250 ids; `body-format=storage` brings bodies in the same call",
 	"GET /wiki/rest/api/content/search":           "CQL content search (bulk labels / children / expansions)",
