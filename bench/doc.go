@@ -2,9 +2,10 @@
 // with a naive client that makes one Confluence REST call per node, the way a tool-calling agent
 // does.
 //
-// Five queries (Queries) run three ways (Modes): through the GraphQL API (the gqlgen handler
-// served over loopback HTTP, its loaders bound to a confluence.Client), through the naive client
-// one call at a time, and through the naive client with a goroutine per node. Each run is
+// Six queries (Queries) run four ways (Modes): through the GraphQL API (the gqlgen handler
+// served over loopback HTTP, its loaders bound to a confluence.Client) with the client's default
+// per-tenant limits and with them lifted, through the naive client one call at a time, and
+// through the naive client with a goroutine per node. Each run is
 // measured against the Confluence simulator (confluence/confluencetest) with and without
 // injected latency: upstream calls (the simulator's counters), round trips on the critical path
 // (the longest chain of upstream requests that did not overlap in time, and wall time divided by

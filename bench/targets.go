@@ -6,7 +6,7 @@ import (
 	"net/url"
 )
 
-// Targets are the objects the five queries read, picked from the bench dataset's first space.
+// Targets are the objects the queries read, picked from the bench dataset's first space.
 type Targets struct {
 	SpaceKey   string   // the first bench space
 	TreeRoot   string   // the root page with the most pages in its top three levels below it

@@ -1,4 +1,4 @@
-// Command report measures the five benchmark queries in every mode against the Confluence
+// Command report measures the benchmark queries in every mode against the Confluence
 // simulator (run in a child process) and writes its section of bench/RESULTS.md.
 //
 //	go run ./bench/cmd/report [-out bench/RESULTS.md] [-spaces 10] [-pages 1000] [-queries nested,diff]
