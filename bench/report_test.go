@@ -46,7 +46,7 @@ func TestMarkdownMarksGoals(t *testing.T) {
 	for _, want := range []string{
 		"Measured 2026-11-25 20:00 UTC",
 		// depth 2, goal 3: api meets it (2), api-unlimited misses it (4); api calls at the floor, 100x fewer.
-		"| entities | 2 | 3 | 2 ✓ | 4 ✗ | 2 | 2 ✓ | 200 | 100.0x | 2 |",
+		"| entities | 2 | 3 | 2 ✓ | 4 ✗ | 2 | 2 ✓ | 200 | 100.0x | 2 | 110 ms | 210 ms | 10.0 s | 105 ms |",
 		"| entities | api-unlimited | 50ms | 3 | 3 (2–4) | 4 | 4.2 |",
 	} {
 		if !strings.Contains(md, want) {
