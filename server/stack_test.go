@@ -475,3 +475,29 @@ func TestTenantCacheDoesNotLeakAcrossTenants(t *testing.T) {
 		t.Errorf("tenant B spaces = %s, want OPS", got.Raw)
 	}
 }
+
+// nestedQuery is the nested query of the read-API issue (issue 5 item 6),
+// the one bench/load measures.
+const nestedQuery = `query Nested($key: String!) { space(key: $key) { name pages(first: 25) { nodes {
+  id title labels { name } author { displayName }
+  children(first: 10) { nodes { id title labels { name } } }
+  comments(first: 5) { nodes { author { displayName } body { value } } }
+  attachments(first: 5) { nodes { title mediaType } }
+  versions(first: 3) { nodes { number message } } } } } }`
+
+// TestDefaultLimitsAdmitTheNestedQuery: the server's default limits (what
+// serve runs with) must not refuse the product's own nested query.
+func TestDefaultLimitsAdmitTheNestedQuery(t *testing.T) {
+	s := newStack(t, stackOptions{})
+	s.connect("acme", "classic")
+	key := s.key("acme", settings.RoleReader)
+	got := s.post(key, nestedQuery, map[string]any{"key": "OPS"})
+	if len(got.Errors) != 0 {
+		t.Fatalf("nested query: %.500s, want no errors", got.Raw)
+	}
+	sp, _ := got.Data["space"].(map[string]any)
+	pages, _ := sp["pages"].(map[string]any)
+	if nodes, _ := pages["nodes"].([]any); len(nodes) == 0 {
+		t.Errorf("nested query returned no pages: %.300s", got.Raw)
+	}
+}
