@@ -150,6 +150,9 @@ type Cell struct {
 	P50, P95 time.Duration
 	// AllocsPerRun and BytesPerRun are heap allocations in this process per run.
 	AllocsPerRun, BytesPerRun uint64
+	// Err is the error that ended the measurement; "" when every run succeeded. The other
+	// fields are then zero.
+	Err string
 }
 
 // WallRoundTrips is the p50 wall time divided by the latency: the round trips the wall time is

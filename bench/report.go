@@ -96,6 +96,10 @@ func (r *Report) writeSummary(p func(string, ...any)) {
 		seq, _ := r.cell(q.Name, ModeNaiveSequential, lat)
 		conc, _ := r.cell(q.Name, ModeNaiveConcurrent, lat)
 		goal := q.Depth + 1
+		if failed := firstErr(api, unl, seq, conc); failed != "" {
+			p("| %s | %d | %d | error: %s |||||||||||\n", q.Name, q.Depth, goal, oneLine(failed))
+			continue
+		}
 		p("| %s | %d | %d | %s | %s | %d | %s | %d | %s | %s | %s | %s | %s | %s |\n", q.Name, q.Depth, goal,
 			mark(api.Chain, goal), mark(unl.Chain, goal), conc.Chain, callsMark(api, q.Floor), seq.Calls,
 			ratio(seq.Calls, api.Calls), floorText(q.Floor), ms(api.P50), ms(unl.P50), ms(seq.P50), ms(conc.P50))
@@ -113,6 +117,10 @@ func (r *Report) writeAll(p func(string, ...any)) {
 			for _, m := range Modes() {
 				c, ok := r.cell(q.Name, m, lat)
 				if !ok {
+					continue
+				}
+				if c.Err != "" {
+					p("| %s | %s | %v | error: %s ||||||||\n", q.Name, m, lat, oneLine(c.Err))
 					continue
 				}
 				wl := "–"
@@ -173,6 +181,26 @@ var endpointNotes = map[string]string{
 	"POST /wiki/api/v2/users-bulk":                "bulk, up to 250 accounts",
 	"GET /wiki/api/v2/spaces":                     "bulk by ids or keys",
 	"GET /wiki/api/v2/spaces/{id}/pages":          "one list call per space",
+}
+
+// firstErr returns the first error among cells, or "".
+func firstErr(cells ...Cell) string {
+	for _, c := range cells {
+		if c.Err != "" {
+			return string(c.Mode) + ": " + c.Err
+		}
+	}
+	return ""
+}
+
+// oneLine makes an error fit a table cell.
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	s = strings.ReplaceAll(s, "|", "\\|")
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
 }
 
 func mark(got, goal int) string {

@@ -57,3 +57,25 @@ func TestMarkdownMarksGoals(t *testing.T) {
 		t.Errorf("Markdown() is not wrapped in the section markers:\n%s", md)
 	}
 }
+
+func TestMarkdownShowsFailedCells(t *testing.T) {
+	q := bench.QueryByName("diff")
+	lat := 50 * time.Millisecond
+	ok := func(m bench.Mode) bench.Cell {
+		return bench.Cell{Query: q.Name, Mode: m, Latency: lat, Runs: 3, Calls: 2, MinCalls: 2, MaxCalls: 2, Chain: 2}
+	}
+	r := &bench.Report{Machine: bench.ThisMachine(), Queries: []*bench.Query{q}, Cells: []bench.Cell{
+		{Query: q.Name, Mode: bench.ModeAPI, Latency: lat, Err: "bench: graphql errors: boom | at [page]"},
+		ok(bench.ModeAPIUnlimited), ok(bench.ModeNaiveSequential), ok(bench.ModeNaiveConcurrent),
+	}}
+	md := r.Markdown()
+	for _, want := range []string{
+		`| diff | 2 | 3 | error: api: bench: graphql errors: boom \| at [page] |||||||||||`,
+		`| diff | api | 50ms | error: bench: graphql errors: boom \| at [page] ||||||||`,
+		"| diff | api-unlimited | 50ms | 3 | 2 | 2 |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Markdown() lacks %q:\n%s", want, md)
+		}
+	}
+}

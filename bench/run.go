@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -33,7 +34,9 @@ func DefaultPlan(_ Mode, latency time.Duration) Plan {
 }
 
 // RunAll measures every configured cell on h and returns the report (Size is left for the caller
-// to fill in).
+// to fill in). A cell that fails is kept in the report with its error and the others are still
+// measured; the returned error joins the failures. When ctx ends, RunAll returns at once with a
+// partial report and ctx's error.
 func RunAll(ctx context.Context, h *Harness, cfg RunConfig) (*Report, error) {
 	if cfg.Queries == nil {
 		cfg.Queries = Queries()
@@ -52,16 +55,24 @@ func RunAll(ctx context.Context, h *Harness, cfg RunConfig) (*Report, error) {
 	}
 	began := time.Now()
 	r := &Report{Machine: ThisMachine(), Date: began, Targets: h.Targets, Queries: cfg.Queries}
+	var errs []error
 	for _, lat := range cfg.Latencies {
 		for _, q := range cfg.Queries {
 			for _, m := range cfg.Modes {
 				c, err := h.Measure(ctx, q, m, lat, cfg.PlanFor(m, lat))
 				if err != nil {
-					return r, err
+					if ctx.Err() != nil {
+						return r, err
+					}
+					// A failing cell is reported as such; the other cells still say something.
+					c = Cell{Query: q.Name, Mode: m, Latency: lat, Err: err.Error()}
+					errs = append(errs, err)
+					fmt.Fprintf(cfg.Progress, "%-9s %-14s %5v error: %v\n", q.Name, m, lat, err)
+				} else {
+					fmt.Fprintf(cfg.Progress, "%-9s %-14s %5v runs=%-3d calls=%-4d chain=%-4d p50=%v\n",
+						q.Name, m, lat, c.Runs, c.Calls, c.Chain, c.P50.Round(10*time.Microsecond))
 				}
 				r.Cells = append(r.Cells, c)
-				fmt.Fprintf(cfg.Progress, "%-9s %-14s %5v runs=%-3d calls=%-4d chain=%-4d p50=%v\n",
-					q.Name, m, lat, c.Runs, c.Calls, c.Chain, c.P50.Round(10*time.Microsecond))
 			}
 		}
 	}
@@ -69,7 +80,7 @@ func RunAll(ctx context.Context, h *Harness, cfg RunConfig) (*Report, error) {
 		lat := slices.Max(cfg.Latencies)
 		fs, err := h.MeasureFields(ctx, ModeAPIUnlimited, lat, Plan{MinRuns: 3, MaxRuns: 5, Budget: 2 * time.Second})
 		if err != nil {
-			return r, err
+			errs = append(errs, err)
 		}
 		r.Fields = fs
 		for _, f := range fs {
@@ -77,5 +88,5 @@ func RunAll(ctx context.Context, h *Harness, cfg RunConfig) (*Report, error) {
 		}
 	}
 	r.Elapsed = time.Since(began)
-	return r, nil
+	return r, errors.Join(errs...)
 }

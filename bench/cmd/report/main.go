@@ -49,14 +49,14 @@ func run(ctx context.Context, out string, size bench.SimSize, only string) error
 		return err
 	}
 	defer h.Close()
-	r, err := bench.RunAll(ctx, h, bench.RunConfig{Queries: qs, Fields: len(qs) == 0, Progress: os.Stderr})
-	if err != nil {
-		return err
+	r, runErr := bench.RunAll(ctx, h, bench.RunConfig{Queries: qs, Fields: len(qs) == 0, Progress: os.Stderr})
+	if ctx.Err() != nil {
+		return ctx.Err() // interrupted: leave the file as it was
 	}
 	r.Size = size
 	if err := bench.WriteResults(out, r); err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "report: wrote %s in %v\n", out, r.Elapsed)
-	return nil
+	return runErr // failing cells are in the file, and make the command fail
 }
