@@ -3,10 +3,7 @@ package graph_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 	"testing"
 	"time"
@@ -41,8 +38,6 @@ type envOptions struct {
 	integrations graph.Integrations
 	cache        *loaders.Cache
 	noCQL        bool
-	// expansions reads v1 children expansions through loaders.WithV1Expansions.
-	expansions bool
 	// attemptTimeout bounds one upstream attempt (0: the client's default).
 	attemptTimeout time.Duration
 }
@@ -85,10 +80,6 @@ func newEnv(t testing.TB, o envOptions) *env {
 		}
 		return cc, nil
 	})
-	if o.expansions && !o.notConnected {
-		up := loaders.WithV1Expansions(loaders.NewClientUpstream(cc), rawGetter(sim.URL()+"/wiki", acc.Email, acc.Token))
-		source = func(context.Context) (loaders.Upstream, error) { return up, nil }
-	}
 	cfg := loaders.Config{
 		Source: source,
 		Tenant: func(ctx context.Context) string {
@@ -159,28 +150,3 @@ func itoa(n int) string { return strconv.Itoa(n) }
 func varAfter(after string) client.Option { return client.Var("after", after) }
 
 func varQ(q string) client.Option { return client.Var("q", q) }
-
-// rawGetter reads the simulator directly with Basic auth: the stop-gap read of the v1 children
-// expansions that the confluence client does not decode yet.
-func rawGetter(base, email, token string) loaders.RawGet {
-	return func(ctx context.Context, path string, q url.Values) ([]byte, error) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+path+"?"+q.Encode(), nil)
-		if err != nil {
-			return nil, err
-		}
-		req.SetBasicAuth(email, token)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return nil, err
-		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		if err != nil {
-			return nil, err
-		}
-		if resp.StatusCode/100 != 2 {
-			return nil, fmt.Errorf("raw get %s: %d", path, resp.StatusCode)
-		}
-		return b, nil
-	}
-}

@@ -417,8 +417,9 @@ func (l *Loaders) loadLabels(ctx context.Context, ids []string) []*dataloader.Re
 		keys[i] = listKey{ID: id}
 	}
 	// An expanding upstream brings labels with the details call that comments and attachments
-	// of the same pages make anyway.
-	if cs := l.expanded(ctx, keys); cs != nil {
+	// of the same pages make anyway. That call carries comment bodies, which cap it at 50 pages,
+	// so the labels of more pages come from a labels-only search (250 pages a call) instead.
+	if cs := l.expandedUpTo(ctx, keys, detailsChunk); cs != nil {
 		for i, ct := range cs {
 			if ct != nil && ct.err != nil {
 				out[i] = &dataloader.Result[[]Label]{Error: ct.err}
@@ -768,7 +769,12 @@ const detailsChunk = 50
 // expansions and more than one page is asked for; nil entries (and a nil slice) mean "use the
 // per-page endpoints".
 func (l *Loaders) expanded(ctx context.Context, keys []listKey) []*Content {
-	if l.cfg.NoCQLBatching || len(keys) < 2 {
+	return l.expandedUpTo(ctx, keys, 0)
+}
+
+// expandedUpTo is expanded for at most most keys (0: any number); nil beyond.
+func (l *Loaders) expandedUpTo(ctx context.Context, keys []listKey, most int) []*Content {
+	if l.cfg.NoCQLBatching || len(keys) < 2 || (most > 0 && len(keys) > most) {
 		return nil
 	}
 	up, err := l.upstream(ctx)

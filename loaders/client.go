@@ -3,6 +3,7 @@ package loaders
 import (
 	"context"
 	"html"
+	"sort"
 	"strings"
 	"sync"
 
@@ -26,6 +27,7 @@ func ClientSource(get func(ctx context.Context) (*confluence.Client, error)) Sou
 }
 
 // NewClientUpstream returns the Upstream that reads through c. It is safe for concurrent use.
+// It is an ExpandingUpstream: its ContentSearch decodes the v1 children expansions.
 func NewClientUpstream(c *confluence.Client) Upstream {
 	return &clientUpstream{c: c}
 }
@@ -39,7 +41,7 @@ type clientUpstream struct {
 	base string
 }
 
-var _ Upstream = (*clientUpstream)(nil)
+var _ ExpandingUpstream = (*clientUpstream)(nil)
 
 func (u *clientUpstream) learn(resp *confluence.Response) {
 	if resp == nil || resp.Base == "" {
@@ -432,41 +434,126 @@ func spaceKeyFromURL(s string) string {
 	return ""
 }
 
-// v1LabelLimit is the size of an expanded metadata.labels list; a list that size may be cut.
-const v1LabelLimit = 200
+// ExpandsChildren reports that ContentSearch decodes the children.comment and
+// children.attachment expansions, so the loaders read many pages' comments and attachments in
+// one v1 content search.
+func (u *clientUpstream) ExpandsChildren() bool { return true }
 
+// ContentSearch maps the client's v1 content rows onto Content: the page (with its child
+// position and parent), its labels, and its comments and attachments when children.comment and
+// children.attachment were expanded. A list is Complete only when Confluence sent all of it; an
+// expanded collection holds at most 25 items, and a longer one is read through the per-page
+// endpoint by the loaders.
 func (u *clientUpstream) ContentSearch(ctx context.Context, cql string, expand []string, opt ListOptions) ([]Content, string, error) {
 	cs, resp, err := u.c.Search.Content(ctx, &confluence.ContentSearchOptions{CQL: cql, Expand: expand, Cursor: opt.Cursor, Limit: opt.Limit})
 	if err != nil {
 		return nil, "", err
 	}
 	u.learn(resp)
-	wantLabels := false
-	for _, e := range expand {
-		wantLabels = wantLabels || e == "metadata.labels"
-	}
 	out := make([]Content, 0, len(cs))
 	for _, c := range cs {
 		if (c.Type != "" && c.Type != "page") || (c.Status != "" && c.Status != "current") {
 			continue
 		}
-		p := Page{ID: c.ID, Title: c.Title, Status: c.Status, WebURL: u.abs(c.Links.WebUI), Partial: true}
-		if n := len(c.Ancestors); n > 0 {
-			p.ParentID = c.Ancestors[n-1].ID
-		}
-		if c.Space != nil {
-			p.SpaceID = c.Space.ID
-		}
-		ct := Content{Page: p}
-		if wantLabels && c.Metadata != nil && c.Metadata.Labels != nil {
-			ls := c.Metadata.Labels.Results
-			ct.LabelsComplete = len(ls) < v1LabelLimit
-			ct.Labels = make([]Label, len(ls))
-			for i, l := range ls {
-				ct.Labels[i] = Label{ID: l.ID, Name: l.Name, Prefix: l.Prefix}
-			}
-		}
-		out = append(out, ct)
+		out = append(out, u.content(c))
 	}
 	return out, resp.NextCursor, nil
+}
+
+func (u *clientUpstream) content(c confluence.Content) Content {
+	p := Page{ID: c.ID, Title: c.Title, Status: c.Status, WebURL: u.abs(c.Links.WebUI), Partial: true}
+	if n := len(c.Ancestors); n > 0 {
+		p.ParentID = c.Ancestors[n-1].ID
+	}
+	if c.Space != nil {
+		p.SpaceID = c.Space.ID
+	}
+	if e := c.Extensions; e != nil && e.Position != nil {
+		p.Position, p.HasPosition = *e.Position, true
+	}
+	ct := Content{Page: p}
+	if md := c.Metadata; md != nil && md.Labels != nil {
+		ct.LabelsComplete = md.Labels.Complete()
+		ct.Labels = make([]Label, len(md.Labels.Results))
+		for i, l := range md.Labels.Results {
+			ct.Labels[i] = Label{ID: l.ID, Name: l.Name, Prefix: l.Prefix}
+		}
+	}
+	if ch := c.Children; ch != nil && ch.Comment != nil {
+		ct.CommentsComplete = ch.Comment.Complete()
+		for _, x := range ch.Comment.Results {
+			cm, by := v1Comment(x, p.ID)
+			ct.Comments = append(ct.Comments, cm)
+			if by != nil {
+				ct.Users = append(ct.Users, *by)
+			}
+		}
+	}
+	if ch := c.Children; ch != nil && ch.Attachment != nil {
+		ct.AttachmentsComplete = ch.Attachment.Complete()
+		for _, x := range ch.Attachment.Results {
+			ct.Attachments = append(ct.Attachments, u.v1Attachment(x, p.ID))
+		}
+		// The v2 attachment list (the per-page form) is in id order; keep the answers equal.
+		sort.SliceStable(ct.Attachments, func(i, j int) bool {
+			return lessID(strings.TrimPrefix(ct.Attachments[i].ID, "att"), strings.TrimPrefix(ct.Attachments[j].ID, "att"))
+		})
+	}
+	return ct
+}
+
+// v1Comment maps an expanded comment of page pageID, returning its author when named.
+func v1Comment(x confluence.Content, pageID string) (Comment, *User) {
+	cm := Comment{ID: x.ID, PageID: pageID, Kind: CommentFooter}
+	for _, a := range x.Ancestors {
+		if a.Type == "comment" {
+			cm.ParentID = a.ID // ancestors run top-most first: the last comment is the direct parent
+		}
+	}
+	if e := x.Extensions; e != nil {
+		if e.Location == CommentInline {
+			cm.Kind = CommentInline
+		}
+		if e.InlineProperties != nil {
+			cm.Selection = e.InlineProperties.OriginalSelection
+		}
+		if e.Resolution != nil {
+			cm.ResolutionStatus = e.Resolution.Status
+		}
+	}
+	if x.Body != nil && x.Body.Storage != nil {
+		cm.Storage = x.Body.Storage.Value
+	}
+	var by *User
+	if v := x.Version; v != nil {
+		cm.CreatedAt = v.When
+		if b := v.By; b != nil && b.AccountID != "" {
+			cm.AuthorID = b.AccountID
+			name := b.DisplayName
+			if name == "" {
+				name = b.PublicName
+			}
+			by = &User{AccountID: b.AccountID, DisplayName: name, Email: b.Email}
+		}
+	}
+	return cm, by
+}
+
+// v1Attachment maps an expanded attachment of page pageID.
+func (u *clientUpstream) v1Attachment(x confluence.Content, pageID string) Attachment {
+	a := Attachment{ID: x.ID, PageID: pageID, Title: x.Title, FileSize: -1,
+		DownloadURL: u.abs(x.Links.Download), WebURL: u.abs(x.Links.WebUI)}
+	if e := x.Extensions; e != nil {
+		a.MediaType, a.Comment = e.MediaType, e.Comment
+		if e.FileSize != nil {
+			a.FileSize = *e.FileSize
+		}
+	}
+	if v := x.Version; v != nil {
+		a.Version, a.CreatedAt = v.Number, v.When
+		if v.By != nil {
+			a.AuthorID = v.By.AccountID
+		}
+	}
+	return a
 }

@@ -12,13 +12,17 @@
 //	pages, page bodies          GET /wiki/api/v2/pages?id=...&limit=250[&body-format=storage]
 //	spaces by id / key          GET /wiki/api/v2/spaces?ids=... / ?keys=...
 //	users                       POST /wiki/api/v2/users-bulk
-//	labels of many pages        one CQL content search: id in (...) with metadata.labels
+//	labels of many pages        one CQL content search: id in (...) with metadata.labels (250
+//	                            pages a call); up to 50 pages ride on the details search below
 //	children of many pages      one CQL content search: parent in (...) (with the children's
-//	                            labels), plus one bulk page read for child order when the
-//	                            upstream does not report positions
-//	comments, attachments       with an ExpandingUpstream: one CQL content search with the
-//	                            children.comment / children.attachment expansions (and labels);
-//	                            otherwise one call per page (footer and inline at once)
+//	                            labels and positions), plus one bulk page read for child order
+//	                            when the upstream does not report positions
+//	comments, attachments       with an ExpandingUpstream (NewClientUpstream is one): one CQL
+//	                            content search id in (...) with the children.comment /
+//	                            children.attachment expansions, comment bodies and authors (50
+//	                            pages a call); a page whose expanded collection is cut (more than
+//	                            25 items) is read per page, so nothing is dropped; otherwise one
+//	                            call per page (footer and inline at once)
 //	versions                    one call per page (no bulk form); with bodies when asked
 //	search                      one call per result page; with the hits' bodies when asked
 //

@@ -58,6 +58,16 @@ type Upstream interface {
 	ContentSearch(ctx context.Context, cql string, expand []string, opt ListOptions) ([]Content, string, error)
 }
 
+// ExpandingUpstream is an Upstream whose ContentSearch also fills Content.Comments and
+// Content.Attachments (the v1 children.comment and children.attachment expansions, with the
+// comments' authors in Content.Users) and the child position of pages. The loaders then read
+// the comments, attachments and labels of many pages in one call. NewClientUpstream returns one.
+type ExpandingUpstream interface {
+	Upstream
+	// ExpandsChildren reports that ContentSearch decodes the children expansions.
+	ExpandsChildren() bool
+}
+
 // ErrUnsupported is returned by an Upstream for an optional capability it lacks.
 var ErrUnsupported = errors.New("loaders: not supported by this upstream")
 

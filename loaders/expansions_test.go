@@ -1,0 +1,151 @@
+package loaders_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/confluence-graph/confluence-graph/confluence/confluencetest"
+	"github.com/confluence-graph/confluence-graph/loaders"
+)
+
+// details loads the comments (both kinds) and attachments of ids at once, as sibling fields do.
+func details(t *testing.T, l *loaders.Loaders, ids []string) (map[string][]string, map[string][]string) {
+	t.Helper()
+	comments, attachments := map[string][]string{}, map[string][]string{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, id := range ids {
+		wg.Go(func() {
+			cs, err := l.Comments(t.Context(), id, "", 100)
+			if err != nil {
+				t.Errorf("comments(%s): %v", id, err)
+			}
+			var got []string
+			for _, c := range cs.Items {
+				got = append(got, c.ID+"/"+c.Kind+"/"+c.AuthorID+"/"+c.Storage)
+			}
+			mu.Lock()
+			comments[id] = got
+			mu.Unlock()
+		})
+		wg.Go(func() {
+			as, err := l.Attachments(t.Context(), id, "", 100)
+			if err != nil {
+				t.Errorf("attachments(%s): %v", id, err)
+			}
+			var got []string
+			for _, a := range as.Items {
+				got = append(got, fmt.Sprint(a.ID, "/", a.Title, "/", a.MediaType, "/", a.FileSize, "/", a.Version, "/", a.AuthorID))
+			}
+			mu.Lock()
+			attachments[id] = got
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	return comments, attachments
+}
+
+func TestClientUpstreamExpandsChildren(t *testing.T) {
+	f := newFixture(t, "demo")
+	x, ok := f.up.(loaders.ExpandingUpstream)
+	if !ok || !x.ExpandsChildren() {
+		t.Fatalf("NewClientUpstream = %T, want an ExpandingUpstream that expands children", f.up)
+	}
+}
+
+// Comments and attachments of many pages come from one content search with the children
+// expansions. A page with more comments than an expanded collection holds (25) is read through
+// the per-page endpoints, alone, so none is dropped; the answers equal the per-page ones.
+func TestExpandedDetailsFallBackPerPageWhenCut(t *testing.T) {
+	const crowded = "100003"
+	ids := []string{crowded, "100006", "100008", "100021"}
+	f := newFixture(t, "demo")
+	var extra []confluencetest.Comment
+	for i := range 30 {
+		extra = append(extra, confluencetest.Comment{ID: fmt.Sprint(990000 + i), PageID: crowded, AuthorID: f.sim.Accounts()[0].AccountID,
+			Body: fmt.Sprintf("<p>note %d</p>", i)})
+	}
+	if err := f.sim.Seed(confluencetest.Dataset{Comments: extra}); err != nil {
+		t.Fatal(err)
+	}
+
+	f.sim.ResetStats()
+	batched, batchedAtt := details(t, loaders.New(t.Context(), f.config("t1", nil)), ids)
+	st := f.sim.Stats()
+
+	perPage := f.config("t1", nil)
+	perPage.NoCQLBatching = true
+	f.sim.ResetStats()
+	want, wantAtt := details(t, loaders.New(t.Context(), perPage), ids)
+
+	if got := len(batched[crowded]); got < 30 {
+		t.Errorf("comments of %s = %d, want all (at least the 30 seeded)", crowded, got)
+	}
+	attached := 0
+	for _, id := range ids {
+		if fmt.Sprint(batched[id]) != fmt.Sprint(want[id]) {
+			t.Errorf("comments of %s =\n%v\nwant (per page)\n%v", id, batched[id], want[id])
+		}
+		if fmt.Sprint(batchedAtt[id]) != fmt.Sprint(wantAtt[id]) {
+			t.Errorf("attachments of %s =\n%v\nwant (per page)\n%v", id, batchedAtt[id], wantAtt[id])
+		}
+		attached += len(wantAtt[id])
+	}
+	if attached == 0 {
+		t.Errorf("no attachments on %v: the test checks nothing about them", ids)
+	}
+	// One details search; the crowded page's footer and inline lists on their own; no other
+	// per-page list.
+	wantCalls := map[string]int{
+		"GET /wiki/rest/api/content/search":            1,
+		"GET /wiki/api/v2/pages/{id}/footer-comments": 1,
+		"GET /wiki/api/v2/pages/{id}/inline-comments": 1,
+	}
+	for ep, n := range st.ByEndpoint {
+		if ep == "POST /wiki/api/v2/users-bulk" {
+			continue
+		}
+		if n != wantCalls[ep] {
+			t.Errorf("%s = %d, want %d (all: %v)", ep, n, wantCalls[ep], st.ByEndpoint)
+		}
+	}
+	for ep, n := range wantCalls {
+		if st.ByEndpoint[ep] != n {
+			t.Errorf("%s = %d, want %d", ep, st.ByEndpoint[ep], n)
+		}
+	}
+}
+
+// The expanded comments name their authors, so resolving them costs no users-bulk call.
+func TestExpandedCommentsPrimeTheirAuthors(t *testing.T) {
+	f := newFixture(t, "demo")
+	l := loaders.New(t.Context(), f.config("t1", nil))
+	ids := []string{"100003", "100006", "100008", "100021"}
+	comments, _ := details(t, l, ids)
+	var authors []string
+	for _, id := range ids {
+		cs, err := l.Comments(context.Background(), id, "", 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cs.Items {
+			authors = append(authors, c.AuthorID)
+		}
+	}
+	if len(authors) == 0 {
+		t.Fatalf("no comments on %v (%v): the test checks nothing", ids, comments)
+	}
+	f.sim.ResetStats()
+	us, errs := l.Users(t.Context(), authors)
+	for i := range us {
+		if errs[i] != nil || us[i].DisplayName == "" {
+			t.Errorf("user %s = %+v, %v; want a name", authors[i], us[i], errs[i])
+		}
+	}
+	if st := f.sim.Stats(); st.Total != 0 {
+		t.Errorf("upstream calls = %v, want 0 (primed by the expansion)", st.ByEndpoint)
+	}
+}
