@@ -100,7 +100,7 @@ func TestExpandedDetailsFallBackPerPageWhenCut(t *testing.T) {
 	// One details search; the crowded page's footer and inline lists on their own; no other
 	// per-page list.
 	wantCalls := map[string]int{
-		"GET /wiki/rest/api/content/search":            1,
+		"GET /wiki/rest/api/content/search":           1,
 		"GET /wiki/api/v2/pages/{id}/footer-comments": 1,
 		"GET /wiki/api/v2/pages/{id}/inline-comments": 1,
 	}
