@@ -100,7 +100,7 @@ func (l *Loaders) loadPages(ctx context.Context, ids []string) []*dataloader.Res
 	out := make([]*dataloader.Result[*Page], len(ids))
 	var missing []string
 	for i, id := range ids {
-		if v, ok := l.cfg.Cache.get(l.key("page", id)); ok && l.tenant != "" {
+		if v, ok := l.cached("page", id); ok {
 			p := v.(Page)
 			out[i] = &dataloader.Result[*Page]{Data: &p}
 			continue
@@ -153,6 +153,15 @@ func (l *Loaders) key(kind string, parts ...string) string {
 	return cacheKey(l.tenant, kind, parts...)
 }
 
+// cached looks an entry of the request's tenant up in the cross-request cache; a request
+// without a tenant uses none (and is not counted as a miss).
+func (l *Loaders) cached(kind string, parts ...string) (any, bool) {
+	if l.tenant == "" {
+		return nil, false
+	}
+	return l.cfg.Cache.get(l.key(kind, parts...))
+}
+
 func (l *Loaders) cachePage(p Page) {
 	if l.tenant == "" || p.Partial {
 		return
@@ -166,8 +175,8 @@ func (l *Loaders) loadBodies(ctx context.Context, keys []bodyKey) []*dataloader.
 	bulk := map[string][]int{} // format -> key indexes
 	var single []int
 	for i, k := range keys {
-		if k.Version > 0 && l.tenant != "" {
-			if v, ok := l.cfg.Cache.get(l.key("body", k.ID, strconv.Itoa(k.Version), k.Format)); ok {
+		if k.Version > 0 {
+			if v, ok := l.cached("body", k.ID, strconv.Itoa(k.Version), k.Format); ok {
 				p := v.(Page)
 				out[i] = &dataloader.Result[*Page]{Data: &p}
 				continue
@@ -269,7 +278,7 @@ func (l *Loaders) loadSpaces(ctx context.Context, keys []string, byKey bool) []*
 	out := make([]*dataloader.Result[*Space], len(keys))
 	var missing []string
 	for i, k := range keys {
-		if v, ok := l.cfg.Cache.get(l.key(kind, norm(k))); ok && l.tenant != "" {
+		if v, ok := l.cached(kind, norm(k)); ok {
 			s := v.(Space)
 			out[i] = &dataloader.Result[*Space]{Data: &s}
 			continue
@@ -331,7 +340,7 @@ func (l *Loaders) loadUsers(ctx context.Context, ids []string) []*dataloader.Res
 	out := make([]*dataloader.Result[*User], len(ids))
 	var missing []string
 	for i, id := range ids {
-		if v, ok := l.cfg.Cache.get(l.key("user", id)); ok && l.tenant != "" {
+		if v, ok := l.cached("user", id); ok {
 			u := v.(User)
 			out[i] = &dataloader.Result[*User]{Data: &u}
 			continue

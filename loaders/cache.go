@@ -3,6 +3,7 @@ package loaders
 import (
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	lru "github.com/hashicorp/golang-lru/v2"
@@ -17,6 +18,8 @@ type Cache struct {
 	ttl time.Duration
 	now func() time.Time
 	mu  sync.Mutex // serialises DropTenant against itself
+
+	hits, misses atomic.Uint64
 }
 
 type cacheEntry struct {
@@ -47,13 +50,28 @@ func (c *Cache) get(key string) (any, bool) {
 	}
 	e, ok := c.lru.Get(key)
 	if !ok {
+		c.misses.Add(1)
 		return nil, false
 	}
 	if !e.expires.IsZero() && !c.now().Before(e.expires) {
 		c.lru.Remove(key)
+		c.misses.Add(1)
 		return nil, false
 	}
+	c.hits.Add(1)
 	return e.value, true
+}
+
+// Stats returns how many lookups the cache answered (hits) and how many it could not (misses:
+// absent, evicted or expired entries) since it was made, over every tenant. Each item a request
+// looks up before asking Confluence counts once. It is safe for concurrent use; a nil *Cache
+// returns zeros. The server exports them as loaders_cache_hits_total and
+// loaders_cache_misses_total.
+func (c *Cache) Stats() (hits, misses uint64) {
+	if c == nil {
+		return 0, 0
+	}
+	return c.hits.Load(), c.misses.Load()
 }
 
 // putImmutable stores an item that never changes (a body at a version).
