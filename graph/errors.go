@@ -14,6 +14,7 @@ import (
 	"github.com/confluence-graph/confluence-graph/confluence"
 	"github.com/confluence-graph/confluence-graph/cql"
 	"github.com/confluence-graph/confluence-graph/loaders"
+	"github.com/confluence-graph/confluence-graph/settings"
 )
 
 // Error codes in extensions.code (design §4).
@@ -113,7 +114,7 @@ func presentError(ctx context.Context, err error, log *slog.Logger) *gqlerror.Er
 		set(CodeUnauthenticated, "authentication required: send an API key as Authorization: Bearer cg_...")
 	case errors.Is(cause, ErrForbidden):
 		set(CodeForbidden, "this operation needs an admin API key")
-	case errors.Is(cause, loaders.ErrNotConnected):
+	case errors.Is(cause, loaders.ErrNotConnected), errors.Is(cause, settings.ErrNotConnected):
 		set(CodeNotConnected, "Confluence is not connected for this tenant; an admin must run connectConfluence")
 	case errors.As(cause, &inputErr):
 		set(CodeBadUserInput, inputErr.Message)

@@ -3,11 +3,15 @@ package graph_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/confluence-graph/confluence-graph/confluence/confluencetest"
 	"github.com/confluence-graph/confluence-graph/graph"
+	"github.com/confluence-graph/confluence-graph/loaders"
+	"github.com/confluence-graph/confluence-graph/settings"
 )
 
 // errorAt returns the error whose path starts with field, or fails.
@@ -179,4 +183,37 @@ func TestErrorPresenterMasksInternals(t *testing.T) {
 	if ge.Message != "internal error" || ge.Extensions["code"] != graph.CodeInternal {
 		t.Errorf("recovered panic presented = %q %v", ge.Message, ge.Extensions)
 	}
+}
+
+// Either package's not-connected error, however wrapped, is NOT_CONNECTED with the fixed hint,
+// and the tenant id in the wrapped text does not reach the client.
+func TestErrorPresenterNotConnected(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+	}{
+		{"loaders", loaders.ErrNotConnected},
+		{"settings, wrapped with the tenant", fmt.Errorf("%w: tenant %q", settings.ErrNotConnected, "tenant-secret-id")},
+		{"settings inside loaders (SettingsSource)", fmt.Errorf("%w: %w", loaders.ErrNotConnected, fmt.Errorf("%w: tenant %q", settings.ErrNotConnected, "tenant-secret-id"))},
+		{"settings behind a field error", fmt.Errorf("graph: page: %w", settings.ErrNotConnected)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ge := graph.ErrorPresenter(context.Background(), tt.err)
+			if got, want := ge.Extensions["code"], graph.CodeNotConnected; got != want {
+				t.Errorf("code = %v, want %v", got, want)
+			}
+			if strings.Contains(ge.Message, "tenant-secret-id") || !strings.Contains(ge.Message, "connectConfluence") {
+				t.Errorf("message = %q, want the connectConfluence hint without the tenant", ge.Message)
+			}
+		})
+	}
+	t.Run("through a request: a client lookup that returns settings' error", func(t *testing.T) {
+		e := newEnv(t, envOptions{dataset: "demo", notConnected: true,
+			notConnectedErr: fmt.Errorf("%w: tenant %q", settings.ErrNotConnected, "t1")})
+		errs := e.do(t, `{ page(id: "100003") { title } }`, nil)
+		if got := codeOf(errorAt(t, errs, "page")); got != graph.CodeNotConnected {
+			t.Errorf("code = %s, want NOT_CONNECTED", got)
+		}
+	})
 }

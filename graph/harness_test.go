@@ -34,6 +34,9 @@ type envOptions struct {
 	noCaller     bool
 	role         string
 	notConnected bool
+	// notConnectedErr is what the client lookup returns when notConnected (nil:
+	// loaders.ErrNotConnected).
+	notConnectedErr error
 	maxRetries   int
 	integrations graph.Integrations
 	cache        *loaders.Cache
@@ -75,6 +78,9 @@ func newEnv(t testing.TB, o envOptions) *env {
 	srv.SetErrorPresenter(graph.ErrorPresenter)
 	srv.SetRecoverFunc(graph.Recover)
 	source := loaders.ClientSource(func(context.Context) (*confluence.Client, error) {
+		if o.notConnected && o.notConnectedErr != nil {
+			return nil, o.notConnectedErr
+		}
 		if o.notConnected {
 			return nil, loaders.ErrNotConnected
 		}
