@@ -37,10 +37,10 @@ type envOptions struct {
 	// notConnectedErr is what the client lookup returns when notConnected (nil:
 	// loaders.ErrNotConnected).
 	notConnectedErr error
-	maxRetries   int
-	integrations graph.Integrations
-	cache        *loaders.Cache
-	noCQL        bool
+	maxRetries      int
+	integrations    graph.Integrations
+	cache           *loaders.Cache
+	noCQL           bool
 	// attemptTimeout bounds one upstream attempt (0: the client's default).
 	attemptTimeout time.Duration
 }
