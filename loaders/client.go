@@ -511,7 +511,9 @@ func v1Comment(x confluence.Content, pageID string) (Comment, *User) {
 		}
 	}
 	if e := x.Extensions; e != nil {
-		if e.Location == CommentInline {
+		// Confluence's comment locations are footer, inline and resolved (a resolved inline
+		// comment); inline properties only come with inline comments.
+		if e.Location == CommentInline || e.Location == "resolved" || e.InlineProperties != nil {
 			cm.Kind = CommentInline
 		}
 		if e.InlineProperties != nil {
