@@ -67,6 +67,11 @@ type ServeConfig struct {
 	SimAddr string
 }
 
+// introspection reports whether the schema may be introspected: in the demo,
+// and wherever the playground is served, since GraphiQL without the schema
+// can neither complete nor document a query. Everywhere else it is off.
+func (c ServeConfig) introspection() bool { return c.Demo || c.Playground }
+
 // Main runs the serve command: NewMain, ParseFlags, Run, then Close. Tests
 // call the same steps with a temporary database and address :0.
 type Main struct {
@@ -135,7 +140,7 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string, stderr io.W
 	fs.StringVar(&c.LocalKeyFile, "local-key-file", c.LocalKeyFile, "local master key file, created 0600 if missing (CG_LOCAL_KEY_FILE)")
 	fs.StringVar(&c.GatewayURL, "gateway-url", c.GatewayURL, "Atlassian API gateway for scoped tokens (CG_GATEWAY_URL)")
 	fs.StringVar(&c.AllowHost, "allow-host", c.AllowHost, "development: one loopback host:port allowed over plain HTTP (CG_ALLOW_HOSTS)")
-	fs.BoolVar(&c.Playground, "playground", c.Playground, "serve GraphiQL at / and the settings page at /settings (CG_PLAYGROUND; default on with --demo)")
+	fs.BoolVar(&c.Playground, "playground", c.Playground, "serve GraphiQL at / and the settings page at /settings, with introspection on (CG_PLAYGROUND; default on with --demo)")
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "start the built-in simulator with demo data, tenant \"demo\" and its keys")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -232,7 +237,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Audit:         m.store,
 		Logger:        log,
 		Metrics:       metrics,
-		Introspection: c.Demo,
+		Introspection: c.introspection(),
 		Playground:    c.Playground,
 		Ready: []server.Check{
 			{Name: "store", Check: m.store.Ping},
@@ -257,7 +262,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	m.cancel = cancel
 	m.done = make(chan error, 1)
 	go func() { m.done <- m.srv.Serve(sctx, m.ln) }()
-	log.Info("serving", "addr", m.ln.Addr().String(), "playground", c.Playground, "introspection", c.Demo, "demo", c.Demo)
+	log.Info("serving", "addr", m.ln.Addr().String(), "playground", c.Playground, "introspection", c.introspection(), "demo", c.Demo)
 	if c.Demo {
 		if err := m.writeBanner(); err != nil {
 			return fmt.Errorf("serve: %w", err)

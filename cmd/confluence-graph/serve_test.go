@@ -387,6 +387,33 @@ func TestServeWithoutDemoHasNoPlaygroundOrIntrospection(t *testing.T) {
 	}
 }
 
+func TestServePlaygroundTurnsOnIntrospection(t *testing.T) {
+	dir := t.TempDir()
+	m := NewMain(io.Discard, io.Discard)
+	args := []string{"--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "cg.db"),
+		"--local-key-file", filepath.Join(dir, "master.key"), "--playground"}
+	if err := m.ParseFlags(args, func(string) string { return "" }, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Run(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	key := mustCreateKey(t, m, "acme")
+	resp, err := http.Get(m.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("GET / = %d, want 200 with --playground", resp.StatusCode)
+	}
+	_, body := postGraphQL(t, m.URL(), key, `{ __schema { queryType { name } } }`)
+	if body["errors"] != nil {
+		t.Errorf("introspection with --playground answered %v, want the schema", body)
+	}
+}
+
 func mustCreateKey(t *testing.T, m *Main, tenant string) string {
 	t.Helper()
 	rec, full, err := settings.NewAPIKey(tenant, settings.RoleReader)
