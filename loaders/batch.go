@@ -150,7 +150,7 @@ func fill[V any](out []*dataloader.Result[V], err error) []*dataloader.Result[V]
 }
 
 func (l *Loaders) key(kind string, parts ...string) string {
-	return cacheKey(l.tenant, kind, parts...)
+	return cacheKey(l.tenant, l.gen, kind, parts...)
 }
 
 // cached looks an entry of the request's tenant up in the cross-request cache; a request
@@ -167,7 +167,7 @@ func (l *Loaders) cachePage(p Page) {
 		return
 	}
 	p.Body = ""
-	l.cfg.Cache.putMeta(l.key("page", p.ID), p)
+	l.cfg.Cache.putMeta(l.tenant, l.gen, l.key("page", p.ID), p)
 }
 
 func (l *Loaders) loadBodies(ctx context.Context, keys []bodyKey) []*dataloader.Result[*Page] {
@@ -257,7 +257,7 @@ func (l *Loaders) cacheBody(p Page, format string) {
 	if l.tenant == "" || p.Version.Number == 0 {
 		return
 	}
-	l.cfg.Cache.putImmutable(l.key("body", p.ID, strconv.Itoa(p.Version.Number), format), p)
+	l.cfg.Cache.putImmutable(l.tenant, l.gen, l.key("body", p.ID, strconv.Itoa(p.Version.Number), format), p)
 }
 
 func (l *Loaders) loadSpacesByID(ctx context.Context, ids []string) []*dataloader.Result[*Space] {
@@ -331,8 +331,8 @@ func (l *Loaders) primeSpace(ctx context.Context, s Space) {
 	l.spacesByID.Prime(ctx, s.ID, &s)
 	l.spacesByKey.Prime(ctx, s.Key, &s)
 	if l.tenant != "" {
-		l.cfg.Cache.putMeta(l.key("space", s.ID), s)
-		l.cfg.Cache.putMeta(l.key("spacekey", strings.ToUpper(s.Key)), s)
+		l.cfg.Cache.putMeta(l.tenant, l.gen, l.key("space", s.ID), s)
+		l.cfg.Cache.putMeta(l.tenant, l.gen, l.key("spacekey", strings.ToUpper(s.Key)), s)
 	}
 }
 
@@ -374,7 +374,7 @@ func (l *Loaders) loadUsers(ctx context.Context, ids []string) []*dataloader.Res
 			continue
 		}
 		if l.tenant != "" {
-			l.cfg.Cache.putMeta(l.key("user", id), u)
+			l.cfg.Cache.putMeta(l.tenant, l.gen, l.key("user", id), u)
 		}
 		out[i] = &dataloader.Result[*User]{Data: &u}
 	}

@@ -1,6 +1,7 @@
 package loaders
 
 import (
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -10,14 +11,23 @@ import (
 )
 
 // Cache is the cross-request cache: a size-bounded LRU shared by every request and tenant, whose
-// keys all start with the tenant id. Immutable items (a page body at a version) stay until
-// evicted; metadata (pages, spaces, users) expires after the TTL. It is safe for concurrent use.
-// A nil *Cache caches nothing.
+// keys all start with the tenant id and the tenant's generation. Immutable items (a page body at
+// a version) stay until evicted; metadata (pages, spaces, users) expires after the TTL. It is
+// safe for concurrent use. A nil *Cache caches nothing.
+//
+// DropTenant starts a new generation for the tenant. Loaders capture the generation when they
+// are built (before they ask for the tenant's Confluence client), read and write only entries of
+// that generation, and a write under an older generation is discarded. So data read with a
+// credential that has since changed (a request still running across Disconnect or a token
+// update) is never served after the drop.
 type Cache struct {
 	lru *lru.Cache[string, cacheEntry]
 	ttl time.Duration
 	now func() time.Time
-	mu  sync.Mutex // serialises DropTenant against itself
+	// mu guards gens. Writes hold it shared so that a write checked against the current
+	// generation cannot land after DropTenant has bumped it and swept the tenant's entries.
+	mu   sync.RWMutex
+	gens map[string]uint64 // tenant -> generation; absent means 0
 
 	hits, misses atomic.Uint64
 }
@@ -34,14 +44,24 @@ func NewCache(size int, ttl time.Duration) *Cache {
 		size = 10000
 	}
 	l, _ := lru.New[string, cacheEntry](size) // only errors on size <= 0
-	return &Cache{lru: l, ttl: ttl, now: time.Now}
+	return &Cache{lru: l, ttl: ttl, now: time.Now, gens: map[string]uint64{}}
 }
 
 // SetClock replaces the clock used for TTLs (tests). It must be called before the cache is used.
 func (c *Cache) SetClock(now func() time.Time) { c.now = now }
 
-func cacheKey(tenant, kind string, parts ...string) string {
-	return tenant + "\x00" + kind + "\x00" + strings.Join(parts, "\x00")
+// generation returns tenant's current generation (0 for a nil cache).
+func (c *Cache) generation(tenant string) uint64 {
+	if c == nil {
+		return 0
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.gens[tenant]
+}
+
+func cacheKey(tenant string, gen uint64, kind string, parts ...string) string {
+	return tenant + "\x00" + strconv.FormatUint(gen, 10) + "\x00" + kind + "\x00" + strings.Join(parts, "\x00")
 }
 
 func (c *Cache) get(key string) (any, bool) {
@@ -74,29 +94,42 @@ func (c *Cache) Stats() (hits, misses uint64) {
 	return c.hits.Load(), c.misses.Load()
 }
 
-// putImmutable stores an item that never changes (a body at a version).
-func (c *Cache) putImmutable(key string, v any) {
+// putImmutable stores an item that never changes (a body at a version), read by a request of
+// tenant's generation gen; nothing when gen is no longer current.
+func (c *Cache) putImmutable(tenant string, gen uint64, key string, v any) {
 	if c == nil {
 		return
 	}
-	c.lru.Add(key, cacheEntry{value: v})
+	c.put(tenant, gen, key, cacheEntry{value: v})
 }
 
-// putMeta stores mutable metadata for the TTL; nothing when the TTL is 0.
-func (c *Cache) putMeta(key string, v any) {
+// putMeta stores mutable metadata for the TTL, like putImmutable; nothing when the TTL is 0.
+func (c *Cache) putMeta(tenant string, gen uint64, key string, v any) {
 	if c == nil || c.ttl <= 0 {
 		return
 	}
-	c.lru.Add(key, cacheEntry{value: v, expires: c.now().Add(c.ttl)})
+	c.put(tenant, gen, key, cacheEntry{value: v, expires: c.now().Add(c.ttl)})
 }
 
-// DropTenant forgets every entry of tenant (on disconnect or a credential change).
+func (c *Cache) put(tenant string, gen uint64, key string, e cacheEntry) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.gens[tenant] != gen {
+		return // read under a credential that has been dropped since
+	}
+	c.lru.Add(key, e)
+}
+
+// DropTenant forgets every entry of tenant (on disconnect or a credential change) and starts a
+// new generation, so writes of requests built before the call are discarded and their entries
+// are never served again.
 func (c *Cache) DropTenant(tenant string) {
 	if c == nil || tenant == "" {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.gens[tenant]++
 	prefix := tenant + "\x00"
 	for _, k := range c.lru.Keys() {
 		if strings.HasPrefix(k, prefix) {

@@ -1,6 +1,7 @@
 package loaders_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -44,5 +45,81 @@ func TestCacheStats(t *testing.T) {
 	var none *loaders.Cache
 	if hits, misses := none.Stats(); hits != 0 || misses != 0 {
 		t.Errorf("nil cache Stats() = %d, %d; want 0, 0", hits, misses)
+	}
+}
+
+// TestCacheDropDuringRequestIsNotRefilled: a request that was running when the tenant's
+// credential changed (DropTenant) read with the old token; nothing it writes afterwards may be
+// served to a later request. Each read kind the cache holds is checked: page and space metadata,
+// a user, and a body at a version (immutable).
+func TestCacheDropDuringRequestIsNotRefilled(t *testing.T) {
+	reads := []struct {
+		name string
+		read func(ctx context.Context, l *loaders.Loaders) error
+	}{
+		{"page", func(ctx context.Context, l *loaders.Loaders) error { _, err := l.Page(ctx, "100003"); return err }},
+		{"space by key", func(ctx context.Context, l *loaders.Loaders) error { _, err := l.SpaceByKey(ctx, "ENG"); return err }},
+		{"body at a version", func(ctx context.Context, l *loaders.Loaders) error {
+			_, err := l.Body(ctx, "100003", 1, false, "storage")
+			return err
+		}},
+	}
+	for _, r := range reads {
+		t.Run(r.name, func(t *testing.T) {
+			f := newFixture(t, "demo")
+			cache := loaders.NewCache(100, time.Hour)
+			cfg := f.config("t1", cache)
+			old := cfg.Source
+			// The credential changes after the request has started but before its upstream
+			// answer is written to the cache.
+			cfg.Source = func(ctx context.Context) (loaders.Upstream, error) {
+				up, err := old(ctx)
+				cache.DropTenant("t1")
+				return up, err
+			}
+			if err := r.read(t.Context(), loaders.New(t.Context(), cfg)); err != nil {
+				t.Fatalf("read across the drop: %v", err)
+			}
+			f.sim.ResetStats()
+			if err := r.read(t.Context(), loaders.New(t.Context(), f.config("t1", cache))); err != nil {
+				t.Fatalf("read after the drop: %v", err)
+			}
+			if got := f.sim.Stats().Total; got == 0 {
+				t.Errorf("upstream calls after the drop = %d, want the read to reach Confluence, not the old credential's cache entry", got)
+			}
+			if hits, _ := cache.Stats(); hits != 0 {
+				t.Errorf("cache hits = %d, want 0", hits)
+			}
+			// The refill under the new generation is served.
+			f.sim.ResetStats()
+			if err := r.read(t.Context(), loaders.New(t.Context(), f.config("t1", cache))); err != nil {
+				t.Fatal(err)
+			}
+			if got := f.sim.Stats().Total; got != 0 {
+				t.Errorf("upstream calls of the third read = %d, want 0 (served from the cache)", got)
+			}
+		})
+	}
+}
+
+// TestCacheDropIsPerTenant: dropping one tenant keeps the other's entries.
+func TestCacheDropIsPerTenant(t *testing.T) {
+	f := newFixture(t, "demo")
+	cache := loaders.NewCache(100, time.Hour)
+	for _, tenant := range []string{"t1", "t2"} {
+		if _, err := loaders.New(t.Context(), f.config(tenant, cache)).Page(t.Context(), "100003"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cache.DropTenant("t1")
+	f.sim.ResetStats()
+	if _, err := loaders.New(t.Context(), f.config("t2", cache)).Page(t.Context(), "100003"); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.sim.Stats().Total; got != 0 {
+		t.Errorf("upstream calls for t2 after dropping t1 = %d, want 0", got)
+	}
+	if got, want := cache.Len(), 1; got != want {
+		t.Errorf("Len() = %d, want %d (t1's entry swept)", got, want)
 	}
 }

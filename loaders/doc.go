@@ -33,6 +33,8 @@
 // arrive with a search or a version list prime the body loader.
 //
 // Across requests, a Cache keeps immutable items (a page body at a version) until evicted by
-// size, and metadata (pages, spaces, users) for a TTL. Every key starts with the tenant, and
-// DropTenant forgets a tenant's entries.
+// size, and metadata (pages, spaces, users) for a TTL. Every key starts with the tenant and the
+// tenant's generation; DropTenant forgets a tenant's entries and starts a new generation, so a
+// request that was running across a credential change cannot refill the cache with what it read
+// under the old credential.
 package loaders

@@ -44,6 +44,7 @@ const cqlChunk = 100
 type Loaders struct {
 	cfg    Config
 	tenant string
+	gen    uint64 // the tenant's cache generation when the loaders were built
 
 	once  sync.Once
 	up    Upstream
@@ -98,6 +99,9 @@ func New(ctx context.Context, cfg Config) *Loaders {
 	l := &Loaders{cfg: cfg, sem: make(chan struct{}, cfg.MaxConcurrency)}
 	if cfg.Tenant != nil && cfg.Cache != nil {
 		l.tenant = cfg.Tenant(ctx)
+		// Taken before the Source is ever called, so a credential change (DropTenant) after
+		// this point discards whatever this request writes to the cache.
+		l.gen = cfg.Cache.generation(l.tenant)
 	}
 	l.pages = newLoader(l, l.loadPages)
 	l.bodies = newLoader(l, l.loadBodies)
