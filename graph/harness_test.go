@@ -41,6 +41,9 @@ type envOptions struct {
 	integrations    graph.Integrations
 	cache           *loaders.Cache
 	noCQL           bool
+	// noExpansions hides the client upstream's children expansions (ExpandingUpstream), so
+	// comments and attachments are read per page while labels and children still batch by CQL.
+	noExpansions bool
 	// attemptTimeout bounds one upstream attempt (0: the client's default).
 	attemptTimeout time.Duration
 }
@@ -86,6 +89,16 @@ func newEnv(t testing.TB, o envOptions) *env {
 		}
 		return cc, nil
 	})
+	if o.noExpansions {
+		inner := source
+		source = func(ctx context.Context) (loaders.Upstream, error) {
+			up, err := inner(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return struct{ loaders.Upstream }{up}, nil
+		}
+	}
 	cfg := loaders.Config{
 		Source: source,
 		Tenant: func(ctx context.Context) string {
