@@ -116,6 +116,10 @@ func presentError(ctx context.Context, err error, log *slog.Logger) *gqlerror.Er
 		set(CodeForbidden, "this operation needs an admin API key")
 	case errors.Is(cause, loaders.ErrNotConnected), errors.Is(cause, settings.ErrNotConnected):
 		set(CodeNotConnected, "Confluence is not connected for this tenant; an admin must run connectConfluence")
+	case errors.Is(cause, ErrTypeNotFound), errors.Is(cause, ErrUnknownType):
+		// The generated federation code refuses a malformed _entities representation: the
+		// router's input, not our failure.
+		set(CodeBadUserInput, "an _entities representation names an unknown type or lacks its key fields (Page: id; Space: id or key)")
 	case errors.As(cause, &inputErr):
 		set(CodeBadUserInput, inputErr.Message)
 		if inputErr.Field != "" {

@@ -68,3 +68,29 @@ func TestFederationEntities(t *testing.T) {
 		t.Errorf("upstream calls = %v, want one page call and at most two space calls", st.ByEndpoint)
 	}
 }
+
+// A representation without its key fields or of an unknown type is the router's input error
+// (BAD_USER_INPUT), not a masked INTERNAL. (gqlgen's generated code refuses the whole group of
+// that type; the other types' entities still resolve.)
+func TestFederationMalformedRepresentations(t *testing.T) {
+	e := newEnv(t, envOptions{dataset: "demo"})
+	var r struct {
+		Entities []*struct {
+			ID  string
+			Key string
+		} `json:"_entities"`
+	}
+	errs := e.do(t, `{ _entities(representations: [{__typename: "Page"}, {__typename: "Space", key: "OPS"}, {__typename: "Nope", id: "1"}]) {
+	  ... on Page { id } ... on Space { key } } }`, &r)
+	if len(r.Entities) != 3 || r.Entities[1] == nil || r.Entities[1].Key != "OPS" || r.Entities[0] != nil || r.Entities[2] != nil {
+		t.Errorf("entities = %+v, want null, OPS, null", r.Entities)
+	}
+	if len(errs) != 2 {
+		t.Fatalf("errors = %+v, want two", errs)
+	}
+	for _, ge := range errs {
+		if codeOf(ge) != "BAD_USER_INPUT" || !strings.Contains(ge.Message, "key fields") {
+			t.Errorf("error = %s %q, want BAD_USER_INPUT naming the key fields", codeOf(ge), ge.Message)
+		}
+	}
+}
