@@ -1739,22 +1739,42 @@ type Query {
   One space, by key (case-insensitive) or by id. Exactly one of ` + "`" + `key` + "`" + ` and ` + "`" + `id` + "`" + ` must be given.
   Null with a NOT_FOUND error when the space does not exist or the connected account cannot see it.
   """
-  space(key: String, id: ID): Space
+  space(
+    "The space key, case-insensitive. Give this or ` + "`" + `id` + "`" + `, not both."
+    key: String
+    "The space id. Give this or ` + "`" + `key` + "`" + `, not both."
+    id: ID
+  ): Space
 
   """
   Spaces the connected account can see, ordered by id. ` + "`" + `keys` + "`" + ` restricts the list to those keys
   (at most 250); ` + "`" + `type` + "`" + ` to one space type.
   """
-  spaces(keys: [String!], type: SpaceType, first: Int = 25, after: String): SpaceConnection
+  spaces(
+    "Only these space keys (at most 250)."
+    keys: [String!]
+    "Only spaces of this type."
+    type: SpaceType
+    "How many items to return, 1..100 (BAD_USER_INPUT outside that range)."
+    first: Int = 25
+    "Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or edge ` + "`" + `cursor` + "`" + ` of the previous page)."
+    after: String
+  ): SpaceConnection
 
   "One page by id. Null with a NOT_FOUND error when it does not exist or is not visible."
-  page(id: ID!): Page
+  page(
+    "The page id (a decimal string)."
+    id: ID!
+  ): Page
 
   """
   Pages by id (at most 250), in the order asked, fetched in one upstream call. An entry is null
   where that page does not exist or is not visible.
   """
-  pages(ids: [ID!]!): [Page]
+  pages(
+    "Page ids, at most 250; the answer keeps their order."
+    ids: [ID!]!
+  ): [Page]
 
   """
   The page a Confluence link points at. Understands ` + "`" + `/wiki/spaces/KEY/pages/ID/Title` + "`" + `,
@@ -1762,7 +1782,10 @@ type Query {
   or without the scheme and host. Null with NOT_FOUND when the page is not visible;
   BAD_USER_INPUT when the URL has none of these shapes.
   """
-  pageByUrl(url: String!): Page
+  pageByUrl(
+    "A Confluence link to a page, with or without scheme and host."
+    url: String!
+  ): Page
 
   """
   Search with a CQL query (Confluence Query Language), for example
@@ -1770,16 +1793,33 @@ type Query {
   sent: a syntax error gives INVALID_CQL with ` + "`" + `line` + "`" + ` and ` + "`" + `column` + "`" + `. Pin ` + "`" + `type = page` + "`" + ` unless you
   also want comments and attachments.
   """
-  search(cql: String!, first: Int = 25, after: String): SearchConnection
+  search(
+    "The CQL query, checked before it is sent."
+    cql: String!
+    "How many items to return, 1..100 (BAD_USER_INPUT outside that range)."
+    first: Int = 25
+    "Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or edge ` + "`" + `cursor` + "`" + ` of the previous page)."
+    after: String
+  ): SearchConnection
 
   """
   Search pages with a structured filter; the service writes the CQL (safely quoted) and returns
   it in ` + "`" + `cql` + "`" + ` so you can refine it with ` + "`" + `search` + "`" + `.
   """
-  searchPages(filter: PageFilter!, first: Int = 25, after: String): SearchConnection
+  searchPages(
+    "What the pages must match; every given criterion must hold."
+    filter: PageFilter!
+    "How many items to return, 1..100 (BAD_USER_INPUT outside that range)."
+    first: Int = 25
+    "Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or edge ` + "`" + `cursor` + "`" + ` of the previous page)."
+    after: String
+  ): SearchConnection
 
   "Check a CQL query without running it (no upstream call). Errors carry line and column."
-  validateCql(cql: String!): CqlValidation!
+  validateCql(
+    "The CQL query to check."
+    cql: String!
+  ): CqlValidation!
 
   """
   The tenant's Confluence connection as stored: status, domain, token type and what the token
@@ -1798,13 +1838,19 @@ type Mutation {
   Validate the domain, email and API token against Confluence (token type detection, capability
   probes), then store the credentials encrypted. Nothing is stored when validation fails.
   """
-  connectConfluence(input: ConnectConfluenceInput!): ConnectConfluencePayload!
+  connectConfluence(
+    "The site, account email and API token to validate and store."
+    input: ConnectConfluenceInput!
+  ): ConnectConfluencePayload!
 
   """
   Change the stored connection. A new domain or email needs a new token; omitted fields keep
   their stored values. The result is validated like ` + "`" + `connectConfluence` + "`" + `.
   """
-  updateConfluence(input: UpdateConfluenceInput!): ConnectConfluencePayload!
+  updateConfluence(
+    "The fields to change; omitted ones keep their stored values."
+    input: UpdateConfluenceInput!
+  ): ConnectConfluencePayload!
 
   "Re-validate the stored credentials against Confluence and record the outcome."
   testConfluenceConnection: ConnectionTestPayload!
@@ -1838,13 +1884,25 @@ type Space @key(fields: "id") @key(fields: "key") {
   Current pages of the space (archived and trashed ones are left out). ` + "`" + `depth: ROOT` + "`" + ` lists only
   top-level pages; ` + "`" + `ALL` + "`" + ` lists every page of the space. Ordered as Confluence returns them (by id).
   """
-  pages(depth: PageDepth = ROOT, first: Int = 25, after: String): PageConnection
+  pages(
+    "ROOT for top-level pages only, ALL for every page of the space."
+    depth: PageDepth = ROOT
+    "How many items to return, 1..100 (BAD_USER_INPUT outside that range)."
+    first: Int = 25
+    "Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or edge ` + "`" + `cursor` + "`" + ` of the previous page)."
+    after: String
+  ): PageConnection
   """
   The page tree flattened depth-first: every entry has the page, its depth (1 = the top pages
   listed), its parent's id and whether it has children. Starts at ` + "`" + `rootId` + "`" + ` (its children are
   depth 1) or at the space's top-level pages. ` + "`" + `maxDepth` + "`" + ` is 1..5.
   """
-  pageTree(rootId: ID, maxDepth: Int = 3): [PageTreeEntry!]
+  pageTree(
+    "Start below this page of the space; the space's top-level pages when omitted."
+    rootId: ID
+    "How many levels to list, 1..5."
+    maxDepth: Int = 3
+  ): [PageTreeEntry!]
 }
 
 "Kinds of space."
@@ -1911,34 +1969,82 @@ type Page @key(fields: "id") {
   with that text (case-insensitive), down to the next heading of the same or a higher level.
   A section that does not exist gives NOT_FOUND.
   """
-  body(format: BodyFormat = MARKDOWN, maxChars: Int, section: String): Body
+  body(
+    "The representation to return; MARKDOWN by default."
+    format: BodyFormat = MARKDOWN
+    "Cut the value after this many characters (at least 1); see ` + "`" + `truncated` + "`" + ` and ` + "`" + `totalChars` + "`" + `."
+    maxChars: Int
+    "Return only the part under the heading with this text (case-insensitive); MARKDOWN and TEXT only."
+    section: String
+  ): Body
   "The parent page; null for a top-level page."
   parent: Page
   "Ancestor pages, the top-most first."
   ancestors: [Page!]
   "Direct child pages that are current (archived and trashed ones are left out), in child order."
-  children(first: Int = 25, after: String): PageConnection
+  children(
+    "How many items to return, 1..100 (BAD_USER_INPUT outside that range)."
+    first: Int = 25
+    "Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or edge ` + "`" + `cursor` + "`" + ` of the previous page)."
+    after: String
+  ): PageConnection
   "Current pages below this one down to ` + "`" + `depth` + "`" + ` levels (1..10), top to bottom."
-  descendants(depth: Int = 2, first: Int = 50, after: String): PageConnection
+  descendants(
+    "How many levels below this page, 1..10."
+    depth: Int = 2
+    "How many items to return, 1..100 (BAD_USER_INPUT outside that range)."
+    first: Int = 50
+    "Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or edge ` + "`" + `cursor` + "`" + ` of the previous page)."
+    after: String
+  ): PageConnection
   """
   Comments on the page, footer comments first, then inline comments. ` + "`" + `kind` + "`" + ` restricts to one
   kind. Each comment has its replies.
   """
-  comments(kind: CommentKind, first: Int = 25, after: String): CommentConnection
+  comments(
+    "Only footer or only inline comments; both when omitted."
+    kind: CommentKind
+    "How many items to return, 1..100 (BAD_USER_INPUT outside that range)."
+    first: Int = 25
+    "Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or edge ` + "`" + `cursor` + "`" + ` of the previous page)."
+    after: String
+  ): CommentConnection
   "Labels on the page."
   labels: [Label!]
   "Published versions, newest first."
-  versions(first: Int = 25, after: String): VersionConnection
+  versions(
+    "How many items to return, 1..100 (BAD_USER_INPUT outside that range)."
+    first: Int = 25
+    "Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or edge ` + "`" + `cursor` + "`" + ` of the previous page)."
+    after: String
+  ): VersionConnection
   "One published version by number; null when it does not exist."
-  version(number: Int!): Version
+  version(
+    "The version number, 1 for the first published version."
+    number: Int!
+  ): Version
   """
   What changed between two versions, as a unified diff over the Markdown bodies. ` + "`" + `from` + "`" + ` defaults
   to the version before ` + "`" + `to` + "`" + `; ` + "`" + `to` + "`" + ` defaults to the current version. ` + "`" + `context` + "`" + ` is the number of
   unchanged lines around each change (0..20). A version that does not exist gives NOT_FOUND.
   """
-  diff(from: Int, to: Int, context: Int = 3): PageDiff
+  diff(
+    "The older version; the one before ` + "`" + `to` + "`" + ` when omitted."
+    from: Int
+    "The newer version; the current version when omitted."
+    to: Int
+    "Unchanged lines shown around each change, 0..20."
+    context: Int = 3
+  ): PageDiff
   "Files attached to the page. ` + "`" + `mediaType` + "`" + ` filters, for example image/png."
-  attachments(mediaType: String, first: Int = 25, after: String): AttachmentConnection
+  attachments(
+    "Only attachments of this media type, for example image/png."
+    mediaType: String
+    "How many items to return, 1..100 (BAD_USER_INPUT outside that range)."
+    first: Int = 25
+    "Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or edge ` + "`" + `cursor` + "`" + ` of the previous page)."
+    after: String
+  ): AttachmentConnection
 }
 
 "Lifecycle status of content."
@@ -1994,7 +2100,12 @@ type Version {
   "Who published this version; null when the account is not visible."
   author: User
   "The page body as it was at this version."
-  body(format: BodyFormat = MARKDOWN, maxChars: Int): Body
+  body(
+    "The representation to return; MARKDOWN by default."
+    format: BodyFormat = MARKDOWN
+    "Cut the value after this many characters (at least 1); see ` + "`" + `truncated` + "`" + ` and ` + "`" + `totalChars` + "`" + `."
+    maxChars: Int
+  ): Body
 }
 
 "The difference between two versions of a page."
@@ -2052,13 +2163,21 @@ type Comment {
   "When the comment was written."
   createdAt: DateTime!
   "The comment text."
-  body(format: BodyFormat = MARKDOWN): Body!
+  body(
+    "The representation to return; MARKDOWN by default."
+    format: BodyFormat = MARKDOWN
+  ): Body!
   "For inline comments: open, reopened, resolved or dangling; null for footer comments."
   resolutionStatus: String
   "For inline comments: the page text the comment is attached to."
   highlightedText: String
   "Replies to this comment, oldest first."
-  replies(first: Int = 25, after: String): CommentConnection
+  replies(
+    "How many items to return, 1..100 (BAD_USER_INPUT outside that range)."
+    first: Int = 25
+    "Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or edge ` + "`" + `cursor` + "`" + ` of the previous page)."
+    after: String
+  ): CommentConnection
 }
 
 "A label on content."

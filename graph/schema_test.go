@@ -32,6 +32,11 @@ func TestSchemaIsDescribed(t *testing.T) {
 			if strings.TrimSpace(f.Description) == "" {
 				t.Errorf("field %s.%s has no description", name, f.Name)
 			}
+			for _, a := range f.Arguments {
+				if strings.TrimSpace(a.Description) == "" {
+					t.Errorf("argument %s.%s(%s) has no description", name, f.Name, a.Name)
+				}
+			}
 		}
 		for _, v := range def.EnumValues {
 			if strings.TrimSpace(v.Description) == "" {
