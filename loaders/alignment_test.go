@@ -116,3 +116,28 @@ func TestCacheIsSizeBounded(t *testing.T) {
 		t.Errorf("upstream calls after reading the evicted page = %d, want 1", got)
 	}
 }
+
+// A TTL of 0 disables metadata caching: every request reads the page again and nothing is kept.
+func TestCacheZeroTTLKeepsNoMetadata(t *testing.T) {
+	f := newFixture(t, "demo")
+	cache := loaders.NewCache(100, 0)
+	f.sim.ResetStats()
+	for range 2 {
+		l := loaders.New(t.Context(), f.config("t1", cache))
+		if _, err := l.Page(t.Context(), "100003"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := l.SpaceByKey(t.Context(), "OPS"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := f.sim.Count("GET /wiki/api/v2/pages"); got != 2 {
+		t.Errorf("page calls = %d, want 2 (one per request)", got)
+	}
+	if got := f.sim.Count("GET /wiki/api/v2/spaces"); got != 2 {
+		t.Errorf("space calls = %d, want 2 (one per request)", got)
+	}
+	if got := cache.Len(); got != 0 {
+		t.Errorf("Len() = %d, want 0", got)
+	}
+}
