@@ -45,9 +45,10 @@ const (
 	demoSimAddr = "127.0.0.1:9090"
 	// demoTenant is the tenant --demo creates and connects.
 	demoTenant = "demo"
-	// cacheSize and cacheTTL configure the cross-request Confluence cache.
-	cacheSize = 20000
-	cacheTTL  = 30 * time.Second
+	// cacheSize bounds the cross-request Confluence cache (entries);
+	// defaultCacheTTL is how long it keeps mutable metadata.
+	cacheSize       = 20000
+	defaultCacheTTL = 30 * time.Second
 )
 
 // ServeConfig is the configuration of `confluence-graph serve`, from
@@ -61,6 +62,10 @@ type ServeConfig struct {
 	AllowHost    string // --allow-host, CG_ALLOW_HOSTS: one loopback host:port over plain HTTP
 	Playground   bool   // --playground, CG_PLAYGROUND (default: on with --demo)
 	Demo         bool   // --demo
+	// CacheTTL is how long the cross-request cache keeps mutable Confluence
+	// metadata (--cache-ttl, CG_CACHE_TTL); 0 disables metadata caching.
+	// Immutable items (a body at a version) stay until evicted by size.
+	CacheTTL time.Duration
 
 	// SimAddr is where --demo starts the simulator ("" = demoSimAddr,
 	// falling back to a free port). Tests use "127.0.0.1:0".
@@ -99,6 +104,7 @@ func NewMain(stdout, stderr io.Writer) *Main {
 			DatabaseURL:  defaultDatabasePath,
 			LocalKeyFile: defaultLocalKeyFile,
 			GatewayURL:   confluence.DefaultGatewayURL,
+			CacheTTL:     defaultCacheTTL,
 		},
 		Stdout: stdout,
 		Logger: slog.New(slog.NewJSONHandler(stderr, nil)),
@@ -122,6 +128,14 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string, stderr io.W
 	envStr("CG_LOCAL_KEY_FILE", &c.LocalKeyFile)
 	envStr("CG_GATEWAY_URL", &c.GatewayURL)
 	envStr("CG_ALLOW_HOSTS", &c.AllowHost)
+	if v := getenv("CG_CACHE_TTL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			fmt.Fprintf(stderr, "serve: CG_CACHE_TTL=%q is not a duration such as 30s or 0\n", v)
+			return errUsage
+		}
+		c.CacheTTL = d
+	}
 	var playgroundSet bool
 	if v := getenv("CG_PLAYGROUND"); v != "" {
 		b, err := strconv.ParseBool(v)
@@ -141,6 +155,7 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string, stderr io.W
 	fs.StringVar(&c.GatewayURL, "gateway-url", c.GatewayURL, "Atlassian API gateway for scoped tokens (CG_GATEWAY_URL)")
 	fs.StringVar(&c.AllowHost, "allow-host", c.AllowHost, "development: one loopback host:port allowed over plain HTTP (CG_ALLOW_HOSTS)")
 	fs.BoolVar(&c.Playground, "playground", c.Playground, "serve GraphiQL at / and the settings page at /settings, with introspection on (CG_PLAYGROUND; default on with --demo)")
+	fs.DurationVar(&c.CacheTTL, "cache-ttl", c.CacheTTL, "how long Confluence metadata is cached across requests; 0 disables (CG_CACHE_TTL)")
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "start the built-in simulator with demo data, tenant \"demo\" and its keys")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -157,6 +172,10 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string, stderr io.W
 			playgroundSet = true
 		}
 	})
+	if c.CacheTTL < 0 {
+		fmt.Fprintln(stderr, "serve: --cache-ttl must not be negative")
+		return errUsage
+	}
 	if c.Demo && !playgroundSet {
 		c.Playground = true
 	}
@@ -214,7 +233,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 
 	metrics := server.NewMetrics()
-	cache := loaders.NewCache(cacheSize, cacheTTL)
+	cache := loaders.NewCache(cacheSize, c.CacheTTL)
 	registerCacheMetrics(metrics, cache)
 	clientOpts := confluence.Options{GatewayURL: c.GatewayURL, AllowedDevHost: c.AllowHost}
 	metrics.Instrument(&clientOpts)

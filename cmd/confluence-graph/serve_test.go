@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/confluence-graph/confluence-graph/loaders"
 	"github.com/confluence-graph/confluence-graph/settings"
@@ -32,7 +33,7 @@ func TestServeParseFlags(t *testing.T) {
 			want: func(c ServeConfig) string {
 				if c.Addr != "127.0.0.1:8080" || c.DatabaseURL != "data/confluence-graph.db" ||
 					c.LocalKeyFile != "data/master.key" || c.GatewayURL != "https://api.atlassian.com" ||
-					c.KMSKeyID != "" || c.AllowHost != "" || c.Playground || c.Demo {
+					c.KMSKeyID != "" || c.AllowHost != "" || c.Playground || c.Demo || c.CacheTTL != 30*time.Second {
 					return "defaults differ from design §7"
 				}
 				return ""
@@ -43,11 +44,12 @@ func TestServeParseFlags(t *testing.T) {
 			env: map[string]string{
 				"CG_ADDR": "127.0.0.1:9999", "CG_DATABASE_URL": "postgres://db/x", "CG_KMS_KEY_ID": "alias/cg",
 				"CG_LOCAL_KEY_FILE": "/k", "CG_GATEWAY_URL": "https://gw.example", "CG_ALLOW_HOSTS": "127.0.0.1:9090",
-				"CG_PLAYGROUND": "true",
+				"CG_PLAYGROUND": "true", "CG_CACHE_TTL": "0",
 			},
 			want: func(c ServeConfig) string {
 				if c.Addr != "127.0.0.1:9999" || c.DatabaseURL != "postgres://db/x" || c.KMSKeyID != "alias/cg" ||
-					c.LocalKeyFile != "/k" || c.GatewayURL != "https://gw.example" || c.AllowHost != "127.0.0.1:9090" || !c.Playground {
+					c.LocalKeyFile != "/k" || c.GatewayURL != "https://gw.example" || c.AllowHost != "127.0.0.1:9090" || !c.Playground ||
+					c.CacheTTL != 0 {
 					return "environment not applied"
 				}
 				return ""
@@ -56,9 +58,9 @@ func TestServeParseFlags(t *testing.T) {
 		{
 			name: "flags override environment",
 			env:  map[string]string{"CG_ADDR": "127.0.0.1:9999", "CG_PLAYGROUND": "true", "CG_DATABASE_URL": "env.db"},
-			args: []string{"--addr", "127.0.0.1:7777", "--playground=false", "--db", "flag.db"},
+			args: []string{"--addr", "127.0.0.1:7777", "--playground=false", "--db", "flag.db", "--cache-ttl", "5s"},
 			want: func(c ServeConfig) string {
-				if c.Addr != "127.0.0.1:7777" || c.Playground || c.DatabaseURL != "flag.db" {
+				if c.Addr != "127.0.0.1:7777" || c.Playground || c.DatabaseURL != "flag.db" || c.CacheTTL != 5*time.Second {
 					return "flags did not win"
 				}
 				return ""
@@ -85,6 +87,8 @@ func TestServeParseFlags(t *testing.T) {
 				return ""
 			},
 		},
+		{name: "CG_CACHE_TTL not a duration", env: map[string]string{"CG_CACHE_TTL": "soon"}, wantErr: true},
+		{name: "negative cache TTL", args: []string{"--cache-ttl", "-1s"}, wantErr: true},
 		{name: "non-boolean CG_PLAYGROUND", env: map[string]string{"CG_PLAYGROUND": "maybe"}, wantErr: true},
 		{name: "allow-host not loopback", args: []string{"--allow-host", "10.0.0.1:80"}, wantErr: true},
 		{name: "allow-host without port", args: []string{"--allow-host", "127.0.0.1"}, wantErr: true},
