@@ -96,16 +96,33 @@ func chunks[T any](s []T, n int) [][]T {
 
 // ---- pages, bodies, spaces, users: bulk endpoints
 
-func (l *Loaders) loadPages(ctx context.Context, ids []string) []*dataloader.Result[*Page] {
-	out := make([]*dataloader.Result[*Page], len(ids))
+// bulkLookup describes one keyed lookup through a bulk endpoint with the cross-request cache
+// in front of it; loadBulk runs it.
+type bulkLookup[V any] struct {
+	kind      string                                                 // kind a missing key's NotFoundError names
+	cacheKind string                                                 // kind of the cross-request cache entries
+	norm      func(string) string                                    // cache and match key of a requested key; nil: the key itself
+	fetch     func(context.Context, Upstream, []string) ([]V, error) // one bulk call for at most maxBatch keys
+	keyOf     func(V) string                                         // match key of a fetched value
+	keep      func(context.Context, V)                               // records a fetched value (caches, primes); nil: nothing
+}
+
+// loadBulk answers keys from the cross-request cache, fetches the rest in chunks of maxBatch
+// and returns results aligned to keys; a key the upstream did not return gets a NotFoundError.
+func loadBulk[V any](ctx context.Context, l *Loaders, keys []string, b bulkLookup[V]) []*dataloader.Result[*V] {
+	norm := b.norm
+	if norm == nil {
+		norm = func(s string) string { return s }
+	}
+	out := make([]*dataloader.Result[*V], len(keys))
 	var missing []string
-	for i, id := range ids {
-		if v, ok := l.cached("page", id); ok {
-			p := v.(Page)
-			out[i] = &dataloader.Result[*Page]{Data: &p}
+	for i, k := range keys {
+		if v, ok := l.cached(b.cacheKind, norm(k)); ok {
+			x := v.(V)
+			out[i] = &dataloader.Result[*V]{Data: &x}
 			continue
 		}
-		missing = append(missing, id)
+		missing = append(missing, k)
 	}
 	if len(missing) == 0 {
 		return out
@@ -114,29 +131,42 @@ func (l *Loaders) loadPages(ctx context.Context, ids []string) []*dataloader.Res
 	if err != nil {
 		return fill(out, err)
 	}
-	found := map[string]Page{}
+	found := map[string]V{}
 	for _, c := range chunks(missing, maxBatch) {
-		ps, err := up.PagesByID(ctx, c, "")
+		vs, err := b.fetch(ctx, up, c)
 		if err != nil {
 			return fill(out, err)
 		}
-		for _, p := range ps {
-			found[p.ID] = p
+		for _, v := range vs {
+			if b.keep != nil {
+				b.keep(ctx, v)
+			}
+			found[b.keyOf(v)] = v
 		}
 	}
-	for i, id := range ids {
+	for i, k := range keys {
 		if out[i] != nil {
 			continue
 		}
-		p, ok := found[id]
+		v, ok := found[norm(k)]
 		if !ok {
-			out[i] = &dataloader.Result[*Page]{Error: &NotFoundError{Kind: "page", Key: id}}
+			out[i] = &dataloader.Result[*V]{Error: &NotFoundError{Kind: b.kind, Key: k}}
 			continue
 		}
-		l.cachePage(p)
-		out[i] = &dataloader.Result[*Page]{Data: &p}
+		out[i] = &dataloader.Result[*V]{Data: &v}
 	}
 	return out
+}
+
+func (l *Loaders) loadPages(ctx context.Context, ids []string) []*dataloader.Result[*Page] {
+	return loadBulk(ctx, l, ids, bulkLookup[Page]{
+		kind: "page", cacheKind: "page",
+		fetch: func(ctx context.Context, up Upstream, ids []string) ([]Page, error) {
+			return up.PagesByID(ctx, ids, "")
+		},
+		keyOf: func(p Page) string { return p.ID },
+		keep:  func(_ context.Context, p Page) { l.cachePage(p) },
+	})
 }
 
 // fill sets err on every unset result.
@@ -269,61 +299,24 @@ func (l *Loaders) loadSpacesByKey(ctx context.Context, keys []string) []*dataloa
 }
 
 func (l *Loaders) loadSpaces(ctx context.Context, keys []string, byKey bool) []*dataloader.Result[*Space] {
-	kind := "space"
-	norm := func(s string) string { return s }
+	b := bulkLookup[Space]{
+		kind: "space", cacheKind: "space",
+		fetch: func(ctx context.Context, up Upstream, ids []string) ([]Space, error) {
+			ss, _, err := up.Spaces(ctx, ids, nil, "", ListOptions{Limit: maxBatch})
+			return ss, err
+		},
+		keyOf: func(s Space) string { return s.ID },
+		keep:  l.primeSpace,
+	}
 	if byKey {
-		kind = "spacekey"
-		norm = strings.ToUpper
-	}
-	out := make([]*dataloader.Result[*Space], len(keys))
-	var missing []string
-	for i, k := range keys {
-		if v, ok := l.cached(kind, norm(k)); ok {
-			s := v.(Space)
-			out[i] = &dataloader.Result[*Space]{Data: &s}
-			continue
+		b.cacheKind, b.norm = "spacekey", strings.ToUpper
+		b.fetch = func(ctx context.Context, up Upstream, keys []string) ([]Space, error) {
+			ss, _, err := up.Spaces(ctx, nil, keys, "", ListOptions{Limit: maxBatch})
+			return ss, err
 		}
-		missing = append(missing, k)
+		b.keyOf = func(s Space) string { return strings.ToUpper(s.Key) }
 	}
-	if len(missing) == 0 {
-		return out
-	}
-	up, err := l.upstream(ctx)
-	if err != nil {
-		return fill(out, err)
-	}
-	found := map[string]Space{}
-	for _, c := range chunks(missing, maxBatch) {
-		var ss []Space
-		if byKey {
-			ss, _, err = up.Spaces(ctx, nil, c, "", ListOptions{Limit: maxBatch})
-		} else {
-			ss, _, err = up.Spaces(ctx, c, nil, "", ListOptions{Limit: maxBatch})
-		}
-		if err != nil {
-			return fill(out, err)
-		}
-		for _, s := range ss {
-			l.primeSpace(ctx, s)
-			if byKey {
-				found[norm(s.Key)] = s
-			} else {
-				found[s.ID] = s
-			}
-		}
-	}
-	for i, k := range keys {
-		if out[i] != nil {
-			continue
-		}
-		s, ok := found[norm(k)]
-		if !ok {
-			out[i] = &dataloader.Result[*Space]{Error: &NotFoundError{Kind: "space", Key: k}}
-			continue
-		}
-		out[i] = &dataloader.Result[*Space]{Data: &s}
-	}
-	return out
+	return loadBulk(ctx, l, keys, b)
 }
 
 // primeSpace records a space under both its id and its key.
@@ -337,48 +330,18 @@ func (l *Loaders) primeSpace(ctx context.Context, s Space) {
 }
 
 func (l *Loaders) loadUsers(ctx context.Context, ids []string) []*dataloader.Result[*User] {
-	out := make([]*dataloader.Result[*User], len(ids))
-	var missing []string
-	for i, id := range ids {
-		if v, ok := l.cached("user", id); ok {
-			u := v.(User)
-			out[i] = &dataloader.Result[*User]{Data: &u}
-			continue
-		}
-		missing = append(missing, id)
-	}
-	if len(missing) == 0 {
-		return out
-	}
-	up, err := l.upstream(ctx)
-	if err != nil {
-		return fill(out, err)
-	}
-	found := map[string]User{}
-	for _, c := range chunks(missing, maxBatch) {
-		us, err := up.Users(ctx, c)
-		if err != nil {
-			return fill(out, err)
-		}
-		for _, u := range us {
-			found[u.AccountID] = u
-		}
-	}
-	for i, id := range ids {
-		if out[i] != nil {
-			continue
-		}
-		u, ok := found[id]
-		if !ok {
-			out[i] = &dataloader.Result[*User]{Error: &NotFoundError{Kind: "user", Key: id}}
-			continue
-		}
-		if l.tenant != "" {
-			l.cfg.Cache.putMeta(l.tenant, l.gen, l.key("user", id), u)
-		}
-		out[i] = &dataloader.Result[*User]{Data: &u}
-	}
-	return out
+	return loadBulk(ctx, l, ids, bulkLookup[User]{
+		kind: "user", cacheKind: "user",
+		fetch: func(ctx context.Context, up Upstream, ids []string) ([]User, error) {
+			return up.Users(ctx, ids)
+		},
+		keyOf: func(u User) string { return u.AccountID },
+		keep: func(_ context.Context, u User) {
+			if l.tenant != "" {
+				l.cfg.Cache.putMeta(l.tenant, l.gen, l.key("user", u.AccountID), u)
+			}
+		},
+	})
 }
 
 // ---- labels and children: one CQL content search for many pages
