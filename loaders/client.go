@@ -278,20 +278,19 @@ func (u *clientUpstream) comment(c confluence.Comment, pageID, kind string) Comm
 	return out
 }
 
-func (u *clientUpstream) Comments(ctx context.Context, pageID, kind string, opt ListOptions) ([]Comment, string, error) {
+// commentLister is one of the Comments service's list methods (footer or inline, comments or replies).
+type commentLister func(context.Context, string, *confluence.CommentListOptions) ([]confluence.Comment, *confluence.Response, error)
+
+// listComments reads one page of the comments under id with the inline lister when kind is
+// CommentInline and the footer lister otherwise, and maps them with pageID.
+func (u *clientUpstream) listComments(ctx context.Context, id, pageID, kind string, opt ListOptions, inline, footer commentLister) ([]Comment, string, error) {
 	o := &confluence.CommentListOptions{BodyFormat: confluence.FormatStorage,
 		ListOptions: confluence.ListOptions{Cursor: opt.Cursor, Limit: opt.Limit}}
-	var (
-		cs   []confluence.Comment
-		resp *confluence.Response
-		err  error
-	)
-	if kind == CommentInline {
-		cs, resp, err = u.c.Comments.ListInline(ctx, pageID, o)
-	} else {
-		kind = CommentFooter
-		cs, resp, err = u.c.Comments.ListFooter(ctx, pageID, o)
+	list := inline
+	if kind != CommentInline {
+		kind, list = CommentFooter, footer
 	}
+	cs, resp, err := list(ctx, id, o)
 	if err != nil {
 		return nil, "", err
 	}
@@ -302,31 +301,18 @@ func (u *clientUpstream) Comments(ctx context.Context, pageID, kind string, opt 
 	return out, resp.NextCursor, nil
 }
 
+func (u *clientUpstream) Comments(ctx context.Context, pageID, kind string, opt ListOptions) ([]Comment, string, error) {
+	return u.listComments(ctx, pageID, pageID, kind, opt, u.c.Comments.ListInline, u.c.Comments.ListFooter)
+}
+
 func (u *clientUpstream) Replies(ctx context.Context, commentID, kind string, opt ListOptions) ([]Comment, string, error) {
-	o := &confluence.CommentListOptions{BodyFormat: confluence.FormatStorage,
-		ListOptions: confluence.ListOptions{Cursor: opt.Cursor, Limit: opt.Limit}}
-	var (
-		cs   []confluence.Comment
-		resp *confluence.Response
-		err  error
-	)
-	if kind == CommentInline {
-		cs, resp, err = u.c.Comments.ListInlineReplies(ctx, commentID, o)
-	} else {
-		kind = CommentFooter
-		cs, resp, err = u.c.Comments.ListFooterReplies(ctx, commentID, o)
-	}
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]Comment, len(cs))
-	for i, c := range cs {
-		out[i] = u.comment(c, "", kind)
+	out, next, err := u.listComments(ctx, commentID, "", kind, opt, u.c.Comments.ListInlineReplies, u.c.Comments.ListFooterReplies)
+	for i := range out {
 		if out[i].ParentID == "" {
 			out[i].ParentID = commentID
 		}
 	}
-	return out, resp.NextCursor, nil
+	return out, next, err
 }
 
 func (u *clientUpstream) Versions(ctx context.Context, pageID string, opt ListOptions, bodies bool) ([]Version, string, error) {
