@@ -176,34 +176,41 @@ func (r *Resolver) confluenceIntegration(ctx context.Context) (*model.Confluence
 	return toModelIntegration(in)
 }
 
-func (r *Resolver) connect(ctx context.Context, input model.ConnectConfluenceInput) (*model.ConnectConfluencePayload, error) {
+// asIntegrationAdmin runs call with the integration service for the request's caller, who must
+// be an admin; a failure of the service itself is logged as op with who it concerned.
+func asIntegrationAdmin[T any](ctx context.Context, r *Resolver, op string, call func(Integrations, Caller) (T, error)) (T, error) {
+	var zero T
 	c, err := requireAdmin(ctx)
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
 	svc, err := r.integrationService()
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
-	res, err := svc.Connect(ctx, c.TenantID, c, ConnectInput{Domain: input.Domain, Email: input.Email, APIToken: input.APIToken})
+	v, err := call(svc, c)
 	if err != nil {
-		return nil, r.failed(ctx, "connect", c, err)
+		return zero, r.failed(ctx, op, c, err)
+	}
+	return v, nil
+}
+
+func (r *Resolver) connect(ctx context.Context, input model.ConnectConfluenceInput) (*model.ConnectConfluencePayload, error) {
+	res, err := asIntegrationAdmin(ctx, r, "connect", func(svc Integrations, c Caller) (IntegrationResult, error) {
+		return svc.Connect(ctx, c.TenantID, c, ConnectInput{Domain: input.Domain, Email: input.Email, APIToken: input.APIToken})
+	})
+	if err != nil {
+		return nil, err
 	}
 	return connectPayload(res)
 }
 
 func (r *Resolver) update(ctx context.Context, input model.UpdateConfluenceInput) (*model.ConnectConfluencePayload, error) {
-	c, err := requireAdmin(ctx)
+	res, err := asIntegrationAdmin(ctx, r, "update", func(svc Integrations, c Caller) (IntegrationResult, error) {
+		return svc.Update(ctx, c.TenantID, c, UpdateInput{Domain: input.Domain, Email: input.Email, APIToken: input.APIToken})
+	})
 	if err != nil {
 		return nil, err
-	}
-	svc, err := r.integrationService()
-	if err != nil {
-		return nil, err
-	}
-	res, err := svc.Update(ctx, c.TenantID, c, UpdateInput{Domain: input.Domain, Email: input.Email, APIToken: input.APIToken})
-	if err != nil {
-		return nil, r.failed(ctx, "update", c, err)
 	}
 	return connectPayload(res)
 }
@@ -217,17 +224,11 @@ func connectPayload(res IntegrationResult) (*model.ConnectConfluencePayload, err
 }
 
 func (r *Resolver) testConnection(ctx context.Context) (*model.ConnectionTestPayload, error) {
-	c, err := requireAdmin(ctx)
+	res, err := asIntegrationAdmin(ctx, r, "test", func(svc Integrations, c Caller) (IntegrationResult, error) {
+		return svc.Test(ctx, c.TenantID, c)
+	})
 	if err != nil {
 		return nil, err
-	}
-	svc, err := r.integrationService()
-	if err != nil {
-		return nil, err
-	}
-	res, err := svc.Test(ctx, c.TenantID, c)
-	if err != nil {
-		return nil, r.failed(ctx, "test", c, err)
 	}
 	in, err := toModelIntegration(res.Integration)
 	if err != nil {
@@ -237,17 +238,16 @@ func (r *Resolver) testConnection(ctx context.Context) (*model.ConnectionTestPay
 }
 
 func (r *Resolver) disconnect(ctx context.Context) (*model.DisconnectConfluencePayload, error) {
-	c, err := requireAdmin(ctx)
+	type disconnected struct {
+		done bool
+		ues  []IntegrationUserError
+	}
+	res, err := asIntegrationAdmin(ctx, r, "disconnect", func(svc Integrations, c Caller) (disconnected, error) {
+		done, ues, err := svc.Disconnect(ctx, c.TenantID, c)
+		return disconnected{done, ues}, err
+	})
 	if err != nil {
 		return nil, err
 	}
-	svc, err := r.integrationService()
-	if err != nil {
-		return nil, err
-	}
-	done, ues, err := svc.Disconnect(ctx, c.TenantID, c)
-	if err != nil {
-		return nil, r.failed(ctx, "disconnect", c, err)
-	}
-	return &model.DisconnectConfluencePayload{Disconnected: done, UserErrors: toModelUserErrors(ues)}, nil
+	return &model.DisconnectConfluencePayload{Disconnected: res.done, UserErrors: toModelUserErrors(res.ues)}, nil
 }
