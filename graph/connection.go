@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"strconv"
 	"strings"
+
+	"github.com/confluence-graph/confluence-graph/graph/model"
 )
 
 // maxFirst caps `first` on every connection.
@@ -79,4 +81,28 @@ func slice[T any](items []T, more bool, w window) ([]T, []string, bool) {
 	}
 	hasNext := end < len(items) || more
 	return out, cursors, hasNext
+}
+
+// edgesOf cuts the window out of items (as slice does), converts the window's items to nodes
+// and pairs each node with its cursor as an edge; it serves every connection type, which differ
+// only in their node and edge types. nodes and edges are never nil.
+func edgesOf[I, N, E any](items []I, more bool, w window, node func(I) N, edge func(cursor string, n N) E) ([]N, []E, *model.PageInfo) {
+	in, cursors, hasNext := slice(items, more, w)
+	nodes := make([]N, len(in))
+	edges := make([]E, len(in))
+	for i, it := range in {
+		nodes[i] = node(it)
+		edges[i] = edge(cursors[i], nodes[i])
+	}
+	return nodes, edges, pageInfo(cursors, w, hasNext)
+}
+
+// pageInfo describes a window whose items have cursors.
+func pageInfo(cursors []string, w window, hasNext bool) *model.PageInfo {
+	pi := &model.PageInfo{HasNextPage: hasNext, HasPreviousPage: w.Offset > 0}
+	if len(cursors) > 0 {
+		pi.StartCursor = &cursors[0]
+		pi.EndCursor = &cursors[len(cursors)-1]
+	}
+	return pi
 }

@@ -208,26 +208,10 @@ func pageAncestors(ctx context.Context, obj *model.Page) ([]*model.Page, error) 
 }
 
 func pageConnection(items []loaders.Page, more bool, w window) *model.PageConnection {
-	ps := make([]*model.Page, len(items))
-	for i := range items {
-		ps[i] = toPage(&items[i])
-	}
-	nodes, cursors, hasNext := slice(ps, more, w)
-	conn := &model.PageConnection{Nodes: nonNilSlice(nodes), Edges: []*model.PageEdge{}}
-	for i, n := range nodes {
-		conn.Edges = append(conn.Edges, &model.PageEdge{Cursor: cursors[i], Node: n})
-	}
-	conn.PageInfo = pageInfo(cursors, w, hasNext)
-	return conn
-}
-
-func pageInfo(cursors []string, w window, hasNext bool) *model.PageInfo {
-	pi := &model.PageInfo{HasNextPage: hasNext, HasPreviousPage: w.Offset > 0}
-	if len(cursors) > 0 {
-		pi.StartCursor = &cursors[0]
-		pi.EndCursor = &cursors[len(cursors)-1]
-	}
-	return pi
+	nodes, edges, info := edgesOf(items, more, w,
+		func(p loaders.Page) *model.Page { return toPage(&p) },
+		func(c string, n *model.Page) *model.PageEdge { return &model.PageEdge{Cursor: c, Node: n} })
+	return &model.PageConnection{Nodes: nodes, Edges: edges, PageInfo: info}
 }
 
 func nonNilSlice[T any](s []T) []T {
@@ -288,17 +272,9 @@ func commentKindArg(kind *model.CommentKind) string {
 }
 
 func commentConnection(items []loaders.Comment, more bool, w window) *model.CommentConnection {
-	cs := make([]*model.Comment, len(items))
-	for i, c := range items {
-		cs[i] = toComment(c)
-	}
-	nodes, cursors, hasNext := slice(cs, more, w)
-	conn := &model.CommentConnection{Nodes: nonNilSlice(nodes), Edges: []*model.CommentEdge{}}
-	for i, n := range nodes {
-		conn.Edges = append(conn.Edges, &model.CommentEdge{Cursor: cursors[i], Node: n})
-	}
-	conn.PageInfo = pageInfo(cursors, w, hasNext)
-	return conn
+	nodes, edges, info := edgesOf(items, more, w, toComment,
+		func(c string, n *model.Comment) *model.CommentEdge { return &model.CommentEdge{Cursor: c, Node: n} })
+	return &model.CommentConnection{Nodes: nodes, Edges: edges, PageInfo: info}
 }
 
 func pageComments(ctx context.Context, obj *model.Page, kind *model.CommentKind, first *int, after *string) (*model.CommentConnection, error) {
@@ -335,17 +311,10 @@ func pageVersions(ctx context.Context, obj *model.Page, first *int, after *strin
 	if err != nil {
 		return nil, err
 	}
-	vs := make([]*model.Version, len(list.Items))
-	for i, v := range list.Items {
-		vs[i] = toVersion(obj.ID, v)
-	}
-	nodes, cursors, hasNext := slice(vs, list.More, w)
-	conn := &model.VersionConnection{Nodes: nonNilSlice(nodes), Edges: []*model.VersionEdge{}}
-	for i, n := range nodes {
-		conn.Edges = append(conn.Edges, &model.VersionEdge{Cursor: cursors[i], Node: n})
-	}
-	conn.PageInfo = pageInfo(cursors, w, hasNext)
-	return conn, nil
+	nodes, edges, info := edgesOf(list.Items, list.More, w,
+		func(v loaders.Version) *model.Version { return toVersion(obj.ID, v) },
+		func(c string, n *model.Version) *model.VersionEdge { return &model.VersionEdge{Cursor: c, Node: n} })
+	return &model.VersionConnection{Nodes: nodes, Edges: edges, PageInfo: info}, nil
 }
 
 func pageVersion(ctx context.Context, obj *model.Page, number int) (*model.Version, error) {
@@ -378,15 +347,9 @@ func pageAttachments(ctx context.Context, obj *model.Page, mediaType *string, fi
 	if err != nil {
 		return nil, err
 	}
-	as := make([]*model.Attachment, len(list.Items))
-	for i, a := range list.Items {
-		as[i] = toAttachment(a)
-	}
-	nodes, cursors, hasNext := slice(as, list.More, w)
-	conn := &model.AttachmentConnection{Nodes: nonNilSlice(nodes), Edges: []*model.AttachmentEdge{}}
-	for i, n := range nodes {
-		conn.Edges = append(conn.Edges, &model.AttachmentEdge{Cursor: cursors[i], Node: n})
-	}
-	conn.PageInfo = pageInfo(cursors, w, hasNext)
-	return conn, nil
+	nodes, edges, info := edgesOf(list.Items, list.More, w, toAttachment,
+		func(c string, n *model.Attachment) *model.AttachmentEdge {
+			return &model.AttachmentEdge{Cursor: c, Node: n}
+		})
+	return &model.AttachmentConnection{Nodes: nodes, Edges: edges, PageInfo: info}, nil
 }

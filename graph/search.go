@@ -56,17 +56,9 @@ func runSearch(ctx context.Context, text string, w window) (*model.SearchConnect
 	if err != nil {
 		return nil, err
 	}
-	rs := make([]*model.SearchResult, len(sp.Hits))
-	for i, h := range sp.Hits {
-		rs[i] = toSearchResult(h)
-	}
-	nodes, cursors, hasNext := slice(rs, more, w)
-	conn := &model.SearchConnection{Nodes: nonNilSlice(nodes), Edges: []*model.SearchEdge{}, TotalCount: sp.Total, Cql: text}
-	for i, n := range nodes {
-		conn.Edges = append(conn.Edges, &model.SearchEdge{Cursor: cursors[i], Node: n})
-	}
-	conn.PageInfo = pageInfo(cursors, w, hasNext)
-	return conn, nil
+	nodes, edges, info := edgesOf(sp.Hits, more, w, toSearchResult,
+		func(c string, n *model.SearchResult) *model.SearchEdge { return &model.SearchEdge{Cursor: c, Node: n} })
+	return &model.SearchConnection{Nodes: nodes, Edges: edges, PageInfo: info, TotalCount: sp.Total, Cql: text}, nil
 }
 
 func searchPages(ctx context.Context, f model.PageFilter, first *int, after *string) (*model.SearchConnection, error) {

@@ -53,17 +53,10 @@ func listSpaces(ctx context.Context, keys []string, typ *model.SpaceType, first 
 	if err != nil {
 		return nil, err
 	}
-	ss := make([]*model.Space, len(list.Items))
-	for i := range list.Items {
-		ss[i] = toSpace(&list.Items[i])
-	}
-	nodes, cursors, hasNext := slice(ss, list.More, w)
-	conn := &model.SpaceConnection{Nodes: nonNilSlice(nodes), Edges: []*model.SpaceEdge{}}
-	for i, n := range nodes {
-		conn.Edges = append(conn.Edges, &model.SpaceEdge{Cursor: cursors[i], Node: n})
-	}
-	conn.PageInfo = pageInfo(cursors, w, hasNext)
-	return conn, nil
+	nodes, edges, info := edgesOf(list.Items, list.More, w,
+		func(s loaders.Space) *model.Space { return toSpace(&s) },
+		func(c string, n *model.Space) *model.SpaceEdge { return &model.SpaceEdge{Cursor: c, Node: n} })
+	return &model.SpaceConnection{Nodes: nodes, Edges: edges, PageInfo: info}, nil
 }
 
 func spaceHomepage(ctx context.Context, obj *model.Space) (*model.Page, error) {
