@@ -239,8 +239,7 @@ func (s *Service) Connect(ctx context.Context, tenantID, actorKeyID string, in C
 		errs = append(errs, *ue)
 	}
 	if len(errs) > 0 {
-		s.audit(ctx, tenantID, actorKeyID, ActionConnect, OutcomeFailure, "codes="+codesString(errs))
-		return Result{UserErrors: errs}, nil
+		return s.refuse(ctx, tenantID, actorKeyID, ActionConnect, "", errs...), nil
 	}
 	return s.connectValidated(ctx, tenantID, actorKeyID, ActionConnect, site, email, token)
 }
@@ -270,10 +269,9 @@ func (s *Service) connectValidated(ctx context.Context, tenantID, actorKeyID, ac
 	blob, err := s.sealer.Encrypt(ctx, []byte(token), TokenContext(tenantID))
 	if err != nil {
 		if errors.Is(err, envelope.ErrKeyServiceUnavailable) {
-			ue := encryptionUnavailable()
-			s.audit(ctx, tenantID, actorKeyID, action, OutcomeFailure, detail+" codes="+string(ue.Code))
+			res := s.refuse(ctx, tenantID, actorKeyID, action, detail, encryptionUnavailable())
 			s.log.ErrorContext(ctx, "settings: key service unavailable; nothing stored", "tenant_id", tenantID, "action", action, "err", err)
-			return Result{UserErrors: []UserError{ue}}, nil
+			return res, nil
 		}
 		s.audit(ctx, tenantID, actorKeyID, action, OutcomeFailure, detail+" error=encrypt")
 		return Result{}, fmt.Errorf("settings: encrypt token: %w", err)
@@ -308,9 +306,7 @@ func (s *Service) Update(ctx context.Context, tenantID, actorKeyID string, in Up
 
 	cur, err := s.store.GetIntegration(ctx, tenantID)
 	if errors.Is(err, ErrNotFound) {
-		ue := notConnected()
-		s.audit(ctx, tenantID, actorKeyID, ActionUpdate, OutcomeFailure, "codes="+string(ue.Code))
-		return Result{UserErrors: []UserError{ue}}, nil
+		return s.refuse(ctx, tenantID, actorKeyID, ActionUpdate, "", notConnected()), nil
 	}
 	if err != nil {
 		return Result{}, err
@@ -348,8 +344,7 @@ func (s *Service) Update(ctx context.Context, tenantID, actorKeyID string, in Up
 			Hints:   []string{"Enter the API token of the account and site you are switching to; the stored token is only used with the site and email it was validated for."}})
 	}
 	if len(errs) > 0 {
-		s.audit(ctx, tenantID, actorKeyID, ActionUpdate, OutcomeFailure, "codes="+codesString(errs))
-		return Result{UserErrors: errs}, nil
+		return s.refuse(ctx, tenantID, actorKeyID, ActionUpdate, "", errs...), nil
 	}
 	return s.connectValidated(ctx, tenantID, actorKeyID, ActionUpdate, site, email, token)
 }
@@ -372,9 +367,7 @@ func (s *Service) Test(ctx context.Context, tenantID, actorKeyID string) (Result
 
 	cur, err := s.store.GetIntegration(ctx, tenantID)
 	if errors.Is(err, ErrNotFound) {
-		ue := notConnected()
-		s.audit(ctx, tenantID, actorKeyID, ActionTest, OutcomeFailure, "codes="+string(ue.Code))
-		return Result{UserErrors: []UserError{ue}}, nil
+		return s.refuse(ctx, tenantID, actorKeyID, ActionTest, "", notConnected()), nil
 	}
 	if err != nil {
 		return Result{}, err
@@ -457,6 +450,17 @@ func (s *Service) audit(ctx context.Context, tenantID, actorKeyID, action, outco
 	if err := s.store.AppendAudit(context.WithoutCancel(ctx), e); err != nil {
 		s.log.ErrorContext(ctx, "settings: audit append failed", "tenant_id", tenantID, "action", action, "outcome", outcome, "err", err)
 	}
+}
+
+// refuse audits action as failed with the codes of errs (after detail when it is not "") and
+// returns errs as the result's user errors.
+func (s *Service) refuse(ctx context.Context, tenantID, actorKeyID, action, detail string, errs ...UserError) Result {
+	codes := "codes=" + codesString(errs)
+	if detail != "" {
+		codes = detail + " " + codes
+	}
+	s.audit(ctx, tenantID, actorKeyID, action, OutcomeFailure, codes)
+	return Result{UserErrors: errs}
 }
 
 // lock takes the change lock of tenantID and returns its release.
