@@ -2,6 +2,7 @@ package confluencetest
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"time"
@@ -30,61 +31,50 @@ func (s *Server) controlRoutes() {
 	s.ctl.HandleFunc("GET /__sim/accounts", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, s.Accounts())
 	})
-	s.ctl.HandleFunc("POST /__sim/seed", func(w http.ResponseWriter, r *http.Request) {
-		var d Dataset
-		if !decode(w, r, &d) {
+	post(s.ctl, "POST /__sim/seed", s.Seed)
+	post(s.ctl, "POST /__sim/revoke", func(req struct{ Email string }) error {
+		s.RevokeToken(req.Email)
+		return nil
+	})
+	post(s.ctl, "POST /__sim/latency", func(req struct{ Latency, Jitter string }) error {
+		d, err1 := parseDur(req.Latency)
+		j, err2 := parseDur(req.Jitter)
+		if err1 != nil || err2 != nil {
+			return errors.New("confluencetest: latency and jitter are Go durations")
+		}
+		s.SetLatency(d, j)
+		return nil
+	})
+	post(s.ctl, "POST /__sim/rate-limit", func(req struct {
+		PerSecond float64 `json:"perSecond"`
+		Burst     int     `json:"burst"`
+	}) error {
+		s.SetRateLimit(req.PerSecond, req.Burst)
+		return nil
+	})
+	post(s.ctl, "POST /__sim/fault-rate", func(req struct{ Rate float64 }) error {
+		s.SetFaultRate(req.Rate)
+		return nil
+	})
+	post(s.ctl, "POST /__sim/faults", func(fs []Fault) error {
+		s.InjectFaults(fs...)
+		return nil
+	})
+}
+
+// post registers a control endpoint that decodes a JSON body into a T and applies it: 204 when
+// apply succeeds, 400 with its error (or the decoding error) otherwise.
+func post[T any](mux *http.ServeMux, pattern string, apply func(T) error) {
+	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		var v T
+		if !decode(w, r, &v) {
 			return
 		}
-		if err := s.Seed(d); err != nil {
+		if err := apply(v); err != nil {
 			writeJSON(w, http.StatusBadRequest, map[string]any{"error": err.Error()})
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)
-	})
-	s.ctl.HandleFunc("POST /__sim/revoke", func(w http.ResponseWriter, r *http.Request) {
-		var req struct{ Email string }
-		if decode(w, r, &req) {
-			s.RevokeToken(req.Email)
-			w.WriteHeader(http.StatusNoContent)
-		}
-	})
-	s.ctl.HandleFunc("POST /__sim/latency", func(w http.ResponseWriter, r *http.Request) {
-		var req struct{ Latency, Jitter string }
-		if !decode(w, r, &req) {
-			return
-		}
-		d, err1 := parseDur(req.Latency)
-		j, err2 := parseDur(req.Jitter)
-		if err1 != nil || err2 != nil {
-			writeJSON(w, http.StatusBadRequest, map[string]any{"error": "confluencetest: latency and jitter are Go durations"})
-			return
-		}
-		s.SetLatency(d, j)
-		w.WriteHeader(http.StatusNoContent)
-	})
-	s.ctl.HandleFunc("POST /__sim/rate-limit", func(w http.ResponseWriter, r *http.Request) {
-		var req struct {
-			PerSecond float64 `json:"perSecond"`
-			Burst     int     `json:"burst"`
-		}
-		if decode(w, r, &req) {
-			s.SetRateLimit(req.PerSecond, req.Burst)
-			w.WriteHeader(http.StatusNoContent)
-		}
-	})
-	s.ctl.HandleFunc("POST /__sim/fault-rate", func(w http.ResponseWriter, r *http.Request) {
-		var req struct{ Rate float64 }
-		if decode(w, r, &req) {
-			s.SetFaultRate(req.Rate)
-			w.WriteHeader(http.StatusNoContent)
-		}
-	})
-	s.ctl.HandleFunc("POST /__sim/faults", func(w http.ResponseWriter, r *http.Request) {
-		var fs []Fault
-		if decode(w, r, &fs) {
-			s.InjectFaults(fs...)
-			w.WriteHeader(http.StatusNoContent)
-		}
 	})
 }
 
