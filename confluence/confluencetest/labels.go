@@ -44,9 +44,8 @@ func (s *Server) labelPages(w http.ResponseWriter, r *http.Request, a *Account) 
 		v2Error(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("Cannot find a label with id [%s]", r.PathValue("id")), nil)
 		return
 	}
-	spaceIDs := multi(r, "space-id")
-	if len(spaceIDs) > 100 {
-		v2BadParam(w, fmt.Sprintf("Provided size {%d} for 'space-id' is greater than the max allowed: 100", len(spaceIDs)), nil)
+	spaceIDs, ok := multiParam(w, r, "space-id", 100)
+	if !ok {
 		return
 	}
 	f, ok := s.pageFilter(w, r)

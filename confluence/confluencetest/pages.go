@@ -78,13 +78,12 @@ func sortPages(ps []*pageRec, sortBy string) {
 }
 
 func (s *Server) listPages(w http.ResponseWriter, r *http.Request, a *Account) {
-	ids, spaceIDs := multi(r, "id"), multi(r, "space-id")
-	if len(ids) > 250 {
-		v2BadParam(w, fmt.Sprintf("Provided size {%d} for 'id' is greater than the max allowed: 250", len(ids)), nil)
+	ids, ok := multiParam(w, r, "id", 250)
+	if !ok {
 		return
 	}
-	if len(spaceIDs) > 100 {
-		v2BadParam(w, fmt.Sprintf("Provided size {%d} for 'space-id' is greater than the max allowed: 100", len(spaceIDs)), nil)
+	spaceIDs, ok := multiParam(w, r, "space-id", 100)
+	if !ok {
 		return
 	}
 	f, ok := s.pageFilter(w, r)

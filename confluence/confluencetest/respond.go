@@ -154,6 +154,17 @@ func (s *Server) writeV2List(w http.ResponseWriter, r *http.Request, n, def int,
 }
 
 // multi reads an array query parameter given repeated or comma-separated.
+// multiParam reads the values of a multi-valued parameter (as multi does) and, when there are
+// more than max, answers INVALID_REQUEST_PARAMETER with Confluence's title and reports false.
+func multiParam(w http.ResponseWriter, r *http.Request, name string, max int) ([]string, bool) {
+	v := multi(r, name)
+	if len(v) > max {
+		v2BadParam(w, fmt.Sprintf("Provided size {%d} for '%s' is greater than the max allowed: %d", len(v), name, max), nil)
+		return nil, false
+	}
+	return v, true
+}
+
 func multi(r *http.Request, name string) []string {
 	var out []string
 	for _, v := range r.URL.Query()[name] {

@@ -59,12 +59,13 @@ func capped(items []any, self string) map[string]any {
 }
 
 func (s *Server) listSpaces(w http.ResponseWriter, r *http.Request, a *Account) {
-	ids, keys := multi(r, "ids"), multi(r, "keys")
-	for name, v := range map[string][]string{"ids": ids, "keys": keys} {
-		if len(v) > 250 {
-			v2BadParam(w, fmt.Sprintf("Provided size {%d} for '%s' is greater than the max allowed: 250", len(v), name), nil)
-			return
-		}
+	ids, ok := multiParam(w, r, "ids", 250)
+	if !ok {
+		return
+	}
+	keys, ok := multiParam(w, r, "keys", 250)
+	if !ok {
+		return
 	}
 	types, statuses := multi(r, "type"), multi(r, "status")
 	if !enumParam(w, "type", "SpaceType", types, []string{"global", "collaboration", "knowledge_base", "personal", "system", "onboarding", "xflow_sample_space"}) ||
