@@ -65,16 +65,9 @@ func (st *store) seed(d Dataset, now time.Time) error {
 			errs = append(errs, fmt.Errorf("confluencetest: space %q needs id and key", sp.Key))
 			continue
 		}
-		sp := sp
-		if sp.Type == "" {
-			sp.Type = "global"
-		}
-		if sp.Status == "" {
-			sp.Status = "current"
-		}
-		if sp.Name == "" {
-			sp.Name = sp.Key
-		}
+		sp.Type = cmp.Or(sp.Type, "global")
+		sp.Status = cmp.Or(sp.Status, "current")
+		sp.Name = cmp.Or(sp.Name, sp.Key)
 		if sp.CreatedAt.IsZero() {
 			sp.CreatedAt = now
 		}
@@ -85,7 +78,6 @@ func (st *store) seed(d Dataset, now time.Time) error {
 		st.spaceByKey[strings.ToLower(sp.Key)] = &sp
 	}
 	for _, u := range d.Users {
-		u := u
 		if u.AccountID == "" {
 			errs = append(errs, errors.New("confluencetest: user needs accountId"))
 			continue
@@ -93,14 +85,11 @@ func (st *store) seed(d Dataset, now time.Time) error {
 		st.users[u.AccountID] = &u
 	}
 	for _, a := range d.Accounts {
-		a := a
 		if a.Email == "" || a.Token == "" {
 			errs = append(errs, errors.New("confluencetest: account needs email and token"))
 			continue
 		}
-		if a.Type == "" {
-			a.Type = TokenClassic
-		}
+		a.Type = cmp.Or(a.Type, TokenClassic)
 		if a.Type != TokenClassic && a.Type != TokenScoped {
 			errs = append(errs, fmt.Errorf("confluencetest: account %s: type %q is not classic or scoped", a.Email, a.Type))
 			continue
@@ -112,26 +101,19 @@ func (st *store) seed(d Dataset, now time.Time) error {
 		}
 	}
 	for _, p := range d.Pages {
-		p := p
 		if p.ID == "" || p.SpaceKey == "" {
 			errs = append(errs, fmt.Errorf("confluencetest: page %q needs id and spaceKey", p.Title))
 			continue
 		}
-		if p.Status == "" {
-			p.Status = "current"
-		}
+		p.Status = cmp.Or(p.Status, "current")
 		if len(p.Versions) == 0 {
 			p.Versions = []Version{{}}
 		}
 		p.Versions = slices.Clone(p.Versions)
 		for i := range p.Versions {
 			v := &p.Versions[i]
-			if v.Number == 0 {
-				v.Number = i + 1
-			}
-			if v.AuthorID == "" {
-				v.AuthorID = p.AuthorID
-			}
+			v.Number = cmp.Or(v.Number, i+1)
+			v.AuthorID = cmp.Or(v.AuthorID, p.AuthorID)
 			if v.CreatedAt.IsZero() {
 				v.CreatedAt = cmp.Or(p.CreatedAt, now)
 			}
@@ -139,23 +121,16 @@ func (st *store) seed(d Dataset, now time.Time) error {
 		if p.CreatedAt.IsZero() {
 			p.CreatedAt = p.Versions[0].CreatedAt
 		}
-		if p.AuthorID == "" {
-			p.AuthorID = p.Versions[0].AuthorID
-		}
+		p.AuthorID = cmp.Or(p.AuthorID, p.Versions[0].AuthorID)
 		st.pages[p.ID] = &pageRec{Page: &p}
 	}
 	for _, c := range d.Comments {
-		c := c
 		if c.ID == "" || c.PageID == "" {
 			errs = append(errs, errors.New("confluencetest: comment needs id and pageId"))
 			continue
 		}
-		if c.Kind == "" {
-			c.Kind = "footer"
-		}
-		if c.Status == "" {
-			c.Status = "current"
-		}
+		c.Kind = cmp.Or(c.Kind, "footer")
+		c.Status = cmp.Or(c.Status, "current")
 		if c.Kind == "inline" && c.ResolutionStatus == "" {
 			c.ResolutionStatus = "open"
 		}
@@ -165,7 +140,6 @@ func (st *store) seed(d Dataset, now time.Time) error {
 		st.comments[c.ID] = &c
 	}
 	for _, a := range d.Attachments {
-		a := a
 		if a.ID == "" || a.PageID == "" {
 			errs = append(errs, errors.New("confluencetest: attachment needs id and pageId"))
 			continue
@@ -173,12 +147,8 @@ func (st *store) seed(d Dataset, now time.Time) error {
 		if !strings.HasPrefix(a.ID, "att") {
 			a.ID = "att" + a.ID
 		}
-		if a.Version == 0 {
-			a.Version = 1
-		}
-		if a.MediaType == "" {
-			a.MediaType = "application/octet-stream"
-		}
+		a.Version = cmp.Or(a.Version, 1)
+		a.MediaType = cmp.Or(a.MediaType, "application/octet-stream")
 		if a.CreatedAt.IsZero() {
 			a.CreatedAt = now
 		}
