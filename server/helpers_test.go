@@ -11,32 +11,14 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/confluence-graph/confluence-graph/graph"
+	"github.com/confluence-graph/confluence-graph/internal/syncbuf"
 	"github.com/confluence-graph/confluence-graph/server"
 	"github.com/confluence-graph/confluence-graph/settings"
 	"github.com/confluence-graph/confluence-graph/settings/sqlite"
 )
-
-// syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // env is one server over real HTTP with a SQLite store in a temp dir.
 type env struct {
@@ -44,7 +26,7 @@ type env struct {
 	store *sqlite.DB
 	srv   *server.Server
 	http  *httptest.Server
-	logs  *syncBuffer
+	logs  *syncbuf.Buffer
 }
 
 // mustOpenStore opens a SQLite store in t's temp dir, closed at cleanup.
@@ -62,7 +44,7 @@ func mustOpenStore(tb testing.TB) *sqlite.DB {
 // in when zero).
 func newEnv(t *testing.T, cfg server.Config) *env {
 	t.Helper()
-	e := &env{t: t, logs: &syncBuffer{}}
+	e := &env{t: t, logs: &syncbuf.Buffer{}}
 	if cfg.Keys == nil {
 		e.store = mustOpenStore(t)
 		cfg.Keys = e.store

@@ -19,6 +19,7 @@ import (
 	"github.com/confluence-graph/confluence-graph/envelope"
 	"github.com/confluence-graph/confluence-graph/envelope/localkey"
 	"github.com/confluence-graph/confluence-graph/graph"
+	"github.com/confluence-graph/confluence-graph/internal/syncbuf"
 	"github.com/confluence-graph/confluence-graph/loaders"
 	"github.com/confluence-graph/confluence-graph/server"
 	"github.com/confluence-graph/confluence-graph/settings"
@@ -66,7 +67,7 @@ func newStack(t *testing.T, o stackOptions) *stack {
 		o.client(&opts)
 	}
 	metrics.Instrument(&opts)
-	logs := &syncBuffer{}
+	logs := &syncbuf.Buffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	svc, err := settings.NewService(settings.ServiceConfig{
 		Store: store, Sealer: sealer, Client: opts,

@@ -1,7 +1,6 @@
 package settings_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"log/slog"
@@ -20,6 +19,7 @@ import (
 	"github.com/confluence-graph/confluence-graph/confluence/confluencetest"
 	"github.com/confluence-graph/confluence-graph/envelope"
 	"github.com/confluence-graph/confluence-graph/envelope/localkey"
+	"github.com/confluence-graph/confluence-graph/internal/syncbuf"
 	"github.com/confluence-graph/confluence-graph/settings"
 	"github.com/confluence-graph/confluence-graph/settings/postgres"
 	"github.com/confluence-graph/confluence-graph/settings/sqlite"
@@ -135,25 +135,7 @@ type env struct {
 	drops  *dropRecorder
 	svc    *settings.Service
 	sealer settings.Sealer
-	logs   *syncBuffer
-}
-
-// syncBuffer collects the service's log output.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
+	logs   *syncbuf.Buffer
 }
 
 type envOption func(*settings.ServiceConfig)
@@ -168,7 +150,7 @@ func newEnv(t *testing.T, kind storeKind, opts ...envOption) *env {
 		t.Fatalf("localkey.Open = %v", err)
 	}
 	e := &env{sim: sim, store: store, path: path, drops: &dropRecorder{},
-		tokens: envelope.NewCache(envelope.CacheOptions{}), sealer: envelope.New(ks), logs: &syncBuffer{}}
+		tokens: envelope.NewCache(envelope.CacheOptions{}), sealer: envelope.New(ks), logs: &syncbuf.Buffer{}}
 	cfg := settings.ServiceConfig{
 		Store:        store,
 		Sealer:       e.sealer,

@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/confluence-graph/confluence-graph/envelope/localkmstest"
+	"github.com/confluence-graph/confluence-graph/internal/syncbuf"
 )
 
 // postgresSchemaDSN creates an empty schema in the test PostgreSQL
@@ -89,10 +90,10 @@ func TestServeProductionSetUp(t *testing.T) {
 		t.Setenv(k, v)
 	}
 
-	run := func(simAddr string) (*Main, map[string][]string, *lockedBuffer) {
+	run := func(simAddr string) (*Main, map[string][]string, *syncbuf.Buffer) {
 		t.Helper()
 		var stdout bytes.Buffer
-		logs := &lockedBuffer{}
+		logs := &syncbuf.Buffer{}
 		m := NewMain(&stdout, logs)
 		if err := m.ParseFlags([]string{"--demo"}, func(k string) string { return env[k] }, io.Discard); err != nil {
 			t.Fatal(err)

@@ -12,10 +12,10 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/confluence-graph/confluence-graph/internal/syncbuf"
 	"github.com/confluence-graph/confluence-graph/loaders"
 	"github.com/confluence-graph/confluence-graph/settings"
 )
@@ -117,24 +117,6 @@ func TestServeParseFlags(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a goroutine-safe log sink.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // banner reads the "name: value" lines serve --demo prints. The names in
 // the order they first appear are under the key "" .
 func banner(t *testing.T, out string) map[string][]string {
@@ -202,10 +184,10 @@ func freeLoopbackAddr(t *testing.T) string {
 }
 
 // runDemo starts serve --demo with data in dir and the simulator on simAddr.
-func runDemo(t *testing.T, dir, simAddr string) (*Main, map[string][]string, *lockedBuffer) {
+func runDemo(t *testing.T, dir, simAddr string) (*Main, map[string][]string, *syncbuf.Buffer) {
 	t.Helper()
 	var stdout bytes.Buffer
-	logs := &lockedBuffer{}
+	logs := &syncbuf.Buffer{}
 	m := NewMain(&stdout, logs)
 	args := []string{"--demo", "--addr", "127.0.0.1:0",
 		"--db", filepath.Join(dir, "cg.db"), "--local-key-file", filepath.Join(dir, "master.key")}

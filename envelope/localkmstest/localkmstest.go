@@ -21,6 +21,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/confluence-graph/confluence-graph/internal/syncbuf"
 )
 
 // Fixed identities of the seeded key.
@@ -53,7 +55,7 @@ type Server struct {
 	cmd      *exec.Cmd
 	done     chan struct{}
 	stopOnce sync.Once
-	log      *syncBuffer
+	log      *syncbuf.Buffer
 }
 
 var (
@@ -110,7 +112,7 @@ func Start(t testing.TB) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{cmd: cmd, done: make(chan struct{}), log: &syncBuffer{}}
+	s := &Server{cmd: cmd, done: make(chan struct{}), log: &syncbuf.Buffer{}}
 	cmd.Stdout = s.log
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("localkmstest: start %s: %v", bin, err)
@@ -190,23 +192,6 @@ func (s *Server) Stop() {
 
 // Log returns what the process wrote so far, for failure messages.
 func (s *Server) Log() string { return s.log.String() }
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 const seedYAML = `Keys:
   Symmetric:
