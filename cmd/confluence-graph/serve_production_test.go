@@ -111,14 +111,8 @@ func TestServeProductionSetUp(t *testing.T) {
 	if _, body := postGraphQL(t, m.URL(), lines["reader key"][0], runbookQuery); len(searchTitles(body)) == 0 {
 		t.Fatalf("runbook search = %v, want titles", body)
 	}
-	resp, err := http.Get(m.URL() + "readyz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ready, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || !strings.Contains(string(ready), `"key_service":"ok"`) {
-		t.Errorf("/readyz = %d %s, want 200 with key_service ok", resp.StatusCode, ready)
+	if code, ready := httpGet(t, m.URL()+"readyz"); code != http.StatusOK || !strings.Contains(ready, `"key_service":"ok"`) {
+		t.Errorf("/readyz = %d %s, want 200 with key_service ok", code, ready)
 	}
 	if !strings.Contains(logs.String(), "encrypting tokens with AWS KMS") || strings.Contains(logs.String(), "LOCAL MASTER KEY") {
 		t.Errorf("logs do not say AWS KMS is used (or warn about a local key):\n%s", logs.String())
@@ -152,14 +146,8 @@ func TestServeProductionSetUp(t *testing.T) {
 
 	// With KMS gone the service is not ready, and says which part failed.
 	kms.Stop()
-	resp, err = http.Get(m2.URL() + "readyz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ready, _ = io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(ready), `"key_service":"unavailable"`) ||
-		!strings.Contains(string(ready), `"store":"ok"`) {
-		t.Errorf("/readyz with KMS stopped = %d %s, want 503 naming key_service only", resp.StatusCode, ready)
+	if code, ready := httpGet(t, m2.URL()+"readyz"); code != http.StatusServiceUnavailable ||
+		!strings.Contains(ready, `"key_service":"unavailable"`) || !strings.Contains(ready, `"store":"ok"`) {
+		t.Errorf("/readyz with KMS stopped = %d %s, want 503 naming key_service only", code, ready)
 	}
 }

@@ -255,12 +255,7 @@ func TestServeDemoEndToEnd(t *testing.T) {
 	}
 
 	// Metrics name the operation, the upstream calls and the cache.
-	mresp, err := http.Get(m.URL() + "metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	mbody, _ := io.ReadAll(mresp.Body)
-	mresp.Body.Close()
+	_, mbody := httpGet(t, m.URL()+"metrics")
 	wantSeries := []string{`graphql_operations_total{operation="anonymous",outcome="ok",type="query"} 2`,
 		`confluence_upstream_requests_total{endpoint="GET /wiki/rest/api/search",status="200"}`, "loaders_cache_entries "}
 	// Hits and misses (issue 7) are exported once the loaders cache counts them.
@@ -268,18 +263,13 @@ func TestServeDemoEndToEnd(t *testing.T) {
 		wantSeries = append(wantSeries, "loaders_cache_hits_total ", "loaders_cache_misses_total ")
 	}
 	for _, want := range wantSeries {
-		if !strings.Contains(string(mbody), want) {
+		if !strings.Contains(mbody, want) {
 			t.Errorf("/metrics lacks %s", want)
 		}
 	}
 	// The playground and introspection are on in the demo.
-	resp, err := http.Get(m.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("GET / = %d, want the playground", resp.StatusCode)
+	if got, _ := httpGet(t, m.URL()); got != http.StatusOK {
+		t.Errorf("GET / = %d, want the playground", got)
 	}
 	if _, body := postGraphQL(t, m.URL(), reader, `{ __schema { queryType { name } } }`); body["errors"] != nil {
 		t.Errorf("introspection in demo: %v, want it on", body)
@@ -339,65 +329,63 @@ func TestServeDemoEndToEnd(t *testing.T) {
 }
 
 func TestServeWithoutDemoHasNoPlaygroundOrIntrospection(t *testing.T) {
-	dir := t.TempDir()
-	m := NewMain(io.Discard, io.Discard)
-	args := []string{"--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "cg.db"),
-		"--local-key-file", filepath.Join(dir, "master.key")}
-	if err := m.ParseFlags(args, func(string) string { return "" }, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	if err := m.Run(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	m := runLocal(t)
 	key := mustCreateKey(t, m, "acme")
-	resp, err := http.Get(m.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusNotFound {
-		t.Errorf("GET / = %d, want 404 without --playground", resp.StatusCode)
+	if got, _ := httpGet(t, m.URL()); got != http.StatusNotFound {
+		t.Errorf("GET / = %d, want 404 without --playground", got)
 	}
 	_, body := postGraphQL(t, m.URL(), key, `{ __schema { queryType { name } } }`)
 	if body["errors"] == nil {
 		t.Errorf("introspection without --demo answered %v, want an error", body)
 	}
-	resp, err = http.Get(m.URL() + "readyz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("/readyz = %d, want 200", resp.StatusCode)
+	if got, _ := httpGet(t, m.URL()+"readyz"); got != http.StatusOK {
+		t.Errorf("/readyz = %d, want 200", got)
 	}
 }
 
 func TestServePlaygroundTurnsOnIntrospection(t *testing.T) {
+	m := runLocal(t, "--playground")
+	key := mustCreateKey(t, m, "acme")
+	if got, _ := httpGet(t, m.URL()); got != http.StatusOK {
+		t.Errorf("GET / = %d, want 200 with --playground", got)
+	}
+	_, body := postGraphQL(t, m.URL(), key, `{ __schema { queryType { name } } }`)
+	if body["errors"] != nil {
+		t.Errorf("introspection with --playground answered %v, want the schema", body)
+	}
+}
+
+// runLocal starts serve on a free loopback port with a SQLite store and a local key in a temp
+// dir, plus extra flags; it is closed at cleanup.
+func runLocal(t *testing.T, extra ...string) *Main {
+	t.Helper()
 	dir := t.TempDir()
 	m := NewMain(io.Discard, io.Discard)
-	args := []string{"--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "cg.db"),
-		"--local-key-file", filepath.Join(dir, "master.key"), "--playground"}
+	args := append([]string{"--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "cg.db"),
+		"--local-key-file", filepath.Join(dir, "master.key")}, extra...)
 	if err := m.ParseFlags(args, func(string) string { return "" }, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	if err := m.Run(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	defer m.Close()
-	key := mustCreateKey(t, m, "acme")
-	resp, err := http.Get(m.URL())
+	t.Cleanup(func() { _ = m.Close() })
+	return m
+}
+
+// httpGet GETs url and returns the status code and the body.
+func httpGet(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("GET / = %d, want 200 with --playground", resp.StatusCode)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
 	}
-	_, body := postGraphQL(t, m.URL(), key, `{ __schema { queryType { name } } }`)
-	if body["errors"] != nil {
-		t.Errorf("introspection with --playground answered %v, want the schema", body)
-	}
+	return resp.StatusCode, string(b)
 }
 
 func mustCreateKey(t *testing.T, m *Main, tenant string) string {
