@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"iter"
 	"strings"
 	"unicode/utf8"
 )
@@ -28,32 +29,51 @@ func truncateChars(s string, maxChars int) (value string, total int, truncated b
 func markdownSection(md, heading string) (section string, ok bool) {
 	want := normalizeHeading(heading)
 	lines := strings.SplitAfter(md, "\n")
-	inFence := false
 	start, level := -1, 0
-	for i, line := range lines {
-		trimmed := strings.TrimSpace(line)
-		if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
-			inFence = !inFence
-			continue
+	for h := range atxHeadings(lines) {
+		if start >= 0 && h.level <= level {
+			return joinLines(lines[start:h.line]), true
 		}
-		if inFence {
-			continue
-		}
-		lv, text := atxHeading(trimmed)
-		if lv == 0 {
-			continue
-		}
-		if start >= 0 && lv <= level {
-			return strings.TrimRight(strings.Join(lines[start:i], ""), "\n"), true
-		}
-		if start < 0 && normalizeHeading(text) == want {
-			start, level = i, lv
+		if start < 0 && normalizeHeading(h.text) == want {
+			start, level = h.line, h.level
 		}
 	}
 	if start < 0 {
 		return "", false
 	}
-	return strings.TrimRight(strings.Join(lines[start:], ""), "\n"), true
+	return joinLines(lines[start:]), true
+}
+
+// mdHeading is an ATX heading: its line's index, its level (1..6) and its text.
+type mdHeading struct {
+	line, level int
+	text        string
+}
+
+// atxHeadings yields the ATX headings among lines in order, skipping lines inside fenced code
+// blocks.
+func atxHeadings(lines []string) iter.Seq[mdHeading] {
+	return func(yield func(mdHeading) bool) {
+		inFence := false
+		for i, line := range lines {
+			trimmed := strings.TrimSpace(line)
+			if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
+				inFence = !inFence
+				continue
+			}
+			if inFence {
+				continue
+			}
+			if lv, text := atxHeading(trimmed); lv > 0 && !yield(mdHeading{i, lv, text}) {
+				return
+			}
+		}
+	}
+}
+
+// joinLines joins lines that keep their newlines, without the trailing ones.
+func joinLines(lines []string) string {
+	return strings.TrimRight(strings.Join(lines, ""), "\n")
 }
 
 // textSection does for plain text what markdownSection does for Markdown, where the converter
@@ -76,13 +96,13 @@ func textSection(text, heading string, headings []string) (string, bool) {
 			continue
 		}
 		if isHeading[n] {
-			return strings.TrimRight(strings.Join(lines[start:i], ""), "\n"), true
+			return joinLines(lines[start:i]), true
 		}
 	}
 	if start < 0 {
 		return "", false
 	}
-	return strings.TrimRight(strings.Join(lines[start:], ""), "\n"), true
+	return joinLines(lines[start:]), true
 }
 
 // atxHeading parses "## Title ##" into (2, "Title"); level 0 when the line is not a heading.
@@ -102,19 +122,8 @@ func atxHeading(line string) (int, string) {
 // markdownHeadings lists the heading texts of a Markdown document in order.
 func markdownHeadings(md string) []string {
 	var out []string
-	inFence := false
-	for line := range strings.SplitSeq(md, "\n") {
-		trimmed := strings.TrimSpace(line)
-		if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
-			inFence = !inFence
-			continue
-		}
-		if inFence {
-			continue
-		}
-		if lv, text := atxHeading(trimmed); lv > 0 {
-			out = append(out, text)
-		}
+	for h := range atxHeadings(strings.Split(md, "\n")) {
+		out = append(out, h.text)
 	}
 	return out
 }
