@@ -146,19 +146,15 @@ func toAttachment(a loaders.Attachment) *model.Attachment {
 }
 
 func toSearchResult(h loaders.SearchHit) *model.SearchResult {
-	out := &model.SearchResult{
-		Type:      toContentType(h.Type),
-		Title:     h.Title,
-		Excerpt:   strPtr(h.Excerpt),
-		URL:       h.URL,
-		ContentID: h.ContentID,
-		SpaceKey:  h.SpaceKey,
+	return &model.SearchResult{
+		Type:         toContentType(h.Type),
+		Title:        h.Title,
+		Excerpt:      strPtr(h.Excerpt),
+		URL:          h.URL,
+		ContentID:    h.ContentID,
+		SpaceKey:     h.SpaceKey,
+		LastModified: timeOrNil(h.LastModified),
 	}
-	if !h.LastModified.IsZero() {
-		t := h.LastModified
-		out.LastModified = &t
-	}
-	return out
 }
 
 func toContentType(t string) model.ContentType {
@@ -171,3 +167,11 @@ func toContentType(t string) model.ContentType {
 
 // timePtr returns &t.
 func timePtr(t time.Time) *time.Time { return &t }
+
+// timeOrNil returns nil for the zero time and &t otherwise (as strPtr does for "").
+func timeOrNil(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}

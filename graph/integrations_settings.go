@@ -92,18 +92,15 @@ func fromSettingsIntegration(in *settings.Integration) *Integration {
 		status = string(settings.StatusInvalidCredentials)
 	}
 	out := &Integration{
-		Status:    status,
-		Domain:    in.Domain,
-		Email:     in.Email,
-		TokenType: string(in.TokenType),
-		TokenHint: in.TokenHint,
-		CloudID:   in.CloudID,
-		CreatedAt: in.CreatedAt,
-		UpdatedAt: in.UpdatedAt,
-	}
-	if !in.LastValidatedAt.IsZero() {
-		t := in.LastValidatedAt
-		out.LastValidatedAt = &t
+		Status:          status,
+		Domain:          in.Domain,
+		Email:           in.Email,
+		TokenType:       string(in.TokenType),
+		TokenHint:       in.TokenHint,
+		CloudID:         in.CloudID,
+		CreatedAt:       in.CreatedAt,
+		UpdatedAt:       in.UpdatedAt,
+		LastValidatedAt: timeOrNil(in.LastValidatedAt),
 	}
 	if in.AccountID != "" {
 		out.Account = &IntegrationAccount{AccountID: in.AccountID, DisplayName: in.AccountName}
