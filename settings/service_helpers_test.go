@@ -1,19 +1,12 @@
 package settings_test
 
 import (
-	"context"
-	"crypto/rand"
 	"log/slog"
 	"net"
-	"net/url"
-	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/confluence-graph/confluence-graph/confluence"
 	"github.com/confluence-graph/confluence-graph/confluence/confluencetest"
@@ -22,6 +15,7 @@ import (
 	"github.com/confluence-graph/confluence-graph/internal/syncbuf"
 	"github.com/confluence-graph/confluence-graph/settings"
 	"github.com/confluence-graph/confluence-graph/settings/postgres"
+	"github.com/confluence-graph/confluence-graph/settings/postgres/pgtest"
 	"github.com/confluence-graph/confluence-graph/settings/sqlite"
 )
 
@@ -51,48 +45,10 @@ func openSQLite(t *testing.T) (settings.Store, string) {
 	return db, path
 }
 
-const (
-	pgDSNEnv     = "CG_TEST_POSTGRES_URL"
-	pgDefaultDSN = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	pgOptOutEnv  = "CG_TEST_POSTGRES_OPTOUT"
-)
-
 func openPostgres(t *testing.T) (settings.Store, string) {
 	t.Helper()
-	base := os.Getenv(pgDSNEnv)
-	if base == "" {
-		base = pgDefaultDSN
-	}
-	conn, err := pgx.Connect(t.Context(), base)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("PostgreSQL (%s) unreachable and CI=true: %v", pgDSNEnv, err)
-		}
-		if os.Getenv(pgOptOutEnv) == "1" {
-			t.Skipf("PostgreSQL unreachable and %s=1: %v", pgOptOutEnv, err)
-		}
-		t.Fatalf("PostgreSQL unreachable: %v (start it, point %s at it, or set %s=1 to skip)", err, pgDSNEnv, pgOptOutEnv)
-	}
-	schema := "cg_svc_" + strings.ToLower(rand.Text()[:12])
-	if _, err := conn.Exec(t.Context(), "CREATE SCHEMA "+pgx.Identifier{schema}.Sanitize()); err != nil {
-		_ = conn.Close(context.Background())
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx := context.Background()
-		if _, err := conn.Exec(ctx, "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-		_ = conn.Close(ctx)
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("parse %s: %v", pgDSNEnv, err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	db, err := postgres.Open(t.Context(), u.String())
+	dsn, _ := pgtest.Schema(t, "cg_svc_")
+	db, err := postgres.Open(t.Context(), dsn)
 	if err != nil {
 		t.Fatalf("postgres.Open = %v", err)
 	}

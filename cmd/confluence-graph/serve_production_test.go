@@ -2,21 +2,17 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"crypto/rand"
 	"errors"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/confluence-graph/confluence-graph/envelope/localkmstest"
 	"github.com/confluence-graph/confluence-graph/internal/syncbuf"
+	"github.com/confluence-graph/confluence-graph/settings/postgres/pgtest"
 )
 
 // postgresSchemaDSN creates an empty schema in the test PostgreSQL
@@ -26,37 +22,8 @@ import (
 // developer without PostgreSQL sets CG_TEST_POSTGRES_OPTOUT=1 to skip.
 func postgresSchemaDSN(t *testing.T) string {
 	t.Helper()
-	base := os.Getenv("CG_TEST_POSTGRES_URL")
-	if base == "" {
-		base = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	}
-	conn, err := pgx.Connect(t.Context(), base)
-	if err != nil {
-		if os.Getenv("CI") != "true" && os.Getenv("CG_TEST_POSTGRES_OPTOUT") == "1" {
-			t.Skipf("PostgreSQL unreachable and CG_TEST_POSTGRES_OPTOUT=1: %v", err)
-		}
-		t.Fatalf("PostgreSQL unreachable: %v", err)
-	}
-	schema := "cg_serve_" + strings.ToLower(rand.Text()[:12])
-	if _, err := conn.Exec(t.Context(), "CREATE SCHEMA "+pgx.Identifier{schema}.Sanitize()); err != nil {
-		_ = conn.Close(context.Background())
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx := context.Background()
-		if _, err := conn.Exec(ctx, "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-		_ = conn.Close(ctx)
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("parse CG_TEST_POSTGRES_URL: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	dsn, _ := pgtest.Schema(t, "cg_serve_")
+	return dsn
 }
 
 // TestServeProductionSetUp runs serve the way design §7 describes the

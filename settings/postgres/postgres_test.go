@@ -2,9 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"crypto/rand"
-	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -13,78 +10,9 @@ import (
 
 	"github.com/confluence-graph/confluence-graph/settings"
 	"github.com/confluence-graph/confluence-graph/settings/postgres"
+	"github.com/confluence-graph/confluence-graph/settings/postgres/pgtest"
 	"github.com/confluence-graph/confluence-graph/settings/settingstest"
 )
-
-const (
-	// dsnEnv overrides the test database; it must allow CREATE SCHEMA.
-	dsnEnv     = "CG_TEST_POSTGRES_URL"
-	defaultDSN = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	// optOutEnv=1 lets a developer without PostgreSQL skip these tests.
-	// It is ignored when CI=true.
-	optOutEnv = "CG_TEST_POSTGRES_OPTOUT"
-)
-
-func baseDSN() string {
-	if v := os.Getenv(dsnEnv); v != "" {
-		return v
-	}
-	return defaultDSN
-}
-
-// unreachable ends the test when PostgreSQL cannot be reached: a failure
-// under CI=true, a failure by default, a skip only on explicit opt-out.
-func unreachable(t *testing.T, err error) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("PostgreSQL (%s) unreachable and CI=true: %v", dsnEnv, err)
-	}
-	if os.Getenv(optOutEnv) == "1" {
-		t.Skipf("PostgreSQL unreachable and %s=1: %v", optOutEnv, err)
-	}
-	t.Fatalf("PostgreSQL unreachable: %v (start it, point %s at it, or set %s=1 to skip)", err, dsnEnv, optOutEnv)
-}
-
-// withSearchPath returns dsn with search_path set to schema, for both the
-// URL and the key=value forms.
-func withSearchPath(t *testing.T, dsn, schema string) string {
-	t.Helper()
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		u, err := url.Parse(dsn)
-		if err != nil {
-			t.Fatalf("parse %s: %v", dsnEnv, err)
-		}
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		return u.String()
-	}
-	return dsn + " search_path=" + schema
-}
-
-// freshSchema creates an empty schema named cg_test_<random>, drops it when
-// the test ends, and returns a DSN whose search_path selects it.
-func freshSchema(t *testing.T) (dsn, schema string) {
-	t.Helper()
-	base := baseDSN()
-	conn, err := pgx.Connect(t.Context(), base)
-	if err != nil {
-		unreachable(t, err)
-	}
-	schema = "cg_test_" + strings.ToLower(rand.Text()[:12])
-	if _, err := conn.Exec(t.Context(), "CREATE SCHEMA "+pgx.Identifier{schema}.Sanitize()); err != nil {
-		_ = conn.Close(context.Background())
-		t.Fatalf("create schema %s: %v", schema, err)
-	}
-	t.Cleanup(func() {
-		ctx := context.Background()
-		if _, err := conn.Exec(ctx, "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-		_ = conn.Close(ctx)
-	})
-	return withSearchPath(t, base, schema), schema
-}
 
 // mustOpen opens a store on dsn and closes it when the test ends (before
 // the schema is dropped).
@@ -101,27 +29,27 @@ func mustOpen(t *testing.T, dsn string) *postgres.DB {
 func TestConformance(t *testing.T) {
 	// Probe once, so an absent server gives one clear message rather than
 	// one per subtest.
-	conn, err := pgx.Connect(t.Context(), baseDSN())
+	conn, err := pgx.Connect(t.Context(), pgtest.BaseDSN())
 	if err != nil {
-		unreachable(t, err)
+		pgtest.Unreachable(t, err)
 	}
 	_ = conn.Close(t.Context())
 
 	settingstest.Run(t, func(t *testing.T) settings.Store {
-		dsn, _ := freshSchema(t)
+		dsn, _ := pgtest.Schema(t, "cg_test_")
 		return mustOpen(t, dsn)
 	})
 }
 
 func TestSharedSchema(t *testing.T) {
 	settingstest.RunShared(t, func(t *testing.T) (settings.Store, settings.Store) {
-		dsn, _ := freshSchema(t)
+		dsn, _ := pgtest.Schema(t, "cg_test_")
 		return mustOpen(t, dsn), mustOpen(t, dsn)
 	})
 }
 
 func TestConcurrentOpensMigrateOnce(t *testing.T) {
-	dsn, schema := freshSchema(t)
+	dsn, schema := pgtest.Schema(t, "cg_test_")
 	const replicas = 4
 	var wg sync.WaitGroup
 	dbs := make([]*postgres.DB, replicas)
@@ -158,7 +86,7 @@ func TestConcurrentOpensMigrateOnce(t *testing.T) {
 }
 
 func TestAuditTableRejectsUpdateDeleteTruncate(t *testing.T) {
-	dsn, _ := freshSchema(t)
+	dsn, _ := pgtest.Schema(t, "cg_test_")
 	db := mustOpen(t, dsn)
 	e := &settings.AuditEvent{TenantID: "acme", Action: "integration.connect", Outcome: settings.OutcomeSuccess}
 	if err := db.AppendAudit(t.Context(), e); err != nil {
@@ -209,7 +137,7 @@ func TestOpenErrorHidesPassword(t *testing.T) {
 // transaction.
 func TestFailedWriteInsideTransactionKeepsPrevious(t *testing.T) {
 	settingstest.RunFailingWrite(t, func(t *testing.T) settings.Store {
-		dsn, _ := freshSchema(t)
+		dsn, _ := pgtest.Schema(t, "cg_test_")
 		db := mustOpen(t, dsn)
 		conn, err := pgx.Connect(t.Context(), dsn)
 		if err != nil {
