@@ -7,9 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-
 	"github.com/confluence-graph/confluence-graph/envelope"
 	"github.com/confluence-graph/confluence-graph/envelope/awskms"
 	"github.com/confluence-graph/confluence-graph/envelope/localkmstest"
@@ -28,10 +25,7 @@ func TestKeyServiceDown(t *testing.T) {
 				Endpoint:    kms.Endpoint,
 				Timeout:     time.Second,
 				MaxAttempts: 1,
-				LoadOptions: []func(*config.LoadOptions) error{
-					config.WithRegion(localkmstest.Region),
-					config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("test", "test", "")),
-				},
+				LoadOptions: localkmstest.LoadOptions(),
 			})
 			if err != nil {
 				t.Fatal(err)

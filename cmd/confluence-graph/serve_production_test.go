@@ -43,19 +43,7 @@ func TestServeProductionSetUp(t *testing.T) {
 		"CG_LOCAL_KEY_FILE": filepath.Join(dir, "master.key"),
 		"CG_ADDR":           "127.0.0.1:0",
 	}
-	for k, v := range map[string]string{
-		"AWS_ENDPOINT_URL_KMS":        kms.Endpoint,
-		"AWS_ENDPOINT_URL":            "",
-		"AWS_REGION":                  localkmstest.Region,
-		"AWS_ACCESS_KEY_ID":           "test",
-		"AWS_SECRET_ACCESS_KEY":       "test",
-		"AWS_SESSION_TOKEN":           "",
-		"AWS_PROFILE":                 "",
-		"AWS_CONFIG_FILE":             filepath.Join(dir, "aws-config"),
-		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "aws-credentials"),
-	} {
-		t.Setenv(k, v)
-	}
+	kms.SetEnv(t)
 
 	run := func(simAddr string) (*Main, map[string][]string, *syncbuf.Buffer) {
 		t.Helper()

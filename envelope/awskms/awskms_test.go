@@ -9,9 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-
 	"github.com/confluence-graph/confluence-graph/envelope"
 	"github.com/confluence-graph/confluence-graph/envelope/awskms"
 	"github.com/confluence-graph/confluence-graph/envelope/envelopetest"
@@ -33,10 +30,7 @@ func openTimeout(t *testing.T, endpoint, keyID string, attempts int, timeout tim
 		Timeout:     timeout,
 		MaxAttempts: attempts,
 		MaxBackoff:  10 * time.Millisecond,
-		LoadOptions: []func(*config.LoadOptions) error{
-			config.WithRegion(localkmstest.Region),
-			config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("test", "test", "")),
-		},
+		LoadOptions: localkmstest.LoadOptions(),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -75,20 +69,7 @@ func TestBlobStoresKeyARN(t *testing.T) {
 // environment) when Config.Endpoint is empty.
 func TestEndpointFromEnvironment(t *testing.T) {
 	kms := localkmstest.Start(t)
-	dir := t.TempDir()
-	for k, v := range map[string]string{
-		"AWS_ENDPOINT_URL_KMS":        kms.Endpoint,
-		"AWS_ENDPOINT_URL":            "",
-		"AWS_REGION":                  localkmstest.Region,
-		"AWS_ACCESS_KEY_ID":           "test",
-		"AWS_SECRET_ACCESS_KEY":       "test",
-		"AWS_SESSION_TOKEN":           "",
-		"AWS_PROFILE":                 "",
-		"AWS_CONFIG_FILE":             dir + "/config",
-		"AWS_SHARED_CREDENTIALS_FILE": dir + "/credentials",
-	} {
-		t.Setenv(k, v)
-	}
+	kms.SetEnv(t)
 	ks, err := awskms.Open(context.Background(), awskms.Config{KeyID: localkmstest.Alias})
 	if err != nil {
 		t.Fatal(err)

@@ -22,6 +22,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
 	"github.com/confluence-graph/confluence-graph/internal/syncbuf"
 )
 
@@ -188,6 +191,36 @@ func (s *Server) Stop() {
 		s.cmd.Process.Kill()
 		<-s.done
 	})
+}
+
+// LoadOptions are the AWS config options that reach a Server without the environment: Region
+// and static test credentials (pass them in awskms.Config.LoadOptions with the Endpoint).
+func LoadOptions() []func(*config.LoadOptions) error {
+	return []func(*config.LoadOptions) error{
+		config.WithRegion(Region),
+		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("test", "test", "")),
+	}
+}
+
+// SetEnv points the AWS SDK's standard configuration chain at s until t ends: the KMS endpoint
+// (AWS_ENDPOINT_URL_KMS), Region, static test credentials, and empty config and credentials
+// files, so no developer profile or ambient credential leaks in. It uses t.Setenv, so t and its
+// ancestors must not be parallel.
+func (s *Server) SetEnv(t testing.TB) {
+	dir := t.TempDir()
+	for k, v := range map[string]string{
+		"AWS_ENDPOINT_URL_KMS":        s.Endpoint,
+		"AWS_ENDPOINT_URL":            "",
+		"AWS_REGION":                  Region,
+		"AWS_ACCESS_KEY_ID":           "test",
+		"AWS_SECRET_ACCESS_KEY":       "test",
+		"AWS_SESSION_TOKEN":           "",
+		"AWS_PROFILE":                 "",
+		"AWS_CONFIG_FILE":             filepath.Join(dir, "config"),
+		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
+	} {
+		t.Setenv(k, v)
+	}
 }
 
 // Log returns what the process wrote so far, for failure messages.
