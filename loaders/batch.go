@@ -790,7 +790,6 @@ func (l *Loaders) loadDetails(ctx context.Context, ids []string) []*dataloader.R
 			got[ct.Page.ID] = &ct
 			for _, u := range ct.Users {
 				if u.AccountID != "" && u.DisplayName != "" {
-					u := u
 					l.users.Prime(ctx, u.AccountID, &u)
 				}
 			}
