@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -119,7 +120,7 @@ func TestProductCQLExamples(t *testing.T) {
 			var r struct{ Search searchResp }
 			e.mustDo(t, `query($q: String!) { search(cql: $q, first: 50) { nodes { title } totalCount } }`, &r, varQ(tt.cql))
 			got := titles(r.Search)
-			if len(got) < tt.min || !contains(got, tt.want) || contains(got, tt.notWant) {
+			if len(got) < tt.min || !slices.Contains(got, tt.want) || slices.Contains(got, tt.notWant) {
 				t.Errorf("hits = %q; want at least %d including %q and not %q", got, tt.min, tt.want, tt.notWant)
 			}
 			if r.Search.TotalCount < len(got) {
@@ -142,7 +143,7 @@ func TestProductCQLTextExample(t *testing.T) {
 	var want []string
 	procedure := run(`text ~ procedure`)
 	for _, title := range run(`text ~ deployment`) {
-		if contains(procedure, title) {
+		if slices.Contains(procedure, title) {
 			want = append(want, title)
 		}
 	}
@@ -152,15 +153,6 @@ func TestProductCQLTextExample(t *testing.T) {
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf(`text ~ "deployment procedure" = %q, want the pages with both words %q`, got, want)
 	}
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func TestValidateCQLAndPageByURLShapes(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net"
+	"slices"
 	"strings"
 
 	"github.com/confluence-graph/confluence-graph/confluence"
@@ -230,7 +231,7 @@ func (v *validation) record(ctx context.Context, cp *Capability, required bool, 
 		return true, nil
 	case errors.Is(err, confluence.ErrScopeMismatch):
 		cp.Detail = "the token lacks " + cp.RequiredScope
-		if required && !containsString(v.missing, cp.RequiredScope) {
+		if required && !slices.Contains(v.missing, cp.RequiredScope) {
 			v.missing = append(v.missing, cp.RequiredScope)
 		}
 		return false, nil
@@ -331,13 +332,4 @@ func capWhat(name string) string {
 		return "read pages"
 	}
 	return "do this"
-}
-
-func containsString(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

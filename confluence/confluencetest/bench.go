@@ -3,6 +3,7 @@ package confluencetest
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 )
@@ -98,7 +99,7 @@ func benchDataset(seed int64, spaces, perSpace int, now time.Time) Dataset {
 			var labels []string
 			for range rng.IntN(6) {
 				l := benchLabels[rng.IntN(len(benchLabels))]
-				if !contains(labels, l) {
+				if !slices.Contains(labels, l) {
 					labels = append(labels, l)
 				}
 			}

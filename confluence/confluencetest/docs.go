@@ -1,6 +1,7 @@
 package confluencetest
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -104,7 +105,7 @@ func (d *doc) Contributors() []string {
 	}
 	var out []string
 	for _, v := range d.page.Versions {
-		if v.AuthorID != "" && !contains(out, v.AuthorID) {
+		if v.AuthorID != "" && !slices.Contains(out, v.AuthorID) {
 			out = append(out, v.AuthorID)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -181,7 +182,7 @@ func multi(r *http.Request, name string) []string {
 // the 400 with the Confluence title/detail pattern naming typ.
 func enumParam(w http.ResponseWriter, name, typ string, values, allowed []string) bool {
 	for _, v := range values {
-		if !contains(allowed, v) {
+		if !slices.Contains(allowed, v) {
 			up := make([]string, len(allowed))
 			for i, a := range allowed {
 				up[i] = strings.ToUpper(strings.ReplaceAll(a, "-", "_"))

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -265,7 +266,7 @@ func textTerms(x cql.Expr) []string {
 					for _, w := range strings.FieldsFunc(l.Text, func(r rune) bool {
 						return r == ' ' || r == '"' || r == '*' || r == '?' || r == '~' || r == '\\'
 					}) {
-						if !contains(out, strings.ToLower(w)) {
+						if !slices.Contains(out, strings.ToLower(w)) {
 							out = append(out, strings.ToLower(w))
 						}
 					}
@@ -371,7 +372,7 @@ func badValue(x cql.Expr, raw string) string {
 				continue
 			}
 			switch {
-			case x.Field == "type" && !contains(searchTypes, strings.ToLower(l.Text)):
+			case x.Field == "type" && !slices.Contains(searchTypes, strings.ToLower(l.Text)):
 				return fmt.Sprintf("Unsupported value for type, got : %s, expected one of : [%s]", l.Text, strings.Join(searchTypes, ", "))
 			case x.Field == "title" && x.Op != cql.OpContains && x.Op != cql.OpNotContains && strings.TrimSpace(l.Text) == "":
 				return "Could not parse cql : " + raw

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"html"
 	"io"
+	"slices"
 	"strings"
 
 	xhtml "golang.org/x/net/html"
@@ -98,11 +99,11 @@ func parseStorage(s string) bodyInfo {
 		}
 		switch n.name {
 		case "ac:structured-macro":
-			if m := n.attrs["ac:name"]; m != "" && !contains(bi.macros, m) {
+			if m := n.attrs["ac:name"]; m != "" && !slices.Contains(bi.macros, m) {
 				bi.macros = append(bi.macros, m)
 			}
 		case "ri:user":
-			if id := n.attrs["ri:account-id"]; id != "" && !contains(bi.mentions, id) {
+			if id := n.attrs["ri:account-id"]; id != "" && !slices.Contains(bi.mentions, id) {
 				bi.mentions = append(bi.mentions, id)
 			}
 		case "ac:parameter", "ac:task-id", "ac:task-status":
@@ -118,15 +119,6 @@ func parseStorage(s string) bodyInfo {
 	walk(parseNodes(s))
 	bi.text = strings.Join(strings.Fields(b.String()), " ")
 	return bi
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 func blockElement(name string) bool {
