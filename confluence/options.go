@@ -88,10 +88,15 @@ type Options struct {
 	RetryBudgetMax   float64
 
 	// RateLimit is the per-client (per-tenant) request rate in requests per
-	// second; default 20, negative means unlimited. RateBurst defaults to 10.
+	// second; default 20, negative means unlimited. RateBurst defaults to 50,
+	// so one nested GraphQL request (about 30 calls for a space with 25
+	// pages and all their lists) runs at full speed while the sustained rate
+	// stays far below Confluence's burst limits (about 100 GET/s per tenant
+	// and endpoint).
 	RateLimit float64
 	RateBurst int
-	// MaxConcurrency caps in-flight requests per client; default 4.
+	// MaxConcurrency caps in-flight requests per client; default 16, enough
+	// for one nesting level of per-page lists to run in two rounds.
 	MaxConcurrency int
 	// MaxResponseBytes caps a JSON response body; default 32 MiB.
 	// MaxDownloadBytes caps an attachment download; default 100 MiB.
@@ -176,10 +181,10 @@ func (o *Options) applyDefaults() {
 		o.RateLimit = 20
 	}
 	if o.RateBurst <= 0 {
-		o.RateBurst = 10
+		o.RateBurst = 50
 	}
 	if o.MaxConcurrency <= 0 {
-		o.MaxConcurrency = 4
+		o.MaxConcurrency = 16
 	}
 	if o.MaxResponseBytes <= 0 {
 		o.MaxResponseBytes = 32 << 20
