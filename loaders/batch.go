@@ -131,18 +131,17 @@ func loadBulk[V any](ctx context.Context, l *Loaders, keys []string, b bulkLooku
 	if err != nil {
 		return fill(out, err)
 	}
-	found := map[string]V{}
-	for _, c := range chunks(missing, maxBatch) {
+	found, err := fetchChunked(missing, func(c []string) ([]V, error) {
 		vs, err := b.fetch(ctx, up, c)
-		if err != nil {
-			return fill(out, err)
-		}
-		for _, v := range vs {
-			if b.keep != nil {
+		if err == nil && b.keep != nil {
+			for _, v := range vs {
 				b.keep(ctx, v)
 			}
-			found[b.keyOf(v)] = v
 		}
+		return vs, err
+	}, b.keyOf)
+	if err != nil {
+		return fill(out, err)
 	}
 	for i, k := range keys {
 		if out[i] != nil {
@@ -158,13 +157,31 @@ func loadBulk[V any](ctx context.Context, l *Loaders, keys []string, b bulkLooku
 	return out
 }
 
+// fetchChunked calls fetch with keys in chunks of maxBatch and indexes every value it returns
+// by keyOf; it stops at the first error and returns it.
+func fetchChunked[V any](keys []string, fetch func([]string) ([]V, error), keyOf func(V) string) (map[string]V, error) {
+	found := map[string]V{}
+	for _, c := range chunks(keys, maxBatch) {
+		vs, err := fetch(c)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range vs {
+			found[keyOf(v)] = v
+		}
+	}
+	return found, nil
+}
+
+func pageID(p Page) string { return p.ID }
+
 func (l *Loaders) loadPages(ctx context.Context, ids []string) []*dataloader.Result[*Page] {
 	return loadBulk(ctx, l, ids, bulkLookup[Page]{
 		kind: "page", cacheKind: "page",
 		fetch: func(ctx context.Context, up Upstream, ids []string) ([]Page, error) {
 			return up.PagesByID(ctx, ids, "")
 		},
-		keyOf: func(p Page) string { return p.ID },
+		keyOf: pageID,
 		keep:  func(_ context.Context, p Page) { l.cachePage(p) },
 	})
 }
@@ -230,21 +247,13 @@ func (l *Loaders) loadBodies(ctx context.Context, keys []bodyKey) []*dataloader.
 		for j, i := range idx {
 			ids[j] = keys[i].ID
 		}
-		found := map[string]Page{}
-		for _, c := range chunks(ids, maxBatch) {
-			ps, err := up.PagesByID(ctx, c, format)
-			if err != nil {
-				for _, i := range idx {
-					out[i] = &dataloader.Result[*Page]{Error: err}
-				}
-				found = nil
-				break
+		found, err := fetchChunked(ids, func(c []string) ([]Page, error) {
+			return up.PagesByID(ctx, c, format)
+		}, pageID)
+		if err != nil {
+			for _, i := range idx {
+				out[i] = &dataloader.Result[*Page]{Error: err}
 			}
-			for _, p := range ps {
-				found[p.ID] = p
-			}
-		}
-		if found == nil {
 			continue
 		}
 		for _, i := range idx {
@@ -487,17 +496,18 @@ func (l *Loaders) loadChildren(ctx context.Context, keys []listKey) []*dataloade
 					}
 				}
 			}
-			full := map[string]Page{}
-			for _, c := range chunks(childIDs, maxBatch) {
+			full, err := fetchChunked(childIDs, func(c []string) ([]Page, error) {
 				ps, err := up.PagesByID(ctx, c, "")
-				if err != nil {
-					return fail[List[Page]](len(keys), err)
+				if err == nil {
+					for _, p := range ps {
+						l.pages.Prime(ctx, p.ID, &p)
+						l.cachePage(p)
+					}
 				}
-				for _, p := range ps {
-					full[p.ID] = p
-					l.pages.Prime(ctx, p.ID, &p)
-					l.cachePage(p)
-				}
+				return ps, err
+			}, pageID)
+			if err != nil {
+				return fail[List[Page]](len(keys), err)
 			}
 			for parent, ps := range byParent {
 				kept := ps[:0]
