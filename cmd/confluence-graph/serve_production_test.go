@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"errors"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -47,18 +46,7 @@ func TestServeProductionSetUp(t *testing.T) {
 
 	run := func(simAddr string) (*Main, map[string][]string, *syncbuf.Buffer) {
 		t.Helper()
-		var stdout bytes.Buffer
-		logs := &syncbuf.Buffer{}
-		m := NewMain(&stdout, logs)
-		if err := m.ParseFlags([]string{"--demo"}, func(k string) string { return env[k] }, io.Discard); err != nil {
-			t.Fatal(err)
-		}
-		m.Config.SimAddr = simAddr
-		if err := m.Run(t.Context()); err != nil {
-			t.Fatalf("Run: %v\nlogs:\n%s", err, logs.String())
-		}
-		t.Cleanup(func() { _ = m.Close() })
-		return m, banner(t, stdout.String()), logs
+		return startServe(t, []string{"--demo"}, func(k string) string { return env[k] }, simAddr)
 	}
 
 	simAddr := freeLoopbackAddr(t)

@@ -186,12 +186,19 @@ func freeLoopbackAddr(t *testing.T) string {
 // runDemo starts serve --demo with data in dir and the simulator on simAddr.
 func runDemo(t *testing.T, dir, simAddr string) (*Main, map[string][]string, *syncbuf.Buffer) {
 	t.Helper()
+	args := []string{"--demo", "--addr", "127.0.0.1:0",
+		"--db", filepath.Join(dir, "cg.db"), "--local-key-file", filepath.Join(dir, "master.key")}
+	return startServe(t, args, func(string) string { return "" }, simAddr)
+}
+
+// startServe starts serve with args and getenv, the simulator (if --demo) on simAddr; it
+// returns the running Main (closed at cleanup), the banner's lines and the logs.
+func startServe(t *testing.T, args []string, getenv func(string) string, simAddr string) (*Main, map[string][]string, *syncbuf.Buffer) {
+	t.Helper()
 	var stdout bytes.Buffer
 	logs := &syncbuf.Buffer{}
 	m := NewMain(&stdout, logs)
-	args := []string{"--demo", "--addr", "127.0.0.1:0",
-		"--db", filepath.Join(dir, "cg.db"), "--local-key-file", filepath.Join(dir, "master.key")}
-	if err := m.ParseFlags(args, func(string) string { return "" }, io.Discard); err != nil {
+	if err := m.ParseFlags(args, getenv, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	m.Config.SimAddr = simAddr
