@@ -79,3 +79,29 @@ func TestMarkdownShowsFailedCells(t *testing.T) {
 		}
 	}
 }
+
+func TestMarkdownMarksCallsAgainstTheFloor(t *testing.T) {
+	q := bench.QueryByName("entities") // floor 2
+	lat := 50 * time.Millisecond
+	tests := []struct {
+		name                  string
+		calls, minimum, maxim int
+		want                  string
+	}{
+		{"every run at the floor", 2, 2, 2, "| 2 ✓ |"},
+		{"median at the floor, one run split", 2, 2, 3, "| 2 (2–3) ✓* |"},
+		{"median above the floor", 3, 2, 4, "| 3 (2–4) ✗ |"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cell := func(m bench.Mode) bench.Cell {
+				return bench.Cell{Query: q.Name, Mode: m, Latency: lat, Runs: 3, Calls: tt.calls, MinCalls: tt.minimum, MaxCalls: tt.maxim, Chain: 2}
+			}
+			r := &bench.Report{Machine: bench.ThisMachine(), Queries: []*bench.Query{q}, Cells: []bench.Cell{
+				cell(bench.ModeAPI), cell(bench.ModeAPIUnlimited), cell(bench.ModeNaiveSequential), cell(bench.ModeNaiveConcurrent)}}
+			if md := r.Markdown(); !strings.Contains(md, tt.want) {
+				t.Errorf("Markdown() lacks %q:\n%s", tt.want, md)
+			}
+		})
+	}
+}
