@@ -25,9 +25,10 @@ fuzz:
 e2e:
 	bash e2e/run.sh
 
-## bench: benchmarks against the simulator, with the naive baselines
+## bench: benchmarks against the simulator, with the naive baselines; rewrites its section of bench/RESULTS.md
 bench:
-	@echo "make bench: benchmarks are not built yet (issue 5)"; exit 1
+	$(GO) test ./bench -run='^$$' -bench=. -benchmem -benchtime=3x
+	$(GO) run ./bench/cmd/report
 
 ## load: concurrent clients against an in-process `serve --demo`; writes its section of bench/RESULTS.md
 load:
