@@ -24,7 +24,7 @@ func findPages(ctx context.Context, reps []*model.PageRepresentation) ([]*model.
 			ids[i] = *r.ID
 		}
 	}
-	ps, errs := loaders.For(ctx).Pages(ctx, ids)
+	ps, errs := readPages(ctx, ids)
 	out := make([]*model.Page, len(reps))
 	failed := false
 	for i := range reps {

@@ -46,6 +46,8 @@ type envOptions struct {
 	noExpansions bool
 	// attemptTimeout bounds one upstream attempt (0: the client's default).
 	attemptTimeout time.Duration
+	// transport carries the client's requests to the simulator (nil: the client's default).
+	transport http.RoundTripper
 }
 
 // newEnv starts a simulator with a dataset and an in-process GraphQL handler against it.
@@ -65,7 +67,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 	cc, err := confluence.NewClient(confluence.Options{
 		Site: sim.Host(), Email: acc.Email, Token: acc.Token, TokenType: confluence.TokenClassic,
 		AllowedDevHost: sim.Host(), RateLimit: -1, MaxConcurrency: 32, MaxRetries: retries,
-		AttemptTimeout: o.attemptTimeout, CallTimeout: o.attemptTimeout,
+		AttemptTimeout: o.attemptTimeout, CallTimeout: o.attemptTimeout, Transport: o.transport,
 	})
 	if err != nil {
 		t.Fatalf("confluence.NewClient: %v", err)

@@ -26,16 +26,17 @@ func nullIfNotFound[T any](v *T, err error) (*T, error) {
 	return v, err
 }
 
-// loadPage returns a page by id (NotFound when missing).
+// loadPage returns a page by id (NotFound when missing), read with its current body when the
+// selection below the field asks for it (readPages).
 func loadPage(ctx context.Context, id string) (*model.Page, error) {
 	if _, err := requireCaller(ctx); err != nil {
 		return nil, err
 	}
-	p, err := loaders.For(ctx).Page(ctx, id)
-	if err != nil {
-		return nil, err
+	ps, errs := readPages(ctx, []string{id})
+	if errs[0] != nil {
+		return nil, errs[0]
 	}
-	return toPage(p), nil
+	return toPage(ps[0]), nil
 }
 
 // fullPage returns obj when it is complete, else the complete record of the same page.
@@ -53,7 +54,7 @@ func loadPages(ctx context.Context, ids []string) ([]*model.Page, error) {
 	if len(ids) > maxIDs {
 		return nil, inputErrorf("ids", "at most %d ids per call, got %d", maxIDs, len(ids))
 	}
-	ps, errs := loaders.For(ctx).Pages(ctx, ids)
+	ps, errs := readPages(ctx, ids)
 	out := make([]*model.Page, len(ids))
 	for i := range ids {
 		if errs[i] != nil {

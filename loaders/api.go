@@ -34,6 +34,29 @@ func (l *Loaders) Pages(ctx context.Context, ids []string) ([]*Page, []error) {
 	return ps, errs
 }
 
+// PagesWithBody returns pages in the order of ids, like Pages, each with its current body in
+// format (storage, atlas_doc_format or view). For storage and atlas_doc_format one GET
+// /pages?id=...&body-format=... per 250 ids serves the metadata and the bodies; view has no
+// bulk form and costs one GET /pages/{id}?body-format=view per page, which also brings the
+// metadata. It primes the page loader with the metadata and the body loader with each body
+// under its version number, so Page and Body for these ids (current version, same format)
+// cost nothing more. A missing id gets a *NotFoundError of kind "page". With the cross-request
+// cache, a page whose metadata and body at that version are cached costs no call.
+func (l *Loaders) PagesWithBody(ctx context.Context, ids []string, format string) ([]*Page, []error) {
+	if l == nil {
+		return l.Pages(ctx, ids)
+	}
+	keys := make([]bodyKey, len(ids))
+	for i, id := range ids {
+		keys[i] = bodyKey{ID: id, Format: format, Current: true}
+	}
+	ps, errs := l.bodies.LoadMany(ctx, keys)()
+	if errs == nil {
+		errs = make([]error, len(ids))
+	}
+	return ps, errs
+}
+
 // PrimePage records a complete page so later loads of its id cost nothing.
 func (l *Loaders) PrimePage(ctx context.Context, p Page) {
 	if l == nil || p.Partial {

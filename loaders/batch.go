@@ -222,12 +222,9 @@ func (l *Loaders) loadBodies(ctx context.Context, keys []bodyKey) []*dataloader.
 	bulk := map[string][]int{} // format -> key indexes
 	var single []int
 	for i, k := range keys {
-		if k.Version > 0 {
-			if v, ok := l.cached("body", k.ID, strconv.Itoa(k.Version), k.Format); ok {
-				p := v.(Page)
-				out[i] = &dataloader.Result[*Page]{Data: &p}
-				continue
-			}
+		if p, ok := l.cachedBody(k); ok {
+			out[i] = &dataloader.Result[*Page]{Data: p}
+			continue
 		}
 		if k.Current && (k.Format == "storage" || k.Format == "atlas_doc_format") {
 			bulk[k.Format] = append(bulk[k.Format], i)
@@ -264,9 +261,7 @@ func (l *Loaders) loadBodies(ctx context.Context, keys []bodyKey) []*dataloader.
 			}
 			l.cacheBody(p, format)
 			l.cachePage(p)
-			meta := p
-			meta.Body = ""
-			l.pages.Prime(ctx, p.ID, &meta)
+			l.primeCurrent(ctx, p, format)
 			out[i] = &dataloader.Result[*Page]{Data: &p}
 		}
 	}
@@ -284,12 +279,57 @@ func (l *Loaders) loadBodies(ctx context.Context, keys []bodyKey) []*dataloader.
 			return nil, err
 		}
 		l.cacheBody(p, k.Format)
+		if k.Current {
+			l.cachePage(p)
+			l.primeCurrent(ctx, p, k.Format)
+		}
 		return &p, nil
 	})
 	for j, i := range single {
 		out[i] = res[j]
 	}
 	return out
+}
+
+// cachedBody answers k from the cross-request cache: a body at a known version directly, the
+// current body through the cached metadata's version number (metadata is the page as of its
+// TTL, the body at that version immutable). The page returned carries the cached metadata.
+func (l *Loaders) cachedBody(k bodyKey) (*Page, bool) {
+	if k.Version > 0 {
+		v, ok := l.cached("body", k.ID, strconv.Itoa(k.Version), k.Format)
+		if !ok {
+			return nil, false
+		}
+		p := v.(Page)
+		return &p, true
+	}
+	m, ok := l.cached("page", k.ID)
+	if !ok {
+		return nil, false
+	}
+	meta := m.(Page)
+	if meta.Version.Number == 0 {
+		return nil, false
+	}
+	v, ok := l.cached("body", k.ID, strconv.Itoa(meta.Version.Number), k.Format)
+	if !ok {
+		return nil, false
+	}
+	meta.Body = v.(Page).Body
+	return &meta, true
+}
+
+// primeCurrent records a page fetched with its current body: its metadata for the page loader
+// and its body under both keys the current body is asked by (version 0, and its number), so
+// Page.body and Page.diff after a page read with its body cost no further call.
+func (l *Loaders) primeCurrent(ctx context.Context, p Page, format string) {
+	meta := p
+	meta.Body = ""
+	l.pages.Prime(ctx, p.ID, &meta)
+	l.bodies.Prime(ctx, bodyKey{ID: p.ID, Format: format, Current: true}, &p)
+	if p.Version.Number > 0 {
+		l.bodies.Prime(ctx, bodyKey{ID: p.ID, Version: p.Version.Number, Format: format, Current: true}, &p)
+	}
 }
 
 func (l *Loaders) cacheBody(p Page, format string) {

@@ -30,7 +30,9 @@
 // the per-page endpoints; one it rate-limits or fails is reported, never fanned out.
 //
 // List results prime the page loader, so a page listed once is not fetched again; bodies that
-// arrive with a search or a version list prime the body loader.
+// arrive with a search or a version list prime the body loader. A current body read in bulk
+// (PagesWithBody, or Body for the current version) primes the page loader with the metadata
+// that came with it, so a page wanted with its body costs one call, not two.
 //
 // Across requests, a Cache keeps immutable items (a page body at a version) until evicted by
 // size, and metadata (pages, spaces, users) for a TTL. Every key starts with the tenant and the
