@@ -29,6 +29,7 @@ e2e:
 bench:
 	$(GO) test ./bench -run='^$$' -bench=. -benchmem -benchtime=3x
 	$(GO) run ./bench/cmd/report
+	$(GO) run ./bench/load
 
 ## load: concurrent clients against an in-process `serve --demo`; writes its section of bench/RESULTS.md
 load:
