@@ -69,9 +69,23 @@ func NewErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 }
 
 // Recover is the panic handler to install with handler.Server.SetRecoverFunc: it logs the
-// panic with its stack and returns an error the presenter shows as INTERNAL.
+// panic with its stack to slog.Default and returns an error the presenter shows as INTERNAL.
+// Use NewRecover for another logger.
 func Recover(ctx context.Context, p any) error {
-	slog.Default().ErrorContext(ctx, "graph: panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+	return recoverPanic(ctx, p, slog.Default())
+}
+
+// NewRecover returns Recover logging to log (nil: slog.Default()), so a panic is logged where
+// the presenter logs, with the same request attributes.
+func NewRecover(log *slog.Logger) graphql.RecoverFunc {
+	if log == nil {
+		log = slog.Default()
+	}
+	return func(ctx context.Context, p any) error { return recoverPanic(ctx, p, log) }
+}
+
+func recoverPanic(ctx context.Context, p any, log *slog.Logger) error {
+	log.ErrorContext(ctx, "graph: panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 	return errPanic
 }
 

@@ -28,10 +28,10 @@ type Deps struct {
 }
 
 // New returns the executable schema the server wraps with handler.New. The server must also
-// install ErrorPresenter (or NewErrorPresenter) and Recover, put the Caller on each request's
-// context (WithCaller) and the request's loaders (loaders.Middleware or loaders.With). The
-// schema prices list fields by the items they may return (see complexity.go), so a
-// complexity limit on the server bounds the nodes a query can produce.
+// install ErrorPresenter (or NewErrorPresenter) and Recover (or NewRecover), put the Caller on
+// each request's context (WithCaller) and the request's loaders (loaders.Middleware or
+// loaders.With). The schema prices list fields by the items they may return (see
+// complexity.go), so a complexity limit on the server bounds the nodes a query can produce.
 func New(deps Deps) graphql.ExecutableSchema {
 	log := deps.Logger
 	if log == nil {

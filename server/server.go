@@ -208,7 +208,7 @@ func (s *Server) newGraphQL() *handler.Server {
 		h.SetParserTokenLimit(cfg.ParserTokenLimit)
 	}
 	h.SetErrorPresenter(presenter(graph.NewErrorPresenter(s.log)))
-	h.SetRecoverFunc(graph.Recover)
+	h.SetRecoverFunc(graph.NewRecover(s.log))
 	h.Use(operationRecorder{onResponse: s.auditDenied})
 	if cfg.Introspection {
 		h.Use(extension.Introspection{})
