@@ -12,15 +12,9 @@ import (
 	"github.com/graph-gophers/dataloader/v7"
 )
 
-var errNotFoundSentinel = confluence.ErrNotFound
-
 // fail gives every key the same error.
 func fail[V any](n int, err error) []*dataloader.Result[V] {
-	out := make([]*dataloader.Result[V], n)
-	for i := range out {
-		out[i] = &dataloader.Result[V]{Error: err}
-	}
-	return out
+	return fill(make([]*dataloader.Result[V], n), err)
 }
 
 // each runs fn for every key concurrently (bounded by the request's MaxConcurrency) and returns
@@ -209,12 +203,27 @@ func (l *Loaders) cached(kind string, parts ...string) (any, bool) {
 	return l.cfg.Cache.get(l.key(kind, parts...))
 }
 
+// putMeta stores metadata of the request's tenant in the cross-request cache for the TTL; a
+// request without a tenant stores nothing.
+func (l *Loaders) putMeta(v any, kind string, parts ...string) {
+	if l.tenant != "" {
+		l.cfg.Cache.putMeta(l.tenant, l.gen, l.key(kind, parts...), v)
+	}
+}
+
+// putImmutable stores an item of the request's tenant that never changes, like putMeta.
+func (l *Loaders) putImmutable(v any, kind string, parts ...string) {
+	if l.tenant != "" {
+		l.cfg.Cache.putImmutable(l.tenant, l.gen, l.key(kind, parts...), v)
+	}
+}
+
 func (l *Loaders) cachePage(p Page) {
-	if l.tenant == "" || p.Partial {
+	if p.Partial {
 		return
 	}
 	p.Body = ""
-	l.cfg.Cache.putMeta(l.tenant, l.gen, l.key("page", p.ID), p)
+	l.putMeta(p, "page", p.ID)
 }
 
 func (l *Loaders) loadBodies(ctx context.Context, keys []bodyKey) []*dataloader.Result[*Page] {
@@ -333,10 +342,10 @@ func (l *Loaders) primeCurrent(ctx context.Context, p Page, format string) {
 }
 
 func (l *Loaders) cacheBody(p Page, format string) {
-	if l.tenant == "" || p.Version.Number == 0 {
+	if p.Version.Number == 0 {
 		return
 	}
-	l.cfg.Cache.putImmutable(l.tenant, l.gen, l.key("body", p.ID, strconv.Itoa(p.Version.Number), format), p)
+	l.putImmutable(p, "body", p.ID, strconv.Itoa(p.Version.Number), format)
 }
 
 func (l *Loaders) loadSpacesByID(ctx context.Context, ids []string) []*dataloader.Result[*Space] {
@@ -372,10 +381,8 @@ func (l *Loaders) loadSpaces(ctx context.Context, keys []string, byKey bool) []*
 func (l *Loaders) primeSpace(ctx context.Context, s Space) {
 	l.spacesByID.Prime(ctx, s.ID, &s)
 	l.spacesByKey.Prime(ctx, s.Key, &s)
-	if l.tenant != "" {
-		l.cfg.Cache.putMeta(l.tenant, l.gen, l.key("space", s.ID), s)
-		l.cfg.Cache.putMeta(l.tenant, l.gen, l.key("spacekey", strings.ToUpper(s.Key)), s)
-	}
+	l.putMeta(s, "space", s.ID)
+	l.putMeta(s, "spacekey", strings.ToUpper(s.Key))
 }
 
 func (l *Loaders) loadUsers(ctx context.Context, ids []string) []*dataloader.Result[*User] {
@@ -385,11 +392,7 @@ func (l *Loaders) loadUsers(ctx context.Context, ids []string) []*dataloader.Res
 			return up.Users(ctx, ids)
 		},
 		keyOf: func(u User) string { return u.AccountID },
-		keep: func(_ context.Context, u User) {
-			if l.tenant != "" {
-				l.cfg.Cache.putMeta(l.tenant, l.gen, l.key("user", u.AccountID), u)
-			}
-		},
+		keep:  func(_ context.Context, u User) { l.putMeta(u, "user", u.AccountID) },
 	})
 }
 

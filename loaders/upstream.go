@@ -3,6 +3,8 @@ package loaders
 import (
 	"context"
 	"errors"
+
+	"github.com/confluence-graph/confluence-graph/confluence"
 )
 
 // Page through upstream lists: Cursor "" starts at the beginning, Limit is 1..250.
@@ -88,4 +90,4 @@ type NotFoundError struct {
 func (e *NotFoundError) Error() string { return "loaders: " + e.Kind + " " + e.Key + " not found" }
 
 // Is matches confluence.ErrNotFound.
-func (e *NotFoundError) Is(target error) bool { return target == errNotFoundSentinel }
+func (e *NotFoundError) Is(target error) bool { return target == confluence.ErrNotFound }
