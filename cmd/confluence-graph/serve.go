@@ -317,17 +317,14 @@ func (m *Main) openKeyService(ctx context.Context) (*envelope.Envelope, func(con
 	return env, env.Ping, nil
 }
 
-// registerCacheMetrics exports the cross-request cache's size and, when
-// the loaders cache offers them as Stats() (hits, misses uint64), its hit
+// registerCacheMetrics exports the cross-request cache's size and its hit
 // and miss counters.
 func registerCacheMetrics(m *server.Metrics, cache *loaders.Cache) {
 	m.Registry().MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "loaders_cache_entries",
 		Help: "Entries held by the cross-request Confluence cache.",
 	}, func() float64 { return float64(cache.Len()) }))
-	if st, ok := any(cache).(interface{ Stats() (hits, misses uint64) }); ok {
-		m.RegisterCacheStats(st.Stats)
-	}
+	m.RegisterCacheStats(cache.Stats)
 }
 
 // URL returns the server's base URL ("http://host:port/"), "" before Run.
