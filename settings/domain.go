@@ -12,11 +12,9 @@ import (
 // Confluence Cloud site host (security.md §3.2).
 var siteHostRE = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.atlassian\.net$`)
 
-// siteLabelRE is a bare site name such as "acme".
-var siteLabelRE = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$`)
-
-// hostLabelRE is one label of a syntactically valid host name.
-var hostLabelRE = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$`)
+// labelRE is one label of a syntactically valid host name; alone, it is a
+// bare site name such as "acme".
+var labelRE = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$`)
 
 // domainField is the input path of the domain in the GraphQL mutations.
 var domainField = []string{"input", "domain"}
@@ -89,11 +87,11 @@ func NormalizeDomain(input, devHost string) (string, *UserError) {
 		return "", domainError(CodeInvalidDomain, "The domain must not end with a dot.")
 	}
 	for _, label := range strings.Split(name, ".") {
-		if !hostLabelRE.MatchString(label) {
+		if !labelRE.MatchString(label) {
 			return "", domainError(CodeInvalidDomain, "The domain is not a valid host name.")
 		}
 	}
-	if siteLabelRE.MatchString(name) && !allDigits(name) {
+	if labelRE.MatchString(name) && !allDigits(name) {
 		name += ".atlassian.net"
 	}
 	if !siteHostRE.MatchString(name) {
