@@ -11,7 +11,9 @@ import (
 	"github.com/confluence-graph/confluence-graph/loaders"
 )
 
-// maxIDs caps pages(ids) and the federation batches at Confluence's bulk size.
+// maxIDs caps pages(ids) and spaces(keys) at Confluence's bulk size. Federation _entities
+// batches are not capped: the router sends every representation of a type at once, and the
+// loaders split them into bulk calls of this size.
 const maxIDs = 250
 
 // isNotFound reports whether err means "does not exist or not visible".
