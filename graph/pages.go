@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/confluence-graph/confluence-graph/confluence"
+	"github.com/confluence-graph/confluence-graph/cql"
 	"github.com/confluence-graph/confluence-graph/graph/model"
 	"github.com/confluence-graph/confluence-graph/loaders"
 )
@@ -82,7 +83,7 @@ func pageByURL(ctx context.Context, raw string) (*model.Page, error) {
 		return loadPage(ctx, ref.ID)
 	}
 	// /display/KEY/Title: an exact title match in the space, through CQL.
-	q := "type = page AND space = " + quoteCQL(ref.SpaceKey) + " AND title = " + quoteCQL(ref.Title)
+	q := "type = page AND space = " + cql.Quote(ref.SpaceKey) + " AND title = " + cql.Quote(ref.Title)
 	sp, _, err := loaders.For(ctx).Search(ctx, q, 1, false)
 	if err != nil {
 		return nil, err

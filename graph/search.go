@@ -13,9 +13,6 @@ import (
 	"github.com/confluence-graph/confluence-graph/loaders"
 )
 
-// quoteCQL quotes a value for a CQL clause.
-func quoteCQL(s string) string { return cql.Quote(s) }
-
 // validateCQL parses a query without any upstream call.
 func validateCQL(ctx context.Context, text string) (*model.CqlValidation, error) {
 	if _, err := requireCaller(ctx); err != nil {
