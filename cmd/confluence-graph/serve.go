@@ -150,6 +150,7 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string, stderr io.W
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address host:port (CG_ADDR)")
 	fs.StringVar(&c.DatabaseURL, "db", c.DatabaseURL, "SQLite file, or postgres://... for PostgreSQL (CG_DATABASE_URL)")
+	redactDBDefault(fs)
 	fs.StringVar(&c.KMSKeyID, "kms-key-id", c.KMSKeyID, "AWS KMS key id, ARN or alias; empty uses the local master key file (CG_KMS_KEY_ID)")
 	fs.StringVar(&c.LocalKeyFile, "local-key-file", c.LocalKeyFile, "local master key file, created 0600 if missing (CG_LOCAL_KEY_FILE)")
 	fs.StringVar(&c.GatewayURL, "gateway-url", c.GatewayURL, "Atlassian API gateway for scoped tokens (CG_GATEWAY_URL)")

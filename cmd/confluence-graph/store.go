@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/confluence-graph/confluence-graph/settings"
@@ -26,7 +27,32 @@ func dbFlag(fs *flag.FlagSet, getenv func(string) string) *string {
 	if v := getenv(databaseEnv); v != "" {
 		def = v
 	}
-	return fs.String("db", def, "settings database: a SQLite file path, or postgres://... for PostgreSQL (env "+databaseEnv+")")
+	db := fs.String("db", def, "settings database: a SQLite file path, or postgres://... for PostgreSQL (env "+databaseEnv+")")
+	redactDBDefault(fs)
+	return db
+}
+
+// redactDBDefault makes the usage text of fs (printed for -h and for every
+// bad flag) show the default of --db without its password: that default is
+// CG_DATABASE_URL when set. The flag's value is unchanged.
+func redactDBDefault(fs *flag.FlagSet) {
+	f := fs.Lookup("db")
+	if f == nil {
+		return
+	}
+	if !strings.Contains(f.DefValue, "://") {
+		return // a SQLite path
+	}
+	u, err := url.Parse(f.DefValue)
+	if err != nil {
+		f.DefValue = "(from " + databaseEnv + "; not shown)"
+		return
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	f.DefValue = u.Redacted()
 }
 
 // openStore opens the settings store named by dsn: postgres:// or
