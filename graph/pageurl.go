@@ -119,21 +119,6 @@ func decodeTinyID(code string) (string, error) {
 	return strconv.FormatUint(id, 10), nil
 }
 
-// encodeTinyID is the inverse of decodeTinyID: page 39813121 gives "AYBfAg".
-func encodeTinyID(id string) (string, error) {
-	n, err := strconv.ParseUint(id, 10, 64)
-	if err != nil || n == 0 {
-		return "", fmt.Errorf("graph: %q is not a page id", id)
-	}
-	var buf [8]byte
-	binary.LittleEndian.PutUint64(buf[:], n)
-	b := buf[:]
-	for len(b) > 1 && b[len(b)-1] == 0 {
-		b = b[:len(b)-1]
-	}
-	return base64.RawURLEncoding.EncodeToString(b), nil
-}
-
 func isDecimal(s string) bool {
 	if s == "" || len(s) > 19 {
 		return false

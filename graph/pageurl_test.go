@@ -1,7 +1,11 @@
 package graph
 
 import (
+	"encoding/base64"
+	"encoding/binary"
 	"errors"
+	"fmt"
+	"strconv"
 	"testing"
 )
 
@@ -69,4 +73,19 @@ func TestTinyIDRoundTrip(t *testing.T) {
 	if code, _ := encodeTinyID("39813121"); code != "AYBfAg" {
 		t.Errorf("encodeTinyID(39813121) = %q, want AYBfAg", code)
 	}
+}
+
+// encodeTinyID is the inverse of decodeTinyID (only the tests make tiny links): page 39813121 gives "AYBfAg".
+func encodeTinyID(id string) (string, error) {
+	n, err := strconv.ParseUint(id, 10, 64)
+	if err != nil || n == 0 {
+		return "", fmt.Errorf("graph: %q is not a page id", id)
+	}
+	var buf [8]byte
+	binary.LittleEndian.PutUint64(buf[:], n)
+	b := buf[:]
+	for len(b) > 1 && b[len(b)-1] == 0 {
+		b = b[:len(b)-1]
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
 }
