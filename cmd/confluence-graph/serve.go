@@ -238,19 +238,20 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	registerCacheMetrics(metrics, cache)
 	clientOpts := confluence.Options{GatewayURL: c.GatewayURL, AllowedDevHost: c.AllowHost}
 	metrics.Instrument(&clientOpts)
+	reqLog := server.WithRequestIDs(log) // lines logged inside a request carry its request_id
 	svc, err := settings.NewService(settings.ServiceConfig{
 		Store:        m.store,
 		Sealer:       sealer,
 		Client:       clientOpts,
 		TenantCaches: []settings.TenantCache{cache},
-		Logger:       server.WithRequestIDs(log),
+		Logger:       reqLog,
 	})
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
 
 	m.srv, err = server.New(server.Config{
-		Schema:        graph.New(graph.Deps{Integrations: graph.NewSettingsIntegrations(svc)}),
+		Schema:        graph.New(graph.Deps{Integrations: graph.NewSettingsIntegrations(svc), Logger: reqLog}),
 		Keys:          m.store,
 		Source:        graph.SettingsSource(svc),
 		Cache:         cache,
