@@ -92,9 +92,7 @@ func (r *Resolver) integrationService() (Integrations, error) {
 
 // failed logs a failure of the integration service with who it concerned.
 func (r *Resolver) failed(ctx context.Context, op string, c Caller, err error) error {
-	if r.log != nil {
-		r.log.WarnContext(ctx, "graph: integration service failed", "op", op, "tenant", c.TenantID, "key", c.KeyID, "err", err.Error())
-	}
+	r.log.WarnContext(ctx, "graph: integration service failed", "op", op, "tenant", c.TenantID, "key", c.KeyID, "err", err.Error())
 	return err
 }
 
