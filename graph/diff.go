@@ -46,12 +46,13 @@ func diffLines(a, b []string) []lineOp {
 	}
 	off := maxD + 1
 	v := make([]int, 2*maxD+3)
+	// trace[d] holds V before step d, only diagonals -d-1..d+1 (all that step d and the
+	// backtrack read): trace[d][i] is V[k] for k = i-d-1. Whole copies of V would cost
+	// (2*maxD+3) ints per step, twice as much in all.
 	var trace [][]int
 	found := false
 	for d := 0; d <= maxD && !found; d++ {
-		snap := make([]int, len(v))
-		copy(snap, v)
-		trace = append(trace, snap)
+		trace = append(trace, append([]int(nil), v[off-d-1:off+d+2]...))
 		for k := -d; k <= d; k += 2 {
 			var x int
 			if k == -d || (k != d && v[off+k-1] < v[off+k+1]) {
@@ -81,19 +82,20 @@ func diffLines(a, b []string) []lineOp {
 		}
 		return ops
 	}
-	// Backtrack through the saved V arrays (trace[d] is V before step d).
+	// Backtrack through the saved V windows (trace[d] is V before step d).
 	var rev []lineOp
 	x, y := n, m
 	for d := len(trace) - 1; d > 0; d-- {
 		vd := trace[d]
+		at := func(k int) int { return vd[k+d+1] }
 		k := x - y
 		var prevK int
-		if k == -d || (k != d && vd[off+k-1] < vd[off+k+1]) {
+		if k == -d || (k != d && at(k-1) < at(k+1)) {
 			prevK = k + 1
 		} else {
 			prevK = k - 1
 		}
-		prevX := vd[off+prevK]
+		prevX := at(prevK)
 		prevY := prevX - prevK
 		for x > prevX && y > prevY {
 			x--

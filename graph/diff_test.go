@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -72,5 +74,53 @@ func TestDiffLinesIsMinimal(t *testing.T) {
 	}
 	if edits != 5 { // Myers' paper example: D = 5
 		t.Errorf("edits = %d, want 5", edits)
+	}
+}
+
+// On many pairs of texts the edit script rebuilds both inputs and has the minimal number of
+// edits, n + m - 2*LCS (computed here by dynamic programming).
+func TestDiffLinesIsMinimalOnManyInputs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	text := func() []string {
+		out := make([]string, rng.IntN(40))
+		for i := range out {
+			out[i] = string(rune('a' + rng.IntN(4)))
+		}
+		return out
+	}
+	for range 300 {
+		a, b := text(), text()
+		lcs := make([][]int, len(a)+1)
+		for i := range lcs {
+			lcs[i] = make([]int, len(b)+1)
+		}
+		for i := len(a) - 1; i >= 0; i-- {
+			for j := len(b) - 1; j >= 0; j-- {
+				if a[i] == b[j] {
+					lcs[i][j] = lcs[i+1][j+1] + 1
+				} else {
+					lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+				}
+			}
+		}
+		var gotA, gotB []string
+		edits := 0
+		for _, op := range diffLines(a, b) {
+			if op.kind != '+' {
+				gotA = append(gotA, op.text)
+			}
+			if op.kind != '-' {
+				gotB = append(gotB, op.text)
+			}
+			if op.kind != ' ' {
+				edits++
+			}
+		}
+		if !slices.Equal(gotA, a) || !slices.Equal(gotB, b) {
+			t.Fatalf("diffLines(%q, %q): script rebuilds %q / %q", a, b, gotA, gotB)
+		}
+		if want := len(a) + len(b) - 2*lcs[0][0]; edits != want {
+			t.Fatalf("diffLines(%q, %q): edits = %d, want %d", a, b, edits, want)
+		}
 	}
 }
