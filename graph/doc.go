@@ -6,7 +6,7 @@
 //	srv := handler.New(graph.New(graph.Deps{Integrations: graph.NewSettingsIntegrations(svc)}))
 //	srv.AddTransport(transport.POST{})
 //	srv.SetErrorPresenter(graph.ErrorPresenter) // or graph.NewErrorPresenter(logger)
-//	srv.SetRecoverFunc(graph.Recover)
+//	srv.SetRecoverFunc(graph.Recover)          // or graph.NewRecover(logger)
 //	h := loaders.Middleware(loaders.Config{Source: graph.SettingsSource(svc), Tenant: tenantOf, Cache: cache}, srv)
 //
 // and per request, after authenticating the API key, graph.WithCaller(ctx, graph.Caller{...})
