@@ -24,9 +24,10 @@ type textDiff struct {
 	hunks          []hunk
 }
 
-// maxEditDistance bounds the Myers search; texts further apart are reported as a full
-// replacement (still a correct diff, just not a minimal one).
-const maxEditDistance = 4000
+// maxEditDistance bounds the Myers search, whose trace grows with the square of the edit
+// distance (about 8 MB at 1000); texts further apart are reported as a full replacement
+// (still a correct diff, just not a minimal one), so one request cannot ask for hundreds of MB.
+const maxEditDistance = 1000
 
 // splitLines splits s into lines without their terminators; "" has no lines.
 func splitLines(s string) []string {

@@ -124,3 +124,23 @@ func TestDiffLinesIsMinimalOnManyInputs(t *testing.T) {
 		}
 	}
 }
+
+// Texts further apart than maxEditDistance come back as a full replacement: every old line
+// removed, every new line added, nothing lost, in one hunk.
+func TestDiffBeyondTheBoundIsAFullReplacement(t *testing.T) {
+	var oldText, newText strings.Builder
+	for i := range maxEditDistance {
+		oldText.WriteString("old line " + strings.Repeat("x", i%7) + "\n")
+		newText.WriteString("new line " + strings.Repeat("y", i%5) + "\n")
+	}
+	d := unifiedDiff("a", "b", oldText.String(), newText.String(), 3)
+	if d.removed != maxEditDistance || d.added != maxEditDistance {
+		t.Errorf("removed, added = %d, %d; want %d, %d", d.removed, d.added, maxEditDistance, maxEditDistance)
+	}
+	if len(d.hunks) != 1 {
+		t.Errorf("hunks = %d, want 1", len(d.hunks))
+	}
+	if got := strings.Count(d.unified, "\n-old line"); got != maxEditDistance {
+		t.Errorf("removed lines in the unified text = %d, want %d", got, maxEditDistance)
+	}
+}
