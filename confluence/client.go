@@ -163,6 +163,12 @@ func (c *Client) String() string {
 // Site returns the normalised site host the client was built for.
 func (c *Client) Site() string { return c.site }
 
+// WikiURL is the site's wiki base URL, such as "https://acme.atlassian.net/wiki"
+// (plain http only for the allowed development host). It is what Confluence's
+// _links.base names, so callers can make relative links absolute before any
+// response has told them the base.
+func (c *Client) WikiURL() string { return c.siteBase.String() + "/wiki" }
+
 // TokenType reports the routing in use: TokenClassic (site host) or
 // TokenScoped (gateway). For a client created with TokenAuto it returns
 // TokenAuto until a request has succeeded on one of them, then the one

@@ -63,7 +63,7 @@ func (u *clientUpstream) abs(link string) string {
 	base := u.base
 	u.mu.Unlock()
 	if base == "" {
-		base = "https://" + u.c.Site() + "/wiki"
+		base = u.c.WikiURL()
 	}
 	if !strings.HasPrefix(link, "/") {
 		link = "/" + link
