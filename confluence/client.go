@@ -39,6 +39,7 @@ type Client struct {
 	reads        singleflight.Group
 	breaker      *gobreaker.CircuitBreaker[*rawResponse]
 	limiter      *rate.Limiter
+	shared       Limiter // Options.Limiter; replaces limiter when non-nil
 	sem          *semaphore.Weighted
 	budget       *retryBudget
 
@@ -135,6 +136,7 @@ func NewClient(opts Options) (*Client, error) {
 	}
 	c.auth = "Basic " + base64.StdEncoding.EncodeToString([]byte(opts.Email+":"+opts.Token))
 
+	c.shared = opts.Limiter
 	c.limiter = rate.NewLimiter(rate.Inf, 0)
 	if opts.RateLimit > 0 {
 		c.limiter = rate.NewLimiter(rate.Limit(opts.RateLimit), opts.RateBurst)

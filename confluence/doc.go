@@ -61,6 +61,7 @@
 // exponential backoff, full jitter and Retry-After as a minimum, within a
 // retry budget and the call's deadline; a circuit breaker per client
 // (site) opens on 5xx and network failures, not on 4xx; a rate limiter and
-// a concurrency limit apply per client; identical concurrent GETs share one
-// request.
+// a concurrency limit apply per client (Options.Limiter replaces the rate
+// limiter with one shared between clients and replicas, keyed by site);
+// identical concurrent GETs share one request.
 package confluence

@@ -33,6 +33,14 @@ func (t TokenType) String() string {
 	}
 }
 
+// Limiter is a request budget shared beyond one Client, e.g. between the
+// replicas of the service. Wait blocks until one request for key may be
+// sent, and returns a non-nil error (ctx.Err() when ctx ended) when it may
+// not. It must be safe for concurrent use.
+type Limiter interface {
+	Wait(ctx context.Context, key string) error
+}
+
 // DefaultGatewayURL is the Atlassian API gateway used for scoped tokens.
 const DefaultGatewayURL = "https://api.atlassian.com"
 
@@ -95,6 +103,12 @@ type Options struct {
 	// and endpoint).
 	RateLimit float64
 	RateBurst int
+	// Limiter, if set, replaces the in-process limiter built from RateLimit
+	// and RateBurst (which are then ignored): every HTTP attempt first calls
+	// Limiter.Wait with the client's normalized site host as the key, so
+	// replicas sharing one Limiter (see package ratebudget) share one budget
+	// per Confluence site. Nil keeps the per-client in-process limiter.
+	Limiter Limiter
 	// MaxConcurrency caps in-flight requests per client; default 16, enough
 	// for one nesting level of per-page lists to run in two rounds.
 	MaxConcurrency int

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -209,6 +210,29 @@ func (c *Client) sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
+// waitRate waits for the shared Limiter (keyed by site) when one is set,
+// else for the in-process limiter. It returns ctx.Err() when ctx ended.
+func (c *Client) waitRate(ctx context.Context) error {
+	var err error
+	if c.shared != nil {
+		err = c.shared.Wait(ctx, c.site)
+	} else {
+		err = c.limiter.Wait(ctx)
+	}
+	switch {
+	case err == nil:
+		return nil
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case c.shared != nil:
+		return fmt.Errorf("confluence: rate limiter: %w", err)
+	default:
+		// rate.Limiter.Wait also fails at once when the wait would pass
+		// the deadline.
+		return context.DeadlineExceeded
+	}
+}
+
 // attempt is one HTTP exchange under the concurrency limit, the rate
 // limiter and the site's circuit breaker.
 func (c *Client) attempt(ctx context.Context, u *url.URL, req *request, onSite bool) (*rawResponse, error) {
@@ -216,13 +240,7 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, req *request, onSite b
 		return nil, &transportErr{err: err, callerDone: true}
 	}
 	defer c.sem.Release(1)
-	if err := c.limiter.Wait(ctx); err != nil {
-		// Wait also fails at once when the wait would pass the deadline.
-		if ctx.Err() != nil {
-			err = ctx.Err()
-		} else {
-			err = context.DeadlineExceeded
-		}
+	if err := c.waitRate(ctx); err != nil {
 		return nil, &transportErr{err: err, callerDone: true}
 	}
 	raw, err := c.breaker.Execute(func() (*rawResponse, error) {

@@ -8,12 +8,14 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/confluence-graph/confluence-graph/confluence"
 	"github.com/confluence-graph/confluence-graph/confluence/confluencetest"
@@ -22,6 +24,7 @@ import (
 	"github.com/confluence-graph/confluence-graph/envelope/localkey"
 	"github.com/confluence-graph/confluence-graph/graph"
 	"github.com/confluence-graph/confluence-graph/loaders"
+	"github.com/confluence-graph/confluence-graph/ratebudget"
 	"github.com/confluence-graph/confluence-graph/server"
 	"github.com/confluence-graph/confluence-graph/settings"
 )
@@ -49,6 +52,12 @@ const (
 	// defaultCacheTTL is how long it keeps mutable metadata.
 	cacheSize       = 20000
 	defaultCacheTTL = 30 * time.Second
+	// sharedRate and sharedBurst are the per-site Confluence budget shared
+	// through Redis by all replicas (--redis-url): the same numbers as the
+	// confluence.Options defaults, which each process applies on its own
+	// without Redis.
+	sharedRate  = 20
+	sharedBurst = 50
 )
 
 // ServeConfig is the configuration of `confluence-graph serve`, from
@@ -66,6 +75,10 @@ type ServeConfig struct {
 	// metadata (--cache-ttl, CG_CACHE_TTL); 0 disables metadata caching.
 	// Immutable items (a body at a version) stay until evicted by size.
 	CacheTTL time.Duration
+	// RedisURL (--redis-url, CG_REDIS_URL), when set, is the redis:// or
+	// rediss:// URL of the Redis holding the per-site Confluence rate
+	// budget shared by all replicas; empty limits each process on its own.
+	RedisURL string
 
 	// SimAddr is where --demo starts the simulator ("" = demoSimAddr,
 	// falling back to a free port). Tests use "127.0.0.1:0".
@@ -86,6 +99,7 @@ type Main struct {
 
 	// Set by Run.
 	store   settings.Store
+	redis   *redis.Client // --redis-url; nil without it
 	sim     *confluencetest.Server
 	srv     *server.Server
 	ln      net.Listener
@@ -128,6 +142,7 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string, stderr io.W
 	envStr("CG_LOCAL_KEY_FILE", &c.LocalKeyFile)
 	envStr("CG_GATEWAY_URL", &c.GatewayURL)
 	envStr("CG_ALLOW_HOSTS", &c.AllowHost)
+	envStr("CG_REDIS_URL", &c.RedisURL)
 	if v := getenv("CG_CACHE_TTL"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d < 0 {
@@ -157,6 +172,8 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string, stderr io.W
 	fs.StringVar(&c.AllowHost, "allow-host", c.AllowHost, "development: one loopback host:port allowed over plain HTTP (CG_ALLOW_HOSTS)")
 	fs.BoolVar(&c.Playground, "playground", c.Playground, "serve GraphiQL at / and the settings page at /settings, with introspection on (CG_PLAYGROUND; default on with --demo)")
 	fs.DurationVar(&c.CacheTTL, "cache-ttl", c.CacheTTL, "how long Confluence metadata is cached across requests; 0 disables (CG_CACHE_TTL)")
+	fs.StringVar(&c.RedisURL, "redis-url", c.RedisURL, "redis:// URL of the Confluence rate budget shared by all replicas; empty limits each process on its own (CG_REDIS_URL)")
+	redactRedisDefault(fs)
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "start the built-in simulator with demo data, tenant \"demo\" and its keys")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -180,6 +197,13 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string, stderr io.W
 	if c.Demo && !playgroundSet {
 		c.Playground = true
 	}
+	if c.RedisURL != "" {
+		if _, err := redis.ParseURL(c.RedisURL); err != nil {
+			// The URL may hold a password: it is not echoed.
+			fmt.Fprintln(stderr, "serve: --redis-url is not a valid redis:// or rediss:// URL")
+			return errUsage
+		}
+	}
 	if strings.Contains(c.AllowHost, ",") {
 		fmt.Fprintln(stderr, "serve: --allow-host takes one host:port")
 		return errUsage
@@ -189,6 +213,51 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string, stderr io.W
 		return errUsage
 	}
 	return nil
+}
+
+// redactRedisDefault hides the password of a CG_REDIS_URL shown as the
+// --redis-url default in -h.
+func redactRedisDefault(fs *flag.FlagSet) {
+	f := fs.Lookup("redis-url")
+	if f == nil || f.DefValue == "" {
+		return
+	}
+	u, err := url.Parse(f.DefValue)
+	if err != nil {
+		f.DefValue = "(from CG_REDIS_URL; not shown)"
+		return
+	}
+	f.DefValue = u.Redacted()
+}
+
+// sharedLimiter connects the Redis of --redis-url and returns the shared
+// per-site rate budget over it (nil without --redis-url). Redis need not
+// be up: the budget fails open to per-process limits while it is down.
+func (m *Main) sharedLimiter() (confluence.Limiter, error) {
+	if m.Config.RedisURL == "" {
+		return nil, nil
+	}
+	opts, err := redis.ParseURL(m.Config.RedisURL)
+	if err != nil {
+		return nil, errors.New("serve: --redis-url is not a valid redis:// or rediss:// URL")
+	}
+	// Short timeouts unless the URL sets them: a slow Redis must not hold
+	// up Confluence calls for long before the fail-open path takes over.
+	if opts.DialTimeout == 0 {
+		opts.DialTimeout = time.Second
+	}
+	if opts.ReadTimeout == 0 {
+		opts.ReadTimeout = 500 * time.Millisecond
+	}
+	if opts.WriteTimeout == 0 {
+		opts.WriteTimeout = 500 * time.Millisecond
+	}
+	m.redis = redis.NewClient(opts)
+	lim, err := ratebudget.New(m.redis, ratebudget.Config{Rate: sharedRate, Burst: sharedBurst, Logger: m.Logger})
+	if err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	return lim, nil
 }
 
 func isLoopbackHostPort(hp string) bool {
@@ -237,6 +306,13 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	cache := loaders.NewCache(cacheSize, c.CacheTTL)
 	registerCacheMetrics(metrics, cache)
 	clientOpts := confluence.Options{GatewayURL: c.GatewayURL, AllowedDevHost: c.AllowHost}
+	lim, err := m.sharedLimiter()
+	if err != nil {
+		return err
+	}
+	if lim != nil {
+		clientOpts.Limiter = lim
+	}
 	metrics.Instrument(&clientOpts)
 	reqLog := server.WithRequestIDs(log) // lines logged inside a request carry its request_id
 	svc, err := settings.NewService(settings.ServiceConfig{
@@ -360,6 +436,12 @@ func (m *Main) Close() error {
 			errs = append(errs, fmt.Errorf("serve: close store: %w", err))
 		}
 		m.store = nil
+	}
+	if m.redis != nil {
+		if err := m.redis.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("serve: close redis: %w", err))
+		}
+		m.redis = nil
 	}
 	return errors.Join(errs...)
 }

@@ -32,7 +32,8 @@ func TestServeParseFlags(t *testing.T) {
 			want: func(c ServeConfig) string {
 				if c.Addr != "127.0.0.1:8080" || c.DatabaseURL != "data/confluence-graph.db" ||
 					c.LocalKeyFile != "data/master.key" || c.GatewayURL != "https://api.atlassian.com" ||
-					c.KMSKeyID != "" || c.AllowHost != "" || c.Playground || c.Demo || c.CacheTTL != 30*time.Second {
+					c.KMSKeyID != "" || c.AllowHost != "" || c.Playground || c.Demo || c.CacheTTL != 30*time.Second ||
+					c.RedisURL != "" {
 					return "defaults differ from design §7"
 				}
 				return ""
@@ -86,6 +87,28 @@ func TestServeParseFlags(t *testing.T) {
 				return ""
 			},
 		},
+		{
+			name: "redis URL from CG_REDIS_URL, overridden by --redis-url",
+			env:  map[string]string{"CG_REDIS_URL": "redis://env-host:6379/0"},
+			args: []string{"--redis-url", "redis://:secret@flag-host:6380/1"},
+			want: func(c ServeConfig) string {
+				if c.RedisURL != "redis://:secret@flag-host:6380/1" {
+					return "want the --redis-url value"
+				}
+				return ""
+			},
+		},
+		{
+			name: "redis URL from CG_REDIS_URL alone",
+			env:  map[string]string{"CG_REDIS_URL": "rediss://cache.internal:6379"},
+			want: func(c ServeConfig) string {
+				if c.RedisURL != "rediss://cache.internal:6379" {
+					return "want the CG_REDIS_URL value"
+				}
+				return ""
+			},
+		},
+		{name: "redis URL not redis://", args: []string{"--redis-url", "http://cache:6379"}, wantErr: true},
 		{name: "CG_CACHE_TTL not a duration", env: map[string]string{"CG_CACHE_TTL": "soon"}, wantErr: true},
 		{name: "negative cache TTL", args: []string{"--cache-ttl", "-1s"}, wantErr: true},
 		{name: "non-boolean CG_PLAYGROUND", env: map[string]string{"CG_PLAYGROUND": "maybe"}, wantErr: true},
