@@ -4,34 +4,15 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"os"
 	"testing"
 
+	"github.com/confluence-graph/confluence-graph/ratebudget/redistest"
 	"github.com/redis/go-redis/v9"
 )
 
-// testRedisAddr is the Redis the tests use; they need a real one.
-const testRedisAddr = "127.0.0.1:6379"
-
-// redisOptions returns options for the test Redis, or ends the test when it
-// does not answer: a failure under CI and by default; a skip only with
-// CG_TEST_REDIS_OPTOUT=1 outside CI.
-func redisOptions(t *testing.T) *redis.Options {
-	t.Helper()
-	opts := &redis.Options{Addr: testRedisAddr}
-	rdb := redis.NewClient(opts)
-	defer rdb.Close()
-	if err := rdb.Ping(t.Context()).Err(); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("Redis at %s: %v (CI needs it)", testRedisAddr, err)
-		}
-		if os.Getenv("CG_TEST_REDIS_OPTOUT") == "1" {
-			t.Skipf("Redis at %s: %v; skipped because CG_TEST_REDIS_OPTOUT=1", testRedisAddr, err)
-		}
-		t.Fatalf("Redis at %s: %v (start Redis, or set CG_TEST_REDIS_OPTOUT=1 to skip these tests)", testRedisAddr, err)
-	}
-	return opts
-}
+// redisOptions returns options for the test Redis (see redistest for what
+// happens when it does not answer).
+func redisOptions(t *testing.T) *redis.Options { return redistest.Options(t) }
 
 // newRedis returns a client of the test Redis, closed at cleanup.
 func newRedis(t *testing.T, opts *redis.Options) *redis.Client {
