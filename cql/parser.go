@@ -166,13 +166,12 @@ func (p *parser) parseExpr(depth int) (Expr, error) {
 }
 
 func (p *parser) parseTerm(depth int) (Expr, error) {
-	if depth > maxDepth {
-		t, _ := p.cur()
-		return nil, syntaxErr(t.pos, "the query nests parentheses or NOT more than %d deep", maxDepth)
-	}
 	t, err := p.cur()
 	if err != nil {
-		return nil, err
+		return nil, err // a lexing error carries its own position
+	}
+	if depth > maxDepth {
+		return nil, syntaxErr(t.pos, "the query nests parentheses or NOT more than %d deep", maxDepth)
 	}
 	if isWord(t, "not") {
 		p.skip()
