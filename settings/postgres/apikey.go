@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/confluence-graph/confluence-graph/settings"
+	"github.com/confluence-graph/confluence-graph/settings/internal/column"
 )
 
 const apiKeyColumns = `id, tenant_id, role, secret_hash, created_at, last_used_at, revoked_at`
@@ -111,10 +112,10 @@ func scanAPIKey(row pgx.Row) (*settings.APIKey, error) {
 	if err := row.Scan(&k.ID, &k.TenantID, &role, &hash, &created, &used, &revoked); err != nil {
 		return nil, err
 	}
-	if len(hash) != len(k.SecretHash) {
-		return nil, fmt.Errorf("api key %s: stored secret hash has %d bytes", k.ID, len(hash))
+	var err error
+	if k.SecretHash, err = column.SecretHash(k.ID, hash); err != nil {
+		return nil, err
 	}
-	copy(k.SecretHash[:], hash)
 	k.Role = settings.Role(role)
 	k.CreatedAt = fromTimestamptz(created)
 	k.LastUsedAt = fromTimestamptz(used)

@@ -3,13 +3,13 @@ package postgres
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/confluence-graph/confluence-graph/settings"
+	"github.com/confluence-graph/confluence-graph/settings/internal/column"
 )
 
 const integrationColumns = `tenant_id, domain, email, token_type, cloud_id, encrypted_token, token_hint,
@@ -37,9 +37,9 @@ func (d *DB) PutIntegration(ctx context.Context, in *settings.Integration) error
 	if err := in.Validate(); err != nil {
 		return fmt.Errorf("settings/postgres: put integration: %w", err)
 	}
-	caps, err := json.Marshal(nonNilCaps(in.Capabilities))
+	caps, err := column.EncodeCapabilities(in.Capabilities)
 	if err != nil {
-		return fmt.Errorf("settings/postgres: put integration: encode capabilities: %w", err)
+		return fmt.Errorf("settings/postgres: put integration: %w", err)
 	}
 
 	tx, err := d.pool.Begin(ctx)
@@ -133,18 +133,8 @@ func scanIntegration(row pgx.Row) (*settings.Integration, error) {
 	in.LastValidatedAt = fromTimestamptz(lastValidated)
 	in.CreatedAt = fromTimestamptz(created)
 	in.UpdatedAt = fromTimestamptz(upd)
-	if err := json.Unmarshal(caps, &in.Capabilities); err != nil {
-		return nil, fmt.Errorf("decode capabilities: %w", err)
-	}
-	if len(in.Capabilities) == 0 {
-		in.Capabilities = nil
+	if in.Capabilities, err = column.DecodeCapabilities(caps); err != nil {
+		return nil, err
 	}
 	return &in, nil
-}
-
-func nonNilCaps(c []settings.Capability) []settings.Capability {
-	if c == nil {
-		return []settings.Capability{}
-	}
-	return c
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/confluence-graph/confluence-graph/settings"
+	"github.com/confluence-graph/confluence-graph/settings/internal/column"
 )
 
 const apiKeyColumns = `id, tenant_id, role, secret_hash, created_at, last_used_at, revoked_at`
@@ -112,10 +113,10 @@ func scanAPIKey(row scanner) (*settings.APIKey, error) {
 	if err := row.Scan(&k.ID, &k.TenantID, &role, &hash, &created, &used, &revoked); err != nil {
 		return nil, err
 	}
-	if len(hash) != len(k.SecretHash) {
-		return nil, fmt.Errorf("api key %s: stored secret hash has %d bytes", k.ID, len(hash))
+	var err error
+	if k.SecretHash, err = column.SecretHash(k.ID, hash); err != nil {
+		return nil, err
 	}
-	copy(k.SecretHash[:], hash)
 	k.Role = settings.Role(role)
 	k.CreatedAt = fromMicros(created)
 	k.LastUsedAt = fromMicros(used)

@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 
 	"github.com/confluence-graph/confluence-graph/settings"
+	"github.com/confluence-graph/confluence-graph/settings/internal/column"
 )
 
 const integrationColumns = `tenant_id, domain, email, token_type, cloud_id, encrypted_token, token_hint,
@@ -35,9 +35,9 @@ func (d *DB) PutIntegration(ctx context.Context, in *settings.Integration) error
 	if err := in.Validate(); err != nil {
 		return fmt.Errorf("settings/sqlite: put integration: %w", err)
 	}
-	caps, err := json.Marshal(nonNilCaps(in.Capabilities))
+	caps, err := column.EncodeCapabilities(in.Capabilities)
 	if err != nil {
-		return fmt.Errorf("settings/sqlite: put integration: encode capabilities: %w", err)
+		return fmt.Errorf("settings/sqlite: put integration: %w", err)
 	}
 
 	tx, err := d.db.BeginTx(ctx, nil)
@@ -133,18 +133,8 @@ func scanIntegration(row scanner) (*settings.Integration, error) {
 	in.LastValidatedAt = fromMicros(lastValidated)
 	in.CreatedAt = fromMicros(created)
 	in.UpdatedAt = fromMicros(upd)
-	if err := json.Unmarshal([]byte(caps), &in.Capabilities); err != nil {
-		return nil, fmt.Errorf("decode capabilities: %w", err)
-	}
-	if len(in.Capabilities) == 0 {
-		in.Capabilities = nil
+	if in.Capabilities, err = column.DecodeCapabilities([]byte(caps)); err != nil {
+		return nil, err
 	}
 	return &in, nil
-}
-
-func nonNilCaps(c []settings.Capability) []settings.Capability {
-	if c == nil {
-		return []settings.Capability{}
-	}
-	return c
 }
