@@ -255,16 +255,12 @@ func (s *Service) connectValidated(ctx context.Context, tenantID, actorKeyID, ac
 // NOT_CONNECTED. On failure the stored integration is unchanged and
 // Result.Integration is nil. Errors and auditing are as for Connect.
 func (s *Service) Update(ctx context.Context, tenantID, actorKeyID string, in UpdateInput) (Result, error) {
-	unlock, err := s.lockTenant(tenantID)
-	if err != nil {
-		return Result{}, err
-	}
-	defer unlock()
-
-	cur, refused, err := s.current(ctx, tenantID, actorKeyID, ActionUpdate)
+	cur, unlock, refused, err := s.lockCurrent(ctx, tenantID, actorKeyID, ActionUpdate)
 	if cur == nil {
 		return refused, err
 	}
+	defer unlock()
+
 	var errs []UserError
 	site, email := cur.Domain, cur.Email
 	if in.Domain != nil {
@@ -313,16 +309,12 @@ func (s *Service) Update(ctx context.Context, tenantID, actorKeyID string, in Up
 // they were). A tenant with no integration gets NOT_CONNECTED and a nil
 // integration. Every outcome is audited.
 func (s *Service) Test(ctx context.Context, tenantID, actorKeyID string) (Result, error) {
-	unlock, err := s.lockTenant(tenantID)
-	if err != nil {
-		return Result{}, err
-	}
-	defer unlock()
-
-	cur, refused, err := s.current(ctx, tenantID, actorKeyID, ActionTest)
+	cur, unlock, refused, err := s.lockCurrent(ctx, tenantID, actorKeyID, ActionTest)
 	if cur == nil {
 		return refused, err
 	}
+	defer unlock()
+
 	detail := fmt.Sprintf("domain=%s token_hint=%s credential_version=%d", cur.Domain, cur.TokenHint, cur.CredentialVersion)
 	token, err := s.token(ctx, cur)
 	if err != nil {
@@ -423,19 +415,28 @@ func (s *Service) lockTenant(tenantID string) (unlock func(), err error) {
 	return s.lock(tenantID), nil
 }
 
-// current reads the tenant's stored integration for a change to it, the
-// caller holding the tenant lock. When it returns a nil integration the
-// caller returns its result and error: NOT_CONNECTED (audited as action)
-// for a tenant with none, or the store's failure.
-func (s *Service) current(ctx context.Context, tenantID, actorKeyID, action string) (*Integration, Result, error) {
-	cur, err := s.store.GetIntegration(ctx, tenantID)
+// lockCurrent takes the tenant's change lock and reads its stored
+// integration, for a change to it. When the integration is nil the lock is
+// already released and the caller returns the result and error:
+// NOT_CONNECTED (audited as action) for a tenant with none, else the
+// failure (an empty tenant id, the store's). Otherwise the caller must
+// call unlock.
+func (s *Service) lockCurrent(ctx context.Context, tenantID, actorKeyID, action string) (cur *Integration, unlock func(), refused Result, err error) {
+	unlock, err = s.lockTenant(tenantID)
+	if err != nil {
+		return nil, nil, Result{}, err
+	}
+	cur, err = s.store.GetIntegration(ctx, tenantID)
 	if errors.Is(err, ErrNotFound) {
-		return nil, s.refuse(ctx, tenantID, actorKeyID, action, "", notConnected()), nil
+		refused = s.refuse(ctx, tenantID, actorKeyID, action, "", notConnected())
+		unlock()
+		return nil, nil, refused, nil
 	}
 	if err != nil {
-		return nil, Result{}, err
+		unlock()
+		return nil, nil, Result{}, err
 	}
-	return cur, Result{}, nil
+	return cur, unlock, Result{}, nil
 }
 
 // lock takes the change lock of tenantID and returns its release.
