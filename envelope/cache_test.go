@@ -70,6 +70,16 @@ func get(t *testing.T, c *envelope.Cache, l *loader, key envelope.CacheKey) stri
 	return string(v)
 }
 
+// wantLoads checks how many times l loaded each key of want.
+func wantLoads(t *testing.T, l *loader, want map[envelope.CacheKey]int) {
+	t.Helper()
+	for key, n := range want {
+		if got := l.Calls(key); got != n {
+			t.Errorf("loads of %v = %d, want %d", key, got, n)
+		}
+	}
+}
+
 var (
 	a1 = envelope.CacheKey{TenantID: "a", Version: 1}
 	a2 = envelope.CacheKey{TenantID: "a", Version: 2}
@@ -144,14 +154,7 @@ func TestCacheEvictsLeastRecentlyUsed(t *testing.T) {
 	}
 	get(t, c, l, a1)
 	get(t, c, l, b1)
-	for _, tc := range []struct {
-		key  envelope.CacheKey
-		want int
-	}{{a1, 1}, {b1, 2}, {c1, 1}} {
-		if got := l.Calls(tc.key); got != tc.want {
-			t.Errorf("loads of %v = %d, want %d", tc.key, got, tc.want)
-		}
-	}
+	wantLoads(t, l, map[envelope.CacheKey]int{a1: 1, b1: 2, c1: 1})
 }
 
 func TestCacheDrop(t *testing.T) {
@@ -166,14 +169,7 @@ func TestCacheDrop(t *testing.T) {
 	get(t, c, l, a1)
 	get(t, c, l, a2)
 	get(t, c, l, b1)
-	for _, tc := range []struct {
-		key  envelope.CacheKey
-		want int
-	}{{a1, 2}, {a2, 2}, {b1, 1}} {
-		if got := l.Calls(tc.key); got != tc.want {
-			t.Errorf("loads of %v = %d, want %d", tc.key, got, tc.want)
-		}
-	}
+	wantLoads(t, l, map[envelope.CacheKey]int{a1: 2, a2: 2, b1: 1})
 }
 
 func TestCacheErrorsAreNotCached(t *testing.T) {
