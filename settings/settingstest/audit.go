@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
-	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -131,21 +130,10 @@ func testAuditInvalid(t *testing.T, s settings.Store) {
 
 func testAuditConcurrent(t *testing.T, s settings.Store) {
 	const n = 16
-	var wg sync.WaitGroup
-	errs := make(chan error, n)
-	for i := range n {
-		wg.Go(func() {
-			e := &settings.AuditEvent{TenantID: "acme", Action: fmt.Sprintf("action.%02d", i), Outcome: settings.OutcomeSuccess}
-			if err := s.AppendAudit(t.Context(), e); err != nil {
-				errs <- err
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Errorf("concurrent AppendAudit = %v; want nil", err)
-	}
+	concurrently(t, "AppendAudit", n, func(i int) error {
+		e := &settings.AuditEvent{TenantID: "acme", Action: fmt.Sprintf("action.%02d", i), Outcome: settings.OutcomeSuccess}
+		return s.AppendAudit(t.Context(), e)
+	})
 	got, err := s.ListAudit(t.Context(), "acme", settings.AuditListOptions{})
 	if err != nil {
 		t.Fatalf("ListAudit = %v; want nil", err)

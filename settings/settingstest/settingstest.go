@@ -9,6 +9,7 @@ package settingstest
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -132,5 +133,22 @@ func checkStoreTime(t *testing.T, name string, tm time.Time) {
 func testPing(t *testing.T, s settings.Store) {
 	if err := s.Ping(t.Context()); err != nil {
 		t.Errorf("Ping() = %v; want nil", err)
+	}
+}
+
+// concurrently runs fn(0) … fn(n-1) at the same time and reports each
+// error as a failed call of what.
+func concurrently(t *testing.T, what string, n int, fn func(i int) error) {
+	t.Helper()
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { errs[i] = fn(i) })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Errorf("concurrent %s = %v; want nil", what, err)
+		}
 	}
 }
