@@ -195,6 +195,18 @@ func TestCacheErrorsAreNotCached(t *testing.T) {
 	}
 }
 
+// blockingLoad returns a load that counts its calls in loads and returns
+// value once release is closed.
+func blockingLoad(value string) (load func(context.Context) ([]byte, error), loads *atomic.Int32, release chan struct{}) {
+	loads, release = new(atomic.Int32), make(chan struct{})
+	load = func(context.Context) ([]byte, error) {
+		loads.Add(1)
+		<-release
+		return []byte(value), nil
+	}
+	return load, loads, release
+}
+
 // TestCacheSingleflight starts N concurrent Gets of a cold key while the
 // load is blocked; synctest.Wait returns once every goroutine is blocked, so
 // all N have joined before the load is released.
@@ -202,13 +214,7 @@ func TestCacheSingleflight(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		c, _, _ := newTestCache(8)
 		const n = 50
-		var loads atomic.Int32
-		release := make(chan struct{})
-		load := func(context.Context) ([]byte, error) {
-			loads.Add(1)
-			<-release
-			return []byte("token"), nil
-		}
+		load, loads, release := blockingLoad("token")
 		results := make([]string, n)
 		var wg sync.WaitGroup
 		for i := range n {
@@ -239,13 +245,7 @@ func TestCacheSingleflight(t *testing.T) {
 func TestCacheDropDuringLoad(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		c, _, _ := newTestCache(8)
-		var loads atomic.Int32
-		release := make(chan struct{})
-		slow := func(context.Context) ([]byte, error) {
-			loads.Add(1)
-			<-release
-			return []byte("old"), nil
-		}
+		slow, loads, release := blockingLoad("old")
 		done := make(chan string)
 		go func() {
 			v, _ := c.Get(context.Background(), a1, slow)
