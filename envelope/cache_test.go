@@ -70,6 +70,16 @@ func get(t *testing.T, c *envelope.Cache, l *loader, key envelope.CacheKey) stri
 	return string(v)
 }
 
+// wantLoads checks how many times l loaded each key of want.
+func wantLoads(t *testing.T, l *loader, want map[envelope.CacheKey]int) {
+	t.Helper()
+	for key, n := range want {
+		if got := l.Calls(key); got != n {
+			t.Errorf("loads of %v = %d, want %d", key, got, n)
+		}
+	}
+}
+
 var (
 	a1 = envelope.CacheKey{TenantID: "a", Version: 1}
 	a2 = envelope.CacheKey{TenantID: "a", Version: 2}
@@ -144,14 +154,7 @@ func TestCacheEvictsLeastRecentlyUsed(t *testing.T) {
 	}
 	get(t, c, l, a1)
 	get(t, c, l, b1)
-	for _, tc := range []struct {
-		key  envelope.CacheKey
-		want int
-	}{{a1, 1}, {b1, 2}, {c1, 1}} {
-		if got := l.Calls(tc.key); got != tc.want {
-			t.Errorf("loads of %v = %d, want %d", tc.key, got, tc.want)
-		}
-	}
+	wantLoads(t, l, map[envelope.CacheKey]int{a1: 1, b1: 2, c1: 1})
 }
 
 func TestCacheDrop(t *testing.T) {
@@ -166,14 +169,7 @@ func TestCacheDrop(t *testing.T) {
 	get(t, c, l, a1)
 	get(t, c, l, a2)
 	get(t, c, l, b1)
-	for _, tc := range []struct {
-		key  envelope.CacheKey
-		want int
-	}{{a1, 2}, {a2, 2}, {b1, 1}} {
-		if got := l.Calls(tc.key); got != tc.want {
-			t.Errorf("loads of %v = %d, want %d", tc.key, got, tc.want)
-		}
-	}
+	wantLoads(t, l, map[envelope.CacheKey]int{a1: 2, a2: 2, b1: 1})
 }
 
 func TestCacheErrorsAreNotCached(t *testing.T) {
@@ -199,6 +195,18 @@ func TestCacheErrorsAreNotCached(t *testing.T) {
 	}
 }
 
+// blockingLoad returns a load that counts its calls in loads and returns
+// value once release is closed.
+func blockingLoad(value string) (load func(context.Context) ([]byte, error), loads *atomic.Int32, release chan struct{}) {
+	loads, release = new(atomic.Int32), make(chan struct{})
+	load = func(context.Context) ([]byte, error) {
+		loads.Add(1)
+		<-release
+		return []byte(value), nil
+	}
+	return load, loads, release
+}
+
 // TestCacheSingleflight starts N concurrent Gets of a cold key while the
 // load is blocked; synctest.Wait returns once every goroutine is blocked, so
 // all N have joined before the load is released.
@@ -206,13 +214,7 @@ func TestCacheSingleflight(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		c, _, _ := newTestCache(8)
 		const n = 50
-		var loads atomic.Int32
-		release := make(chan struct{})
-		load := func(context.Context) ([]byte, error) {
-			loads.Add(1)
-			<-release
-			return []byte("token"), nil
-		}
+		load, loads, release := blockingLoad("token")
 		results := make([]string, n)
 		var wg sync.WaitGroup
 		for i := range n {
@@ -243,13 +245,7 @@ func TestCacheSingleflight(t *testing.T) {
 func TestCacheDropDuringLoad(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		c, _, _ := newTestCache(8)
-		var loads atomic.Int32
-		release := make(chan struct{})
-		slow := func(context.Context) ([]byte, error) {
-			loads.Add(1)
-			<-release
-			return []byte("old"), nil
-		}
+		slow, loads, release := blockingLoad("old")
 		done := make(chan string)
 		go func() {
 			v, _ := c.Get(context.Background(), a1, slow)

@@ -7,7 +7,9 @@
 // The Store interface is the persistence contract. It has two
 // implementations, settings/sqlite (the embedded default) and
 // settings/postgres, and one conformance suite, settings/settingstest, that
-// both pass. A Store never sees a plaintext Confluence token: callers
+// both pass. Both are thin: the queries and transactions are written once
+// in settings/internal/sqlstore, and each adds only its SQL dialect,
+// migrations and driver. A Store never sees a plaintext Confluence token: callers
 // encrypt before PutIntegration and decrypt after GetIntegration.
 //
 // Service is that caller: Connect, Update, Test and Disconnect validate a

@@ -9,7 +9,8 @@ import (
 )
 
 // siteHostRE is one DNS label under atlassian.net: the only shape of a
-// Confluence Cloud site host (security.md §3.2).
+// Confluence Cloud site host, and the only site host accepted, so a tenant
+// cannot point the service at an internal address (SSRF).
 var siteHostRE = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.atlassian\.net$`)
 
 // labelRE is one label of a syntactically valid host name; alone, it is a

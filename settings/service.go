@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
@@ -147,48 +146,6 @@ func NewService(cfg ServiceConfig) (*Service, error) {
 	return s, nil
 }
 
-// ConnectInput is what the settings page submits to connect. APIToken is a
-// secret: String masks it, and the Service never stores, logs or returns it.
-type ConnectInput struct {
-	Domain   string
-	Email    string
-	APIToken string `json:"-"`
-}
-
-// String masks the token.
-func (in ConnectInput) String() string {
-	return fmt.Sprintf("settings.ConnectInput{Domain:%q Email:%q APIToken:***}", in.Domain, in.Email)
-}
-
-// GoString masks the token.
-func (in ConnectInput) GoString() string { return in.String() }
-
-// UpdateInput changes a stored integration; nil fields keep their values.
-// A new Domain or Email needs a new APIToken. APIToken is a secret.
-type UpdateInput struct {
-	Domain   *string
-	Email    *string
-	APIToken *string `json:"-"`
-}
-
-// String masks the token.
-func (in UpdateInput) String() string {
-	opt := func(p *string) string {
-		if p == nil {
-			return "nil"
-		}
-		return fmt.Sprintf("%q", *p)
-	}
-	tok := "nil"
-	if in.APIToken != nil {
-		tok = "***"
-	}
-	return fmt.Sprintf("settings.UpdateInput{Domain:%s Email:%s APIToken:%s}", opt(in.Domain), opt(in.Email), tok)
-}
-
-// GoString masks the token.
-func (in UpdateInput) GoString() string { return in.String() }
-
 // Get returns the tenant's integration without its encrypted token, or an
 // error wrapping ErrNotConnected when it has none.
 func (s *Service) Get(ctx context.Context, tenantID string) (*Integration, error) {
@@ -219,10 +176,10 @@ func (s *Service) Get(ctx context.Context, tenantID string) (*Integration, error
 // failure of the service itself (store, cancelled context). Every outcome
 // is audited with actorKeyID.
 func (s *Service) Connect(ctx context.Context, tenantID, actorKeyID string, in ConnectInput) (Result, error) {
-	if tenantID == "" {
-		return Result{}, fmt.Errorf("%w: empty tenant id", ErrInvalid)
+	unlock, err := s.lockTenant(tenantID)
+	if err != nil {
+		return Result{}, err
 	}
-	unlock := s.lock(tenantID)
 	defer unlock()
 
 	var errs []UserError
@@ -298,19 +255,12 @@ func (s *Service) connectValidated(ctx context.Context, tenantID, actorKeyID, ac
 // NOT_CONNECTED. On failure the stored integration is unchanged and
 // Result.Integration is nil. Errors and auditing are as for Connect.
 func (s *Service) Update(ctx context.Context, tenantID, actorKeyID string, in UpdateInput) (Result, error) {
-	if tenantID == "" {
-		return Result{}, fmt.Errorf("%w: empty tenant id", ErrInvalid)
+	cur, unlock, refused, err := s.lockCurrent(ctx, tenantID, actorKeyID, ActionUpdate)
+	if cur == nil {
+		return refused, err
 	}
-	unlock := s.lock(tenantID)
 	defer unlock()
 
-	cur, err := s.store.GetIntegration(ctx, tenantID)
-	if errors.Is(err, ErrNotFound) {
-		return s.refuse(ctx, tenantID, actorKeyID, ActionUpdate, "", notConnected()), nil
-	}
-	if err != nil {
-		return Result{}, err
-	}
 	var errs []UserError
 	site, email := cur.Domain, cur.Email
 	if in.Domain != nil {
@@ -359,19 +309,12 @@ func (s *Service) Update(ctx context.Context, tenantID, actorKeyID string, in Up
 // they were). A tenant with no integration gets NOT_CONNECTED and a nil
 // integration. Every outcome is audited.
 func (s *Service) Test(ctx context.Context, tenantID, actorKeyID string) (Result, error) {
-	if tenantID == "" {
-		return Result{}, fmt.Errorf("%w: empty tenant id", ErrInvalid)
+	cur, unlock, refused, err := s.lockCurrent(ctx, tenantID, actorKeyID, ActionTest)
+	if cur == nil {
+		return refused, err
 	}
-	unlock := s.lock(tenantID)
 	defer unlock()
 
-	cur, err := s.store.GetIntegration(ctx, tenantID)
-	if errors.Is(err, ErrNotFound) {
-		return s.refuse(ctx, tenantID, actorKeyID, ActionTest, "", notConnected()), nil
-	}
-	if err != nil {
-		return Result{}, err
-	}
 	detail := fmt.Sprintf("domain=%s token_hint=%s credential_version=%d", cur.Domain, cur.TokenHint, cur.CredentialVersion)
 	token, err := s.token(ctx, cur)
 	if err != nil {
@@ -418,13 +361,13 @@ func (s *Service) Test(ctx context.Context, tenantID, actorKeyID string) (Result
 // there was none; the caches are dropped either way). The action is
 // audited. The error is non-nil only when the store fails.
 func (s *Service) Disconnect(ctx context.Context, tenantID, actorKeyID string) (bool, error) {
-	if tenantID == "" {
-		return false, fmt.Errorf("%w: empty tenant id", ErrInvalid)
+	unlock, err := s.lockTenant(tenantID)
+	if err != nil {
+		return false, err
 	}
-	unlock := s.lock(tenantID)
 	defer unlock()
 
-	err := s.store.DeleteIntegration(ctx, tenantID)
+	err = s.store.DeleteIntegration(ctx, tenantID)
 	s.dropTenant(tenantID)
 	switch {
 	case errors.Is(err, ErrNotFound):
@@ -463,6 +406,39 @@ func (s *Service) refuse(ctx context.Context, tenantID, actorKeyID, action, deta
 	return Result{UserErrors: errs}
 }
 
+// lockTenant takes the change lock of tenantID (see lock); an empty
+// tenant id is an error wrapping ErrInvalid.
+func (s *Service) lockTenant(tenantID string) (unlock func(), err error) {
+	if tenantID == "" {
+		return nil, fmt.Errorf("%w: empty tenant id", ErrInvalid)
+	}
+	return s.lock(tenantID), nil
+}
+
+// lockCurrent takes the tenant's change lock and reads its stored
+// integration, for a change to it. When the integration is nil the lock is
+// already released and the caller returns the result and error:
+// NOT_CONNECTED (audited as action) for a tenant with none, else the
+// failure (an empty tenant id, the store's). Otherwise the caller must
+// call unlock.
+func (s *Service) lockCurrent(ctx context.Context, tenantID, actorKeyID, action string) (cur *Integration, unlock func(), refused Result, err error) {
+	unlock, err = s.lockTenant(tenantID)
+	if err != nil {
+		return nil, nil, Result{}, err
+	}
+	cur, err = s.store.GetIntegration(ctx, tenantID)
+	if errors.Is(err, ErrNotFound) {
+		refused = s.refuse(ctx, tenantID, actorKeyID, action, "", notConnected())
+		unlock()
+		return nil, nil, refused, nil
+	}
+	if err != nil {
+		unlock()
+		return nil, nil, Result{}, err
+	}
+	return cur, unlock, Result{}, nil
+}
+
 // lock takes the change lock of tenantID and returns its release.
 func (s *Service) lock(tenantID string) func() {
 	h := fnv.New32a()
@@ -480,37 +456,6 @@ func public(rec *Integration) *Integration {
 	out := rec.Clone()
 	out.EncryptedToken = nil
 	return out
-}
-
-// checkToken trims the pasted token and rejects an empty one or one with
-// inner whitespace or control characters.
-func checkToken(raw string) (string, *UserError) {
-	t := strings.TrimSpace(raw)
-	if t == "" {
-		return "", &UserError{Field: []string{"input", "apiToken"}, Code: CodeTokenRequired,
-			Message: "Enter an Atlassian API token.",
-			Hints:   []string{"Create one at id.atlassian.com/manage-profile/security/api-tokens."}}
-	}
-	for _, r := range t {
-		if r <= 0x20 || r == 0x7f {
-			ue := invalidCredentials("The API token contains spaces or line breaks; paste it again exactly as shown.")
-			return "", &ue
-		}
-	}
-	if len(t) > 4096 {
-		ue := invalidCredentials("The API token is too long to be an Atlassian API token.")
-		return "", &ue
-	}
-	return t, nil
-}
-
-// tokenHint is the token's last 4 characters, or "" for a token too short
-// to show any of it safely.
-func tokenHint(token string) string {
-	if len(token) < 12 {
-		return ""
-	}
-	return token[len(token)-4:]
 }
 
 func notConnected() UserError {

@@ -34,6 +34,15 @@ func storeKinds() []storeKind {
 	}
 }
 
+// eachStore runs fn as one subtest per store kind, named after it, each on
+// a fresh env.
+func eachStore(t *testing.T, fn func(t *testing.T, e *env)) {
+	t.Helper()
+	for _, kind := range storeKinds() {
+		t.Run(kind.name, func(t *testing.T) { fn(t, newEnv(t, kind)) })
+	}
+}
+
 func openSQLite(t *testing.T) (settings.Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "settings.db")
@@ -162,6 +171,16 @@ func (e *env) mustConnect(t *testing.T, tenant, account string) *settings.Integr
 		t.Fatalf("Connect(%s) = %+v; want success", account, res.UserErrors)
 	}
 	return res.Integration
+}
+
+// mustClient returns the tenant's pooled Confluence client.
+func (e *env) mustClient(t *testing.T, tenant string) *confluence.Client {
+	t.Helper()
+	c, err := e.svc.Client(t.Context(), tenant)
+	if err != nil {
+		t.Fatalf("Client(%s) = %v", tenant, err)
+	}
+	return c
 }
 
 // closedPort returns a loopback host:port nobody listens on.

@@ -23,7 +23,9 @@ const (
 	CapReadLabels      = "READ_LABELS"
 )
 
-// Scopes a scoped token needs for each capability (confluence-api.md §1.3).
+// Scopes a scoped token needs for each capability, as the
+// x-atlassian-oauth2-scopes of Atlassian's Confluence REST API
+// specifications list them (a scope is fixed when the token is created).
 // search:confluence is a classic scope, not a read:* one, and is the one
 // most often missing.
 const (

@@ -22,6 +22,20 @@ func open(t *testing.T, endpoint, keyID string, attempts int) *awskms.KeyService
 	return openTimeout(t, endpoint, keyID, attempts, 2*time.Second)
 }
 
+// startWithDataKey starts local-kms, opens a key service on its alias
+// with attempts tries per call, and generates one data key for
+// envelopetest.Base.
+func startWithDataKey(t *testing.T, attempts int) (*awskms.KeyService, envelope.DataKey) {
+	t.Helper()
+	kms := localkmstest.Start(t)
+	ks := open(t, kms.Endpoint, localkmstest.Alias, attempts)
+	dk, err := ks.GenerateDataKey(context.Background(), envelopetest.Base.Map())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ks, dk
+}
+
 func openTimeout(t *testing.T, endpoint, keyID string, attempts int, timeout time.Duration) *awskms.KeyService {
 	t.Helper()
 	ks, err := awskms.Open(context.Background(), awskms.Config{
@@ -50,12 +64,7 @@ func TestConformance(t *testing.T) {
 }
 
 func TestBlobStoresKeyARN(t *testing.T) {
-	kms := localkmstest.Start(t)
-	ks := open(t, kms.Endpoint, localkmstest.Alias, 2)
-	dk, err := ks.GenerateDataKey(context.Background(), envelopetest.Base.Map())
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, dk := startWithDataKey(t, 2)
 	if got, want := dk.KeyID, localkmstest.KeyARN; got != want {
 		t.Errorf("DataKey.KeyID = %q, want %q", got, want)
 	}
@@ -206,12 +215,7 @@ func hangingServer(t *testing.T) (string, *atomic.Int64) {
 // although the ciphertext names the right one (local-kms falls back to the
 // ARN inside the ciphertext only when no KeyId is sent).
 func TestDecryptPassesKeyID(t *testing.T) {
-	kms := localkmstest.Start(t)
-	ks := open(t, kms.Endpoint, localkmstest.Alias, 1)
-	dk, err := ks.GenerateDataKey(context.Background(), envelopetest.Base.Map())
-	if err != nil {
-		t.Fatal(err)
-	}
+	ks, dk := startWithDataKey(t, 1)
 	tests := []struct {
 		name    string
 		keyID   string

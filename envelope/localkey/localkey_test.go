@@ -16,20 +16,13 @@ import (
 
 func TestConformance(t *testing.T) {
 	envelopetest.Run(t, func(t *testing.T) envelope.KeyService {
-		ks, err := localkey.Open(filepath.Join(t.TempDir(), "master.key"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return ks
+		return mustOpen(t, filepath.Join(t.TempDir(), "master.key"))
 	})
 }
 
 func TestOpenCreatesKeyFileAndDirectory(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "data", "nested", "master.key")
-	ks, err := localkey.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ks := mustOpen(t, path)
 	fi, err := os.Stat(path)
 	if err != nil {
 		t.Fatal(err)
@@ -61,10 +54,7 @@ func TestOpenCreatesKeyFileAndDirectory(t *testing.T) {
 
 func TestOpenReusesExistingKey(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "master.key")
-	first, err := localkey.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	first := mustOpen(t, path)
 	before, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -74,10 +64,7 @@ func TestOpenReusesExistingKey(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	second, err := localkey.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	second := mustOpen(t, path)
 	after, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -98,14 +85,8 @@ func TestOpenReusesExistingKey(t *testing.T) {
 }
 
 func TestBlobFromAnotherMasterKeyFails(t *testing.T) {
-	a, err := localkey.Open(filepath.Join(t.TempDir(), "a.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := localkey.Open(filepath.Join(t.TempDir(), "b.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := mustOpen(t, filepath.Join(t.TempDir(), "a.key"))
+	b := mustOpen(t, filepath.Join(t.TempDir(), "b.key"))
 	blob, err := envelope.New(a).Encrypt(context.Background(), []byte(envelopetest.Token), envelopetest.Base)
 	if err != nil {
 		t.Fatal(err)
@@ -159,9 +140,7 @@ func TestOpenRefusesBadKeyFile(t *testing.T) {
 
 func TestOpenAcceptsReadOnlyKeyFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "master.key")
-	if _, err := localkey.Open(path); err != nil {
-		t.Fatal(err)
-	}
+	mustOpen(t, path)
 	if err := os.Chmod(path, 0o400); err != nil {
 		t.Fatal(err)
 	}
@@ -197,12 +176,9 @@ func TestPing(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "master.key")
-			ks, err := localkey.Open(path)
-			if err != nil {
-				t.Fatal(err)
-			}
+			ks := mustOpen(t, path)
 			tc.change(t, path)
-			err = envelope.New(ks).Ping(context.Background())
+			err := envelope.New(ks).Ping(context.Background())
 			if tc.want == "" {
 				if err != nil {
 					t.Fatalf("Ping: %v, want nil", err)
@@ -221,4 +197,14 @@ func must(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// mustOpen opens the key file at path, failing the test on error.
+func mustOpen(t *testing.T, path string) *localkey.KeyService {
+	t.Helper()
+	ks, err := localkey.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ks
 }

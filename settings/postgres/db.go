@@ -1,6 +1,7 @@
 // Package postgres is the settings.Store for shared deployments: PostgreSQL
-// through pgx (pgxpool), with the schema applied from embedded migrations
-// when opened. Several replicas may open the same database at once.
+// through pgx (a pgxpool.Pool behind database/sql), with the schema applied
+// from embedded migrations when opened. Several replicas may open the same
+// database at once.
 package postgres
 
 import (
@@ -8,18 +9,14 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
-	"path"
-	"sort"
-	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/confluence-graph/confluence-graph/settings"
+	"github.com/confluence-graph/confluence-graph/settings/internal/sqlstore"
 )
 
 //go:embed migrations/*.sql
@@ -38,14 +35,27 @@ const (
 	codeNotNull         = "23502"
 )
 
+// dialect is PostgreSQL's: $n placeholders, timestamptz and jsonb columns.
+var dialect = sqlstore.Dialect{
+	Name:       "settings/postgres",
+	Numbered:   true,
+	Time:       timestamptz,
+	Constraint: constraint,
+	Migrations: migrations,
+	MigrationsTable: `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    text        NOT NULL PRIMARY KEY,
+		applied_at timestamptz NOT NULL
+	)`,
+	MigrationLock: fmt.Sprintf(`SELECT pg_advisory_xact_lock(%d, hashtext(current_schema()))`, migrationLockClass),
+}
+
 // DB is a settings.Store backed by PostgreSQL. It is safe for concurrent
 // use by multiple goroutines and by multiple processes sharing a database.
+// Its Now field is the store's clock: Open sets it to time.Now; tests may
+// replace it before the first call.
 type DB struct {
+	*sqlstore.Store
 	pool *pgxpool.Pool
-
-	// Now returns the current time for store-kept timestamps. Open sets
-	// it to time.Now; tests may replace it before the first call.
-	Now func() time.Time
 }
 
 var _ settings.Store = (*DB)(nil)
@@ -63,130 +73,60 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
-		return nil, wrapErr(ctx, "connect", err)
+		return nil, connectErr(ctx, err)
 	}
-	d := &DB{pool: pool, Now: time.Now}
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
-		return nil, wrapErr(ctx, "connect", err)
+		return nil, connectErr(ctx, err)
 	}
-	if err := d.migrate(ctx); err != nil {
+	sdb := stdlib.OpenDBFromPool(pool)
+	s, err := sqlstore.New(ctx, sdb, dialect)
+	if err != nil {
+		_ = sdb.Close()
 		pool.Close()
 		return nil, err
 	}
-	return d, nil
+	return &DB{Store: s, pool: pool}, nil
 }
 
 // Close closes every pooled connection. Calls after Close fail.
 func (d *DB) Close() error {
+	err := d.Store.Close()
 	d.pool.Close()
-	return nil
+	return err
 }
 
-// Ping reports whether the database answers.
-func (d *DB) Ping(ctx context.Context) error {
-	if err := d.pool.Ping(ctx); err != nil {
-		return wrapErr(ctx, "ping", err)
-	}
-	return nil
-}
-
-// migrate applies, in one transaction holding the migration lock, every
-// embedded migration not yet recorded in schema_migrations, in file name
-// order.
-func (d *DB) migrate(ctx context.Context) error {
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return fmt.Errorf("settings/postgres: migrations: %w", err)
-	}
-	sort.Strings(names)
-
-	tx, err := d.pool.Begin(ctx)
-	if err != nil {
-		return wrapErr(ctx, "migrate", err)
-	}
-	defer func() { _ = tx.Rollback(ctx) }()
-
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))`, migrationLockClass); err != nil {
-		return wrapErr(ctx, "migrate: lock", err)
-	}
-	if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version    text        NOT NULL PRIMARY KEY,
-		applied_at timestamptz NOT NULL
-	)`); err != nil {
-		return wrapErr(ctx, "migrate", err)
-	}
-	for _, name := range names {
-		version := strings.TrimSuffix(path.Base(name), ".sql")
-		var applied bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)`, version).
-			Scan(&applied); err != nil {
-			return wrapErr(ctx, "migrate", err)
-		}
-		if applied {
-			continue
-		}
-		body, err := migrations.ReadFile(name)
-		if err != nil {
-			return fmt.Errorf("settings/postgres: migration %s: %w", version, err)
-		}
-		// Without arguments pgx uses the simple protocol, which runs a
-		// multi-statement script.
-		if _, err := tx.Exec(ctx, string(body)); err != nil {
-			return wrapErr(ctx, "migration "+version, err)
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`,
-			version, d.now()); err != nil {
-			return wrapErr(ctx, "migrate", err)
-		}
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return wrapErr(ctx, "migrate", err)
-	}
-	return nil
-}
-
-// now returns the store clock's time in UTC at microsecond precision.
-func (d *DB) now() time.Time { return d.Now().UTC().Truncate(time.Microsecond) }
-
-// wrapErr prefixes err with the operation and maps it to the settings
-// sentinels: context end, unique violations (ErrConflict) and check or
-// not-null violations (ErrInvalid). Only the server's message and
-// constraint name are kept, never its detail (which may quote row values).
-func wrapErr(ctx context.Context, op string, err error) error {
+// connectErr reports a failed connection: the context's error once ctx
+// has ended, else pgx's (which never holds the password).
+func connectErr(ctx context.Context, err error) error {
 	if cerr := ctx.Err(); cerr != nil {
-		return fmt.Errorf("settings/postgres: %s: %w", op, cerr)
+		err = cerr
 	}
+	return fmt.Errorf("settings/postgres: connect: %w", err)
+}
+
+// constraint maps unique violations to settings.ErrConflict and check and
+// not-null violations to settings.ErrInvalid. Only the constraint's name
+// is kept, never the server's detail (which may quote row values).
+func constraint(err error) error {
 	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		switch pe.Code {
-		case codeUniqueViolation:
-			return fmt.Errorf("settings/postgres: %s: %w (%s)", op, settings.ErrConflict, pe.ConstraintName)
-		case codeCheckViolation, codeNotNull:
-			return fmt.Errorf("settings/postgres: %s: %w (%s)", op, settings.ErrInvalid, pe.ConstraintName)
-		}
+	if !errors.As(err, &pe) {
+		return nil
 	}
-	// PgError.Error holds severity, message and code, not the detail.
-	return fmt.Errorf("settings/postgres: %s: %w", op, err)
+	switch pe.Code {
+	case codeUniqueViolation:
+		return fmt.Errorf("%w (%s)", settings.ErrConflict, pe.ConstraintName)
+	case codeCheckViolation, codeNotNull:
+		return fmt.Errorf("%w (%s)", settings.ErrInvalid, pe.ConstraintName)
+	}
+	return nil
 }
 
 // timestamptz encodes t for a nullable timestamptz column: NULL for the
 // zero time, else t truncated to microseconds.
-func timestamptz(t time.Time) pgtype.Timestamptz {
+func timestamptz(t time.Time) any {
 	if t.IsZero() {
-		return pgtype.Timestamptz{}
+		return nil
 	}
-	return pgtype.Timestamptz{Time: t.UTC().Truncate(time.Microsecond), Valid: true}
+	return t.UTC().Truncate(time.Microsecond)
 }
-
-// fromTimestamptz decodes a nullable timestamptz column; NULL is the zero
-// time.
-func fromTimestamptz(v pgtype.Timestamptz) time.Time {
-	if !v.Valid {
-		return time.Time{}
-	}
-	return v.Time.UTC()
-}
-
-// isNoRows reports whether err says a query returned no row.
-func isNoRows(err error) bool { return errors.Is(err, pgx.ErrNoRows) }

@@ -2,7 +2,6 @@ package settingstest
 
 import (
 	"fmt"
-	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -47,23 +46,14 @@ func RunShared(t *testing.T, open func(t *testing.T) (a, b settings.Store)) {
 		a, b := open(t)
 		const writers = 10
 		byDomain := map[string]*settings.Integration{}
-		var wg sync.WaitGroup
-		errs := make(chan error, writers)
-		for i := range writers {
-			in := integration("acme", 200+i)
-			byDomain[in.Domain] = in.Clone()
-			s := []settings.Store{a, b}[i%2]
-			wg.Go(func() {
-				if err := s.PutIntegration(t.Context(), in); err != nil {
-					errs <- err
-				}
-			})
+		ins := make([]*settings.Integration, writers)
+		for i := range ins {
+			ins[i] = integration("acme", 200+i)
+			byDomain[ins[i].Domain] = ins[i].Clone()
 		}
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			t.Errorf("concurrent PutIntegration = %v; want nil", err)
-		}
+		concurrently(t, "PutIntegration", writers, func(i int) error {
+			return []settings.Store{a, b}[i%2].PutIntegration(t.Context(), ins[i])
+		})
 		for _, s := range []settings.Store{a, b} {
 			got := mustGet(t, s, "acme")
 			w, ok := byDomain[got.Domain]

@@ -1,7 +1,6 @@
-// Package column holds the column encodings the settings stores share, so
-// settings/sqlite and settings/postgres store the same values the same way
-// and differ only in SQL dialect and driver types.
-package column
+// The column encodings both dialects store the same way.
+
+package sqlstore
 
 import (
 	"encoding/json"
@@ -10,9 +9,9 @@ import (
 	"github.com/confluence-graph/confluence-graph/settings"
 )
 
-// EncodeCapabilities returns the JSON the capabilities column holds; nil
+// encodeCapabilities returns the JSON the capabilities column holds; nil
 // is stored as an empty array, never as null.
-func EncodeCapabilities(c []settings.Capability) ([]byte, error) {
+func encodeCapabilities(c []settings.Capability) ([]byte, error) {
 	if c == nil {
 		c = []settings.Capability{}
 	}
@@ -23,9 +22,9 @@ func EncodeCapabilities(c []settings.Capability) ([]byte, error) {
 	return b, nil
 }
 
-// DecodeCapabilities reads the capabilities column; an empty array reads
+// decodeCapabilities reads the capabilities column; an empty array reads
 // back as nil, so a record round-trips unchanged.
-func DecodeCapabilities(b []byte) ([]settings.Capability, error) {
+func decodeCapabilities(b []byte) ([]settings.Capability, error) {
 	var c []settings.Capability
 	if err := json.Unmarshal(b, &c); err != nil {
 		return nil, fmt.Errorf("decode capabilities: %w", err)
@@ -36,9 +35,9 @@ func DecodeCapabilities(b []byte) ([]settings.Capability, error) {
 	return c, nil
 }
 
-// SecretHash reads an API key's stored SHA-256; id names the key in the
+// secretHash reads an API key's stored SHA-256; id names the key in the
 // error when the stored value has the wrong length.
-func SecretHash(id string, b []byte) ([32]byte, error) {
+func secretHash(id string, b []byte) ([32]byte, error) {
 	var h [32]byte
 	if len(b) != len(h) {
 		return h, fmt.Errorf("api key %s: stored secret hash has %d bytes", id, len(b))
