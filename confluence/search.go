@@ -123,7 +123,8 @@ type SearchResults struct {
 }
 
 func (s *SearchService) cqlRequest(opts *SearchOptions) *request {
-	req := &request{method: "GET", route: "/wiki/rest/api/search", path: "/wiki/rest/api/search", query: urlValues(opts.query()), search: true}
+	req := getRoute("/wiki/rest/api/search", opts.query())
+	req.search = true
 	if opts.Excerpt != "" {
 		req.keep = url.Values{"excerpt": {opts.Excerpt}}
 	}
@@ -177,16 +178,11 @@ type ContentSearchOptions struct {
 }
 
 func (s *SearchService) contentRequest(o *ContentSearchOptions) *request {
-	q := query{}
-	q.str("cql", o.CQL)
-	q.str("cqlcontext", o.CQLContext)
-	q.csv("expand", o.Expand)
-	if o.Cursor != "" {
-		q.str("cursor", o.Cursor)
-		q.str("next", "true")
-	}
-	q.int("limit", o.Limit)
-	return &request{method: "GET", route: "/wiki/rest/api/content/search", path: "/wiki/rest/api/content/search", query: urlValues(q), search: true}
+	// The parameters are those of /search without excerpt and archived spaces.
+	so := &SearchOptions{CQL: o.CQL, CQLContext: o.CQLContext, Expand: o.Expand, Cursor: o.Cursor, Limit: o.Limit}
+	req := getRoute("/wiki/rest/api/content/search", so.query())
+	req.search = true
+	return req
 }
 
 // Content runs one page of a content-shaped CQL search.
