@@ -13,7 +13,7 @@ import (
 )
 
 // TestUsersBulkIsRetried: the read-only users-bulk POST is retried like a
-// GET on 503 (security.md §6.2: reads only, and this POST only reads).
+// GET on 503 (only reads are retried, and this POST only reads).
 func TestUsersBulkIsRetried(t *testing.T) {
 	t.Parallel()
 	var posts atomic.Int64
@@ -245,7 +245,7 @@ func TestBreakerIsPerClientAndIgnores429(t *testing.T) {
 
 // TestTenantInfoSurvivesALeaderCancel: concurrent cloudId lookups share one
 // request, and the caller that started it giving up does not fail the
-// others (security.md §6.5).
+// others.
 func TestTenantInfoSurvivesALeaderCancel(t *testing.T) {
 	t.Parallel()
 	arrived := make(chan struct{}, 4)

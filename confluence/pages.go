@@ -333,7 +333,7 @@ func (s *PagesService) ListAncestors(ctx context.Context, id string, limit int) 
 
 // AllAncestors returns every ancestor of a page, highest first. When a call
 // returns a full page it asks again from the highest ancestor found, since
-// the endpoint has no cursor (reference §2.1).
+// the endpoint has no cursor.
 //
 // Confluence API: GET /wiki/api/v2/pages/{id}/ancestors?limit=250
 func (s *PagesService) AllAncestors(ctx context.Context, id string) ([]Ancestor, error) {

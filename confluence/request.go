@@ -231,7 +231,9 @@ func buildURL(base *url.URL, req *request) (*url.URL, error) {
 }
 
 // resolveNext appends a next link to the base without losing the gateway's
-// /ex/confluence/{cloudId} prefix (reference §1.4). Only the link's path
+// /ex/confluence/{cloudId} prefix: next links are site-relative paths
+// ("/wiki/api/v2/..."), which url.ResolveReference against the gateway base
+// would put at the host's root. Only the link's path
 // (from "/wiki/" on; v1 links are context-relative and get "/wiki" added)
 // and query are used: a host in the link is never followed.
 func resolveNext(base *url.URL, next string) (*url.URL, error) {

@@ -51,7 +51,8 @@ const (
 	kindOther // accepted by Confluence, not evaluable from a Document
 )
 
-// field is one row of the field table of the reference's §8.3.
+// field is one row of the table of CQL fields Confluence Cloud accepts
+// (https://developer.atlassian.com/cloud/confluence/cql-fields/).
 type field struct {
 	name    string // canonical spelling
 	kind    fieldKind
@@ -122,7 +123,8 @@ func Fields() []string {
 	return names
 }
 
-// fn is one row of the function table of the reference's §8.4.
+// fn is one row of the table of CQL functions Confluence Cloud accepts
+// (https://developer.atlassian.com/cloud/confluence/cql-functions/).
 type fn struct {
 	name    string
 	kinds   []fieldKind // field kinds it may be used with

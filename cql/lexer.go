@@ -46,7 +46,8 @@ func (t token) describe() string {
 	return "?"
 }
 
-// reservedChars must be quoted to appear in a value (reference §8.5); the
+// reservedChars must be quoted to appear in a value, as Confluence's CQL
+// documentation lists them; the
 // backslash and braces are added because they have no unquoted meaning.
 const reservedChars = "+;?|*%^$#@[]\\{}"
 

@@ -12,7 +12,7 @@ import (
 )
 
 // TestSpacesFilters: GET /spaces filters by type and status and sorts by
-// name either way (reference §3.1); the demo has only global, current
+// name either way, as GET /wiki/api/v2/spaces documents; the demo has only global, current
 // spaces, so a personal and an archived one are seeded.
 func TestSpacesFilters(t *testing.T) {
 	s := MustDemo(t)
@@ -73,7 +73,7 @@ func TestSpacesFilters(t *testing.T) {
 
 // TestPageListSortsAndFormats: both page lists sort by every documented key
 // either way, take only storage/atlas_doc_format bodies, and cap space-id
-// at 100 (reference §3.1, §3.2). Seeded pages make each order distinct.
+// at 100, as the v2 API documents. Seeded pages make each order distinct.
 func TestPageListSortsAndFormats(t *testing.T) {
 	s := MustDemo(t)
 	a := s.Account("classic")

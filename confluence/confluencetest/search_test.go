@@ -303,7 +303,7 @@ func TestSearchMissingCQLIs400(t *testing.T) {
 }
 
 // TestSearchRejectedValues: values Confluence refuses after parsing are 400
-// v1 envelopes on both search endpoints (reference §4.1, §6.2), while the
+// v1 envelopes on both search endpoints, while the
 // same fields with good values answer 200.
 func TestSearchRejectedValues(t *testing.T) {
 	s := MustDemo(t)

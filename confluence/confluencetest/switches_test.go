@@ -60,7 +60,7 @@ func TestRateLimit(t *testing.T) {
 }
 
 // TestRateLimitNearLimit: X-RateLimit-NearLimit is "true" once less than
-// 20% of the bucket is left (reference §7.3), and absent before.
+// 20% of the bucket is left (Confluence's documented threshold), and absent before.
 func TestRateLimitNearLimit(t *testing.T) {
 	s := MustDemo(t)
 	a := s.Account("classic")
