@@ -110,8 +110,7 @@ func bg() context.Context { return context.Background() }
 // token is scoped, so later calls skip the site.
 func TestSimAutoModeLocksOnScopeMismatch(t *testing.T) {
 	t.Parallel()
-	sim := newSim(t, 0)
-	c := simClient(t, sim, "scoped-nosearch", confluence.TokenAuto, nil)
+	sim, c := simPair(t, 0, "scoped-nosearch", confluence.TokenAuto, nil)
 	for range 2 {
 		if err := search("type = page")(c); !errors.Is(err, confluence.ErrScopeMismatch) {
 			t.Fatalf("error %v, want ErrScopeMismatch", err)
@@ -120,15 +119,13 @@ func TestSimAutoModeLocksOnScopeMismatch(t *testing.T) {
 	if got := c.TokenType(); got != confluence.TokenScoped {
 		t.Errorf("TokenType = %v, want scoped", got)
 	}
-	if got, want := sim.Count("GET /wiki/rest/api/search"), 3; got != want {
-		t.Errorf("search requests = %d, want %d (site and gateway once, then gateway only)", got, want)
-	}
+	// site and gateway once, then gateway only.
+	wantCalls(t, sim, "GET /wiki/rest/api/search", 3)
 }
 
 func TestSimInvalidIDsSendNothing(t *testing.T) {
 	t.Parallel()
-	sim := newSim(t, 0)
-	c := simClient(t, sim, "classic", confluence.TokenClassic, nil)
+	sim, c := simPair(t, 0, "classic", confluence.TokenClassic, nil)
 	for _, id := range []string{"", "..", "1/labels", "1?x=y"} {
 		if _, _, err := c.Pages.Get(t.Context(), id, nil); !errors.Is(err, confluence.ErrNotFound) {
 			t.Errorf("Get(%q): error %v, want ErrNotFound", id, err)
@@ -148,8 +145,7 @@ func TestSimInvalidIDsSendNothing(t *testing.T) {
 // nothing is sent.
 func TestSimInvalidIDsFailEveryCallKind(t *testing.T) {
 	t.Parallel()
-	sim := newSim(t, 0)
-	c := simClient(t, sim, "classic", confluence.TokenClassic, nil)
+	sim, c := simPair(t, 0, "classic", confluence.TokenClassic, nil)
 	calls := map[string]func(id string) error{
 		"Spaces.Get": func(id string) error { _, _, err := c.Spaces.Get(t.Context(), id, nil); return err },
 		"Comments.GetFooter": func(id string) error {

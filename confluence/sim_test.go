@@ -46,8 +46,7 @@ func TestSimReads(t *testing.T) {
 	for _, m := range modes {
 		t.Run(m.account, func(t *testing.T) {
 			t.Parallel()
-			sim := newSim(t, 0)
-			c := simClient(t, sim, m.account, m.tt, nil)
+			sim, c := simPair(t, 0, m.account, m.tt, nil)
 			ctx := t.Context()
 			small := confluence.ListOptions{Limit: 3}
 
@@ -294,8 +293,7 @@ func TestSimAutoMode(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.account, func(t *testing.T) {
 			t.Parallel()
-			sim := newSim(t, 0)
-			c := simClient(t, sim, tt.account, confluence.TokenAuto, nil)
+			sim, c := simPair(t, 0, tt.account, confluence.TokenAuto, nil)
 			if _, _, err := c.Users.Current(t.Context()); err != nil {
 				t.Fatalf("Current: %v", err)
 			}
@@ -306,12 +304,8 @@ func TestSimAutoMode(t *testing.T) {
 			if _, _, err := c.Pages.Get(t.Context(), homeID, nil); err != nil {
 				t.Fatalf("Get: %v", err)
 			}
-			if got, want := sim.Count("GET /wiki/api/v2/pages/{id}"), 1; got != want {
-				t.Errorf("page requests = %d, want %d", got, want)
-			}
-			if got := sim.Count("GET /_edge/tenant_info"); got != tt.wantTenantInfos {
-				t.Errorf("tenant_info requests = %d, want %d", got, tt.wantTenantInfos)
-			}
+			wantCalls(t, sim, "GET /wiki/api/v2/pages/{id}", 1)
+			wantCalls(t, sim, "GET /_edge/tenant_info", tt.wantTenantInfos)
 			if tt.want == confluence.TokenScoped && c.CloudID() != sim.CloudID() {
 				t.Errorf("CloudID = %q, want %q", c.CloudID(), sim.CloudID())
 			}
@@ -324,16 +318,14 @@ func TestSimAutoMode(t *testing.T) {
 // stop the iteration.
 func TestSimPaginationToTheEnd(t *testing.T) {
 	t.Parallel()
-	sim := newSim(t, 0)
-	c := simClient(t, sim, "restricted", confluence.TokenClassic, nil)
+	sim, c := simPair(t, 0, "restricted", confluence.TokenClassic, nil)
 	kids := ids(t, c.Pages.ListDirectChildrenIter(t.Context(), homeID, &confluence.ChildrenOptions{ListOptions: confluence.ListOptions{Limit: 3}}),
 		func(ch confluence.ChildContent) string { return ch.ID })
 	if len(kids) != 10 {
 		t.Errorf("children = %d, want 10", len(kids))
 	}
-	if got, want := sim.Count("GET /wiki/api/v2/pages/{id}/direct-children"), 4; got != want {
-		t.Errorf("direct-children requests = %d, want %d (3+3+3+1)", got, want)
-	}
+	// Ten children at limit 3: pages of 3, 3, 3 and 1.
+	wantCalls(t, sim, "GET /wiki/api/v2/pages/{id}/direct-children", 4)
 	// The restricted account cannot see the three SEC rows that fill the
 	// second page of 3: that page comes back empty, with a next link.
 	var sizes []int
@@ -366,8 +358,7 @@ func TestSimPaginationToTheEnd(t *testing.T) {
 // for limit=250, so 614 ids cost exactly 3 requests.
 func TestSimBulkPagesChunked(t *testing.T) {
 	t.Parallel()
-	sim := newSim(t, 600)
-	c := simClient(t, sim, "classic", confluence.TokenClassic, nil)
+	sim, c := simPair(t, 600, "classic", confluence.TokenClassic, nil)
 	all := sim.PageIDs("ENG")
 	if len(all) != 614 {
 		t.Fatalf("dataset has %d ENG pages, want 614", len(all))
@@ -383,26 +374,21 @@ func TestSimBulkPagesChunked(t *testing.T) {
 	if !sameSet(gotIDs, all) {
 		t.Errorf("GetMany returned %d pages, want the %d asked for", len(got), len(all))
 	}
-	if got, want := sim.Count("GET /wiki/api/v2/pages"), 3; got != want {
-		t.Errorf("requests = %d, want %d", got, want)
-	}
+	wantCalls(t, sim, "GET /wiki/api/v2/pages", 3)
 	// Descendants of the deepest page span several cursor pages at limit 250.
 	n := len(ids(t, c.Pages.ListDescendantsIter(t.Context(), deepID, &confluence.DescendantsOptions{ListOptions: confluence.ListOptions{Limit: 250}}),
 		func(d confluence.Descendant) string { return d.ID }))
 	if n != 600 {
 		t.Errorf("descendants = %d, want 600", n)
 	}
-	if got, want := sim.Count("GET /wiki/api/v2/pages/{id}/descendants"), 3; got != want {
-		t.Errorf("descendant requests = %d, want %d", got, want)
-	}
+	wantCalls(t, sim, "GET /wiki/api/v2/pages/{id}/descendants", 3)
 }
 
 // TestSimSearchKeepsExcerptMode: Confluence's next links drop excerpt; the
 // iterator puts it back, so no page falls back to highlighting.
 func TestSimSearchKeepsExcerptMode(t *testing.T) {
 	t.Parallel()
-	sim := newSim(t, 0)
-	c := simClient(t, sim, "classic", confluence.TokenClassic, nil)
+	_, c := simPair(t, 0, "classic", confluence.TokenClassic, nil)
 	count := func(excerpt string) (rows, highlighted int) {
 		for r, err := range c.Search.CQLIter(t.Context(), &confluence.SearchOptions{CQL: `type = page AND title ~ "alpha" ORDER BY title`, Limit: 3, Excerpt: excerpt}) {
 			if err != nil {
