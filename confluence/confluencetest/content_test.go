@@ -14,8 +14,7 @@ import (
 // users, id conversion and the collections included in single objects.
 
 func TestTreeEndpoints(t *testing.T) {
-	s := MustDemo(t)
-	a := s.Account("classic")
+	s, a := demoClassic(t)
 	base := s.URL() + "/wiki/api/v2/pages/"
 	if got := ids(mustGet(t, base+"100002/children", a).results(t)); !slices.Equal(got, []string{"100003", "100006", "100008", "100013"}) {
 		t.Errorf("children = %v", got)
@@ -62,8 +61,7 @@ func TestTreeEndpoints(t *testing.T) {
 }
 
 func TestComments(t *testing.T) {
-	s := MustDemo(t)
-	a := s.Account("classic")
+	s, a := demoClassic(t)
 	base := s.URL() + "/wiki/api/v2/"
 	foot := mustGet(t, base+"pages/100008/footer-comments?body-format=storage", a).results(t)
 	if got := ids(foot); !slices.Equal(got, []string{"200004"}) {
@@ -102,8 +100,7 @@ func TestComments(t *testing.T) {
 }
 
 func TestAttachments(t *testing.T) {
-	s := MustDemo(t)
-	a := s.Account("classic")
+	s, a := demoClassic(t)
 	list := mustGet(t, s.URL()+"/wiki/api/v2/pages/100003/attachments", a).results(t)
 	if got := ids(list); !slices.Equal(got, []string{"att300001", "att300002"}) {
 		t.Fatalf("attachments = %v", got)
@@ -151,8 +148,7 @@ func TestAttachmentsDefaultLimitIs50(t *testing.T) {
 }
 
 func TestUsersBulk(t *testing.T) {
-	s := MustDemo(t)
-	a := s.Account("classic")
+	s, a := demoClassic(t)
 	r := do(t, http.MethodPost, s.URL()+"/wiki/api/v2/users-bulk", a, jsonBody(t, map[string]any{"accountIds": []string{a.AccountID, "unknown"}}))
 	if r.status != http.StatusOK {
 		t.Fatalf("users-bulk: %d %s", r.status, r.body)
@@ -171,8 +167,7 @@ func TestUsersBulk(t *testing.T) {
 }
 
 func TestLabelEndpoints(t *testing.T) {
-	s := MustDemo(t)
-	a := s.Account("classic")
+	s, a := demoClassic(t)
 	var redisID string
 	for _, l := range mustGet(t, s.URL()+"/wiki/api/v2/labels?limit=250", a).results(t) {
 		if l["name"] == "redis" {

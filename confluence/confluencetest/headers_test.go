@@ -10,8 +10,7 @@ import (
 // unknown v2 path gets Spring's default 404 JSON (as Cloud answers), not the
 // v2 envelope a client would read as a missing object.
 func TestResponseHeadersAndUnknownPaths(t *testing.T) {
-	s := MustDemo(t)
-	a := s.Account("classic")
+	s, a := demoClassic(t)
 	for _, tc := range []struct {
 		name, path string
 		want       int

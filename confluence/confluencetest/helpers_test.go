@@ -23,6 +23,13 @@ func MustDemo(tb testing.TB, opts ...confluencetest.Option) *confluencetest.Serv
 	return s
 }
 
+// demoClassic is MustDemo with its "classic" account, the caller of most tests.
+func demoClassic(tb testing.TB) (*confluencetest.Server, confluencetest.Account) {
+	tb.Helper()
+	s := MustDemo(tb)
+	return s, s.Account("classic")
+}
+
 type reply struct {
 	status int
 	header http.Header

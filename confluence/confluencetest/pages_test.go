@@ -97,8 +97,7 @@ func collect(t *testing.T, base, first string, a confluencetest.Account, byHeade
 }
 
 func TestV2PaginationToTheEnd(t *testing.T) {
-	s := MustDemo(t)
-	a := s.Account("classic")
+	s, a := demoClassic(t)
 	all := ids(mustGet(t, s.URL()+"/wiki/api/v2/pages?limit=250", a).results(t))
 	if len(all) < 20 {
 		t.Fatalf("demo has %d pages, want at least 20", len(all))
@@ -179,8 +178,7 @@ func TestTinyLink(t *testing.T) {
 }
 
 func TestPageBodiesAndVersions(t *testing.T) {
-	s := MustDemo(t)
-	a := s.Account("classic")
+	s, a := demoClassic(t)
 	list := mustGet(t, s.URL()+"/wiki/api/v2/pages?id=100003", a).results(t)
 	if b, _ := json.Marshal(list[0]["body"]); string(b) != "{}" {
 		t.Errorf("list body without body-format = %s, want {}", b)
@@ -251,8 +249,7 @@ func TestPageBodiesAndVersions(t *testing.T) {
 }
 
 func TestPageFilters(t *testing.T) {
-	s := MustDemo(t)
-	a := s.Account("classic")
+	s, a := demoClassic(t)
 	tests := []struct {
 		name, query string
 		want        []string
@@ -290,8 +287,7 @@ func TestPageFilters(t *testing.T) {
 }
 
 func TestSpaces(t *testing.T) {
-	s := MustDemo(t)
-	a := s.Account("classic")
+	s, a := demoClassic(t)
 	tests := []struct {
 		name, query string
 		want        []string

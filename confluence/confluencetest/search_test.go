@@ -25,8 +25,7 @@ func contentIDs(rows []map[string]any) []string {
 }
 
 func TestSearchCQL(t *testing.T) {
-	s := MustDemo(t)
-	a := s.Account("classic")
+	s, a := demoClassic(t)
 	tests := []struct {
 		name, cql string
 		want      []string // sorted ids
@@ -85,8 +84,7 @@ func TestSearchCQLErrors(t *testing.T) {
 }
 
 func TestSearchPagingBehaviour(t *testing.T) {
-	s := MustDemo(t)
-	a := s.Account("classic")
+	s, a := demoClassic(t)
 	const q = "type = page"
 	all := contentIDs(mustGet(t, searchURL(s, q, "&limit=250"), a).results(t))
 	if len(all) < 20 {
@@ -147,8 +145,7 @@ func TestSearchShortPageIsNotTheEnd(t *testing.T) {
 }
 
 func TestSearchRowShape(t *testing.T) {
-	s := MustDemo(t)
-	a := s.Account("classic")
+	s, a := demoClassic(t)
 	if err := s.Seed(confluencetest.Dataset{Pages: []confluencetest.Page{{ID: "945029121", SpaceKey: "ENG", Title: `Apple - 15" Macbook Air (M4)`,
 		Versions: []confluencetest.Version{{Body: "<p>Manufacturer Apple, model Macbook Air, a laptop for the on-call engineer and more text to make the body long enough for an excerpt.</p>"}}}}}); err != nil {
 		t.Fatal(err)
@@ -215,8 +212,7 @@ func TestSearchRowShape(t *testing.T) {
 }
 
 func TestSearchOtherTypes(t *testing.T) {
-	s := MustDemo(t)
-	a := s.Account("classic")
+	s, a := demoClassic(t)
 	sp := mustGet(t, searchURL(s, "type = space AND space = OPS", ""), a).results(t)
 	if len(sp) != 1 || sp[0]["entityType"] != "space" || sp[0]["content"] != nil || sp[0]["space"].(map[string]any)["key"] != "OPS" {
 		t.Errorf("space rows = %v", sp)
@@ -232,8 +228,7 @@ func TestSearchOtherTypes(t *testing.T) {
 }
 
 func TestContentSearchExpansions(t *testing.T) {
-	s := MustDemo(t)
-	a := s.Account("classic")
+	s, a := demoClassic(t)
 	u := s.URL() + "/wiki/rest/api/content/search?limit=100&cql=" + url.QueryEscape("id in (100003, 100008)") +
 		"&expand=" + url.QueryEscape("metadata.labels,children.comment,children.attachment,version,space,body.storage")
 	r := mustGet(t, u, a)
@@ -306,8 +301,7 @@ func TestSearchMissingCQLIs400(t *testing.T) {
 // v1 envelopes on both search endpoints, while the
 // same fields with good values answer 200.
 func TestSearchRejectedValues(t *testing.T) {
-	s := MustDemo(t)
-	a := s.Account("classic")
+	s, a := demoClassic(t)
 	tests := []struct {
 		name, cql  string
 		wantStatus int
@@ -344,8 +338,7 @@ func TestSearchRejectedValues(t *testing.T) {
 // _unescaped modes do not; highlight marks the terms, indexed does not; the
 // row title is escaped in every mode and content.title never is.
 func TestSearchExcerptEscaping(t *testing.T) {
-	s := MustDemo(t)
-	a := s.Account("classic")
+	s, a := demoClassic(t)
 	if err := s.Seed(confluencetest.Dataset{Pages: []confluencetest.Page{{ID: "990100", SpaceKey: "ENG", Title: `Tags & "quotes"`,
 		Versions: []confluencetest.Version{{Body: `<p>Wrap &lt;b&gt; zebra &amp; more</p>`}}}}}); err != nil {
 		t.Fatal(err)
