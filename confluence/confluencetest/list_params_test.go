@@ -59,13 +59,7 @@ func TestSpacesFilters(t *testing.T) {
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
 			r := get(t, s.URL()+"/wiki/api/v2/spaces?"+tc.query, a)
-			if r.status != http.StatusBadRequest {
-				t.Fatalf("status = %d, want 400; body %s", r.status, r.body)
-			}
-			e := r.json(t)["errors"].([]any)[0].(map[string]any)
-			if e["code"] != "INVALID_REQUEST_PARAMETER" || e["title"] != tc.title {
-				t.Errorf("error = %v, want INVALID_REQUEST_PARAMETER %q", e, tc.title)
-			}
+			wantBadParam(t, r, tc.title)
 		})
 	}
 }
@@ -133,13 +127,7 @@ func TestPageListSortsAndFormats(t *testing.T) {
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
 			r := get(t, s.URL()+tc.path, a)
-			if r.status != http.StatusBadRequest {
-				t.Fatalf("status = %d, want 400; body %s", r.status, r.body)
-			}
-			e := r.json(t)["errors"].([]any)[0].(map[string]any)
-			if e["code"] != "INVALID_REQUEST_PARAMETER" || e["title"] != tc.title {
-				t.Errorf("error = %v, want INVALID_REQUEST_PARAMETER %q", e, tc.title)
-			}
+			wantBadParam(t, r, tc.title)
 		})
 	}
 }
