@@ -2,7 +2,6 @@ package confluence
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"iter"
 	"net/http"
@@ -32,18 +31,7 @@ type Attachment struct {
 }
 
 // UnmarshalJSON accepts RFC 3339 or epoch-ms timestamps.
-func (a *Attachment) UnmarshalJSON(b []byte) error {
-	type plain Attachment
-	aux := struct {
-		*plain
-		CreatedAt jsonTime `json:"createdAt"`
-	}{plain: (*plain)(a)}
-	if err := json.Unmarshal(b, &aux); err != nil {
-		return err
-	}
-	a.CreatedAt = time.Time(aux.CreatedAt)
-	return nil
-}
+func (a *Attachment) UnmarshalJSON(b []byte) error { return decodeLenient(b, a) }
 
 // AttachmentListOptions are the parameters of a page's attachment list.
 type AttachmentListOptions struct {

@@ -124,15 +124,4 @@ type CommentResolution struct {
 }
 
 // UnmarshalJSON accepts RFC 3339 or epoch-ms timestamps.
-func (r *CommentResolution) UnmarshalJSON(b []byte) error {
-	type plain CommentResolution
-	aux := struct {
-		*plain
-		LastModifiedDate jsonTime `json:"lastModifiedDate"`
-	}{plain: (*plain)(r)}
-	if err := json.Unmarshal(b, &aux); err != nil {
-		return err
-	}
-	r.LastModifiedDate = time.Time(aux.LastModifiedDate)
-	return nil
-}
+func (r *CommentResolution) UnmarshalJSON(b []byte) error { return decodeLenient(b, r) }

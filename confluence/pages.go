@@ -2,7 +2,6 @@ package confluence
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 )
@@ -73,18 +72,7 @@ type VersionPage struct {
 }
 
 // UnmarshalJSON accepts RFC 3339 or epoch-ms timestamps.
-func (v *Version) UnmarshalJSON(b []byte) error {
-	type plain Version
-	aux := struct {
-		*plain
-		CreatedAt jsonTime `json:"createdAt"`
-	}{plain: (*plain)(v)}
-	if err := json.Unmarshal(b, &aux); err != nil {
-		return err
-	}
-	v.CreatedAt = time.Time(aux.CreatedAt)
-	return nil
-}
+func (v *Version) UnmarshalJSON(b []byte) error { return decodeLenient(b, v) }
 
 // Page is a v2 page (PageSingle or PageBulk).
 type Page struct {
@@ -113,18 +101,7 @@ type Page struct {
 func (p *Page) linksBase() string { return p.Links.Base }
 
 // UnmarshalJSON accepts RFC 3339 or epoch-ms timestamps.
-func (p *Page) UnmarshalJSON(b []byte) error {
-	type plain Page
-	aux := struct {
-		*plain
-		CreatedAt jsonTime `json:"createdAt"`
-	}{plain: (*plain)(p)}
-	if err := json.Unmarshal(b, &aux); err != nil {
-		return err
-	}
-	p.CreatedAt = time.Time(aux.CreatedAt)
-	return nil
-}
+func (p *Page) UnmarshalJSON(b []byte) error { return decodeLenient(b, p) }
 
 // PageListOptions are the parameters of GET /wiki/api/v2/pages.
 type PageListOptions struct {

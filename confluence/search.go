@@ -96,18 +96,7 @@ type SearchResult struct {
 }
 
 // UnmarshalJSON accepts RFC 3339 or epoch-ms timestamps.
-func (r *SearchResult) UnmarshalJSON(b []byte) error {
-	type plain SearchResult
-	aux := struct {
-		*plain
-		LastModified jsonTime `json:"lastModified"`
-	}{plain: (*plain)(r)}
-	if err := json.Unmarshal(b, &aux); err != nil {
-		return err
-	}
-	r.LastModified = time.Time(aux.LastModified)
-	return nil
-}
+func (r *SearchResult) UnmarshalJSON(b []byte) error { return decodeLenient(b, r) }
 
 // SearchResults is one page of a CQL search.
 type SearchResults struct {
@@ -249,18 +238,7 @@ type ContentVersion struct {
 }
 
 // UnmarshalJSON accepts RFC 3339 or epoch-ms timestamps.
-func (v *ContentVersion) UnmarshalJSON(b []byte) error {
-	type plain ContentVersion
-	aux := struct {
-		*plain
-		When jsonTime `json:"when"`
-	}{plain: (*plain)(v)}
-	if err := json.Unmarshal(b, &aux); err != nil {
-		return err
-	}
-	v.When = time.Time(aux.When)
-	return nil
-}
+func (v *ContentVersion) UnmarshalJSON(b []byte) error { return decodeLenient(b, v) }
 
 // ContentHistory is v1 content history.
 type ContentHistory struct {
@@ -271,18 +249,7 @@ type ContentHistory struct {
 }
 
 // UnmarshalJSON accepts RFC 3339 or epoch-ms timestamps.
-func (h *ContentHistory) UnmarshalJSON(b []byte) error {
-	type plain ContentHistory
-	aux := struct {
-		*plain
-		CreatedDate jsonTime `json:"createdDate"`
-	}{plain: (*plain)(h)}
-	if err := json.Unmarshal(b, &aux); err != nil {
-		return err
-	}
-	h.CreatedDate = time.Time(aux.CreatedDate)
-	return nil
-}
+func (h *ContentHistory) UnmarshalJSON(b []byte) error { return decodeLenient(b, h) }
 
 // ContentMetadata holds expanded metadata; Labels is nil unless
 // metadata.labels was expanded.

@@ -2,7 +2,6 @@ package confluence
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 )
@@ -42,18 +41,7 @@ type SpaceIcon struct {
 func (s *Space) linksBase() string { return s.Links.Base }
 
 // UnmarshalJSON accepts RFC 3339 or epoch-ms timestamps.
-func (s *Space) UnmarshalJSON(b []byte) error {
-	type plain Space
-	aux := struct {
-		*plain
-		CreatedAt jsonTime `json:"createdAt"`
-	}{plain: (*plain)(s)}
-	if err := json.Unmarshal(b, &aux); err != nil {
-		return err
-	}
-	s.CreatedAt = time.Time(aux.CreatedAt)
-	return nil
-}
+func (s *Space) UnmarshalJSON(b []byte) error { return decodeLenient(b, s) }
 
 // SpaceListOptions are the parameters of GET /wiki/api/v2/spaces.
 type SpaceListOptions struct {

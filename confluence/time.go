@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -82,4 +84,62 @@ func parseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 		return d, true
 	}
 	return 0, true
+}
+
+// lenientType is the decoding mirror of a struct type: the same fields and
+// tags, with jsonTime in place of each time.Time.
+type lenientType struct {
+	mirror reflect.Type
+	isTime []bool // by field index
+}
+
+var (
+	lenientTypes sync.Map // reflect.Type → *lenientType
+	timeType     = reflect.TypeFor[time.Time]()
+	jsonTimeType = reflect.TypeFor[jsonTime]()
+)
+
+func lenientOf(t reflect.Type) *lenientType {
+	if lt, ok := lenientTypes.Load(t); ok {
+		return lt.(*lenientType)
+	}
+	lt := &lenientType{isTime: make([]bool, t.NumField())}
+	fields := make([]reflect.StructField, t.NumField())
+	for i := range fields {
+		f := t.Field(i)
+		fields[i] = reflect.StructField{Name: f.Name, Type: f.Type, Tag: f.Tag}
+		if f.Type == timeType {
+			fields[i].Type, lt.isTime[i] = jsonTimeType, true
+		}
+	}
+	lt.mirror = reflect.StructOf(fields)
+	got, _ := lenientTypes.LoadOrStore(t, lt)
+	return got.(*lenientType)
+}
+
+// decodeLenient decodes b into *v as json.Unmarshal does, except that every
+// time.Time field of T accepts the forms jsonTime does (and is zero when
+// absent). T must be a struct whose fields are all exported and not
+// embedded; it is what the UnmarshalJSON of such types calls, and it does
+// not call that method again.
+func decodeLenient[T any](b []byte, v *T) error {
+	lt := lenientOf(reflect.TypeFor[T]())
+	dst := reflect.ValueOf(v).Elem()
+	m := reflect.New(lt.mirror).Elem()
+	for i, isTime := range lt.isTime {
+		if !isTime {
+			m.Field(i).Set(dst.Field(i))
+		}
+	}
+	if err := json.Unmarshal(b, m.Addr().Interface()); err != nil {
+		return err
+	}
+	for i, isTime := range lt.isTime {
+		if isTime {
+			dst.Field(i).Set(m.Field(i).Convert(timeType))
+		} else {
+			dst.Field(i).Set(m.Field(i))
+		}
+	}
+	return nil
 }
