@@ -51,6 +51,10 @@ func TestTimestampFormsOnEveryType(t *testing.T) {
 			}
 		})
 	}
+	var ss confluence.SearchSpace
+	if err := json.Unmarshal([]byte(`{"id":98305,"key":"OPS"}`), &ss); err != nil || ss.ID != "98305" || ss.Key != "OPS" {
+		t.Errorf("SearchSpace with a numeric id = %+v, %v", ss, err)
+	}
 	var p confluence.Page
 	if err := json.Unmarshal([]byte(`{"createdAt":"yesterday"}`), &p); err == nil {
 		t.Error("Page with an unreadable createdAt: nil error, want one")

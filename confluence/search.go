@@ -63,18 +63,7 @@ type SearchSpace struct {
 }
 
 // UnmarshalJSON accepts a numeric or string id.
-func (s *SearchSpace) UnmarshalJSON(b []byte) error {
-	type plain SearchSpace
-	aux := struct {
-		*plain
-		ID flexString `json:"id"`
-	}{plain: (*plain)(s)}
-	if err := json.Unmarshal(b, &aux); err != nil {
-		return err
-	}
-	s.ID = string(aux.ID)
-	return nil
-}
+func (s *SearchSpace) UnmarshalJSON(b []byte) error { return decodeLenient(b, s) }
 
 // SearchResult is one row of a CQL search. Title may carry
 // @@@hl@@@…@@@endhl@@@ highlight markers and HTML escapes; Content.Title is
@@ -214,18 +203,7 @@ type Content struct {
 }
 
 // UnmarshalJSON accepts a numeric or string id.
-func (c *Content) UnmarshalJSON(b []byte) error {
-	type plain Content
-	aux := struct {
-		*plain
-		ID flexString `json:"id"`
-	}{plain: (*plain)(c)}
-	if err := json.Unmarshal(b, &aux); err != nil {
-		return err
-	}
-	c.ID = string(aux.ID)
-	return nil
-}
+func (c *Content) UnmarshalJSON(b []byte) error { return decodeLenient(b, c) }
 
 // ContentVersion is a v1 version. By is the author (with the version
 // expansion, on the content and on expanded children).
