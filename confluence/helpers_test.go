@@ -28,6 +28,15 @@ func (c *counting) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.h.ServeHTTP(w, r)
 }
 
+// wantRequests fails t unless c has served want requests; what names them
+// in the message.
+func (c *counting) wantRequests(t *testing.T, what string, want int64) {
+	t.Helper()
+	if got := c.n.Load(); got != want {
+		t.Errorf("%s = %d, want %d", what, got, want)
+	}
+}
+
 // newTestClient starts h on a loopback httptest server that the client is
 // allowed to reach as its development host, through the production
 // (guarded) transport. Retry waits are recorded, not slept.
