@@ -167,15 +167,7 @@ func dataOf(f *confluence.File) []byte {
 // deadline still ends, with ErrTimeout, after Options.CallTimeout.
 func TestCallTimeoutBoundsCallsWithoutDeadline(t *testing.T) {
 	t.Parallel()
-	block := make(chan struct{})
-	t.Cleanup(func() { close(block) })
-	h := http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
-		select {
-		case <-block:
-		case <-r.Context().Done():
-		}
-	})
-	c, srv, _ := newTestClient(t, h, func(o *confluence.Options) {
+	c, srv, _ := newTestClient(t, silentHandler(t), func(o *confluence.Options) {
 		o.CallTimeout = 100 * time.Millisecond
 		o.AttemptTimeout = time.Hour
 		o.MaxRetries = -1

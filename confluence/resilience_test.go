@@ -357,15 +357,7 @@ func TestConcurrencyLimit(t *testing.T) {
 
 func TestTimeouts(t *testing.T) {
 	t.Parallel()
-	block := make(chan struct{})
-	t.Cleanup(func() { close(block) })
-	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-block:
-		case <-r.Context().Done():
-		}
-	})
-	c, srv, _ := newTestClient(t, h, func(o *confluence.Options) {
+	c, srv, _ := newTestClient(t, silentHandler(t), func(o *confluence.Options) {
 		o.AttemptTimeout = 50 * time.Millisecond
 		o.MaxRetries = 2
 		o.BreakerFailures = 100
@@ -378,7 +370,7 @@ func TestTimeouts(t *testing.T) {
 	srv.wantRequests(t, "requests", 3)
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Millisecond)
 	defer cancel()
-	c2, _, _ := newTestClient(t, h, nil)
+	c2, _, _ := newTestClient(t, silentHandler(t), nil)
 	if _, _, err := c2.Pages.Get(ctx, "1", nil); !errors.Is(err, confluence.ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("error %v, want ErrTimeout wrapping context.DeadlineExceeded", err)
 	}
