@@ -2,7 +2,6 @@ package confluence
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"iter"
 	"net/http"
@@ -32,18 +31,7 @@ type Attachment struct {
 }
 
 // UnmarshalJSON accepts RFC 3339 or epoch-ms timestamps.
-func (a *Attachment) UnmarshalJSON(b []byte) error {
-	type plain Attachment
-	aux := struct {
-		*plain
-		CreatedAt jsonTime `json:"createdAt"`
-	}{plain: (*plain)(a)}
-	if err := json.Unmarshal(b, &aux); err != nil {
-		return err
-	}
-	a.CreatedAt = time.Time(aux.CreatedAt)
-	return nil
-}
+func (a *Attachment) UnmarshalJSON(b []byte) error { return decodeLenient(b, a) }
 
 // AttachmentListOptions are the parameters of a page's attachment list.
 type AttachmentListOptions struct {
@@ -54,11 +42,7 @@ type AttachmentListOptions struct {
 	ListOptions
 }
 
-func attachmentsRequest(pageID string, o *AttachmentListOptions) (*request, error) {
-	pid, err := pathID(pageID)
-	if err != nil {
-		return nil, err
-	}
+func attachmentsRequest(pageID string, o *AttachmentListOptions) *request {
 	q := query{}
 	if o != nil {
 		q.str("sort", o.Sort)
@@ -67,47 +51,28 @@ func attachmentsRequest(pageID string, o *AttachmentListOptions) (*request, erro
 		q.str("filename", o.Filename)
 		o.ListOptions.apply(q)
 	}
-	return &request{method: "GET", route: "/wiki/api/v2/pages/{id}/attachments",
-		path: "/wiki/api/v2/pages/" + pid + "/attachments", query: urlValues(q)}, nil
+	return getRoute("/wiki/api/v2/pages/{id}/attachments", q, pageID)
 }
 
 // ListForPage returns one page of a page's attachments.
 //
 // Confluence API: GET /wiki/api/v2/pages/{id}/attachments
 func (s *AttachmentsService) ListForPage(ctx context.Context, pageID string, opts *AttachmentListOptions) ([]Attachment, *Response, error) {
-	req, err := attachmentsRequest(pageID, opts)
-	if err != nil {
-		return nil, nil, err
-	}
-	return list[Attachment](ctx, s.client, req)
+	return list[Attachment](ctx, s.client, attachmentsRequest(pageID, opts))
 }
 
 // ListForPageIter yields every attachment of a page.
 //
 // Confluence API: GET /wiki/api/v2/pages/{id}/attachments
 func (s *AttachmentsService) ListForPageIter(ctx context.Context, pageID string, opts *AttachmentListOptions) iter.Seq2[Attachment, error] {
-	req, err := attachmentsRequest(pageID, opts)
-	if err != nil {
-		return errSeq[Attachment](err)
-	}
-	return iterate[Attachment](ctx, s.client, req)
+	return iterate[Attachment](ctx, s.client, attachmentsRequest(pageID, opts))
 }
 
 // Get returns one attachment by id.
 //
 // Confluence API: GET /wiki/api/v2/attachments/{id}
 func (s *AttachmentsService) Get(ctx context.Context, id string) (*Attachment, *Response, error) {
-	aid, err := pathID(id)
-	if err != nil {
-		return nil, nil, err
-	}
-	req := &request{method: "GET", route: "/wiki/api/v2/attachments/{id}", path: "/wiki/api/v2/attachments/" + aid}
-	var a Attachment
-	resp, err := s.client.get(ctx, req, &a)
-	if err != nil {
-		return nil, resp, err
-	}
-	return &a, resp, nil
+	return getOne[Attachment](ctx, s.client, getRoute("/wiki/api/v2/attachments/{id}", nil, id))
 }
 
 // File is a downloaded attachment.
@@ -127,18 +92,13 @@ const maxRedirects = 3
 //
 // Confluence API: GET /wiki/rest/api/content/{id}/child/attachment/{attachmentId}/download
 func (s *AttachmentsService) Download(ctx context.Context, pageID, attachmentID string) (*File, *Response, error) {
-	pid, err := pathID(pageID)
-	if err != nil {
-		return nil, nil, err
-	}
-	aid, err := pathID(attachmentID)
-	if err != nil {
-		return nil, nil, err
-	}
 	c := s.client
 	route := "/wiki/rest/api/content/{id}/child/attachment/{attachmentId}/download"
-	req := &request{method: "GET", route: route, path: "/wiki/rest/api/content/" + pid + "/child/attachment/" + aid + "/download",
-		limit: c.opts.MaxDownloadBytes, redirect: true}
+	req := getRoute(route, nil, pageID, attachmentID)
+	if req.err != nil {
+		return nil, nil, req.err
+	}
+	req.limit, req.redirect = c.opts.MaxDownloadBytes, true
 	for hop := 0; ; hop++ {
 		raw, err := c.send(ctx, req)
 		resp := newResponse(req, raw)

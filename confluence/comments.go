@@ -25,6 +25,8 @@ type Comment struct {
 	Links      Links             `json:"_links"`
 }
 
+func (c *Comment) linksBase() string { return c.Links.Base }
+
 // InlineProperties locate an inline comment in its page.
 type InlineProperties struct {
 	InlineMarkerRef         string `json:"inlineMarkerRef,omitempty"`
@@ -43,11 +45,10 @@ type CommentListOptions struct {
 	ListOptions
 }
 
-func commentsRequest(route, prefix, id, suffix string, inline bool, o *CommentListOptions) (*request, error) {
-	cid, err := pathID(id)
-	if err != nil {
-		return nil, err
-	}
+// commentsRequest lists the comments at route (a page's footer or inline
+// comments, or a comment's replies); only inline lists take the
+// resolution-status filter.
+func commentsRequest(route, id string, inline bool, o *CommentListOptions) *request {
 	q := query{}
 	if o != nil {
 		q.str("body-format", string(o.BodyFormat))
@@ -58,36 +59,28 @@ func commentsRequest(route, prefix, id, suffix string, inline bool, o *CommentLi
 		}
 		o.ListOptions.apply(q)
 	}
-	return &request{method: "GET", route: route, path: prefix + cid + suffix, query: urlValues(q)}, nil
+	return getRoute(route, q, id)
 }
 
 // commentLists names the four comment collections.
 var commentLists = map[string]struct {
-	route, prefix, suffix string
-	inline                bool
+	route  string
+	inline bool
 }{
-	"footer":         {"/wiki/api/v2/pages/{id}/footer-comments", "/wiki/api/v2/pages/", "/footer-comments", false},
-	"inline":         {"/wiki/api/v2/pages/{id}/inline-comments", "/wiki/api/v2/pages/", "/inline-comments", true},
-	"footer-replies": {"/wiki/api/v2/footer-comments/{id}/children", "/wiki/api/v2/footer-comments/", "/children", false},
-	"inline-replies": {"/wiki/api/v2/inline-comments/{id}/children", "/wiki/api/v2/inline-comments/", "/children", true},
+	"footer":         {"/wiki/api/v2/pages/{id}/footer-comments", false},
+	"inline":         {"/wiki/api/v2/pages/{id}/inline-comments", true},
+	"footer-replies": {"/wiki/api/v2/footer-comments/{id}/children", false},
+	"inline-replies": {"/wiki/api/v2/inline-comments/{id}/children", true},
 }
 
 func (s *CommentsService) page(ctx context.Context, kind, id string, o *CommentListOptions) ([]Comment, *Response, error) {
 	l := commentLists[kind]
-	req, err := commentsRequest(l.route, l.prefix, id, l.suffix, l.inline, o)
-	if err != nil {
-		return nil, nil, err
-	}
-	return list[Comment](ctx, s.client, req)
+	return list[Comment](ctx, s.client, commentsRequest(l.route, id, l.inline, o))
 }
 
 func (s *CommentsService) all(ctx context.Context, kind, id string, o *CommentListOptions) iter.Seq2[Comment, error] {
 	l := commentLists[kind]
-	req, err := commentsRequest(l.route, l.prefix, id, l.suffix, l.inline, o)
-	if err != nil {
-		return errSeq[Comment](err)
-	}
-	return iterate[Comment](ctx, s.client, req)
+	return iterate[Comment](ctx, s.client, commentsRequest(l.route, id, l.inline, o))
 }
 
 // ListFooter returns one page of a page's root footer comments.
@@ -155,23 +148,12 @@ type CommentGetOptions struct {
 }
 
 func (s *CommentsService) get(ctx context.Context, kind, id string, o *CommentGetOptions) (*Comment, *Response, error) {
-	cid, err := pathID(id)
-	if err != nil {
-		return nil, nil, err
-	}
 	q := query{}
 	if o != nil {
 		q.str("body-format", string(o.BodyFormat))
 		q.int("version", o.Version)
 	}
-	req := &request{method: "GET", route: "/wiki/api/v2/" + kind + "/{id}", path: "/wiki/api/v2/" + kind + "/" + cid, query: urlValues(q)}
-	var c Comment
-	resp, err := s.client.get(ctx, req, &c)
-	if err != nil {
-		return nil, resp, err
-	}
-	resp.Base = c.Links.Base
-	return &c, resp, nil
+	return getOne[Comment](ctx, s.client, getRoute("/wiki/api/v2/"+kind+"/{id}", q, id))
 }
 
 // GetFooter returns one footer comment (or reply). A missing or invisible

@@ -7,11 +7,10 @@ import (
 	"time"
 )
 
-// ContentArray is an expanded v1 collection of content, such as the children.comment or
-// children.attachment expansion of a content search row. An expanded collection holds at most
-// Limit items (25 for children); Complete reports whether Results is the whole collection.
-type ContentArray struct {
-	Results []Content  `json:"results"`
+// ExpandedArray is an expanded v1 collection: at most Limit items, with
+// Complete reporting whether Results is the whole collection.
+type ExpandedArray[T any] struct {
+	Results []T        `json:"results"`
 	Start   int        `json:"start"`
 	Limit   int        `json:"limit"`
 	Size    int        `json:"size"`
@@ -21,33 +20,19 @@ type ContentArray struct {
 // Complete reports whether Results holds every item of the collection: there is no next link
 // and the collection is not full (a collection of exactly Limit items may have been cut without
 // a next link, so it counts as incomplete). A nil array is not complete.
-func (a *ContentArray) Complete() bool {
-	return a != nil && complete(a.Links.Next, a.Size, len(a.Results), a.Limit)
-}
-
-// LabelArray is the metadata.labels expansion of v1 content (at most Limit labels, 200 on
-// Cloud); Complete reports whether Results is every label.
-type LabelArray struct {
-	Results []Label    `json:"results"`
-	Start   int        `json:"start"`
-	Limit   int        `json:"limit"`
-	Size    int        `json:"size"`
-	Links   ArrayLinks `json:"_links"`
-}
-
-// Complete reports whether Results holds every label of the content: no next link and fewer
-// labels than the expansion's limit. A nil array is not complete.
-func (a *LabelArray) Complete() bool {
-	return a != nil && complete(a.Links.Next, a.Size, len(a.Results), a.Limit)
-}
-
-func complete(next string, size, n, limit int) bool {
-	if next != "" {
+func (a *ExpandedArray[T]) Complete() bool {
+	if a == nil || a.Links.Next != "" {
 		return false
 	}
-	size = max(size, n)
-	return limit <= 0 || size < limit
+	return a.Limit <= 0 || max(a.Size, len(a.Results)) < a.Limit
 }
+
+// ContentArray is an expanded v1 collection of content, such as the children.comment or
+// children.attachment expansion of a content search row (at most 25 items for children).
+type ContentArray = ExpandedArray[Content]
+
+// LabelArray is the metadata.labels expansion of v1 content (at most 200 labels on Cloud).
+type LabelArray = ExpandedArray[Label]
 
 // ArrayLinks are the _links of an expanded v1 collection. Next is set when the collection
 // continues past the expansion, relative to the wiki base.
@@ -124,15 +109,4 @@ type CommentResolution struct {
 }
 
 // UnmarshalJSON accepts RFC 3339 or epoch-ms timestamps.
-func (r *CommentResolution) UnmarshalJSON(b []byte) error {
-	type plain CommentResolution
-	aux := struct {
-		*plain
-		LastModifiedDate jsonTime `json:"lastModifiedDate"`
-	}{plain: (*plain)(r)}
-	if err := json.Unmarshal(b, &aux); err != nil {
-		return err
-	}
-	r.LastModifiedDate = time.Time(aux.LastModifiedDate)
-	return nil
-}
+func (r *CommentResolution) UnmarshalJSON(b []byte) error { return decodeLenient(b, r) }

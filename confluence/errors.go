@@ -280,7 +280,7 @@ func checkResponse(endpoint string, onSite, isSearch bool, status int, header ht
 			e.kind = ErrForbidden
 		}
 	case status == http.StatusNotFound:
-		// §6: with bad credentials every v2 request answers 404 with the bare
+		// With bad credentials every v2 request answers 404 with the bare
 		// title "Not Found"; a real missing object always names its id.
 		if p.v2 && p.message == "Not Found" {
 			e.kind = ErrCredentialsRejected

@@ -434,7 +434,7 @@ func TestClientTransportTakesNoProxy(t *testing.T) {
 		t.Errorf("client transport lacks the guarded dialer or verified TLS 1.2+")
 	}
 	if tr.TLSHandshakeTimeout <= 0 || tr.ResponseHeaderTimeout <= 0 || tr.IdleConnTimeout <= 0 {
-		t.Errorf("client transport timeouts: handshake %v, response header %v, idle %v; want all bounded (security.md §6.1)",
+		t.Errorf("client transport timeouts: handshake %v, response header %v, idle %v; want all bounded (a stalled host must not hold a call)",
 			tr.TLSHandshakeTimeout, tr.ResponseHeaderTimeout, tr.IdleConnTimeout)
 	}
 }

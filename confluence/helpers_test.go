@@ -28,6 +28,28 @@ func (c *counting) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.h.ServeHTTP(w, r)
 }
 
+// silentHandler never answers: each request waits until its context ends
+// (the client gave up) or the test does.
+func silentHandler(t *testing.T) http.Handler {
+	done := make(chan struct{})
+	t.Cleanup(func() { close(done) })
+	return http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		select {
+		case <-done:
+		case <-r.Context().Done():
+		}
+	})
+}
+
+// wantRequests fails t unless c has served want requests; what names them
+// in the message.
+func (c *counting) wantRequests(t *testing.T, what string, want int64) {
+	t.Helper()
+	if got := c.n.Load(); got != want {
+		t.Errorf("%s = %d, want %d", what, got, want)
+	}
+}
+
 // newTestClient starts h on a loopback httptest server that the client is
 // allowed to reach as its development host, through the production
 // (guarded) transport. Retry waits are recorded, not slept.

@@ -31,39 +31,26 @@ type LabelListOptions struct {
 	ListOptions
 }
 
-func labelsRequest(kind, id string, o *LabelListOptions) (*request, error) {
-	pid, err := pathID(id)
-	if err != nil {
-		return nil, err
-	}
+func labelsRequest(kind, id string, o *LabelListOptions) *request {
 	q := query{}
 	if o != nil {
 		q.str("prefix", o.Prefix)
 		q.str("sort", o.Sort)
 		o.ListOptions.apply(q)
 	}
-	return &request{method: "GET", route: "/wiki/api/v2/" + kind + "/{id}/labels",
-		path: "/wiki/api/v2/" + kind + "/" + pid + "/labels", query: urlValues(q)}, nil
+	return getRoute("/wiki/api/v2/"+kind+"/{id}/labels", q, id)
 }
 
 // ListForPage returns one page of a page's labels.
 //
 // Confluence API: GET /wiki/api/v2/pages/{id}/labels
 func (s *LabelsService) ListForPage(ctx context.Context, pageID string, opts *LabelListOptions) ([]Label, *Response, error) {
-	req, err := labelsRequest("pages", pageID, opts)
-	if err != nil {
-		return nil, nil, err
-	}
-	return list[Label](ctx, s.client, req)
+	return list[Label](ctx, s.client, labelsRequest("pages", pageID, opts))
 }
 
 // ListForPageIter yields every label of a page.
 //
 // Confluence API: GET /wiki/api/v2/pages/{id}/labels
 func (s *LabelsService) ListForPageIter(ctx context.Context, pageID string, opts *LabelListOptions) iter.Seq2[Label, error] {
-	req, err := labelsRequest("pages", pageID, opts)
-	if err != nil {
-		return errSeq[Label](err)
-	}
-	return iterate[Label](ctx, s.client, req)
+	return iterate[Label](ctx, s.client, labelsRequest("pages", pageID, opts))
 }

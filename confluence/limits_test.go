@@ -13,7 +13,7 @@ import (
 )
 
 // TestUsersBulkIsRetried: the read-only users-bulk POST is retried like a
-// GET on 503 (security.md §6.2: reads only, and this POST only reads).
+// GET on 503 (only reads are retried, and this POST only reads).
 func TestUsersBulkIsRetried(t *testing.T) {
 	t.Parallel()
 	var posts atomic.Int64
@@ -37,9 +37,8 @@ func TestUsersBulkIsRetried(t *testing.T) {
 	if len(users) != 1 || users[0].DisplayName != "Alice" {
 		t.Errorf("users = %+v, want Alice", users)
 	}
-	if got, want := srv.n.Load(), int64(2); got != want {
-		t.Errorf("requests = %d, want %d (one retry)", got, want)
-	}
+	// One retry.
+	srv.wantRequests(t, "requests", 2)
 	if got, want := len(sl.all()), 1; got != want {
 		t.Errorf("retry waits = %d, want %d", got, want)
 	}
@@ -67,9 +66,8 @@ func TestLimitsArePerClient(t *testing.T) {
 		if _, _, err := b.Pages.Get(ctx, "2", nil); err != nil {
 			t.Errorf("b first call: %v, want success (its own bucket is full)", err)
 		}
-		if got, want := srv.n.Load(), int64(2); got != want {
-			t.Errorf("site saw %d requests, want %d (a's first and b's)", got, want)
-		}
+		// Client a's first request and b's.
+		srv.wantRequests(t, "site requests", 2)
 	})
 	t.Run("concurrency limit", func(t *testing.T) {
 		t.Parallel()
@@ -169,15 +167,7 @@ func dataOf(f *confluence.File) []byte {
 // deadline still ends, with ErrTimeout, after Options.CallTimeout.
 func TestCallTimeoutBoundsCallsWithoutDeadline(t *testing.T) {
 	t.Parallel()
-	block := make(chan struct{})
-	t.Cleanup(func() { close(block) })
-	h := http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
-		select {
-		case <-block:
-		case <-r.Context().Done():
-		}
-	})
-	c, srv, _ := newTestClient(t, h, func(o *confluence.Options) {
+	c, srv, _ := newTestClient(t, silentHandler(t), func(o *confluence.Options) {
 		o.CallTimeout = 100 * time.Millisecond
 		o.AttemptTimeout = time.Hour
 		o.MaxRetries = -1
@@ -185,9 +175,7 @@ func TestCallTimeoutBoundsCallsWithoutDeadline(t *testing.T) {
 	if _, _, err := c.Pages.Get(context.Background(), "1", nil); !errors.Is(err, confluence.ErrTimeout) {
 		t.Errorf("error %v, want ErrTimeout from CallTimeout", err)
 	}
-	if got, want := srv.n.Load(), int64(1); got != want {
-		t.Errorf("requests = %d, want %d", got, want)
-	}
+	srv.wantRequests(t, "requests", 1)
 }
 
 // TestBreakerIsPerClientAndIgnores429: 429 answers never open the breaker
@@ -207,9 +195,7 @@ func TestBreakerIsPerClientAndIgnores429(t *testing.T) {
 	if got, want := throttled.BreakerState(), "closed"; got != want {
 		t.Errorf("breaker after five 429s = %s, want %s", got, want)
 	}
-	if got, want := srv429.n.Load(), int64(5); got != want {
-		t.Errorf("requests = %d, want %d", got, want)
-	}
+	srv429.wantRequests(t, "requests", 5)
 
 	var fail atomic.Bool
 	fail.Store(true)
@@ -238,14 +224,12 @@ func TestBreakerIsPerClientAndIgnores429(t *testing.T) {
 	if _, _, err := b.Pages.Get(t.Context(), "1", nil); err != nil {
 		t.Errorf("b with a's breaker open: %v, want success", err)
 	}
-	if got, want := srvB.n.Load(), int64(1); got != want {
-		t.Errorf("b's requests = %d, want %d", got, want)
-	}
+	srvB.wantRequests(t, "b's requests", 1)
 }
 
 // TestTenantInfoSurvivesALeaderCancel: concurrent cloudId lookups share one
 // request, and the caller that started it giving up does not fail the
-// others (security.md §6.5).
+// others.
 func TestTenantInfoSurvivesALeaderCancel(t *testing.T) {
 	t.Parallel()
 	arrived := make(chan struct{}, 4)

@@ -9,8 +9,8 @@ import (
 )
 
 // TestNormalizeSite: user input is reduced to one label under
-// atlassian.net, lowercased; everything security.md §3.2 lists is refused
-// with ErrHostNotAllowed.
+// atlassian.net, lowercased; anything else (IP literals, ports, user info,
+// other domains, deeper names) is refused with ErrHostNotAllowed.
 func TestNormalizeSite(t *testing.T) {
 	t.Parallel()
 	ok := []struct{ in, want string }{

@@ -2,7 +2,6 @@ package confluence
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 )
@@ -73,18 +72,7 @@ type VersionPage struct {
 }
 
 // UnmarshalJSON accepts RFC 3339 or epoch-ms timestamps.
-func (v *Version) UnmarshalJSON(b []byte) error {
-	type plain Version
-	aux := struct {
-		*plain
-		CreatedAt jsonTime `json:"createdAt"`
-	}{plain: (*plain)(v)}
-	if err := json.Unmarshal(b, &aux); err != nil {
-		return err
-	}
-	v.CreatedAt = time.Time(aux.CreatedAt)
-	return nil
-}
+func (v *Version) UnmarshalJSON(b []byte) error { return decodeLenient(b, v) }
 
 // Page is a v2 page (PageSingle or PageBulk).
 type Page struct {
@@ -110,19 +98,10 @@ type Page struct {
 	Links  Links           `json:"_links"`
 }
 
+func (p *Page) linksBase() string { return p.Links.Base }
+
 // UnmarshalJSON accepts RFC 3339 or epoch-ms timestamps.
-func (p *Page) UnmarshalJSON(b []byte) error {
-	type plain Page
-	aux := struct {
-		*plain
-		CreatedAt jsonTime `json:"createdAt"`
-	}{plain: (*plain)(p)}
-	if err := json.Unmarshal(b, &aux); err != nil {
-		return err
-	}
-	p.CreatedAt = time.Time(aux.CreatedAt)
-	return nil
-}
+func (p *Page) UnmarshalJSON(b []byte) error { return decodeLenient(b, p) }
 
 // PageListOptions are the parameters of GET /wiki/api/v2/pages.
 type PageListOptions struct {
@@ -155,7 +134,7 @@ func (o *PageListOptions) query() query {
 }
 
 func pagesListRequest(opts *PageListOptions) *request {
-	return &request{method: "GET", route: "/wiki/api/v2/pages", path: "/wiki/api/v2/pages", query: urlValues(opts.query())}
+	return getRoute("/wiki/api/v2/pages", opts.query())
 }
 
 // List returns one page of pages.
@@ -220,10 +199,6 @@ type PageGetOptions struct {
 //
 // Confluence API: GET /wiki/api/v2/pages/{id}
 func (s *PagesService) Get(ctx context.Context, id string, opts *PageGetOptions) (*Page, *Response, error) {
-	pid, err := pathID(id)
-	if err != nil {
-		return nil, nil, err
-	}
 	q := query{}
 	if opts != nil {
 		q.str("body-format", string(opts.BodyFormat))
@@ -231,14 +206,7 @@ func (s *PagesService) Get(ctx context.Context, id string, opts *PageGetOptions)
 		q.each("status", opts.Status)
 		q.bool("include-labels", opts.IncludeLabels)
 	}
-	req := &request{method: "GET", route: "/wiki/api/v2/pages/{id}", path: "/wiki/api/v2/pages/" + pid, query: urlValues(q)}
-	var p Page
-	resp, err := s.client.get(ctx, req, &p)
-	if err != nil {
-		return nil, resp, err
-	}
-	resp.Base = p.Links.Base
-	return &p, resp, nil
+	return getOne[Page](ctx, s.client, getRoute("/wiki/api/v2/pages/{id}", q, id))
 }
 
 // ChildContent is an item of /pages/{id}/direct-children: a page, folder,
@@ -258,18 +226,13 @@ type ChildrenOptions struct {
 	ListOptions
 }
 
-func childrenRequest(id string, opts *ChildrenOptions) (*request, error) {
-	pid, err := pathID(id)
-	if err != nil {
-		return nil, err
-	}
+func childrenRequest(id string, opts *ChildrenOptions) *request {
 	q := query{}
 	if opts != nil {
 		q.str("sort", opts.Sort)
 		opts.ListOptions.apply(q)
 	}
-	return &request{method: "GET", route: "/wiki/api/v2/pages/{id}/direct-children",
-		path: "/wiki/api/v2/pages/" + pid + "/direct-children", query: urlValues(q)}, nil
+	return getRoute("/wiki/api/v2/pages/{id}/direct-children", q, id)
 }
 
 // ListDirectChildren returns one page of a page's direct children (all
@@ -277,22 +240,14 @@ func childrenRequest(id string, opts *ChildrenOptions) (*request, error) {
 //
 // Confluence API: GET /wiki/api/v2/pages/{id}/direct-children
 func (s *PagesService) ListDirectChildren(ctx context.Context, id string, opts *ChildrenOptions) ([]ChildContent, *Response, error) {
-	req, err := childrenRequest(id, opts)
-	if err != nil {
-		return nil, nil, err
-	}
-	return list[ChildContent](ctx, s.client, req)
+	return list[ChildContent](ctx, s.client, childrenRequest(id, opts))
 }
 
 // ListDirectChildrenIter yields every direct child.
 //
 // Confluence API: GET /wiki/api/v2/pages/{id}/direct-children
 func (s *PagesService) ListDirectChildrenIter(ctx context.Context, id string, opts *ChildrenOptions) iter.Seq2[ChildContent, error] {
-	req, err := childrenRequest(id, opts)
-	if err != nil {
-		return errSeq[ChildContent](err)
-	}
-	return iterate[ChildContent](ctx, s.client, req)
+	return iterate[ChildContent](ctx, s.client, childrenRequest(id, opts))
 }
 
 // Descendant is an item of /pages/{id}/descendants. Depth is relative to
@@ -314,40 +269,27 @@ type DescendantsOptions struct {
 	ListOptions
 }
 
-func descendantsRequest(id string, opts *DescendantsOptions) (*request, error) {
-	pid, err := pathID(id)
-	if err != nil {
-		return nil, err
-	}
+func descendantsRequest(id string, opts *DescendantsOptions) *request {
 	q := query{}
 	if opts != nil {
 		q.int("depth", opts.Depth)
 		opts.ListOptions.apply(q)
 	}
-	return &request{method: "GET", route: "/wiki/api/v2/pages/{id}/descendants",
-		path: "/wiki/api/v2/pages/" + pid + "/descendants", query: urlValues(q)}, nil
+	return getRoute("/wiki/api/v2/pages/{id}/descendants", q, id)
 }
 
 // ListDescendants returns one page of a page's descendants, top to bottom.
 //
 // Confluence API: GET /wiki/api/v2/pages/{id}/descendants
 func (s *PagesService) ListDescendants(ctx context.Context, id string, opts *DescendantsOptions) ([]Descendant, *Response, error) {
-	req, err := descendantsRequest(id, opts)
-	if err != nil {
-		return nil, nil, err
-	}
-	return list[Descendant](ctx, s.client, req)
+	return list[Descendant](ctx, s.client, descendantsRequest(id, opts))
 }
 
 // ListDescendantsIter yields every descendant down to opts.Depth.
 //
 // Confluence API: GET /wiki/api/v2/pages/{id}/descendants
 func (s *PagesService) ListDescendantsIter(ctx context.Context, id string, opts *DescendantsOptions) iter.Seq2[Descendant, error] {
-	req, err := descendantsRequest(id, opts)
-	if err != nil {
-		return errSeq[Descendant](err)
-	}
-	return iterate[Descendant](ctx, s.client, req)
+	return iterate[Descendant](ctx, s.client, descendantsRequest(id, opts))
 }
 
 // Ancestor is an item of /pages/{id}/ancestors.
@@ -361,20 +303,14 @@ type Ancestor struct {
 //
 // Confluence API: GET /wiki/api/v2/pages/{id}/ancestors
 func (s *PagesService) ListAncestors(ctx context.Context, id string, limit int) ([]Ancestor, *Response, error) {
-	pid, err := pathID(id)
-	if err != nil {
-		return nil, nil, err
-	}
 	q := query{}
 	q.int("limit", limit)
-	req := &request{method: "GET", route: "/wiki/api/v2/pages/{id}/ancestors",
-		path: "/wiki/api/v2/pages/" + pid + "/ancestors", query: urlValues(q)}
-	return list[Ancestor](ctx, s.client, req)
+	return list[Ancestor](ctx, s.client, getRoute("/wiki/api/v2/pages/{id}/ancestors", q, id))
 }
 
 // AllAncestors returns every ancestor of a page, highest first. When a call
 // returns a full page it asks again from the highest ancestor found, since
-// the endpoint has no cursor (reference §2.1).
+// the endpoint has no cursor.
 //
 // Confluence API: GET /wiki/api/v2/pages/{id}/ancestors?limit=250
 func (s *PagesService) AllAncestors(ctx context.Context, id string) ([]Ancestor, error) {
@@ -391,13 +327,5 @@ func (s *PagesService) AllAncestors(ctx context.Context, id string) ([]Ancestor,
 		}
 		id = got[0].ID
 		seen[id] = true
-	}
-}
-
-// errSeq is an iterator that yields one error.
-func errSeq[T any](err error) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		var zero T
-		yield(zero, err)
 	}
 }

@@ -9,20 +9,15 @@ import (
 	"strings"
 )
 
-// listPage is the shape shared by v2 MultiEntityResult and v1 arrays.
-type listPage[T any] struct {
-	Results []T   `json:"results"`
-	Links   links `json:"_links"`
-}
-
-// list fetches one page of a collection.
+// list fetches one page of a collection: a v2 MultiEntityResult or a v1
+// array, which share the shape of ExpandedArray.
 func list[T any](ctx context.Context, c *Client, req *request) ([]T, *Response, error) {
-	var page listPage[T]
+	var page ExpandedArray[T]
 	resp, err := c.get(ctx, req, &page)
 	if err != nil {
 		return nil, resp, err
 	}
-	resp.setLinks(page.Links)
+	resp.setLinks(links{Next: page.Links.Next, Base: page.Links.Base})
 	return page.Results, resp, nil
 }
 

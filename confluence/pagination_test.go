@@ -205,9 +205,7 @@ func TestAutoTokenType(t *testing.T) {
 			if _, _, err := c.Users.Current(t.Context()); err != nil {
 				t.Fatal(err)
 			}
-			if got, want := srv.n.Load(), tt.wantCalls+1; got != want {
-				t.Errorf("requests after second call = %d, want %d", got, want)
-			}
+			srv.wantRequests(t, "requests after second call", tt.wantCalls+1)
 			if tt.scoped && c.CloudID() != cloudID {
 				t.Errorf("CloudID = %q, want %q", c.CloudID(), cloudID)
 			}

@@ -28,6 +28,27 @@ type request struct {
 	redirect bool
 	// keep: parameters to put back into next links that drop them.
 	keep url.Values
+	// err is an id getRoute refused; every sender returns it before any
+	// HTTP call.
+	err error
+}
+
+// getRoute is a GET of route, a path pattern relative to the base whose
+// {…} placeholders are filled, in order, with ids escaped by pathID. An id
+// pathID refuses makes a request that fails with that error (an *Error
+// matching ErrNotFound) without calling Confluence.
+func getRoute(route string, q query, ids ...string) *request {
+	path := route
+	for _, id := range ids {
+		pid, err := pathID(id)
+		if err != nil {
+			return &request{method: "GET", route: route, err: err}
+		}
+		open := strings.Index(path, "{")
+		end := strings.Index(path[open:], "}")
+		path = path[:open] + pid + path[open+end+1:]
+	}
+	return &request{method: "GET", route: route, path: path, query: urlValues(q)}
 }
 
 func (r *request) endpoint() string { return r.method + " " + r.route }
@@ -210,7 +231,9 @@ func buildURL(base *url.URL, req *request) (*url.URL, error) {
 }
 
 // resolveNext appends a next link to the base without losing the gateway's
-// /ex/confluence/{cloudId} prefix (reference §1.4). Only the link's path
+// /ex/confluence/{cloudId} prefix: next links are site-relative paths
+// ("/wiki/api/v2/..."), which url.ResolveReference against the gateway base
+// would put at the host's root. Only the link's path
 // (from "/wiki/" on; v1 links are context-relative and get "/wiki" added)
 // and query are used: a host in the link is never followed.
 func resolveNext(base *url.URL, next string) (*url.URL, error) {
@@ -236,6 +259,9 @@ func resolveNext(base *url.URL, next string) (*url.URL, error) {
 
 // get sends a request and decodes a 2xx JSON answer into v.
 func (c *Client) get(ctx context.Context, req *request, v any) (*Response, error) {
+	if req.err != nil {
+		return nil, req.err
+	}
 	raw, err := c.send(ctx, req)
 	resp := newResponse(req, raw)
 	if err != nil {
@@ -248,6 +274,24 @@ func (c *Client) get(ctx context.Context, req *request, v any) (*Response, error
 		}
 	}
 	return resp, nil
+}
+
+// baseLinked is a single object whose _links.base getOne reports as
+// Response.Base.
+type baseLinked interface{ linksBase() string }
+
+// getOne fetches one object. When *T is baseLinked, Response.Base is its
+// _links.base.
+func getOne[T any](ctx context.Context, c *Client, req *request) (*T, *Response, error) {
+	var v T
+	resp, err := c.get(ctx, req, &v)
+	if err != nil {
+		return nil, resp, err
+	}
+	if b, ok := any(&v).(baseLinked); ok {
+		resp.Base = b.linksBase()
+	}
+	return &v, resp, nil
 }
 
 func newResponse(req *request, raw *rawResponse) *Response {

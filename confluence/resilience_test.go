@@ -75,9 +75,7 @@ func TestRetries(t *testing.T) {
 			case tt.wantErr != nil && tt.wantErr != errAny && !errors.Is(err, tt.wantErr):
 				t.Errorf("error %v, want %v", err, tt.wantErr)
 			}
-			if got, want := srv.n.Load(), tt.wantCalls; got != want {
-				t.Errorf("requests = %d, want %d", got, want)
-			}
+			srv.wantRequests(t, "requests", tt.wantCalls)
 		})
 	}
 }
@@ -129,9 +127,7 @@ func TestRetryAfterIsAMinimum(t *testing.T) {
 			if got, want := sentDuringWait, int64(1); got != want {
 				t.Errorf("requests sent before the wait ended = %d, want %d", got, want)
 			}
-			if got, want := srv.n.Load(), int64(2); got != want {
-				t.Errorf("requests = %d, want %d", got, want)
-			}
+			srv.wantRequests(t, "requests", 2)
 		})
 	}
 }
@@ -174,9 +170,7 @@ func TestRetryAfterBeyondDeadlineFailsFast(t *testing.T) {
 	if got, want := rl.RetryAfter, 20*time.Second; got != want {
 		t.Errorf("RetryAfter = %v, want %v", got, want)
 	}
-	if got, want := srv.n.Load(), int64(1); got != want {
-		t.Errorf("requests = %d, want %d", got, want)
-	}
+	srv.wantRequests(t, "requests", 1)
 	if len(sl.all()) != 0 {
 		t.Errorf("waited %v, want no wait", sl.all())
 	}
@@ -194,15 +188,12 @@ func TestRetryBudget(t *testing.T) {
 	if _, _, err := c.Pages.Get(t.Context(), "1", nil); !errors.Is(err, confluence.ErrUnavailable) {
 		t.Fatalf("first call error %v, want ErrUnavailable", err)
 	}
-	if got, want := srv.n.Load(), int64(2); got != want {
-		t.Errorf("requests after first call = %d, want %d", got, want)
-	}
+	srv.wantRequests(t, "requests after first call", 2)
 	if _, _, err := c.Pages.Get(t.Context(), "1", nil); !errors.Is(err, confluence.ErrUnavailable) {
 		t.Fatalf("second call error %v, want ErrUnavailable", err)
 	}
-	if got, want := srv.n.Load(), int64(3); got != want {
-		t.Errorf("requests after second call = %d, want %d (no retry left in the budget)", got, want)
-	}
+	// No retry left in the budget.
+	srv.wantRequests(t, "requests after second call", 3)
 }
 
 func TestBreakerOpensOn5xxAndRecovers(t *testing.T) {
@@ -279,9 +270,7 @@ func TestBreakerIgnores4xx(t *testing.T) {
 	if got, want := c.BreakerState(), "closed"; got != want {
 		t.Errorf("breaker = %s, want %s", got, want)
 	}
-	if got, want := srv.n.Load(), int64(6); got != want {
-		t.Errorf("requests = %d, want %d", got, want)
-	}
+	srv.wantRequests(t, "requests", 6)
 }
 
 // TestDeduplicatesConcurrentGETs: identical concurrent reads share one
@@ -332,9 +321,7 @@ func TestDeduplicatesConcurrentGETs(t *testing.T) {
 			t.Errorf("follower %d: title %q, error %v; want One, nil", i, titles[i], errs[i])
 		}
 	}
-	if got, want := srv.n.Load(), int64(1); got != want {
-		t.Errorf("requests = %d, want %d", got, want)
-	}
+	srv.wantRequests(t, "requests", 1)
 }
 
 func TestConcurrencyLimit(t *testing.T) {
@@ -370,15 +357,7 @@ func TestConcurrencyLimit(t *testing.T) {
 
 func TestTimeouts(t *testing.T) {
 	t.Parallel()
-	block := make(chan struct{})
-	t.Cleanup(func() { close(block) })
-	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-block:
-		case <-r.Context().Done():
-		}
-	})
-	c, srv, _ := newTestClient(t, h, func(o *confluence.Options) {
+	c, srv, _ := newTestClient(t, silentHandler(t), func(o *confluence.Options) {
 		o.AttemptTimeout = 50 * time.Millisecond
 		o.MaxRetries = 2
 		o.BreakerFailures = 100
@@ -387,12 +366,11 @@ func TestTimeouts(t *testing.T) {
 	if !errors.Is(err, confluence.ErrTimeout) {
 		t.Fatalf("error %v, want ErrTimeout", err)
 	}
-	if got, want := srv.n.Load(), int64(3); got != want {
-		t.Errorf("requests = %d, want %d (attempt timeouts are retried)", got, want)
-	}
+	// Attempt timeouts are retried.
+	srv.wantRequests(t, "requests", 3)
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Millisecond)
 	defer cancel()
-	c2, _, _ := newTestClient(t, h, nil)
+	c2, _, _ := newTestClient(t, silentHandler(t), nil)
 	if _, _, err := c2.Pages.Get(ctx, "1", nil); !errors.Is(err, confluence.ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("error %v, want ErrTimeout wrapping context.DeadlineExceeded", err)
 	}

@@ -63,18 +63,7 @@ type SearchSpace struct {
 }
 
 // UnmarshalJSON accepts a numeric or string id.
-func (s *SearchSpace) UnmarshalJSON(b []byte) error {
-	type plain SearchSpace
-	aux := struct {
-		*plain
-		ID flexString `json:"id"`
-	}{plain: (*plain)(s)}
-	if err := json.Unmarshal(b, &aux); err != nil {
-		return err
-	}
-	s.ID = string(aux.ID)
-	return nil
-}
+func (s *SearchSpace) UnmarshalJSON(b []byte) error { return decodeLenient(b, s) }
 
 // SearchResult is one row of a CQL search. Title may carry
 // @@@hl@@@…@@@endhl@@@ highlight markers and HTML escapes; Content.Title is
@@ -96,18 +85,7 @@ type SearchResult struct {
 }
 
 // UnmarshalJSON accepts RFC 3339 or epoch-ms timestamps.
-func (r *SearchResult) UnmarshalJSON(b []byte) error {
-	type plain SearchResult
-	aux := struct {
-		*plain
-		LastModified jsonTime `json:"lastModified"`
-	}{plain: (*plain)(r)}
-	if err := json.Unmarshal(b, &aux); err != nil {
-		return err
-	}
-	r.LastModified = time.Time(aux.LastModified)
-	return nil
-}
+func (r *SearchResult) UnmarshalJSON(b []byte) error { return decodeLenient(b, r) }
 
 // SearchResults is one page of a CQL search.
 type SearchResults struct {
@@ -123,7 +101,8 @@ type SearchResults struct {
 }
 
 func (s *SearchService) cqlRequest(opts *SearchOptions) *request {
-	req := &request{method: "GET", route: "/wiki/rest/api/search", path: "/wiki/rest/api/search", query: urlValues(opts.query()), search: true}
+	req := getRoute("/wiki/rest/api/search", opts.query())
+	req.search = true
 	if opts.Excerpt != "" {
 		req.keep = url.Values{"excerpt": {opts.Excerpt}}
 	}
@@ -177,16 +156,11 @@ type ContentSearchOptions struct {
 }
 
 func (s *SearchService) contentRequest(o *ContentSearchOptions) *request {
-	q := query{}
-	q.str("cql", o.CQL)
-	q.str("cqlcontext", o.CQLContext)
-	q.csv("expand", o.Expand)
-	if o.Cursor != "" {
-		q.str("cursor", o.Cursor)
-		q.str("next", "true")
-	}
-	q.int("limit", o.Limit)
-	return &request{method: "GET", route: "/wiki/rest/api/content/search", path: "/wiki/rest/api/content/search", query: urlValues(q), search: true}
+	// The parameters are those of /search without excerpt and archived spaces.
+	so := &SearchOptions{CQL: o.CQL, CQLContext: o.CQLContext, Expand: o.Expand, Cursor: o.Cursor, Limit: o.Limit}
+	req := getRoute("/wiki/rest/api/content/search", so.query())
+	req.search = true
+	return req
 }
 
 // Content runs one page of a content-shaped CQL search.
@@ -229,18 +203,7 @@ type Content struct {
 }
 
 // UnmarshalJSON accepts a numeric or string id.
-func (c *Content) UnmarshalJSON(b []byte) error {
-	type plain Content
-	aux := struct {
-		*plain
-		ID flexString `json:"id"`
-	}{plain: (*plain)(c)}
-	if err := json.Unmarshal(b, &aux); err != nil {
-		return err
-	}
-	c.ID = string(aux.ID)
-	return nil
-}
+func (c *Content) UnmarshalJSON(b []byte) error { return decodeLenient(b, c) }
 
 // ContentVersion is a v1 version. By is the author (with the version
 // expansion, on the content and on expanded children).
@@ -253,18 +216,7 @@ type ContentVersion struct {
 }
 
 // UnmarshalJSON accepts RFC 3339 or epoch-ms timestamps.
-func (v *ContentVersion) UnmarshalJSON(b []byte) error {
-	type plain ContentVersion
-	aux := struct {
-		*plain
-		When jsonTime `json:"when"`
-	}{plain: (*plain)(v)}
-	if err := json.Unmarshal(b, &aux); err != nil {
-		return err
-	}
-	v.When = time.Time(aux.When)
-	return nil
-}
+func (v *ContentVersion) UnmarshalJSON(b []byte) error { return decodeLenient(b, v) }
 
 // ContentHistory is v1 content history.
 type ContentHistory struct {
@@ -275,18 +227,7 @@ type ContentHistory struct {
 }
 
 // UnmarshalJSON accepts RFC 3339 or epoch-ms timestamps.
-func (h *ContentHistory) UnmarshalJSON(b []byte) error {
-	type plain ContentHistory
-	aux := struct {
-		*plain
-		CreatedDate jsonTime `json:"createdDate"`
-	}{plain: (*plain)(h)}
-	if err := json.Unmarshal(b, &aux); err != nil {
-		return err
-	}
-	h.CreatedDate = time.Time(aux.CreatedDate)
-	return nil
-}
+func (h *ContentHistory) UnmarshalJSON(b []byte) error { return decodeLenient(b, h) }
 
 // ContentMetadata holds expanded metadata; Labels is nil unless
 // metadata.labels was expanded.

@@ -62,9 +62,7 @@ func TestSharedLimiterReplacesTheInProcessOne(t *testing.T) {
 					t.Errorf("Pages.Get(%s) error = %v, want it to wrap %v", id, err, tt.limErr)
 				}
 			}
-			if got, want := srv.n.Load(), tt.wantRequests; got != want {
-				t.Errorf("site saw %d requests, want %d", got, want)
-			}
+			srv.wantRequests(t, "site requests", tt.wantRequests)
 			keys := lim.seen()
 			if got, want := len(keys), 2; got != want {
 				t.Fatalf("limiter asked %d times, want %d", got, want)

@@ -18,8 +18,7 @@ var detailsExpand = []string{"metadata.labels", "children.comment.body.storage",
 // author) from one content search row.
 func TestSimContentSearchDecodesChildrenExpansions(t *testing.T) {
 	t.Parallel()
-	sim := newSim(t, 0)
-	c := simClient(t, sim, "classic", confluence.TokenClassic, nil)
+	sim, c := simPair(t, 0, "classic", confluence.TokenClassic, nil)
 	rows, _, err := c.Search.Content(t.Context(), &confluence.ContentSearchOptions{CQL: "id in (" + homeID + ", 3002)", Expand: detailsExpand})
 	if err != nil {
 		t.Fatalf("content search: %v", err)

@@ -140,3 +140,20 @@ func simClient(t *testing.T, sim *confluencetest.Server, account string, tt conf
 	}
 	return c
 }
+
+// simPair starts a simulator with simDataset(extraPages) and a client for
+// one of simAccounts on it (see newSim and simClient).
+func simPair(t *testing.T, extraPages int, account string, tt confluence.TokenType, mod func(*confluence.Options)) (*confluencetest.Server, *confluence.Client) {
+	t.Helper()
+	sim := newSim(t, extraPages)
+	return sim, simClient(t, sim, account, tt, mod)
+}
+
+// wantCalls fails t unless sim counted want requests to route (a route
+// pattern such as "GET /wiki/api/v2/pages/{id}").
+func wantCalls(t *testing.T, sim *confluencetest.Server, route string, want int) {
+	t.Helper()
+	if got := sim.Count(route); got != want {
+		t.Errorf("%s: %d requests, want %d", route, got, want)
+	}
+}

@@ -128,8 +128,7 @@ func TestSimRateLimited(t *testing.T) {
 // the deadline, so nothing is sent.
 func TestSimClientRateLimiter(t *testing.T) {
 	t.Parallel()
-	sim := newSim(t, 0)
-	c := simClient(t, sim, "classic", confluence.TokenClassic, func(o *confluence.Options) {
+	sim, c := simPair(t, 0, "classic", confluence.TokenClassic, func(o *confluence.Options) {
 		o.RateLimit = 0.5 // one request per 2s
 		o.RateBurst = 1
 	})
@@ -172,8 +171,7 @@ func TestSimRetriesTransientFaults(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			sim := newSim(t, 0)
-			c := simClient(t, sim, "classic", confluence.TokenClassic, func(o *confluence.Options) {
+			sim, c := simPair(t, 0, "classic", confluence.TokenClassic, func(o *confluence.Options) {
 				o.AttemptTimeout = 200 * time.Millisecond
 				o.RetryBaseDelay = time.Millisecond
 				o.BreakerFailures = 100
@@ -198,8 +196,7 @@ func TestSimRetriesTransientFaults(t *testing.T) {
 // through and closes it.
 func TestSimBreakerOpensAndRecovers(t *testing.T) {
 	t.Parallel()
-	sim := newSim(t, 0)
-	c := simClient(t, sim, "classic", confluence.TokenClassic, func(o *confluence.Options) {
+	sim, c := simPair(t, 0, "classic", confluence.TokenClassic, func(o *confluence.Options) {
 		o.MaxRetries = -1
 		o.BreakerFailures = 3
 		o.BreakerTimeout = 50 * time.Millisecond
@@ -263,7 +260,5 @@ func TestSimDeduplicatesConcurrentReads(t *testing.T) {
 			t.Errorf("caller %d: %v", i, err)
 		}
 	}
-	if got := sim.Count("GET /wiki/api/v2/pages/{id}"); got != 1 {
-		t.Errorf("requests = %d, want 1", got)
-	}
+	wantCalls(t, sim, "GET /wiki/api/v2/pages/{id}", 1)
 }

@@ -1,8 +1,6 @@
 package confluence_test
 
 import (
-	"context"
-	"errors"
 	"iter"
 	"slices"
 	"strings"
@@ -48,8 +46,7 @@ func TestSimReads(t *testing.T) {
 	for _, m := range modes {
 		t.Run(m.account, func(t *testing.T) {
 			t.Parallel()
-			sim := newSim(t, 0)
-			c := simClient(t, sim, m.account, m.tt, nil)
+			sim, c := simPair(t, 0, m.account, m.tt, nil)
 			ctx := t.Context()
 			small := confluence.ListOptions{Limit: 3}
 
@@ -281,98 +278,6 @@ func TestSimReads(t *testing.T) {
 	}
 }
 
-// TestSimErrorMapping checks each error class as the simulator produces it.
-func TestSimErrorMapping(t *testing.T) {
-	t.Parallel()
-	sim := newSim(t, 0)
-	tests := []struct {
-		name    string
-		account string
-		tt      confluence.TokenType
-		call    func(c *confluence.Client) error
-		want    error
-		notWant error
-	}{
-		{"missing page", "classic", confluence.TokenClassic, getPage("999999"), confluence.ErrNotFound, confluence.ErrUnauthorized},
-		{"page in a space the account cannot see", "restricted", confluence.TokenClassic, getPage("4001"), confluence.ErrNotFound, nil},
-		{"missing version", "classic", confluence.TokenClassic, func(c *confluence.Client) error {
-			_, _, err := c.Versions.Get(t.Context(), homeID, 42)
-			return err
-		}, confluence.ErrNotFound, nil},
-		{"revoked credentials on v2", "revoked", confluence.TokenClassic, getPage(homeID), confluence.ErrCredentialsRejected, confluence.ErrNotFound},
-		{"revoked credentials on current user", "revoked", confluence.TokenClassic, currentUser, confluence.ErrCredentialsRejected, confluence.ErrForbidden},
-		{"revoked credentials on search", "revoked", confluence.TokenClassic, search("type = page"), confluence.ErrCredentialsRejected, nil},
-		{"revoked credentials through the gateway", "revoked", confluence.TokenScoped, getPage(homeID), confluence.ErrCredentialsRejected, nil},
-		{"scoped token on the site", "scoped", confluence.TokenClassic, getPage(homeID), confluence.ErrScopedTokenOnSite, nil},
-		{"scope missing for search", "scoped-nosearch", confluence.TokenScoped, search("type = page"), confluence.ErrScopeMismatch, nil},
-		{"scope missing for comments", "scoped-nosearch", confluence.TokenScoped, func(c *confluence.Client) error {
-			_, _, err := c.Comments.ListFooter(t.Context(), homeID, nil)
-			return err
-		}, confluence.ErrScopeMismatch, nil},
-		{"invalid CQL", "classic", confluence.TokenClassic, search("type = = page"), confluence.ErrInvalidCQL, nil},
-		{"unknown CQL field", "classic", confluence.TokenClassic, search("status = current"), confluence.ErrInvalidCQL, nil},
-		{"unknown CQL type value", "classic", confluence.TokenClassic, search("type = wiki"), confluence.ErrInvalidCQL, nil},
-		{"empty CQL text term (500)", "classic", confluence.TokenClassic, search(`text ~ ""`), confluence.ErrInvalidCQL, confluence.ErrUnavailable},
-		{"limit above 250", "classic", confluence.TokenClassic, func(c *confluence.Client) error {
-			_, _, err := c.Pages.List(t.Context(), &confluence.PageListOptions{ListOptions: confluence.ListOptions{Limit: 300}})
-			var ce *confluence.Error
-			if errors.As(err, &ce) && ce.Code != "INVALID_REQUEST_PARAMETER" {
-				return errors.New("code " + ce.Code)
-			}
-			return err
-		}, errAny, confluence.ErrNotFound},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			c := simClient(t, sim, tt.account, tt.tt, nil)
-			err := tt.call(c)
-			if err == nil {
-				t.Fatal("got nil error, want one")
-			}
-			if tt.want != errAny && !errors.Is(err, tt.want) {
-				t.Errorf("error %v, want %v", err, tt.want)
-			}
-			if tt.notWant != nil && errors.Is(err, tt.notWant) {
-				t.Errorf("error %v also matches %v", err, tt.notWant)
-			}
-			var cq *confluence.CQLError
-			if errors.Is(err, confluence.ErrInvalidCQL) && (!errors.As(err, &cq) || cq.Message == "") {
-				t.Errorf("error %v is not a *CQLError with Confluence's message", err)
-			}
-			assertNoSecretFor(t, err.Error(), tt.account)
-		})
-	}
-}
-
-func getPage(id string) func(c *confluence.Client) error {
-	return func(c *confluence.Client) error {
-		_, _, err := c.Pages.Get(bg(), id, nil)
-		return err
-	}
-}
-
-func currentUser(c *confluence.Client) error {
-	_, _, err := c.Users.Current(bg())
-	return err
-}
-
-func search(cql string) func(c *confluence.Client) error {
-	return func(c *confluence.Client) error {
-		_, _, err := c.Search.CQL(bg(), &confluence.SearchOptions{CQL: cql})
-		return err
-	}
-}
-
-func assertNoSecretFor(t *testing.T, s, account string) {
-	t.Helper()
-	for _, a := range simAccounts {
-		if a.Name == account && a.Token != "" && strings.Contains(s, a.Token) {
-			t.Errorf("%q contains the token", s)
-		}
-	}
-}
-
 // TestSimAutoMode: auto tries the site, falls back to the gateway on 401,
 // and reports which worked.
 func TestSimAutoMode(t *testing.T) {
@@ -388,8 +293,7 @@ func TestSimAutoMode(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.account, func(t *testing.T) {
 			t.Parallel()
-			sim := newSim(t, 0)
-			c := simClient(t, sim, tt.account, confluence.TokenAuto, nil)
+			sim, c := simPair(t, 0, tt.account, confluence.TokenAuto, nil)
 			if _, _, err := c.Users.Current(t.Context()); err != nil {
 				t.Fatalf("Current: %v", err)
 			}
@@ -400,12 +304,8 @@ func TestSimAutoMode(t *testing.T) {
 			if _, _, err := c.Pages.Get(t.Context(), homeID, nil); err != nil {
 				t.Fatalf("Get: %v", err)
 			}
-			if got, want := sim.Count("GET /wiki/api/v2/pages/{id}"), 1; got != want {
-				t.Errorf("page requests = %d, want %d", got, want)
-			}
-			if got := sim.Count("GET /_edge/tenant_info"); got != tt.wantTenantInfos {
-				t.Errorf("tenant_info requests = %d, want %d", got, tt.wantTenantInfos)
-			}
+			wantCalls(t, sim, "GET /wiki/api/v2/pages/{id}", 1)
+			wantCalls(t, sim, "GET /_edge/tenant_info", tt.wantTenantInfos)
 			if tt.want == confluence.TokenScoped && c.CloudID() != sim.CloudID() {
 				t.Errorf("CloudID = %q, want %q", c.CloudID(), sim.CloudID())
 			}
@@ -418,16 +318,14 @@ func TestSimAutoMode(t *testing.T) {
 // stop the iteration.
 func TestSimPaginationToTheEnd(t *testing.T) {
 	t.Parallel()
-	sim := newSim(t, 0)
-	c := simClient(t, sim, "restricted", confluence.TokenClassic, nil)
+	sim, c := simPair(t, 0, "restricted", confluence.TokenClassic, nil)
 	kids := ids(t, c.Pages.ListDirectChildrenIter(t.Context(), homeID, &confluence.ChildrenOptions{ListOptions: confluence.ListOptions{Limit: 3}}),
 		func(ch confluence.ChildContent) string { return ch.ID })
 	if len(kids) != 10 {
 		t.Errorf("children = %d, want 10", len(kids))
 	}
-	if got, want := sim.Count("GET /wiki/api/v2/pages/{id}/direct-children"), 4; got != want {
-		t.Errorf("direct-children requests = %d, want %d (3+3+3+1)", got, want)
-	}
+	// Ten children at limit 3: pages of 3, 3, 3 and 1.
+	wantCalls(t, sim, "GET /wiki/api/v2/pages/{id}/direct-children", 4)
 	// The restricted account cannot see the three SEC rows that fill the
 	// second page of 3: that page comes back empty, with a next link.
 	var sizes []int
@@ -460,8 +358,7 @@ func TestSimPaginationToTheEnd(t *testing.T) {
 // for limit=250, so 614 ids cost exactly 3 requests.
 func TestSimBulkPagesChunked(t *testing.T) {
 	t.Parallel()
-	sim := newSim(t, 600)
-	c := simClient(t, sim, "classic", confluence.TokenClassic, nil)
+	sim, c := simPair(t, 600, "classic", confluence.TokenClassic, nil)
 	all := sim.PageIDs("ENG")
 	if len(all) != 614 {
 		t.Fatalf("dataset has %d ENG pages, want 614", len(all))
@@ -477,47 +374,21 @@ func TestSimBulkPagesChunked(t *testing.T) {
 	if !sameSet(gotIDs, all) {
 		t.Errorf("GetMany returned %d pages, want the %d asked for", len(got), len(all))
 	}
-	if got, want := sim.Count("GET /wiki/api/v2/pages"), 3; got != want {
-		t.Errorf("requests = %d, want %d", got, want)
-	}
+	wantCalls(t, sim, "GET /wiki/api/v2/pages", 3)
 	// Descendants of the deepest page span several cursor pages at limit 250.
 	n := len(ids(t, c.Pages.ListDescendantsIter(t.Context(), deepID, &confluence.DescendantsOptions{ListOptions: confluence.ListOptions{Limit: 250}}),
 		func(d confluence.Descendant) string { return d.ID }))
 	if n != 600 {
 		t.Errorf("descendants = %d, want 600", n)
 	}
-	if got, want := sim.Count("GET /wiki/api/v2/pages/{id}/descendants"), 3; got != want {
-		t.Errorf("descendant requests = %d, want %d", got, want)
-	}
-}
-
-func bg() context.Context { return context.Background() }
-
-// TestSimAutoModeLocksOnScopeMismatch: a gateway scope error proves the
-// token is scoped, so later calls skip the site.
-func TestSimAutoModeLocksOnScopeMismatch(t *testing.T) {
-	t.Parallel()
-	sim := newSim(t, 0)
-	c := simClient(t, sim, "scoped-nosearch", confluence.TokenAuto, nil)
-	for range 2 {
-		if err := search("type = page")(c); !errors.Is(err, confluence.ErrScopeMismatch) {
-			t.Fatalf("error %v, want ErrScopeMismatch", err)
-		}
-	}
-	if got := c.TokenType(); got != confluence.TokenScoped {
-		t.Errorf("TokenType = %v, want scoped", got)
-	}
-	if got, want := sim.Count("GET /wiki/rest/api/search"), 3; got != want {
-		t.Errorf("search requests = %d, want %d (site and gateway once, then gateway only)", got, want)
-	}
+	wantCalls(t, sim, "GET /wiki/api/v2/pages/{id}/descendants", 3)
 }
 
 // TestSimSearchKeepsExcerptMode: Confluence's next links drop excerpt; the
 // iterator puts it back, so no page falls back to highlighting.
 func TestSimSearchKeepsExcerptMode(t *testing.T) {
 	t.Parallel()
-	sim := newSim(t, 0)
-	c := simClient(t, sim, "classic", confluence.TokenClassic, nil)
+	_, c := simPair(t, 0, "classic", confluence.TokenClassic, nil)
 	count := func(excerpt string) (rows, highlighted int) {
 		for r, err := range c.Search.CQLIter(t.Context(), &confluence.SearchOptions{CQL: `type = page AND title ~ "alpha" ORDER BY title`, Limit: 3, Excerpt: excerpt}) {
 			if err != nil {
@@ -535,23 +406,5 @@ func TestSimSearchKeepsExcerptMode(t *testing.T) {
 	}
 	if rows, hl := count("none"); rows != 9 || hl != 0 {
 		t.Errorf("excerpt none: %d rows, %d highlighted; want 9, 0", rows, hl)
-	}
-}
-
-func TestSimInvalidIDsSendNothing(t *testing.T) {
-	t.Parallel()
-	sim := newSim(t, 0)
-	c := simClient(t, sim, "classic", confluence.TokenClassic, nil)
-	for _, id := range []string{"", "..", "1/labels", "1?x=y"} {
-		if _, _, err := c.Pages.Get(t.Context(), id, nil); !errors.Is(err, confluence.ErrNotFound) {
-			t.Errorf("Get(%q): error %v, want ErrNotFound", id, err)
-		}
-	}
-	if got := sim.Stats().Total; got != 0 {
-		t.Errorf("requests = %d, want 0", got)
-	}
-	spaces, err := c.Spaces.GetMany(t.Context(), []string{engID}, []string{"eng"}, "")
-	if err != nil || len(spaces) != 1 {
-		t.Errorf("GetMany(id and key of one space) = %d spaces, %v; want 1", len(spaces), err)
 	}
 }

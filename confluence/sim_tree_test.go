@@ -46,9 +46,8 @@ func TestSimAllAncestorsBeyondOneCall(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("AllAncestors = %d ids from %v to %v, want %d from %s to 8298", len(got), first(got), last(got), len(want), homeID)
 	}
-	if n, w := sim.Count("GET /wiki/api/v2/pages/{id}/ancestors"), 2; n != w {
-		t.Errorf("ancestors requests = %d, want %d (250, then the remaining 50)", n, w)
-	}
+	// 250, then the remaining 50.
+	wantCalls(t, sim, "GET /wiki/api/v2/pages/{id}/ancestors", 2)
 }
 
 func first(s []string) string {

@@ -2,7 +2,6 @@ package confluence
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 	"time"
 )
@@ -39,19 +38,10 @@ type SpaceIcon struct {
 	APIDownloadLink string `json:"apiDownloadLink,omitempty"`
 }
 
+func (s *Space) linksBase() string { return s.Links.Base }
+
 // UnmarshalJSON accepts RFC 3339 or epoch-ms timestamps.
-func (s *Space) UnmarshalJSON(b []byte) error {
-	type plain Space
-	aux := struct {
-		*plain
-		CreatedAt jsonTime `json:"createdAt"`
-	}{plain: (*plain)(s)}
-	if err := json.Unmarshal(b, &aux); err != nil {
-		return err
-	}
-	s.CreatedAt = time.Time(aux.CreatedAt)
-	return nil
-}
+func (s *Space) UnmarshalJSON(b []byte) error { return decodeLenient(b, s) }
 
 // SpaceListOptions are the parameters of GET /wiki/api/v2/spaces.
 type SpaceListOptions struct {
@@ -80,7 +70,7 @@ func spacesListRequest(o *SpaceListOptions) *request {
 		q.bool("include-icon", o.IncludeIcon)
 		o.ListOptions.apply(q)
 	}
-	return &request{method: "GET", route: "/wiki/api/v2/spaces", path: "/wiki/api/v2/spaces", query: urlValues(q)}
+	return getRoute("/wiki/api/v2/spaces", q)
 }
 
 // List returns one page of spaces.
@@ -139,23 +129,12 @@ type SpaceGetOptions struct {
 //
 // Confluence API: GET /wiki/api/v2/spaces/{id}
 func (s *SpacesService) Get(ctx context.Context, id string, opts *SpaceGetOptions) (*Space, *Response, error) {
-	sid, err := pathID(id)
-	if err != nil {
-		return nil, nil, err
-	}
 	q := query{}
 	if opts != nil {
 		q.str("description-format", opts.DescriptionFormat)
 		q.bool("include-icon", opts.IncludeIcon)
 	}
-	req := &request{method: "GET", route: "/wiki/api/v2/spaces/{id}", path: "/wiki/api/v2/spaces/" + sid, query: urlValues(q)}
-	var sp Space
-	resp, err := s.client.get(ctx, req, &sp)
-	if err != nil {
-		return nil, resp, err
-	}
-	resp.Base = sp.Links.Base
-	return &sp, resp, nil
+	return getOne[Space](ctx, s.client, getRoute("/wiki/api/v2/spaces/{id}", q, id))
 }
 
 // SpacePagesOptions are the parameters of GET /wiki/api/v2/spaces/{id}/pages.
@@ -169,11 +148,7 @@ type SpacePagesOptions struct {
 	ListOptions
 }
 
-func spacePagesRequest(id string, o *SpacePagesOptions) (*request, error) {
-	sid, err := pathID(id)
-	if err != nil {
-		return nil, err
-	}
+func spacePagesRequest(id string, o *SpacePagesOptions) *request {
 	q := query{}
 	if o != nil {
 		q.str("depth", o.Depth)
@@ -183,27 +158,19 @@ func spacePagesRequest(id string, o *SpacePagesOptions) (*request, error) {
 		q.str("body-format", string(o.BodyFormat))
 		o.ListOptions.apply(q)
 	}
-	return &request{method: "GET", route: "/wiki/api/v2/spaces/{id}/pages", path: "/wiki/api/v2/spaces/" + sid + "/pages", query: urlValues(q)}, nil
+	return getRoute("/wiki/api/v2/spaces/{id}/pages", q, id)
 }
 
 // ListPages returns one page of a space's pages.
 //
 // Confluence API: GET /wiki/api/v2/spaces/{id}/pages
 func (s *SpacesService) ListPages(ctx context.Context, spaceID string, opts *SpacePagesOptions) ([]Page, *Response, error) {
-	req, err := spacePagesRequest(spaceID, opts)
-	if err != nil {
-		return nil, nil, err
-	}
-	return list[Page](ctx, s.client, req)
+	return list[Page](ctx, s.client, spacePagesRequest(spaceID, opts))
 }
 
 // ListPagesIter yields every page of a space.
 //
 // Confluence API: GET /wiki/api/v2/spaces/{id}/pages
 func (s *SpacesService) ListPagesIter(ctx context.Context, spaceID string, opts *SpacePagesOptions) iter.Seq2[Page, error] {
-	req, err := spacePagesRequest(spaceID, opts)
-	if err != nil {
-		return errSeq[Page](err)
-	}
-	return iterate[Page](ctx, s.client, req)
+	return iterate[Page](ctx, s.client, spacePagesRequest(spaceID, opts))
 }

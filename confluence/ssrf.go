@@ -10,7 +10,8 @@ import (
 	"syscall"
 )
 
-// siteRE is one DNS label under atlassian.net (security.md §3.2).
+// siteRE is one DNS label under atlassian.net: no IP literals, ports, user
+// info, other domains or deeper names.
 var siteRE = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.atlassian\.net$`)
 
 // labelRE is a bare site name such as "acme".

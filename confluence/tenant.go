@@ -11,15 +11,16 @@ type TenantInfo struct {
 }
 
 // TenantInfo reads the site's cloudId from the unauthenticated
-// GET https://{site}/_edge/tenant_info (reference §1.4) and remembers it for
-// gateway routing. No credentials are sent.
+// GET https://{site}/_edge/tenant_info (undocumented by Atlassian, but the
+// only way to learn the cloudId of a site with an API token) and remembers
+// it for gateway routing. No credentials are sent.
 //
 // Errors: *Error (ErrNotFound for a site that does not exist, ErrUnavailable,
 // ErrTimeout), or a validation error when the cloudId is malformed.
 func (c *Client) TenantInfo(ctx context.Context) (*TenantInfo, error) {
 	req := &request{method: "GET", route: "/_edge/tenant_info", path: "/_edge/tenant_info", noAuth: true, site: true}
 	// Concurrent lookups share one; the shared work must not die with the
-	// caller that started it (security.md §6.5), so it runs without that
+	// caller that started it (the others still wait for it), so it runs without that
 	// caller's cancellation but keeps its deadline.
 	ch := c.cloudIDGroup.DoChan("tenant_info", func() (any, error) {
 		sctx := context.WithoutCancel(ctx)

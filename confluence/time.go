@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -82,4 +84,69 @@ func parseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 		return d, true
 	}
 	return 0, true
+}
+
+// lenientType is the decoding mirror of a struct type: the same fields and
+// tags, with jsonTime in place of each time.Time and flexString in place of
+// a string field named ID.
+type lenientType struct {
+	mirror  reflect.Type
+	swapped []bool // by field index: the mirror's field has another type
+}
+
+var (
+	lenientTypes   sync.Map // reflect.Type → *lenientType
+	timeType       = reflect.TypeFor[time.Time]()
+	jsonTimeType   = reflect.TypeFor[jsonTime]()
+	stringType     = reflect.TypeFor[string]()
+	flexStringType = reflect.TypeFor[flexString]()
+)
+
+func lenientOf(t reflect.Type) *lenientType {
+	if lt, ok := lenientTypes.Load(t); ok {
+		return lt.(*lenientType)
+	}
+	lt := &lenientType{swapped: make([]bool, t.NumField())}
+	fields := make([]reflect.StructField, t.NumField())
+	for i := range fields {
+		f := t.Field(i)
+		fields[i] = reflect.StructField{Name: f.Name, Type: f.Type, Tag: f.Tag}
+		switch {
+		case f.Type == timeType:
+			fields[i].Type, lt.swapped[i] = jsonTimeType, true
+		case f.Type == stringType && f.Name == "ID":
+			fields[i].Type, lt.swapped[i] = flexStringType, true
+		}
+	}
+	lt.mirror = reflect.StructOf(fields)
+	got, _ := lenientTypes.LoadOrStore(t, lt)
+	return got.(*lenientType)
+}
+
+// decodeLenient decodes b into *v as json.Unmarshal does, except that every
+// time.Time field of T accepts the forms jsonTime does, and a string field
+// named ID also a JSON number (v1 sends some ids as numbers); these fields
+// are zero when absent. T must be a struct whose fields are all exported and not
+// embedded; it is what the UnmarshalJSON of such types calls, and it does
+// not call that method again.
+func decodeLenient[T any](b []byte, v *T) error {
+	lt := lenientOf(reflect.TypeFor[T]())
+	dst := reflect.ValueOf(v).Elem()
+	m := reflect.New(lt.mirror).Elem()
+	for i, swapped := range lt.swapped {
+		if !swapped {
+			m.Field(i).Set(dst.Field(i))
+		}
+	}
+	if err := json.Unmarshal(b, m.Addr().Interface()); err != nil {
+		return err
+	}
+	for i, swapped := range lt.swapped {
+		if swapped {
+			dst.Field(i).Set(m.Field(i).Convert(dst.Field(i).Type()))
+		} else {
+			dst.Field(i).Set(m.Field(i))
+		}
+	}
+	return nil
 }

@@ -42,17 +42,12 @@ type ProfilePicture struct {
 //
 // Confluence API: GET /wiki/rest/api/user/current
 func (s *UsersService) Current(ctx context.Context) (*User, *Response, error) {
-	req := &request{method: "GET", route: "/wiki/rest/api/user/current", path: "/wiki/rest/api/user/current"}
-	var u User
-	resp, err := s.client.get(ctx, req, &u)
-	if err != nil {
-		return nil, resp, err
-	}
-	if u.AccountID == "" || u.Type == "anonymous" {
-		return nil, resp, &Error{Status: resp.StatusCode, Code: "ANONYMOUS", Endpoint: req.endpoint(),
+	u, resp, err := getOne[User](ctx, s.client, getRoute("/wiki/rest/api/user/current", nil))
+	if err == nil && (u.AccountID == "" || u.Type == "anonymous") {
+		return nil, resp, &Error{Status: resp.StatusCode, Code: "ANONYMOUS", Endpoint: resp.Endpoint,
 			Message: "Confluence answered as an anonymous user", kind: ErrCredentialsRejected}
 	}
-	return &u, resp, nil
+	return u, resp, err
 }
 
 // GetMany returns the users with the given account ids, 250 per request.

@@ -70,41 +70,28 @@ type VersionListOptions struct {
 	ListOptions
 }
 
-func versionsRequest(pageID string, o *VersionListOptions) (*request, error) {
-	pid, err := pathID(pageID)
-	if err != nil {
-		return nil, err
-	}
+func versionsRequest(pageID string, o *VersionListOptions) *request {
 	q := query{}
 	if o != nil {
 		q.str("body-format", string(o.BodyFormat))
 		q.str("sort", o.Sort)
 		o.ListOptions.apply(q)
 	}
-	return &request{method: "GET", route: "/wiki/api/v2/pages/{id}/versions",
-		path: "/wiki/api/v2/pages/" + pid + "/versions", query: urlValues(q)}, nil
+	return getRoute("/wiki/api/v2/pages/{id}/versions", q, pageID)
 }
 
 // List returns one page of a page's versions.
 //
 // Confluence API: GET /wiki/api/v2/pages/{id}/versions
 func (s *VersionsService) List(ctx context.Context, pageID string, opts *VersionListOptions) ([]Version, *Response, error) {
-	req, err := versionsRequest(pageID, opts)
-	if err != nil {
-		return nil, nil, err
-	}
-	return list[Version](ctx, s.client, req)
+	return list[Version](ctx, s.client, versionsRequest(pageID, opts))
 }
 
 // ListIter yields every version of a page.
 //
 // Confluence API: GET /wiki/api/v2/pages/{id}/versions
 func (s *VersionsService) ListIter(ctx context.Context, pageID string, opts *VersionListOptions) iter.Seq2[Version, error] {
-	req, err := versionsRequest(pageID, opts)
-	if err != nil {
-		return errSeq[Version](err)
-	}
-	return iterate[Version](ctx, s.client, req)
+	return iterate[Version](ctx, s.client, versionsRequest(pageID, opts))
 }
 
 // Get returns one version's metadata. A missing version is an *Error
@@ -112,16 +99,6 @@ func (s *VersionsService) ListIter(ctx context.Context, pageID string, opts *Ver
 //
 // Confluence API: GET /wiki/api/v2/pages/{page-id}/versions/{version-number}
 func (s *VersionsService) Get(ctx context.Context, pageID string, number int) (*DetailedVersion, *Response, error) {
-	pid, err := pathID(pageID)
-	if err != nil {
-		return nil, nil, err
-	}
-	req := &request{method: "GET", route: "/wiki/api/v2/pages/{id}/versions/{number}",
-		path: "/wiki/api/v2/pages/" + pid + "/versions/" + strconv.Itoa(number)}
-	var v DetailedVersion
-	resp, err := s.client.get(ctx, req, &v)
-	if err != nil {
-		return nil, resp, err
-	}
-	return &v, resp, nil
+	req := getRoute("/wiki/api/v2/pages/{id}/versions/{number}", nil, pageID, strconv.Itoa(number))
+	return getOne[DetailedVersion](ctx, s.client, req)
 }

@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// dateLayouts are the literal forms Confluence accepts (reference §8.5),
+// dateLayouts are the literal forms Confluence accepts,
 // with whether they carry a time of day.
 var dateLayouts = []struct {
 	layout  string

@@ -1,6 +1,6 @@
 // Package cql reads, checks, prints, builds and evaluates Confluence Query
-// Language (CQL) as Confluence Cloud accepts it (reference
-// confluence-api.md §8).
+// Language (CQL) as Confluence Cloud accepts it
+// (https://developer.atlassian.com/cloud/confluence/advanced-searching-using-cql/).
 //
 // Parse turns text into a *Query or a *Error that says what is wrong and
 // where (line, column, byte offset). Query.String prints canonical CQL that
@@ -18,12 +18,13 @@
 //   - NOT applies to one clause or one parenthesised group; a query may not
 //     start with NOT (Confluence rejects a negative first clause).
 //   - Operators = != ~ !~ > >= < <= IN NOT IN, each allowed only on the
-//     fields of §8.3 that accept it; keywords and field and function names
-//     are case-insensitive and printed in one canonical spelling.
+//     fields that accept it (the field table in fields.go); keywords and
+//     field and function names are case-insensitive and printed in one
+//     canonical spelling.
 //   - Values are unquoted words, or strings in single or double quotes in
 //     which a backslash makes the next character literal. The reserved
-//     words of §8.5 and the reserved characters + ; ? | * % ^ $ # @ [ ]
-//     (and \ { }) must be quoted.
+//     words (AND, OR, NOT, IN, ORDER, BY, ...; see parser.go) and the
+//     reserved characters + ; ? | * % ^ $ # @ [ ] (and \ { }) must be quoted.
 //   - Dates are yyyy-MM-dd or yyyy/MM/dd, optionally followed by HH:mm
 //     (then quoted); ISO 8601 with a T is rejected as on Cloud.
 //   - Functions: now, startOfDay/Week/Month/Year, endOfDay/Week/Month/Year
@@ -31,10 +32,11 @@
 //     currentUser(); favouriteSpaces(), recentlyViewedSpaces(limit),
 //     currentSpace() for space; recentlyViewedContent(limit[, offset]) for
 //     ancestor, content, id and parent.
-//   - Text search (~, !~) per §8.6: case-insensitive words and
-//     double-quoted phrases, all of which must match; * and ? wildcards
-//     (not as the first character); "term~" fuzzy (edit distance 2, or
-//     term~0, term~1). No stemming, stop words or Lucene boolean operators.
+//   - Text search (~, !~), a subset of Confluence's Lucene-derived syntax
+//     (https://developer.atlassian.com/cloud/confluence/performing-text-searches-using-cql/):
+//     case-insensitive words and double-quoted phrases, all of which must
+//     match; * and ? wildcards (not as the first character); "term~" fuzzy
+//     (edit distance 2, or term~0, term~1). No stemming, stop words or Lucene boolean operators.
 //
 // All types are immutable once returned and safe for concurrent use.
 package cql

@@ -39,7 +39,7 @@ func resolve(env Env) *evalEnv {
 // (with HH:mm): "=" matches inside it, ">" after it, ">=" from its start,
 // "<" before its start, "<=" before its end. Date functions name an
 // instant computed from env.Now. text ~ searches the title, Text() and
-// the labels; title ~ only the title (see §8.6 of the reference).
+// the labels; title ~ only the title.
 //
 // The only error is a *Error of KindUnsupported, for fields a Document
 // cannot answer (pageStatus, space.type, space.title, space.category,

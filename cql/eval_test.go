@@ -144,7 +144,7 @@ func TestMatch(t *testing.T) {
 		{"startOfDay at 01:00 UTC is yesterday 15:00 in UTC-10", `lastModified >= startOfDay("-1d")`,
 			func(e cql.Env) cql.Env { e = at0100(e); e.Location = time.FixedZone("UTC-10", -10*3600); return e }, []string{"101", "103"}},
 		{"zero Env uses the real clock", `lastModified <= now()`, func(cql.Env) cql.Env { return cql.Env{} }, []string{"100", "101", "102", "103", "200", "201", "202"}},
-		// Titles and text (§8.6).
+		// Titles and text.
 		{"title equals, case-insensitive", `title = "deployment runbook"`, nil, []string{"101"}},
 		{"title not equal", `type = page AND title != "Deployment Runbook"`, nil, []string{"100", "102", "103", "200"}},
 		{"title in", `title in ("Draft notes", "Release 2.0")`, nil, []string{"103", "201"}},

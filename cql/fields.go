@@ -51,7 +51,8 @@ const (
 	kindOther // accepted by Confluence, not evaluable from a Document
 )
 
-// field is one row of the field table of the reference's §8.3.
+// field is one row of the table of CQL fields Confluence Cloud accepts
+// (https://developer.atlassian.com/cloud/confluence/cql-fields/).
 type field struct {
 	name    string // canonical spelling
 	kind    fieldKind
@@ -113,16 +114,20 @@ func lookupField(name string) *field {
 }
 
 // Fields returns the canonical names of the fields Parse accepts, sorted.
-func Fields() []string {
-	names := make([]string, len(fieldTable))
-	for i, f := range fieldTable {
-		names[i] = f.name
+func Fields() []string { return sortedNames(fieldTable, func(f field) string { return f.name }) }
+
+// sortedNames returns the name of each row of table, sorted.
+func sortedNames[T any](table []T, name func(T) string) []string {
+	names := make([]string, len(table))
+	for i, row := range table {
+		names[i] = name(row)
 	}
 	sort.Strings(names)
 	return names
 }
 
-// fn is one row of the function table of the reference's §8.4.
+// fn is one row of the table of CQL functions Confluence Cloud accepts
+// (https://developer.atlassian.com/cloud/confluence/cql-functions/).
 type fn struct {
 	name    string
 	kinds   []fieldKind // field kinds it may be used with
@@ -171,14 +176,7 @@ func lookupFunc(name string) *fn { return funcsByLower[strings.ToLower(name)] }
 
 // Functions returns the canonical names of the functions Parse accepts,
 // sorted.
-func Functions() []string {
-	names := make([]string, len(funcTable))
-	for i, f := range funcTable {
-		names[i] = f.name
-	}
-	sort.Strings(names)
-	return names
-}
+func Functions() []string { return sortedNames(funcTable, func(f fn) string { return f.name }) }
 
 // closest returns up to n names from known nearest to name by edit
 // distance (case-insensitive), best first; ties in name order.

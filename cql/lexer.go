@@ -46,7 +46,8 @@ func (t token) describe() string {
 	return "?"
 }
 
-// reservedChars must be quoted to appear in a value (reference §8.5); the
+// reservedChars must be quoted to appear in a value, as Confluence's CQL
+// documentation lists them; the
 // backslash and braces are added because they have no unquoted meaning.
 const reservedChars = "+;?|*%^$#@[]\\{}"
 
@@ -98,6 +99,15 @@ func syntaxErr(p Pos, format string, args ...any) *Error {
 	return &Error{Kind: KindSyntax, Line: p.Line, Column: p.Column, Offset: p.Offset, Message: fmt.Sprintf(format, args...)}
 }
 
+// singleTokens are the tokens of one character that no other follows.
+var singleTokens = map[rune]token{
+	'(': {kind: tokLParen},
+	')': {kind: tokRParen},
+	',': {kind: tokComma},
+	'=': {kind: tokOp, op: OpEq},
+	'~': {kind: tokOp, op: OpContains},
+}
+
 // next returns the next token or a *Error.
 func (l *lexer) next() (token, error) {
 	for {
@@ -109,24 +119,14 @@ func (l *lexer) next() (token, error) {
 	}
 	start := l.pos()
 	r, _ := l.peekRune()
+	if t, ok := singleTokens[r]; ok {
+		l.advance()
+		t.pos = start
+		return t, nil
+	}
 	switch {
 	case r == -1:
 		return token{kind: tokEOF, pos: start}, nil
-	case r == '(':
-		l.advance()
-		return token{kind: tokLParen, pos: start}, nil
-	case r == ')':
-		l.advance()
-		return token{kind: tokRParen, pos: start}, nil
-	case r == ',':
-		l.advance()
-		return token{kind: tokComma, pos: start}, nil
-	case r == '=':
-		l.advance()
-		return token{kind: tokOp, op: OpEq, pos: start}, nil
-	case r == '~':
-		l.advance()
-		return token{kind: tokOp, op: OpContains, pos: start}, nil
 	case r == '!':
 		l.advance()
 		switch r2, _ := l.peekRune(); r2 {

@@ -9,7 +9,8 @@ import (
 // exhaust the stack.
 const maxDepth = 100
 
-// reservedWords must be quoted to be used as values (reference §8.5).
+// reservedWords must be quoted to be used as values (Confluence's CQL
+// documentation lists them as reserved).
 var reservedWords = func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(`after and as avg before begin by commit contains count distinct else empty end

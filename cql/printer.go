@@ -51,7 +51,7 @@ func writeExpr(b *strings.Builder, x Expr) {
 			}
 		}
 		// Inside lists only numbers stay bare: unquoted space keys in
-		// "space IN (A, B)" have been seen to fail on Cloud (reference §8.5).
+		// "space IN (A, B)" have been seen to fail on Cloud.
 		b.WriteByte('(')
 		for i, v := range x.Values {
 			if i > 0 {

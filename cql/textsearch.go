@@ -8,7 +8,7 @@ import (
 )
 
 // textQuery is a compiled text search (the value of ~ or !~), following
-// the reference §8.6: whitespace-separated terms and double-quoted
+// Confluence's text-search rules: whitespace-separated terms and double-quoted
 // phrases, case-insensitive, every one must match.
 type textQuery struct {
 	items []textItem

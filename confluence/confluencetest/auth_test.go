@@ -80,8 +80,7 @@ func TestScopeGateRunsBeforeRouting(t *testing.T) {
 }
 
 func TestRevokedToken(t *testing.T) {
-	s := MustDemo(t)
-	a := s.Account("classic")
+	s, a := demoClassic(t)
 	mustGet(t, s.URL()+"/wiki/api/v2/spaces", a)
 	s.RevokeToken(a.Email)
 	if r := get(t, s.URL()+"/wiki/api/v2/spaces", a); r.status != http.StatusNotFound || !strings.Contains(string(r.body), `"title":"Not Found"`) {

@@ -14,8 +14,7 @@ import (
 )
 
 func TestDemoDataset(t *testing.T) {
-	s := MustDemo(t)
-	a := s.Account("classic")
+	s, a := demoClassic(t)
 
 	var keys []string
 	for _, sp := range mustGet(t, s.URL()+"/wiki/api/v2/spaces", a).results(t) {

@@ -3,7 +3,8 @@
 //
 // NewServer starts one on a random loopback port; Start listens on a given
 // address (the `confluence-graph sim` command). The server answers the read
-// API that ../shared/reference/confluence-api.md documents, in site mode
+// API of Confluence Cloud (REST v2, https://developer.atlassian.com/cloud/confluence/rest/v2/,
+// and the v1 search and content calls the client uses), in site mode
 // (URL()+"/wiki/...") and gateway mode (URL()+"/ex/confluence/{cloudId}/wiki/..."),
 // with Basic auth, classic and scoped tokens, v2 cursor pagination (Link
 // header and _links.next), the documented error bodies, v1 CQL search (through
@@ -16,7 +17,8 @@
 // 405 and counted in Stats.Writes. The /__sim/ control endpoints (stats,
 // seed, latency, rate limit, faults) are neither authenticated nor counted.
 //
-// Where the reference is silent the simulator chooses, and says so here:
+// Where Atlassian documents nothing and no capture of a live site is known,
+// the simulator chooses, and says so here:
 //
 //   - Cursors are opaque base64url JSON holding an offset; a malformed cursor
 //     is 400 INVALID_REQUEST_PARAMETER.

@@ -9,7 +9,8 @@ import (
 )
 
 // doc is one searchable entity: a page, comment, attachment or space. It
-// implements cql.Document.
+// implements cql.Document. The constructors fill the members every kind
+// has (id, title, creator, created) from the kind's record.
 type doc struct {
 	kind    string // page, comment, attachment, space
 	page    *pageRec
@@ -18,21 +19,37 @@ type doc struct {
 	space   *Space
 	text    string
 	info    bodyInfo
+
+	id, title, creator string
+	created            time.Time
 }
 
 var _ cql.Document = (*doc)(nil)
 
-func (d *doc) ID() string {
-	switch d.kind {
-	case "comment":
-		return d.comment.ID
-	case "attachment":
-		return d.att.ID
-	case "space":
-		return d.space.ID
-	}
-	return d.page.ID
+func pageDoc(p *pageRec) *doc {
+	return &doc{kind: "page", page: p, text: p.info.text, info: p.info,
+		id: p.ID, title: p.Title, creator: p.AuthorID, created: p.CreatedAt}
 }
+
+func spaceDoc(sp *Space) *doc {
+	return &doc{kind: "space", space: sp, text: sp.Description,
+		id: sp.ID, title: sp.Name, creator: sp.AuthorID, created: sp.CreatedAt}
+}
+
+// commentDoc is a comment on page p; its title is "Re: " and the page's.
+func commentDoc(p *pageRec, c *Comment, info bodyInfo) *doc {
+	return &doc{kind: "comment", page: p, comment: c, text: info.text, info: info,
+		id: c.ID, title: "Re: " + p.Title, creator: c.AuthorID, created: c.CreatedAt}
+}
+
+// attachmentDoc is an attachment of page p with the searchable text of its
+// file ("" when not indexed).
+func attachmentDoc(p *pageRec, a *Attachment, text string) *doc {
+	return &doc{kind: "attachment", page: p, att: a, text: text,
+		id: a.ID, title: a.Title, creator: a.AuthorID, created: a.CreatedAt}
+}
+
+func (d *doc) ID() string { return d.id }
 
 func (d *doc) Type() string { return d.kind }
 
@@ -43,17 +60,7 @@ func (d *doc) SpaceKey() string {
 	return d.page.SpaceKey
 }
 
-func (d *doc) Title() string {
-	switch d.kind {
-	case "comment":
-		return "Re: " + d.page.Title
-	case "attachment":
-		return d.att.Title
-	case "space":
-		return d.space.Name
-	}
-	return d.page.Title
-}
+func (d *doc) Title() string { return d.title }
 
 func (d *doc) Text() string { return d.text }
 
@@ -87,17 +94,7 @@ func (d *doc) AncestorIDs() []string {
 	return append(append([]string(nil), d.page.anc...), d.page.ID)
 }
 
-func (d *doc) Creator() string {
-	switch d.kind {
-	case "comment":
-		return d.comment.AuthorID
-	case "attachment":
-		return d.att.AuthorID
-	case "space":
-		return d.space.AuthorID
-	}
-	return d.page.AuthorID
-}
+func (d *doc) Creator() string { return d.creator }
 
 func (d *doc) Contributors() []string {
 	if d.kind != "page" {
@@ -130,17 +127,7 @@ func (d *doc) Favourites() []string {
 
 func (d *doc) Macros() []string { return d.info.macros }
 
-func (d *doc) Created() time.Time {
-	switch d.kind {
-	case "comment":
-		return d.comment.CreatedAt
-	case "attachment":
-		return d.att.CreatedAt
-	case "space":
-		return d.space.CreatedAt
-	}
-	return d.page.CreatedAt
-}
+func (d *doc) Created() time.Time { return d.created }
 
 func (d *doc) LastModified() time.Time {
 	if d.kind == "page" {
@@ -162,14 +149,14 @@ func (s *Server) searchDocs() []*doc {
 	var out []*doc
 	for _, sp := range s.st.spaces {
 		if sp.Status == "current" {
-			out = append(out, &doc{kind: "space", space: sp, text: sp.Description})
+			out = append(out, spaceDoc(sp))
 		}
 	}
 	for _, p := range s.st.pageOrder {
 		if p.Status != "current" {
 			continue
 		}
-		out = append(out, &doc{kind: "page", page: p, text: p.info.text, info: p.info})
+		out = append(out, pageDoc(p))
 		for _, c := range s.st.pageCmts[p.ID] {
 			out = append(out, s.commentDocs(p, c)...)
 		}
@@ -178,7 +165,7 @@ func (s *Server) searchDocs() []*doc {
 			if strings.HasPrefix(a.MediaType, "text/") {
 				t = string(a.Content)
 			}
-			out = append(out, &doc{kind: "attachment", page: p, att: a, text: t})
+			out = append(out, attachmentDoc(p, a, t))
 		}
 	}
 	s.idx, s.idxGen = out, s.st.gen
@@ -190,7 +177,7 @@ func (s *Server) commentDocs(p *pageRec, c *Comment) []*doc {
 		return nil
 	}
 	info := parseStorage(c.Body)
-	out := []*doc{{kind: "comment", page: p, comment: c, text: info.text, info: info}}
+	out := []*doc{commentDoc(p, c, info)}
 	for _, r := range s.st.replies[c.ID] {
 		out = append(out, s.commentDocs(p, r)...)
 	}

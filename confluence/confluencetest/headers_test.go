@@ -6,12 +6,11 @@ import (
 )
 
 // TestResponseHeadersAndUnknownPaths: every answer, success or error,
-// carries a trace id and the edge Server header (reference §5), and an
-// unknown v2 path gets Spring's default 404 JSON (reference §6.1), not the
+// carries a trace id and the edge Server header, as Confluence's do, and an
+// unknown v2 path gets Spring's default 404 JSON (as Cloud answers), not the
 // v2 envelope a client would read as a missing object.
 func TestResponseHeadersAndUnknownPaths(t *testing.T) {
-	s := MustDemo(t)
-	a := s.Account("classic")
+	s, a := demoClassic(t)
 	for _, tc := range []struct {
 		name, path string
 		want       int

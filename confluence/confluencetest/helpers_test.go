@@ -23,6 +23,26 @@ func MustDemo(tb testing.TB, opts ...confluencetest.Option) *confluencetest.Serv
 	return s
 }
 
+// demoClassic is MustDemo with its "classic" account, the caller of most tests.
+func demoClassic(tb testing.TB) (*confluencetest.Server, confluencetest.Account) {
+	tb.Helper()
+	s := MustDemo(tb)
+	return s, s.Account("classic")
+}
+
+// wantBadParam fails tb unless r is a v2 400 INVALID_REQUEST_PARAMETER
+// error titled title.
+func wantBadParam(tb testing.TB, r reply, title string) {
+	tb.Helper()
+	if r.status != http.StatusBadRequest {
+		tb.Fatalf("status = %d, want 400; body %s", r.status, r.body)
+	}
+	e := r.json(tb)["errors"].([]any)[0].(map[string]any)
+	if e["code"] != "INVALID_REQUEST_PARAMETER" || e["title"] != title {
+		tb.Errorf("error = %v, want INVALID_REQUEST_PARAMETER %q", e, title)
+	}
+}
+
 type reply struct {
 	status int
 	header http.Header

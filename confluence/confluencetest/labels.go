@@ -44,23 +44,13 @@ func (s *Server) labelPages(w http.ResponseWriter, r *http.Request, a *Account) 
 		v2Error(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("Cannot find a label with id [%s]", r.PathValue("id")), nil)
 		return
 	}
-	spaceIDs, ok := multiParam(w, r, "space-id", 100)
+	f, ok := s.pageFilter(w, r, true)
 	if !ok {
 		return
 	}
-	f, ok := s.pageFilter(w, r)
-	if !ok {
-		return
-	}
-	var out []*pageRec
-	for _, p := range s.st.pageOrder {
-		if canSee(a, p.SpaceKey) && f.match(p) && slices.Contains(p.Labels, name) &&
-			(len(spaceIDs) == 0 || slices.Contains(spaceIDs, p.space.ID)) {
-			out = append(out, p)
-		}
-	}
-	f.sort(out)
-	s.writeV2List(w, r, len(out), 25, func(i int) any { return s.pageJSON(r, out[i], out[i].current(), f.body, false) })
+	s.writePages(w, r, f, s.st.pageOrder, func(p *pageRec) bool {
+		return canSee(a, p.SpaceKey) && slices.Contains(p.Labels, name)
+	})
 }
 
 // spaceLabels is v2 GET /spaces/{id}/labels.

@@ -12,11 +12,10 @@ import (
 )
 
 // TestSpacesFilters: GET /spaces filters by type and status and sorts by
-// name either way (reference §3.1); the demo has only global, current
+// name either way, as GET /wiki/api/v2/spaces documents; the demo has only global, current
 // spaces, so a personal and an archived one are seeded.
 func TestSpacesFilters(t *testing.T) {
-	s := MustDemo(t)
-	a := s.Account("classic")
+	s, a := demoClassic(t)
 	if err := s.Seed(confluencetest.Dataset{Spaces: []confluencetest.Space{
 		{ID: "98400", Key: "ALICE", Name: "Alice Chen", Type: "personal"},
 		{ID: "98401", Key: "OLD", Name: "Old Wiki", Status: "archived"},
@@ -60,23 +59,16 @@ func TestSpacesFilters(t *testing.T) {
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
 			r := get(t, s.URL()+"/wiki/api/v2/spaces?"+tc.query, a)
-			if r.status != http.StatusBadRequest {
-				t.Fatalf("status = %d, want 400; body %s", r.status, r.body)
-			}
-			e := r.json(t)["errors"].([]any)[0].(map[string]any)
-			if e["code"] != "INVALID_REQUEST_PARAMETER" || e["title"] != tc.title {
-				t.Errorf("error = %v, want INVALID_REQUEST_PARAMETER %q", e, tc.title)
-			}
+			wantBadParam(t, r, tc.title)
 		})
 	}
 }
 
 // TestPageListSortsAndFormats: both page lists sort by every documented key
 // either way, take only storage/atlas_doc_format bodies, and cap space-id
-// at 100 (reference §3.1, §3.2). Seeded pages make each order distinct.
+// at 100, as the v2 API documents. Seeded pages make each order distinct.
 func TestPageListSortsAndFormats(t *testing.T) {
-	s := MustDemo(t)
-	a := s.Account("classic")
+	s, a := demoClassic(t)
 	day := func(n int) time.Time { return fixedNow.AddDate(0, 0, -n) }
 	v := func(n int, body string) confluencetest.Version {
 		return confluencetest.Version{CreatedAt: day(n), Body: body}
@@ -135,13 +127,7 @@ func TestPageListSortsAndFormats(t *testing.T) {
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
 			r := get(t, s.URL()+tc.path, a)
-			if r.status != http.StatusBadRequest {
-				t.Fatalf("status = %d, want 400; body %s", r.status, r.body)
-			}
-			e := r.json(t)["errors"].([]any)[0].(map[string]any)
-			if e["code"] != "INVALID_REQUEST_PARAMETER" || e["title"] != tc.title {
-				t.Errorf("error = %v, want INVALID_REQUEST_PARAMETER %q", e, tc.title)
-			}
+			wantBadParam(t, r, tc.title)
 		})
 	}
 }
@@ -149,8 +135,7 @@ func TestPageListSortsAndFormats(t *testing.T) {
 // TestTreeLimits: descendants default to depth 2 and refuse depths outside
 // 1..10; ancestors never offer a next page, even when limit cuts them.
 func TestTreeLimits(t *testing.T) {
-	s := MustDemo(t)
-	a := s.Account("classic")
+	s, a := demoClassic(t)
 	base := s.URL() + "/wiki/api/v2/pages/"
 	def := mustGet(t, base+"100001/descendants?limit=250", a).results(t)
 	two := mustGet(t, base+"100001/descendants?limit=250&depth=2", a).results(t)

@@ -11,6 +11,7 @@ import (
 
 // pageFilter is the common filter of the page list endpoints.
 type pageFilter struct {
+	spaceIDs []string // nil: any space
 	statuses []string
 	title    *string
 	body     string
@@ -19,9 +20,19 @@ type pageFilter struct {
 
 var pageSorts = []string{"id", "-id", "created-date", "-created-date", "modified-date", "-modified-date", "title", "-title"}
 
-func (s *Server) pageFilter(w http.ResponseWriter, r *http.Request) (pageFilter, bool) {
+// pageFilter reads the filter parameters of a page list (space-id too when
+// bySpace: the endpoints that are not below one space), writing the 400 and
+// reporting false for a bad value.
+func (s *Server) pageFilter(w http.ResponseWriter, r *http.Request, bySpace bool) (pageFilter, bool) {
 	q := r.URL.Query()
 	f := pageFilter{statuses: multi(r, "status"), body: q.Get("body-format"), sortBy: q.Get("sort")}
+	if bySpace {
+		ids, ok := multiParam(w, r, "space-id", 100)
+		if !ok {
+			return f, false
+		}
+		f.spaceIDs = ids
+	}
 	if !enumParam(w, "status", "PageStatus", f.statuses, []string{"current", "archived", "deleted", "trashed"}) {
 		return f, false
 	}
@@ -42,6 +53,9 @@ func (s *Server) pageFilter(w http.ResponseWriter, r *http.Request) (pageFilter,
 }
 
 func (f pageFilter) match(p *pageRec) bool {
+	if len(f.spaceIDs) > 0 && !slices.Contains(f.spaceIDs, p.space.ID) {
+		return false
+	}
 	if !slices.Contains(f.statuses, p.Status) {
 		return false
 	}
@@ -51,8 +65,17 @@ func (f pageFilter) match(p *pageRec) bool {
 	return true
 }
 
-func (f pageFilter) sort(ps []*pageRec) {
-	sortPages(ps, f.sortBy)
+// writePages writes the pages of from that f and keep accept, in f's
+// order, as a v2 page list.
+func (s *Server) writePages(w http.ResponseWriter, r *http.Request, f pageFilter, from []*pageRec, keep func(*pageRec) bool) {
+	var out []*pageRec
+	for _, p := range from {
+		if f.match(p) && keep(p) {
+			out = append(out, p)
+		}
+	}
+	sortPages(out, f.sortBy)
+	s.writeV2List(w, r, len(out), 25, func(i int) any { return s.pageJSON(r, out[i], out[i].current(), f.body, false) })
 }
 
 func sortPages(ps []*pageRec, sortBy string) {
@@ -82,11 +105,7 @@ func (s *Server) listPages(w http.ResponseWriter, r *http.Request, a *Account) {
 	if !ok {
 		return
 	}
-	spaceIDs, ok := multiParam(w, r, "space-id", 100)
-	if !ok {
-		return
-	}
-	f, ok := s.pageFilter(w, r)
+	f, ok := s.pageFilter(w, r, true)
 	if !ok {
 		return
 	}
@@ -102,14 +121,7 @@ func (s *Server) listPages(w http.ResponseWriter, r *http.Request, a *Account) {
 	} else {
 		out = s.st.pageOrder
 	}
-	var res []*pageRec
-	for _, p := range out {
-		if canSee(a, p.SpaceKey) && f.match(p) && (len(spaceIDs) == 0 || slices.Contains(spaceIDs, p.space.ID)) {
-			res = append(res, p)
-		}
-	}
-	f.sort(res)
-	s.writeV2List(w, r, len(res), 25, func(i int) any { return s.pageJSON(r, res[i], res[i].current(), f.body, false) })
+	s.writePages(w, r, f, out, func(p *pageRec) bool { return canSee(a, p.SpaceKey) })
 }
 
 // versionJSON is the v2 version object.

@@ -2,7 +2,8 @@ package confluencetest
 
 import "net/http"
 
-// Scopes named by routes (reference §1.3).
+// Scopes named by routes: the granular scope a scoped API token needs for
+// each route; without it the gateway answers 401 "scope does not match".
 const (
 	scopePage       = "read:page:confluence"
 	scopeSpace      = "read:space:confluence"

@@ -351,12 +351,13 @@ func highlight(s string, terms []string, escape bool) string {
 	return b.String()
 }
 
-// searchTypes are the values CQL's type field accepts (reference §6.2;
-// Confluence adds app types, which the simulator does not model).
+// searchTypes are the values CQL's type field accepts, as Confluence's
+// "Unsupported value for type" message lists them (it adds app types,
+// which the simulator does not model).
 var searchTypes = []string{"space", "user", "page", "blogpost", "comment", "attachment", "database", "whiteboard", "slide", "embed", "folder"}
 
 // badValue returns Confluence's message for a clause value the search
-// service rejects after parsing (reference §4.1, §6.2): a type outside
+// service rejects after parsing with a 400 v1 envelope: a type outside
 // searchTypes, or an empty exact title (`title = ""`; its message was not
 // captured, so the parse-error text stands in), else "".
 func badValue(x cql.Expr, raw string) string {

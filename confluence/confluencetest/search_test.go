@@ -25,8 +25,7 @@ func contentIDs(rows []map[string]any) []string {
 }
 
 func TestSearchCQL(t *testing.T) {
-	s := MustDemo(t)
-	a := s.Account("classic")
+	s, a := demoClassic(t)
 	tests := []struct {
 		name, cql string
 		want      []string // sorted ids
@@ -57,36 +56,8 @@ func TestSearchCQL(t *testing.T) {
 	}
 }
 
-func TestSearchCQLErrors(t *testing.T) {
-	s := MustDemo(t)
-	tests := []struct {
-		name, cql  string
-		wantStatus int
-		wantMsg    string
-	}{
-		{"syntax", "type = page AND (", 400, "Could not parse cql : type = page AND ("},
-		{"unknown field", "status = current", 400, "No field exists with the name: 'status'\nDid you mean one of : "},
-		{"empty text term", `text ~ ""`, 500, "java.lang.NullPointerException: query parameter is required."},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			for _, path := range []string{"/wiki/rest/api/search", "/wiki/rest/api/content/search"} {
-				r := get(t, s.URL()+path+"?cql="+url.QueryEscape(tc.cql), s.Account("classic"))
-				if r.status != tc.wantStatus {
-					t.Fatalf("%s: status %d, want %d; %s", path, r.status, tc.wantStatus, r.body)
-				}
-				m := r.json(t)
-				if !strings.Contains(str(m["message"]), tc.wantMsg) || m["statusCode"] != float64(tc.wantStatus) {
-					t.Errorf("%s: body %s, want statusCode %d and message containing %q", path, r.body, tc.wantStatus, tc.wantMsg)
-				}
-			}
-		})
-	}
-}
-
 func TestSearchPagingBehaviour(t *testing.T) {
-	s := MustDemo(t)
-	a := s.Account("classic")
+	s, a := demoClassic(t)
 	const q = "type = page"
 	all := contentIDs(mustGet(t, searchURL(s, q, "&limit=250"), a).results(t))
 	if len(all) < 20 {
@@ -147,8 +118,7 @@ func TestSearchShortPageIsNotTheEnd(t *testing.T) {
 }
 
 func TestSearchRowShape(t *testing.T) {
-	s := MustDemo(t)
-	a := s.Account("classic")
+	s, a := demoClassic(t)
 	if err := s.Seed(confluencetest.Dataset{Pages: []confluencetest.Page{{ID: "945029121", SpaceKey: "ENG", Title: `Apple - 15" Macbook Air (M4)`,
 		Versions: []confluencetest.Version{{Body: "<p>Manufacturer Apple, model Macbook Air, a laptop for the on-call engineer and more text to make the body long enough for an excerpt.</p>"}}}}}); err != nil {
 		t.Fatal(err)
@@ -215,8 +185,7 @@ func TestSearchRowShape(t *testing.T) {
 }
 
 func TestSearchOtherTypes(t *testing.T) {
-	s := MustDemo(t)
-	a := s.Account("classic")
+	s, a := demoClassic(t)
 	sp := mustGet(t, searchURL(s, "type = space AND space = OPS", ""), a).results(t)
 	if len(sp) != 1 || sp[0]["entityType"] != "space" || sp[0]["content"] != nil || sp[0]["space"].(map[string]any)["key"] != "OPS" {
 		t.Errorf("space rows = %v", sp)
@@ -232,8 +201,7 @@ func TestSearchOtherTypes(t *testing.T) {
 }
 
 func TestContentSearchExpansions(t *testing.T) {
-	s := MustDemo(t)
-	a := s.Account("classic")
+	s, a := demoClassic(t)
 	u := s.URL() + "/wiki/rest/api/content/search?limit=100&cql=" + url.QueryEscape("id in (100003, 100008)") +
 		"&expand=" + url.QueryEscape("metadata.labels,children.comment,children.attachment,version,space,body.storage")
 	r := mustGet(t, u, a)
@@ -302,17 +270,20 @@ func TestSearchMissingCQLIs400(t *testing.T) {
 	}
 }
 
-// TestSearchRejectedValues: values Confluence refuses after parsing are 400
-// v1 envelopes on both search endpoints (reference §4.1, §6.2), while the
-// same fields with good values answer 200.
+// TestSearchRejectedValues: CQL Confluence cannot parse, and values it
+// refuses after parsing, are 400 v1 envelopes on both search endpoints (an
+// empty text term is its 500), while the same fields with good values
+// answer 200.
 func TestSearchRejectedValues(t *testing.T) {
-	s := MustDemo(t)
-	a := s.Account("classic")
+	s, a := demoClassic(t)
 	tests := []struct {
 		name, cql  string
 		wantStatus int
 		wantMsg    string
 	}{
+		{"syntax", "type = page AND (", 400, "Could not parse cql : type = page AND ("},
+		{"unknown field", "status = current", 400, "No field exists with the name: 'status'\nDid you mean one of : "},
+		{"empty text term", `text ~ ""`, 500, "java.lang.NullPointerException: query parameter is required."},
 		{"unknown type value", "type = bogustype", 400, "Unsupported value for type, got : bogustype, expected one of : [space, user, page, blogpost, comment, attachment, database, whiteboard, slide, embed, folder]"},
 		{"unknown type in a list", "type in (page, wiki) AND space = OPS", 400, "Unsupported value for type, got : wiki"},
 		{"unknown type under NOT", "space = OPS AND NOT type = wiki", 400, "Unsupported value for type, got : wiki"},
@@ -344,8 +315,7 @@ func TestSearchRejectedValues(t *testing.T) {
 // _unescaped modes do not; highlight marks the terms, indexed does not; the
 // row title is escaped in every mode and content.title never is.
 func TestSearchExcerptEscaping(t *testing.T) {
-	s := MustDemo(t)
-	a := s.Account("classic")
+	s, a := demoClassic(t)
 	if err := s.Seed(confluencetest.Dataset{Pages: []confluencetest.Page{{ID: "990100", SpaceKey: "ENG", Title: `Tags & "quotes"`,
 		Versions: []confluencetest.Version{{Body: `<p>Wrap &lt;b&gt; zebra &amp; more</p>`}}}}}); err != nil {
 		t.Fatal(err)

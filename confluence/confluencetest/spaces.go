@@ -137,19 +137,13 @@ func (s *Server) spacePages(w http.ResponseWriter, r *http.Request, a *Account) 
 	if depth != "" && !enumParam(w, "depth", "PageDepth", []string{depth}, []string{"all", "root"}) {
 		return
 	}
-	f, ok := s.pageFilter(w, r)
+	f, ok := s.pageFilter(w, r, false)
 	if !ok {
 		return
 	}
-	var out []*pageRec
-	for _, p := range s.st.pageOrder {
-		if p.space != sp || (depth == "root" && p.ParentID != "") || !f.match(p) {
-			continue
-		}
-		out = append(out, p)
-	}
-	f.sort(out)
-	s.writeV2List(w, r, len(out), 25, func(i int) any { return s.pageJSON(r, out[i], out[i].current(), f.body, false) })
+	s.writePages(w, r, f, s.st.pageOrder, func(p *pageRec) bool {
+		return p.space == sp && (depth != "root" || p.ParentID == "")
+	})
 }
 
 func htmlEscape(s string) string {

@@ -171,7 +171,8 @@ func (sw *switches) limit(key string, now time.Time) (enabled, ok bool, remainin
 }
 
 // writeRateLimitHeaders sets the X-RateLimit-* headers of a limited route;
-// NearLimit marks less than 20% of the bucket (burst) left (reference §7.3).
+// NearLimit marks less than 20% of the bucket (burst) left, as Confluence
+// documents at https://developer.atlassian.com/cloud/confluence/rate-limiting/.
 func writeRateLimitHeaders(h http.Header, rate float64, burst, remaining int, reset time.Time) {
 	h.Set("X-RateLimit-Limit", strconv.FormatFloat(rate, 'f', -1, 64))
 	h.Set("X-RateLimit-Remaining", strconv.Itoa(remaining))

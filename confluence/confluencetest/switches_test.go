@@ -60,10 +60,9 @@ func TestRateLimit(t *testing.T) {
 }
 
 // TestRateLimitNearLimit: X-RateLimit-NearLimit is "true" once less than
-// 20% of the bucket is left (reference §7.3), and absent before.
+// 20% of the bucket is left (Confluence's documented threshold), and absent before.
 func TestRateLimitNearLimit(t *testing.T) {
-	s := MustDemo(t)
-	a := s.Account("classic")
+	s, a := demoClassic(t)
 	s.SetRateLimit(0.001, 10) // no refill within the test
 	var near []string
 	for range 10 {
@@ -77,8 +76,7 @@ func TestRateLimitNearLimit(t *testing.T) {
 }
 
 func TestInjectedFaults(t *testing.T) {
-	s := MustDemo(t)
-	a := s.Account("classic")
+	s, a := demoClassic(t)
 	s.InjectFaults(
 		confluencetest.Fault{Kind: confluencetest.FaultStatus, Status: 503, RetryAfter: "2", PathPrefix: "/api/v2/pages"},
 		confluencetest.Fault{Kind: confluencetest.FaultStatus, Status: 429, RetryAfter: "1"},
@@ -138,8 +136,7 @@ func TestInjectedFaults(t *testing.T) {
 }
 
 func TestFaultRate(t *testing.T) {
-	s := MustDemo(t)
-	a := s.Account("classic")
+	s, a := demoClassic(t)
 	s.SetFaultRate(1)
 	client := &http.Client{Timeout: 200 * time.Millisecond, Transport: &http.Transport{DisableKeepAlives: true}}
 	for range 8 {
@@ -194,8 +191,7 @@ func TestLatencySwitchOverHTTP(t *testing.T) {
 }
 
 func TestStatsAndWrites(t *testing.T) {
-	s := MustDemo(t)
-	a := s.Account("classic")
+	s, a := demoClassic(t)
 	mustGet(t, s.URL()+"/wiki/api/v2/pages/100003/labels", a)
 	mustGet(t, s.GatewayURL()+"/wiki/api/v2/pages/100008/labels", a)
 	get(t, s.URL()+"/wiki/api/v2/pages/999/labels", a)

@@ -17,14 +17,11 @@ func userV2JSON(u *User) map[string]any {
 }
 
 func (s *Server) usersBulk(w http.ResponseWriter, r *http.Request, _ *Account) {
-	var req struct {
-		AccountIDs []string `json:"accountIds"`
-	}
-	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&req); err != nil {
-		v2Error(w, http.StatusBadRequest, "INVALID_REQUEST_BODY", "Request body is not valid JSON", nil)
+	accountIDs, ok := readIDList(w, r, "accountIds")
+	if !ok {
 		return
 	}
-	switch n := len(req.AccountIDs); {
+	switch n := len(accountIDs); {
 	case n == 0:
 		v2Error(w, http.StatusBadRequest, "INVALID_REQUEST_BODY", "Provided size {0} for 'accountIds' is less than the min allowed: 1", nil)
 		return
@@ -33,7 +30,7 @@ func (s *Server) usersBulk(w http.ResponseWriter, r *http.Request, _ *Account) {
 		return
 	}
 	res := []any{}
-	for _, id := range req.AccountIDs {
+	for _, id := range accountIDs {
 		if u := s.st.users[id]; u != nil {
 			res = append(res, userV2JSON(u))
 		}
@@ -64,19 +61,16 @@ func (s *Server) currentUser(w http.ResponseWriter, r *http.Request, a *Account)
 // (1-100) -> {"results": {id: type or null}}. Content the caller may not see
 // maps to null.
 func (s *Server) convertIDs(w http.ResponseWriter, r *http.Request, a *Account) {
-	var req struct {
-		ContentIDs []string `json:"contentIds"`
-	}
-	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&req); err != nil {
-		v2Error(w, http.StatusBadRequest, "INVALID_REQUEST_BODY", "Request body is not valid JSON", nil)
+	contentIDs, ok := readIDList(w, r, "contentIds")
+	if !ok {
 		return
 	}
-	if n := len(req.ContentIDs); n == 0 || n > 100 {
+	if n := len(contentIDs); n == 0 || n > 100 {
 		v2Error(w, http.StatusBadRequest, "INVALID_REQUEST_BODY", fmt.Sprintf("Provided size {%d} for 'contentIds' must be between 1 and 100", n), nil)
 		return
 	}
 	res := map[string]any{}
-	for _, id := range req.ContentIDs {
+	for _, id := range contentIDs {
 		res[id] = nil
 		if s.st.visiblePage(a, id) != nil {
 			res[id] = "page"
@@ -87,4 +81,21 @@ func (s *Server) convertIDs(w http.ResponseWriter, r *http.Request, a *Account) 
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"results": res})
+}
+
+// readIDList reads the id list member name of a read-only POST's JSON body
+// (at most 1 MiB); a body that does not decode, or a member that is not a
+// list of strings, answers 400 INVALID_REQUEST_BODY and reports false.
+func readIDList(w http.ResponseWriter, r *http.Request, name string) ([]string, bool) {
+	var body map[string]json.RawMessage
+	var ids []string
+	err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&body)
+	if raw, ok := body[name]; err == nil && ok {
+		err = json.Unmarshal(raw, &ids)
+	}
+	if err != nil {
+		v2Error(w, http.StatusBadRequest, "INVALID_REQUEST_BODY", "Request body is not valid JSON", nil)
+		return nil, false
+	}
+	return ids, true
 }

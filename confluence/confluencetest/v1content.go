@@ -199,7 +199,7 @@ func (s *Server) v1Content(r *http.Request, d *doc, e expansion) map[string]any 
 		anc := []any{}
 		for _, aid := range p.anc {
 			if ap := s.st.pages[aid]; ap != nil {
-				anc = append(anc, s.v1Content(r, &doc{kind: "page", page: ap}, nil))
+				anc = append(anc, s.v1Content(r, pageDoc(ap), nil))
 			}
 		}
 		m["ancestors"] = anc
@@ -254,7 +254,7 @@ func (s *Server) v1Children(r *http.Request, p *pageRec, e expansion) map[string
 		var ds []*doc
 		for _, c := range s.kids(p) {
 			if c.Status == "current" {
-				ds = append(ds, &doc{kind: "page", page: c, info: c.info, text: c.info.text})
+				ds = append(ds, pageDoc(c))
 			}
 		}
 		out["page"] = coll("page", ds)
@@ -269,7 +269,7 @@ func (s *Server) v1Children(r *http.Request, p *pageRec, e expansion) map[string
 	if e.has("attachment") {
 		var ds []*doc
 		for _, a := range s.st.pageAtts[p.ID] {
-			ds = append(ds, &doc{kind: "attachment", page: p, att: a})
+			ds = append(ds, attachmentDoc(p, a, ""))
 		}
 		out["attachment"] = coll("attachment", ds)
 	}

@@ -24,25 +24,18 @@ func realisticPage(b *testing.B) string {
 	return sb.String()
 }
 
-func BenchmarkToMarkdown(b *testing.B) {
-	page := realisticPage(b)
-	opts := goldenOptions()
-	b.SetBytes(int64(len(page)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := storage.ToMarkdown(page, opts); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
+func BenchmarkToMarkdown(b *testing.B) { benchConvert(b, storage.ToMarkdown) }
 
-func BenchmarkToText(b *testing.B) {
+func BenchmarkToText(b *testing.B) { benchConvert(b, storage.ToText) }
+
+// benchConvert measures convert on the realistic page, per byte of input.
+func benchConvert(b *testing.B, convert func(string, storage.Options) (string, error)) {
 	page := realisticPage(b)
 	opts := goldenOptions()
 	b.SetBytes(int64(len(page)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := storage.ToText(page, opts); err != nil {
+		if _, err := convert(page, opts); err != nil {
 			b.Fatal(err)
 		}
 	}
