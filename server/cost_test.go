@@ -90,8 +90,8 @@ func TestFieldLimitAdmitsNormalDocuments(t *testing.T) {
 	e := newEnv(t, server.Config{Introspection: true})
 	key := e.key("acme", settings.RoleReader)
 	for name, q := range map[string]string{
-		"GraphiQL's introspection query": introspectionQuery,
-		"a field repeated up to the limit": repeatedField(server.DefaultFieldLimit),
+		"GraphiQL's introspection query":           introspectionQuery,
+		"a field repeated up to the limit":         repeatedField(server.DefaultFieldLimit),
 		"a fragment bomb of 7 levels (128 fields)": fragmentBomb(7),
 	} {
 		t.Run(name, func(t *testing.T) {
