@@ -214,7 +214,7 @@ func (s *Server) newGraphQL() *handler.Server {
 	if cfg.ParserTokenLimit > 0 {
 		h.SetParserTokenLimit(cfg.ParserTokenLimit)
 	}
-	h.SetErrorPresenter(presenter(graph.NewErrorPresenter(s.log)))
+	h.SetErrorPresenter(presenter(graph.NewErrorPresenter(s.log), cfg.Introspection))
 	h.SetRecoverFunc(graph.NewRecover(s.log))
 	h.Use(operationRecorder{onResponse: s.auditDenied})
 	if cfg.Introspection {
