@@ -10,6 +10,8 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
+
+	"github.com/confluence-graph/confluence-graph/graph"
 )
 
 // CodeFieldLimit is extensions.code of a document that selects more fields
@@ -131,4 +133,24 @@ func satAdd(a, b int) int {
 		return math.MaxInt
 	}
 	return a + b
+}
+
+// tenantCache scopes a query cache to the caller's tenant: automatic
+// persisted queries registered by one tenant are not found by another, so a
+// hash cannot be used to learn which queries another tenant sends.
+type tenantCache struct{ inner graphql.Cache[string] }
+
+var _ graphql.Cache[string] = tenantCache{}
+
+func (c tenantCache) key(ctx context.Context, k string) string {
+	caller, _ := graph.CallerFrom(ctx)
+	return caller.TenantID + "\x00" + k
+}
+
+func (c tenantCache) Get(ctx context.Context, k string) (string, bool) {
+	return c.inner.Get(ctx, c.key(ctx, k))
+}
+
+func (c tenantCache) Add(ctx context.Context, k, v string) {
+	c.inner.Add(ctx, c.key(ctx, k), v)
 }

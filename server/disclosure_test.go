@@ -1,6 +1,8 @@
 package server_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 	"testing"
 
@@ -57,5 +59,24 @@ func TestServiceWithIntrospectionFieldsRefusedCleanly(t *testing.T) {
 	}
 	if logs := e.logs.String(); strings.Contains(logs, `"level":"ERROR"`) {
 		t.Errorf("a refused introspection logged an ERROR: %s", logs)
+	}
+}
+
+// A persisted query registered by one tenant is unknown to another.
+func TestPersistedQueriesPerTenant(t *testing.T) {
+	e := newEnv(t, server.Config{})
+	a := e.key("acme", settings.RoleReader)
+	b := e.key("globex", settings.RoleReader)
+	const q = `{ __typename }`
+	sum := sha256.Sum256([]byte(q))
+	ext := map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": hex.EncodeToString(sum[:])}}
+	if got := e.postBody(a, map[string]any{"query": q, "extensions": ext}); len(got.Errors) != 0 {
+		t.Fatalf("registering: %.300s", got.Raw)
+	}
+	if got := e.postBody(a, map[string]any{"extensions": ext}); len(got.Errors) != 0 {
+		t.Fatalf("same tenant by hash: want the answer, got %.300s", got.Raw)
+	}
+	if got := e.postBody(b, map[string]any{"extensions": ext}); !strings.Contains(got.Raw, "PersistedQueryNotFound") {
+		t.Fatalf("another tenant by hash: want PersistedQueryNotFound, got %.300s", got.Raw)
 	}
 }

@@ -223,7 +223,7 @@ func (s *Server) newGraphQL() *handler.Server {
 		h.SetDisableSuggestion(true)
 	}
 	h.Use(federationSDL{})
-	h.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](DefaultAPQCacheSize)})
+	h.Use(extension.AutomaticPersistedQuery{Cache: tenantCache{lru.New[string](DefaultAPQCacheSize)}})
 	if cfg.FieldLimit > 0 {
 		h.Use(newFieldGuard(cfg.FieldLimit, cfg.ParserTokenLimit))
 	}
