@@ -35,4 +35,6 @@ func setComplexity(c *ComplexityRoot) {
 	c.Page.Versions = func(child int, first *int, _ *string) int { return listCost(child, first, 25) }
 	c.Page.Attachments = func(child int, _ *string, first *int, _ *string) int { return listCost(child, first, 25) }
 	c.Comment.Replies = func(child int, first *int, _ *string) int { return listCost(child, first, 25) }
+	// _entities answers one entity per representation, so it is priced like pages(ids).
+	c.Query.__resolve_entities = func(child int, reps []map[string]any) int { return 1 + child*max(len(reps), 1) }
 }

@@ -40,9 +40,9 @@ var operationNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`)
 // creates can report through Instrument. A Metrics is safe for concurrent
 // use. The zero value is not usable.
 //
-// No label ever carries a token, an Authorization value, a query text or a
-// variable: labels are operation names (bounded), route patterns, status
-// codes, outcomes and site hosts.
+// No label ever carries a token, an Authorization value, a query text, a
+// variable or a customer's site host: labels are operation names (bounded),
+// route patterns, status codes, outcomes and breaker states.
 type Metrics struct {
 	reg *prometheus.Registry
 
@@ -52,17 +52,18 @@ type Metrics struct {
 	upstream     *prometheus.CounterVec   // confluence_upstream_requests_total{endpoint,status}
 	upLatency    *prometheus.HistogramVec // confluence_upstream_request_duration_seconds{endpoint}
 	retries      *prometheus.CounterVec   // confluence_upstream_retries_total{endpoint,reason}
-	breaker      *prometheus.GaugeVec     // confluence_breaker_state{site}
+	breakers     *prometheus.GaugeVec     // confluence_breakers{state}
 	breakerMoves *prometheus.CounterVec   // confluence_breaker_transitions_total{to}
 
 	mu    sync.Mutex
 	names map[string]struct{}
+	sites map[string]string // a site's breaker state, counted into breakers, never exported
 }
 
 // NewMetrics returns Metrics with every collector registered on a fresh
 // registry.
 func NewMetrics() *Metrics {
-	m := &Metrics{reg: prometheus.NewRegistry(), names: map[string]struct{}{}}
+	m := &Metrics{reg: prometheus.NewRegistry(), names: map[string]struct{}{}, sites: map[string]string{}}
 	m.operations = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "graphql_operations_total",
 		Help: "GraphQL requests by operation name, operation type and outcome (ok, error, rejected, unauthenticated).",
@@ -89,16 +90,16 @@ func NewMetrics() *Metrics {
 		Name: "confluence_upstream_retries_total",
 		Help: "Retries of Confluence reads by route pattern and reason (429, 503, network, ...).",
 	}, []string{"endpoint", "reason"})
-	m.breaker = prometheus.NewGaugeVec(prometheus.GaugeOpts{
-		Name: "confluence_breaker_state",
-		Help: "Circuit breaker state per Confluence site: 0 closed, 1 half-open, 2 open.",
-	}, []string{"site"})
+	m.breakers = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "confluence_breakers",
+		Help: "Confluence sites whose circuit breaker is in each state (closed, half-open, open); sites are not named.",
+	}, []string{"state"})
 	m.breakerMoves = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "confluence_breaker_transitions_total",
 		Help: "Circuit breaker state changes by new state.",
 	}, []string{"to"})
 	m.reg.MustRegister(m.operations, m.opDuration, m.httpRequests, m.upstream, m.upLatency,
-		m.retries, m.breaker, m.breakerMoves,
+		m.retries, m.breakers, m.breakerMoves,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
@@ -151,16 +152,17 @@ func (m *Metrics) ObserveRetry(endpoint, reason string) {
 }
 
 // ObserveBreaker records that site's circuit breaker entered state to
-// ("closed", "half-open" or "open").
+// ("closed", "half-open" or "open"). The site is kept only to count sites
+// per state; no label names it.
 func (m *Metrics) ObserveBreaker(site, to string) {
-	v := 0.0
-	switch to {
-	case "half-open":
-		v = 1
-	case "open":
-		v = 2
+	m.mu.Lock()
+	from, seen := m.sites[site]
+	m.sites[site] = to
+	m.mu.Unlock()
+	if seen {
+		m.breakers.WithLabelValues(from).Dec()
 	}
-	m.breaker.WithLabelValues(site).Set(v)
+	m.breakers.WithLabelValues(to).Inc()
 	m.breakerMoves.WithLabelValues(to).Inc()
 }
 

@@ -36,6 +36,7 @@ const (
 	DefaultDepthLimit       = 12
 	DefaultAliasLimit       = 30
 	DefaultParserTokenLimit = 15000
+	DefaultFieldLimit       = 500
 	DefaultQueryCacheSize   = 1000
 	DefaultAPQCacheSize     = 1000
 	DefaultTouchInterval    = time.Minute
@@ -105,6 +106,11 @@ type Config struct {
 	// ParserTokenLimit bounds the tokens of a query document. Default
 	// DefaultParserTokenLimit.
 	ParserTokenLimit int
+	// FieldLimit bounds the fields a document selects with its fragments
+	// expanded, checked before validation (FIELD_LIMIT_EXCEEDED); negative
+	// disables it. Default DefaultFieldLimit, which the introspection query
+	// of GraphiQL and the read API's largest nested queries stay well under.
+	FieldLimit int
 	// TouchInterval is how often a key's last-used time is written at most.
 	// Default DefaultTouchInterval.
 	TouchInterval time.Duration
@@ -150,6 +156,7 @@ func New(cfg Config) (*Server, error) {
 	setDefault(&cfg.DepthLimit, DefaultDepthLimit)
 	setDefault(&cfg.AliasLimit, DefaultAliasLimit)
 	setDefault(&cfg.ParserTokenLimit, DefaultParserTokenLimit)
+	setDefault(&cfg.FieldLimit, DefaultFieldLimit)
 	setDefault(&cfg.TouchInterval, DefaultTouchInterval)
 	setDefault(&cfg.ShutdownTimeout, DefaultShutdownTimeout)
 
@@ -207,7 +214,7 @@ func (s *Server) newGraphQL() *handler.Server {
 	if cfg.ParserTokenLimit > 0 {
 		h.SetParserTokenLimit(cfg.ParserTokenLimit)
 	}
-	h.SetErrorPresenter(presenter(graph.NewErrorPresenter(s.log)))
+	h.SetErrorPresenter(presenter(graph.NewErrorPresenter(s.log), cfg.Introspection))
 	h.SetRecoverFunc(graph.NewRecover(s.log))
 	h.Use(operationRecorder{onResponse: s.auditDenied})
 	if cfg.Introspection {
@@ -216,7 +223,10 @@ func (s *Server) newGraphQL() *handler.Server {
 		h.SetDisableSuggestion(true)
 	}
 	h.Use(federationSDL{})
-	h.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](DefaultAPQCacheSize)})
+	h.Use(extension.AutomaticPersistedQuery{Cache: tenantCache{lru.New[string](DefaultAPQCacheSize)}})
+	if cfg.FieldLimit > 0 {
+		h.Use(newFieldGuard(cfg.FieldLimit, cfg.ParserTokenLimit))
+	}
 	h.Use(shapeLimit{maxDepth: cfg.DepthLimit, maxAliases: cfg.AliasLimit})
 	if cfg.ComplexityLimit > 0 {
 		h.Use(extension.FixedComplexityLimit(cfg.ComplexityLimit))
