@@ -11,6 +11,7 @@ import (
 
 	"github.com/confluence-graph/confluence-graph/envelope/localkmstest"
 	"github.com/confluence-graph/confluence-graph/internal/syncbuf"
+	"github.com/confluence-graph/confluence-graph/internal/testsupport"
 	"github.com/confluence-graph/confluence-graph/settings/postgres/pgtest"
 )
 
@@ -25,8 +26,8 @@ func postgresSchemaDSN(t *testing.T) string {
 	return dsn
 }
 
-// TestServeProductionSetUp runs serve the way design §7 describes the
-// production set-up, from the environment only: PostgreSQL through
+// TestServeProductionSetUp runs serve in its production set-up, from the
+// environment only: PostgreSQL through
 // CG_DATABASE_URL and AWS KMS through CG_KMS_KEY_ID with the SDK's standard
 // chain (AWS_ENDPOINT_URL_KMS pointing at local-kms). The demo tenant's
 // token is sealed by KMS, stored in PostgreSQL, and read back for queries;
@@ -44,12 +45,12 @@ func TestServeProductionSetUp(t *testing.T) {
 	}
 	kms.SetEnv(t)
 
+	simAddr := testsupport.FreePort(t)
 	run := func(simAddr string) (*Main, map[string][]string, *syncbuf.Buffer) {
 		t.Helper()
-		return startServe(t, []string{"--demo"}, func(k string) string { return env[k] }, simAddr)
+		return startServe(t, []string{"--demo", "--sim-addr", simAddr}, func(k string) string { return env[k] })
 	}
 
-	simAddr := freeLoopbackAddr(t)
 	m, lines, logs := run(simAddr)
 	if _, body := postGraphQL(t, m.URL(), lines["reader key"][0], runbookQuery); len(searchTitles(body)) == 0 {
 		t.Fatalf("runbook search = %v, want titles", body)
@@ -64,7 +65,7 @@ func TestServeProductionSetUp(t *testing.T) {
 		t.Errorf("local master key file exists (%v); want none with CG_KMS_KEY_ID set", err)
 	}
 	// The stored envelope names the KMS key, and holds no token bytes.
-	rec, err := m.store.GetIntegration(t.Context(), demoTenant)
+	rec, err := m.app.Store().GetIntegration(t.Context(), demoTenant)
 	if err != nil {
 		t.Fatal(err)
 	}
