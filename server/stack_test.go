@@ -8,27 +8,26 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/confluence-graph/confluence-graph/app"
 	"github.com/confluence-graph/confluence-graph/confluence"
 	"github.com/confluence-graph/confluence-graph/confluence/confluencetest"
-	"github.com/confluence-graph/confluence-graph/envelope"
-	"github.com/confluence-graph/confluence-graph/envelope/localkey"
-	"github.com/confluence-graph/confluence-graph/graph"
 	"github.com/confluence-graph/confluence-graph/internal/syncbuf"
-	"github.com/confluence-graph/confluence-graph/loaders"
+	"github.com/confluence-graph/confluence-graph/internal/testquery"
+	"github.com/confluence-graph/confluence-graph/internal/testsupport"
 	"github.com/confluence-graph/confluence-graph/server"
 	"github.com/confluence-graph/confluence-graph/settings"
 )
 
-// stack is the whole service the way `serve` wires it: SQLite store, local
-// master key, settings service, simulator, metrics and loaders cache.
+// stack is the whole service as `serve` runs it, built by app from serve's
+// defaults, against the simulator with the demo data.
 type stack struct {
 	*env
+	app     *app.App
 	sim     *confluencetest.Server
 	simHost string // the host tenants connect to (the simulator, or a gate in front of it)
 	svc     *settings.Service
@@ -41,68 +40,38 @@ type stackOptions struct {
 	// front wraps the simulator's handler in a server of its own whose host
 	// tenants connect to (for gating upstream calls).
 	front func(http.Handler) http.Handler
-	cfg   server.Config
+	// server holds the server limits that differ from serve's defaults.
+	server server.Config
 }
 
 func newStack(t *testing.T, o stackOptions) *stack {
 	t.Helper()
-	sim := confluencetest.NewServer(confluencetest.WithDataset("demo"))
-	t.Cleanup(sim.Close)
+	sim := testsupport.StartSim(t)
 	host := sim.Host()
 	if o.front != nil {
 		fs := httptest.NewServer(o.front(sim.Handler()))
 		t.Cleanup(fs.Close)
 		host = strings.TrimPrefix(fs.URL, "http://")
 	}
-	store := mustOpenStore(t)
-	ks, err := localkey.Open(filepath.Join(t.TempDir(), "master.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sealer := envelope.New(ks)
-	metrics := server.NewMetrics()
-	cache := loaders.NewCache(1000, time.Minute)
-	opts := confluence.Options{GatewayURL: "http://" + host, AllowedDevHost: host, RateLimit: -1}
-	if o.client != nil {
-		o.client(&opts)
-	}
-	metrics.Instrument(&opts)
 	logs := &syncbuf.Buffer{}
-	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	svc, err := settings.NewService(settings.ServiceConfig{
-		Store: store, Sealer: sealer, Client: opts,
-		TenantCaches: []settings.TenantCache{cache}, Logger: server.WithRequestIDs(log),
-	})
-	if err != nil {
-		t.Fatal(err)
+	cfg := testsupport.Config(t, host, slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	if o.client != nil {
+		o.client(&cfg.Client)
 	}
-	cfg := o.cfg
-	cfg.Schema = graph.New(graph.Deps{Integrations: graph.NewSettingsIntegrations(svc)})
-	cfg.Keys = store
-	cfg.Source = graph.SettingsSource(svc)
-	cfg.Cache = cache
-	cfg.Audit = store
-	cfg.Metrics = metrics
-	cfg.Logger = log
-	cfg.Ready = []server.Check{{Name: "store", Check: store.Ping}, {Name: "key_service", Check: sealer.Ping}}
-	e := newEnv(t, cfg)
-	e.store, e.logs = store, logs
-	return &stack{env: e, sim: sim, simHost: host, svc: svc, metrics: metrics}
+	cfg.Server = o.server
+	a := testsupport.NewService(t, cfg)
+	e := &env{t: t, store: a.Store(), srv: a.Server(), http: httptest.NewServer(a.Handler()), logs: logs}
+	t.Cleanup(e.http.Close)
+	return &stack{env: e, app: a, sim: sim, simHost: host, svc: a.Settings(), metrics: a.Metrics()}
 }
 
 // connect connects tenant to the simulator with the demo account name.
 func (s *stack) connect(tenant, account string) {
 	s.t.Helper()
-	a := s.sim.Account(account)
-	res, err := s.svc.Connect(context.Background(), tenant, "test", settings.ConnectInput{
-		Domain: s.simHost, Email: a.Email, APIToken: a.Token,
-	})
-	if err != nil || !res.OK() {
-		s.t.Fatalf("Connect(%s, %s) = %v, %v", tenant, account, res.Codes(), err)
-	}
+	testsupport.Connect(s.t, s.svc, tenant, s.simHost, s.sim.Account(account))
 }
 
-const spacesQuery = `query Spaces { spaces(first: 10) { nodes { key name } } }`
+const spacesQuery = testquery.Spaces
 
 func spaceKeys(r *gqlResponse) []string {
 	sp, _ := r.Data["spaces"].(map[string]any)
@@ -477,22 +446,13 @@ func TestTenantCacheDoesNotLeakAcrossTenants(t *testing.T) {
 	}
 }
 
-// nestedQuery is the nested query of the read-API issue (issue 5 item 6),
-// the one bench/load measures.
-const nestedQuery = `query Nested($key: String!) { space(key: $key) { name pages(first: 25) { nodes {
-  id title labels { name } author { displayName }
-  children(first: 10) { nodes { id title labels { name } } }
-  comments(first: 5) { nodes { author { displayName } body { value } } }
-  attachments(first: 5) { nodes { title mediaType } }
-  versions(first: 3) { nodes { number message } } } } } }`
-
 // TestDefaultLimitsAdmitTheNestedQuery: the server's default limits (what
 // serve runs with) must not refuse the product's own nested query.
 func TestDefaultLimitsAdmitTheNestedQuery(t *testing.T) {
 	s := newStack(t, stackOptions{})
 	s.connect("acme", "classic")
 	key := s.key("acme", settings.RoleReader)
-	got := s.post(key, nestedQuery, map[string]any{"key": "OPS"})
+	got := s.post(key, testquery.Nested, map[string]any{"key": "OPS"})
 	if len(got.Errors) != 0 {
 		t.Fatalf("nested query: %.500s, want no errors", got.Raw)
 	}
