@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/confluence-graph/confluence-graph/app"
 )
 
 // Markers around this check's section of bench/RESULTS.md; everything
@@ -29,6 +31,9 @@ type Report struct {
 	PeakRSS      int64 // VmHWM of the process, bytes; 0 when unknown
 	PeakGoMemory uint64
 	LoadAvg      string // /proc/loadavg's 1-minute average at the start; "" when unknown
+	// Changed lists the service settings that differ from serve's
+	// defaults (app.Diff).
+	Changed []app.Change
 }
 
 // Errors is the number of failed requests over all queries.
@@ -62,12 +67,21 @@ func (r Report) Markdown() string {
 	if r.LoadAvg != "" {
 		fmt.Fprintf(&b, "The machine's 1-minute load average was %s when the check started (other work shares these CPUs).\n\n", r.LoadAvg)
 	}
-	fmt.Fprintf(&b, "The service wired as `serve --demo` wires it (SQLite store, local master key, settings service, "+
-		"loaders cache, the simulator in the same process), served over loopback HTTP. %d concurrent clients spread over "+
+	fmt.Fprintf(&b, "The service as `serve` runs it, built by `app.New` from serve's defaults (SQLite store, local master key, "+
+		"settings service, loaders cache, the Confluence client's per-tenant rate limit of 20 requests/s with bursts of 50), "+
+		"with the simulator in the same process, served over loopback HTTP. %d concurrent clients spread over "+
 		"%d tenants, each connected through `settings.Service.Connect`; %s of warm-up, then %s measured per query. "+
-		"Simulator: bench dataset, %d spaces × %d pages, %s added latency. The Confluence client's per-tenant rate "+
-		"limit is off here (production default: 20 requests/s per tenant), so the numbers are the server's, not the limiter's.\n\n",
+		"Simulator: bench dataset, %d spaces × %d pages, %s added latency.\n\n",
 		c.Clients, c.Tenants, c.Warmup, c.Duration, c.Spaces, c.PagesPerSpace, c.Latency)
+	fmt.Fprintln(&b, "Settings that differ from `serve`'s defaults:")
+	fmt.Fprintln(&b)
+	for _, ch := range r.Changed {
+		fmt.Fprintf(&b, "- `%s`\n", ch)
+	}
+	if len(r.Changed) == 0 {
+		fmt.Fprintln(&b, "- none")
+	}
+	fmt.Fprintln(&b)
 	fmt.Fprintln(&b, "| query | requests | throughput | p50 | p99 | upstream calls / request | errors |")
 	fmt.Fprintln(&b, "|---|---:|---:|---:|---:|---:|---:|")
 	for _, res := range r.Results {
