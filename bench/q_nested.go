@@ -4,16 +4,9 @@ import (
 	"context"
 	"net/url"
 	"strconv"
-)
 
-// nestedGraphQL is the query of issue 5 item 6: a space, 25 pages with labels and author, 10
-// children each with labels, 5 comments with author and body, 5 attachments and 3 versions.
-const nestedGraphQL = `query Nested($key: String!) { space(key: $key) { name pages(first: 25) { nodes {
-  id title labels { name } author { displayName }
-  children(first: 10) { nodes { id title labels { name } } }
-  comments(first: 5) { nodes { author { displayName } body { value } } }
-  attachments(first: 5) { nodes { title mediaType } }
-  versions(first: 3) { nodes { number message } } } } } }`
+	"github.com/confluence-graph/confluence-graph/internal/testquery"
+)
 
 // Nested is the normalised answer of the nested query.
 type Nested struct {
@@ -57,8 +50,8 @@ type NestedVersion struct {
 func nestedQuery() *Query {
 	return &Query{
 		Name:    "nested",
-		Title:   "space → 25 pages → labels, author, 10 children with labels, 5 comments with author and body, 5 attachments, 3 versions (issue 5 item 6)",
-		GraphQL: nestedGraphQL,
+		Title:   "space → 25 pages → labels, author, 10 children with labels, 5 comments with author and body, 5 attachments, 3 versions (the read API's reference query)",
+		GraphQL: testquery.Nested,
 		Depth:   4,
 		Floor:   30,
 		FloorNote: "space by key, its root pages, one v1 content search `id in (...)` expanding labels, comments and attachments, " +
@@ -106,7 +99,7 @@ func nestedAPI(ctx context.Context, a *API, t Targets) (any, error) {
 			} `json:"pages"`
 		} `json:"space"`
 	}
-	if err := a.Query(ctx, nestedGraphQL, map[string]any{"key": t.SpaceKey}, &res); err != nil {
+	if err := a.Query(ctx, testquery.Nested, map[string]any{"key": t.SpaceKey}, &res); err != nil {
 		return nil, err
 	}
 	out := Nested{SpaceName: res.Space.Name}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/confluence-graph/confluence-graph/app"
 	"github.com/confluence-graph/confluence-graph/bench"
 )
 
@@ -41,10 +42,13 @@ func TestMarkdownMarksGoals(t *testing.T) {
 			{Query: q.Name, Mode: bench.ModeAPIUnlimited, Latency: lat, Runs: 3, Calls: 3, MinCalls: 2, MaxCalls: 4, Chain: 4, P50: 210 * time.Millisecond},
 			{Query: q.Name, Mode: bench.ModeNaiveSequential, Latency: lat, Runs: 3, Calls: 200, MinCalls: 200, MaxCalls: 200, Chain: 200, P50: 10 * time.Second},
 			{Query: q.Name, Mode: bench.ModeNaiveConcurrent, Latency: lat, Runs: 3, Calls: 200, MinCalls: 200, MaxCalls: 200, Chain: 2, P50: 105 * time.Millisecond},
-		}}
+		},
+		Settings: map[bench.Mode][]app.Change{bench.ModeAPIUnlimited: {{Field: "Client.RateLimit", Value: "-1", Base: "0"}}},
+	}
 	md := r.Markdown()
 	for _, want := range []string{
 		"Measured 2026-11-25 20:00 UTC",
+		"Settings of **api-unlimited** that differ from `serve`'s defaults:\n\n- `Client.RateLimit = -1 (not 0)`\n",
 		// depth 2, goal 3: api meets it (2), api-unlimited misses it (4); api calls at the floor, 100x fewer.
 		"| entities | 2 | 3 | 2 ✓ | 4 ✗ | 2 | 2 ✓ | 200 | 100.0x | 2 | 110 ms | 210 ms | 10.0 s | 105 ms |",
 		"| entities | api-unlimited | 50ms | 3 | 3 (2–4) | 4 | 4.2 |",
