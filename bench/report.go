@@ -116,7 +116,7 @@ func (r *Report) writeSummary(p func(string, ...any)) {
 		}
 		p("| %s | %d | %d | %s | %s | %d | %s | %d | %s | %s | %s | %s | %s | %s |\n", q.Name, q.Depth, goal,
 			mark(api.Chain, goal), mark(unl.Chain, goal), conc.Chain, callsMark(api, q.Floor), seq.Calls,
-			ratio(seq.Calls, api.Calls), floorText(q.Floor), ms(api.P50), ms(unl.P50), ms(seq.P50), ms(conc.P50))
+			ratio(seq.Calls, api.Calls), floorText(q.Floor), FormatDuration(api.P50), FormatDuration(unl.P50), FormatDuration(seq.P50), FormatDuration(conc.P50))
 	}
 	p("\n✓ = meets the goal (critical path ≤ depth + 1; calls at the floor Confluence's endpoints allow), ✗ = misses it; " +
 		"✓* = the median run is at the floor but some runs cost more (a loader batch split across two wait windows). " +
@@ -143,7 +143,7 @@ func (r *Report) writeAll(p func(string, ...any)) {
 					wl = fmt.Sprintf("%.1f", c.WallRoundTrips())
 				}
 				p("| %s | %s | %v | %d | %s | %d | %s | %s | %s | %d | %d |\n", q.Name, m, lat, c.Runs, callsText(c),
-					c.Chain, wl, ms(c.P50), ms(c.P95), c.AllocsPerRun, c.BytesPerRun/1024)
+					c.Chain, wl, FormatDuration(c.P50), FormatDuration(c.P95), c.AllocsPerRun, c.BytesPerRun/1024)
 			}
 		}
 	}
@@ -252,7 +252,8 @@ func ratio(naive, api int) string {
 	return fmt.Sprintf("%.1fx", float64(naive)/float64(api))
 }
 
-func ms(d time.Duration) string {
+// FormatDuration renders d for a report table: "12.3 s", "1.23 s", "45 ms" or "0.12 ms".
+func FormatDuration(d time.Duration) string {
 	switch {
 	case d >= 10*time.Second:
 		return fmt.Sprintf("%.1f s", d.Seconds())
@@ -265,14 +266,16 @@ func ms(d time.Duration) string {
 	}
 }
 
-// ReplaceSection returns doc with this package's section replaced by section (which includes
-// the markers). Without markers in doc, the section is appended; an empty doc gets a title first.
+// ReplaceSection returns doc with the part from the marker line begin to the marker end replaced
+// by section (which includes the markers and ends with a newline), keeping the rest of doc byte
+// for byte. Without the markers in doc, the section is appended; an empty doc gets a title first.
+// The report and the load check (bench/load) each own a section of bench/RESULTS.md this way.
 // Text outside the markers is kept byte for byte.
-func ReplaceSection(doc, section string) string {
-	i := strings.Index(doc, SectionBegin)
-	j := strings.Index(doc, SectionEnd)
+func ReplaceSection(doc, begin, end, section string) string {
+	i := strings.Index(doc, begin)
+	j := strings.Index(doc, end)
 	if i >= 0 && j > i {
-		return doc[:i] + strings.TrimSuffix(section, "\n") + doc[j+len(SectionEnd):]
+		return doc[:i] + strings.TrimSuffix(section, "\n") + doc[j+len(end):]
 	}
 	if strings.TrimSpace(doc) == "" {
 		return "# Benchmark results\n\n" + section
@@ -282,11 +285,17 @@ func ReplaceSection(doc, section string) string {
 
 // WriteResults writes r's section into the file at path, keeping the rest of the file.
 func WriteResults(path string, r *Report) error {
+	return WriteSection(path, SectionBegin, SectionEnd, r.Markdown())
+}
+
+// WriteSection replaces the section between the markers begin and end of the file at path (see
+// ReplaceSection), creating the file if it does not exist.
+func WriteSection(path, begin, end, section string) error {
 	old, err := os.ReadFile(path)
 	if err != nil && !os.IsNotExist(err) {
 		return fmt.Errorf("bench: %w", err)
 	}
-	if err := os.WriteFile(path, []byte(ReplaceSection(string(old), r.Markdown())), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte(ReplaceSection(string(old), begin, end, section)), 0o644); err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
 	return nil

@@ -1,6 +1,7 @@
 package bench_test
 
 import (
+	"cmp"
 	"strings"
 	"testing"
 	"time"
@@ -12,21 +13,33 @@ import (
 func TestReplaceSection(t *testing.T) {
 	section := bench.SectionBegin + "\nnew numbers\n" + bench.SectionEnd + "\n"
 	load := "## Concurrent load (bench/load)\n\nrps 123\n"
+	// The load check's section, with its own markers.
+	lb, le := "<!-- load-check:begin -->", "<!-- load-check:end -->"
+	loadSection := lb + "\nnew\n" + le + "\n"
 	tests := []struct {
-		name string
-		doc  string
-		want string
+		name       string
+		begin, end string // markers; "" means the report's
+		section    string // "" means the report's
+		doc        string
+		want       string
 	}{
-		{"empty file gets a title", "", "# Benchmark results\n\n" + section},
-		{"appended after someone else's section", "# Benchmark results\n\n" + load,
-			"# Benchmark results\n\n" + load + "\n" + section},
-		{"replaced in place, the rest kept byte for byte",
-			"# T\n\n" + bench.SectionBegin + "\nold numbers\n" + bench.SectionEnd + "\n\n" + load,
-			"# T\n\n" + section + "\n" + load},
+		{name: "empty file gets a title", doc: "", want: "# Benchmark results\n\n" + section},
+		{name: "appended after someone else's section", doc: "# Benchmark results\n\n" + load,
+			want: "# Benchmark results\n\n" + load + "\n" + section},
+		{name: "replaced in place, the rest kept byte for byte",
+			doc:  "# T\n\n" + bench.SectionBegin + "\nold numbers\n" + bench.SectionEnd + "\n\n" + load,
+			want: "# T\n\n" + section + "\n" + load},
+		{name: "load check: empty file gets a title", begin: lb, end: le, section: loadSection,
+			doc: "", want: "# Benchmark results\n\n" + lb + "\nnew\n" + le + "\n"},
+		{name: "load check: appended after other sections", begin: lb, end: le, section: loadSection,
+			doc: "# R\n\nother\n", want: "# R\n\nother\n\n" + lb + "\nnew\n" + le + "\n"},
+		{name: "load check: replaced in place", begin: lb, end: le, section: loadSection,
+			doc: "a\n" + lb + "\nold\n" + le + "\nb\n", want: "a\n" + lb + "\nnew\n" + le + "\nb\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := bench.ReplaceSection(tt.doc, section); got != tt.want {
+			begin, end, sec := cmp.Or(tt.begin, bench.SectionBegin), cmp.Or(tt.end, bench.SectionEnd), cmp.Or(tt.section, section)
+			if got := bench.ReplaceSection(tt.doc, begin, end, sec); got != tt.want {
 				t.Errorf("ReplaceSection() =\n%q\nwant\n%q", got, tt.want)
 			}
 		})

@@ -52,24 +52,6 @@ func TestLoadCheckRunsWithoutErrors(t *testing.T) {
 	}
 }
 
-func TestReplaceSectionKeepsTheRest(t *testing.T) {
-	section := sectionBegin + "\nnew\n" + sectionEnd + "\n"
-	tests := []struct {
-		name, doc, want string
-	}{
-		{"empty file gets a title", "", "# Benchmark results\n\n" + sectionBegin + "\nnew\n" + sectionEnd + "\n"},
-		{"appended after other sections", "# R\n\nother\n", "# R\n\nother\n\n" + sectionBegin + "\nnew\n" + sectionEnd + "\n"},
-		{"replaced in place", "a\n" + sectionBegin + "\nold\n" + sectionEnd + "\nb\n", "a\n" + sectionBegin + "\nnew\n" + sectionEnd + "\nb\n"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := replaceSection(tt.doc, section); got != tt.want {
-				t.Errorf("replaceSection = %q, want %q", got, tt.want)
-			}
-		})
-	}
-}
-
 func TestFlagBounds(t *testing.T) {
 	for _, args := range [][]string{{"-clients", "0"}, {"-clients", "100000"}, {"-duration", "1h"}, {"-tenants", "9", "-clients", "4"}} {
 		if err := run(t.Context(), args, nil, new(strings.Builder)); err == nil {

@@ -26,6 +26,8 @@ import (
 	"io"
 	"os"
 	"time"
+
+	"github.com/confluence-graph/confluence-graph/bench"
 )
 
 // Bounds of the flags: the check must stay a check, not a stress tool.
@@ -92,7 +94,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	md := rep.Markdown()
 	fmt.Fprint(stdout, md)
 	if *results != "" {
-		if err := writeSection(*results, md); err != nil {
+		if err := bench.WriteSection(*results, sectionBegin, sectionEnd, md); err != nil {
 			return err
 		}
 		fmt.Fprintf(stderr, "load: wrote %s\n", *results)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/confluence-graph/confluence-graph/app"
+	"github.com/confluence-graph/confluence-graph/bench"
 )
 
 // Markers around this check's section of bench/RESULTS.md; everything
@@ -86,7 +87,7 @@ func (r Report) Markdown() string {
 	fmt.Fprintln(&b, "|---|---:|---:|---:|---:|---:|---:|")
 	for _, res := range r.Results {
 		fmt.Fprintf(&b, "| %s: %s | %d | %.0f req/s | %s | %s | %.2f | %d |\n", res.Query.Name, res.Query.Title,
-			res.Requests, res.Throughput(), fmtDur(res.P50), fmtDur(res.P99), res.UpstreamPerQ, res.Errors)
+			res.Requests, res.Throughput(), bench.FormatDuration(res.P50), bench.FormatDuration(res.P99), res.UpstreamPerQ, res.Errors)
 	}
 	fmt.Fprintln(&b)
 	rss := "unknown"
@@ -97,43 +98,6 @@ func (r Report) Markdown() string {
 		"%s held by the Go runtime (max of `/memory/classes/total:bytes`, sampled every 50 ms).\n", rss, fmtBytes(r.PeakGoMemory))
 	fmt.Fprintln(&b, sectionEnd)
 	return b.String()
-}
-
-// writeSection replaces this check's section in the file at path (or
-// appends it), keeping the rest of the file byte for byte.
-func writeSection(path, section string) error {
-	old, err := os.ReadFile(path)
-	if err != nil && !os.IsNotExist(err) {
-		return fmt.Errorf("read %s: %w", path, err)
-	}
-	if err := os.WriteFile(path, []byte(replaceSection(string(old), section)), 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
-}
-
-func replaceSection(doc, section string) string {
-	section = strings.TrimSuffix(section, "\n")
-	i := strings.Index(doc, sectionBegin)
-	j := strings.Index(doc, sectionEnd)
-	if i >= 0 && j > i {
-		return doc[:i] + section + doc[j+len(sectionEnd):]
-	}
-	if strings.TrimSpace(doc) == "" {
-		return "# Benchmark results\n\n" + section + "\n"
-	}
-	return strings.TrimRight(doc, "\n") + "\n\n" + section + "\n"
-}
-
-func fmtDur(d time.Duration) string {
-	switch {
-	case d >= time.Second:
-		return fmt.Sprintf("%.2f s", d.Seconds())
-	case d >= 10*time.Millisecond:
-		return fmt.Sprintf("%.0f ms", float64(d)/float64(time.Millisecond))
-	default:
-		return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond))
-	}
 }
 
 func fmtBytes(n uint64) string {

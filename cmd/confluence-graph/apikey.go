@@ -70,15 +70,8 @@ func runAPIKey(ctx context.Context, args []string, getenv func(string) string, s
 		apikeyUsage(stderr)
 		return errUsage
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return errUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "apikey %s: unexpected arguments %q\n", sub, fs.Args())
-		return errUsage
+	if err := parseArgs(fs, args, "apikey "+sub, stderr); err != nil {
+		return helpIsNoError(err)
 	}
 	if tenant != nil && *tenant != "" && !tenantRE.MatchString(*tenant) {
 		fmt.Fprintf(stderr, "apikey %s: --tenant must be 1-64 letters, digits, '.', '_' or '-'\n", sub)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -113,15 +112,8 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string, stderr io.W
 	redactDefault(fs, "redis-url", "CG_REDIS_URL")
 	fs.BoolVar(&m.Demo, "demo", m.Demo, "start the built-in simulator with demo data, tenant \"demo\" and its keys")
 	fs.StringVar(&m.SimAddr, "sim-addr", m.SimAddr, "with --demo: the simulator's loopback host:port (default: a free port, printed as \"base url\")")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "serve: unexpected arguments %q\n", fs.Args())
-		return errUsage
+	if err := parseArgs(fs, args, "serve", stderr); err != nil {
+		return err
 	}
 	fs.Visit(func(f *flag.Flag) {
 		if f.Name == "playground" {
@@ -241,10 +233,7 @@ func (m *Main) Close() error {
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	m := NewMain(stdout, stderr)
 	if err := m.ParseFlags(args, os.Getenv, stderr); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return err
+		return helpIsNoError(err)
 	}
 	if err := m.Run(ctx); err != nil {
 		return err
