@@ -128,21 +128,17 @@ func nestedAPI(ctx context.Context, a *API, t Targets) (any, error) {
 // page its labels, its author, its children and each child's labels, its comments (footer, then
 // inline if fewer than 5) and each comment's author, its attachments and its versions.
 func nestedNaive(ctx context.Context, n *Naive, t Targets) (any, error) {
-	var spaces v2List[v2Space]
-	if err := n.get(ctx, "/wiki/api/v2/spaces", url.Values{"keys": {t.SpaceKey}}, &spaces); err != nil {
+	sp, err := n.spaceByKey(ctx, t.SpaceKey)
+	if err != nil {
 		return nil, err
 	}
-	if len(spaces.Results) == 0 {
-		return nil, errNotFound("space " + t.SpaceKey)
-	}
-	sp := spaces.Results[0]
 	var pages v2List[v2Page]
 	q := url.Values{"depth": {"root"}, "status": {"current"}, "limit": {"25"}}
 	if err := n.get(ctx, "/wiki/api/v2/spaces/"+sp.ID+"/pages", q, &pages); err != nil {
 		return nil, err
 	}
 	out := Nested{SpaceName: sp.Name, Pages: make([]NestedPage, len(pages.Results))}
-	err := n.each(len(pages.Results), func(i int) error {
+	err = n.each(len(pages.Results), func(i int) error {
 		p := pages.Results[i]
 		np := &out.Pages[i]
 		np.ID, np.Title = p.ID, p.Title

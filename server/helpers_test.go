@@ -169,13 +169,7 @@ func (e *env) get(key string, params url.Values) *gqlResponse {
 // fetch GETs a plain path and returns status and body.
 func (e *env) fetch(path string) (int, string) {
 	e.t.Helper()
-	resp, err := e.http.Client().Get(e.http.URL + path)
-	if err != nil {
-		e.t.Fatalf("GET %s: %v", path, err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	return testsupport.Get(e.t, e.http.URL+path)
 }
 
 const validateQuery = `query Check($q: String!) { validateCql(cql: $q) { valid normalized } }`

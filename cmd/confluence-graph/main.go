@@ -8,7 +8,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -32,33 +31,6 @@ func register(c command) { commands = append(commands, c) }
 
 // errUsage reports a command-line mistake; main prints usage and exits 2.
 var errUsage = errors.New("usage")
-
-// parseArgs parses args with fs, which was made with flag.ContinueOnError
-// and prints its own errors and usage. It returns flag.ErrHelp for -h,
-// errUsage for a bad flag or (after saying so on stderr, prefixed with
-// name) a stray argument, else nil.
-func parseArgs(fs *flag.FlagSet, args []string, name string, stderr io.Writer) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "%s: unexpected arguments %q\n", name, fs.Args())
-		return errUsage
-	}
-	return nil
-}
-
-// helpIsNoError maps flag.ErrHelp (the user asked for -h, which printed
-// the usage) to nil.
-func helpIsNoError(err error) error {
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
-	return err
-}
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: confluence-graph <command> [flags]")

@@ -55,7 +55,7 @@ func TestServeProductionSetUp(t *testing.T) {
 	if _, body := postGraphQL(t, m.URL(), lines["reader key"][0], runbookQuery); len(searchTitles(body)) == 0 {
 		t.Fatalf("runbook search = %v, want titles", body)
 	}
-	if code, ready := httpGet(t, m.URL()+"readyz"); code != http.StatusOK || !strings.Contains(ready, `"key_service":"ok"`) {
+	if code, ready := testsupport.Get(t, m.URL()+"readyz"); code != http.StatusOK || !strings.Contains(ready, `"key_service":"ok"`) {
 		t.Errorf("/readyz = %d %s, want 200 with key_service ok", code, ready)
 	}
 	if !strings.Contains(logs.String(), "encrypting tokens with AWS KMS") || strings.Contains(logs.String(), "LOCAL MASTER KEY") {
@@ -90,7 +90,7 @@ func TestServeProductionSetUp(t *testing.T) {
 
 	// With KMS gone the service is not ready, and says which part failed.
 	kms.Stop()
-	if code, ready := httpGet(t, m2.URL()+"readyz"); code != http.StatusServiceUnavailable ||
+	if code, ready := testsupport.Get(t, m2.URL()+"readyz"); code != http.StatusServiceUnavailable ||
 		!strings.Contains(ready, `"key_service":"unavailable"`) || !strings.Contains(ready, `"store":"ok"`) {
 		t.Errorf("/readyz with KMS stopped = %d %s, want 503 naming key_service only", code, ready)
 	}

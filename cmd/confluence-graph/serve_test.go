@@ -102,34 +102,17 @@ func TestServeParseFlags(t *testing.T) {
 			name: "redis URL from CG_REDIS_URL, overridden by --redis-url",
 			env:  map[string]string{"CG_REDIS_URL": "redis://env-host:6379/0"},
 			args: []string{"--redis-url", "redis://:secret@flag-host:6380/1"},
-			want: func(m *Main) string {
-				c := m.Config
-				if c.RedisURL != "redis://:secret@flag-host:6380/1" {
-					return "want the --redis-url value"
-				}
-				return ""
-			},
+			want: valueIs(func(m *Main) string { return m.Config.RedisURL }, "redis://:secret@flag-host:6380/1"),
 		},
 		{
 			name: "redis URL from CG_REDIS_URL alone",
 			env:  map[string]string{"CG_REDIS_URL": "rediss://cache.internal:6379"},
-			want: func(m *Main) string {
-				c := m.Config
-				if c.RedisURL != "rediss://cache.internal:6379" {
-					return "want the CG_REDIS_URL value"
-				}
-				return ""
-			},
+			want: valueIs(func(m *Main) string { return m.Config.RedisURL }, "rediss://cache.internal:6379"),
 		},
 		{
 			name: "sim-addr with demo",
 			args: []string{"--demo", "--sim-addr", "127.0.0.1:9191"},
-			want: func(m *Main) string {
-				if m.SimAddr != "127.0.0.1:9191" {
-					return "want the --sim-addr value"
-				}
-				return ""
-			},
+			want: valueIs(func(m *Main) string { return m.SimAddr }, "127.0.0.1:9191"),
 		},
 		{name: "sim-addr without demo", args: []string{"--sim-addr", "127.0.0.1:9191"}, wantErr: true},
 		{name: "sim-addr not loopback", args: []string{"--demo", "--sim-addr", "10.0.0.1:9090"}, wantErr: true},
@@ -161,6 +144,17 @@ func TestServeParseFlags(t *testing.T) {
 				t.Errorf("%s: got %+v", msg, m.Config)
 			}
 		})
+	}
+}
+
+// valueIs returns a check of TestServeParseFlags: the setting get reads
+// must be want.
+func valueIs(get func(m *Main) string, want string) func(m *Main) string {
+	return func(m *Main) string {
+		if got := get(m); got != want {
+			return fmt.Sprintf("setting = %q, want %q", got, want)
+		}
+		return ""
 	}
 }
 
@@ -300,7 +294,7 @@ func TestServeDemoEndToEnd(t *testing.T) {
 	}
 
 	// Metrics name the operation, the upstream calls and the cache.
-	_, mbody := httpGet(t, m.URL()+"metrics")
+	_, mbody := testsupport.Get(t, m.URL()+"metrics")
 	wantSeries := []string{`graphql_operations_total{operation="anonymous",outcome="ok",type="query"} 2`,
 		`confluence_upstream_requests_total{endpoint="GET /wiki/rest/api/search",status="200"}`,
 		"loaders_cache_entries ", "loaders_cache_hits_total ", "loaders_cache_misses_total "}
@@ -310,7 +304,7 @@ func TestServeDemoEndToEnd(t *testing.T) {
 		}
 	}
 	// The playground and introspection are on in the demo.
-	if got, _ := httpGet(t, m.URL()); got != http.StatusOK {
+	if got, _ := testsupport.Get(t, m.URL()); got != http.StatusOK {
 		t.Errorf("GET / = %d, want the playground", got)
 	}
 	if _, body := postGraphQL(t, m.URL(), reader, `{ __schema { queryType { name } } }`); body["errors"] != nil {
@@ -377,23 +371,23 @@ func TestServeDemoEndToEnd(t *testing.T) {
 
 func TestServeWithoutDemoHasNoPlaygroundOrIntrospection(t *testing.T) {
 	m := runLocal(t)
-	key := mustCreateKey(t, m, "acme")
-	if got, _ := httpGet(t, m.URL()); got != http.StatusNotFound {
+	key := testsupport.MustKey(t, m.app.Store(), "acme", settings.RoleReader)
+	if got, _ := testsupport.Get(t, m.URL()); got != http.StatusNotFound {
 		t.Errorf("GET / = %d, want 404 without --playground", got)
 	}
 	_, body := postGraphQL(t, m.URL(), key, `{ __schema { queryType { name } } }`)
 	if body["errors"] == nil {
 		t.Errorf("introspection without --demo answered %v, want an error", body)
 	}
-	if got, _ := httpGet(t, m.URL()+"readyz"); got != http.StatusOK {
+	if got, _ := testsupport.Get(t, m.URL()+"readyz"); got != http.StatusOK {
 		t.Errorf("/readyz = %d, want 200", got)
 	}
 }
 
 func TestServePlaygroundTurnsOnIntrospection(t *testing.T) {
 	m := runLocal(t, "--playground")
-	key := mustCreateKey(t, m, "acme")
-	if got, _ := httpGet(t, m.URL()); got != http.StatusOK {
+	key := testsupport.MustKey(t, m.app.Store(), "acme", settings.RoleReader)
+	if got, _ := testsupport.Get(t, m.URL()); got != http.StatusOK {
 		t.Errorf("GET / = %d, want 200 with --playground", got)
 	}
 	_, body := postGraphQL(t, m.URL(), key, `{ __schema { queryType { name } } }`)
@@ -418,33 +412,6 @@ func runLocal(t *testing.T, extra ...string) *Main {
 	}
 	t.Cleanup(func() { _ = m.Close() })
 	return m
-}
-
-// httpGet GETs url and returns the status code and the body.
-func httpGet(t *testing.T, url string) (int, string) {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, string(b)
-}
-
-func mustCreateKey(t *testing.T, m *Main, tenant string) string {
-	t.Helper()
-	rec, full, err := settings.NewAPIKey(tenant, settings.RoleReader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m.app.Store().CreateAPIKey(t.Context(), rec); err != nil {
-		t.Fatal(err)
-	}
-	return full
 }
 
 func TestRunDispatchesServeHelp(t *testing.T) {

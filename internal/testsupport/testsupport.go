@@ -6,8 +6,10 @@ package testsupport
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"path/filepath"
 	"testing"
 
@@ -109,4 +111,20 @@ func MustKey(tb testing.TB, st settings.Store, tenant string, role settings.Role
 		tb.Fatalf("testsupport: CreateAPIKey: %v", err)
 	}
 	return full
+}
+
+// Get GETs url and returns the status code and the body; a transport error
+// fails the test.
+func Get(tb testing.TB, url string) (int, string) {
+	tb.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		tb.Fatalf("testsupport: GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tb.Fatalf("testsupport: GET %s: read body: %v", url, err)
+	}
+	return resp.StatusCode, string(b)
 }
