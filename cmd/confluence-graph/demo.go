@@ -48,8 +48,9 @@ func (m *Main) startSimulator() error {
 	return nil
 }
 
-// setUpDemo connects the demo tenant to the simulator (unless a working
-// connection to it is stored) and issues the run's reader and admin keys.
+// setUpDemo revokes the demo tenant's older keys, stores the run's reader
+// and admin keys (newDemoKeys), and connects the tenant to the simulator
+// unless a working connection to it is stored.
 func (m *Main) setUpDemo(ctx context.Context) error {
 	store, svc := m.app.Store(), m.app.Settings()
 	old, err := store.ListAPIKeys(ctx, demoTenant)
@@ -63,16 +64,12 @@ func (m *Main) setUpDemo(ctx context.Context) error {
 			}
 		}
 	}
-	reader, err := m.createKey(ctx, settings.RoleReader)
-	if err != nil {
-		return err
+	for _, rec := range m.demoKeys {
+		if err := store.CreateAPIKey(ctx, rec); err != nil {
+			return fmt.Errorf("serve: demo key: %w", err)
+		}
 	}
-	admin, err := m.createKey(ctx, settings.RoleAdmin)
-	if err != nil {
-		return err
-	}
-	adminID, _, _ := settings.ParseAPIKey(admin)
-	m.readerK, m.adminK = reader, admin
+	adminID, _, _ := settings.ParseAPIKey(m.adminK)
 
 	if m.demoConnected(ctx, svc, adminID) {
 		m.Logger.Info("demo tenant already connected to the simulator", "tenant", demoTenant, "domain", m.sim.Host())
@@ -108,15 +105,23 @@ func (m *Main) demoConnected(ctx context.Context, svc *settings.Service, actor s
 		res.Integration.Status == settings.StatusConnected
 }
 
-func (m *Main) createKey(ctx context.Context, role settings.Role) (string, error) {
-	rec, full, err := settings.NewAPIKey(demoTenant, role)
-	if err != nil {
-		return "", fmt.Errorf("serve: demo key: %w", err)
+// newDemoKeys makes the run's reader and admin keys; setUpDemo stores
+// them. They exist before the service is built, so its configuration can
+// name the reader key (for the playground page).
+func (m *Main) newDemoKeys() error {
+	m.demoKeys = nil
+	for _, k := range []struct {
+		role settings.Role
+		full *string
+	}{{settings.RoleReader, &m.readerK}, {settings.RoleAdmin, &m.adminK}} {
+		rec, full, err := settings.NewAPIKey(demoTenant, k.role)
+		if err != nil {
+			return fmt.Errorf("serve: demo key: %w", err)
+		}
+		m.demoKeys = append(m.demoKeys, rec)
+		*k.full = full
 	}
-	if err := m.app.Store().CreateAPIKey(ctx, rec); err != nil {
-		return "", fmt.Errorf("serve: demo key: %w", err)
-	}
-	return full, nil
+	return nil
 }
 
 // writeBanner prints the lines scripts read: playground, reader key, admin

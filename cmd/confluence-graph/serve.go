@@ -16,6 +16,7 @@ import (
 
 	"github.com/confluence-graph/confluence-graph/app"
 	"github.com/confluence-graph/confluence-graph/confluence/confluencetest"
+	"github.com/confluence-graph/confluence-graph/settings"
 )
 
 func init() {
@@ -45,10 +46,11 @@ type Main struct {
 	Logger  *slog.Logger
 
 	// Set by Run.
-	app     *app.App
-	sim     *confluencetest.Server
-	readerK string
-	adminK  string
+	app      *app.App
+	sim      *confluencetest.Server
+	demoKeys []*settings.APIKey // the run's demo keys, stored by setUpDemo
+	readerK  string
+	adminK   string
 }
 
 // NewMain returns a Main with serve's defaults (app.DefaultConfig),
@@ -185,6 +187,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		}
 		c.Client.AllowedDevHost = m.sim.Host()
 		c.Client.GatewayURL = m.sim.URL()
+		if err := m.newDemoKeys(); err != nil {
+			return err
+		}
 	}
 	m.app, err = app.New(ctx, c)
 	if err != nil {
