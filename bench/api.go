@@ -6,97 +6,124 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
-	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/handler"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
-
-	"github.com/confluence-graph/confluence-graph/confluence"
-	"github.com/confluence-graph/confluence-graph/graph"
-	"github.com/confluence-graph/confluence-graph/loaders"
+	"github.com/confluence-graph/confluence-graph/app"
+	"github.com/confluence-graph/confluence-graph/settings"
 )
 
 // ClientLimits are the per-tenant limits of the confluence.Client behind the API. The zero value
-// keeps the client's defaults (the limits a tenant gets today).
+// keeps serve's defaults (the limits a tenant gets today).
 type ClientLimits struct {
 	RateLimit      float64 // requests per second; 0 = client default, negative = unlimited
 	RateBurst      int
 	MaxConcurrency int // in-flight requests; 0 = client default
 	// LoaderConcurrency is the loaders' bound on concurrent per-page calls of one request
-	// (loaders.Config.MaxConcurrency); 0 = the loaders' default.
+	// (server.Config.LoaderConcurrency); 0 = the loaders' default.
 	LoaderConcurrency int
 }
 
-// API is the GraphQL API served over loopback HTTP: the gqlgen handler with the error presenter,
-// per-request loaders (no cross-request cache, so every run is cold) and a caller, bound to a
-// confluence.Client for the simulator. Its methods are safe for concurrent use.
-type API struct {
-	srv  *httptest.Server
-	http *http.Client
-	opts confluence.Options
+// benchTenant is the tenant the API serves; it is connected to the simulator's classic account.
+const benchTenant = "bench"
 
-	mu     sync.Mutex
-	client *confluence.Client
+// API is the service as serve runs it (built by app from serve's defaults), served over loopback
+// HTTP and connected to the simulator as one tenant, with the limits that differ from serve's
+// defaults in ClientLimits, and no complexity limit, so the deepest queries are measured rather
+// than refused. Its methods are safe for concurrent use, except Renew.
+type API struct {
+	app  *app.App
+	dir  string
+	sim  Sim
+	key  string // the tenant's reader key
+	http *http.Client
+	url  string
+	// Changed lists the settings of the API that differ from serve's defaults.
+	Changed []app.Change
 }
 
 // NewAPI starts the API against sim. Upstream requests go through rec (which must not be nil)
 // so that their spans can be measured. Close it when done.
-func NewAPI(sim Sim, limits ClientLimits, rec *Recorder) (*API, error) {
-	acct := sim.Account()
-	a := &API{opts: confluence.Options{
-		Site:           sim.Host(),
-		AllowedDevHost: sim.Host(),
-		Email:          acct.Email,
-		Token:          acct.Token,
-		TokenType:      confluence.TokenClassic,
-		Transport:      rec,
-		RateLimit:      limits.RateLimit,
-		RateBurst:      limits.RateBurst,
-		MaxConcurrency: limits.MaxConcurrency,
-	}}
+func NewAPI(sim Sim, limits ClientLimits, rec *Recorder) (_ *API, err error) {
+	a := &API{sim: sim}
+	defer func() {
+		if err != nil {
+			a.Close()
+		}
+	}()
+	if a.dir, err = os.MkdirTemp("", "cg-bench-"); err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
+	}
+	cfg := app.DefaultConfig()
+	cfg.Addr = "127.0.0.1:0"
+	cfg.DatabaseURL = filepath.Join(a.dir, "cg.db")
+	cfg.LocalKeyFile = filepath.Join(a.dir, "master.key")
+	cfg.Client.GatewayURL = sim.URL()
+	cfg.Client.AllowedDevHost = sim.Host()
+	cfg.Client.Transport = rec
+	cfg.Client.RateLimit = limits.RateLimit
+	cfg.Client.RateBurst = limits.RateBurst
+	cfg.Client.MaxConcurrency = limits.MaxConcurrency
+	cfg.Server.LoaderConcurrency = limits.LoaderConcurrency
+	// tree3 (up to 25 x 25 x 25 pages) costs about 49,000, past serve's limit of 10,000.
+	cfg.Server.ComplexityLimit = -1
+	cfg.Logger = slog.New(slog.DiscardHandler)
+	a.Changed = app.Diff(app.DefaultConfig(), cfg)
+	ctx := context.Background()
+	if a.app, err = app.New(ctx, cfg); err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
+	}
+	rk, full, err := settings.NewAPIKey(benchTenant, settings.RoleReader)
+	if err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
+	}
+	if err := a.app.Store().CreateAPIKey(ctx, rk); err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
+	}
+	a.key = full
 	if err := a.Renew(); err != nil {
 		return nil, err
 	}
-	h := handler.New(graph.New(graph.Deps{}))
-	h.AddTransport(transport.POST{})
-	h.SetErrorPresenter(graph.ErrorPresenter)
-	h.SetRecoverFunc(graph.Recover)
-	withLoaders := loaders.Middleware(loaders.Config{
-		MaxConcurrency: limits.LoaderConcurrency,
-		Source: loaders.ClientSource(func(context.Context) (*confluence.Client, error) {
-			a.mu.Lock()
-			defer a.mu.Unlock()
-			return a.client, nil
-		}),
-	}, h)
-	caller := graph.Caller{TenantID: "bench", KeyID: "bench", Role: graph.RoleReader}
-	a.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		withLoaders.ServeHTTP(w, r.WithContext(graph.WithCaller(r.Context(), caller)))
-	}))
+	if err := a.app.Start(); err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
+	}
+	a.url = a.app.URL() + "graphql"
 	a.http = &http.Client{Transport: newLoopbackTransport(), Timeout: 5 * time.Minute}
 	return a, nil
 }
 
-// Renew replaces the confluence client with a fresh one (same transport, so connections stay
-// warm): its rate limiter starts with a full burst, as for a tenant that has been idle. Without
-// it, one run's requests would drain the bucket for the next.
+// Renew connects the tenant again through the settings service: the new credential version gets
+// a fresh confluence client (its rate limiter starts with a full burst, as for a tenant that has
+// been idle) and drops the tenant's cross-request cache, so every run is cold. Without it, one
+// run's requests would drain the bucket for the next. Renew's own validation calls reach the
+// simulator and rec, so call it before resetting their counters.
 func (a *API) Renew() error {
-	c, err := confluence.NewClient(a.opts)
+	acct := a.sim.Account()
+	res, err := a.app.Settings().Connect(context.Background(), benchTenant, "bench", settings.ConnectInput{
+		Domain: a.sim.Host(), Email: acct.Email, APIToken: acct.Token,
+	})
 	if err != nil {
-		return fmt.Errorf("bench: api client: %w", err)
+		return fmt.Errorf("bench: connect: %w", err)
 	}
-	a.mu.Lock()
-	a.client = c
-	a.mu.Unlock()
+	if !res.OK() {
+		return fmt.Errorf("bench: connect: %v", res.Codes())
+	}
 	return nil
 }
 
-// Close stops the API server.
-func (a *API) Close() { a.srv.Close() }
+// Close stops the API server and removes its data.
+func (a *API) Close() {
+	if a.app != nil {
+		_ = a.app.Close()
+	}
+	if a.dir != "" {
+		_ = os.RemoveAll(a.dir)
+	}
+}
 
 // gqlError is one entry of a GraphQL response's errors.
 type gqlError struct {
@@ -112,11 +139,12 @@ func (a *API) Query(ctx context.Context, query string, vars map[string]any, out 
 	if err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.srv.URL, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.url, bytes.NewReader(body))
 	if err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+a.key)
 	resp, err := a.http.Do(req)
 	if err != nil {
 		return fmt.Errorf("bench: graphql: %w", err)

@@ -2,8 +2,8 @@
 // with a naive client that makes one Confluence REST call per node, the way a tool-calling agent
 // does.
 //
-// Six queries (Queries) run four ways (Modes): through the GraphQL API (the gqlgen handler
-// served over loopback HTTP, its loaders bound to a confluence.Client) with the client's default
+// Six queries (Queries) run four ways (Modes): through the GraphQL API (the service as serve
+// runs it, built by package app and served over loopback HTTP) with the client's default
 // per-tenant limits and with them lifted, through the naive client one call at a time, and
 // through the naive client with a goroutine per node. Each run is
 // measured against the Confluence simulator (confluence/confluencetest) with and without

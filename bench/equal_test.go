@@ -1,9 +1,7 @@
 package bench_test
 
 import (
-	"context"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -15,15 +13,7 @@ import (
 // at a time and concurrently, return the same answer (bodies aside: Markdown through the API,
 // storage format through the naive client).
 func TestModesAgree(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	sim := bench.InProcessSim(bench.SimSize{Spaces: 1, PagesPerSpace: 300})
-	t.Cleanup(func() { _ = sim.Close() })
-	h, err := bench.NewHarness(ctx, sim)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(h.Close)
+	ctx, h := newHarness(t)
 
 	ignoreBodies := cmp.Options{
 		cmpopts.EquateEmpty(),

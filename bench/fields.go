@@ -105,7 +105,7 @@ func (r *Report) writeFields(p func(string, ...any)) {
 			field = "`" + f.Field + "`"
 		}
 		p("| %s | %s | %s | %d | %s | %s |\n", field, callsText(c), extra, c.Chain,
-			ms(c.P50), strings.Join(eps, ", "))
+			FormatDuration(c.P50), strings.Join(eps, ", "))
 	}
 	p("\n")
 }

@@ -1,10 +1,8 @@
 package bench_test
 
 import (
-	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/confluence-graph/confluence-graph/bench"
 )
@@ -13,15 +11,7 @@ import (
 // answer without errors and cost at least the base query's calls, and the per-page lists must
 // cost something (else the field table would show nothing).
 func TestFieldVariantsCostAtLeastTheBase(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	sim := bench.InProcessSim(bench.SimSize{Spaces: 1, PagesPerSpace: 300})
-	t.Cleanup(func() { _ = sim.Close() })
-	h, err := bench.NewHarness(ctx, sim)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(h.Close)
+	ctx, h := newHarness(t)
 	fs, err := h.MeasureFields(ctx, bench.ModeAPIUnlimited, 0, bench.Plan{MinRuns: 1, MaxRuns: 1})
 	if err != nil {
 		t.Fatal(err)

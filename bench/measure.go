@@ -87,14 +87,17 @@ func (h *Harness) Run(ctx context.Context, q *Query, m Mode) (any, error) {
 	return nil, fmt.Errorf("bench: unknown mode %q", m)
 }
 
-// Prepare readies one run in mode m: it zeroes the simulator's counters and m's recorded spans
-// and renews the API's client.
+// Prepare readies one run in mode m: it renews the API's client and cache, then zeroes the
+// simulator's counters and m's recorded spans (so the renewal's own calls are not counted).
 func (h *Harness) Prepare(m Mode) error {
+	if err := h.renew(m); err != nil {
+		return err
+	}
 	if err := h.Sim.ResetStats(); err != nil {
 		return err
 	}
 	h.rec[m].Reset()
-	return h.renew(m)
+	return nil
 }
 
 // Observation is what the upstream saw of the runs since Prepare.
@@ -113,8 +116,9 @@ func (h *Harness) Observe(m Mode) (Observation, error) {
 	return Observation{Calls: st.Total, ByEndpoint: maps.Clone(st.ByEndpoint), Chain: h.rec[m].CriticalPath()}, nil
 }
 
-// renew gives an API mode a fresh confluence client, so every run starts with the rate limiter's
-// full burst (a tenant that has been idle), not with what the previous run left.
+// renew gives an API mode a fresh confluence client and an empty cache, so every run is cold and
+// starts with the rate limiter's full burst (a tenant that has been idle), not with what the
+// previous run left.
 func (h *Harness) renew(m Mode) error {
 	switch m {
 	case ModeAPI:

@@ -36,6 +36,18 @@ func NewNaive(sim Sim, rec *Recorder, concurrent bool) *Naive {
 	}
 }
 
+// spaceByKey reads the space with key (one v2 spaces call), or errNotFound.
+func (n *Naive) spaceByKey(ctx context.Context, key string) (v2Space, error) {
+	var spaces v2List[v2Space]
+	if err := n.get(ctx, "/wiki/api/v2/spaces", url.Values{"keys": {key}}, &spaces); err != nil {
+		return v2Space{}, err
+	}
+	if len(spaces.Results) == 0 {
+		return v2Space{}, errNotFound("space " + key)
+	}
+	return spaces.Results[0], nil
+}
+
 // get sends GET path?q and decodes the JSON answer into out.
 func (n *Naive) get(ctx context.Context, path string, q url.Values, out any) error {
 	u := n.base + path

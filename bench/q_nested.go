@@ -4,16 +4,9 @@ import (
 	"context"
 	"net/url"
 	"strconv"
-)
 
-// nestedGraphQL is the query of issue 5 item 6: a space, 25 pages with labels and author, 10
-// children each with labels, 5 comments with author and body, 5 attachments and 3 versions.
-const nestedGraphQL = `query Nested($key: String!) { space(key: $key) { name pages(first: 25) { nodes {
-  id title labels { name } author { displayName }
-  children(first: 10) { nodes { id title labels { name } } }
-  comments(first: 5) { nodes { author { displayName } body { value } } }
-  attachments(first: 5) { nodes { title mediaType } }
-  versions(first: 3) { nodes { number message } } } } } }`
+	"github.com/confluence-graph/confluence-graph/internal/testquery"
+)
 
 // Nested is the normalised answer of the nested query.
 type Nested struct {
@@ -57,8 +50,8 @@ type NestedVersion struct {
 func nestedQuery() *Query {
 	return &Query{
 		Name:    "nested",
-		Title:   "space → 25 pages → labels, author, 10 children with labels, 5 comments with author and body, 5 attachments, 3 versions (issue 5 item 6)",
-		GraphQL: nestedGraphQL,
+		Title:   "space → 25 pages → labels, author, 10 children with labels, 5 comments with author and body, 5 attachments, 3 versions (the read API's reference query)",
+		GraphQL: testquery.Nested,
 		Depth:   4,
 		Floor:   30,
 		FloorNote: "space by key, its root pages, one v1 content search `id in (...)` expanding labels, comments and attachments, " +
@@ -106,7 +99,7 @@ func nestedAPI(ctx context.Context, a *API, t Targets) (any, error) {
 			} `json:"pages"`
 		} `json:"space"`
 	}
-	if err := a.Query(ctx, nestedGraphQL, map[string]any{"key": t.SpaceKey}, &res); err != nil {
+	if err := a.Query(ctx, testquery.Nested, map[string]any{"key": t.SpaceKey}, &res); err != nil {
 		return nil, err
 	}
 	out := Nested{SpaceName: res.Space.Name}
@@ -135,21 +128,17 @@ func nestedAPI(ctx context.Context, a *API, t Targets) (any, error) {
 // page its labels, its author, its children and each child's labels, its comments (footer, then
 // inline if fewer than 5) and each comment's author, its attachments and its versions.
 func nestedNaive(ctx context.Context, n *Naive, t Targets) (any, error) {
-	var spaces v2List[v2Space]
-	if err := n.get(ctx, "/wiki/api/v2/spaces", url.Values{"keys": {t.SpaceKey}}, &spaces); err != nil {
+	sp, err := n.spaceByKey(ctx, t.SpaceKey)
+	if err != nil {
 		return nil, err
 	}
-	if len(spaces.Results) == 0 {
-		return nil, errNotFound("space " + t.SpaceKey)
-	}
-	sp := spaces.Results[0]
 	var pages v2List[v2Page]
 	q := url.Values{"depth": {"root"}, "status": {"current"}, "limit": {"25"}}
 	if err := n.get(ctx, "/wiki/api/v2/spaces/"+sp.ID+"/pages", q, &pages); err != nil {
 		return nil, err
 	}
 	out := Nested{SpaceName: sp.Name, Pages: make([]NestedPage, len(pages.Results))}
-	err := n.each(len(pages.Results), func(i int) error {
+	err = n.each(len(pages.Results), func(i int) error {
 		p := pages.Results[i]
 		np := &out.Pages[i]
 		np.ID, np.Title = p.ID, p.Title

@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"net/url"
 )
 
 const pageTreeGraphQL = `query PageTree($key: String!, $root: ID!) { space(key: $key) {
@@ -59,12 +58,8 @@ func pageTreeAPI(ctx context.Context, a *API, t Targets) (any, error) {
 // pageTreeNaive walks the tree below the root one children call per page (all children, 250 per
 // call), down to the pages of the third level, whose own children call says whether they have any.
 func pageTreeNaive(ctx context.Context, n *Naive, t Targets) (any, error) {
-	var spaces v2List[v2Space]
-	if err := n.get(ctx, "/wiki/api/v2/spaces", url.Values{"keys": {t.SpaceKey}}, &spaces); err != nil {
+	if _, err := n.spaceByKey(ctx, t.SpaceKey); err != nil {
 		return nil, err
-	}
-	if len(spaces.Results) == 0 {
-		return nil, errNotFound("space " + t.SpaceKey)
 	}
 	root := Tree{ID: t.TreeRoot}
 	if err := n.subtree(ctx, &root, 4, 250); err != nil {

@@ -28,7 +28,8 @@ func (q *Query) RunNaive(ctx context.Context, n *Naive, t Targets) (any, error) 
 	return q.naive(ctx, n, t)
 }
 
-// Queries returns the benchmarked queries, in report order: the five of issue 5 item 7 and the
+// Queries returns the benchmarked queries, in report order: the read API's five typical shapes
+// (nested lists, search with bodies, a three-level tree, a diff, federation entities) and the
 // flat page tree.
 func Queries() []*Query {
 	return []*Query{nestedQuery(), searchQuery(), treeQuery(), pageTreeQuery(), diffQuery(), entitiesQuery()}

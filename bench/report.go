@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/confluence-graph/confluence-graph/app"
 )
 
 // Markers delimit this package's section of RESULTS.md; everything outside them (the load
@@ -27,6 +29,8 @@ type Report struct {
 	Cells   []Cell
 	Fields  []FieldCost // the nested query's fields measured one by one; may be empty
 	Elapsed time.Duration
+	// Settings lists, per API mode, the service settings that differ from serve's defaults.
+	Settings map[Mode][]app.Change
 }
 
 func (r *Report) cell(q string, m Mode, lat time.Duration) (Cell, bool) {
@@ -61,8 +65,9 @@ func (r *Report) Markdown() string {
 	spaces, pages := cmp.Or(r.Size.Spaces, 10), cmp.Or(r.Size.PagesPerSpace, 1000)
 	p("Simulator: bench dataset, %d spaces x %d pages, queries on space %s, in a child process (allocations below are "+
 		"this process only: the API server with its loaders and client, or the naive client). Latency is added by the "+
-		"simulator to every response. The API runs without a cross-request cache, so every run is cold; each run gets "+
-		"a fresh confluence client, so its rate limiter starts full. The simulator evaluates CQL by scanning every page "+
+		"simulator to every response. The API is the service as `serve` runs it (`app.New`), queried with an API key; "+
+		"before each run its tenant is connected again, which empties the tenant's cross-request cache (every run is "+
+		"cold) and gives it a fresh confluence client (its rate limiter starts full). The simulator evaluates CQL by scanning every page "+
 		"(tens to a few hundred ms per search on this dataset and machine), so the wall times of CQL-backed fields "+
 		"(labels, children, search) carry CPU time that Confluence spends on an index; calls and critical path do not "+
 		"depend on it.\n\n", spaces, pages, r.Targets.SpaceKey)
@@ -70,6 +75,15 @@ func (r *Report) Markdown() string {
 		"**api-unlimited** = the same with the client's rate and concurrency limits lifted (what the loaders alone " +
 		"achieve); **naive-seq** = one REST call per node, one after another (a tool-calling agent); **naive-conc** = " +
 		"the same calls with a goroutine per node.\n\n")
+	for _, m := range []Mode{ModeAPI, ModeAPIUnlimited} {
+		if ch, ok := r.Settings[m]; ok {
+			p("Settings of **%s** that differ from `serve`'s defaults:\n\n", m)
+			for _, c := range ch {
+				p("- `%s`\n", c)
+			}
+			p("\n")
+		}
+	}
 	p("Columns: *calls* = upstream requests the simulator counted per run (median; a range when runs differed); " +
 		"*critical path* = the longest chain of upstream requests that did not overlap in time (median; meaningful " +
 		"with latency); *wall/latency* = p50 wall time divided by the injected latency; *p50/p95* = nearest-rank " +
@@ -102,11 +116,11 @@ func (r *Report) writeSummary(p func(string, ...any)) {
 		}
 		p("| %s | %d | %d | %s | %s | %d | %s | %d | %s | %s | %s | %s | %s | %s |\n", q.Name, q.Depth, goal,
 			mark(api.Chain, goal), mark(unl.Chain, goal), conc.Chain, callsMark(api, q.Floor), seq.Calls,
-			ratio(seq.Calls, api.Calls), floorText(q.Floor), ms(api.P50), ms(unl.P50), ms(seq.P50), ms(conc.P50))
+			ratio(seq.Calls, api.Calls), floorText(q.Floor), FormatDuration(api.P50), FormatDuration(unl.P50), FormatDuration(seq.P50), FormatDuration(conc.P50))
 	}
 	p("\n✓ = meets the goal (critical path ≤ depth + 1; calls at the floor Confluence's endpoints allow), ✗ = misses it; " +
 		"✓* = the median run is at the floor but some runs cost more (a loader batch split across two wait windows). " +
-		"*fewer calls* = naive calls ÷ api calls (issue 5 asks ≥ 4x for `nested`, 10x with v1 expansions).\n\n")
+		"*fewer calls* = naive calls ÷ api calls (the goal for `nested` is at least 4x, 10x with v1 expansions).\n\n")
 }
 
 func (r *Report) writeAll(p func(string, ...any)) {
@@ -129,7 +143,7 @@ func (r *Report) writeAll(p func(string, ...any)) {
 					wl = fmt.Sprintf("%.1f", c.WallRoundTrips())
 				}
 				p("| %s | %s | %v | %d | %s | %d | %s | %s | %s | %d | %d |\n", q.Name, m, lat, c.Runs, callsText(c),
-					c.Chain, wl, ms(c.P50), ms(c.P95), c.AllocsPerRun, c.BytesPerRun/1024)
+					c.Chain, wl, FormatDuration(c.P50), FormatDuration(c.P95), c.AllocsPerRun, c.BytesPerRun/1024)
 			}
 		}
 	}
@@ -165,13 +179,14 @@ func (r *Report) writeQueries(p func(string, ...any)) {
 	p("```\n\n")
 }
 
-// endpointNotes say what Confluence offers instead of an endpoint's per-page form (reference
-// confluence-api.md §3, §4, §9).
+// endpointNotes say what Confluence offers instead of an endpoint's per-page form, as Confluence
+// Cloud's REST API v2 (https://developer.atlassian.com/cloud/confluence/rest/v2/) and v1
+// (https://developer.atlassian.com/cloud/confluence/rest/v1/) documentation describes them.
 var endpointNotes = map[string]string{
 	"GET /wiki/api/v2/pages/{id}/footer-comments": "per page; v1 content search `id in (...)` with `expand=children.comment` brings many pages' comments in one call",
 	"GET /wiki/api/v2/pages/{id}/inline-comments": "per page; see footer-comments",
 	"GET /wiki/api/v2/pages/{id}/attachments":     "per page; v1 content search with `expand=children.attachment` brings many pages' attachments in one call",
-	"GET /wiki/api/v2/pages/{id}/versions":        "per page; no bulk form in Confluence (allowed by issue 5)",
+	"GET /wiki/api/v2/pages/{id}/versions":        "per page; no bulk form in Confluence",
 	"GET /wiki/api/v2/pages/{id}/labels":          "per page; CQL `id in (...)` with `expand=metadata.labels` is the bulk form",
 	"GET /wiki/api/v2/pages/{id}/direct-children": "per parent; CQL `parent in (...)` is the bulk form",
 	"GET /wiki/api/v2/pages/{id}/descendants":     "per subtree, up to 10 levels, 250 rows per call",
@@ -237,7 +252,8 @@ func ratio(naive, api int) string {
 	return fmt.Sprintf("%.1fx", float64(naive)/float64(api))
 }
 
-func ms(d time.Duration) string {
+// FormatDuration renders d for a report table: "12.3 s", "1.23 s", "45 ms" or "0.12 ms".
+func FormatDuration(d time.Duration) string {
 	switch {
 	case d >= 10*time.Second:
 		return fmt.Sprintf("%.1f s", d.Seconds())
@@ -250,14 +266,16 @@ func ms(d time.Duration) string {
 	}
 }
 
-// ReplaceSection returns doc with this package's section replaced by section (which includes
-// the markers). Without markers in doc, the section is appended; an empty doc gets a title first.
+// ReplaceSection returns doc with the part from the marker line begin to the marker end replaced
+// by section (which includes the markers and ends with a newline), keeping the rest of doc byte
+// for byte. Without the markers in doc, the section is appended; an empty doc gets a title first.
+// The report and the load check (bench/load) each own a section of bench/RESULTS.md this way.
 // Text outside the markers is kept byte for byte.
-func ReplaceSection(doc, section string) string {
-	i := strings.Index(doc, SectionBegin)
-	j := strings.Index(doc, SectionEnd)
+func ReplaceSection(doc, begin, end, section string) string {
+	i := strings.Index(doc, begin)
+	j := strings.Index(doc, end)
 	if i >= 0 && j > i {
-		return doc[:i] + strings.TrimSuffix(section, "\n") + doc[j+len(SectionEnd):]
+		return doc[:i] + strings.TrimSuffix(section, "\n") + doc[j+len(end):]
 	}
 	if strings.TrimSpace(doc) == "" {
 		return "# Benchmark results\n\n" + section
@@ -267,11 +285,17 @@ func ReplaceSection(doc, section string) string {
 
 // WriteResults writes r's section into the file at path, keeping the rest of the file.
 func WriteResults(path string, r *Report) error {
+	return WriteSection(path, SectionBegin, SectionEnd, r.Markdown())
+}
+
+// WriteSection replaces the section between the markers begin and end of the file at path (see
+// ReplaceSection), creating the file if it does not exist.
+func WriteSection(path, begin, end, section string) error {
 	old, err := os.ReadFile(path)
 	if err != nil && !os.IsNotExist(err) {
 		return fmt.Errorf("bench: %w", err)
 	}
-	if err := os.WriteFile(path, []byte(ReplaceSection(string(old), r.Markdown())), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte(ReplaceSection(string(old), begin, end, section)), 0o644); err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
 	return nil

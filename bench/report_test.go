@@ -1,31 +1,45 @@
 package bench_test
 
 import (
+	"cmp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/confluence-graph/confluence-graph/app"
 	"github.com/confluence-graph/confluence-graph/bench"
 )
 
 func TestReplaceSection(t *testing.T) {
 	section := bench.SectionBegin + "\nnew numbers\n" + bench.SectionEnd + "\n"
 	load := "## Concurrent load (bench/load)\n\nrps 123\n"
+	// The load check's section, with its own markers.
+	lb, le := "<!-- load-check:begin -->", "<!-- load-check:end -->"
+	loadSection := lb + "\nnew\n" + le + "\n"
 	tests := []struct {
-		name string
-		doc  string
-		want string
+		name       string
+		begin, end string // markers; "" means the report's
+		section    string // "" means the report's
+		doc        string
+		want       string
 	}{
-		{"empty file gets a title", "", "# Benchmark results\n\n" + section},
-		{"appended after someone else's section", "# Benchmark results\n\n" + load,
-			"# Benchmark results\n\n" + load + "\n" + section},
-		{"replaced in place, the rest kept byte for byte",
-			"# T\n\n" + bench.SectionBegin + "\nold numbers\n" + bench.SectionEnd + "\n\n" + load,
-			"# T\n\n" + section + "\n" + load},
+		{name: "empty file gets a title", doc: "", want: "# Benchmark results\n\n" + section},
+		{name: "appended after someone else's section", doc: "# Benchmark results\n\n" + load,
+			want: "# Benchmark results\n\n" + load + "\n" + section},
+		{name: "replaced in place, the rest kept byte for byte",
+			doc:  "# T\n\n" + bench.SectionBegin + "\nold numbers\n" + bench.SectionEnd + "\n\n" + load,
+			want: "# T\n\n" + section + "\n" + load},
+		{name: "load check: empty file gets a title", begin: lb, end: le, section: loadSection,
+			doc: "", want: "# Benchmark results\n\n" + lb + "\nnew\n" + le + "\n"},
+		{name: "load check: appended after other sections", begin: lb, end: le, section: loadSection,
+			doc: "# R\n\nother\n", want: "# R\n\nother\n\n" + lb + "\nnew\n" + le + "\n"},
+		{name: "load check: replaced in place", begin: lb, end: le, section: loadSection,
+			doc: "a\n" + lb + "\nold\n" + le + "\nb\n", want: "a\n" + lb + "\nnew\n" + le + "\nb\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := bench.ReplaceSection(tt.doc, section); got != tt.want {
+			begin, end, sec := cmp.Or(tt.begin, bench.SectionBegin), cmp.Or(tt.end, bench.SectionEnd), cmp.Or(tt.section, section)
+			if got := bench.ReplaceSection(tt.doc, begin, end, sec); got != tt.want {
 				t.Errorf("ReplaceSection() =\n%q\nwant\n%q", got, tt.want)
 			}
 		})
@@ -41,10 +55,13 @@ func TestMarkdownMarksGoals(t *testing.T) {
 			{Query: q.Name, Mode: bench.ModeAPIUnlimited, Latency: lat, Runs: 3, Calls: 3, MinCalls: 2, MaxCalls: 4, Chain: 4, P50: 210 * time.Millisecond},
 			{Query: q.Name, Mode: bench.ModeNaiveSequential, Latency: lat, Runs: 3, Calls: 200, MinCalls: 200, MaxCalls: 200, Chain: 200, P50: 10 * time.Second},
 			{Query: q.Name, Mode: bench.ModeNaiveConcurrent, Latency: lat, Runs: 3, Calls: 200, MinCalls: 200, MaxCalls: 200, Chain: 2, P50: 105 * time.Millisecond},
-		}}
+		},
+		Settings: map[bench.Mode][]app.Change{bench.ModeAPIUnlimited: {{Field: "Client.RateLimit", Value: "-1", Base: "0"}}},
+	}
 	md := r.Markdown()
 	for _, want := range []string{
 		"Measured 2026-11-25 20:00 UTC",
+		"Settings of **api-unlimited** that differ from `serve`'s defaults:\n\n- `Client.RateLimit = -1 (not 0)`\n",
 		// depth 2, goal 3: api meets it (2), api-unlimited misses it (4); api calls at the floor, 100x fewer.
 		"| entities | 2 | 3 | 2 ✓ | 4 ✗ | 2 | 2 ✓ | 200 | 100.0x | 2 | 110 ms | 210 ms | 10.0 s | 105 ms |",
 		"| entities | api-unlimited | 50ms | 3 | 3 (2–4) | 4 | 4.2 |",

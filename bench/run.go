@@ -7,6 +7,8 @@ import (
 	"io"
 	"slices"
 	"time"
+
+	"github.com/confluence-graph/confluence-graph/app"
 )
 
 // RunConfig says what RunAll measures.
@@ -54,7 +56,8 @@ func RunAll(ctx context.Context, h *Harness, cfg RunConfig) (*Report, error) {
 		cfg.Progress = io.Discard
 	}
 	began := time.Now()
-	r := &Report{Machine: ThisMachine(), Date: began, Targets: h.Targets, Queries: cfg.Queries}
+	r := &Report{Machine: ThisMachine(), Date: began, Targets: h.Targets, Queries: cfg.Queries,
+		Settings: map[Mode][]app.Change{ModeAPI: h.api.Changed, ModeAPIUnlimited: h.apiUnlimited.Changed}}
 	var errs []error
 	for _, lat := range cfg.Latencies {
 		for _, q := range cfg.Queries {

@@ -1,7 +1,6 @@
 // Package ratebudget is a request-rate budget shared through Redis by all
 // replicas of the service, so that N replicas together send a tenant's
-// Confluence site at most one budget's worth of requests, not N times it
-// (design §9).
+// Confluence site at most one budget's worth of requests, not N times it.
 //
 // A [Limiter] is a token bucket per key, kept in a Redis hash under
 // Config.Prefix + key ("cg:rate:" + the site host by default) and updated

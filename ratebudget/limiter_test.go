@@ -109,21 +109,8 @@ func TestReplicasShareOneBudget(t *testing.T) {
 // TestKeysAreIndependent: emptying one key's bucket leaves another's full.
 func TestKeysAreIndependent(t *testing.T) {
 	t.Parallel()
-	opts := redisOptions(t)
-	lim, err := ratebudget.New(newRedis(t, opts), ratebudget.Config{Rate: 0.001, Burst: 2, Prefix: testPrefix(t, opts)})
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	for i := range 2 {
-		if err := lim.Wait(t.Context(), "a.atlassian.net"); err != nil {
-			t.Fatalf("a: Wait %d: %v", i+1, err)
-		}
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
-	defer cancel()
-	if err := lim.Wait(ctx, "a.atlassian.net"); !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("a: third Wait error = %v, want DeadlineExceeded (next token due in 1000s)", err)
-	}
+	lim := slowLimiter(t, 2)
+	drainThenRefused(t, lim, "a.atlassian.net", 2, "a")
 	for i := range 2 {
 		if err := lim.Wait(t.Context(), "b.atlassian.net"); err != nil {
 			t.Errorf("b: Wait %d: %v, want a grant from its own full bucket", i+1, err)
@@ -135,11 +122,7 @@ func TestKeysAreIndependent(t *testing.T) {
 // context.Canceled once its context is cancelled.
 func TestWaitEndsWithItsContext(t *testing.T) {
 	t.Parallel()
-	opts := redisOptions(t)
-	lim, err := ratebudget.New(newRedis(t, opts), ratebudget.Config{Rate: 0.001, Burst: 1, Prefix: testPrefix(t, opts)})
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
+	lim := slowLimiter(t, 1)
 	if err := lim.Wait(t.Context(), "k"); err != nil {
 		t.Fatalf("first Wait: %v", err)
 	}
@@ -183,16 +166,7 @@ func TestFailsOpenWhileRedisIsDown(t *testing.T) {
 		t.Fatalf("New: %v", err)
 	}
 
-	for i := range 2 {
-		if err := lim.Wait(t.Context(), "k"); err != nil {
-			t.Fatalf("Wait %d while down: %v, want a grant from the local bucket", i+1, err)
-		}
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
-	defer cancel()
-	if err := lim.Wait(ctx, "k"); !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("third Wait while down: error = %v, want DeadlineExceeded (the local bucket keeps the rate)", err)
-	}
+	drainThenRefused(t, lim, "k", 2, "while down, from the local bucket")
 	if !lim.Degraded() {
 		t.Error("Degraded() = false while Redis is down, want true")
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/confluence-graph/confluence-graph/internal/testsupport"
 	"github.com/confluence-graph/confluence-graph/server"
 	"github.com/confluence-graph/confluence-graph/settings"
 )
@@ -16,7 +17,7 @@ import (
 func TestDeniedAuditRecordsFactsNotAliases(t *testing.T) {
 	st := mustOpenStore(t)
 	e := newEnv(t, server.Config{Keys: st, Audit: st})
-	reader := mustKey(t, st, "acme", settings.RoleReader)
+	reader := testsupport.MustKey(t, st, "acme", settings.RoleReader)
 
 	long := strings.Repeat("x", 30000)
 	var b strings.Builder

@@ -11,8 +11,8 @@ import (
 )
 
 // AuditLog receives the audit events the server itself records: mutations
-// refused to a caller whose role may not run them (an authorization failure
-// is a security event worth keeping). The settings store implements it. It must be safe for
+// refused to a caller whose role may not run them (authorization failures,
+// outcome "denied"). The settings store implements it. It must be safe for
 // concurrent use.
 type AuditLog interface {
 	AppendAudit(ctx context.Context, e *settings.AuditEvent) error

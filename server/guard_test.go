@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/confluence-graph/confluence-graph/graph"
+	"github.com/confluence-graph/confluence-graph/internal/testsupport"
 	"github.com/confluence-graph/confluence-graph/server"
 	"github.com/confluence-graph/confluence-graph/settings"
 )
@@ -137,7 +138,7 @@ func BenchmarkFieldGuard(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	key := mustKey(b, store, "acme", settings.RoleReader)
+	key := testsupport.MustKey(b, store, "acme", settings.RoleReader)
 	h := srv.Handler()
 	send := func(q string) string {
 		body, _ := json.Marshal(map[string]string{"query": q})

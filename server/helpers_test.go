@@ -15,6 +15,7 @@ import (
 
 	"github.com/confluence-graph/confluence-graph/graph"
 	"github.com/confluence-graph/confluence-graph/internal/syncbuf"
+	"github.com/confluence-graph/confluence-graph/internal/testsupport"
 	"github.com/confluence-graph/confluence-graph/server"
 	"github.com/confluence-graph/confluence-graph/settings"
 	"github.com/confluence-graph/confluence-graph/settings/sqlite"
@@ -23,14 +24,14 @@ import (
 // env is one server over real HTTP with a SQLite store in a temp dir.
 type env struct {
 	t     *testing.T
-	store *sqlite.DB
+	store settings.Store
 	srv   *server.Server
 	http  *httptest.Server
 	logs  *syncbuf.Buffer
 }
 
 // mustOpenStore opens a SQLite store in t's temp dir, closed at cleanup.
-func mustOpenStore(tb testing.TB) *sqlite.DB {
+func mustOpenStore(tb testing.TB) settings.Store {
 	tb.Helper()
 	db, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "cg.db"))
 	if err != nil {
@@ -69,19 +70,7 @@ func newEnv(t *testing.T, cfg server.Config) *env {
 // key creates an API key for tenant with role and returns the full key.
 func (e *env) key(tenant string, role settings.Role) string {
 	e.t.Helper()
-	return mustKey(e.t, e.store, tenant, role)
-}
-
-func mustKey(tb testing.TB, st settings.Store, tenant string, role settings.Role) string {
-	tb.Helper()
-	rec, full, err := settings.NewAPIKey(tenant, role)
-	if err != nil {
-		tb.Fatalf("NewAPIKey: %v", err)
-	}
-	if err := st.CreateAPIKey(context.Background(), rec); err != nil {
-		tb.Fatalf("CreateAPIKey: %v", err)
-	}
-	return full
+	return testsupport.MustKey(e.t, e.store, tenant, role)
 }
 
 // gqlResponse is a GraphQL response with the HTTP status and headers.
@@ -180,13 +169,7 @@ func (e *env) get(key string, params url.Values) *gqlResponse {
 // fetch GETs a plain path and returns status and body.
 func (e *env) fetch(path string) (int, string) {
 	e.t.Helper()
-	resp, err := e.http.Client().Get(e.http.URL + path)
-	if err != nil {
-		e.t.Fatalf("GET %s: %v", path, err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	return testsupport.Get(e.t, e.http.URL+path)
 }
 
 const validateQuery = `query Check($q: String!) { validateCql(cql: $q) { valid normalized } }`

@@ -11,8 +11,8 @@ import (
 	"github.com/confluence-graph/confluence-graph/server"
 )
 
-// TestCacheStatsSeries checks the cache hit and miss series issue 7 asks
-// for: RegisterCacheStats reads the counts at each scrape.
+// TestCacheStatsSeries checks the cache hit and miss series:
+// RegisterCacheStats reads the counts at each scrape.
 func TestCacheStatsSeries(t *testing.T) {
 	m := server.NewMetrics()
 	var hits, misses atomic.Uint64

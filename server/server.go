@@ -69,6 +69,9 @@ type Config struct {
 	// LoaderWait is how long loaders collect keys before calling upstream;
 	// 0 means the loaders' default.
 	LoaderWait time.Duration
+	// LoaderConcurrency bounds the concurrent per-page upstream calls of
+	// one request; 0 means the loaders' default.
+	LoaderConcurrency int
 	// Ready lists the /readyz probes (store, key service). None means
 	// /readyz always answers 200.
 	Ready []Check
@@ -241,9 +244,10 @@ func (s *Server) loaderConfig() loaders.Config {
 		return c.TenantID
 	}
 	return loaders.Config{
-		Tenant: tenant,
-		Cache:  s.cfg.Cache,
-		Wait:   s.cfg.LoaderWait,
+		Tenant:         tenant,
+		Cache:          s.cfg.Cache,
+		Wait:           s.cfg.LoaderWait,
+		MaxConcurrency: s.cfg.LoaderConcurrency,
 		Source: func(ctx context.Context) (loaders.Upstream, error) {
 			if tenant(ctx) == "" || s.cfg.Source == nil {
 				return nil, loaders.ErrNotConnected

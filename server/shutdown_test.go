@@ -82,7 +82,7 @@ func TestServeShutsDownGracefully(t *testing.T) {
 
 func TestOperationTimeoutEndsAHangingUpstreamCall(t *testing.T) {
 	g := &gate{entered: make(chan struct{}), release: make(chan struct{})}
-	s := newStack(t, stackOptions{front: g.wrap, cfg: server.Config{OperationTimeout: 200 * time.Millisecond}})
+	s := newStack(t, stackOptions{front: g.wrap, server: server.Config{OperationTimeout: 200 * time.Millisecond}})
 	t.Cleanup(func() { close(g.release) }) // runs before the front server closes
 	s.connect("acme", "classic")
 	key := s.key("acme", settings.RoleReader)

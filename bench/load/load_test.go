@@ -13,7 +13,16 @@ func TestLoadCheckRunsWithoutErrors(t *testing.T) {
 		t.Fatalf("startStack: %v", err)
 	}
 	defer st.Close()
-	rep := Report{Config: cfg, Machine: thisMachine(), Date: time.Now().UTC()}
+	// The service runs with serve's defaults: only where its data lives,
+	// its port and the simulator it reaches differ.
+	var changed []string
+	for _, ch := range st.changed {
+		changed = append(changed, ch.Field)
+	}
+	if got, want := strings.Join(changed, ","), "Addr,DatabaseURL,LocalKeyFile,Client.GatewayURL,Client.AllowedDevHost"; got != want {
+		t.Errorf("settings changed from serve's defaults = %s, want %s", got, want)
+	}
+	rep := Report{Config: cfg, Machine: thisMachine(), Date: time.Now().UTC(), Changed: st.changed}
 	for _, q := range st.queries() {
 		r, err := st.measure(t.Context(), q, cfg)
 		if err != nil {
@@ -36,28 +45,10 @@ func TestLoadCheckRunsWithoutErrors(t *testing.T) {
 		t.Errorf("cached query: %.2f upstream calls per request, want it served from the cache", got)
 	}
 	md := rep.Markdown()
-	for _, want := range []string{sectionBegin, "| cached: ", "| nested: ", sectionEnd} {
+	for _, want := range []string{sectionBegin, "| cached: ", "| nested: ", "`Client.AllowedDevHost = ", sectionEnd} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report lacks %q:\n%s", want, md)
 		}
-	}
-}
-
-func TestReplaceSectionKeepsTheRest(t *testing.T) {
-	section := sectionBegin + "\nnew\n" + sectionEnd + "\n"
-	tests := []struct {
-		name, doc, want string
-	}{
-		{"empty file gets a title", "", "# Benchmark results\n\n" + sectionBegin + "\nnew\n" + sectionEnd + "\n"},
-		{"appended after other sections", "# R\n\nother\n", "# R\n\nother\n\n" + sectionBegin + "\nnew\n" + sectionEnd + "\n"},
-		{"replaced in place", "a\n" + sectionBegin + "\nold\n" + sectionEnd + "\nb\n", "a\n" + sectionBegin + "\nnew\n" + sectionEnd + "\nb\n"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := replaceSection(tt.doc, section); got != tt.want {
-				t.Errorf("replaceSection = %q, want %q", got, tt.want)
-			}
-		})
 	}
 }
 

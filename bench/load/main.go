@@ -1,13 +1,16 @@
-// Command load is the load check of confluence-graph: it starts the
-// service the way `serve --demo` does (SQLite, local master key, the
-// simulator in process, tenants connected through the settings service),
+// Command load is the load check of confluence-graph: it builds the
+// service with app.New from serve's defaults (SQLite, local master key,
+// the Confluence client's rate limits), starts the simulator in process and
+// connects tenants through the settings service,
 // then runs many concurrent clients over loopback against /graphql for a
 // query the cross-request cache answers and for the nested query of the
 // read API, and reports throughput, p50/p99 latency, peak memory, upstream
 // calls per request and the error count (which must be 0).
 //
-// It appends (or replaces) its own section of bench/RESULTS.md, leaving the
-// rest of the file alone, and exits 1 when any request failed.
+// It prints every service setting that differs from serve's defaults (to
+// stderr and in the report), appends (or replaces) its own section of
+// bench/RESULTS.md, leaving the rest of the file alone, and exits 1 when
+// any request failed.
 //
 //	go run ./bench/load                      # defaults: 32 clients, 10 s per query
 //	go run ./bench/load -clients 64 -duration 20s -results ""   # print only
@@ -23,6 +26,8 @@ import (
 	"io"
 	"os"
 	"time"
+
+	"github.com/confluence-graph/confluence-graph/bench"
 )
 
 // Bounds of the flags: the check must stay a check, not a stress tool.
@@ -70,7 +75,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer st.Close()
 
-	rep := Report{Config: cfg, Machine: thisMachine(), Date: time.Now().UTC(), LoadAvg: load}
+	rep := Report{Config: cfg, Machine: thisMachine(), Date: time.Now().UTC(), LoadAvg: load, Changed: st.changed}
+	fmt.Fprintln(stderr, "load: settings that differ from serve's defaults:")
+	for _, ch := range st.changed {
+		fmt.Fprintf(stderr, "load:   %s\n", ch)
+	}
 	for _, q := range st.queries() {
 		fmt.Fprintf(stderr, "load: %s: %d clients for %s...\n", q.Name, cfg.Clients, cfg.Duration)
 		r, err := st.measure(ctx, q, cfg)
@@ -85,7 +94,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	md := rep.Markdown()
 	fmt.Fprint(stdout, md)
 	if *results != "" {
-		if err := writeSection(*results, md); err != nil {
+		if err := bench.WriteSection(*results, sectionBegin, sectionEnd, md); err != nil {
 			return err
 		}
 		fmt.Fprintf(stderr, "load: wrote %s\n", *results)

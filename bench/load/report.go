@@ -11,6 +11,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/confluence-graph/confluence-graph/app"
+	"github.com/confluence-graph/confluence-graph/bench"
 )
 
 // Markers around this check's section of bench/RESULTS.md; everything
@@ -29,6 +32,9 @@ type Report struct {
 	PeakRSS      int64 // VmHWM of the process, bytes; 0 when unknown
 	PeakGoMemory uint64
 	LoadAvg      string // /proc/loadavg's 1-minute average at the start; "" when unknown
+	// Changed lists the service settings that differ from serve's
+	// defaults (app.Diff).
+	Changed []app.Change
 }
 
 // Errors is the number of failed requests over all queries.
@@ -62,17 +68,26 @@ func (r Report) Markdown() string {
 	if r.LoadAvg != "" {
 		fmt.Fprintf(&b, "The machine's 1-minute load average was %s when the check started (other work shares these CPUs).\n\n", r.LoadAvg)
 	}
-	fmt.Fprintf(&b, "The service wired as `serve --demo` wires it (SQLite store, local master key, settings service, "+
-		"loaders cache, the simulator in the same process), served over loopback HTTP. %d concurrent clients spread over "+
+	fmt.Fprintf(&b, "The service as `serve` runs it, built by `app.New` from serve's defaults (SQLite store, local master key, "+
+		"settings service, loaders cache, the Confluence client's per-tenant rate limit of 20 requests/s with bursts of 50), "+
+		"with the simulator in the same process, served over loopback HTTP. %d concurrent clients spread over "+
 		"%d tenants, each connected through `settings.Service.Connect`; %s of warm-up, then %s measured per query. "+
-		"Simulator: bench dataset, %d spaces × %d pages, %s added latency. The Confluence client's per-tenant rate "+
-		"limit is off here (production default: 20 requests/s per tenant), so the numbers are the server's, not the limiter's.\n\n",
+		"Simulator: bench dataset, %d spaces × %d pages, %s added latency.\n\n",
 		c.Clients, c.Tenants, c.Warmup, c.Duration, c.Spaces, c.PagesPerSpace, c.Latency)
+	fmt.Fprintln(&b, "Settings that differ from `serve`'s defaults:")
+	fmt.Fprintln(&b)
+	for _, ch := range r.Changed {
+		fmt.Fprintf(&b, "- `%s`\n", ch)
+	}
+	if len(r.Changed) == 0 {
+		fmt.Fprintln(&b, "- none")
+	}
+	fmt.Fprintln(&b)
 	fmt.Fprintln(&b, "| query | requests | throughput | p50 | p99 | upstream calls / request | errors |")
 	fmt.Fprintln(&b, "|---|---:|---:|---:|---:|---:|---:|")
 	for _, res := range r.Results {
 		fmt.Fprintf(&b, "| %s: %s | %d | %.0f req/s | %s | %s | %.2f | %d |\n", res.Query.Name, res.Query.Title,
-			res.Requests, res.Throughput(), fmtDur(res.P50), fmtDur(res.P99), res.UpstreamPerQ, res.Errors)
+			res.Requests, res.Throughput(), bench.FormatDuration(res.P50), bench.FormatDuration(res.P99), res.UpstreamPerQ, res.Errors)
 	}
 	fmt.Fprintln(&b)
 	rss := "unknown"
@@ -83,43 +98,6 @@ func (r Report) Markdown() string {
 		"%s held by the Go runtime (max of `/memory/classes/total:bytes`, sampled every 50 ms).\n", rss, fmtBytes(r.PeakGoMemory))
 	fmt.Fprintln(&b, sectionEnd)
 	return b.String()
-}
-
-// writeSection replaces this check's section in the file at path (or
-// appends it), keeping the rest of the file byte for byte.
-func writeSection(path, section string) error {
-	old, err := os.ReadFile(path)
-	if err != nil && !os.IsNotExist(err) {
-		return fmt.Errorf("read %s: %w", path, err)
-	}
-	if err := os.WriteFile(path, []byte(replaceSection(string(old), section)), 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
-}
-
-func replaceSection(doc, section string) string {
-	section = strings.TrimSuffix(section, "\n")
-	i := strings.Index(doc, sectionBegin)
-	j := strings.Index(doc, sectionEnd)
-	if i >= 0 && j > i {
-		return doc[:i] + section + doc[j+len(sectionEnd):]
-	}
-	if strings.TrimSpace(doc) == "" {
-		return "# Benchmark results\n\n" + section + "\n"
-	}
-	return strings.TrimRight(doc, "\n") + "\n\n" + section + "\n"
-}
-
-func fmtDur(d time.Duration) string {
-	switch {
-	case d >= time.Second:
-		return fmt.Sprintf("%.2f s", d.Seconds())
-	case d >= 10*time.Millisecond:
-		return fmt.Sprintf("%.0f ms", float64(d)/float64(time.Millisecond))
-	default:
-		return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond))
-	}
 }
 
 func fmtBytes(n uint64) string {

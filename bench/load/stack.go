@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -17,15 +15,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/confluence-graph/confluence-graph/confluence"
+	"github.com/confluence-graph/confluence-graph/app"
 	"github.com/confluence-graph/confluence-graph/confluence/confluencetest"
-	"github.com/confluence-graph/confluence-graph/envelope"
-	"github.com/confluence-graph/confluence-graph/envelope/localkey"
-	"github.com/confluence-graph/confluence-graph/graph"
-	"github.com/confluence-graph/confluence-graph/loaders"
-	"github.com/confluence-graph/confluence-graph/server"
+	"github.com/confluence-graph/confluence-graph/internal/testquery"
 	"github.com/confluence-graph/confluence-graph/settings"
-	"github.com/confluence-graph/confluence-graph/settings/sqlite"
 )
 
 // Config is one load check.
@@ -51,24 +44,39 @@ type Query struct {
 	Field string // the root field that must be non-null in every answer
 }
 
-// stack is the service wired as `serve --demo` wires it, on loopback.
+// stack is the service as `serve` runs it, built by app from serve's
+// defaults, with the simulator in process, on loopback.
 type stack struct {
 	dir   string
 	sim   *confluencetest.Server
-	store *sqlite.DB
-	srv   *server.Server
+	app   *app.App
 	url   string
 	keys  []string // one reader key per tenant
-	stop  context.CancelFunc
-	done  chan error
 	mem   *memSampler
 	space string // first bench space key
 	page  string // a page of that space
+	// changed lists the settings that differ from serve's defaults.
+	changed []app.Change
 }
 
-// startStack starts the simulator (bench dataset), the store, the settings
-// service and the server, and connects cfg.Tenants tenants through
-// settings.Service.Connect with the simulator's classic account.
+// serviceConfig is serve's configuration (app.DefaultConfig) with only
+// what the check needs changed: data in dir, a free loopback port, the
+// simulator at simHost as the Confluence gateway and plain-HTTP host, and
+// no logs.
+func serviceConfig(dir, simURL, simHost string) app.Config {
+	cfg := app.DefaultConfig()
+	cfg.Addr = "127.0.0.1:0"
+	cfg.DatabaseURL = filepath.Join(dir, "cg.db")
+	cfg.LocalKeyFile = filepath.Join(dir, "master.key")
+	cfg.Client.GatewayURL = simURL
+	cfg.Client.AllowedDevHost = simHost
+	cfg.Logger = slog.New(slog.DiscardHandler)
+	return cfg
+}
+
+// startStack starts the simulator (bench dataset) and the service, and
+// connects cfg.Tenants tenants through settings.Service.Connect with the
+// simulator's classic account.
 func startStack(ctx context.Context, cfg Config) (_ *stack, err error) {
 	st := &stack{mem: startMemSampler(50 * time.Millisecond)}
 	defer func() {
@@ -98,26 +106,9 @@ func startStack(ctx context.Context, cfg Config) (_ *stack, err error) {
 	}
 	st.page = ids[len(ids)/2]
 
-	st.store, err = sqlite.Open(ctx, filepath.Join(st.dir, "cg.db"))
-	if err != nil {
-		return nil, err
-	}
-	ks, err := localkey.Open(filepath.Join(st.dir, "master.key"))
-	if err != nil {
-		return nil, err
-	}
-	sealer := envelope.New(ks)
-	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	metrics := server.NewMetrics()
-	cache := loaders.NewCache(20000, 30*time.Second)
-	// Unlimited client rate: the check measures the server, not the
-	// per-tenant limiter that protects a real Confluence (20 rps default).
-	opts := confluence.Options{GatewayURL: st.sim.URL(), AllowedDevHost: st.sim.Host(), RateLimit: -1}
-	metrics.Instrument(&opts)
-	svc, err := settings.NewService(settings.ServiceConfig{
-		Store: st.store, Sealer: sealer, Client: opts,
-		TenantCaches: []settings.TenantCache{cache}, Logger: log,
-	})
+	acfg := serviceConfig(st.dir, st.sim.URL(), st.sim.Host())
+	st.changed = app.Diff(app.DefaultConfig(), acfg)
+	st.app, err = app.New(ctx, acfg)
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +118,7 @@ func startStack(ctx context.Context, cfg Config) (_ *stack, err error) {
 	}
 	for i := range cfg.Tenants {
 		tenant := fmt.Sprintf("load-%d", i)
-		res, err := svc.Connect(ctx, tenant, "load", settings.ConnectInput{Domain: st.sim.Host(), Email: acct.Email, APIToken: acct.Token})
+		res, err := st.app.Settings().Connect(ctx, tenant, "load", settings.ConnectInput{Domain: st.sim.Host(), Email: acct.Email, APIToken: acct.Token})
 		if err != nil {
 			return nil, fmt.Errorf("connect %s: %w", tenant, err)
 		}
@@ -138,59 +129,31 @@ func startStack(ctx context.Context, cfg Config) (_ *stack, err error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := st.store.CreateAPIKey(ctx, rec); err != nil {
+		if err := st.app.Store().CreateAPIKey(ctx, rec); err != nil {
 			return nil, err
 		}
 		st.keys = append(st.keys, key)
 	}
-	st.srv, err = server.New(server.Config{
-		Schema:  graph.New(graph.Deps{Integrations: graph.NewSettingsIntegrations(svc)}),
-		Keys:    st.store,
-		Source:  graph.SettingsSource(svc),
-		Cache:   cache,
-		Logger:  log,
-		Metrics: metrics,
-	})
-	if err != nil {
+	if err := st.app.Start(); err != nil {
 		return nil, err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	st.url = "http://" + ln.Addr().String() + "/graphql"
-	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	st.stop = cancel
-	st.done = make(chan error, 1)
-	go func() { st.done <- st.srv.Serve(sctx, ln) }()
+	st.url = st.app.URL() + "graphql"
 	return st, nil
 }
 
-// Close stops the server, the simulator and the store and removes the data.
+// Close stops the service and the simulator and removes the data.
 func (st *stack) Close() {
-	if st.stop != nil {
-		st.stop()
-		<-st.done
+	if st.app != nil {
+		_ = st.app.Close()
 	}
 	if st.sim != nil {
 		st.sim.Close()
-	}
-	if st.store != nil {
-		_ = st.store.Close()
 	}
 	if st.dir != "" {
 		_ = os.RemoveAll(st.dir)
 	}
 	st.mem.Stop()
 }
-
-// nestedText is the nested query of the read-API issue (issue 5 item 6).
-const nestedText = `query Nested($key: String!) { space(key: $key) { name pages(first: 25) { nodes {
-  id title labels { name } author { displayName }
-  children(first: 10) { nodes { id title labels { name } } }
-  comments(first: 5) { nodes { author { displayName } body { value } } }
-  attachments(first: 5) { nodes { title mediaType } }
-  versions(first: 3) { nodes { number message } } } } } }`
 
 // cachedText asks for page metadata, its space and author: after the first
 // request all of it comes from the cross-request cache (metadata TTL 30 s).
@@ -201,7 +164,7 @@ func (st *stack) queries() []Query {
 		{Name: "cached", Title: "page metadata with its space and author (cross-request cache)", Text: cachedText,
 			Vars: map[string]any{"id": st.page}, Field: "page"},
 		{Name: "nested", Title: "space → 25 pages → labels, author, 10 children with labels, 5 comments, 5 attachments, 3 versions",
-			Text: nestedText, Vars: map[string]any{"key": st.space}, Field: "space"},
+			Text: testquery.Nested, Vars: map[string]any{"key": st.space}, Field: "space"},
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/confluence-graph/confluence-graph/app"
 	"github.com/confluence-graph/confluence-graph/settings"
 )
 
@@ -38,7 +39,7 @@ func apikeyUsage(w io.Writer) {
 	fmt.Fprintln(w, "  create --tenant T --role reader|admin   prints the new key once, as the last line")
 	fmt.Fprintln(w, "  list [--tenant T]                       lists keys (never their secrets)")
 	fmt.Fprintln(w, "  revoke --id ID                          revokes a key")
-	fmt.Fprintln(w, "  every subcommand takes --db (env "+databaseEnv+", default "+defaultDatabasePath+")")
+	fmt.Fprintln(w, "  every subcommand takes --db (env "+databaseEnv+", default "+app.DefaultDatabasePath+")")
 }
 
 // runAPIKey dispatches the apikey subcommands. getenv supplies
@@ -69,15 +70,8 @@ func runAPIKey(ctx context.Context, args []string, getenv func(string) string, s
 		apikeyUsage(stderr)
 		return errUsage
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return errUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "apikey %s: unexpected arguments %q\n", sub, fs.Args())
-		return errUsage
+	if err := parseArgs(fs, args, "apikey "+sub, stderr); err != nil {
+		return helpIsNoError(err)
 	}
 	if tenant != nil && *tenant != "" && !tenantRE.MatchString(*tenant) {
 		fmt.Fprintf(stderr, "apikey %s: --tenant must be 1-64 letters, digits, '.', '_' or '-'\n", sub)
@@ -96,7 +90,7 @@ func runAPIKey(ctx context.Context, args []string, getenv func(string) string, s
 		}
 	}
 
-	store, err := openStore(ctx, *db)
+	store, err := app.OpenStore(ctx, *db)
 	if err != nil {
 		return fmt.Errorf("apikey: %w", err)
 	}

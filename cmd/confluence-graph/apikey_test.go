@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/confluence-graph/confluence-graph/app"
 	"github.com/confluence-graph/confluence-graph/settings"
 )
 
@@ -48,7 +49,7 @@ func TestAPIKeyCreateListRevoke(t *testing.T) {
 	}
 	otherID, _, _ := settings.ParseAPIKey(lastLine(out2))
 
-	store, err := openStore(t.Context(), dsn)
+	store, err := app.OpenStore(t.Context(), dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +82,7 @@ func TestAPIKeyCreateListRevoke(t *testing.T) {
 	if _, _, err := apikeyRun(t, dsn, "revoke", "--id", id); err != nil {
 		t.Fatalf("revoke = %v", err)
 	}
-	store, err = openStore(t.Context(), dsn)
+	store, err = app.OpenStore(t.Context(), dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,9 +175,9 @@ func TestOpenStoreSelectsPostgresByScheme(t *testing.T) {
 	// An unreachable PostgreSQL URL must be tried as PostgreSQL (not created
 	// as a SQLite file) and the error must not show the password.
 	const pw = "s3cret-pw"
-	_, err := openStore(t.Context(), "postgres://u:"+pw+"@127.0.0.1:1/db?sslmode=disable&connect_timeout=2")
+	_, err := app.OpenStore(t.Context(), "postgres://u:"+pw+"@127.0.0.1:1/db?sslmode=disable&connect_timeout=2")
 	if err == nil || !strings.Contains(err.Error(), "PostgreSQL") || strings.Contains(err.Error(), pw) {
-		t.Errorf("openStore(postgres://...) = %v; want a PostgreSQL error without the password", err)
+		t.Errorf("app.OpenStore(postgres://...) = %v; want a PostgreSQL error without the password", err)
 	}
 	if _, err := os.Stat("postgres:"); err == nil {
 		t.Errorf("a file named postgres: was created")

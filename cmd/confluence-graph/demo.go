@@ -11,8 +11,9 @@ import (
 
 // The demo (serve --demo, what `make run` runs):
 //
-//   - starts the simulator in process with the demo dataset on
-//     127.0.0.1:9090, or on a free loopback port when 9090 is taken;
+//   - starts the simulator in process with the demo dataset on --sim-addr,
+//     by default a free loopback port (the banner's "base url" line names
+//     it);
 //   - makes the simulator's host the one allowed plain-HTTP development host
 //     and its URL the gateway URL, so both classic and scoped demo tokens
 //     connect the way real ones do;
@@ -20,7 +21,9 @@ import (
 //     through settings.Service.Connect, the same path connectConfluence
 //     takes; a stored integration that still points at this simulator and
 //     still passes Test is kept (so a connection made on the settings page
-//     survives a restart);
+//     survives a restart with the same --sim-addr); one that names another
+//     host:port (the simulator's port changes from run to run unless
+//     --sim-addr is given) is replaced;
 //   - creates a fresh reader key and admin key for tenant "demo" on every
 //     run and revokes every older key of that tenant: the store keeps only
 //     hashes, so old keys could not be printed again. The demo tenant is
@@ -29,18 +32,14 @@ import (
 // Everything persistent (database, master key) lives under data/ by
 // default, so a second run reuses it.
 
-// startSimulator starts the demo simulator on SimAddr (default demoSimAddr,
-// falling back to a free loopback port when it is taken).
+// startSimulator starts the demo simulator on SimAddr, by default a free
+// loopback port.
 func (m *Main) startSimulator() error {
-	addr := m.Config.SimAddr
+	addr := m.SimAddr
 	if addr == "" {
-		addr = demoSimAddr
+		addr = "127.0.0.1:0"
 	}
 	sim, err := confluencetest.Start(addr, confluencetest.WithDataset("demo"))
-	if err != nil && m.Config.SimAddr == "" {
-		m.Logger.Warn("simulator port busy; using a free port (the demo tenant will be reconnected)", "addr", addr)
-		sim, err = confluencetest.Start("127.0.0.1:0", confluencetest.WithDataset("demo"))
-	}
 	if err != nil {
 		return fmt.Errorf("serve: start simulator: %w", err)
 	}
@@ -49,30 +48,28 @@ func (m *Main) startSimulator() error {
 	return nil
 }
 
-// setUpDemo connects the demo tenant to the simulator (unless a working
-// connection to it is stored) and issues the run's reader and admin keys.
-func (m *Main) setUpDemo(ctx context.Context, svc *settings.Service) error {
-	old, err := m.store.ListAPIKeys(ctx, demoTenant)
+// setUpDemo revokes the demo tenant's older keys, stores the run's reader
+// and admin keys (newDemoKeys), and connects the tenant to the simulator
+// unless a working connection to it is stored.
+func (m *Main) setUpDemo(ctx context.Context) error {
+	store, svc := m.app.Store(), m.app.Settings()
+	old, err := store.ListAPIKeys(ctx, demoTenant)
 	if err != nil {
 		return fmt.Errorf("serve: demo keys: %w", err)
 	}
 	for _, k := range old {
 		if !k.Revoked() {
-			if err := m.store.RevokeAPIKey(ctx, demoTenant, k.ID); err != nil {
+			if err := store.RevokeAPIKey(ctx, demoTenant, k.ID); err != nil {
 				return fmt.Errorf("serve: revoke old demo key: %w", err)
 			}
 		}
 	}
-	reader, err := m.createKey(ctx, settings.RoleReader)
-	if err != nil {
-		return err
+	for _, rec := range m.demoKeys {
+		if err := store.CreateAPIKey(ctx, rec); err != nil {
+			return fmt.Errorf("serve: demo key: %w", err)
+		}
 	}
-	admin, err := m.createKey(ctx, settings.RoleAdmin)
-	if err != nil {
-		return err
-	}
-	adminID, _, _ := settings.ParseAPIKey(admin)
-	m.readerK, m.adminK = reader, admin
+	adminID, _, _ := settings.ParseAPIKey(m.adminK)
 
 	if m.demoConnected(ctx, svc, adminID) {
 		m.Logger.Info("demo tenant already connected to the simulator", "tenant", demoTenant, "domain", m.sim.Host())
@@ -108,15 +105,23 @@ func (m *Main) demoConnected(ctx context.Context, svc *settings.Service, actor s
 		res.Integration.Status == settings.StatusConnected
 }
 
-func (m *Main) createKey(ctx context.Context, role settings.Role) (string, error) {
-	rec, full, err := settings.NewAPIKey(demoTenant, role)
-	if err != nil {
-		return "", fmt.Errorf("serve: demo key: %w", err)
+// newDemoKeys makes the run's reader and admin keys; setUpDemo stores
+// them. They exist before the service is built, so its configuration can
+// name the reader key (for the playground page).
+func (m *Main) newDemoKeys() error {
+	m.demoKeys = nil
+	for _, k := range []struct {
+		role settings.Role
+		full *string
+	}{{settings.RoleReader, &m.readerK}, {settings.RoleAdmin, &m.adminK}} {
+		rec, full, err := settings.NewAPIKey(demoTenant, k.role)
+		if err != nil {
+			return fmt.Errorf("serve: demo key: %w", err)
+		}
+		m.demoKeys = append(m.demoKeys, rec)
+		*k.full = full
 	}
-	if err := m.store.CreateAPIKey(ctx, rec); err != nil {
-		return "", fmt.Errorf("serve: demo key: %w", err)
-	}
-	return full, nil
+	return nil
 }
 
 // writeBanner prints the lines scripts read: playground, reader key, admin

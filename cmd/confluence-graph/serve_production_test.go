@@ -11,6 +11,7 @@ import (
 
 	"github.com/confluence-graph/confluence-graph/envelope/localkmstest"
 	"github.com/confluence-graph/confluence-graph/internal/syncbuf"
+	"github.com/confluence-graph/confluence-graph/internal/testsupport"
 	"github.com/confluence-graph/confluence-graph/settings/postgres/pgtest"
 )
 
@@ -25,8 +26,8 @@ func postgresSchemaDSN(t *testing.T) string {
 	return dsn
 }
 
-// TestServeProductionSetUp runs serve the way design §7 describes the
-// production set-up, from the environment only: PostgreSQL through
+// TestServeProductionSetUp runs serve in its production set-up, from the
+// environment only: PostgreSQL through
 // CG_DATABASE_URL and AWS KMS through CG_KMS_KEY_ID with the SDK's standard
 // chain (AWS_ENDPOINT_URL_KMS pointing at local-kms). The demo tenant's
 // token is sealed by KMS, stored in PostgreSQL, and read back for queries;
@@ -44,17 +45,17 @@ func TestServeProductionSetUp(t *testing.T) {
 	}
 	kms.SetEnv(t)
 
+	simAddr := testsupport.FreePort(t)
 	run := func(simAddr string) (*Main, map[string][]string, *syncbuf.Buffer) {
 		t.Helper()
-		return startServe(t, []string{"--demo"}, func(k string) string { return env[k] }, simAddr)
+		return startServe(t, []string{"--demo", "--sim-addr", simAddr}, func(k string) string { return env[k] })
 	}
 
-	simAddr := freeLoopbackAddr(t)
 	m, lines, logs := run(simAddr)
 	if _, body := postGraphQL(t, m.URL(), lines["reader key"][0], runbookQuery); len(searchTitles(body)) == 0 {
 		t.Fatalf("runbook search = %v, want titles", body)
 	}
-	if code, ready := httpGet(t, m.URL()+"readyz"); code != http.StatusOK || !strings.Contains(ready, `"key_service":"ok"`) {
+	if code, ready := testsupport.Get(t, m.URL()+"readyz"); code != http.StatusOK || !strings.Contains(ready, `"key_service":"ok"`) {
 		t.Errorf("/readyz = %d %s, want 200 with key_service ok", code, ready)
 	}
 	if !strings.Contains(logs.String(), "encrypting tokens with AWS KMS") || strings.Contains(logs.String(), "LOCAL MASTER KEY") {
@@ -64,7 +65,7 @@ func TestServeProductionSetUp(t *testing.T) {
 		t.Errorf("local master key file exists (%v); want none with CG_KMS_KEY_ID set", err)
 	}
 	// The stored envelope names the KMS key, and holds no token bytes.
-	rec, err := m.store.GetIntegration(t.Context(), demoTenant)
+	rec, err := m.app.Store().GetIntegration(t.Context(), demoTenant)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +90,7 @@ func TestServeProductionSetUp(t *testing.T) {
 
 	// With KMS gone the service is not ready, and says which part failed.
 	kms.Stop()
-	if code, ready := httpGet(t, m2.URL()+"readyz"); code != http.StatusServiceUnavailable ||
+	if code, ready := testsupport.Get(t, m2.URL()+"readyz"); code != http.StatusServiceUnavailable ||
 		!strings.Contains(ready, `"key_service":"unavailable"`) || !strings.Contains(ready, `"store":"ok"`) {
 		t.Errorf("/readyz with KMS stopped = %d %s, want 503 naming key_service only", code, ready)
 	}

@@ -24,7 +24,7 @@ func TestServeRedisURLSharesTheRateBudget(t *testing.T) {
 	dir := t.TempDir()
 	args := []string{"--demo", "--addr", "127.0.0.1:0", "--redis-url", testRedisURL,
 		"--db", filepath.Join(dir, "cg.db"), "--local-key-file", filepath.Join(dir, "master.key")}
-	m, lines, _ := startServe(t, args, func(string) string { return "" }, freeLoopbackAddr(t))
+	m, lines, _ := startServe(t, args, func(string) string { return "" })
 	key := "cg:rate:" + m.sim.Host()
 	t.Cleanup(func() { _ = rdb.Del(context.Background(), key).Err() })
 

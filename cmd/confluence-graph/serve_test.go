@@ -15,7 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/confluence-graph/confluence-graph/app"
 	"github.com/confluence-graph/confluence-graph/internal/syncbuf"
+	"github.com/confluence-graph/confluence-graph/internal/testsupport"
 	"github.com/confluence-graph/confluence-graph/settings"
 )
 
@@ -24,17 +26,21 @@ func TestServeParseFlags(t *testing.T) {
 		name    string
 		env     map[string]string
 		args    []string
-		want    func(c ServeConfig) string // "" when c is as expected
+		want    func(m *Main) string // "" when m is as expected
 		wantErr bool
 	}{
 		{
-			name: "defaults of design §7",
-			want: func(c ServeConfig) string {
+			name: "defaults are app.DefaultConfig",
+			want: func(m *Main) string {
+				c := m.Config
+				if d := app.Diff(app.DefaultConfig(), c); len(d) != 0 {
+					return fmt.Sprintf("defaults differ from app.DefaultConfig: %v", d)
+				}
 				if c.Addr != "127.0.0.1:8080" || c.DatabaseURL != "data/confluence-graph.db" ||
-					c.LocalKeyFile != "data/master.key" || c.GatewayURL != "https://api.atlassian.com" ||
-					c.KMSKeyID != "" || c.AllowHost != "" || c.Playground || c.Demo || c.CacheTTL != 30*time.Second ||
-					c.RedisURL != "" {
-					return "defaults differ from design §7"
+					c.LocalKeyFile != "data/master.key" || c.Client.GatewayURL != "https://api.atlassian.com" ||
+					c.KMSKeyID != "" || c.Client.AllowedDevHost != "" || c.Server.Playground || c.Server.Introspection ||
+					m.Demo || m.SimAddr != "" || c.CacheTTL != 30*time.Second || c.RedisURL != "" {
+					return "defaults differ from serve's documented ones"
 				}
 				return ""
 			},
@@ -46,9 +52,11 @@ func TestServeParseFlags(t *testing.T) {
 				"CG_LOCAL_KEY_FILE": "/k", "CG_GATEWAY_URL": "https://gw.example", "CG_ALLOW_HOSTS": "127.0.0.1:9090",
 				"CG_PLAYGROUND": "true", "CG_CACHE_TTL": "0",
 			},
-			want: func(c ServeConfig) string {
+			want: func(m *Main) string {
+				c := m.Config
 				if c.Addr != "127.0.0.1:9999" || c.DatabaseURL != "postgres://db/x" || c.KMSKeyID != "alias/cg" ||
-					c.LocalKeyFile != "/k" || c.GatewayURL != "https://gw.example" || c.AllowHost != "127.0.0.1:9090" || !c.Playground ||
+					c.LocalKeyFile != "/k" || c.Client.GatewayURL != "https://gw.example" || c.Client.AllowedDevHost != "127.0.0.1:9090" ||
+					!c.Server.Playground || !c.Server.Introspection ||
 					c.CacheTTL != 0 {
 					return "environment not applied"
 				}
@@ -59,8 +67,9 @@ func TestServeParseFlags(t *testing.T) {
 			name: "flags override environment",
 			env:  map[string]string{"CG_ADDR": "127.0.0.1:9999", "CG_PLAYGROUND": "true", "CG_DATABASE_URL": "env.db"},
 			args: []string{"--addr", "127.0.0.1:7777", "--playground=false", "--db", "flag.db", "--cache-ttl", "5s"},
-			want: func(c ServeConfig) string {
-				if c.Addr != "127.0.0.1:7777" || c.Playground || c.DatabaseURL != "flag.db" || c.CacheTTL != 5*time.Second {
+			want: func(m *Main) string {
+				c := m.Config
+				if c.Addr != "127.0.0.1:7777" || c.Server.Playground || c.Server.Introspection || c.DatabaseURL != "flag.db" || c.CacheTTL != 5*time.Second {
 					return "flags did not win"
 				}
 				return ""
@@ -69,9 +78,10 @@ func TestServeParseFlags(t *testing.T) {
 		{
 			name: "demo turns the playground on",
 			args: []string{"--demo"},
-			want: func(c ServeConfig) string {
-				if !c.Demo || !c.Playground {
-					return "want demo and playground"
+			want: func(m *Main) string {
+				c := m.Config
+				if !m.Demo || !c.Server.Playground || !c.Server.Introspection {
+					return "want demo, playground and introspection"
 				}
 				return ""
 			},
@@ -80,9 +90,10 @@ func TestServeParseFlags(t *testing.T) {
 			name: "demo keeps an explicit playground off",
 			env:  map[string]string{"CG_PLAYGROUND": "false"},
 			args: []string{"--demo"},
-			want: func(c ServeConfig) string {
-				if !c.Demo || c.Playground {
-					return "want demo without playground"
+			want: func(m *Main) string {
+				c := m.Config
+				if !m.Demo || c.Server.Playground || !c.Server.Introspection {
+					return "want demo with introspection, without playground"
 				}
 				return ""
 			},
@@ -91,23 +102,20 @@ func TestServeParseFlags(t *testing.T) {
 			name: "redis URL from CG_REDIS_URL, overridden by --redis-url",
 			env:  map[string]string{"CG_REDIS_URL": "redis://env-host:6379/0"},
 			args: []string{"--redis-url", "redis://:secret@flag-host:6380/1"},
-			want: func(c ServeConfig) string {
-				if c.RedisURL != "redis://:secret@flag-host:6380/1" {
-					return "want the --redis-url value"
-				}
-				return ""
-			},
+			want: valueIs(func(m *Main) string { return m.Config.RedisURL }, "redis://:secret@flag-host:6380/1"),
 		},
 		{
 			name: "redis URL from CG_REDIS_URL alone",
 			env:  map[string]string{"CG_REDIS_URL": "rediss://cache.internal:6379"},
-			want: func(c ServeConfig) string {
-				if c.RedisURL != "rediss://cache.internal:6379" {
-					return "want the CG_REDIS_URL value"
-				}
-				return ""
-			},
+			want: valueIs(func(m *Main) string { return m.Config.RedisURL }, "rediss://cache.internal:6379"),
 		},
+		{
+			name: "sim-addr with demo",
+			args: []string{"--demo", "--sim-addr", "127.0.0.1:9191"},
+			want: valueIs(func(m *Main) string { return m.SimAddr }, "127.0.0.1:9191"),
+		},
+		{name: "sim-addr without demo", args: []string{"--sim-addr", "127.0.0.1:9191"}, wantErr: true},
+		{name: "sim-addr not loopback", args: []string{"--demo", "--sim-addr", "10.0.0.1:9090"}, wantErr: true},
 		{name: "redis URL not redis://", args: []string{"--redis-url", "http://cache:6379"}, wantErr: true},
 		{name: "CG_CACHE_TTL not a duration", env: map[string]string{"CG_CACHE_TTL": "soon"}, wantErr: true},
 		{name: "negative cache TTL", args: []string{"--cache-ttl", "-1s"}, wantErr: true},
@@ -132,10 +140,21 @@ func TestServeParseFlags(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ParseFlags: %v (stderr %s)", err, stderr.String())
 			}
-			if msg := tt.want(m.Config); msg != "" {
+			if msg := tt.want(m); msg != "" {
 				t.Errorf("%s: got %+v", msg, m.Config)
 			}
 		})
+	}
+}
+
+// valueIs returns a check of TestServeParseFlags: the setting get reads
+// must be want.
+func valueIs(get func(m *Main) string, want string) func(m *Main) string {
+	return func(m *Main) string {
+		if got := get(m); got != want {
+			return fmt.Sprintf("setting = %q, want %q", got, want)
+		}
+		return ""
 	}
 }
 
@@ -193,29 +212,21 @@ func searchTitles(body map[string]any) []string {
 	return titles
 }
 
-// freeLoopbackAddr returns a loopback address with a port free right now.
-func freeLoopbackAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	return addr
-}
-
-// runDemo starts serve --demo with data in dir and the simulator on simAddr.
+// runDemo starts serve --demo with data in dir and the simulator on simAddr
+// ("" for the default, a free port).
 func runDemo(t *testing.T, dir, simAddr string) (*Main, map[string][]string, *syncbuf.Buffer) {
 	t.Helper()
 	args := []string{"--demo", "--addr", "127.0.0.1:0",
 		"--db", filepath.Join(dir, "cg.db"), "--local-key-file", filepath.Join(dir, "master.key")}
-	return startServe(t, args, func(string) string { return "" }, simAddr)
+	if simAddr != "" {
+		args = append(args, "--sim-addr", simAddr)
+	}
+	return startServe(t, args, func(string) string { return "" })
 }
 
-// startServe starts serve with args and getenv, the simulator (if --demo) on simAddr; it
-// returns the running Main (closed at cleanup), the banner's lines and the logs.
-func startServe(t *testing.T, args []string, getenv func(string) string, simAddr string) (*Main, map[string][]string, *syncbuf.Buffer) {
+// startServe starts serve with args and getenv; it returns the running Main
+// (closed at cleanup), the banner's lines and the logs.
+func startServe(t *testing.T, args []string, getenv func(string) string) (*Main, map[string][]string, *syncbuf.Buffer) {
 	t.Helper()
 	var stdout bytes.Buffer
 	logs := &syncbuf.Buffer{}
@@ -223,7 +234,6 @@ func startServe(t *testing.T, args []string, getenv func(string) string, simAddr
 	if err := m.ParseFlags(args, getenv, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	m.Config.SimAddr = simAddr
 	if err := m.Run(t.Context()); err != nil {
 		t.Fatalf("Run: %v\nlogs:\n%s", err, logs.String())
 	}
@@ -233,7 +243,7 @@ func startServe(t *testing.T, args []string, getenv func(string) string, simAddr
 
 func TestServeDemoEndToEnd(t *testing.T) {
 	dir := t.TempDir()
-	simAddr := freeLoopbackAddr(t)
+	simAddr := testsupport.FreePort(t)
 	m, lines, logs := runDemo(t, dir, simAddr)
 
 	for _, name := range []string{"playground", "reader key", "admin key", "base url", "cloud id", "account"} {
@@ -284,7 +294,7 @@ func TestServeDemoEndToEnd(t *testing.T) {
 	}
 
 	// Metrics name the operation, the upstream calls and the cache.
-	_, mbody := httpGet(t, m.URL()+"metrics")
+	_, mbody := testsupport.Get(t, m.URL()+"metrics")
 	wantSeries := []string{`graphql_operations_total{operation="anonymous",outcome="ok",type="query"} 2`,
 		`confluence_upstream_requests_total{endpoint="GET /wiki/rest/api/search",status="200"}`,
 		"loaders_cache_entries ", "loaders_cache_hits_total ", "loaders_cache_misses_total "}
@@ -294,7 +304,7 @@ func TestServeDemoEndToEnd(t *testing.T) {
 		}
 	}
 	// The playground and introspection are on in the demo.
-	if got, _ := httpGet(t, m.URL()); got != http.StatusOK {
+	if got, _ := testsupport.Get(t, m.URL()); got != http.StatusOK {
 		t.Errorf("GET / = %d, want the playground", got)
 	}
 	if _, body := postGraphQL(t, m.URL(), reader, `{ __schema { queryType { name } } }`); body["errors"] != nil {
@@ -306,7 +316,7 @@ func TestServeDemoEndToEnd(t *testing.T) {
 	if errs, _ := body["errors"].([]any); len(errs) == 0 || !strings.Contains(fmt.Sprint(errs[0]), "FORBIDDEN") {
 		t.Errorf("reader disconnect = %v, want FORBIDDEN", body)
 	}
-	events, err := m.store.ListAudit(t.Context(), demoTenant, settings.AuditListOptions{})
+	events, err := m.app.Store().ListAudit(t.Context(), demoTenant, settings.AuditListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -344,8 +354,13 @@ func TestServeDemoEndToEnd(t *testing.T) {
 		t.Fatalf("Close: %v", err)
 	}
 
-	// A run whose simulator lands on another port reconnects the tenant.
-	m3, lines3, logs3 := runDemo(t, dir, "127.0.0.1:0")
+	// Without --sim-addr the simulator takes a free loopback port, named
+	// in the banner; the stored integration names the old port, so the
+	// tenant is reconnected.
+	m3, lines3, logs3 := runDemo(t, dir, "")
+	if got := lines3["base url"][0]; got == "http://"+simAddr || !strings.HasPrefix(got, "http://127.0.0.1:") {
+		t.Errorf("third run's base url = %q, want another port on 127.0.0.1", got)
+	}
 	if !strings.Contains(logs3.String(), "demo tenant connected to the simulator") {
 		t.Errorf("third run did not reconnect:\n%s", logs3.String())
 	}
@@ -356,23 +371,23 @@ func TestServeDemoEndToEnd(t *testing.T) {
 
 func TestServeWithoutDemoHasNoPlaygroundOrIntrospection(t *testing.T) {
 	m := runLocal(t)
-	key := mustCreateKey(t, m, "acme")
-	if got, _ := httpGet(t, m.URL()); got != http.StatusNotFound {
+	key := testsupport.MustKey(t, m.app.Store(), "acme", settings.RoleReader)
+	if got, _ := testsupport.Get(t, m.URL()); got != http.StatusNotFound {
 		t.Errorf("GET / = %d, want 404 without --playground", got)
 	}
 	_, body := postGraphQL(t, m.URL(), key, `{ __schema { queryType { name } } }`)
 	if body["errors"] == nil {
 		t.Errorf("introspection without --demo answered %v, want an error", body)
 	}
-	if got, _ := httpGet(t, m.URL()+"readyz"); got != http.StatusOK {
+	if got, _ := testsupport.Get(t, m.URL()+"readyz"); got != http.StatusOK {
 		t.Errorf("/readyz = %d, want 200", got)
 	}
 }
 
 func TestServePlaygroundTurnsOnIntrospection(t *testing.T) {
 	m := runLocal(t, "--playground")
-	key := mustCreateKey(t, m, "acme")
-	if got, _ := httpGet(t, m.URL()); got != http.StatusOK {
+	key := testsupport.MustKey(t, m.app.Store(), "acme", settings.RoleReader)
+	if got, _ := testsupport.Get(t, m.URL()); got != http.StatusOK {
 		t.Errorf("GET / = %d, want 200 with --playground", got)
 	}
 	_, body := postGraphQL(t, m.URL(), key, `{ __schema { queryType { name } } }`)
@@ -397,33 +412,6 @@ func runLocal(t *testing.T, extra ...string) *Main {
 	}
 	t.Cleanup(func() { _ = m.Close() })
 	return m
-}
-
-// httpGet GETs url and returns the status code and the body.
-func httpGet(t *testing.T, url string) (int, string) {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, string(b)
-}
-
-func mustCreateKey(t *testing.T, m *Main, tenant string) string {
-	t.Helper()
-	rec, full, err := settings.NewAPIKey(tenant, settings.RoleReader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m.store.CreateAPIKey(t.Context(), rec); err != nil {
-		t.Fatal(err)
-	}
-	return full
 }
 
 func TestRunDispatchesServeHelp(t *testing.T) {
@@ -459,7 +447,7 @@ func TestServeWaitShutsDownWhenTheContextEnds(t *testing.T) {
 		c.Close()
 		t.Errorf("%s still accepts connections after Wait", addr)
 	}
-	if m.store != nil {
-		t.Errorf("store still open after Wait")
+	if m.app != nil || m.sim != nil {
+		t.Errorf("service still open after Wait")
 	}
 }

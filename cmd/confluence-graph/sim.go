@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -33,15 +32,8 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	rateLimit := fs.Float64("rate-limit", 0, "per-account requests per second before 429 (0 = unlimited)")
 	burst := fs.Int("burst", 0, "rate-limit bucket size (default: the rate, at least 1)")
 	faultRate := fs.Float64("fault-rate", 0, "fraction of requests failed at random (502/503/reset/hang), 0..1")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return errUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "sim: unexpected arguments %q\n", fs.Args())
-		return errUsage
+	if err := parseArgs(fs, args, "sim", stderr); err != nil {
+		return helpIsNoError(err)
 	}
 	switch *dataset {
 	case "demo", "bench", "empty", "":

@@ -1,0 +1,93 @@
+package app
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/confluence-graph/confluence-graph/confluence"
+	"github.com/confluence-graph/confluence-graph/server"
+)
+
+// Defaults of DefaultConfig: the settings `confluence-graph serve` runs
+// with when no flag or CG_* variable says otherwise.
+const (
+	DefaultAddr         = "127.0.0.1:8080"
+	DefaultDatabasePath = "data/confluence-graph.db"
+	DefaultLocalKeyFile = "data/master.key"
+	// DefaultCacheSize bounds the cross-request Confluence cache (entries);
+	// DefaultCacheTTL is how long it keeps mutable metadata.
+	DefaultCacheSize = 20000
+	DefaultCacheTTL  = 30 * time.Second
+	// DefaultSharedRate and DefaultSharedBurst are the per-site Confluence
+	// budget shared through Redis by all replicas (Config.RedisURL): the
+	// same numbers as the confluence.Options defaults, which each process
+	// applies on its own without Redis.
+	DefaultSharedRate  = 20
+	DefaultSharedBurst = 50
+)
+
+// Config is everything the service is built from. Start from
+// DefaultConfig (what serve runs with) and change only the fields a run
+// needs; Diff lists what was changed.
+type Config struct {
+	// Addr is the listen address host:port of Start; port 0 picks a free
+	// one.
+	Addr string
+	// DatabaseURL selects the settings store: postgres:// or
+	// postgresql:// is PostgreSQL, anything else a SQLite file path (an
+	// optional "sqlite:" prefix is dropped; "" means DefaultDatabasePath).
+	DatabaseURL string
+	// KMSKeyID, when set, seals tokens with this AWS KMS key (id, ARN or
+	// alias; credentials from the SDK's default chain). Empty uses the
+	// local master key file LocalKeyFile, created 0600 if missing.
+	KMSKeyID     string
+	LocalKeyFile string
+
+	// Client is the template of every tenant's Confluence client: gateway
+	// URL, the one plain-HTTP development host, rate limits, retries,
+	// timeouts and breaker. Zero fields take the confluence package's
+	// defaults; the per-tenant fields (Site, Email, Token, TokenType,
+	// CloudID) are ignored, and the metrics hooks are set by New.
+	Client confluence.Options
+	// RedisURL, when set, is the redis:// or rediss:// URL of the Redis
+	// holding the per-site Confluence rate budget that all replicas
+	// share, SharedRate requests per second with bursts of SharedBurst;
+	// it replaces Client's per-process limit. Empty limits each process
+	// on its own.
+	RedisURL    string
+	SharedRate  float64
+	SharedBurst int
+
+	// CacheSize bounds the cross-request cache in entries; CacheTTL is how
+	// long it keeps mutable Confluence metadata (0 disables metadata
+	// caching; immutable items such as a body at a version stay until
+	// evicted by size).
+	CacheSize int
+	CacheTTL  time.Duration
+
+	// Server holds the HTTP server's switches and limits (Introspection,
+	// Playground, OperationTimeout, ComplexityLimit, LoaderWait, ...),
+	// with server.Config's meaning of zero values. New sets its wiring
+	// fields (Schema, Keys, Source, Cache, Audit, Logger, Metrics, Ready);
+	// values given for them are ignored.
+	Server server.Config
+
+	// Logger receives the service's logs; nil means slog.Default(). It is
+	// not a setting of the service, so Diff ignores it.
+	Logger *slog.Logger `diff:"-"`
+}
+
+// DefaultConfig returns the configuration `confluence-graph serve` runs
+// with when no flag or CG_* variable is set.
+func DefaultConfig() Config {
+	return Config{
+		Addr:         DefaultAddr,
+		DatabaseURL:  DefaultDatabasePath,
+		LocalKeyFile: DefaultLocalKeyFile,
+		Client:       confluence.Options{GatewayURL: confluence.DefaultGatewayURL},
+		SharedRate:   DefaultSharedRate,
+		SharedBurst:  DefaultSharedBurst,
+		CacheSize:    DefaultCacheSize,
+		CacheTTL:     DefaultCacheTTL,
+	}
+}
