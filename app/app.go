@@ -37,6 +37,8 @@ type App struct {
 	srv      *server.Server
 
 	ln       net.Listener
+	metricsS *http.Server // nil without Config.MetricsAddr or before Start
+	metricsL net.Listener
 	cancel   context.CancelFunc
 	done     chan struct{} // closed when Serve has returned
 	serveErr error         // why Serve returned; read after done
@@ -132,10 +134,13 @@ func (a *App) Settings() *settings.Service { return a.settings }
 // itself.
 func (a *App) Server() *server.Server { return a.srv }
 
-// Handler is the root HTTP handler (/graphql, /healthz, /readyz, /metrics
-// and, with Config.Server.Playground, the playground pages).
+// Handler is the root HTTP handler (/graphql, /healthz, /readyz and, with
+// Config.Server.Playground, the playground pages); /metrics is on
+// MetricsHandler, served on Config.MetricsAddr by Start.
 func (a *App) Handler() http.Handler { return a.srv.Handler() }
+
+// MetricsHandler serves GET /metrics alone.
+func (a *App) MetricsHandler() http.Handler { return a.srv.MetricsHandler() }
 
 // Metrics is the registry /metrics serves.
 func (a *App) Metrics() *server.Metrics { return a.metrics }
-

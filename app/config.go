@@ -11,7 +11,10 @@ import (
 // Defaults of DefaultConfig: the settings `confluence-graph serve` runs
 // with when no flag or CG_* variable says otherwise.
 const (
-	DefaultAddr         = "127.0.0.1:8080"
+	DefaultAddr = "127.0.0.1:8080"
+	// DefaultMetricsAddr is where /metrics is served: loopback, so only
+	// the host (or a sidecar) scrapes it unless the operator says otherwise.
+	DefaultMetricsAddr  = "127.0.0.1:9091"
 	DefaultDatabasePath = "data/confluence-graph.db"
 	DefaultLocalKeyFile = "data/master.key"
 	// DefaultCacheSize bounds the cross-request Confluence cache (entries);
@@ -33,6 +36,9 @@ type Config struct {
 	// Addr is the listen address host:port of Start; port 0 picks a free
 	// one.
 	Addr string
+	// MetricsAddr is the listen address of the metrics listener (GET
+	// /metrics only); port 0 picks a free one, "" serves no metrics.
+	MetricsAddr string
 	// DatabaseURL selects the settings store: postgres:// or
 	// postgresql:// is PostgreSQL, anything else a SQLite file path (an
 	// optional "sqlite:" prefix is dropped; "" means DefaultDatabasePath).
@@ -82,6 +88,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		Addr:         DefaultAddr,
+		MetricsAddr:  DefaultMetricsAddr,
 		DatabaseURL:  DefaultDatabasePath,
 		LocalKeyFile: DefaultLocalKeyFile,
 		Client:       confluence.Options{GatewayURL: confluence.DefaultGatewayURL},

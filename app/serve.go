@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
+	"time"
 )
 
 // Start listens on Config.Addr and serves in the background until Close.
@@ -17,6 +19,16 @@ func (a *App) Start() error {
 	if err != nil {
 		return fmt.Errorf("app: listen: %w", err)
 	}
+	if a.cfg.MetricsAddr != "" {
+		ml, err := net.Listen("tcp", a.cfg.MetricsAddr)
+		if err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("app: listen for metrics on %s: %w", a.cfg.MetricsAddr, err)
+		}
+		ms := &http.Server{Handler: a.srv.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second}
+		a.metricsL, a.metricsS = ml, ms
+		go func() { _ = ms.Serve(ml) }()
+	}
 	a.ln = ln
 	sctx, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
@@ -25,8 +37,8 @@ func (a *App) Start() error {
 		a.serveErr = a.srv.Serve(sctx, ln)
 		close(a.done)
 	}()
-	a.log.Info("serving", "addr", ln.Addr().String(), "playground", a.cfg.Server.Playground,
-		"introspection", a.cfg.Server.Introspection)
+	a.log.Info("serving", "addr", ln.Addr().String(), "metrics_addr", a.MetricsAddr(),
+		"playground", a.cfg.Server.Playground, "introspection", a.cfg.Server.Introspection)
 	return nil
 }
 
@@ -36,6 +48,15 @@ func (a *App) Addr() string {
 		return ""
 	}
 	return a.ln.Addr().String()
+}
+
+// MetricsAddr is the address the metrics listener serves GET /metrics on,
+// "" before Start or without Config.MetricsAddr.
+func (a *App) MetricsAddr() string {
+	if a.metricsL == nil {
+		return ""
+	}
+	return a.metricsL.Addr().String()
 }
 
 // URL is the server's base URL ("http://host:port/"), "" before Start.
@@ -55,6 +76,10 @@ func (a *App) Done() <-chan struct{} { return a.done }
 // safe to call more than once and after New failed halfway.
 func (a *App) Close() error {
 	var errs []error
+	if a.metricsS != nil {
+		_ = a.metricsS.Close()
+		a.metricsS, a.metricsL = nil, nil
+	}
 	if a.cancel != nil {
 		a.cancel()
 		<-a.done

@@ -183,7 +183,6 @@ func New(cfg Config) (*Server, error) {
 	mux.Handle("/graphql", s.observe("graphql", api))
 	mux.Handle("GET /healthz", s.observe("healthz", http.HandlerFunc(s.healthz)))
 	mux.Handle("GET /readyz", s.observe("readyz", http.HandlerFunc(s.readyz)))
-	mux.Handle("GET /metrics", s.observe("metrics", cfg.Metrics.Handler()))
 	if cfg.Playground {
 		pages := http.NewServeMux()
 		playground.Register(pages, true, true)
@@ -257,9 +256,19 @@ func (s *Server) loaderConfig() loaders.Config {
 	}
 }
 
-// Handler returns the root handler: /graphql, /healthz, /readyz, /metrics
-// and, with Config.Playground, the playground pages.
+// Handler returns the root handler: /graphql, /healthz, /readyz and, with
+// Config.Playground, the playground pages. /metrics is not on it: it is
+// served by MetricsHandler on a listener of its own (loopback by default),
+// so the public port never exposes the service's internals.
 func (s *Server) Handler() http.Handler { return s.handler }
+
+// MetricsHandler serves GET /metrics (Prometheus text or OpenMetrics) and
+// nothing else; mount it on the metrics listener.
+func (s *Server) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", s.observe("metrics", s.metrics.Handler()))
+	return mux
+}
 
 // Metrics returns the server's metrics.
 func (s *Server) Metrics() *Metrics { return s.metrics }

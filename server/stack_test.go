@@ -187,9 +187,14 @@ func TestMetricsAndLogsNameSeriesButNoSecrets(t *testing.T) {
 	}
 	s.post("", spacesQuery, nil) // unauthenticated
 
-	code, metrics := s.fetch("/metrics")
+	if code, _ := s.fetch("/metrics"); code != http.StatusNotFound {
+		t.Errorf("/metrics on the service's port = %d, want 404 (metrics have their own listener)", code)
+	}
+	ms := httptest.NewServer(s.app.MetricsHandler())
+	t.Cleanup(ms.Close)
+	code, metrics := testsupport.Get(t, ms.URL+"/metrics")
 	if code != http.StatusOK {
-		t.Fatalf("/metrics = %d", code)
+		t.Fatalf("/metrics on the metrics listener = %d", code)
 	}
 	for _, want := range []string{
 		`graphql_operations_total{operation="Spaces",outcome="ok",type="query"} 1`,

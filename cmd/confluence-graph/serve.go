@@ -75,6 +75,7 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string, stderr io.W
 		}
 	}
 	envStr("CG_ADDR", &c.Addr)
+	envStr("CG_METRICS_ADDR", &c.MetricsAddr)
 	envStr(databaseEnv, &c.DatabaseURL)
 	envStr("CG_KMS_KEY_ID", &c.KMSKeyID)
 	envStr("CG_LOCAL_KEY_FILE", &c.LocalKeyFile)
@@ -102,6 +103,7 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string, stderr io.W
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address host:port (CG_ADDR)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, "listen address of GET /metrics, loopback by default; \"off\" serves no metrics (CG_METRICS_ADDR)")
 	fs.StringVar(&c.DatabaseURL, "db", c.DatabaseURL, "SQLite file, or postgres://... for PostgreSQL (CG_DATABASE_URL)")
 	redactDefault(fs, "db", databaseEnv)
 	fs.StringVar(&c.KMSKeyID, "kms-key-id", c.KMSKeyID, "AWS KMS key id, ARN or alias; empty uses the local master key file (CG_KMS_KEY_ID)")
@@ -124,6 +126,12 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string, stderr io.W
 	})
 	if c.CacheTTL < 0 {
 		fmt.Fprintln(stderr, "serve: --cache-ttl must not be negative")
+		return errUsage
+	}
+	if c.MetricsAddr == "off" {
+		c.MetricsAddr = ""
+	} else if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+		fmt.Fprintf(stderr, "serve: --metrics-addr %q is not host:port (or \"off\")\n", c.MetricsAddr)
 		return errUsage
 	}
 	if m.Demo && !playgroundSet {
@@ -212,6 +220,16 @@ func (m *Main) Run(ctx context.Context) (err error) {
 }
 
 // URL returns the server's base URL ("http://host:port/"), "" before Run.
+// MetricsURL is the URL of /metrics on the metrics listener, "" before Run
+// or with --metrics-addr off.
+func (m *Main) MetricsURL() string {
+	if m.app == nil || m.app.MetricsAddr() == "" {
+		return ""
+	}
+	return "http://" + m.app.MetricsAddr() + "/metrics"
+}
+
+// URL is the service's base URL, "" before Run.
 func (m *Main) URL() string {
 	if m.app == nil {
 		return ""

@@ -22,7 +22,7 @@ func TestServeRedisURLSharesTheRateBudget(t *testing.T) {
 	defer rdb.Close()
 
 	dir := t.TempDir()
-	args := []string{"--demo", "--addr", "127.0.0.1:0", "--redis-url", testRedisURL,
+	args := []string{"--demo", "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", "--redis-url", testRedisURL,
 		"--db", filepath.Join(dir, "cg.db"), "--local-key-file", filepath.Join(dir, "master.key")}
 	m, lines, _ := startServe(t, args, func(string) string { return "" })
 	key := "cg:rate:" + m.sim.Host()

@@ -36,7 +36,7 @@ func TestServeParseFlags(t *testing.T) {
 				if d := app.Diff(app.DefaultConfig(), c); len(d) != 0 {
 					return fmt.Sprintf("defaults differ from app.DefaultConfig: %v", d)
 				}
-				if c.Addr != "127.0.0.1:8080" || c.DatabaseURL != "data/confluence-graph.db" ||
+				if c.Addr != "127.0.0.1:8080" || c.MetricsAddr != "127.0.0.1:9091" || c.DatabaseURL != "data/confluence-graph.db" ||
 					c.LocalKeyFile != "data/master.key" || c.Client.GatewayURL != "https://api.atlassian.com" ||
 					c.KMSKeyID != "" || c.Client.AllowedDevHost != "" || c.Server.Playground || c.Server.Introspection ||
 					m.Demo || m.SimAddr != "" || c.CacheTTL != 30*time.Second || c.RedisURL != "" {
@@ -114,6 +114,18 @@ func TestServeParseFlags(t *testing.T) {
 			args: []string{"--demo", "--sim-addr", "127.0.0.1:9191"},
 			want: valueIs(func(m *Main) string { return m.SimAddr }, "127.0.0.1:9191"),
 		},
+		{
+			name: "metrics address from CG_METRICS_ADDR, overridden by --metrics-addr",
+			env:  map[string]string{"CG_METRICS_ADDR": "0.0.0.0:9091"},
+			args: []string{"--metrics-addr", "127.0.0.1:9300"},
+			want: valueIs(func(m *Main) string { return m.Config.MetricsAddr }, "127.0.0.1:9300"),
+		},
+		{
+			name: "metrics off",
+			args: []string{"--metrics-addr", "off"},
+			want: valueIs(func(m *Main) string { return m.Config.MetricsAddr }, ""),
+		},
+		{name: "metrics address not host:port", args: []string{"--metrics-addr", "9091"}, wantErr: true},
 		{name: "sim-addr without demo", args: []string{"--sim-addr", "127.0.0.1:9191"}, wantErr: true},
 		{name: "sim-addr not loopback", args: []string{"--demo", "--sim-addr", "10.0.0.1:9090"}, wantErr: true},
 		{name: "redis URL not redis://", args: []string{"--redis-url", "http://cache:6379"}, wantErr: true},
@@ -216,7 +228,7 @@ func searchTitles(body map[string]any) []string {
 // ("" for the default, a free port).
 func runDemo(t *testing.T, dir, simAddr string) (*Main, map[string][]string, *syncbuf.Buffer) {
 	t.Helper()
-	args := []string{"--demo", "--addr", "127.0.0.1:0",
+	args := []string{"--demo", "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0",
 		"--db", filepath.Join(dir, "cg.db"), "--local-key-file", filepath.Join(dir, "master.key")}
 	if simAddr != "" {
 		args = append(args, "--sim-addr", simAddr)
@@ -294,7 +306,10 @@ func TestServeDemoEndToEnd(t *testing.T) {
 	}
 
 	// Metrics name the operation, the upstream calls and the cache.
-	_, mbody := testsupport.Get(t, m.URL()+"metrics")
+	if code, _ := testsupport.Get(t, m.URL()+"metrics"); code != http.StatusNotFound {
+		t.Errorf("GET /metrics on the service's port = %d, want 404 (metrics have their own listener)", code)
+	}
+	_, mbody := testsupport.Get(t, m.MetricsURL())
 	wantSeries := []string{`graphql_operations_total{operation="anonymous",outcome="ok",type="query"} 2`,
 		`confluence_upstream_requests_total{endpoint="GET /wiki/rest/api/search",status="200"}`,
 		"loaders_cache_entries ", "loaders_cache_hits_total ", "loaders_cache_misses_total "}
@@ -402,7 +417,7 @@ func runLocal(t *testing.T, extra ...string) *Main {
 	t.Helper()
 	dir := t.TempDir()
 	m := NewMain(io.Discard, io.Discard)
-	args := append([]string{"--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "cg.db"),
+	args := append([]string{"--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", "--db", filepath.Join(dir, "cg.db"),
 		"--local-key-file", filepath.Join(dir, "master.key")}, extra...)
 	if err := m.ParseFlags(args, func(string) string { return "" }, io.Discard); err != nil {
 		t.Fatal(err)
@@ -429,7 +444,7 @@ func TestRunDispatchesServeHelp(t *testing.T) {
 func TestServeWaitShutsDownWhenTheContextEnds(t *testing.T) {
 	dir := t.TempDir()
 	m := NewMain(io.Discard, io.Discard)
-	args := []string{"--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "cg.db"),
+	args := []string{"--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", "--db", filepath.Join(dir, "cg.db"),
 		"--local-key-file", filepath.Join(dir, "master.key")}
 	if err := m.ParseFlags(args, func(string) string { return "" }, io.Discard); err != nil {
 		t.Fatal(err)

@@ -44,7 +44,7 @@ func StartSim(tb testing.TB, opts ...confluencetest.Option) *confluencetest.Serv
 
 // Config returns serve's defaults (app.DefaultConfig) with only what a test
 // must change: the SQLite store and the local master key in tb.TempDir(),
-// the address 127.0.0.1:0, the simulator (or a server in front of it) at
+// the addresses 127.0.0.1:0 (service and metrics), the simulator (or a server in front of it) at
 // host as gateway and allowed plain-HTTP host, and log as the logger (nil
 // discards).
 func Config(tb testing.TB, host string, log *slog.Logger) app.Config {
@@ -52,6 +52,7 @@ func Config(tb testing.TB, host string, log *slog.Logger) app.Config {
 	dir := tb.TempDir()
 	cfg := app.DefaultConfig()
 	cfg.Addr = "127.0.0.1:0"
+	cfg.MetricsAddr = "127.0.0.1:0"
 	cfg.DatabaseURL = filepath.Join(dir, "cg.db")
 	cfg.LocalKeyFile = filepath.Join(dir, "master.key")
 	cfg.Client.GatewayURL = "http://" + host
