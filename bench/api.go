@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -63,8 +64,8 @@ func NewAPI(sim Sim, limits ClientLimits, rec *Recorder) (*API, error) {
 	}
 	h := handler.New(graph.New(graph.Deps{}))
 	h.AddTransport(transport.POST{})
-	h.SetErrorPresenter(graph.ErrorPresenter)
-	h.SetRecoverFunc(graph.Recover)
+	h.SetErrorPresenter(graph.NewErrorPresenter(slog.New(slog.DiscardHandler)))
+	h.SetRecoverFunc(graph.NewRecover(slog.New(slog.DiscardHandler)))
 	withLoaders := loaders.Middleware(loaders.Config{
 		MaxConcurrency: limits.LoaderConcurrency,
 		Source: loaders.ClientSource(func(context.Context) (*confluence.Client, error) {

@@ -1,9 +1,11 @@
 package graph_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -174,14 +176,37 @@ func TestErrorsCallerAndConnection(t *testing.T) {
 }
 
 func TestErrorPresenterMasksInternals(t *testing.T) {
-	ge := graph.ErrorPresenter(context.Background(), errors.New("pq: password authentication failed for user app"))
+	var logged bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logged, nil))
+	present, recoverFn := graph.NewErrorPresenter(log), graph.NewRecover(log)
+	ge := present(context.Background(), errors.New("pq: password authentication failed for user app"))
 	if ge.Message != "internal error" || ge.Extensions["code"] != graph.CodeInternal {
 		t.Errorf("presented = %q %v, want internal error / INTERNAL", ge.Message, ge.Extensions)
 	}
-	err := graph.Recover(context.Background(), "boom")
-	ge = graph.ErrorPresenter(context.Background(), err)
+	err := recoverFn(context.Background(), "boom")
+	ge = present(context.Background(), err)
 	if ge.Message != "internal error" || ge.Extensions["code"] != graph.CodeInternal {
 		t.Errorf("recovered panic presented = %q %v", ge.Message, ge.Extensions)
+	}
+	if out := logged.String(); !strings.Contains(out, "password authentication failed") || !strings.Contains(out, "boom") {
+		t.Errorf("the wired logger got %q, want the internal error and the panic", out)
+	}
+}
+
+// The presenter and the recover func take their logger from the wiring: none is a wiring bug.
+func TestErrorPresenterNeedsLogger(t *testing.T) {
+	for name, build := range map[string]func(){
+		"NewErrorPresenter": func() { graph.NewErrorPresenter(nil) },
+		"NewRecover":        func() { graph.NewRecover(nil) },
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s(nil) did not panic", name)
+				}
+			}()
+			build()
+		}()
 	}
 }
 
@@ -199,7 +224,7 @@ func TestErrorPresenterNotConnected(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ge := graph.ErrorPresenter(context.Background(), tt.err)
+			ge := graph.NewErrorPresenter(slog.New(slog.DiscardHandler))(context.Background(), tt.err)
 			if got, want := ge.Extensions["code"], graph.CodeNotConnected; got != want {
 				t.Errorf("code = %v, want %v", got, want)
 			}

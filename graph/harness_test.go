@@ -3,6 +3,7 @@ package graph_test
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"testing"
@@ -80,8 +81,8 @@ func newEnv(t testing.TB, o envOptions) *env {
 	srv := handler.New(graph.New(graph.Deps{Integrations: o.integrations}))
 	srv.AddTransport(transport.POST{})
 	srv.Use(extension.Introspection{})
-	srv.SetErrorPresenter(graph.ErrorPresenter)
-	srv.SetRecoverFunc(graph.Recover)
+	srv.SetErrorPresenter(graph.NewErrorPresenter(slog.New(slog.DiscardHandler)))
+	srv.SetRecoverFunc(graph.NewRecover(slog.New(slog.DiscardHandler)))
 	source := loaders.ClientSource(func(context.Context) (*confluence.Client, error) {
 		if o.notConnected && o.notConnectedErr != nil {
 			return nil, o.notConnectedErr
