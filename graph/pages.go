@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/confluence-graph/confluence-graph/confluence"
@@ -39,12 +38,12 @@ func loadPage(ctx context.Context, id string) (*model.Page, error) {
 	if errs[0] != nil {
 		return nil, errs[0]
 	}
-	return toPage(ps[0]), nil
+	return ps[0], nil
 }
 
 // fullPage returns obj when it is complete, else the complete record of the same page.
 func fullPage(ctx context.Context, obj *model.Page) (*model.Page, error) {
-	if !obj.Partial && obj.Current != nil {
+	if !obj.Partial {
 		return obj, nil
 	}
 	return loadPage(ctx, obj.ID)
@@ -66,7 +65,7 @@ func loadPages(ctx context.Context, ids []string) ([]*model.Page, error) {
 			}
 			return nil, errs[i]
 		}
-		out[i] = toPage(ps[i])
+		out[i] = ps[i]
 	}
 	return out, nil
 }
@@ -84,7 +83,7 @@ func pageByURL(ctx context.Context, raw string) (*model.Page, error) {
 	}
 	// /display/KEY/Title: an exact title match in the space, through CQL.
 	q := "type = page AND space = " + cql.Quote(ref.SpaceKey) + " AND title = " + cql.Quote(ref.Title)
-	sp, _, err := loaders.For(ctx).Search(ctx, q, 1, false)
+	sp, _, err := loaders.For(ctx).Search(ctx, loaders.SearchRequest{SearchQuery: loaders.SearchQuery{CQL: q}, First: 1})
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +135,7 @@ func pageCurrentVersion(ctx context.Context, obj *model.Page) (*model.Version, e
 	if err != nil {
 		return nil, err
 	}
-	return p.Current, nil
+	return &p.Current, nil
 }
 
 func pageSpace(ctx context.Context, obj *model.Page) (*model.Space, error) {
@@ -148,11 +147,7 @@ func pageSpace(ctx context.Context, obj *model.Page) (*model.Space, error) {
 		}
 		spaceID = p.SpaceID
 	}
-	s, err := loaders.For(ctx).SpaceByID(ctx, spaceID)
-	if err != nil {
-		return nil, err
-	}
-	return toSpace(s), nil
+	return loaders.For(ctx).SpaceByID(ctx, spaceID)
 }
 
 func pageAuthor(ctx context.Context, obj *model.Page) (*model.User, error) {
@@ -168,19 +163,12 @@ func loadUser(ctx context.Context, id string) (*model.User, error) {
 	if id == "" {
 		return nil, nil
 	}
-	u, err := loaders.For(ctx).User(ctx, id)
-	if isNotFound(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return toUser(u), nil
+	return nullIfNotFound(loaders.For(ctx).User(ctx, id))
 }
 
 func pageParent(ctx context.Context, obj *model.Page) (*model.Page, error) {
 	parentID := obj.ParentID
-	if parentID == "" && (obj.Partial || obj.Current == nil) {
+	if parentID == "" && obj.Partial {
 		p, err := fullPage(ctx, obj)
 		if err != nil {
 			return nil, err
@@ -212,8 +200,7 @@ func pageAncestors(ctx context.Context, obj *model.Page) ([]*model.Page, error) 
 }
 
 func pageConnection(items []loaders.Page, more bool, w window) *model.PageConnection {
-	nodes, edges, info := edgesOf(items, more, w,
-		func(p loaders.Page) *model.Page { return toPage(&p) },
+	nodes, edges, info := edgesOf(items, more, w, ptrTo[model.Page],
 		func(c string, n *model.Page) *model.PageEdge { return &model.PageEdge{Cursor: c, Node: n} })
 	return &model.PageConnection{Nodes: nodes, Edges: edges, PageInfo: info}
 }
@@ -262,21 +249,21 @@ func pageLabels(ctx context.Context, obj *model.Page) ([]*model.Label, error) {
 		return nil, err
 	}
 	out := make([]*model.Label, len(ls))
-	for i, l := range ls {
-		out[i] = toLabel(l)
+	for i := range ls {
+		out[i] = &ls[i]
 	}
 	return out, nil
 }
 
-func commentKindArg(kind *model.CommentKind) string {
+func commentKindArg(kind *model.CommentKind) model.CommentKind {
 	if kind == nil {
 		return ""
 	}
-	return strings.ToLower(string(*kind))
+	return *kind
 }
 
 func commentConnection(items []loaders.Comment, more bool, w window) *model.CommentConnection {
-	nodes, edges, info := edgesOf(items, more, w, toComment,
+	nodes, edges, info := edgesOf(items, more, w, ptrTo[model.Comment],
 		func(c string, n *model.Comment) *model.CommentEdge { return &model.CommentEdge{Cursor: c, Node: n} })
 	return &model.CommentConnection{Nodes: nodes, Edges: edges, PageInfo: info}
 }
@@ -298,7 +285,7 @@ func commentReplies(ctx context.Context, obj *model.Comment, first *int, after *
 	if err != nil {
 		return nil, err
 	}
-	list, err := loaders.For(ctx).Replies(ctx, obj.ID, strings.ToLower(string(obj.Kind)), w.need())
+	list, err := loaders.For(ctx).Replies(ctx, obj.ID, obj.Kind, w.need())
 	if err != nil {
 		return nil, err
 	}
@@ -311,12 +298,12 @@ func pageVersions(ctx context.Context, obj *model.Page, first *int, after *strin
 		return nil, err
 	}
 	bodies := selects(ctx, "VersionConnection", "nodes", "Version", "body") || selects(ctx, "VersionConnection", "edges", "VersionEdge", "node", "Version", "body")
-	list, err := loaders.For(ctx).Versions(ctx, obj.ID, w.need(), bodies)
+	list, err := loaders.For(ctx).Versions(ctx, loaders.VersionsRequest{
+		VersionsQuery: loaders.VersionsQuery{PageID: obj.ID, WithBodies: bodies}, First: w.need()})
 	if err != nil {
 		return nil, err
 	}
-	nodes, edges, info := edgesOf(list.Items, list.More, w,
-		func(v loaders.Version) *model.Version { return toVersion(obj.ID, v) },
+	nodes, edges, info := edgesOf(list.Items, list.More, w, ptrTo[model.Version],
 		func(c string, n *model.Version) *model.VersionEdge { return &model.VersionEdge{Cursor: c, Node: n} })
 	return &model.VersionConnection{Nodes: nodes, Edges: edges, PageInfo: info}, nil
 }
@@ -325,17 +312,10 @@ func pageVersion(ctx context.Context, obj *model.Page, number int) (*model.Versi
 	if number < 1 {
 		return nil, nil
 	}
-	if obj.Current != nil && obj.Current.Number == number {
-		return obj.Current, nil
+	if currentNumber(obj) == number {
+		return &obj.Current, nil
 	}
-	v, err := loaders.For(ctx).Version(ctx, obj.ID, number)
-	if isNotFound(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return toVersion(obj.ID, *v), nil
+	return nullIfNotFound(loaders.For(ctx).Version(ctx, obj.ID, number))
 }
 
 func pageAttachments(ctx context.Context, obj *model.Page, mediaType *string, first *int, after *string) (*model.AttachmentConnection, error) {
@@ -351,7 +331,7 @@ func pageAttachments(ctx context.Context, obj *model.Page, mediaType *string, fi
 	if err != nil {
 		return nil, err
 	}
-	nodes, edges, info := edgesOf(list.Items, list.More, w, toAttachment,
+	nodes, edges, info := edgesOf(list.Items, list.More, w, ptrTo[model.Attachment],
 		func(c string, n *model.Attachment) *model.AttachmentEdge {
 			return &model.AttachmentEdge{Cursor: c, Node: n}
 		})

@@ -21,7 +21,7 @@ func TestUsersAndSpacesAreKeyAligned(t *testing.T) {
 		l := loaders.New(t.Context(), f.config("t1", nil))
 		f.sim.ResetStats()
 		us, errs := l.Users(t.Context(), []string{eve, "712020:nobody", alice})
-		if len(us) != 3 || us[0] == nil || us[0].DisplayName != "Eve Tanaka" || us[2] == nil || us[2].AccountID != alice || us[1] != nil {
+		if len(us) != 3 || us[0] == nil || us[0].DisplayName == nil || *us[0].DisplayName != "Eve Tanaka" || us[2] == nil || us[2].AccountID != alice || us[1] != nil {
 			t.Fatalf("users = %+v, want Eve, nil, Alice", us)
 		}
 		var nf *loaders.NotFoundError

@@ -24,7 +24,7 @@ func details(t *testing.T, l *loaders.Loaders, ids []string) (map[string][]strin
 			}
 			var got []string
 			for _, c := range cs.Items {
-				got = append(got, c.ID+"/"+c.Kind+"/"+c.AuthorID+"/"+c.Storage)
+				got = append(got, c.ID+"/"+string(c.Kind)+"/"+c.AuthorID+"/"+c.Storage)
 			}
 			mu.Lock()
 			comments[id] = got
@@ -37,7 +37,7 @@ func details(t *testing.T, l *loaders.Loaders, ids []string) (map[string][]strin
 			}
 			var got []string
 			for _, a := range as.Items {
-				got = append(got, fmt.Sprint(a.ID, "/", a.Title, "/", a.MediaType, "/", a.FileSize, "/", a.Version, "/", a.AuthorID))
+				got = append(got, fmt.Sprint(a.ID, "/", a.Title, "/", a.MediaType, "/", deref(a.FileSize), "/", a.Version, "/", a.AuthorID))
 			}
 			mu.Lock()
 			attachments[id] = got
@@ -141,11 +141,18 @@ func TestExpandedCommentsPrimeTheirAuthors(t *testing.T) {
 	f.sim.ResetStats()
 	us, errs := l.Users(t.Context(), authors)
 	for i := range us {
-		if errs[i] != nil || us[i].DisplayName == "" {
+		if errs[i] != nil || us[i].DisplayName == nil {
 			t.Errorf("user %s = %+v, %v; want a name", authors[i], us[i], errs[i])
 		}
 	}
 	if st := f.sim.Stats(); st.Total != 0 {
 		t.Errorf("upstream calls = %v, want 0 (primed by the expansion)", st.ByEndpoint)
 	}
+}
+
+func deref[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
 }

@@ -144,7 +144,7 @@ func TestSourceIsLazyAndNotConnectedIsPerCall(t *testing.T) {
 func TestListsPrimeThePageLoader(t *testing.T) {
 	f := newFixture(t, "demo")
 	l := loaders.New(t.Context(), f.config("t1", nil))
-	list, err := l.SpacePages(t.Context(), "98305", false, 50)
+	list, err := l.SpacePages(t.Context(), loaders.SpacePagesRequest{SpacePagesQuery: loaders.SpacePagesQuery{SpaceID: "98305"}, First: 50})
 	if err != nil || len(list.Items) != 12 || list.More {
 		t.Fatalf("space pages = %d items, more %v, %v; want 12", len(list.Items), list.More, err)
 	}
@@ -196,7 +196,7 @@ func TestCrossRequestCache(t *testing.T) {
 	immutable := loaders.NewCache(100, 0)
 	body := func() string {
 		l := loaders.New(t.Context(), f.config("t1", immutable))
-		p, err := l.Body(t.Context(), "100003", 2, false, "storage")
+		p, err := l.Body(t.Context(), loaders.BodyRequest{PageID: "100003", Version: 2, Format: "storage"})
 		if err != nil {
 			t.Fatal(err)
 		}

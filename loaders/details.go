@@ -1,0 +1,121 @@
+package loaders
+
+import (
+	"context"
+	"strings"
+
+	"github.com/graph-gophers/dataloader/v7"
+)
+
+// Page details: the comments (with their authors), attachments and labels of many pages in one
+// v1 CQL content search id in (...) with the children expansions, 50 pages a call (comment
+// bodies cap a v1 search page at 50). It needs an ExpandingUpstream; a page whose expanded
+// collection is cut (more than 25 items) is read per page, so nothing is dropped.
+
+// detailsExpand are the expansions of the details call.
+var detailsExpand = []string{"metadata.labels", "children.comment.body.storage", "children.comment.version", "children.comment.ancestors", "children.attachment.version"}
+
+const detailsChunk = 50
+
+// expanded returns the expanded content of each of ids (one per key, repeats allowed) when the
+// upstream decodes children expansions and more than one key is asked for; nil entries (and a
+// nil slice) mean "use the per-page endpoints".
+func (l *Loaders) expanded(ctx context.Context, ids []string) []*Content {
+	return l.expandedUpTo(ctx, ids, 0)
+}
+
+// expandedUpTo is expanded for at most most ids (0: any number); nil beyond.
+func (l *Loaders) expandedUpTo(ctx context.Context, ids []string, most int) []*Content {
+	if l.cfg.NoCQLBatching || len(ids) < 2 || (most > 0 && len(ids) > most) {
+		return nil
+	}
+	up, err := l.upstream(ctx)
+	if err != nil {
+		return nil
+	}
+	if x, ok := up.(ExpandingUpstream); !ok || !x.ExpandsChildren() {
+		return nil
+	}
+	cs, errs := l.details.LoadMany(ctx, ids)()
+	for i := range errs {
+		if errs[i] != nil {
+			// Confluence is rate limiting or failing: report it rather than fan out.
+			cs[i] = &Content{err: errs[i]}
+		}
+	}
+	return cs
+}
+
+func (l *Loaders) loadDetails(ctx context.Context, ids []string) []*dataloader.Result[*Content] {
+	out := make([]*dataloader.Result[*Content], len(ids))
+	up, err := l.upstream(ctx)
+	if err != nil {
+		return fail[*Content](len(ids), err)
+	}
+	got := map[string]*Content{}
+	for _, c := range chunks(ids, detailsChunk) {
+		cs, err := contentSearchAll(ctx, up, "id in ("+cqlIDs(c)+")", detailsExpand)
+		if err != nil {
+			if !canFallBack(err) {
+				return fail[*Content](len(ids), err)
+			}
+			break // the per-page endpoints answer instead
+		}
+		for i := range cs {
+			ct := cs[i]
+			got[ct.Page.ID] = &ct
+			for _, u := range ct.Users {
+				if u.AccountID != "" && u.DisplayName != nil {
+					l.users.Prime(ctx, u.AccountID, &u)
+				}
+			}
+		}
+	}
+	for i, id := range ids {
+		out[i] = &dataloader.Result[*Content]{Data: got[id]} // nil: not expanded, fall back
+	}
+	return out
+}
+
+// pageIDs returns the page each key names, aligned to keys.
+func pageIDs[K interface{ pageID() string }](keys []K) []string {
+	ids := make([]string, len(keys))
+	for i, k := range keys {
+		ids[i] = k.pageID()
+	}
+	return ids
+}
+
+// contentSearchAll runs a CQL content search to its end.
+func contentSearchAll(ctx context.Context, up Upstream, cql string, expand []string) ([]Content, error) {
+	return collectAll(ctx, func(opt ListOptions) ([]Content, string, error) {
+		return up.ContentSearch(ctx, cql, expand, opt)
+	})
+}
+
+// cqlIDs renders ids for an IN list; ids are digits only (anything else is dropped).
+func cqlIDs(ids []string) string {
+	var b strings.Builder
+	for _, id := range ids {
+		if !isDigits(id) {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(id)
+	}
+	return b.String()
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,78 @@
+package loaders
+
+import (
+	"context"
+
+	"github.com/graph-gophers/dataloader/v7"
+)
+
+// Labels of many pages: with an ExpandingUpstream they ride on the details search (details.go)
+// for up to 50 pages; otherwise one CQL content search id in (...) with metadata.labels (100
+// pages a clause, 250 rows a call); a page the batched form does not answer gets one per-page
+// call.
+
+// Labels returns every label of a page.
+func (l *Loaders) Labels(ctx context.Context, pageID string) ([]Label, error) {
+	if l == nil {
+		return nil, ErrNoLoaders
+	}
+	return l.labels.Load(ctx, pageID)()
+}
+
+func (l *Loaders) loadLabels(ctx context.Context, ids []string) []*dataloader.Result[[]Label] {
+	out := make([]*dataloader.Result[[]Label], len(ids))
+	// An expanding upstream brings labels with the details call that comments and attachments
+	// of the same pages make anyway. That call carries comment bodies, which cap it at 50 pages,
+	// so the labels of more pages come from a labels-only search (250 pages a call) instead.
+	if cs := l.expandedUpTo(ctx, ids, detailsChunk); cs != nil {
+		for i, ct := range cs {
+			if ct != nil && ct.err != nil {
+				out[i] = &dataloader.Result[[]Label]{Error: ct.err}
+			} else if ct != nil && ct.LabelsComplete {
+				out[i] = &dataloader.Result[[]Label]{Data: nonNil(ct.Labels)}
+			}
+		}
+	} else if !l.cfg.NoCQLBatching && len(ids) > 1 {
+		got, err := l.searchLabels(ctx, ids)
+		if err != nil {
+			return fail[[]Label](len(ids), err)
+		}
+		for i, id := range ids {
+			if ls, ok := got[id]; ok {
+				out[i] = &dataloader.Result[[]Label]{Data: ls}
+			}
+		}
+	}
+	return fillRest(ctx, l, ids, out, func(ctx context.Context, up Upstream, id string) ([]Label, error) {
+		ls, err := collectAll(ctx, func(opt ListOptions) ([]Label, string, error) {
+			return up.Labels(ctx, id, opt)
+		})
+		return nonNil(ls), err
+	})
+}
+
+// searchLabels reads the labels of pages ids through CQL content searches. A refused search
+// (canFallBack) answers nothing, leaving every page to the per-page endpoint; another failure
+// is returned.
+func (l *Loaders) searchLabels(ctx context.Context, ids []string) (map[string][]Label, error) {
+	up, err := l.upstream(ctx)
+	if err != nil {
+		return nil, err
+	}
+	got := map[string][]Label{}
+	for _, c := range chunks(ids, cqlChunk) {
+		cs, err := contentSearchAll(ctx, up, "id in ("+cqlIDs(c)+")", []string{"metadata.labels"})
+		if err != nil {
+			if !canFallBack(err) {
+				return nil, err
+			}
+			return nil, nil // fall back to per-page calls
+		}
+		for _, ct := range cs {
+			if ct.LabelsComplete {
+				got[ct.Page.ID] = nonNil(ct.Labels)
+			}
+		}
+	}
+	return got, nil
+}
