@@ -194,19 +194,20 @@ func asIntegrationAdmin[T any](ctx context.Context, r *Resolver, op string, call
 }
 
 func (r *Resolver) connect(ctx context.Context, input model.ConnectConfluenceInput) (*model.ConnectConfluencePayload, error) {
-	res, err := asIntegrationAdmin(ctx, r, "connect", func(svc Integrations, c Caller) (IntegrationResult, error) {
+	return r.storeCredentials(ctx, "connect", func(svc Integrations, c Caller) (IntegrationResult, error) {
 		return svc.Connect(ctx, c.TenantID, c, ConnectInput{Domain: input.Domain, Email: input.Email, APIToken: input.APIToken})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return connectPayload(res)
 }
 
 func (r *Resolver) update(ctx context.Context, input model.UpdateConfluenceInput) (*model.ConnectConfluencePayload, error) {
-	res, err := asIntegrationAdmin(ctx, r, "update", func(svc Integrations, c Caller) (IntegrationResult, error) {
+	return r.storeCredentials(ctx, "update", func(svc Integrations, c Caller) (IntegrationResult, error) {
 		return svc.Update(ctx, c.TenantID, c, UpdateInput{Domain: input.Domain, Email: input.Email, APIToken: input.APIToken})
 	})
+}
+
+// storeCredentials runs connect or update (op) as an admin and reports its result.
+func (r *Resolver) storeCredentials(ctx context.Context, op string, call func(Integrations, Caller) (IntegrationResult, error)) (*model.ConnectConfluencePayload, error) {
+	res, err := asIntegrationAdmin(ctx, r, op, call)
 	if err != nil {
 		return nil, err
 	}

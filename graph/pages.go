@@ -212,16 +212,24 @@ func nonNilSlice[T any](s []T) []T {
 	return s
 }
 
+// listConnection answers a connection field: it validates first (default def) and after, loads
+// the prefix of the list the window needs and cuts the window out of it with conn.
+func listConnection[T, C any](first *int, after *string, def int, load func(need int) (loaders.List[T], error), conn func([]T, bool, window) *C) (*C, error) {
+	w, err := pageWindow(first, after, def)
+	if err != nil {
+		return nil, err
+	}
+	list, err := load(w.need())
+	if err != nil {
+		return nil, err
+	}
+	return conn(list.Items, list.More, w), nil
+}
+
 func pageChildren(ctx context.Context, obj *model.Page, first *int, after *string) (*model.PageConnection, error) {
-	w, err := pageWindow(first, after, 25)
-	if err != nil {
-		return nil, err
-	}
-	list, err := loaders.For(ctx).Children(ctx, obj.ID, w.need())
-	if err != nil {
-		return nil, err
-	}
-	return pageConnection(list.Items, list.More, w), nil
+	return listConnection(first, after, 25, func(need int) (loaders.List[model.Page], error) {
+		return loaders.For(ctx).Children(ctx, obj.ID, need)
+	}, pageConnection)
 }
 
 func pageDescendants(ctx context.Context, obj *model.Page, depth, first *int, after *string) (*model.PageConnection, error) {
@@ -232,15 +240,9 @@ func pageDescendants(ctx context.Context, obj *model.Page, depth, first *int, af
 	if d < 1 || d > 10 {
 		return nil, inputErrorf("depth", "depth must be between 1 and 10, got %d", d)
 	}
-	w, err := pageWindow(first, after, 50)
-	if err != nil {
-		return nil, err
-	}
-	list, err := loaders.For(ctx).Descendants(ctx, obj.ID, d, w.need())
-	if err != nil {
-		return nil, err
-	}
-	return pageConnection(list.Items, list.More, w), nil
+	return listConnection(first, after, 50, func(need int) (loaders.List[model.Page], error) {
+		return loaders.For(ctx).Descendants(ctx, obj.ID, d, need)
+	}, pageConnection)
 }
 
 func pageLabels(ctx context.Context, obj *model.Page) ([]*model.Label, error) {
@@ -269,43 +271,27 @@ func commentConnection(items []loaders.Comment, more bool, w window) *model.Comm
 }
 
 func pageComments(ctx context.Context, obj *model.Page, kind *model.CommentKind, first *int, after *string) (*model.CommentConnection, error) {
-	w, err := pageWindow(first, after, 25)
-	if err != nil {
-		return nil, err
-	}
-	list, err := loaders.For(ctx).Comments(ctx, obj.ID, commentKindArg(kind), w.need())
-	if err != nil {
-		return nil, err
-	}
-	return commentConnection(list.Items, list.More, w), nil
+	return listConnection(first, after, 25, func(need int) (loaders.List[model.Comment], error) {
+		return loaders.For(ctx).Comments(ctx, obj.ID, commentKindArg(kind), need)
+	}, commentConnection)
 }
 
 func commentReplies(ctx context.Context, obj *model.Comment, first *int, after *string) (*model.CommentConnection, error) {
-	w, err := pageWindow(first, after, 25)
-	if err != nil {
-		return nil, err
-	}
-	list, err := loaders.For(ctx).Replies(ctx, obj.ID, obj.Kind, w.need())
-	if err != nil {
-		return nil, err
-	}
-	return commentConnection(list.Items, list.More, w), nil
+	return listConnection(first, after, 25, func(need int) (loaders.List[model.Comment], error) {
+		return loaders.For(ctx).Replies(ctx, obj.ID, obj.Kind, need)
+	}, commentConnection)
 }
 
 func pageVersions(ctx context.Context, obj *model.Page, first *int, after *string) (*model.VersionConnection, error) {
-	w, err := pageWindow(first, after, 25)
-	if err != nil {
-		return nil, err
-	}
 	bodies := selects(ctx, "VersionConnection", "nodes", "Version", "body") || selects(ctx, "VersionConnection", "edges", "VersionEdge", "node", "Version", "body")
-	list, err := loaders.For(ctx).Versions(ctx, loaders.VersionsRequest{
-		VersionsQuery: loaders.VersionsQuery{PageID: obj.ID, WithBodies: bodies}, First: w.need()})
-	if err != nil {
-		return nil, err
-	}
-	nodes, edges, info := edgesOf(list.Items, list.More, w, ptrTo[model.Version],
-		func(c string, n *model.Version) *model.VersionEdge { return &model.VersionEdge{Cursor: c, Node: n} })
-	return &model.VersionConnection{Nodes: nodes, Edges: edges, PageInfo: info}, nil
+	return listConnection(first, after, 25, func(need int) (loaders.List[model.Version], error) {
+		return loaders.For(ctx).Versions(ctx, loaders.VersionsRequest{
+			VersionsQuery: loaders.VersionsQuery{PageID: obj.ID, WithBodies: bodies}, First: need})
+	}, func(items []model.Version, more bool, w window) *model.VersionConnection {
+		nodes, edges, info := edgesOf(items, more, w, ptrTo[model.Version],
+			func(c string, n *model.Version) *model.VersionEdge { return &model.VersionEdge{Cursor: c, Node: n} })
+		return &model.VersionConnection{Nodes: nodes, Edges: edges, PageInfo: info}
+	})
 }
 
 func pageVersion(ctx context.Context, obj *model.Page, number int) (*model.Version, error) {
@@ -319,21 +305,15 @@ func pageVersion(ctx context.Context, obj *model.Page, number int) (*model.Versi
 }
 
 func pageAttachments(ctx context.Context, obj *model.Page, mediaType *string, first *int, after *string) (*model.AttachmentConnection, error) {
-	w, err := pageWindow(first, after, 25)
-	if err != nil {
-		return nil, err
-	}
 	mt := ""
 	if mediaType != nil {
 		mt = *mediaType
 	}
-	list, err := loaders.For(ctx).Attachments(ctx, obj.ID, mt, w.need())
-	if err != nil {
-		return nil, err
-	}
-	nodes, edges, info := edgesOf(list.Items, list.More, w, ptrTo[model.Attachment],
-		func(c string, n *model.Attachment) *model.AttachmentEdge {
-			return &model.AttachmentEdge{Cursor: c, Node: n}
-		})
-	return &model.AttachmentConnection{Nodes: nodes, Edges: edges, PageInfo: info}, nil
+	return listConnection(first, after, 25, func(need int) (loaders.List[model.Attachment], error) {
+		return loaders.For(ctx).Attachments(ctx, obj.ID, mt, need)
+	}, func(items []model.Attachment, more bool, w window) *model.AttachmentConnection {
+		nodes, edges, info := edgesOf(items, more, w, ptrTo[model.Attachment],
+			func(c string, n *model.Attachment) *model.AttachmentEdge { return &model.AttachmentEdge{Cursor: c, Node: n} })
+		return &model.AttachmentConnection{Nodes: nodes, Edges: edges, PageInfo: info}
+	})
 }

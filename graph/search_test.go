@@ -130,8 +130,8 @@ func TestProductCQLExamples(t *testing.T) {
 	}
 }
 
-// text ~ "a b" means both words (reference §8.3): the hits are exactly the pages found by each
-// word alone.
+// text ~ "a b" means both words (CQL ANDs the terms; only inner quotes, text ~ "\"a b\"", make a
+// phrase): the hits are exactly the pages found by each word alone.
 func TestProductCQLTextExample(t *testing.T) {
 	e := newEnv(t, envOptions{dataset: "demo"})
 	run := func(q string) []string {

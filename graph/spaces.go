@@ -66,17 +66,11 @@ func spaceHomepage(ctx context.Context, obj *model.Space) (*model.Page, error) {
 }
 
 func spacePages(ctx context.Context, obj *model.Space, depth *model.PageDepth, first *int, after *string) (*model.PageConnection, error) {
-	w, err := pageWindow(first, after, 25)
-	if err != nil {
-		return nil, err
-	}
 	root := depth == nil || *depth == model.PageDepthRoot
-	list, err := loaders.For(ctx).SpacePages(ctx, loaders.SpacePagesRequest{
-		SpacePagesQuery: loaders.SpacePagesQuery{SpaceID: obj.ID, RootOnly: root}, First: w.need()})
-	if err != nil {
-		return nil, err
-	}
-	return pageConnection(list.Items, list.More, w), nil
+	return listConnection(first, after, 25, func(need int) (loaders.List[model.Page], error) {
+		return loaders.For(ctx).SpacePages(ctx, loaders.SpacePagesRequest{
+			SpacePagesQuery: loaders.SpacePagesQuery{SpaceID: obj.ID, RootOnly: root}, First: need})
+	}, pageConnection)
 }
 
 // maxTreeEntries bounds a page tree's size.

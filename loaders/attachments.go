@@ -12,10 +12,7 @@ import (
 
 // Attachments returns the first first attachments of a page, of mediaType when set.
 func (l *Loaders) Attachments(ctx context.Context, pageID, mediaType string, first int) (List[Attachment], error) {
-	if l == nil {
-		return List[Attachment]{}, ErrNoLoaders
-	}
-	return l.attachments.Load(ctx, attachmentsKey{PageID: pageID, MediaType: mediaType, N: first})()
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[attachmentsKey, List[Attachment]] { return l.attachments }, attachmentsKey{PageID: pageID, MediaType: mediaType, N: first})
 }
 
 func (l *Loaders) loadAttachments(ctx context.Context, keys []attachmentsKey) []*dataloader.Result[List[Attachment]] {

@@ -217,6 +217,15 @@ func fetchChunked[V any](keys []string, fetch func([]string) ([]V, error), keyOf
 	return found, nil
 }
 
+// load is Load for the typed entry points: ld picks the loader; nil loaders give ErrNoLoaders.
+func load[K comparable, V any](ctx context.Context, l *Loaders, ld func(*Loaders) *dataloader.Loader[K, V], key K) (V, error) {
+	if l == nil {
+		var zero V
+		return zero, ErrNoLoaders
+	}
+	return ld(l).Load(ctx, key)()
+}
+
 // loadMany is LoadMany with a per-key error slice that is never nil, for the exported bulk
 // helpers; on nil loaders every key gets ErrNoLoaders.
 func loadMany[K comparable, V any](ctx context.Context, l *Loaders, ld func(*Loaders) *dataloader.Loader[K, *V], keys []K) ([]*V, []error) {

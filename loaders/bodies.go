@@ -30,10 +30,7 @@ func (l *Loaders) PagesWithBody(ctx context.Context, ids []string, format string
 // Title is the title at that version. Current storage and ADF bodies of many pages come from
 // one bulk call; bodies at a version are cached across requests.
 func (l *Loaders) Body(ctx context.Context, r BodyRequest) (*Page, error) {
-	if l == nil {
-		return nil, ErrNoLoaders
-	}
-	return l.bodies.Load(ctx, r.normalized())()
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[BodyRequest, *Page] { return l.bodies }, r.normalized())
 }
 
 func (l *Loaders) loadBodies(ctx context.Context, keys []BodyRequest) []*dataloader.Result[*Page] {

@@ -46,6 +46,35 @@ func listOptions(opt ListOptions) confluence.ListOptions {
 	return confluence.ListOptions{Cursor: opt.Cursor, Limit: opt.Limit}
 }
 
+// mapped returns what turns one answer of a client list method into the loaders' form: the items
+// f keeps, mapped by f, and the next cursor; it learns the wiki base and passes errors on.
+func mapped[T, V any](u *clientUpstream, f func(T) (V, bool)) func([]T, *confluence.Response, error) ([]V, string, error) {
+	return func(items []T, resp *confluence.Response, err error) ([]V, string, error) {
+		if err != nil {
+			return nil, "", err
+		}
+		u.learn(resp)
+		out := make([]V, 0, len(items))
+		for _, x := range items {
+			if v, ok := f(x); ok {
+				out = append(out, v)
+			}
+		}
+		return out, resp.NextCursor, nil
+	}
+}
+
+// every keeps every item, mapped by f (for mapped).
+func every[T, V any](f func(T) V) func(T) (V, bool) {
+	return func(x T) (V, bool) { return f(x), true }
+}
+
+// isCurrentPage reports whether a listing row is a current page (rows without a type or status
+// count as pages and current): folders, whiteboards, archived and trashed pages are left out.
+func isCurrentPage(typ, status string) bool {
+	return (typ == "" || typ == "page") && (status == "" || status == "current")
+}
+
 func (u *clientUpstream) learn(resp *confluence.Response) {
 	if resp == nil || resp.Base == "" {
 		return
@@ -108,17 +137,8 @@ func (u *clientUpstream) PageAt(ctx context.Context, id string, version int, bod
 }
 
 func (u *clientUpstream) Spaces(ctx context.Context, f SpaceFilter, opt ListOptions) ([]Space, string, error) {
-	ss, resp, err := u.c.Spaces.List(ctx, &confluence.SpaceListOptions{IDs: f.IDs, Keys: f.Keys, Type: f.Type,
-		DescriptionFormat: "plain", ListOptions: listOptions(opt)})
-	if err != nil {
-		return nil, "", err
-	}
-	u.learn(resp)
-	out := make([]Space, len(ss))
-	for i, s := range ss {
-		out[i] = u.space(s)
-	}
-	return out, resp.NextCursor, nil
+	return mapped(u, every(u.space))(u.c.Spaces.List(ctx, &confluence.SpaceListOptions{IDs: f.IDs, Keys: f.Keys,
+		Type: f.Type, DescriptionFormat: "plain", ListOptions: listOptions(opt)}))
 }
 
 func (u *clientUpstream) Users(ctx context.Context, accountIDs []string) ([]User, error) {
@@ -138,53 +158,24 @@ func (u *clientUpstream) SpacePages(ctx context.Context, q SpacePagesQuery, opt 
 	if q.RootOnly {
 		depth = "root"
 	}
-	ps, resp, err := u.c.Spaces.ListPages(ctx, q.SpaceID, &confluence.SpacePagesOptions{Depth: depth, Status: []string{"current"},
-		ListOptions: listOptions(opt)})
-	if err != nil {
-		return nil, "", err
-	}
-	u.learn(resp)
-	out := make([]Page, len(ps))
-	for i, p := range ps {
-		out[i] = u.page(p)
-	}
-	return out, resp.NextCursor, nil
+	return mapped(u, every(u.page))(u.c.Spaces.ListPages(ctx, q.SpaceID, &confluence.SpacePagesOptions{Depth: depth,
+		Status: []string{"current"}, ListOptions: listOptions(opt)}))
 }
 
 func (u *clientUpstream) Children(ctx context.Context, pageID string, opt ListOptions) ([]Page, string, error) {
-	cs, resp, err := u.c.Pages.ListDirectChildren(ctx, pageID, &confluence.ChildrenOptions{
-		ListOptions: listOptions(opt)})
-	if err != nil {
-		return nil, "", err
-	}
-	var out []Page
-	for _, c := range cs {
-		if (c.Type != "" && c.Type != "page") || (c.Status != "" && c.Status != "current") {
-			continue
-		}
+	return mapped(u, func(c confluence.ChildContent) (Page, bool) {
 		p := listedPage(c.ID, c.Title, c.Status, pageID, c.ChildPosition)
 		p.SpaceID = c.SpaceID
-		out = append(out, p)
-	}
-	return out, resp.NextCursor, nil
+		return p, isCurrentPage(c.Type, c.Status)
+	})(u.c.Pages.ListDirectChildren(ctx, pageID, &confluence.ChildrenOptions{ListOptions: listOptions(opt)}))
 }
 
 func (u *clientUpstream) Descendants(ctx context.Context, pageID string, depth int, opt ListOptions) ([]Page, string, error) {
-	ds, resp, err := u.c.Pages.ListDescendants(ctx, pageID, &confluence.DescendantsOptions{Depth: depth,
-		ListOptions: listOptions(opt)})
-	if err != nil {
-		return nil, "", err
-	}
-	var out []Page
-	for _, d := range ds {
-		if (d.Type != "" && d.Type != "page") || (d.Status != "" && d.Status != "current") {
-			continue
-		}
+	return mapped(u, func(d confluence.Descendant) (Page, bool) {
 		p := listedPage(d.ID, d.Title, d.Status, d.ParentID, d.ChildPosition)
 		p.Depth = d.Depth
-		out = append(out, p)
-	}
-	return out, resp.NextCursor, nil
+		return p, isCurrentPage(d.Type, d.Status)
+	})(u.c.Pages.ListDescendants(ctx, pageID, &confluence.DescendantsOptions{Depth: depth, ListOptions: listOptions(opt)}))
 }
 
 func (u *clientUpstream) Ancestors(ctx context.Context, pageID string) ([]string, error) {
@@ -202,16 +193,8 @@ func (u *clientUpstream) Ancestors(ctx context.Context, pageID string) ([]string
 }
 
 func (u *clientUpstream) Labels(ctx context.Context, pageID string, opt ListOptions) ([]Label, string, error) {
-	ls, resp, err := u.c.Labels.ListForPage(ctx, pageID, &confluence.LabelListOptions{
-		ListOptions: listOptions(opt)})
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]Label, len(ls))
-	for i, l := range ls {
-		out[i] = label(l.ID, l.Name, l.Prefix)
-	}
-	return out, resp.NextCursor, nil
+	return mapped(u, every(func(l confluence.Label) Label { return label(l.ID, l.Name, l.Prefix) }))(
+		u.c.Labels.ListForPage(ctx, pageID, &confluence.LabelListOptions{ListOptions: listOptions(opt)}))
 }
 
 // commentLister is one of the Comments service's list methods (footer or inline, comments or replies).
@@ -225,15 +208,7 @@ func (u *clientUpstream) listComments(ctx context.Context, id, pageID string, ki
 	if kind != CommentInline {
 		kind, list = CommentFooter, footer
 	}
-	cs, resp, err := list(ctx, id, o)
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]Comment, len(cs))
-	for i, c := range cs {
-		out[i] = u.comment(c, pageID, kind)
-	}
-	return out, resp.NextCursor, nil
+	return mapped(u, every(func(c confluence.Comment) Comment { return u.comment(c, pageID, kind) }))(list(ctx, id, o))
 }
 
 func (u *clientUpstream) Comments(ctx context.Context, pageID string, kind CommentKind, opt ListOptions) ([]Comment, string, error) {
@@ -279,16 +254,8 @@ func (u *clientUpstream) Version(ctx context.Context, pageID string, number int)
 }
 
 func (u *clientUpstream) Attachments(ctx context.Context, pageID, mediaType string, opt ListOptions) ([]Attachment, string, error) {
-	as, resp, err := u.c.Attachments.ListForPage(ctx, pageID, &confluence.AttachmentListOptions{MediaType: mediaType,
-		ListOptions: listOptions(opt)})
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]Attachment, len(as))
-	for i, a := range as {
-		out[i] = u.attachment(a)
-	}
-	return out, resp.NextCursor, nil
+	return mapped(u, every(u.attachment))(u.c.Attachments.ListForPage(ctx, pageID,
+		&confluence.AttachmentListOptions{MediaType: mediaType, ListOptions: listOptions(opt)}))
 }
 
 // hlMarkers are the highlight markers of v1 search row titles and excerpts.
@@ -355,17 +322,6 @@ func (u *clientUpstream) ExpandsChildren() bool { return true }
 // expanded collection holds at most 25 items, and a longer one is read through the per-page
 // endpoint by the loaders.
 func (u *clientUpstream) ContentSearch(ctx context.Context, cql string, expand []string, opt ListOptions) ([]Content, string, error) {
-	cs, resp, err := u.c.Search.Content(ctx, &confluence.ContentSearchOptions{CQL: cql, Expand: expand, Cursor: opt.Cursor, Limit: opt.Limit})
-	if err != nil {
-		return nil, "", err
-	}
-	u.learn(resp)
-	out := make([]Content, 0, len(cs))
-	for _, c := range cs {
-		if (c.Type != "" && c.Type != "page") || (c.Status != "" && c.Status != "current") {
-			continue
-		}
-		out = append(out, u.content(c))
-	}
-	return out, resp.NextCursor, nil
+	return mapped(u, func(c confluence.Content) (Content, bool) { return u.content(c), isCurrentPage(c.Type, c.Status) })(
+		u.c.Search.Content(ctx, &confluence.ContentSearchOptions{CQL: cql, Expand: expand, Cursor: opt.Cursor, Limit: opt.Limit}))
 }

@@ -56,18 +56,25 @@ func version(pageID string, v confluence.Version) Version {
 		CreatedAt: v.CreatedAt, AuthorID: v.AuthorID}
 }
 
-func statusOf(s string) model.ContentStatus {
-	switch strings.ToLower(s) {
-	case "current", "":
-		return model.ContentStatusCurrent
-	case "archived":
-		return model.ContentStatusArchived
-	case "draft":
-		return model.ContentStatusDraft
-	case "trashed":
-		return model.ContentStatusTrashed
+// statuses and spaceTypes read Confluence's values; "" is the default, anything else OTHER.
+var (
+	statuses = map[string]model.ContentStatus{"": model.ContentStatusCurrent, "current": model.ContentStatusCurrent,
+		"archived": model.ContentStatusArchived, "draft": model.ContentStatusDraft, "trashed": model.ContentStatusTrashed}
+	spaceTypes = map[string]model.SpaceType{"": model.SpaceTypeGlobal, "global": model.SpaceTypeGlobal,
+		"personal": model.SpaceTypePersonal, "collaboration": model.SpaceTypeCollaboration,
+		"knowledge_base": model.SpaceTypeKnowledgeBase}
+)
+
+func statusOf(s string) model.ContentStatus { return enumOf(statuses, s, model.ContentStatusOther) }
+
+func spaceTypeOf(t string) model.SpaceType { return enumOf(spaceTypes, t, model.SpaceTypeOther) }
+
+// enumOf looks s up case-insensitively in values; other when it is not there.
+func enumOf[E any](values map[string]E, s string, other E) E {
+	if v, ok := values[strings.ToLower(s)]; ok {
+		return v
 	}
-	return model.ContentStatusOther
+	return other
 }
 
 func (u *clientUpstream) space(s confluence.Space) Space {
@@ -80,20 +87,6 @@ func (u *clientUpstream) space(s confluence.Space) Space {
 		out.Description = strPtr(d.Plain.Value)
 	}
 	return out
-}
-
-func spaceTypeOf(t string) model.SpaceType {
-	switch strings.ToLower(t) {
-	case "global", "":
-		return model.SpaceTypeGlobal
-	case "personal":
-		return model.SpaceTypePersonal
-	case "collaboration":
-		return model.SpaceTypeCollaboration
-	case "knowledge_base":
-		return model.SpaceTypeKnowledgeBase
-	}
-	return model.SpaceTypeOther
 }
 
 // user maps an account; Confluence's public name stands in for a hidden display name.

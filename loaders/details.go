@@ -2,6 +2,7 @@ package loaders
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/graph-gophers/dataloader/v7"
@@ -53,23 +54,17 @@ func (l *Loaders) loadDetails(ctx context.Context, ids []string) []*dataloader.R
 		return fail[*Content](len(ids), err)
 	}
 	got := map[string]*Content{}
-	for _, c := range chunks(ids, detailsChunk) {
-		cs, err := contentSearchAll(ctx, up, "id in ("+cqlIDs(c)+")", detailsExpand)
-		if err != nil {
-			if !canFallBack(err) {
-				return fail[*Content](len(ids), err)
-			}
-			break // the per-page endpoints answer instead
-		}
-		for i := range cs {
-			ct := cs[i]
-			got[ct.Page.ID] = &ct
-			for _, u := range ct.Users {
-				if u.AccountID != "" && u.DisplayName != nil {
-					l.users.Prime(ctx, u.AccountID, &u)
-				}
+	// A refused search leaves the pages it did not answer to the per-page endpoints.
+	if _, err := searchChunks(ctx, up, ids, detailsChunk, "id in (%s)", detailsExpand, func(ct Content) bool {
+		got[ct.Page.ID] = &ct
+		for _, u := range ct.Users {
+			if u.AccountID != "" && u.DisplayName != nil {
+				l.users.Prime(ctx, u.AccountID, &u)
 			}
 		}
+		return true
+	}); err != nil {
+		return fail[*Content](len(ids), err)
 	}
 	for i, id := range ids {
 		out[i] = &dataloader.Result[*Content]{Data: got[id]} // nil: not expanded, fall back
@@ -84,6 +79,28 @@ func pageIDs[K interface{ pageID() string }](keys []K) []string {
 		ids[i] = k.pageID()
 	}
 	return ids
+}
+
+// searchChunks runs one CQL content search (to its end) per size ids, query holding %s where the
+// ids' IN list goes, and hands every row to row, which returns false to stop. It reports !ok when
+// Confluence refused a search (canFallBack) or row stopped: the caller then uses the per-page
+// endpoints; another failure is returned.
+func searchChunks(ctx context.Context, up Upstream, ids []string, size int, query string, expand []string, row func(Content) bool) (ok bool, err error) {
+	for _, c := range chunks(ids, size) {
+		cs, err := contentSearchAll(ctx, up, fmt.Sprintf(query, cqlIDs(c)), expand)
+		if err != nil {
+			if !canFallBack(err) {
+				return false, err
+			}
+			return false, nil
+		}
+		for _, ct := range cs {
+			if !row(ct) {
+				return false, nil
+			}
+		}
+	}
+	return true, nil
 }
 
 // contentSearchAll runs a CQL content search to its end.

@@ -34,6 +34,17 @@
 // (PagesWithBody, or Body for the current version) primes the page loader with the metadata
 // that came with it, so a page wanted with its body costs one call, not two.
 //
+// The values are the GraphQL layer's entity types (graph/model, aliased here as Page, Space, ...):
+// the upstream adapter maps the confluence client's answers into them once (client_map.go) and
+// nothing converts them again. Keys are typed (BodyRequest, and one key struct per list kind);
+// options travel in request structs (BodyRequest, VersionsRequest, SearchRequest, ...).
+//
+// Files: loaders.go (Config, the per-request Loaders, Middleware), batch.go (how a batch of keys
+// becomes upstream calls), keys.go, one file per entity family (pages.go, bodies.go, spaces.go,
+// users.go, labels.go, tree.go, comments.go, attachments.go, versions.go, search.go, details.go
+// for the batched CQL read), cache.go, upstream.go (the Upstream interface the loaders consume),
+// client.go and client_map.go (its implementation over *confluence.Client).
+//
 // Across requests, a Cache keeps immutable items (a page body at a version) until evicted by
 // size, and metadata (pages, spaces, users) for a TTL. Every key starts with the tenant and the
 // tenant's generation; DropTenant forgets a tenant's entries and starts a new generation, so a

@@ -13,10 +13,7 @@ import (
 
 // Labels returns every label of a page.
 func (l *Loaders) Labels(ctx context.Context, pageID string) ([]Label, error) {
-	if l == nil {
-		return nil, ErrNoLoaders
-	}
-	return l.labels.Load(ctx, pageID)()
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[string, []Label] { return l.labels }, pageID)
 }
 
 func (l *Loaders) loadLabels(ctx context.Context, ids []string) []*dataloader.Result[[]Label] {
@@ -60,19 +57,14 @@ func (l *Loaders) searchLabels(ctx context.Context, ids []string) (map[string][]
 		return nil, err
 	}
 	got := map[string][]Label{}
-	for _, c := range chunks(ids, cqlChunk) {
-		cs, err := contentSearchAll(ctx, up, "id in ("+cqlIDs(c)+")", []string{"metadata.labels"})
-		if err != nil {
-			if !canFallBack(err) {
-				return nil, err
-			}
-			return nil, nil // fall back to per-page calls
+	ok, err := searchChunks(ctx, up, ids, cqlChunk, "id in (%s)", []string{"metadata.labels"}, func(ct Content) bool {
+		if ct.LabelsComplete {
+			got[ct.Page.ID] = nonNil(ct.Labels)
 		}
-		for _, ct := range cs {
-			if ct.LabelsComplete {
-				got[ct.Page.ID] = nonNil(ct.Labels)
-			}
-		}
+		return true
+	})
+	if !ok {
+		return nil, err // nil, nil: fall back to per-page calls
 	}
 	return got, nil
 }

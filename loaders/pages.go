@@ -16,10 +16,7 @@ import (
 
 // Page returns one page (metadata, no body).
 func (l *Loaders) Page(ctx context.Context, id string) (*Page, error) {
-	if l == nil {
-		return nil, ErrNoLoaders
-	}
-	return l.pages.Load(ctx, id)()
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Page] { return l.pages }, id)
 }
 
 // Pages returns pages in the order of ids, with a per-id error (nil where found).

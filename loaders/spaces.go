@@ -12,18 +12,12 @@ import (
 
 // SpaceByID returns a space by id.
 func (l *Loaders) SpaceByID(ctx context.Context, id string) (*Space, error) {
-	if l == nil {
-		return nil, ErrNoLoaders
-	}
-	return l.spacesByID.Load(ctx, id)()
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Space] { return l.spacesByID }, id)
 }
 
 // SpaceByKey returns a space by key (case-insensitive).
 func (l *Loaders) SpaceByKey(ctx context.Context, key string) (*Space, error) {
-	if l == nil {
-		return nil, ErrNoLoaders
-	}
-	return l.spacesByKey.Load(ctx, key)()
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Space] { return l.spacesByKey }, key)
 }
 
 // SpacesRequest lists spaces from the start: those with Keys and of Type when set, First items.
@@ -59,10 +53,7 @@ type SpacePagesRequest struct {
 
 // SpacePages returns the first r.First current pages of a space (top-level only with RootOnly).
 func (l *Loaders) SpacePages(ctx context.Context, r SpacePagesRequest) (List[Page], error) {
-	if l == nil {
-		return List[Page]{}, ErrNoLoaders
-	}
-	return l.spacePages.Load(ctx, spacePagesKey{SpacePagesQuery: r.SpacePagesQuery, N: r.First})()
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[spacePagesKey, List[Page]] { return l.spacePages }, spacePagesKey{SpacePagesQuery: r.SpacePagesQuery, N: r.First})
 }
 
 func (l *Loaders) loadSpacesByID(ctx context.Context, ids []string) []*dataloader.Result[*Space] {

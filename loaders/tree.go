@@ -13,26 +13,17 @@ import (
 
 // Children returns the first first child pages of a page (Partial records), in child order.
 func (l *Loaders) Children(ctx context.Context, pageID string, first int) (List[Page], error) {
-	if l == nil {
-		return List[Page]{}, ErrNoLoaders
-	}
-	return l.children.Load(ctx, childrenKey{PageID: pageID, N: first})()
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[childrenKey, List[Page]] { return l.children }, childrenKey{PageID: pageID, N: first})
 }
 
 // Descendants returns the first first pages below a page down to depth levels (Partial records).
 func (l *Loaders) Descendants(ctx context.Context, pageID string, depth, first int) (List[Page], error) {
-	if l == nil {
-		return List[Page]{}, ErrNoLoaders
-	}
-	return l.descendants.Load(ctx, descendantsKey{PageID: pageID, Depth: depth, N: first})()
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[descendantsKey, List[Page]] { return l.descendants }, descendantsKey{PageID: pageID, Depth: depth, N: first})
 }
 
 // Ancestors returns the ids of a page's ancestors, the top-most first.
 func (l *Loaders) Ancestors(ctx context.Context, pageID string) ([]string, error) {
-	if l == nil {
-		return nil, ErrNoLoaders
-	}
-	return l.ancestors.Load(ctx, pageID)()
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[string, []string] { return l.ancestors }, pageID)
 }
 
 func (l *Loaders) loadChildren(ctx context.Context, keys []childrenKey) []*dataloader.Result[List[Page]] {
@@ -66,24 +57,19 @@ func (l *Loaders) searchChildren(ctx context.Context, parents []string) (map[str
 		return nil, err
 	}
 	byParent := map[string][]Page{}
-	for _, c := range chunks(parents, cqlChunk) {
-		cs, err := contentSearchAll(ctx, up, "type = page AND parent in ("+cqlIDs(c)+")", []string{"ancestors", "metadata.labels"})
-		if err != nil {
-			if !canFallBack(err) {
-				return nil, err
-			}
-			return nil, nil
+	ok, err := searchChunks(ctx, up, parents, cqlChunk, "type = page AND parent in (%s)", []string{"ancestors", "metadata.labels"}, func(ct Content) bool {
+		p := ct.Page
+		if p.ParentID == "" {
+			return false // the upstream cannot tell parents apart; use per-page calls
 		}
-		for _, ct := range cs {
-			p := ct.Page
-			if p.ParentID == "" {
-				return nil, nil // the upstream cannot tell parents apart; use per-page calls
-			}
-			byParent[p.ParentID] = append(byParent[p.ParentID], p)
-			if ct.LabelsComplete {
-				l.labels.Prime(ctx, p.ID, nonNil(ct.Labels))
-			}
+		byParent[p.ParentID] = append(byParent[p.ParentID], p)
+		if ct.LabelsComplete {
+			l.labels.Prime(ctx, p.ID, nonNil(ct.Labels))
 		}
+		return true
+	})
+	if !ok {
+		return nil, err
 	}
 	if err := l.completePositions(ctx, up, byParent); err != nil {
 		return nil, err

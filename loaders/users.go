@@ -11,10 +11,7 @@ import (
 
 // User returns an account by id.
 func (l *Loaders) User(ctx context.Context, accountID string) (*User, error) {
-	if l == nil {
-		return nil, ErrNoLoaders
-	}
-	return l.users.Load(ctx, accountID)()
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[string, *User] { return l.users }, accountID)
 }
 
 // Users returns accounts in the order of ids, with a per-id error (nil where found).

@@ -26,19 +26,13 @@ const versionBodyCap = 50
 // version's storage body and primes the body loader, so Version.body costs no further call; the
 // versions returned never carry bodies.
 func (l *Loaders) Versions(ctx context.Context, r VersionsRequest) (List[Version], error) {
-	if l == nil {
-		return List[Version]{}, ErrNoLoaders
-	}
 	r.WithBodies = r.WithBodies && r.First <= versionBodyCap
-	return l.versions.Load(ctx, versionsKey{VersionsQuery: r.VersionsQuery, N: r.First})()
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[versionsKey, List[Version]] { return l.versions }, versionsKey{VersionsQuery: r.VersionsQuery, N: r.First})
 }
 
 // Version returns one version of a page; a *NotFoundError when it does not exist.
 func (l *Loaders) Version(ctx context.Context, pageID string, number int) (*Version, error) {
-	if l == nil {
-		return nil, ErrNoLoaders
-	}
-	return l.versionOne.Load(ctx, versionKey{PageID: pageID, Number: number})()
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[versionKey, *Version] { return l.versionOne }, versionKey{PageID: pageID, Number: number})
 }
 
 func (l *Loaders) loadVersions(ctx context.Context, keys []versionsKey) []*dataloader.Result[List[Version]] {
