@@ -313,7 +313,9 @@ func pageAttachments(ctx context.Context, obj *model.Page, mediaType *string, fi
 		return loaders.For(ctx).Attachments(ctx, obj.ID, mt, need)
 	}, func(items []model.Attachment, more bool, w window) *model.AttachmentConnection {
 		nodes, edges, info := edgesOf(items, more, w, ptrTo[model.Attachment],
-			func(c string, n *model.Attachment) *model.AttachmentEdge { return &model.AttachmentEdge{Cursor: c, Node: n} })
+			func(c string, n *model.Attachment) *model.AttachmentEdge {
+				return &model.AttachmentEdge{Cursor: c, Node: n}
+			})
 		return &model.AttachmentConnection{Nodes: nodes, Edges: edges, PageInfo: info}
 	})
 }
