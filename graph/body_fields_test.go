@@ -8,7 +8,7 @@ import (
 
 // Each format is the representation asked for, not another one passed through.
 func TestBodyFormatsAreDistinct(t *testing.T) {
-	e := newEnv(t, envOptions{dataset: "demo"})
+	e := demoEnv(t)
 	var r struct {
 		Page struct {
 			View, Adf, Storage struct {
@@ -44,7 +44,7 @@ func TestBodyFormatsAreDistinct(t *testing.T) {
 
 // Bad body arguments are errors at the body's path; the page's other fields stand.
 func TestBodyArgumentErrors(t *testing.T) {
-	e := newEnv(t, envOptions{dataset: "demo"})
+	e := demoEnv(t)
 	tests := []struct {
 		name, args, code, contains string
 	}{

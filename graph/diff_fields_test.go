@@ -28,19 +28,9 @@ func seedRenamed(t *testing.T, e *env) {
 
 // The default diff is previous -> current, counts its lines and reports a title change.
 func TestDiffTitleChangeAndLineCounts(t *testing.T) {
-	e := newEnv(t, envOptions{dataset: "demo"})
+	e := demoEnv(t)
 	seedRenamed(t, e)
-	var r struct {
-		Page struct {
-			Diff struct {
-				From, To                 struct{ Number int }
-				Unified                  string
-				LinesAdded, LinesRemoved int
-				TitleChanged             bool
-				FromTitle, ToTitle       string
-			}
-		}
-	}
+	var r struct{ Page struct{ Diff diffResp } }
 	e.mustDo(t, `{ page(id: "900001") { diff { from { number } to { number } unified linesAdded linesRemoved titleChanged fromTitle toTitle } } }`, &r)
 	d := r.Page.Diff
 	if d.From.Number != 1 || d.To.Number != 2 {
@@ -56,7 +46,7 @@ func TestDiffTitleChangeAndLineCounts(t *testing.T) {
 
 // Versions that do not exist and impossible ranges are clear errors at the diff's path.
 func TestDiffErrors(t *testing.T) {
-	e := newEnv(t, envOptions{dataset: "demo"})
+	e := demoEnv(t)
 	seedRenamed(t, e)
 	tests := []struct {
 		name, args, code, message string

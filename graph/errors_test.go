@@ -29,7 +29,7 @@ func errorAt(t *testing.T, errs []gqlError, field string) gqlError {
 }
 
 func TestErrorsNotFoundIsPerField(t *testing.T) {
-	e := newEnv(t, envOptions{dataset: "demo"})
+	e := demoEnv(t)
 	var r struct {
 		Ok      *struct{ Title string }
 		Missing *struct{ Title string }
@@ -50,7 +50,7 @@ func TestErrorsNotFoundIsPerField(t *testing.T) {
 }
 
 func TestErrorsInvalidCQLSendsNothing(t *testing.T) {
-	e := newEnv(t, envOptions{dataset: "demo"})
+	e := demoEnv(t)
 	e.sim.ResetStats()
 	errs := e.do(t, `{ search(cql: "type = page AND\n(space = OPS") { totalCount } }`, nil)
 	ge := errorAt(t, errs, "search")
@@ -68,7 +68,7 @@ func TestErrorsInvalidCQLSendsNothing(t *testing.T) {
 }
 
 func TestErrorsRateLimitedWithPartialResult(t *testing.T) {
-	e := newEnv(t, envOptions{dataset: "demo"})
+	e := demoEnv(t)
 	e.sim.InjectFaults(confluencetest.Fault{Kind: confluencetest.FaultStatus, Status: 429, RetryAfter: "7", PathPrefix: "/wiki/api/v2/pages/100003/labels"})
 	var r struct {
 		Page struct {
@@ -95,7 +95,7 @@ func TestErrorsRateLimitedWithPartialResult(t *testing.T) {
 
 func TestErrorsUpstreamClasses(t *testing.T) {
 	t.Run("unavailable", func(t *testing.T) {
-		e := newEnv(t, envOptions{dataset: "demo"})
+		e := demoEnv(t)
 		e.sim.InjectFaults(confluencetest.Fault{Kind: confluencetest.FaultStatus, Status: 503, PathPrefix: "/wiki/api/v2/pages"})
 		errs := e.do(t, `{ page(id: "100003") { title } }`, nil)
 		if got := codeOf(errorAt(t, errs, "page")); got != graph.CodeUpstreamUnavailable {
@@ -111,7 +111,7 @@ func TestErrorsUpstreamClasses(t *testing.T) {
 		}
 	})
 	t.Run("revoked token", func(t *testing.T) {
-		e := newEnv(t, envOptions{dataset: "demo"})
+		e := demoEnv(t)
 		e.sim.RevokeToken(e.sim.Account("classic").Email)
 		errs := e.do(t, `{ page(id: "100003") { title } }`, nil)
 		ge := errorAt(t, errs, "page")
@@ -154,7 +154,7 @@ func TestErrorsCallerAndConnection(t *testing.T) {
 		}
 	})
 	t.Run("first out of range", func(t *testing.T) {
-		e := newEnv(t, envOptions{dataset: "demo"})
+		e := demoEnv(t)
 		e.sim.ResetStats()
 		errs := e.do(t, `{ spaces(first: 101) { nodes { key } } }`, nil)
 		ge := errorAt(t, errs, "spaces")
@@ -166,7 +166,7 @@ func TestErrorsCallerAndConnection(t *testing.T) {
 		}
 	})
 	t.Run("diff of a version that does not exist", func(t *testing.T) {
-		e := newEnv(t, envOptions{dataset: "demo"})
+		e := demoEnv(t)
 		errs := e.do(t, `{ page(id: "100003") { diff(from: 1, to: 9) { unified } } }`, nil)
 		ge := errorAt(t, errs, "page")
 		if codeOf(ge) != graph.CodeNotFound || ge.Message != "version 9 of page 100003 does not exist (versions 1 to 4 do)" {

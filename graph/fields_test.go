@@ -117,18 +117,8 @@ type pageFields struct {
 			Body    struct{ Value string }
 		}
 		MissingVersion *struct{ Number int }
-		Diff           struct {
-			From, To                 struct{ Number int }
-			Unified                  string
-			LinesAdded, LinesRemoved int
-			TitleChanged             bool
-			FromTitle, ToTitle       string
-			Hunks                    []struct {
-				OldStart, OldLines, NewStart, NewLines int
-				Lines                                  []string
-			}
-		}
-		Attachments struct {
+		Diff           diffResp
+		Attachments    struct {
 			Nodes []struct {
 				ID, Title, MediaType, CreatedAt, DownloadURL, WebURL string
 				FileSize                                             *int
@@ -141,6 +131,19 @@ type pageFields struct {
 	}
 }
 
+// diffResp is a PageDiff as the tests select it.
+type diffResp struct {
+	From, To                 struct{ Number int }
+	Unified                  string
+	LinesAdded, LinesRemoved int
+	TitleChanged             bool
+	FromTitle, ToTitle       string
+	Hunks                    []struct {
+		OldStart, OldLines, NewStart, NewLines int
+		Lines                                  []string
+	}
+}
+
 func name(u *user) string {
 	if u == nil || u.DisplayName == nil {
 		return ""
@@ -149,7 +152,7 @@ func name(u *user) string {
 }
 
 func TestPageFields(t *testing.T) {
-	e := newEnv(t, envOptions{dataset: "demo"})
+	e := demoEnv(t)
 	var r pageFields
 	e.mustDo(t, pageFieldsQuery, &r)
 	p := r.Page
@@ -238,7 +241,7 @@ func TestPageFields(t *testing.T) {
 }
 
 func TestInlineCommentsAndKindFilter(t *testing.T) {
-	e := newEnv(t, envOptions{dataset: "demo"})
+	e := demoEnv(t)
 	var r struct {
 		Page struct {
 			All    struct{ Nodes []struct{ ID, Kind string } }
@@ -270,7 +273,7 @@ func TestInlineCommentsAndKindFilter(t *testing.T) {
 }
 
 func TestSpacesAndTree(t *testing.T) {
-	e := newEnv(t, envOptions{dataset: "demo"})
+	e := demoEnv(t)
 	var r struct {
 		ByID   struct{ Key string }
 		Spaces struct {
@@ -336,7 +339,7 @@ func TestSpacesAndTree(t *testing.T) {
 }
 
 func TestPagesPaginationAndOrder(t *testing.T) {
-	e := newEnv(t, envOptions{dataset: "demo"})
+	e := demoEnv(t)
 	var r struct {
 		Pages []*struct{ ID, Title string }
 	}
@@ -381,7 +384,7 @@ func TestPagesPaginationAndOrder(t *testing.T) {
 
 // Bodies listed with the versions equal the bodies read one version at a time.
 func TestVersionBodiesAgree(t *testing.T) {
-	e := newEnv(t, envOptions{dataset: "demo"})
+	e := demoEnv(t)
 	type body struct{ Value string }
 	var listed struct {
 		Page struct {

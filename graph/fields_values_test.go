@@ -8,7 +8,7 @@ import (
 
 // The scalar fields TestPageFields only checks for presence carry the simulator's values.
 func TestFieldValues(t *testing.T) {
-	e := newEnv(t, envOptions{dataset: "demo"})
+	e := demoEnv(t)
 	var r struct {
 		Page struct {
 			CreatedAt time.Time

@@ -51,6 +51,12 @@ type envOptions struct {
 	transport http.RoundTripper
 }
 
+// demoEnv is newEnv with the demo dataset and the default options, the setup most tests share.
+func demoEnv(t testing.TB) *env {
+	t.Helper()
+	return newEnv(t, envOptions{dataset: "demo"})
+}
+
 // newEnv starts a simulator with a dataset and an in-process GraphQL handler against it.
 func newEnv(t testing.TB, o envOptions) *env {
 	t.Helper()

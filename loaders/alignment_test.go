@@ -18,8 +18,7 @@ func TestUsersAndSpacesAreKeyAligned(t *testing.T) {
 	f := newFixture(t, "demo")
 	alice, eve := "712020:5b1f0c3e-a7d4-4c52-9e21-0a1b2c3d4e01", "712020:5b1f0c3e-a7d4-4c52-9e21-0a1b2c3d4e05"
 	t.Run("users", func(t *testing.T) {
-		l := loaders.New(t.Context(), f.config("t1", nil))
-		f.sim.ResetStats()
+		l := f.newLoaders(t)
 		us, errs := l.Users(t.Context(), []string{eve, "712020:nobody", alice})
 		if len(us) != 3 || us[0] == nil || us[0].DisplayName == nil || *us[0].DisplayName != "Eve Tanaka" || us[2] == nil || us[2].AccountID != alice || us[1] != nil {
 			t.Fatalf("users = %+v, want Eve, nil, Alice", us)
@@ -33,8 +32,7 @@ func TestUsersAndSpacesAreKeyAligned(t *testing.T) {
 		}
 	})
 	t.Run("spaces by key", func(t *testing.T) {
-		l := loaders.New(t.Context(), f.config("t1", nil))
-		f.sim.ResetStats()
+		l := f.newLoaders(t)
 		keys := []string{"PIR", "NOPE", "OPS"}
 		got := make([]*loaders.Space, len(keys))
 		errs := make([]error, len(keys))

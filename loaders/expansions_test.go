@@ -73,7 +73,7 @@ func TestExpandedDetailsFallBackPerPageWhenCut(t *testing.T) {
 	}
 
 	f.sim.ResetStats()
-	batched, batchedAtt := details(t, loaders.New(t.Context(), f.config("t1", nil)), ids)
+	batched, batchedAtt := details(t, f.newLoaders(t), ids)
 	st := f.sim.Stats()
 
 	perPage := f.config("t1", nil)
@@ -122,7 +122,7 @@ func TestExpandedDetailsFallBackPerPageWhenCut(t *testing.T) {
 // The expanded comments name their authors, so resolving them costs no users-bulk call.
 func TestExpandedCommentsPrimeTheirAuthors(t *testing.T) {
 	f := newFixture(t, "demo")
-	l := loaders.New(t.Context(), f.config("t1", nil))
+	l := f.newLoaders(t)
 	ids := []string{"100003", "100006", "100008", "100021"}
 	comments, _ := details(t, l, ids)
 	var authors []string

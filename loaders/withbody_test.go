@@ -14,8 +14,7 @@ import (
 // body loaders answer later reads of the same pages (current version, by number or as 0) from it.
 func TestPagesWithBodyIsOneCallAndPrimes(t *testing.T) {
 	f := newFixture(t, "demo")
-	l := loaders.New(t.Context(), f.config("t1", nil))
-	f.sim.ResetStats()
+	l := f.newLoaders(t)
 	ids := []string{"100003", "999999", "100021"}
 	ps, errs := l.PagesWithBody(t.Context(), ids, "storage")
 	if errs[0] != nil || errs[2] != nil || ps[0] == nil || ps[0].ID != "100003" || ps[2] == nil || ps[2].ID != "100021" {
@@ -81,8 +80,7 @@ func TestPagesWithBodyFromTheCrossRequestCache(t *testing.T) {
 // The view format has no bulk form: one page read per id, each bringing the metadata too.
 func TestPagesWithViewBodyIsOneCallPerPage(t *testing.T) {
 	f := newFixture(t, "demo")
-	l := loaders.New(t.Context(), f.config("t1", nil))
-	f.sim.ResetStats()
+	l := f.newLoaders(t)
 	ids := []string{"100003", "100021"}
 	ps, errs := l.PagesWithBody(t.Context(), ids, "view")
 	for i := range ids {
