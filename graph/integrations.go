@@ -159,17 +159,11 @@ func strPtr(s string) *string {
 }
 
 func (r *Resolver) confluenceIntegration(ctx context.Context) (*model.ConfluenceIntegration, error) {
-	c, err := requireCaller(ctx)
+	in, err := withIntegrations(ctx, r, requireCaller, "get", func(svc Integrations, c Caller) (*Integration, error) {
+		return svc.Get(ctx, c.TenantID)
+	})
 	if err != nil {
 		return nil, err
-	}
-	svc, err := r.integrationService()
-	if err != nil {
-		return nil, err
-	}
-	in, err := svc.Get(ctx, c.TenantID)
-	if err != nil {
-		return nil, r.failed(ctx, "get", c, err)
 	}
 	return toModelIntegration(in)
 }
@@ -177,8 +171,14 @@ func (r *Resolver) confluenceIntegration(ctx context.Context) (*model.Confluence
 // asIntegrationAdmin runs call with the integration service for the request's caller, who must
 // be an admin; a failure of the service itself is logged as op with who it concerned.
 func asIntegrationAdmin[T any](ctx context.Context, r *Resolver, op string, call func(Integrations, Caller) (T, error)) (T, error) {
+	return withIntegrations(ctx, r, requireAdmin, op, call)
+}
+
+// withIntegrations runs call with the integration service for the request's caller, whom
+// require admits; a failure of the service itself is logged as op with who it concerned.
+func withIntegrations[T any](ctx context.Context, r *Resolver, require func(context.Context) (Caller, error), op string, call func(Integrations, Caller) (T, error)) (T, error) {
 	var zero T
-	c, err := requireAdmin(ctx)
+	c, err := require(ctx)
 	if err != nil {
 		return zero, err
 	}

@@ -16,20 +16,15 @@ func (l *Loaders) Attachments(ctx context.Context, pageID, mediaType string, fir
 }
 
 func (l *Loaders) loadAttachments(ctx context.Context, keys []attachmentsKey) []*dataloader.Result[List[Attachment]] {
-	out := make([]*dataloader.Result[List[Attachment]], len(keys))
-	for i, ct := range l.expanded(ctx, pageIDs(keys)) {
-		if ct != nil && ct.err != nil {
-			out[i] = &dataloader.Result[List[Attachment]]{Error: ct.err}
-		} else if ct != nil && ct.AttachmentsComplete {
-			var items []Attachment
-			for _, a := range ct.Attachments {
-				if keys[i].MediaType == "" || strings.EqualFold(a.MediaType, keys[i].MediaType) {
-					items = append(items, a)
-				}
+	out := fromDetails(ctx, l, pageIDs(keys), 0, func(ct *Content, i int) (List[Attachment], bool) {
+		var items []Attachment
+		for _, a := range ct.Attachments {
+			if keys[i].MediaType == "" || strings.EqualFold(a.MediaType, keys[i].MediaType) {
+				items = append(items, a)
 			}
-			out[i] = &dataloader.Result[List[Attachment]]{Data: trim(items, keys[i].N)}
 		}
-	}
+		return trim(items, keys[i].N), ct.AttachmentsComplete
+	})
 	return fillRest(ctx, l, keys, out, func(ctx context.Context, up Upstream, k attachmentsKey) (List[Attachment], error) {
 		return collect(ctx, k.N, func(opt ListOptions) ([]Attachment, string, error) {
 			return up.Attachments(ctx, k.PageID, k.MediaType, opt)

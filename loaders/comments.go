@@ -23,14 +23,9 @@ func (l *Loaders) Replies(ctx context.Context, commentID string, kind CommentKin
 }
 
 func (l *Loaders) loadComments(ctx context.Context, keys []commentsKey) []*dataloader.Result[List[Comment]] {
-	out := make([]*dataloader.Result[List[Comment]], len(keys))
-	for i, ct := range l.expanded(ctx, pageIDs(keys)) {
-		if ct != nil && ct.err != nil {
-			out[i] = &dataloader.Result[List[Comment]]{Error: ct.err}
-		} else if ct != nil && ct.CommentsComplete {
-			out[i] = &dataloader.Result[List[Comment]]{Data: trim(topLevel(ct.Comments, keys[i].Kind), keys[i].N)}
-		}
-	}
+	out := fromDetails(ctx, l, pageIDs(keys), 0, func(ct *Content, i int) (List[Comment], bool) {
+		return trim(topLevel(ct.Comments, keys[i].Kind), keys[i].N), ct.CommentsComplete
+	})
 	return fillRest(ctx, l, keys, out, func(ctx context.Context, up Upstream, k commentsKey) (List[Comment], error) {
 		list := func(kind CommentKind) (List[Comment], error) {
 			return collect(ctx, k.N, func(opt ListOptions) ([]Comment, string, error) {

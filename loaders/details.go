@@ -18,23 +18,24 @@ var detailsExpand = []string{"metadata.labels", "children.comment.body.storage",
 
 const detailsChunk = 50
 
-// expanded returns the expanded content of each of ids (one per key, repeats allowed) when the
-// upstream decodes children expansions and more than one key is asked for; nil entries (and a
-// nil slice) mean "use the per-page endpoints".
-func (l *Loaders) expanded(ctx context.Context, ids []string) []*Content {
-	return l.expandedUpTo(ctx, ids, 0)
-}
-
-// expandedUpTo is expanded for at most most ids (0: any number); nil beyond.
-func (l *Loaders) expandedUpTo(ctx context.Context, ids []string, most int) []*Content {
-	if l.cfg.NoCQLBatching || len(ids) < 2 || (most > 0 && len(ids) > most) {
-		return nil
+// expandsDetails reports whether n keys (at most most; 0: any number) are read through the
+// batched details read: the upstream decodes children expansions and more than one key is asked.
+func (l *Loaders) expandsDetails(ctx context.Context, n, most int) bool {
+	if l.cfg.NoCQLBatching || n < 2 || (most > 0 && n > most) {
+		return false
 	}
 	up, err := l.upstream(ctx)
 	if err != nil {
-		return nil
+		return false
 	}
-	if x, ok := up.(ExpandingUpstream); !ok || !x.ExpandsChildren() {
+	x, ok := up.(ExpandingUpstream)
+	return ok && x.ExpandsChildren()
+}
+
+// expandedUpTo returns the expanded content of each of ids (one per key, repeats allowed) when
+// expandsDetails(len(ids), most); nil entries (and a nil slice) mean "use the per-page endpoints".
+func (l *Loaders) expandedUpTo(ctx context.Context, ids []string, most int) []*Content {
+	if !l.expandsDetails(ctx, len(ids), most) {
 		return nil
 	}
 	cs, errs := l.details.LoadMany(ctx, ids)()
@@ -45,6 +46,24 @@ func (l *Loaders) expandedUpTo(ctx context.Context, ids []string, most int) []*C
 		}
 	}
 	return cs
+}
+
+// fromDetails answers, from the batched details read of ids (one per key; expandedUpTo with
+// most), the keys it can: the read's error where it failed for good, pick's answer where pick
+// finds the expanded list complete. The other results stay nil, for fillRest.
+func fromDetails[V any](ctx context.Context, l *Loaders, ids []string, most int, pick func(ct *Content, i int) (V, bool)) []*dataloader.Result[V] {
+	out := make([]*dataloader.Result[V], len(ids))
+	for i, ct := range l.expandedUpTo(ctx, ids, most) {
+		if ct == nil {
+			continue
+		}
+		if ct.err != nil {
+			out[i] = &dataloader.Result[V]{Error: ct.err}
+		} else if v, ok := pick(ct, i); ok {
+			out[i] = &dataloader.Result[V]{Data: v}
+		}
+	}
+	return out
 }
 
 func (l *Loaders) loadDetails(ctx context.Context, ids []string) []*dataloader.Result[*Content] {

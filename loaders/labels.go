@@ -17,19 +17,17 @@ func (l *Loaders) Labels(ctx context.Context, pageID string) ([]Label, error) {
 }
 
 func (l *Loaders) loadLabels(ctx context.Context, ids []string) []*dataloader.Result[[]Label] {
-	out := make([]*dataloader.Result[[]Label], len(ids))
 	// An expanding upstream brings labels with the details call that comments and attachments
 	// of the same pages make anyway. That call carries comment bodies, which cap it at 50 pages,
 	// so the labels of more pages come from a labels-only search (250 pages a call) instead.
-	if cs := l.expandedUpTo(ctx, ids, detailsChunk); cs != nil {
-		for i, ct := range cs {
-			if ct != nil && ct.err != nil {
-				out[i] = &dataloader.Result[[]Label]{Error: ct.err}
-			} else if ct != nil && ct.LabelsComplete {
-				out[i] = &dataloader.Result[[]Label]{Data: nonNil(ct.Labels)}
-			}
-		}
-	} else if !l.cfg.NoCQLBatching && len(ids) > 1 {
+	if l.expandsDetails(ctx, len(ids), detailsChunk) {
+		out := fromDetails(ctx, l, ids, detailsChunk, func(ct *Content, _ int) ([]Label, bool) {
+			return nonNil(ct.Labels), ct.LabelsComplete
+		})
+		return fillRest(ctx, l, ids, out, labelsOf)
+	}
+	out := make([]*dataloader.Result[[]Label], len(ids))
+	if !l.cfg.NoCQLBatching && len(ids) > 1 {
 		got, err := l.searchLabels(ctx, ids)
 		if err != nil {
 			return fail[[]Label](len(ids), err)
@@ -40,12 +38,15 @@ func (l *Loaders) loadLabels(ctx context.Context, ids []string) []*dataloader.Re
 			}
 		}
 	}
-	return fillRest(ctx, l, ids, out, func(ctx context.Context, up Upstream, id string) ([]Label, error) {
-		ls, err := collectAll(ctx, func(opt ListOptions) ([]Label, string, error) {
-			return up.Labels(ctx, id, opt)
-		})
-		return nonNil(ls), err
+	return fillRest(ctx, l, ids, out, labelsOf)
+}
+
+// labelsOf reads every label of a page through the per-page endpoint.
+func labelsOf(ctx context.Context, up Upstream, id string) ([]Label, error) {
+	ls, err := collectAll(ctx, func(opt ListOptions) ([]Label, string, error) {
+		return up.Labels(ctx, id, opt)
 	})
+	return nonNil(ls), err
 }
 
 // searchLabels reads the labels of pages ids through CQL content searches. A refused search
