@@ -10,38 +10,41 @@ import (
 	"github.com/confluence-graph/confluence-graph/loaders"
 )
 
-// details loads the comments (both kinds) and attachments of ids at once, as sibling fields do.
+// details loads the comments (both kinds) and attachments of ids at once, as sibling fields do,
+// each item as one comparable line.
 func details(t *testing.T, l *loaders.Loaders, ids []string) (map[string][]string, map[string][]string) {
 	t.Helper()
 	comments, attachments := map[string][]string{}, map[string][]string{}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	for _, id := range ids {
+	// load runs one list read of a page and records its lines under the page's id in into.
+	load := func(what, id string, into map[string][]string, read func() ([]string, error)) {
 		wg.Go(func() {
-			cs, err := l.Comments(t.Context(), id, "", 100)
+			got, err := read()
 			if err != nil {
-				t.Errorf("comments(%s): %v", id, err)
+				t.Errorf("%s(%s): %v", what, id, err)
 			}
+			mu.Lock()
+			into[id] = got
+			mu.Unlock()
+		})
+	}
+	for _, id := range ids {
+		load("comments", id, comments, func() ([]string, error) {
+			cs, err := l.Comments(t.Context(), id, "", 100)
 			var got []string
 			for _, c := range cs.Items {
 				got = append(got, c.ID+"/"+string(c.Kind)+"/"+c.AuthorID+"/"+c.Storage)
 			}
-			mu.Lock()
-			comments[id] = got
-			mu.Unlock()
+			return got, err
 		})
-		wg.Go(func() {
+		load("attachments", id, attachments, func() ([]string, error) {
 			as, err := l.Attachments(t.Context(), id, "", 100)
-			if err != nil {
-				t.Errorf("attachments(%s): %v", id, err)
-			}
 			var got []string
 			for _, a := range as.Items {
 				got = append(got, fmt.Sprint(a.ID, "/", a.Title, "/", a.MediaType, "/", deref(a.FileSize), "/", a.Version, "/", a.AuthorID))
 			}
-			mu.Lock()
-			attachments[id] = got
-			mu.Unlock()
+			return got, err
 		})
 	}
 	wg.Wait()
