@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -62,10 +63,11 @@ func NewAPI(sim Sim, limits ClientLimits, rec *Recorder) (*API, error) {
 	if err := a.Renew(); err != nil {
 		return nil, err
 	}
-	h := handler.New(graph.New(graph.Deps{}))
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil)) // where the API's internal errors went before
+	h := handler.New(graph.New(graph.Deps{Logger: log}))
 	h.AddTransport(transport.POST{})
-	h.SetErrorPresenter(graph.NewErrorPresenter(slog.New(slog.DiscardHandler)))
-	h.SetRecoverFunc(graph.NewRecover(slog.New(slog.DiscardHandler)))
+	h.SetErrorPresenter(graph.NewErrorPresenter(log))
+	h.SetRecoverFunc(graph.NewRecover(log))
 	withLoaders := loaders.Middleware(loaders.Config{
 		MaxConcurrency: limits.LoaderConcurrency,
 		Source: loaders.ClientSource(func(context.Context) (*confluence.Client, error) {

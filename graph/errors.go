@@ -18,7 +18,8 @@ import (
 	"github.com/confluence-graph/confluence-graph/settings"
 )
 
-// Error codes in extensions.code, the contract with clients (docs/architecture.md lists them).
+// Error codes in extensions.code: the contract with clients, also listed at the top of
+// schema.graphqls.
 const (
 	// CodeUnauthenticated: no or an unknown API key.
 	CodeUnauthenticated = "UNAUTHENTICATED"

@@ -12,8 +12,8 @@
 //	pages, page bodies          GET /wiki/api/v2/pages?id=...&limit=250[&body-format=storage]
 //	spaces by id / key          GET /wiki/api/v2/spaces?ids=... / ?keys=...
 //	users                       POST /wiki/api/v2/users-bulk
-//	labels of many pages        one CQL content search: id in (...) with metadata.labels (250
-//	                            pages a call); up to 50 pages ride on the details search below
+//	labels of many pages        one CQL content search: id in (...) with metadata.labels (100
+//	                            pages a query); up to 50 pages ride on the details search below
 //	children of many pages      one CQL content search: parent in (...) (with the children's
 //	                            labels and positions), plus one bulk page read for child order
 //	                            when the upstream does not report positions
@@ -46,7 +46,7 @@
 // client.go and client_map.go (its implementation over *confluence.Client).
 //
 // Across requests, a Cache keeps immutable items (a page body at a version) until evicted by
-// size, and metadata (pages, spaces, users) for a TTL. Every key starts with the tenant and the
+// size, and metadata (pages, spaces, users) for a TTL. Every key names the tenant and the
 // tenant's generation; DropTenant forgets a tenant's entries and starts a new generation, so a
 // request that was running across a credential change cannot refill the cache with what it read
 // under the old credential.
