@@ -63,7 +63,7 @@ func NewAPI(sim Sim, limits ClientLimits, rec *Recorder) (*API, error) {
 	if err := a.Renew(); err != nil {
 		return nil, err
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil)) // where the API's internal errors went before
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil)) // internal errors and panics
 	h := handler.New(graph.New(graph.Deps{Logger: log}))
 	h.AddTransport(transport.POST{})
 	h.SetErrorPresenter(graph.NewErrorPresenter(log))
