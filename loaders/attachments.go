@@ -12,7 +12,8 @@ import (
 
 // Attachments returns the first first attachments of a page, of mediaType when set.
 func (l *Loaders) Attachments(ctx context.Context, pageID, mediaType string, first int) (List[Attachment], error) {
-	return load(ctx, l, func(l *Loaders) *dataloader.Loader[attachmentsKey, List[Attachment]] { return l.attachments }, attachmentsKey{PageID: pageID, MediaType: mediaType, N: first})
+	key := attachmentsKey{PageID: pageID, MediaType: mediaType, N: first}
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[attachmentsKey, List[Attachment]] { return l.attachments }, key)
 }
 
 func (l *Loaders) loadAttachments(ctx context.Context, keys []attachmentsKey) []*dataloader.Result[List[Attachment]] {

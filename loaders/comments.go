@@ -14,12 +14,14 @@ import (
 // Comments returns the first first top-level comments of a page of kind (CommentFooter,
 // CommentInline, or "" for footer comments followed by inline ones).
 func (l *Loaders) Comments(ctx context.Context, pageID string, kind CommentKind, first int) (List[Comment], error) {
-	return load(ctx, l, func(l *Loaders) *dataloader.Loader[commentsKey, List[Comment]] { return l.comments }, commentsKey{PageID: pageID, Kind: kind, N: first})
+	key := commentsKey{PageID: pageID, Kind: kind, N: first}
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[commentsKey, List[Comment]] { return l.comments }, key)
 }
 
 // Replies returns the first first replies to a comment of the given kind.
 func (l *Loaders) Replies(ctx context.Context, commentID string, kind CommentKind, first int) (List[Comment], error) {
-	return load(ctx, l, func(l *Loaders) *dataloader.Loader[repliesKey, List[Comment]] { return l.replies }, repliesKey{CommentID: commentID, Kind: kind, N: first})
+	key := repliesKey{CommentID: commentID, Kind: kind, N: first}
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[repliesKey, List[Comment]] { return l.replies }, key)
 }
 
 func (l *Loaders) loadComments(ctx context.Context, keys []commentsKey) []*dataloader.Result[List[Comment]] {

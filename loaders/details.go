@@ -104,7 +104,8 @@ func pageIDs[K interface{ pageID() string }](keys []K) []string {
 // ids' IN list goes, and hands every row to row, which returns false to stop. It reports !ok when
 // Confluence refused a search (canFallBack) or row stopped: the caller then uses the per-page
 // endpoints; another failure is returned.
-func searchChunks(ctx context.Context, up Upstream, ids []string, size int, query string, expand []string, row func(Content) bool) (ok bool, err error) {
+func searchChunks(ctx context.Context, up Upstream, ids []string, size int, query string, expand []string,
+	row func(Content) bool) (ok bool, err error) {
 	for _, c := range chunks(ids, size) {
 		cs, err := contentSearchAll(ctx, up, fmt.Sprintf(query, cqlIDs(c)), expand)
 		if err != nil {

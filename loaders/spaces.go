@@ -53,7 +53,8 @@ type SpacePagesRequest struct {
 
 // SpacePages returns the first r.First current pages of a space (top-level only with RootOnly).
 func (l *Loaders) SpacePages(ctx context.Context, r SpacePagesRequest) (List[Page], error) {
-	return load(ctx, l, func(l *Loaders) *dataloader.Loader[spacePagesKey, List[Page]] { return l.spacePages }, spacePagesKey{SpacePagesQuery: r.SpacePagesQuery, N: r.First})
+	key := spacePagesKey{SpacePagesQuery: r.SpacePagesQuery, N: r.First}
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[spacePagesKey, List[Page]] { return l.spacePages }, key)
 }
 
 func (l *Loaders) loadSpacesByID(ctx context.Context, ids []string) []*dataloader.Result[*Space] {

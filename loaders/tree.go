@@ -13,12 +13,14 @@ import (
 
 // Children returns the first first child pages of a page (Partial records), in child order.
 func (l *Loaders) Children(ctx context.Context, pageID string, first int) (List[Page], error) {
-	return load(ctx, l, func(l *Loaders) *dataloader.Loader[childrenKey, List[Page]] { return l.children }, childrenKey{PageID: pageID, N: first})
+	key := childrenKey{PageID: pageID, N: first}
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[childrenKey, List[Page]] { return l.children }, key)
 }
 
 // Descendants returns the first first pages below a page down to depth levels (Partial records).
 func (l *Loaders) Descendants(ctx context.Context, pageID string, depth, first int) (List[Page], error) {
-	return load(ctx, l, func(l *Loaders) *dataloader.Loader[descendantsKey, List[Page]] { return l.descendants }, descendantsKey{PageID: pageID, Depth: depth, N: first})
+	key := descendantsKey{PageID: pageID, Depth: depth, N: first}
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[descendantsKey, List[Page]] { return l.descendants }, key)
 }
 
 // Ancestors returns the ids of a page's ancestors, the top-most first.
@@ -57,7 +59,8 @@ func (l *Loaders) searchChildren(ctx context.Context, parents []string) (map[str
 		return nil, err
 	}
 	byParent := map[string][]Page{}
-	ok, err := searchChunks(ctx, up, parents, cqlChunk, "type = page AND parent in (%s)", []string{"ancestors", "metadata.labels"}, func(ct Content) bool {
+	expand := []string{"ancestors", "metadata.labels"}
+	ok, err := searchChunks(ctx, up, parents, cqlChunk, "type = page AND parent in (%s)", expand, func(ct Content) bool {
 		p := ct.Page
 		if p.ParentID == "" {
 			return false // the upstream cannot tell parents apart; use per-page calls

@@ -27,12 +27,14 @@ const versionBodyCap = 50
 // versions returned never carry bodies.
 func (l *Loaders) Versions(ctx context.Context, r VersionsRequest) (List[Version], error) {
 	r.WithBodies = r.WithBodies && r.First <= versionBodyCap
-	return load(ctx, l, func(l *Loaders) *dataloader.Loader[versionsKey, List[Version]] { return l.versions }, versionsKey{VersionsQuery: r.VersionsQuery, N: r.First})
+	key := versionsKey{VersionsQuery: r.VersionsQuery, N: r.First}
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[versionsKey, List[Version]] { return l.versions }, key)
 }
 
 // Version returns one version of a page; a *NotFoundError when it does not exist.
 func (l *Loaders) Version(ctx context.Context, pageID string, number int) (*Version, error) {
-	return load(ctx, l, func(l *Loaders) *dataloader.Loader[versionKey, *Version] { return l.versionOne }, versionKey{PageID: pageID, Number: number})
+	key := versionKey{PageID: pageID, Number: number}
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[versionKey, *Version] { return l.versionOne }, key)
 }
 
 func (l *Loaders) loadVersions(ctx context.Context, keys []versionsKey) []*dataloader.Result[List[Version]] {
