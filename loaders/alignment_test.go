@@ -12,6 +12,19 @@ import (
 	"github.com/confluence-graph/confluence-graph/loaders"
 )
 
+// wantMissingInOneCall checks the errors of three keys whose middle one, missing, does not
+// exist: a *NotFoundError naming it, none for the others, and one upstream call for all three.
+func wantMissingInOneCall(t *testing.T, f *fixture, errs []error, missing string) {
+	t.Helper()
+	var nf *loaders.NotFoundError
+	if !errors.As(errs[1], &nf) || nf.Key != missing || errs[0] != nil || errs[2] != nil {
+		t.Errorf("errors = %v, want a not-found for %s only", errs, missing)
+	}
+	if n := f.sim.Stats().Total; n != 1 {
+		t.Errorf("upstream calls = %v, want one bulk call", f.sim.Stats().ByEndpoint)
+	}
+}
+
 // Users and spaces are key-aligned like pages: a key Confluence does not return gets a
 // *NotFoundError naming that key, and the others keep their places, in one call.
 func TestUsersAndSpacesAreKeyAligned(t *testing.T) {
@@ -23,13 +36,7 @@ func TestUsersAndSpacesAreKeyAligned(t *testing.T) {
 		if len(us) != 3 || us[0] == nil || us[0].DisplayName == nil || *us[0].DisplayName != "Eve Tanaka" || us[2] == nil || us[2].AccountID != alice || us[1] != nil {
 			t.Fatalf("users = %+v, want Eve, nil, Alice", us)
 		}
-		var nf *loaders.NotFoundError
-		if !errors.As(errs[1], &nf) || nf.Key != "712020:nobody" || errs[0] != nil || errs[2] != nil {
-			t.Errorf("errors = %v, want a not-found for the missing account only", errs)
-		}
-		if got := f.sim.Stats().Total; got != 1 {
-			t.Errorf("upstream calls = %v, want one users-bulk", f.sim.Stats().ByEndpoint)
-		}
+		wantMissingInOneCall(t, f, errs, "712020:nobody")
 	})
 	t.Run("spaces by key", func(t *testing.T) {
 		l := f.newLoaders(t)
@@ -44,13 +51,7 @@ func TestUsersAndSpacesAreKeyAligned(t *testing.T) {
 		if got[0] == nil || got[0].ID != "98307" || got[2] == nil || got[2].ID != "98305" || got[1] != nil {
 			t.Fatalf("spaces = %+v, want PIR, nil, OPS", got)
 		}
-		var nf *loaders.NotFoundError
-		if !errors.As(errs[1], &nf) || nf.Key != "NOPE" || errs[0] != nil || errs[2] != nil {
-			t.Errorf("errors = %v, want a not-found for NOPE only", errs)
-		}
-		if n := f.sim.Stats().Total; n != 1 {
-			t.Errorf("upstream calls = %v, want one spaces call", f.sim.Stats().ByEndpoint)
-		}
+		wantMissingInOneCall(t, f, errs, "NOPE")
 	})
 }
 
