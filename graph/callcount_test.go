@@ -207,7 +207,7 @@ func TestLabelsOfManyNodesCostNoCallPerNode(t *testing.T) {
 
 // The other shapes Annie uses cost the fewest calls Confluence's endpoints allow.
 func TestQueryShapesCallCounts(t *testing.T) {
-	e := newEnv(t, envOptions{dataset: "demo"})
+	e := demoEnv(t)
 	tests := []struct {
 		name  string
 		query string

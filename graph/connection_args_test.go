@@ -7,7 +7,7 @@ import (
 
 // Every connection refuses first outside 1..100 with the same clear BAD_USER_INPUT at its path.
 func TestEveryConnectionCapsFirst(t *testing.T) {
-	e := newEnv(t, envOptions{dataset: "demo"})
+	e := demoEnv(t)
 	fields := []struct {
 		name, query string
 		path        []any

@@ -40,8 +40,8 @@ func convertBody(ctx context.Context, raw string, f model.BodyFormat) (string, e
 		names := map[string]string{}
 		us, errs := loaders.For(ctx).Users(ctx, ids)
 		for i, u := range us {
-			if errs[i] == nil && u != nil && u.DisplayName != "" {
-				names[ids[i]] = u.DisplayName
+			if errs[i] == nil && u != nil && u.DisplayName != nil && *u.DisplayName != "" {
+				names[ids[i]] = *u.DisplayName
 			}
 		}
 		opts.ResolveUser = func(id string) (string, bool) { n, ok := names[id]; return n, ok }
@@ -94,11 +94,7 @@ func makeBody(ctx context.Context, raw string, f model.BodyFormat, maxChars *int
 
 func pageBody(ctx context.Context, obj *model.Page, format *model.BodyFormat, maxChars *int, section *string) (*model.Body, error) {
 	f := bodyFormatArg(format)
-	version := 0
-	if obj.Current != nil {
-		version = obj.Current.Number
-	}
-	p, err := loaders.For(ctx).Body(ctx, obj.ID, version, true, upstreamFormat(f))
+	p, err := loaders.For(ctx).Body(ctx, loaders.BodyRequest{PageID: obj.ID, Version: currentNumber(obj), IsCurrent: true, Format: upstreamFormat(f)})
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +103,7 @@ func pageBody(ctx context.Context, obj *model.Page, format *model.BodyFormat, ma
 
 func versionBody(ctx context.Context, obj *model.Version, format *model.BodyFormat, maxChars *int) (*model.Body, error) {
 	f := bodyFormatArg(format)
-	p, err := loaders.For(ctx).Body(ctx, obj.PageID, obj.Number, false, upstreamFormat(f))
+	p, err := loaders.For(ctx).Body(ctx, loaders.BodyRequest{PageID: obj.PageID, Version: obj.Number, Format: upstreamFormat(f)})
 	if err != nil {
 		return nil, err
 	}
@@ -136,16 +132,14 @@ func pageDiff(ctx context.Context, obj *model.Page, from, to, context *int) (*mo
 	l := loaders.For(ctx)
 	// The current version number comes with the page; a partial page learns it from the
 	// current body, which the diff then reuses.
-	current := 0
+	current := currentNumber(obj)
 	var curBody *loaders.Page
-	if !obj.Partial && obj.Current != nil {
-		current = obj.Current.Number
-	} else {
-		p, err := l.Body(ctx, obj.ID, 0, true, "storage")
+	if obj.Partial {
+		p, err := l.Body(ctx, loaders.BodyRequest{PageID: obj.ID, Format: "storage"})
 		if err != nil {
 			return nil, err
 		}
-		curBody, current = p, p.Version.Number
+		curBody, current = p, p.Current.Number
 	}
 	toN := current
 	if to != nil {
@@ -178,7 +172,9 @@ func pageDiff(ctx context.Context, obj *model.Page, from, to, context *int) (*mo
 			bodies[i] = curBody
 			continue
 		}
-		wg.Go(func() { bodies[i], errs[i] = l.Body(ctx, obj.ID, n, n == current, "storage") })
+		wg.Go(func() {
+			bodies[i], errs[i] = l.Body(ctx, loaders.BodyRequest{PageID: obj.ID, Version: n, IsCurrent: n == current, Format: "storage"})
+		})
 	}
 	wg.Wait()
 	for _, err := range errs {
@@ -199,10 +195,7 @@ func pageDiff(ctx context.Context, obj *model.Page, from, to, context *int) (*mo
 		return nil, fmt.Errorf("graph: converting body: %w", err)
 	}
 	d := unifiedDiff(fmt.Sprintf("%s (version %d)", oldP.Title, fromN), fmt.Sprintf("%s (version %d)", newP.Title, toN), oldMD, newMD, ctxLines)
-	fromV := toVersion(obj.ID, oldP.Version)
-	fromV.Number = fromN
-	toV := toVersion(obj.ID, newP.Version)
-	toV.Number = toN
+	fromV, toV := versionAt(obj.ID, oldP.Current, fromN), versionAt(obj.ID, newP.Current, toN)
 	out := &model.PageDiff{
 		From:         fromV,
 		To:           toV,
@@ -218,4 +211,20 @@ func pageDiff(ctx context.Context, obj *model.Page, from, to, context *int) (*mo
 		out.Hunks = append(out.Hunks, &model.DiffHunk{OldStart: h.oldStart, OldLines: h.oldLines, NewStart: h.newStart, NewLines: h.newLines, Lines: h.lines})
 	}
 	return out, nil
+}
+
+// currentNumber is the page's current version number as far as obj knows it; 0 on a partial
+// record, which does not carry it.
+func currentNumber(obj *model.Page) int {
+	if obj.Partial {
+		return 0
+	}
+	return obj.Current.Number
+}
+
+// versionAt is a copy of v (the page's version a body came with) numbered n, for a diff end.
+func versionAt(pageID string, v model.Version, n int) *model.Version {
+	v.PageID, v.Number = pageID, n
+	v.HasBody, v.Title, v.Body = false, "", ""
+	return &v
 }

@@ -8,81 +8,12 @@ import (
 	"github.com/confluence-graph/confluence-graph/loaders"
 )
 
-func toPage(p *loaders.Page) *model.Page {
-	if p == nil {
-		return nil
-	}
-	out := &model.Page{
-		ID:       p.ID,
-		Title:    p.Title,
-		Partial:  p.Partial,
-		ParentID: p.ParentID,
-		SpaceID:  p.SpaceID,
-		Status:   toStatus(p.Status),
-		URL:      p.WebURL,
-		AuthorID: p.AuthorID,
-		Created:  p.Created,
-	}
-	if !p.Partial {
-		out.Current = toVersion(p.ID, p.Version)
-	}
-	return out
-}
+// The entities (pages, spaces, versions, comments, attachments, users, labels) need no
+// conversion here: the loaders return graph/model's types, mapped once from the confluence
+// client's answers in loaders/client_map.go. What remains are search hits and arguments.
 
-func toVersion(pageID string, v loaders.Version) *model.Version {
-	return &model.Version{
-		PageID:    pageID,
-		Number:    v.Number,
-		Message:   strPtr(v.Message),
-		MinorEdit: v.MinorEdit,
-		CreatedAt: v.CreatedAt,
-		AuthorID:  v.AuthorID,
-	}
-}
-
-func toStatus(s string) model.ContentStatus {
-	switch strings.ToLower(s) {
-	case "current", "":
-		return model.ContentStatusCurrent
-	case "archived":
-		return model.ContentStatusArchived
-	case "draft":
-		return model.ContentStatusDraft
-	case "trashed":
-		return model.ContentStatusTrashed
-	}
-	return model.ContentStatusOther
-}
-
-func toSpace(s *loaders.Space) *model.Space {
-	if s == nil {
-		return nil
-	}
-	return &model.Space{
-		ID:          s.ID,
-		Key:         s.Key,
-		Name:        s.Name,
-		Type:        toSpaceType(s.Type),
-		Status:      s.Status,
-		URL:         s.WebURL,
-		Description: strPtr(s.Description),
-		HomepageID:  s.HomepageID,
-	}
-}
-
-func toSpaceType(t string) model.SpaceType {
-	switch strings.ToLower(t) {
-	case "global", "":
-		return model.SpaceTypeGlobal
-	case "personal":
-		return model.SpaceTypePersonal
-	case "collaboration":
-		return model.SpaceTypeCollaboration
-	case "knowledge_base":
-		return model.SpaceTypeKnowledgeBase
-	}
-	return model.SpaceTypeOther
-}
+// ptrTo returns a pointer to a copy of v; connections use it to turn list items into nodes.
+func ptrTo[T any](v T) *T { return &v }
 
 // fromSpaceType is the upstream filter value of a SpaceType ("" for OTHER: no filter).
 func fromSpaceType(t model.SpaceType) string {
@@ -90,59 +21,6 @@ func fromSpaceType(t model.SpaceType) string {
 		return ""
 	}
 	return strings.ToLower(string(t))
-}
-
-func toUser(u *loaders.User) *model.User {
-	if u == nil {
-		return nil
-	}
-	return &model.User{AccountID: u.AccountID, DisplayName: strPtr(u.DisplayName), Email: strPtr(u.Email)}
-}
-
-func toLabel(l loaders.Label) *model.Label {
-	prefix := l.Prefix
-	if prefix == "" {
-		prefix = "global"
-	}
-	return &model.Label{ID: l.ID, Name: l.Name, Prefix: prefix}
-}
-
-func toComment(c loaders.Comment) *model.Comment {
-	kind := model.CommentKindFooter
-	if c.Kind == loaders.CommentInline {
-		kind = model.CommentKindInline
-	}
-	out := &model.Comment{
-		ID:        c.ID,
-		Kind:      kind,
-		AuthorID:  c.AuthorID,
-		CreatedAt: c.CreatedAt,
-		Storage:   c.Storage,
-	}
-	if kind == model.CommentKindInline {
-		out.ResolutionStatus = strPtr(c.ResolutionStatus)
-		out.HighlightedText = strPtr(c.Selection)
-	}
-	return out
-}
-
-func toAttachment(a loaders.Attachment) *model.Attachment {
-	out := &model.Attachment{
-		ID:          a.ID,
-		Title:       a.Title,
-		MediaType:   a.MediaType,
-		Comment:     strPtr(a.Comment),
-		CreatedAt:   a.CreatedAt,
-		Version:     a.Version,
-		AuthorID:    a.AuthorID,
-		DownloadURL: a.DownloadURL,
-		WebURL:      a.WebURL,
-	}
-	if a.FileSize >= 0 && a.FileSize <= 1<<31-1 {
-		n := int(a.FileSize)
-		out.FileSize = &n
-	}
-	return out
 }
 
 func toSearchResult(h loaders.SearchHit) *model.SearchResult {

@@ -3,10 +3,10 @@
 //
 // Wiring (the server does this once):
 //
-//	srv := handler.New(graph.New(graph.Deps{Integrations: graph.NewSettingsIntegrations(svc)}))
+//	srv := handler.New(graph.New(graph.Deps{Integrations: graph.NewSettingsIntegrations(svc), Logger: logger}))
 //	srv.AddTransport(transport.POST{})
-//	srv.SetErrorPresenter(graph.ErrorPresenter) // or graph.NewErrorPresenter(logger)
-//	srv.SetRecoverFunc(graph.Recover)          // or graph.NewRecover(logger)
+//	srv.SetErrorPresenter(graph.NewErrorPresenter(logger)) // logger is required
+//	srv.SetRecoverFunc(graph.NewRecover(logger))
 //	h := loaders.Middleware(loaders.Config{Source: graph.SettingsSource(svc), Tenant: tenantOf, Cache: cache}, srv)
 //
 // and per request, after authenticating the API key, graph.WithCaller(ctx, graph.Caller{...})

@@ -32,7 +32,7 @@ func findPages(ctx context.Context, reps []*model.PageRepresentation) ([]*model.
 			failed = true
 			continue
 		}
-		out[i] = toPage(ps[i])
+		out[i] = ps[i]
 	}
 	if failed {
 		return out, graphql.BatchErrorList(errs)
@@ -63,7 +63,7 @@ func findSpaces(ctx context.Context, reps []*model.SpaceRepresentation) ([]*mode
 			default:
 				err = inputErrorf("representations", "a Space representation needs id or key")
 			}
-			out[i], errs[i] = toSpace(s), err
+			out[i], errs[i] = s, err
 		})
 	}
 	wg.Wait()

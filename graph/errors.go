@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math"
 	"runtime/debug"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -17,19 +18,27 @@ import (
 	"github.com/confluence-graph/confluence-graph/settings"
 )
 
-// Error codes in extensions.code (design §4).
+// Error codes in extensions.code: the contract with clients, also listed at the top of
+// schema.graphqls.
 const (
-	CodeUnauthenticated        = "UNAUTHENTICATED"
-	CodeForbidden              = "FORBIDDEN"
-	CodeNotConnected           = "NOT_CONNECTED"
+	// CodeUnauthenticated: no or an unknown API key.
+	CodeUnauthenticated = "UNAUTHENTICATED"
+	// CodeForbidden: the operation needs an admin API key.
+	CodeForbidden = "FORBIDDEN"
+	// CodeNotConnected: the tenant has no Confluence integration.
+	CodeNotConnected = "NOT_CONNECTED"
+	// CodeConfluenceUnauthorized: Confluence rejected the stored credentials (or their scopes).
 	CodeConfluenceUnauthorized = "CONFLUENCE_UNAUTHORIZED"
-	CodeNotFound               = "NOT_FOUND"
-	CodeInvalidCQL             = "INVALID_CQL"
-	CodeRateLimited            = "RATE_LIMITED"
-	CodeUpstreamTimeout        = "UPSTREAM_TIMEOUT"
-	CodeUpstreamUnavailable    = "UPSTREAM_UNAVAILABLE"
-	CodeBadUserInput           = "BAD_USER_INPUT"
-	CodeInternal               = "INTERNAL"
+	// CodeConfluenceForbidden: the credentials work, but the connected account may not see this
+	// item (Confluence answered 403 for it); only the field asking for it fails.
+	CodeConfluenceForbidden = "CONFLUENCE_FORBIDDEN"
+	CodeNotFound            = "NOT_FOUND"
+	CodeInvalidCQL          = "INVALID_CQL"
+	CodeRateLimited         = "RATE_LIMITED"
+	CodeUpstreamTimeout     = "UPSTREAM_TIMEOUT"
+	CodeUpstreamUnavailable = "UPSTREAM_UNAVAILABLE"
+	CodeBadUserInput        = "BAD_USER_INPUT"
+	CodeInternal            = "INTERNAL"
 )
 
 // InputError is an argument the caller must fix (BAD_USER_INPUT); Field names the argument.
@@ -53,35 +62,27 @@ func notFoundf(format string, args ...any) error {
 	return &notFoundError{msg: fmt.Sprintf(format, args...)}
 }
 
-// ErrorPresenter is the presenter to install with handler.Server.SetErrorPresenter. It maps
-// typed errors to extensions.code and replaces anything unknown by "internal error" (INTERNAL),
-// logging the detail with slog.Default. Use NewErrorPresenter for another logger.
-func ErrorPresenter(ctx context.Context, err error) *gqlerror.Error {
-	return presentError(ctx, err, slog.Default())
-}
-
-// NewErrorPresenter returns ErrorPresenter logging to log (nil: slog.Default()).
+// NewErrorPresenter returns the presenter to install with handler.Server.SetErrorPresenter. It
+// maps typed errors to extensions.code (presentError is the one table) and replaces anything
+// unknown by "internal error" (INTERNAL), logging the detail to log. log is required: it panics
+// when log is nil, so a wiring mistake shows at start-up rather than as lost error logs.
 func NewErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
-	if log == nil {
-		log = slog.Default()
-	}
+	mustLogger(log, "NewErrorPresenter")
 	return func(ctx context.Context, err error) *gqlerror.Error { return presentError(ctx, err, log) }
 }
 
-// Recover is the panic handler to install with handler.Server.SetRecoverFunc: it logs the
-// panic with its stack to slog.Default and returns an error the presenter shows as INTERNAL.
-// Use NewRecover for another logger.
-func Recover(ctx context.Context, p any) error {
-	return recoverPanic(ctx, p, slog.Default())
+// NewRecover returns the panic handler to install with handler.Server.SetRecoverFunc: it logs
+// the panic with its stack to log, where the presenter logs (same request attributes), and
+// returns an error the presenter shows as INTERNAL. log is required, as for NewErrorPresenter.
+func NewRecover(log *slog.Logger) graphql.RecoverFunc {
+	mustLogger(log, "NewRecover")
+	return func(ctx context.Context, p any) error { return recoverPanic(ctx, p, log) }
 }
 
-// NewRecover returns Recover logging to log (nil: slog.Default()), so a panic is logged where
-// the presenter logs, with the same request attributes.
-func NewRecover(log *slog.Logger) graphql.RecoverFunc {
+func mustLogger(log *slog.Logger, who string) {
 	if log == nil {
-		log = slog.Default()
+		panic("graph: " + who + " needs a logger")
 	}
-	return func(ctx context.Context, p any) error { return recoverPanic(ctx, p, log) }
 }
 
 func recoverPanic(ctx context.Context, p any, log *slog.Logger) error {
@@ -164,7 +165,7 @@ func presentError(ctx context.Context, err error, log *slog.Logger) *gqlerror.Er
 	case errors.Is(cause, confluence.ErrUnauthorized):
 		set(CodeConfluenceUnauthorized, confluenceAuthMessage(cause))
 	case errors.Is(cause, confluence.ErrForbidden):
-		set(CodeConfluenceUnauthorized, "the connected Confluence account is not allowed to read this")
+		set(CodeConfluenceForbidden, "the Confluence account cannot see this "+itemOf(ctx)+"; give it read access in Confluence")
 	case errors.Is(cause, confluence.ErrNotFound):
 		set(CodeNotFound, "not found (or not visible to the connected account)")
 	case errors.Is(cause, confluence.ErrTimeout), errors.Is(cause, context.DeadlineExceeded):
@@ -192,4 +193,18 @@ func confluenceAuthMessage(err error) string {
 	default:
 		return "Confluence rejected the stored credentials (revoked or expired token); an admin must reconnect"
 	}
+}
+
+// itemOf names what the failed field returns ("page" for Page, [Page!] or PageConnection), for
+// messages about one item; "item" when there is no field.
+func itemOf(ctx context.Context) string {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Definition == nil || fc.Field.Definition.Type == nil {
+		return "item"
+	}
+	name := strings.TrimSuffix(fc.Field.Definition.Type.Name(), "Connection")
+	if name == "" || strings.HasPrefix(name, "_") {
+		return "item"
+	}
+	return strings.ToLower(name[:1]) + name[1:]
 }

@@ -1,9 +1,11 @@
 package graph_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -27,7 +29,7 @@ func errorAt(t *testing.T, errs []gqlError, field string) gqlError {
 }
 
 func TestErrorsNotFoundIsPerField(t *testing.T) {
-	e := newEnv(t, envOptions{dataset: "demo"})
+	e := demoEnv(t)
 	var r struct {
 		Ok      *struct{ Title string }
 		Missing *struct{ Title string }
@@ -48,7 +50,7 @@ func TestErrorsNotFoundIsPerField(t *testing.T) {
 }
 
 func TestErrorsInvalidCQLSendsNothing(t *testing.T) {
-	e := newEnv(t, envOptions{dataset: "demo"})
+	e := demoEnv(t)
 	e.sim.ResetStats()
 	errs := e.do(t, `{ search(cql: "type = page AND\n(space = OPS") { totalCount } }`, nil)
 	ge := errorAt(t, errs, "search")
@@ -66,7 +68,7 @@ func TestErrorsInvalidCQLSendsNothing(t *testing.T) {
 }
 
 func TestErrorsRateLimitedWithPartialResult(t *testing.T) {
-	e := newEnv(t, envOptions{dataset: "demo"})
+	e := demoEnv(t)
 	e.sim.InjectFaults(confluencetest.Fault{Kind: confluencetest.FaultStatus, Status: 429, RetryAfter: "7", PathPrefix: "/wiki/api/v2/pages/100003/labels"})
 	var r struct {
 		Page struct {
@@ -93,7 +95,7 @@ func TestErrorsRateLimitedWithPartialResult(t *testing.T) {
 
 func TestErrorsUpstreamClasses(t *testing.T) {
 	t.Run("unavailable", func(t *testing.T) {
-		e := newEnv(t, envOptions{dataset: "demo"})
+		e := demoEnv(t)
 		e.sim.InjectFaults(confluencetest.Fault{Kind: confluencetest.FaultStatus, Status: 503, PathPrefix: "/wiki/api/v2/pages"})
 		errs := e.do(t, `{ page(id: "100003") { title } }`, nil)
 		if got := codeOf(errorAt(t, errs, "page")); got != graph.CodeUpstreamUnavailable {
@@ -109,7 +111,7 @@ func TestErrorsUpstreamClasses(t *testing.T) {
 		}
 	})
 	t.Run("revoked token", func(t *testing.T) {
-		e := newEnv(t, envOptions{dataset: "demo"})
+		e := demoEnv(t)
 		e.sim.RevokeToken(e.sim.Account("classic").Email)
 		errs := e.do(t, `{ page(id: "100003") { title } }`, nil)
 		ge := errorAt(t, errs, "page")
@@ -152,7 +154,7 @@ func TestErrorsCallerAndConnection(t *testing.T) {
 		}
 	})
 	t.Run("first out of range", func(t *testing.T) {
-		e := newEnv(t, envOptions{dataset: "demo"})
+		e := demoEnv(t)
 		e.sim.ResetStats()
 		errs := e.do(t, `{ spaces(first: 101) { nodes { key } } }`, nil)
 		ge := errorAt(t, errs, "spaces")
@@ -164,7 +166,7 @@ func TestErrorsCallerAndConnection(t *testing.T) {
 		}
 	})
 	t.Run("diff of a version that does not exist", func(t *testing.T) {
-		e := newEnv(t, envOptions{dataset: "demo"})
+		e := demoEnv(t)
 		errs := e.do(t, `{ page(id: "100003") { diff(from: 1, to: 9) { unified } } }`, nil)
 		ge := errorAt(t, errs, "page")
 		if codeOf(ge) != graph.CodeNotFound || ge.Message != "version 9 of page 100003 does not exist (versions 1 to 4 do)" {
@@ -174,14 +176,37 @@ func TestErrorsCallerAndConnection(t *testing.T) {
 }
 
 func TestErrorPresenterMasksInternals(t *testing.T) {
-	ge := graph.ErrorPresenter(context.Background(), errors.New("pq: password authentication failed for user app"))
+	var logged bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logged, nil))
+	present, recoverFn := graph.NewErrorPresenter(log), graph.NewRecover(log)
+	ge := present(context.Background(), errors.New("pq: password authentication failed for user app"))
 	if ge.Message != "internal error" || ge.Extensions["code"] != graph.CodeInternal {
 		t.Errorf("presented = %q %v, want internal error / INTERNAL", ge.Message, ge.Extensions)
 	}
-	err := graph.Recover(context.Background(), "boom")
-	ge = graph.ErrorPresenter(context.Background(), err)
+	err := recoverFn(context.Background(), "boom")
+	ge = present(context.Background(), err)
 	if ge.Message != "internal error" || ge.Extensions["code"] != graph.CodeInternal {
 		t.Errorf("recovered panic presented = %q %v", ge.Message, ge.Extensions)
+	}
+	if out := logged.String(); !strings.Contains(out, "password authentication failed") || !strings.Contains(out, "boom") {
+		t.Errorf("the wired logger got %q, want the internal error and the panic", out)
+	}
+}
+
+// The presenter and the recover func take their logger from the wiring: none is a wiring bug.
+func TestErrorPresenterNeedsLogger(t *testing.T) {
+	for name, build := range map[string]func(){
+		"NewErrorPresenter": func() { graph.NewErrorPresenter(nil) },
+		"NewRecover":        func() { graph.NewRecover(nil) },
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s(nil) did not panic", name)
+				}
+			}()
+			build()
+		}()
 	}
 }
 
@@ -199,7 +224,7 @@ func TestErrorPresenterNotConnected(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ge := graph.ErrorPresenter(context.Background(), tt.err)
+			ge := graph.NewErrorPresenter(slog.New(slog.DiscardHandler))(context.Background(), tt.err)
 			if got, want := ge.Extensions["code"], graph.CodeNotConnected; got != want {
 				t.Errorf("code = %v, want %v", got, want)
 			}

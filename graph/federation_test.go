@@ -8,7 +8,7 @@ import (
 )
 
 func TestFederationService(t *testing.T) {
-	e := newEnv(t, envOptions{dataset: "demo"})
+	e := demoEnv(t)
 	var r struct {
 		Service struct{ Sdl string } `json:"_service"`
 	}
@@ -25,7 +25,7 @@ func TestFederationService(t *testing.T) {
 }
 
 func TestFederationEntities(t *testing.T) {
-	e := newEnv(t, envOptions{dataset: "demo"})
+	e := demoEnv(t)
 	reps := []map[string]any{
 		{"__typename": "Page", "id": "100021"},
 		{"__typename": "Space", "key": "PIR"},
@@ -73,7 +73,7 @@ func TestFederationEntities(t *testing.T) {
 // (BAD_USER_INPUT), not a masked INTERNAL. (gqlgen's generated code refuses the whole group of
 // that type; the other types' entities still resolve.)
 func TestFederationMalformedRepresentations(t *testing.T) {
-	e := newEnv(t, envOptions{dataset: "demo"})
+	e := demoEnv(t)
 	var r struct {
 		Entities []*struct {
 			ID  string

@@ -1724,7 +1724,8 @@ var sources = []*ast.Source{
 # Confluence Cloud site. The tenant comes from the API key the request carries, never from an
 # argument. Every list is a Relay connection with ` + "`" + `edges` + "`" + `, a ` + "`" + `nodes` + "`" + ` shortcut and ` + "`" + `pageInfo` + "`" + `;
 # ` + "`" + `first` + "`" + ` must be between 1 and 100. Errors carry ` + "`" + `extensions.code` + "`" + `: UNAUTHENTICATED, FORBIDDEN,
-# NOT_CONNECTED, CONFLUENCE_UNAUTHORIZED, NOT_FOUND, INVALID_CQL (with ` + "`" + `line` + "`" + ` and ` + "`" + `column` + "`" + `),
+# NOT_CONNECTED, CONFLUENCE_UNAUTHORIZED, CONFLUENCE_FORBIDDEN (the connected account may not see
+# that item), NOT_FOUND, INVALID_CQL (with ` + "`" + `line` + "`" + ` and ` + "`" + `column` + "`" + `),
 # RATE_LIMITED (with ` + "`" + `retryAfterSeconds` + "`" + `), UPSTREAM_TIMEOUT, UPSTREAM_UNAVAILABLE, BAD_USER_INPUT
 # or INTERNAL. One failing field yields null and an error at its path; the rest of the answer stands:
 # that is why every field that needs its own upstream call is nullable.

@@ -3,6 +3,7 @@ package graph_test
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"testing"
@@ -50,6 +51,12 @@ type envOptions struct {
 	transport http.RoundTripper
 }
 
+// demoEnv is newEnv with the demo dataset and the default options, the setup most tests share.
+func demoEnv(t testing.TB) *env {
+	t.Helper()
+	return newEnv(t, envOptions{dataset: "demo"})
+}
+
 // newEnv starts a simulator with a dataset and an in-process GraphQL handler against it.
 func newEnv(t testing.TB, o envOptions) *env {
 	t.Helper()
@@ -80,8 +87,8 @@ func newEnv(t testing.TB, o envOptions) *env {
 	srv := handler.New(graph.New(graph.Deps{Integrations: o.integrations}))
 	srv.AddTransport(transport.POST{})
 	srv.Use(extension.Introspection{})
-	srv.SetErrorPresenter(graph.ErrorPresenter)
-	srv.SetRecoverFunc(graph.Recover)
+	srv.SetErrorPresenter(graph.NewErrorPresenter(slog.New(slog.DiscardHandler)))
+	srv.SetRecoverFunc(graph.NewRecover(slog.New(slog.DiscardHandler)))
 	source := loaders.ClientSource(func(context.Context) (*confluence.Client, error) {
 		if o.notConnected && o.notConnectedErr != nil {
 			return nil, o.notConnectedErr

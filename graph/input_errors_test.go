@@ -9,7 +9,7 @@ import (
 // Arguments outside their documented ranges are BAD_USER_INPUT at the field, and nothing is
 // asked of Confluence for a top-level field that is refused.
 func TestArgumentRangesAreInputErrors(t *testing.T) {
-	e := newEnv(t, envOptions{dataset: "demo"})
+	e := demoEnv(t)
 	many := func(n int, quote bool) string {
 		xs := make([]string, n)
 		for i := range xs {

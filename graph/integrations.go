@@ -159,17 +159,11 @@ func strPtr(s string) *string {
 }
 
 func (r *Resolver) confluenceIntegration(ctx context.Context) (*model.ConfluenceIntegration, error) {
-	c, err := requireCaller(ctx)
+	in, err := withIntegrations(ctx, r, requireCaller, "get", func(svc Integrations, c Caller) (*Integration, error) {
+		return svc.Get(ctx, c.TenantID)
+	})
 	if err != nil {
 		return nil, err
-	}
-	svc, err := r.integrationService()
-	if err != nil {
-		return nil, err
-	}
-	in, err := svc.Get(ctx, c.TenantID)
-	if err != nil {
-		return nil, r.failed(ctx, "get", c, err)
 	}
 	return toModelIntegration(in)
 }
@@ -177,8 +171,14 @@ func (r *Resolver) confluenceIntegration(ctx context.Context) (*model.Confluence
 // asIntegrationAdmin runs call with the integration service for the request's caller, who must
 // be an admin; a failure of the service itself is logged as op with who it concerned.
 func asIntegrationAdmin[T any](ctx context.Context, r *Resolver, op string, call func(Integrations, Caller) (T, error)) (T, error) {
+	return withIntegrations(ctx, r, requireAdmin, op, call)
+}
+
+// withIntegrations runs call with the integration service for the request's caller, whom
+// require admits; a failure of the service itself is logged as op with who it concerned.
+func withIntegrations[T any](ctx context.Context, r *Resolver, require func(context.Context) (Caller, error), op string, call func(Integrations, Caller) (T, error)) (T, error) {
 	var zero T
-	c, err := requireAdmin(ctx)
+	c, err := require(ctx)
 	if err != nil {
 		return zero, err
 	}
@@ -194,19 +194,20 @@ func asIntegrationAdmin[T any](ctx context.Context, r *Resolver, op string, call
 }
 
 func (r *Resolver) connect(ctx context.Context, input model.ConnectConfluenceInput) (*model.ConnectConfluencePayload, error) {
-	res, err := asIntegrationAdmin(ctx, r, "connect", func(svc Integrations, c Caller) (IntegrationResult, error) {
+	return r.storeCredentials(ctx, "connect", func(svc Integrations, c Caller) (IntegrationResult, error) {
 		return svc.Connect(ctx, c.TenantID, c, ConnectInput{Domain: input.Domain, Email: input.Email, APIToken: input.APIToken})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return connectPayload(res)
 }
 
 func (r *Resolver) update(ctx context.Context, input model.UpdateConfluenceInput) (*model.ConnectConfluencePayload, error) {
-	res, err := asIntegrationAdmin(ctx, r, "update", func(svc Integrations, c Caller) (IntegrationResult, error) {
+	return r.storeCredentials(ctx, "update", func(svc Integrations, c Caller) (IntegrationResult, error) {
 		return svc.Update(ctx, c.TenantID, c, UpdateInput{Domain: input.Domain, Email: input.Email, APIToken: input.APIToken})
 	})
+}
+
+// storeCredentials runs connect or update (op) as an admin and reports its result.
+func (r *Resolver) storeCredentials(ctx context.Context, op string, call func(Integrations, Caller) (IntegrationResult, error)) (*model.ConnectConfluencePayload, error) {
+	res, err := asIntegrationAdmin(ctx, r, op, call)
 	if err != nil {
 		return nil, err
 	}

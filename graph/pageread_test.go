@@ -151,7 +151,7 @@ func TestPageReadsWithBodyCostOneCall(t *testing.T) {
 // The diff read this way compares the version before the current one with the current one, and
 // the body that came with the page is the current version's body as the version endpoint gives it.
 func TestPageReadWithBodyAgreesWithVersionReads(t *testing.T) {
-	e := newEnv(t, envOptions{dataset: "demo"})
+	e := demoEnv(t)
 	var got struct {
 		Page struct {
 			Body           struct{ Value string }

@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/confluence-graph/confluence-graph/confluence"
@@ -39,12 +38,12 @@ func loadPage(ctx context.Context, id string) (*model.Page, error) {
 	if errs[0] != nil {
 		return nil, errs[0]
 	}
-	return toPage(ps[0]), nil
+	return ps[0], nil
 }
 
 // fullPage returns obj when it is complete, else the complete record of the same page.
 func fullPage(ctx context.Context, obj *model.Page) (*model.Page, error) {
-	if !obj.Partial && obj.Current != nil {
+	if !obj.Partial {
 		return obj, nil
 	}
 	return loadPage(ctx, obj.ID)
@@ -66,7 +65,7 @@ func loadPages(ctx context.Context, ids []string) ([]*model.Page, error) {
 			}
 			return nil, errs[i]
 		}
-		out[i] = toPage(ps[i])
+		out[i] = ps[i]
 	}
 	return out, nil
 }
@@ -84,7 +83,7 @@ func pageByURL(ctx context.Context, raw string) (*model.Page, error) {
 	}
 	// /display/KEY/Title: an exact title match in the space, through CQL.
 	q := "type = page AND space = " + cql.Quote(ref.SpaceKey) + " AND title = " + cql.Quote(ref.Title)
-	sp, _, err := loaders.For(ctx).Search(ctx, q, 1, false)
+	sp, _, err := loaders.For(ctx).Search(ctx, loaders.SearchRequest{SearchQuery: loaders.SearchQuery{CQL: q}, First: 1})
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +135,7 @@ func pageCurrentVersion(ctx context.Context, obj *model.Page) (*model.Version, e
 	if err != nil {
 		return nil, err
 	}
-	return p.Current, nil
+	return &p.Current, nil
 }
 
 func pageSpace(ctx context.Context, obj *model.Page) (*model.Space, error) {
@@ -148,11 +147,7 @@ func pageSpace(ctx context.Context, obj *model.Page) (*model.Space, error) {
 		}
 		spaceID = p.SpaceID
 	}
-	s, err := loaders.For(ctx).SpaceByID(ctx, spaceID)
-	if err != nil {
-		return nil, err
-	}
-	return toSpace(s), nil
+	return loaders.For(ctx).SpaceByID(ctx, spaceID)
 }
 
 func pageAuthor(ctx context.Context, obj *model.Page) (*model.User, error) {
@@ -168,19 +163,12 @@ func loadUser(ctx context.Context, id string) (*model.User, error) {
 	if id == "" {
 		return nil, nil
 	}
-	u, err := loaders.For(ctx).User(ctx, id)
-	if isNotFound(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return toUser(u), nil
+	return nullIfNotFound(loaders.For(ctx).User(ctx, id))
 }
 
 func pageParent(ctx context.Context, obj *model.Page) (*model.Page, error) {
 	parentID := obj.ParentID
-	if parentID == "" && (obj.Partial || obj.Current == nil) {
+	if parentID == "" && obj.Partial {
 		p, err := fullPage(ctx, obj)
 		if err != nil {
 			return nil, err
@@ -212,8 +200,7 @@ func pageAncestors(ctx context.Context, obj *model.Page) ([]*model.Page, error) 
 }
 
 func pageConnection(items []loaders.Page, more bool, w window) *model.PageConnection {
-	nodes, edges, info := edgesOf(items, more, w,
-		func(p loaders.Page) *model.Page { return toPage(&p) },
+	nodes, edges, info := edgesOf(items, more, w, ptrTo[model.Page],
 		func(c string, n *model.Page) *model.PageEdge { return &model.PageEdge{Cursor: c, Node: n} })
 	return &model.PageConnection{Nodes: nodes, Edges: edges, PageInfo: info}
 }
@@ -225,16 +212,24 @@ func nonNilSlice[T any](s []T) []T {
 	return s
 }
 
+// listConnection answers a connection field: it validates first (default def) and after, loads
+// the prefix of the list the window needs and cuts the window out of it with conn.
+func listConnection[T, C any](first *int, after *string, def int, load func(need int) (loaders.List[T], error), conn func([]T, bool, window) *C) (*C, error) {
+	w, err := pageWindow(first, after, def)
+	if err != nil {
+		return nil, err
+	}
+	list, err := load(w.need())
+	if err != nil {
+		return nil, err
+	}
+	return conn(list.Items, list.More, w), nil
+}
+
 func pageChildren(ctx context.Context, obj *model.Page, first *int, after *string) (*model.PageConnection, error) {
-	w, err := pageWindow(first, after, 25)
-	if err != nil {
-		return nil, err
-	}
-	list, err := loaders.For(ctx).Children(ctx, obj.ID, w.need())
-	if err != nil {
-		return nil, err
-	}
-	return pageConnection(list.Items, list.More, w), nil
+	return listConnection(first, after, 25, func(need int) (loaders.List[model.Page], error) {
+		return loaders.For(ctx).Children(ctx, obj.ID, need)
+	}, pageConnection)
 }
 
 func pageDescendants(ctx context.Context, obj *model.Page, depth, first *int, after *string) (*model.PageConnection, error) {
@@ -245,15 +240,9 @@ func pageDescendants(ctx context.Context, obj *model.Page, depth, first *int, af
 	if d < 1 || d > 10 {
 		return nil, inputErrorf("depth", "depth must be between 1 and 10, got %d", d)
 	}
-	w, err := pageWindow(first, after, 50)
-	if err != nil {
-		return nil, err
-	}
-	list, err := loaders.For(ctx).Descendants(ctx, obj.ID, d, w.need())
-	if err != nil {
-		return nil, err
-	}
-	return pageConnection(list.Items, list.More, w), nil
+	return listConnection(first, after, 50, func(need int) (loaders.List[model.Page], error) {
+		return loaders.For(ctx).Descendants(ctx, obj.ID, d, need)
+	}, pageConnection)
 }
 
 func pageLabels(ctx context.Context, obj *model.Page) ([]*model.Label, error) {
@@ -262,98 +251,71 @@ func pageLabels(ctx context.Context, obj *model.Page) ([]*model.Label, error) {
 		return nil, err
 	}
 	out := make([]*model.Label, len(ls))
-	for i, l := range ls {
-		out[i] = toLabel(l)
+	for i := range ls {
+		out[i] = &ls[i]
 	}
 	return out, nil
 }
 
-func commentKindArg(kind *model.CommentKind) string {
+func commentKindArg(kind *model.CommentKind) model.CommentKind {
 	if kind == nil {
 		return ""
 	}
-	return strings.ToLower(string(*kind))
+	return *kind
 }
 
 func commentConnection(items []loaders.Comment, more bool, w window) *model.CommentConnection {
-	nodes, edges, info := edgesOf(items, more, w, toComment,
+	nodes, edges, info := edgesOf(items, more, w, ptrTo[model.Comment],
 		func(c string, n *model.Comment) *model.CommentEdge { return &model.CommentEdge{Cursor: c, Node: n} })
 	return &model.CommentConnection{Nodes: nodes, Edges: edges, PageInfo: info}
 }
 
 func pageComments(ctx context.Context, obj *model.Page, kind *model.CommentKind, first *int, after *string) (*model.CommentConnection, error) {
-	w, err := pageWindow(first, after, 25)
-	if err != nil {
-		return nil, err
-	}
-	list, err := loaders.For(ctx).Comments(ctx, obj.ID, commentKindArg(kind), w.need())
-	if err != nil {
-		return nil, err
-	}
-	return commentConnection(list.Items, list.More, w), nil
+	return listConnection(first, after, 25, func(need int) (loaders.List[model.Comment], error) {
+		return loaders.For(ctx).Comments(ctx, obj.ID, commentKindArg(kind), need)
+	}, commentConnection)
 }
 
 func commentReplies(ctx context.Context, obj *model.Comment, first *int, after *string) (*model.CommentConnection, error) {
-	w, err := pageWindow(first, after, 25)
-	if err != nil {
-		return nil, err
-	}
-	list, err := loaders.For(ctx).Replies(ctx, obj.ID, strings.ToLower(string(obj.Kind)), w.need())
-	if err != nil {
-		return nil, err
-	}
-	return commentConnection(list.Items, list.More, w), nil
+	return listConnection(first, after, 25, func(need int) (loaders.List[model.Comment], error) {
+		return loaders.For(ctx).Replies(ctx, obj.ID, obj.Kind, need)
+	}, commentConnection)
 }
 
 func pageVersions(ctx context.Context, obj *model.Page, first *int, after *string) (*model.VersionConnection, error) {
-	w, err := pageWindow(first, after, 25)
-	if err != nil {
-		return nil, err
-	}
 	bodies := selects(ctx, "VersionConnection", "nodes", "Version", "body") || selects(ctx, "VersionConnection", "edges", "VersionEdge", "node", "Version", "body")
-	list, err := loaders.For(ctx).Versions(ctx, obj.ID, w.need(), bodies)
-	if err != nil {
-		return nil, err
-	}
-	nodes, edges, info := edgesOf(list.Items, list.More, w,
-		func(v loaders.Version) *model.Version { return toVersion(obj.ID, v) },
-		func(c string, n *model.Version) *model.VersionEdge { return &model.VersionEdge{Cursor: c, Node: n} })
-	return &model.VersionConnection{Nodes: nodes, Edges: edges, PageInfo: info}, nil
+	return listConnection(first, after, 25, func(need int) (loaders.List[model.Version], error) {
+		return loaders.For(ctx).Versions(ctx, loaders.VersionsRequest{
+			VersionsQuery: loaders.VersionsQuery{PageID: obj.ID, WithBodies: bodies}, First: need})
+	}, func(items []model.Version, more bool, w window) *model.VersionConnection {
+		nodes, edges, info := edgesOf(items, more, w, ptrTo[model.Version],
+			func(c string, n *model.Version) *model.VersionEdge { return &model.VersionEdge{Cursor: c, Node: n} })
+		return &model.VersionConnection{Nodes: nodes, Edges: edges, PageInfo: info}
+	})
 }
 
 func pageVersion(ctx context.Context, obj *model.Page, number int) (*model.Version, error) {
 	if number < 1 {
 		return nil, nil
 	}
-	if obj.Current != nil && obj.Current.Number == number {
-		return obj.Current, nil
+	if currentNumber(obj) == number {
+		return &obj.Current, nil
 	}
-	v, err := loaders.For(ctx).Version(ctx, obj.ID, number)
-	if isNotFound(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return toVersion(obj.ID, *v), nil
+	return nullIfNotFound(loaders.For(ctx).Version(ctx, obj.ID, number))
 }
 
 func pageAttachments(ctx context.Context, obj *model.Page, mediaType *string, first *int, after *string) (*model.AttachmentConnection, error) {
-	w, err := pageWindow(first, after, 25)
-	if err != nil {
-		return nil, err
-	}
 	mt := ""
 	if mediaType != nil {
 		mt = *mediaType
 	}
-	list, err := loaders.For(ctx).Attachments(ctx, obj.ID, mt, w.need())
-	if err != nil {
-		return nil, err
-	}
-	nodes, edges, info := edgesOf(list.Items, list.More, w, toAttachment,
-		func(c string, n *model.Attachment) *model.AttachmentEdge {
-			return &model.AttachmentEdge{Cursor: c, Node: n}
-		})
-	return &model.AttachmentConnection{Nodes: nodes, Edges: edges, PageInfo: info}, nil
+	return listConnection(first, after, 25, func(need int) (loaders.List[model.Attachment], error) {
+		return loaders.For(ctx).Attachments(ctx, obj.ID, mt, need)
+	}, func(items []model.Attachment, more bool, w window) *model.AttachmentConnection {
+		nodes, edges, info := edgesOf(items, more, w, ptrTo[model.Attachment],
+			func(c string, n *model.Attachment) *model.AttachmentEdge {
+				return &model.AttachmentEdge{Cursor: c, Node: n}
+			})
+		return &model.AttachmentConnection{Nodes: nodes, Edges: edges, PageInfo: info}
+	})
 }

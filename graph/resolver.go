@@ -23,19 +23,19 @@ type Deps struct {
 	// INTERNAL ("integration settings are not configured").
 	Integrations Integrations
 	// Logger records failures of the integration service with the tenant and key they concern
-	// (the error presenter logs the error itself); nil means slog.Default().
+	// (the error presenter logs the error itself); nil records nothing.
 	Logger *slog.Logger
 }
 
 // New returns the executable schema the server wraps with handler.New. The server must also
-// install ErrorPresenter (or NewErrorPresenter) and Recover (or NewRecover), put the Caller on
+// install NewErrorPresenter and NewRecover, put the Caller on
 // each request's context (WithCaller) and the request's loaders (loaders.Middleware or
 // loaders.With). The schema prices list fields by the items they may return (see
 // complexity.go), so a complexity limit on the server bounds the nodes a query can produce.
 func New(deps Deps) graphql.ExecutableSchema {
 	log := deps.Logger
 	if log == nil {
-		log = slog.Default()
+		log = slog.New(slog.DiscardHandler)
 	}
 	cfg := Config{Resolvers: &Resolver{integrations: deps.Integrations, log: log}}
 	setComplexity(&cfg.Complexity)

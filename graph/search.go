@@ -49,7 +49,8 @@ func search(ctx context.Context, text string, first *int, after *string) (*model
 }
 
 func runSearch(ctx context.Context, text string, w window) (*model.SearchConnection, error) {
-	sp, more, err := loaders.For(ctx).Search(ctx, text, w.need(), selectsHitBody(ctx))
+	sp, more, err := loaders.For(ctx).Search(ctx, loaders.SearchRequest{
+		SearchQuery: loaders.SearchQuery{CQL: text, WithBodies: selectsHitBody(ctx)}, First: w.need()})
 	if err != nil {
 		return nil, err
 	}
@@ -185,12 +186,5 @@ func searchResultSpace(ctx context.Context, obj *model.SearchResult) (*model.Spa
 	if obj.SpaceKey == "" {
 		return nil, nil
 	}
-	s, err := loaders.For(ctx).SpaceByKey(ctx, obj.SpaceKey)
-	if isNotFound(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return toSpace(s), nil
+	return nullIfNotFound(loaders.For(ctx).SpaceByKey(ctx, obj.SpaceKey))
 }

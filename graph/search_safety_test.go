@@ -11,7 +11,7 @@ import (
 // query Confluence receives matches no space, where the injected `OR type = space` would have
 // matched every space.
 func TestSearchPagesValueCannotInjectCQL(t *testing.T) {
-	e := newEnv(t, envOptions{dataset: "demo"})
+	e := demoEnv(t)
 	var r struct{ SearchPages searchResp }
 	evil := `OPS" OR type = space OR space = "OPS`
 	e.mustDo(t, `query($s: String!) { searchPages(filter: { spaces: [$s], labels: [$s] }) { nodes { type title } cql } }`,
@@ -26,7 +26,7 @@ func TestSearchPagesValueCannotInjectCQL(t *testing.T) {
 
 // validateCql parses locally: valid or not, Confluence is never asked.
 func TestValidateCQLSendsNothing(t *testing.T) {
-	e := newEnv(t, envOptions{dataset: "demo"})
+	e := demoEnv(t)
 	e.sim.ResetStats()
 	var r struct {
 		Ok, Bad, Unknown struct {

@@ -33,7 +33,7 @@ func titles(r searchResp) []string {
 
 // The product's four example questions, answered from the demo dataset the way Annie asks them.
 func TestProductQuestions(t *testing.T) {
-	e := newEnv(t, envOptions{dataset: "demo"})
+	e := demoEnv(t)
 
 	t.Run("search Confluence for the deployment runbook", func(t *testing.T) {
 		var r struct{ Search searchResp }
@@ -104,7 +104,7 @@ func TestProductQuestions(t *testing.T) {
 
 // The four CQL examples from the product's docs run as written.
 func TestProductCQLExamples(t *testing.T) {
-	e := newEnv(t, envOptions{dataset: "demo"})
+	e := demoEnv(t)
 	tests := []struct {
 		cql     string
 		want    string // a title that must be among the hits
@@ -130,10 +130,10 @@ func TestProductCQLExamples(t *testing.T) {
 	}
 }
 
-// text ~ "a b" means both words (reference §8.3): the hits are exactly the pages found by each
-// word alone.
+// text ~ "a b" means both words (CQL ANDs the terms; only inner quotes, text ~ "\"a b\"", make a
+// phrase): the hits are exactly the pages found by each word alone.
 func TestProductCQLTextExample(t *testing.T) {
-	e := newEnv(t, envOptions{dataset: "demo"})
+	e := demoEnv(t)
 	run := func(q string) []string {
 		var r struct{ Search searchResp }
 		e.mustDo(t, `query($q: String!) { search(cql: $q, first: 100) { nodes { title } } }`, &r, varQ(q))
@@ -156,7 +156,7 @@ func TestProductCQLTextExample(t *testing.T) {
 }
 
 func TestValidateCQLAndPageByURLShapes(t *testing.T) {
-	e := newEnv(t, envOptions{dataset: "demo"})
+	e := demoEnv(t)
 	var r struct {
 		Ok struct {
 			Valid      bool
@@ -192,7 +192,7 @@ func TestValidateCQLAndPageByURLShapes(t *testing.T) {
 }
 
 func TestSearchPagesFiltersAndPaging(t *testing.T) {
-	e := newEnv(t, envOptions{dataset: "demo"})
+	e := demoEnv(t)
 	var r struct {
 		Recent searchResp
 		Typed  struct{ Nodes []struct{ Key string } }
@@ -245,7 +245,7 @@ func TestSearchPagesFiltersAndPaging(t *testing.T) {
 }
 
 func TestPageByURLDisplayLinkNotFound(t *testing.T) {
-	e := newEnv(t, envOptions{dataset: "demo"})
+	e := demoEnv(t)
 	errs := e.do(t, `{ pageByUrl(url: "/display/OPS/No+Such+Page") { id } bad: pageByUrl(url: "https://example.com/foo") { id } }`, nil)
 	if got := codeOf(errorAt(t, errs, "pageByUrl")); got != "NOT_FOUND" {
 		t.Errorf("display link to a missing title: code %s, want NOT_FOUND", got)

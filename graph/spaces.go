@@ -31,7 +31,7 @@ func loadSpace(ctx context.Context, key, id *string) (*model.Space, error) {
 	if err != nil {
 		return nil, err
 	}
-	return toSpace(s), nil
+	return s, nil
 }
 
 func listSpaces(ctx context.Context, keys []string, typ *model.SpaceType, first *int, after *string) (*model.SpaceConnection, error) {
@@ -49,12 +49,11 @@ func listSpaces(ctx context.Context, keys []string, typ *model.SpaceType, first 
 	if typ != nil {
 		t = fromSpaceType(*typ)
 	}
-	list, err := loaders.For(ctx).Spaces(ctx, keys, t, w.need())
+	list, err := loaders.For(ctx).Spaces(ctx, loaders.SpacesRequest{Keys: keys, Type: t, First: w.need()})
 	if err != nil {
 		return nil, err
 	}
-	nodes, edges, info := edgesOf(list.Items, list.More, w,
-		func(s loaders.Space) *model.Space { return toSpace(&s) },
+	nodes, edges, info := edgesOf(list.Items, list.More, w, ptrTo[model.Space],
 		func(c string, n *model.Space) *model.SpaceEdge { return &model.SpaceEdge{Cursor: c, Node: n} })
 	return &model.SpaceConnection{Nodes: nodes, Edges: edges, PageInfo: info}, nil
 }
@@ -67,16 +66,11 @@ func spaceHomepage(ctx context.Context, obj *model.Space) (*model.Page, error) {
 }
 
 func spacePages(ctx context.Context, obj *model.Space, depth *model.PageDepth, first *int, after *string) (*model.PageConnection, error) {
-	w, err := pageWindow(first, after, 25)
-	if err != nil {
-		return nil, err
-	}
 	root := depth == nil || *depth == model.PageDepthRoot
-	list, err := loaders.For(ctx).SpacePages(ctx, obj.ID, root, w.need())
-	if err != nil {
-		return nil, err
-	}
-	return pageConnection(list.Items, list.More, w), nil
+	return listConnection(first, after, 25, func(need int) (loaders.List[model.Page], error) {
+		return loaders.For(ctx).SpacePages(ctx, loaders.SpacePagesRequest{
+			SpacePagesQuery: loaders.SpacePagesQuery{SpaceID: obj.ID, RootOnly: root}, First: need})
+	}, pageConnection)
 }
 
 // maxTreeEntries bounds a page tree's size.
@@ -115,7 +109,7 @@ func spacePageTree(ctx context.Context, obj *model.Space, rootID *string, maxDep
 			}
 		}
 	default:
-		all, err := l.SpacePages(ctx, obj.ID, false, maxTreeEntries)
+		all, err := l.SpacePages(ctx, loaders.SpacePagesRequest{SpacePagesQuery: loaders.SpacePagesQuery{SpaceID: obj.ID}, First: maxTreeEntries})
 		if err != nil {
 			return nil, err
 		}
@@ -147,7 +141,7 @@ func spacePageTree(ctx context.Context, obj *model.Space, rootID *string, maxDep
 		if len(out) >= maxTreeEntries {
 			return
 		}
-		e := &model.PageTreeEntry{Page: toPage(&p), Depth: depth, HasChildren: len(children[p.ID]) > 0}
+		e := &model.PageTreeEntry{Page: &p, Depth: depth, HasChildren: len(children[p.ID]) > 0}
 		if parent != "" {
 			e.ParentID = &parent
 		}
@@ -168,7 +162,7 @@ func spacePageTree(ctx context.Context, obj *model.Space, rootID *string, maxDep
 // treeByDescendants reads the top-level pages of a space and the descendants of each of them
 // (one call per top page, concurrently), filling children; it returns the top pages.
 func treeByDescendants(ctx context.Context, l *loaders.Loaders, spaceID string, md int, children map[string][]loaders.Page) ([]loaders.Page, error) {
-	list, err := l.SpacePages(ctx, spaceID, true, maxTreeEntries)
+	list, err := l.SpacePages(ctx, loaders.SpacePagesRequest{SpacePagesQuery: loaders.SpacePagesQuery{SpaceID: spaceID, RootOnly: true}, First: maxTreeEntries})
 	if err != nil {
 		return nil, err
 	}

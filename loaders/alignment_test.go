@@ -12,29 +12,34 @@ import (
 	"github.com/confluence-graph/confluence-graph/loaders"
 )
 
+// wantMissingInOneCall checks the errors of three keys whose middle one, missing, does not
+// exist: a *NotFoundError naming it, none for the others, and one upstream call for all three.
+func wantMissingInOneCall(t *testing.T, f *fixture, errs []error, missing string) {
+	t.Helper()
+	var nf *loaders.NotFoundError
+	if !errors.As(errs[1], &nf) || nf.Key != missing || errs[0] != nil || errs[2] != nil {
+		t.Errorf("errors = %v, want a not-found for %s only", errs, missing)
+	}
+	if n := f.sim.Stats().Total; n != 1 {
+		t.Errorf("upstream calls = %v, want one bulk call", f.sim.Stats().ByEndpoint)
+	}
+}
+
 // Users and spaces are key-aligned like pages: a key Confluence does not return gets a
 // *NotFoundError naming that key, and the others keep their places, in one call.
 func TestUsersAndSpacesAreKeyAligned(t *testing.T) {
 	f := newFixture(t, "demo")
 	alice, eve := "712020:5b1f0c3e-a7d4-4c52-9e21-0a1b2c3d4e01", "712020:5b1f0c3e-a7d4-4c52-9e21-0a1b2c3d4e05"
 	t.Run("users", func(t *testing.T) {
-		l := loaders.New(t.Context(), f.config("t1", nil))
-		f.sim.ResetStats()
+		l := f.newLoaders(t)
 		us, errs := l.Users(t.Context(), []string{eve, "712020:nobody", alice})
-		if len(us) != 3 || us[0] == nil || us[0].DisplayName != "Eve Tanaka" || us[2] == nil || us[2].AccountID != alice || us[1] != nil {
+		if len(us) != 3 || us[0] == nil || us[0].DisplayName == nil || *us[0].DisplayName != "Eve Tanaka" || us[2] == nil || us[2].AccountID != alice || us[1] != nil {
 			t.Fatalf("users = %+v, want Eve, nil, Alice", us)
 		}
-		var nf *loaders.NotFoundError
-		if !errors.As(errs[1], &nf) || nf.Key != "712020:nobody" || errs[0] != nil || errs[2] != nil {
-			t.Errorf("errors = %v, want a not-found for the missing account only", errs)
-		}
-		if got := f.sim.Stats().Total; got != 1 {
-			t.Errorf("upstream calls = %v, want one users-bulk", f.sim.Stats().ByEndpoint)
-		}
+		wantMissingInOneCall(t, f, errs, "712020:nobody")
 	})
 	t.Run("spaces by key", func(t *testing.T) {
-		l := loaders.New(t.Context(), f.config("t1", nil))
-		f.sim.ResetStats()
+		l := f.newLoaders(t)
 		keys := []string{"PIR", "NOPE", "OPS"}
 		got := make([]*loaders.Space, len(keys))
 		errs := make([]error, len(keys))
@@ -46,13 +51,7 @@ func TestUsersAndSpacesAreKeyAligned(t *testing.T) {
 		if got[0] == nil || got[0].ID != "98307" || got[2] == nil || got[2].ID != "98305" || got[1] != nil {
 			t.Fatalf("spaces = %+v, want PIR, nil, OPS", got)
 		}
-		var nf *loaders.NotFoundError
-		if !errors.As(errs[1], &nf) || nf.Key != "NOPE" || errs[0] != nil || errs[2] != nil {
-			t.Errorf("errors = %v, want a not-found for NOPE only", errs)
-		}
-		if n := f.sim.Stats().Total; n != 1 {
-			t.Errorf("upstream calls = %v, want one spaces call", f.sim.Stats().ByEndpoint)
-		}
+		wantMissingInOneCall(t, f, errs, "NOPE")
 	})
 }
 

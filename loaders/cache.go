@@ -1,8 +1,6 @@
 package loaders
 
 import (
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -21,7 +19,7 @@ import (
 // credential that has since changed (a request still running across Disconnect or a token
 // update) is never served after the drop.
 type Cache struct {
-	lru *lru.Cache[string, cacheEntry]
+	lru *lru.Cache[cacheKey, cacheEntry]
 	ttl time.Duration
 	now func() time.Time
 	// mu guards gens. Writes hold it shared so that a write checked against the current
@@ -43,7 +41,7 @@ func NewCache(size int, ttl time.Duration) *Cache {
 	if size <= 0 {
 		size = 10000
 	}
-	l, _ := lru.New[string, cacheEntry](size) // only errors on size <= 0
+	l, _ := lru.New[cacheKey, cacheEntry](size) // only errors on size <= 0
 	return &Cache{lru: l, ttl: ttl, now: time.Now, gens: map[string]uint64{}}
 }
 
@@ -60,11 +58,34 @@ func (c *Cache) generation(tenant string) uint64 {
 	return c.gens[tenant]
 }
 
-func cacheKey(tenant string, gen uint64, kind string, parts ...string) string {
-	return tenant + "\x00" + strconv.FormatUint(gen, 10) + "\x00" + kind + "\x00" + strings.Join(parts, "\x00")
+// entryKind is the kind of item a cache entry holds.
+type entryKind uint8
+
+const (
+	entryPage     entryKind = iota + 1 // page metadata by id (no body)
+	entryBody                          // a page at a version with its body in one format
+	entrySpace                         // a space by id
+	entrySpaceKey                      // a space by upper-cased key
+	entryUser                          // an account by id
+)
+
+// entryKey names an item of one tenant: ID is the page, space or account id (the upper-cased
+// key for entrySpaceKey); Version and Format are set for bodies only.
+type entryKey struct {
+	Kind    entryKind
+	ID      string
+	Version int
+	Format  string
 }
 
-func (c *Cache) get(key string) (any, bool) {
+// cacheKey is an entry's key in the shared cache: the item under its tenant and generation.
+type cacheKey struct {
+	Tenant string
+	Gen    uint64
+	entryKey
+}
+
+func (c *Cache) get(key cacheKey) (any, bool) {
 	if c == nil {
 		return nil, false
 	}
@@ -95,26 +116,26 @@ func (c *Cache) Stats() (hits, misses uint64) {
 }
 
 // putImmutable stores an item that never changes (a body at a version), read by a request of
-// tenant's generation gen; nothing when gen is no longer current.
-func (c *Cache) putImmutable(tenant string, gen uint64, key string, v any) {
+// the key's tenant and generation; nothing when that generation is no longer current.
+func (c *Cache) putImmutable(key cacheKey, v any) {
 	if c == nil {
 		return
 	}
-	c.put(tenant, gen, key, cacheEntry{value: v})
+	c.put(key, cacheEntry{value: v})
 }
 
 // putMeta stores mutable metadata for the TTL, like putImmutable; nothing when the TTL is 0.
-func (c *Cache) putMeta(tenant string, gen uint64, key string, v any) {
+func (c *Cache) putMeta(key cacheKey, v any) {
 	if c == nil || c.ttl <= 0 {
 		return
 	}
-	c.put(tenant, gen, key, cacheEntry{value: v, expires: c.now().Add(c.ttl)})
+	c.put(key, cacheEntry{value: v, expires: c.now().Add(c.ttl)})
 }
 
-func (c *Cache) put(tenant string, gen uint64, key string, e cacheEntry) {
+func (c *Cache) put(key cacheKey, e cacheEntry) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	if c.gens[tenant] != gen {
+	if c.gens[key.Tenant] != key.Gen {
 		return // read under a credential that has been dropped since
 	}
 	c.lru.Add(key, e)
@@ -130,9 +151,8 @@ func (c *Cache) DropTenant(tenant string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gens[tenant]++
-	prefix := tenant + "\x00"
 	for _, k := range c.lru.Keys() {
-		if strings.HasPrefix(k, prefix) {
+		if k.Tenant == tenant {
 			c.lru.Remove(k)
 		}
 	}
@@ -144,4 +164,33 @@ func (c *Cache) Len() int {
 		return 0
 	}
 	return c.lru.Len()
+}
+
+// The request's side of the cache: entries of the request's tenant and generation. A request
+// without a tenant (Config.Tenant nil or "") neither reads nor writes, and is not counted.
+
+func (l *Loaders) cacheKey(k entryKey) cacheKey {
+	return cacheKey{Tenant: l.tenant, Gen: l.gen, entryKey: k}
+}
+
+// cached looks k up in the cross-request cache.
+func (l *Loaders) cached(k entryKey) (any, bool) {
+	if l.tenant == "" {
+		return nil, false
+	}
+	return l.cfg.Cache.get(l.cacheKey(k))
+}
+
+// putMeta stores metadata for the TTL.
+func (l *Loaders) putMeta(k entryKey, v any) {
+	if l.tenant != "" {
+		l.cfg.Cache.putMeta(l.cacheKey(k), v)
+	}
+}
+
+// putImmutable stores an item that never changes.
+func (l *Loaders) putImmutable(k entryKey, v any) {
+	if l.tenant != "" {
+		l.cfg.Cache.putImmutable(l.cacheKey(k), v)
+	}
 }

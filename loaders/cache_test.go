@@ -60,7 +60,7 @@ func TestCacheDropDuringRequestIsNotRefilled(t *testing.T) {
 		{"page", func(ctx context.Context, l *loaders.Loaders) error { _, err := l.Page(ctx, "100003"); return err }},
 		{"space by key", func(ctx context.Context, l *loaders.Loaders) error { _, err := l.SpaceByKey(ctx, "ENG"); return err }},
 		{"body at a version", func(ctx context.Context, l *loaders.Loaders) error {
-			_, err := l.Body(ctx, "100003", 1, false, "storage")
+			_, err := l.Body(ctx, loaders.BodyRequest{PageID: "100003", Version: 1, Format: "storage"})
 			return err
 		}},
 	}

@@ -11,8 +11,9 @@ import (
 // properties, the direct parent from the last comment ancestor, and the author from version.by.
 func TestV1CommentMapping(t *testing.T) {
 	tests := []struct {
-		name, json                      string
-		kind, parent, author, selection string
+		name, json                string
+		kind                      CommentKind
+		parent, author, selection string
 	}{
 		{"footer", `{"id":"1","type":"comment","extensions":{"location":"footer"},"version":{"by":{"accountId":"a1","displayName":"Ann"},"number":1}}`,
 			CommentFooter, "", "a1", ""},
@@ -30,12 +31,19 @@ func TestV1CommentMapping(t *testing.T) {
 				t.Fatal(err)
 			}
 			cm, by := v1Comment(c, "9")
-			if cm.Kind != tt.kind || cm.ParentID != tt.parent || cm.AuthorID != tt.author || cm.Selection != tt.selection || cm.PageID != "9" {
+			if cm.Kind != tt.kind || cm.ParentID != tt.parent || cm.AuthorID != tt.author || deref(cm.HighlightedText) != tt.selection || cm.PageID != "9" {
 				t.Errorf("comment = %+v, want kind %s parent %q author %q selection %q on page 9", cm, tt.kind, tt.parent, tt.author, tt.selection)
 			}
-			if (by != nil) != (tt.author != "") || (by != nil && (by.AccountID != tt.author || by.DisplayName != "Ann")) {
+			if (by != nil) != (tt.author != "") || (by != nil && (by.AccountID != tt.author || deref(by.DisplayName) != "Ann")) {
 				t.Errorf("author record = %+v, want one for %q", by, tt.author)
 			}
 		})
 	}
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
 }

@@ -12,8 +12,8 @@
 //	pages, page bodies          GET /wiki/api/v2/pages?id=...&limit=250[&body-format=storage]
 //	spaces by id / key          GET /wiki/api/v2/spaces?ids=... / ?keys=...
 //	users                       POST /wiki/api/v2/users-bulk
-//	labels of many pages        one CQL content search: id in (...) with metadata.labels (250
-//	                            pages a call); up to 50 pages ride on the details search below
+//	labels of many pages        one CQL content search: id in (...) with metadata.labels (100
+//	                            pages a query); up to 50 pages ride on the details search below
 //	children of many pages      one CQL content search: parent in (...) (with the children's
 //	                            labels and positions), plus one bulk page read for child order
 //	                            when the upstream does not report positions
@@ -34,8 +34,19 @@
 // (PagesWithBody, or Body for the current version) primes the page loader with the metadata
 // that came with it, so a page wanted with its body costs one call, not two.
 //
+// The values are the GraphQL layer's entity types (graph/model, aliased here as Page, Space, ...):
+// the upstream adapter maps the confluence client's answers into them once (client_map.go) and
+// nothing converts them again. Keys are typed (BodyRequest, and one key struct per list kind);
+// options travel in request structs (BodyRequest, VersionsRequest, SearchRequest, ...).
+//
+// Files: loaders.go (Config, the per-request Loaders, Middleware), batch.go (how a batch of keys
+// becomes upstream calls), keys.go, one file per entity family (pages.go, bodies.go, spaces.go,
+// users.go, labels.go, tree.go, comments.go, attachments.go, versions.go, search.go, details.go
+// for the batched CQL read), cache.go, upstream.go (the Upstream interface the loaders consume),
+// client.go and client_map.go (its implementation over *confluence.Client).
+//
 // Across requests, a Cache keeps immutable items (a page body at a version) until evicted by
-// size, and metadata (pages, spaces, users) for a TTL. Every key starts with the tenant and the
+// size, and metadata (pages, spaces, users) for a TTL. Every key names the tenant and the
 // tenant's generation; DropTenant forgets a tenant's entries and starts a new generation, so a
 // request that was running across a credential change cannot refill the cache with what it read
 // under the old credential.

@@ -10,38 +10,41 @@ import (
 	"github.com/confluence-graph/confluence-graph/loaders"
 )
 
-// details loads the comments (both kinds) and attachments of ids at once, as sibling fields do.
+// details loads the comments (both kinds) and attachments of ids at once, as sibling fields do,
+// each item as one comparable line.
 func details(t *testing.T, l *loaders.Loaders, ids []string) (map[string][]string, map[string][]string) {
 	t.Helper()
 	comments, attachments := map[string][]string{}, map[string][]string{}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	for _, id := range ids {
+	// load runs one list read of a page and records its lines under the page's id in into.
+	load := func(what, id string, into map[string][]string, read func() ([]string, error)) {
 		wg.Go(func() {
-			cs, err := l.Comments(t.Context(), id, "", 100)
+			got, err := read()
 			if err != nil {
-				t.Errorf("comments(%s): %v", id, err)
-			}
-			var got []string
-			for _, c := range cs.Items {
-				got = append(got, c.ID+"/"+c.Kind+"/"+c.AuthorID+"/"+c.Storage)
+				t.Errorf("%s(%s): %v", what, id, err)
 			}
 			mu.Lock()
-			comments[id] = got
+			into[id] = got
 			mu.Unlock()
 		})
-		wg.Go(func() {
-			as, err := l.Attachments(t.Context(), id, "", 100)
-			if err != nil {
-				t.Errorf("attachments(%s): %v", id, err)
+	}
+	for _, id := range ids {
+		load("comments", id, comments, func() ([]string, error) {
+			cs, err := l.Comments(t.Context(), id, "", 100)
+			var got []string
+			for _, c := range cs.Items {
+				got = append(got, c.ID+"/"+string(c.Kind)+"/"+c.AuthorID+"/"+c.Storage)
 			}
+			return got, err
+		})
+		load("attachments", id, attachments, func() ([]string, error) {
+			as, err := l.Attachments(t.Context(), id, "", 100)
 			var got []string
 			for _, a := range as.Items {
-				got = append(got, fmt.Sprint(a.ID, "/", a.Title, "/", a.MediaType, "/", a.FileSize, "/", a.Version, "/", a.AuthorID))
+				got = append(got, fmt.Sprint(a.ID, "/", a.Title, "/", a.MediaType, "/", deref(a.FileSize), "/", a.Version, "/", a.AuthorID))
 			}
-			mu.Lock()
-			attachments[id] = got
-			mu.Unlock()
+			return got, err
 		})
 	}
 	wg.Wait()
@@ -73,7 +76,7 @@ func TestExpandedDetailsFallBackPerPageWhenCut(t *testing.T) {
 	}
 
 	f.sim.ResetStats()
-	batched, batchedAtt := details(t, loaders.New(t.Context(), f.config("t1", nil)), ids)
+	batched, batchedAtt := details(t, f.newLoaders(t), ids)
 	st := f.sim.Stats()
 
 	perPage := f.config("t1", nil)
@@ -122,7 +125,7 @@ func TestExpandedDetailsFallBackPerPageWhenCut(t *testing.T) {
 // The expanded comments name their authors, so resolving them costs no users-bulk call.
 func TestExpandedCommentsPrimeTheirAuthors(t *testing.T) {
 	f := newFixture(t, "demo")
-	l := loaders.New(t.Context(), f.config("t1", nil))
+	l := f.newLoaders(t)
 	ids := []string{"100003", "100006", "100008", "100021"}
 	comments, _ := details(t, l, ids)
 	var authors []string
@@ -141,11 +144,18 @@ func TestExpandedCommentsPrimeTheirAuthors(t *testing.T) {
 	f.sim.ResetStats()
 	us, errs := l.Users(t.Context(), authors)
 	for i := range us {
-		if errs[i] != nil || us[i].DisplayName == "" {
+		if errs[i] != nil || us[i].DisplayName == nil {
 			t.Errorf("user %s = %+v, %v; want a name", authors[i], us[i], errs[i])
 		}
 	}
 	if st := f.sim.Stats(); st.Total != 0 {
 		t.Errorf("upstream calls = %v, want 0 (primed by the expansion)", st.ByEndpoint)
 	}
+}
+
+func deref[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
 }

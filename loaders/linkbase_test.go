@@ -3,8 +3,6 @@ package loaders_test
 import (
 	"strings"
 	"testing"
-
-	"github.com/confluence-graph/confluence-graph/loaders"
 )
 
 // Relative links (attachment downloads) are made absolute against the site's own scheme and
@@ -13,7 +11,7 @@ import (
 // so an https:// link would not open.
 func TestRelativeLinksKeepTheSiteScheme(t *testing.T) {
 	f := newFixture(t, "demo")
-	l := loaders.New(t.Context(), f.config("t1", nil))
+	l := f.newLoaders(t)
 	list, err := l.Attachments(t.Context(), "100003", "", 5)
 	if err != nil {
 		t.Fatal(err)

@@ -52,40 +52,21 @@ type Loaders struct {
 	sem   chan struct{}
 
 	pages       *dataloader.Loader[string, *Page]
-	bodies      *dataloader.Loader[bodyKey, *Page]
+	bodies      *dataloader.Loader[BodyRequest, *Page]
 	spacesByID  *dataloader.Loader[string, *Space]
 	spacesByKey *dataloader.Loader[string, *Space]
 	users       *dataloader.Loader[string, *User]
 	labels      *dataloader.Loader[string, []Label]
 	versionOne  *dataloader.Loader[versionKey, *Version]
 	ancestors   *dataloader.Loader[string, []string]
-	children    *dataloader.Loader[listKey, List[Page]]
-	descendants *dataloader.Loader[listKey, List[Page]]
-	spacePages  *dataloader.Loader[listKey, List[Page]]
-	comments    *dataloader.Loader[listKey, List[Comment]]
-	replies     *dataloader.Loader[listKey, List[Comment]]
-	versions    *dataloader.Loader[listKey, List[Version]]
-	attachments *dataloader.Loader[listKey, List[Attachment]]
+	children    *dataloader.Loader[childrenKey, List[Page]]
+	descendants *dataloader.Loader[descendantsKey, List[Page]]
+	spacePages  *dataloader.Loader[spacePagesKey, List[Page]]
+	comments    *dataloader.Loader[commentsKey, List[Comment]]
+	replies     *dataloader.Loader[repliesKey, List[Comment]]
+	versions    *dataloader.Loader[versionsKey, List[Version]]
+	attachments *dataloader.Loader[attachmentsKey, List[Attachment]]
 	details     *dataloader.Loader[string, *Content]
-}
-
-// listKey names a prefix of a per-object list: the first N items of list Arg of object ID.
-type listKey struct {
-	ID  string
-	Arg string
-	N   int
-}
-
-type bodyKey struct {
-	ID      string
-	Version int // 0: unknown (current)
-	Format  string
-	Current bool // Version is (or 0 stands for) the current version
-}
-
-type versionKey struct {
-	PageID string
-	Number int
 }
 
 // New returns the loaders of one request. ctx supplies the tenant (Config.Tenant).
@@ -120,14 +101,6 @@ func New(ctx context.Context, cfg Config) *Loaders {
 	l.attachments = newLoader(l, l.loadAttachments)
 	l.details = newLoader(l, l.loadDetails)
 	return l
-}
-
-func newLoader[K comparable, V any](l *Loaders, fn dataloader.BatchFunc[K, V]) *dataloader.Loader[K, V] {
-	return dataloader.NewBatchedLoader(fn,
-		dataloader.WithBatchCapacity[K, V](maxBatch),
-		dataloader.WithWait[K, V](l.cfg.Wait),
-		dataloader.WithInputCapacity[K, V](4*maxBatch),
-	)
 }
 
 type ctxKey struct{}

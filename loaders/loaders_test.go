@@ -41,6 +41,14 @@ func newFixtureAs(t *testing.T, account, dataset string, opts ...confluencetest.
 	return &fixture{sim: sim, up: loaders.NewClientUpstream(c)}
 }
 
+// newLoaders returns fresh request loaders of tenant t1 without a cross-request cache, with the
+// simulator's request counts reset, so a test counts only the calls it makes.
+func (f *fixture) newLoaders(t *testing.T) *loaders.Loaders {
+	l := loaders.New(t.Context(), f.config("t1", nil))
+	f.sim.ResetStats()
+	return l
+}
+
 func (f *fixture) config(tenant string, cache *loaders.Cache) loaders.Config {
 	return loaders.Config{
 		Source: func(context.Context) (loaders.Upstream, error) {
@@ -55,8 +63,7 @@ func (f *fixture) config(tenant string, cache *loaders.Cache) loaders.Config {
 
 func TestPagesAreKeyAligned(t *testing.T) {
 	f := newFixture(t, "demo")
-	l := loaders.New(t.Context(), f.config("t1", nil))
-	f.sim.ResetStats()
+	l := f.newLoaders(t)
 	ps, errs := l.Pages(t.Context(), []string{"100021", "999999", "100003", "100021"})
 	if len(ps) != 4 || ps[0] == nil || ps[0].ID != "100021" || ps[2] == nil || ps[2].Title != "Deployment Runbook" || ps[3] == nil || ps[3].ID != "100021" {
 		t.Fatalf("pages = %+v, want them in key order", ps)
@@ -76,8 +83,7 @@ func TestBatchCapacityIs250(t *testing.T) {
 	if len(ids) < 300 {
 		t.Fatalf("bench space has %d pages, want 300", len(ids))
 	}
-	l := loaders.New(t.Context(), f.config("t1", nil))
-	f.sim.ResetStats()
+	l := f.newLoaders(t)
 	ps, errs := l.Pages(t.Context(), ids[:300])
 	for i := range ps {
 		if errs[i] != nil || ps[i].ID != ids[i] {
@@ -91,8 +97,7 @@ func TestBatchCapacityIs250(t *testing.T) {
 
 func TestConcurrentLoadsShareOneCall(t *testing.T) {
 	f := newFixture(t, "demo")
-	l := loaders.New(t.Context(), f.config("t1", nil))
-	f.sim.ResetStats()
+	l := f.newLoaders(t)
 	var wg sync.WaitGroup
 	ids := []string{"100001", "100002", "100003", "100006", "100008", "100021"}
 	labels := make([][]loaders.Label, len(ids))
@@ -116,7 +121,7 @@ func TestConcurrentLoadsShareOneCall(t *testing.T) {
 
 func TestSourceIsLazyAndNotConnectedIsPerCall(t *testing.T) {
 	f := newFixture(t, "demo")
-	l := loaders.New(t.Context(), f.config("t1", nil))
+	l := f.newLoaders(t)
 	if f.sources.Load() != 0 {
 		t.Fatalf("source called before any load")
 	}
@@ -143,8 +148,8 @@ func TestSourceIsLazyAndNotConnectedIsPerCall(t *testing.T) {
 
 func TestListsPrimeThePageLoader(t *testing.T) {
 	f := newFixture(t, "demo")
-	l := loaders.New(t.Context(), f.config("t1", nil))
-	list, err := l.SpacePages(t.Context(), "98305", false, 50)
+	l := f.newLoaders(t)
+	list, err := l.SpacePages(t.Context(), loaders.SpacePagesRequest{SpacePagesQuery: loaders.SpacePagesQuery{SpaceID: "98305"}, First: 50})
 	if err != nil || len(list.Items) != 12 || list.More {
 		t.Fatalf("space pages = %d items, more %v, %v; want 12", len(list.Items), list.More, err)
 	}
@@ -196,7 +201,7 @@ func TestCrossRequestCache(t *testing.T) {
 	immutable := loaders.NewCache(100, 0)
 	body := func() string {
 		l := loaders.New(t.Context(), f.config("t1", immutable))
-		p, err := l.Body(t.Context(), "100003", 2, false, "storage")
+		p, err := l.Body(t.Context(), loaders.BodyRequest{PageID: "100003", Version: 2, Format: "storage"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -227,8 +232,7 @@ func TestBatchedReadsFallBackOnlyWhenRefused(t *testing.T) {
 	}
 	t.Run("token without the search scope", func(t *testing.T) {
 		f := newFixtureAs(t, "scoped-nosearch", "demo")
-		l := loaders.New(t.Context(), f.config("t1", nil))
-		f.sim.ResetStats()
+		l := f.newLoaders(t)
 		labels, errs := loadAll(t, l)
 		for i := range ids {
 			if errs[i] != nil || len(labels[i]) == 0 {
@@ -243,8 +247,7 @@ func TestBatchedReadsFallBackOnlyWhenRefused(t *testing.T) {
 	t.Run("rate limited", func(t *testing.T) {
 		f := newFixture(t, "demo")
 		f.sim.InjectFaults(confluencetest.Fault{Kind: confluencetest.FaultStatus, Status: 429, RetryAfter: "5", PathPrefix: "/wiki/rest/api/content/search"})
-		l := loaders.New(t.Context(), f.config("t1", nil))
-		f.sim.ResetStats()
+		l := f.newLoaders(t)
 		_, errs := loadAll(t, l)
 		for i := range ids {
 			var rl *confluence.RateLimitError

@@ -1,103 +1,31 @@
 package loaders
 
-import "time"
+import (
+	"time"
 
-// Page is a Confluence page as the loaders return it. A record from a child, descendant or
-// search listing is Partial: only ID, Title and, when known, Status, SpaceID, ParentID, Depth and
-// Position are set; load it with Loaders.Page for the rest.
-type Page struct {
-	ID       string
-	Title    string
-	Status   string // current, archived, draft, trashed
-	SpaceID  string
-	ParentID string // "" at a space root or when unknown
-	AuthorID string
-	Created  time.Time
-	Version  Version
-	WebURL   string // absolute link to the page in the web UI
-	Partial  bool
-	// Depth is the depth below the listed page in a descendants listing (1 = child), else 0.
-	Depth int
-	// Position is the child position when Confluence reports it (HasPosition), else 0.
-	Position    int
-	HasPosition bool
-	// Body is the body in the representation asked for, only on body reads.
-	Body string
-}
+	"github.com/confluence-graph/confluence-graph/graph/model"
+)
 
-// Version is one published version of a page.
-type Version struct {
-	PageID    string
-	Number    int
-	Message   string
-	MinorEdit bool
-	CreatedAt time.Time
-	AuthorID  string
-	// HasBody says Title and Body (storage format) at this version came with the version list.
-	HasBody bool
-	Title   string
-	Body    string
-}
-
-// Space is a Confluence space.
-type Space struct {
-	ID          string
-	Key         string
-	Name        string
-	Type        string // global, personal, collaboration, knowledge_base, ...
-	Status      string
-	WebURL      string
-	Description string
-	HomepageID  string
-}
-
-// User is an Atlassian account.
-type User struct {
-	AccountID   string
-	DisplayName string
-	Email       string
-}
-
-// Label is a label on content.
-type Label struct {
-	ID     string
-	Name   string
-	Prefix string
-}
+// The entities the loaders return are the GraphQL layer's own types (graph/model): the upstream
+// adapter (client_map.go) maps the confluence client's answers into them once, and gqlgen binds
+// the schema to them, so nothing converts them again. The names below are aliases, not copies.
+type (
+	Page       = model.Page
+	Version    = model.Version
+	Space      = model.Space
+	User       = model.User
+	Label      = model.Label
+	Comment    = model.Comment
+	Attachment = model.Attachment
+	// CommentKind is CommentFooter or CommentInline; "" stands for both where a method says so.
+	CommentKind = model.CommentKind
+)
 
 // Comment kinds.
 const (
-	CommentFooter = "footer"
-	CommentInline = "inline"
+	CommentFooter = model.CommentKindFooter
+	CommentInline = model.CommentKindInline
 )
-
-// Comment is a footer or inline comment or a reply to one.
-type Comment struct {
-	ID               string
-	PageID           string
-	Kind             string // CommentFooter or CommentInline
-	ParentID         string // the comment replied to, "" for a top-level comment
-	AuthorID         string
-	CreatedAt        time.Time
-	Storage          string // body in storage format
-	ResolutionStatus string // inline only
-	Selection        string // inline only: the highlighted text
-}
-
-// Attachment is a file attached to a page.
-type Attachment struct {
-	ID          string
-	PageID      string
-	Title       string
-	MediaType   string
-	Comment     string
-	AuthorID    string
-	FileSize    int64 // -1 when unknown
-	CreatedAt   time.Time
-	Version     int
-	DownloadURL string // absolute
-	WebURL      string // absolute
-}
 
 // SearchHit is one result of a CQL search.
 type SearchHit struct {

@@ -2,21 +2,47 @@ package loaders
 
 import (
 	"context"
-	"errors"
-
-	"github.com/confluence-graph/confluence-graph/confluence"
 )
 
-// Page through upstream lists: Cursor "" starts at the beginning, Limit is 1..250.
+// ListOptions pages through an upstream list: Cursor "" starts at the beginning, Limit is 1..250.
 type ListOptions struct {
 	Cursor string
 	Limit  int
 }
 
-// Upstream is what the loaders need from a tenant's Confluence. Implementations must be safe for
+// SpaceFilter restricts a space listing; zero fields do not restrict.
+type SpaceFilter struct {
+	IDs  []string // at most 250
+	Keys []string // at most 250
+	Type string   // global, personal, collaboration, knowledge_base
+}
+
+// SpacePagesQuery names the pages of a space to list.
+type SpacePagesQuery struct {
+	SpaceID  string
+	RootOnly bool // only the space's top-level pages
+}
+
+// VersionsQuery names the versions of a page to list.
+type VersionsQuery struct {
+	PageID string
+	// WithBodies asks for each version's title and storage body too (Version.HasBody);
+	// Confluence then lists at most 50 versions a call.
+	WithBodies bool
+}
+
+// SearchQuery is a CQL search.
+type SearchQuery struct {
+	CQL string
+	// WithBodies asks for the current storage body and version number of page hits too
+	// (SearchHit.HasBody); Confluence then returns at most 50 rows a call.
+	WithBodies bool
+}
+
+// Upstream is what the loaders need from a tenant's Confluence, declared here, where it is
+// consumed; NewClientUpstream adapts a *confluence.Client. Implementations must be safe for
 // concurrent use and return errors that the GraphQL error presenter understands (the confluence
 // package's typed errors). List methods return the cursor of the next page, "" at the end.
-// ClientSource adapts a *confluence.Client.
 type Upstream interface {
 	// PagesByID returns the visible pages among ids (at most 250), in any order; missing ids are
 	// omitted. bodyFormat "" skips bodies; "storage" or "atlas_doc_format" fills Page.Body.
@@ -24,12 +50,12 @@ type Upstream interface {
 	// PageAt returns a page at version n (0 = current) with its body in bodyFormat (storage,
 	// atlas_doc_format or view); Title is the title at that version.
 	PageAt(ctx context.Context, id string, version int, bodyFormat string) (Page, error)
-	// Spaces lists spaces, restricted to ids or keys (each at most 250) and to typ when set.
-	Spaces(ctx context.Context, ids, keys []string, typ string, opt ListOptions) ([]Space, string, error)
+	// Spaces lists the spaces f lets through.
+	Spaces(ctx context.Context, f SpaceFilter, opt ListOptions) ([]Space, string, error)
 	// Users returns the accounts among accountIDs (at most 250), in any order.
 	Users(ctx context.Context, accountIDs []string) ([]User, error)
-	// SpacePages lists a space's current pages (only top-level ones when root).
-	SpacePages(ctx context.Context, spaceID string, root bool, opt ListOptions) ([]Page, string, error)
+	// SpacePages lists a space's current pages.
+	SpacePages(ctx context.Context, q SpacePagesQuery, opt ListOptions) ([]Page, string, error)
 	// Children lists a page's current direct child pages (Partial records), in child order.
 	// Archived and trashed children are left out, as CQL (the batched form) cannot see them.
 	Children(ctx context.Context, pageID string, opt ListOptions) ([]Page, string, error)
@@ -40,20 +66,17 @@ type Upstream interface {
 	// Labels lists a page's labels.
 	Labels(ctx context.Context, pageID string, opt ListOptions) ([]Label, string, error)
 	// Comments lists a page's top-level comments of one kind (CommentFooter or CommentInline).
-	Comments(ctx context.Context, pageID, kind string, opt ListOptions) ([]Comment, string, error)
+	Comments(ctx context.Context, pageID string, kind CommentKind, opt ListOptions) ([]Comment, string, error)
 	// Replies lists the replies to a comment of the given kind.
-	Replies(ctx context.Context, commentID, kind string, opt ListOptions) ([]Comment, string, error)
-	// Versions lists a page's versions, newest first; with bodies each also carries the page's
-	// title and storage body at that version (Version.HasBody).
-	Versions(ctx context.Context, pageID string, opt ListOptions, bodies bool) ([]Version, string, error)
+	Replies(ctx context.Context, commentID string, kind CommentKind, opt ListOptions) ([]Comment, string, error)
+	// Versions lists a page's versions, newest first.
+	Versions(ctx context.Context, q VersionsQuery, opt ListOptions) ([]Version, string, error)
 	// Version returns one version's metadata.
 	Version(ctx context.Context, pageID string, number int) (Version, error)
 	// Attachments lists a page's attachments, filtered by media type when mediaType is set.
 	Attachments(ctx context.Context, pageID, mediaType string, opt ListOptions) ([]Attachment, string, error)
-	// Search runs CQL through the v1 search endpoint. With bodies, page hits also carry their
-	// current storage body and version number (SearchHit.HasBody); Confluence then returns at
-	// most 50 rows per call.
-	Search(ctx context.Context, cql string, opt ListOptions, bodies bool) (SearchPage, error)
+	// Search runs CQL through the v1 search endpoint.
+	Search(ctx context.Context, q SearchQuery, opt ListOptions) (SearchPage, error)
 	// ContentSearch runs CQL through the v1 content search with the given expansions
 	// (metadata.labels, children.comment, children.attachment, version). It returns
 	// ErrUnsupported when the upstream cannot; the loaders then use the per-page endpoints.
@@ -69,25 +92,3 @@ type ExpandingUpstream interface {
 	// ExpandsChildren reports that ContentSearch decodes the children expansions.
 	ExpandsChildren() bool
 }
-
-// ErrUnsupported is returned by an Upstream for an optional capability it lacks.
-var ErrUnsupported = errors.New("loaders: not supported by this upstream")
-
-// ErrNotConnected means the tenant has no Confluence integration. A Source returns an error
-// matching it (errors.Is) for such a tenant; the GraphQL layer reports NOT_CONNECTED.
-var ErrNotConnected = errors.New("loaders: confluence is not connected for this tenant")
-
-// ErrNoLoaders is returned by the helpers when the context carries no *Loaders (a wiring bug).
-var ErrNoLoaders = errors.New("loaders: no loaders on the context")
-
-// NotFoundError is the per-key error of a key Confluence did not return. It matches
-// confluence.ErrNotFound through errors.Is.
-type NotFoundError struct {
-	Kind string // "page", "space", "user", "version", ...
-	Key  string
-}
-
-func (e *NotFoundError) Error() string { return "loaders: " + e.Kind + " " + e.Key + " not found" }
-
-// Is matches confluence.ErrNotFound.
-func (e *NotFoundError) Is(target error) bool { return target == confluence.ErrNotFound }

@@ -14,8 +14,7 @@ import (
 // body loaders answer later reads of the same pages (current version, by number or as 0) from it.
 func TestPagesWithBodyIsOneCallAndPrimes(t *testing.T) {
 	f := newFixture(t, "demo")
-	l := loaders.New(t.Context(), f.config("t1", nil))
-	f.sim.ResetStats()
+	l := f.newLoaders(t)
 	ids := []string{"100003", "999999", "100021"}
 	ps, errs := l.PagesWithBody(t.Context(), ids, "storage")
 	if errs[0] != nil || errs[2] != nil || ps[0] == nil || ps[0].ID != "100003" || ps[2] == nil || ps[2].ID != "100021" {
@@ -25,18 +24,18 @@ func TestPagesWithBodyIsOneCallAndPrimes(t *testing.T) {
 	if !errors.As(errs[1], &nf) || nf.Key != "999999" || !errors.Is(errs[1], confluence.ErrNotFound) {
 		t.Errorf("errs[1] = %v, want a not-found for 999999", errs[1])
 	}
-	if ps[0].Body == "" || ps[0].Version.Number == 0 || ps[0].Partial {
+	if ps[0].Body == "" || ps[0].Current.Number == 0 || ps[0].Partial {
 		t.Errorf("page = %+v, want complete metadata with a body", ps[0])
 	}
 	if got := f.sim.Stats(); got.Total != 1 || got.ByEndpoint["GET /wiki/api/v2/pages"] != 1 {
 		t.Fatalf("upstream calls = %v, want one bulk call", got.ByEndpoint)
 	}
 	meta, err := l.Page(t.Context(), "100003")
-	if err != nil || meta.Title != ps[0].Title || meta.Version.Number != ps[0].Version.Number {
+	if err != nil || meta.Title != ps[0].Title || meta.Current.Number != ps[0].Current.Number {
 		t.Errorf("Page = %+v, %v; want the primed metadata", meta, err)
 	}
-	for _, v := range []int{0, ps[0].Version.Number} {
-		b, err := l.Body(t.Context(), "100003", v, true, "storage")
+	for _, v := range []int{0, ps[0].Current.Number} {
+		b, err := l.Body(t.Context(), loaders.BodyRequest{PageID: "100003", Version: v, IsCurrent: true, Format: "storage"})
 		if err != nil || b.Body != ps[0].Body {
 			t.Errorf("Body(version %d) = %v, %v; want the primed body", v, b, err)
 		}
@@ -62,7 +61,7 @@ func TestPagesWithBodyFromTheCrossRequestCache(t *testing.T) {
 	if errs[0] != nil {
 		t.Fatal(errs[0])
 	}
-	if got[0].Body != ps[0].Body || got[0].Title != ps[0].Title || got[0].Version.Number != ps[0].Version.Number || got[0].Partial {
+	if got[0].Body != ps[0].Body || got[0].Title != ps[0].Title || got[0].Current.Number != ps[0].Current.Number || got[0].Partial {
 		t.Errorf("cached page = %+v, want %+v", got[0], ps[0])
 	}
 	if n := f.sim.Stats().Total; n != 0 {
@@ -81,8 +80,7 @@ func TestPagesWithBodyFromTheCrossRequestCache(t *testing.T) {
 // The view format has no bulk form: one page read per id, each bringing the metadata too.
 func TestPagesWithViewBodyIsOneCallPerPage(t *testing.T) {
 	f := newFixture(t, "demo")
-	l := loaders.New(t.Context(), f.config("t1", nil))
-	f.sim.ResetStats()
+	l := f.newLoaders(t)
 	ids := []string{"100003", "100021"}
 	ps, errs := l.PagesWithBody(t.Context(), ids, "view")
 	for i := range ids {

@@ -2,6 +2,7 @@ package settings_test
 
 import (
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -29,8 +30,8 @@ func newGQL(t *testing.T, e *env) *gql {
 	t.Helper()
 	srv := handler.New(graph.New(graph.Deps{Integrations: graph.NewSettingsIntegrations(e.svc)}))
 	srv.AddTransport(transport.POST{})
-	srv.SetErrorPresenter(graph.ErrorPresenter)
-	srv.SetRecoverFunc(graph.Recover)
+	srv.SetErrorPresenter(graph.NewErrorPresenter(slog.New(slog.DiscardHandler)))
+	srv.SetRecoverFunc(graph.NewRecover(slog.New(slog.DiscardHandler)))
 	h := loaders.Middleware(loaders.Config{Source: graph.SettingsSource(e.svc)}, srv)
 	g := &gql{t: t}
 	for _, a := range e.sim.Accounts() {

@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -28,19 +29,9 @@ func seedRenamed(t *testing.T, e *env) {
 
 // The default diff is previous -> current, counts its lines and reports a title change.
 func TestDiffTitleChangeAndLineCounts(t *testing.T) {
-	e := newEnv(t, envOptions{dataset: "demo"})
+	e := demoEnv(t)
 	seedRenamed(t, e)
-	var r struct {
-		Page struct {
-			Diff struct {
-				From, To                 struct{ Number int }
-				Unified                  string
-				LinesAdded, LinesRemoved int
-				TitleChanged             bool
-				FromTitle, ToTitle       string
-			}
-		}
-	}
+	var r struct{ Page struct{ Diff diffResp } }
 	e.mustDo(t, `{ page(id: "900001") { diff { from { number } to { number } unified linesAdded linesRemoved titleChanged fromTitle toTitle } } }`, &r)
 	d := r.Page.Diff
 	if d.From.Number != 1 || d.To.Number != 2 {
@@ -56,7 +47,7 @@ func TestDiffTitleChangeAndLineCounts(t *testing.T) {
 
 // Versions that do not exist and impossible ranges are clear errors at the diff's path.
 func TestDiffErrors(t *testing.T) {
-	e := newEnv(t, envOptions{dataset: "demo"})
+	e := demoEnv(t)
 	seedRenamed(t, e)
 	tests := []struct {
 		name, args, code, message string
@@ -77,6 +68,72 @@ func TestDiffErrors(t *testing.T) {
 			}
 			if len(ge.Path) != 2 || ge.Path[1] != "diff" {
 				t.Errorf("path = %v, want [page diff]", ge.Path)
+			}
+		})
+	}
+}
+
+// Each format is the representation asked for, not another one passed through.
+func TestBodyFormatsAreDistinct(t *testing.T) {
+	e := demoEnv(t)
+	var r struct {
+		Page struct {
+			View, Adf, Storage struct {
+				Format, Value string
+			}
+			Version struct {
+				Text struct{ Value string }
+			}
+		}
+	}
+	e.mustDo(t, `{ page(id: "100003") {
+	  view: body(format: VIEW) { format value } adf: body(format: ATLAS_DOC_FORMAT) { format value }
+	  storage: body(format: STORAGE) { format value }
+	  version(number: 3) { text: body(format: TEXT) { value } } } }`, &r)
+	p := r.Page
+	if p.View.Format != "VIEW" || strings.Contains(p.View.Value, "<ac:") || !strings.Contains(p.View.Value, "<h1") {
+		t.Errorf("VIEW = %s %.200q, want rendered HTML without storage macros", p.View.Format, p.View.Value)
+	}
+	var doc struct {
+		Type    string
+		Content []any
+	}
+	if err := json.Unmarshal([]byte(p.Adf.Value), &doc); err != nil || p.Adf.Format != "ATLAS_DOC_FORMAT" || doc.Type != "doc" || len(doc.Content) == 0 {
+		t.Errorf("ATLAS_DOC_FORMAT = %s %.200q (%v), want an ADF doc", p.Adf.Format, p.Adf.Value, err)
+	}
+	if !strings.Contains(p.Storage.Value, "<ac:structured-macro") {
+		t.Errorf("STORAGE = %.200q, want storage XHTML", p.Storage.Value)
+	}
+	if v := p.Version.Text.Value; strings.Contains(v, "<") || strings.Contains(v, "# ") || !strings.Contains(v, "Pre-flight checklist") {
+		t.Errorf("version 3 TEXT = %.300q, want plain text of that version", v)
+	}
+}
+
+// Bad body arguments are errors at the body's path; the page's other fields stand.
+func TestBodyArgumentErrors(t *testing.T) {
+	e := demoEnv(t)
+	tests := []struct {
+		name, args, code, contains string
+	}{
+		{"maxChars 0", "maxChars: 0", "BAD_USER_INPUT", "maxChars must be at least 1"},
+		{"section of a storage body", `format: STORAGE, section: "Steps"`, "BAD_USER_INPUT", "MARKDOWN and TEXT"},
+		{"missing section names the headings", `section: "Nope"`, "NOT_FOUND", "Pre-flight checklist"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var r struct {
+				Page *struct {
+					Title string
+					Ok    struct{ Value string }
+				}
+			}
+			errs := e.do(t, `{ page(id: "100003") { title ok: body(maxChars: 10) { value } body(`+tt.args+`) { value } } }`, &r)
+			ge := errorAt(t, errs, "page")
+			if codeOf(ge) != tt.code || !strings.Contains(ge.Message, tt.contains) {
+				t.Errorf("error = %s %q, want %s containing %q", codeOf(ge), ge.Message, tt.code, tt.contains)
+			}
+			if len(ge.Path) != 2 || ge.Path[1] != "body" {
+				t.Errorf("path = %v, want [page body]", ge.Path)
 			}
 		})
 	}

@@ -1,0 +1,34 @@
+package loaders
+
+import (
+	"context"
+	"strings"
+
+	"github.com/graph-gophers/dataloader/v7"
+)
+
+// Attachments of many pages: with an ExpandingUpstream one details search (details.go) for up to
+// 50 pages; otherwise, and for a page whose expanded list is cut, one call per page.
+
+// Attachments returns the first first attachments of a page, of mediaType when set.
+func (l *Loaders) Attachments(ctx context.Context, pageID, mediaType string, first int) (List[Attachment], error) {
+	key := attachmentsKey{PageID: pageID, MediaType: mediaType, N: first}
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[attachmentsKey, List[Attachment]] { return l.attachments }, key)
+}
+
+func (l *Loaders) loadAttachments(ctx context.Context, keys []attachmentsKey) []*dataloader.Result[List[Attachment]] {
+	out := fromDetails(ctx, l, pageIDs(keys), 0, func(ct *Content, i int) (List[Attachment], bool) {
+		var items []Attachment
+		for _, a := range ct.Attachments {
+			if keys[i].MediaType == "" || strings.EqualFold(a.MediaType, keys[i].MediaType) {
+				items = append(items, a)
+			}
+		}
+		return trim(items, keys[i].N), ct.AttachmentsComplete
+	})
+	return fillRest(ctx, l, keys, out, func(ctx context.Context, up Upstream, k attachmentsKey) (List[Attachment], error) {
+		return collect(ctx, k.N, func(opt ListOptions) ([]Attachment, string, error) {
+			return up.Attachments(ctx, k.PageID, k.MediaType, opt)
+		})
+	})
+}

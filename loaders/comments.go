@@ -1,0 +1,89 @@
+package loaders
+
+import (
+	"context"
+	"sync"
+
+	"github.com/graph-gophers/dataloader/v7"
+)
+
+// Comments of many pages: with an ExpandingUpstream one details search (details.go) for up to 50
+// pages; otherwise, and for a page whose expanded list is cut, the per-page endpoints (footer and
+// inline read at once). Replies: one call per comment.
+
+// Comments returns the first first top-level comments of a page of kind (CommentFooter,
+// CommentInline, or "" for footer comments followed by inline ones).
+func (l *Loaders) Comments(ctx context.Context, pageID string, kind CommentKind, first int) (List[Comment], error) {
+	key := commentsKey{PageID: pageID, Kind: kind, N: first}
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[commentsKey, List[Comment]] { return l.comments }, key)
+}
+
+// Replies returns the first first replies to a comment of the given kind.
+func (l *Loaders) Replies(ctx context.Context, commentID string, kind CommentKind, first int) (List[Comment], error) {
+	key := repliesKey{CommentID: commentID, Kind: kind, N: first}
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[repliesKey, List[Comment]] { return l.replies }, key)
+}
+
+func (l *Loaders) loadComments(ctx context.Context, keys []commentsKey) []*dataloader.Result[List[Comment]] {
+	out := fromDetails(ctx, l, pageIDs(keys), 0, func(ct *Content, i int) (List[Comment], bool) {
+		return trim(topLevel(ct.Comments, keys[i].Kind), keys[i].N), ct.CommentsComplete
+	})
+	return fillRest(ctx, l, keys, out, func(ctx context.Context, up Upstream, k commentsKey) (List[Comment], error) {
+		list := func(kind CommentKind) (List[Comment], error) {
+			return collect(ctx, k.N, func(opt ListOptions) ([]Comment, string, error) {
+				return up.Comments(ctx, k.PageID, kind, opt)
+			})
+		}
+		if k.Kind != "" {
+			return list(k.Kind)
+		}
+		// Both kinds: footer comments first, then inline ones. The two lists are read at the
+		// same time, so the field costs one round trip.
+		var (
+			footer, inline List[Comment]
+			ferr, ierr     error
+			wg             sync.WaitGroup
+		)
+		wg.Go(func() { footer, ferr = list(CommentFooter) })
+		inline, ierr = list(CommentInline)
+		wg.Wait()
+		if ferr != nil {
+			return List[Comment]{}, ferr
+		}
+		if ierr != nil {
+			return List[Comment]{}, ierr
+		}
+		all := trim(append(footer.Items, inline.Items...), k.N)
+		all.More = all.More || footer.More || inline.More
+		return all, nil
+	})
+}
+
+// topLevel returns the top-level comments of kind among cs ("" : footer ones, then inline ones).
+func topLevel(cs []Comment, kind CommentKind) []Comment {
+	var footer, inline []Comment
+	for _, c := range cs {
+		switch {
+		case c.ParentID != "":
+		case c.Kind == CommentInline:
+			inline = append(inline, c)
+		default:
+			footer = append(footer, c)
+		}
+	}
+	switch kind {
+	case CommentFooter:
+		return footer
+	case CommentInline:
+		return inline
+	}
+	return append(footer, inline...)
+}
+
+func (l *Loaders) loadReplies(ctx context.Context, keys []repliesKey) []*dataloader.Result[List[Comment]] {
+	return each(ctx, l, keys, func(ctx context.Context, up Upstream, k repliesKey) (List[Comment], error) {
+		return collect(ctx, k.N, func(opt ListOptions) ([]Comment, string, error) {
+			return up.Replies(ctx, k.CommentID, k.Kind, opt)
+		})
+	})
+}

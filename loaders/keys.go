@@ -1,0 +1,80 @@
+package loaders
+
+// The loader keys: one comparable struct per kind of lookup, so a key says what it names and two
+// requests for the same thing collapse into one key within a batch.
+
+// BodyRequest names a page body: the page, the version (0: the current one) and the format
+// (storage, atlas_doc_format or view).
+type BodyRequest struct {
+	PageID  string
+	Version int // 0: the current version
+	// IsCurrent says Version is known to be the current version, so the body may come from the
+	// bulk current-body read. It is implied when Version is 0.
+	IsCurrent bool
+	Format    string
+}
+
+// normalized sets IsCurrent for version 0, so equal requests make equal keys.
+func (r BodyRequest) normalized() BodyRequest {
+	if r.Version == 0 {
+		r.IsCurrent = true
+	}
+	return r
+}
+
+// versionKey names one version of a page.
+type versionKey struct {
+	PageID string
+	Number int
+}
+
+// childrenKey names the first N child pages of a page (N <= 0: all).
+type childrenKey struct {
+	PageID string
+	N      int
+}
+
+// descendantsKey names the first N pages below a page, down to Depth levels.
+type descendantsKey struct {
+	PageID string
+	Depth  int
+	N      int
+}
+
+// spacePagesKey names the first N pages of a space.
+type spacePagesKey struct {
+	SpacePagesQuery
+	N int
+}
+
+// commentsKey names the first N top-level comments of a page of Kind ("" for both kinds).
+type commentsKey struct {
+	PageID string
+	Kind   CommentKind
+	N      int
+}
+
+// repliesKey names the first N replies to a comment of Kind.
+type repliesKey struct {
+	CommentID string
+	Kind      CommentKind
+	N         int
+}
+
+// versionsKey names the first N versions of a page.
+type versionsKey struct {
+	VersionsQuery
+	N int
+}
+
+// attachmentsKey names the first N attachments of a page, of MediaType when set.
+type attachmentsKey struct {
+	PageID    string
+	MediaType string
+	N         int
+}
+
+// pageID returns the page a per-page list key names; the batched (CQL) readers group by it.
+func (k commentsKey) pageID() string    { return k.PageID }
+func (k attachmentsKey) pageID() string { return k.PageID }
+func (k childrenKey) pageID() string    { return k.PageID }

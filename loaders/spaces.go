@@ -1,0 +1,104 @@
+package loaders
+
+import (
+	"context"
+	"strings"
+
+	"github.com/graph-gophers/dataloader/v7"
+)
+
+// Spaces by id or key (GET /spaces?ids=... / ?keys=..., 250 a call), space listings and the
+// pages of a space.
+
+// SpaceByID returns a space by id.
+func (l *Loaders) SpaceByID(ctx context.Context, id string) (*Space, error) {
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Space] { return l.spacesByID }, id)
+}
+
+// SpaceByKey returns a space by key (case-insensitive).
+func (l *Loaders) SpaceByKey(ctx context.Context, key string) (*Space, error) {
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Space] { return l.spacesByKey }, key)
+}
+
+// SpacesRequest lists spaces from the start: those with Keys and of Type when set, First items.
+type SpacesRequest struct {
+	Keys  []string
+	Type  string
+	First int
+}
+
+// Spaces lists spaces as r asks, priming the space loaders with them.
+func (l *Loaders) Spaces(ctx context.Context, r SpacesRequest) (List[Space], error) {
+	if l == nil {
+		return List[Space]{}, ErrNoLoaders
+	}
+	up, err := l.upstream(ctx)
+	if err != nil {
+		return List[Space]{}, err
+	}
+	list, err := collect(ctx, r.First, func(opt ListOptions) ([]Space, string, error) {
+		return up.Spaces(ctx, SpaceFilter{Keys: r.Keys, Type: r.Type}, opt)
+	})
+	for _, s := range list.Items {
+		l.primeSpace(ctx, s)
+	}
+	return list, err
+}
+
+// SpacePagesRequest asks for the first First pages of a space.
+type SpacePagesRequest struct {
+	SpacePagesQuery
+	First int
+}
+
+// SpacePages returns the first r.First current pages of a space (top-level only with RootOnly).
+func (l *Loaders) SpacePages(ctx context.Context, r SpacePagesRequest) (List[Page], error) {
+	key := spacePagesKey{SpacePagesQuery: r.SpacePagesQuery, N: r.First}
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[spacePagesKey, List[Page]] { return l.spacePages }, key)
+}
+
+func (l *Loaders) loadSpacesByID(ctx context.Context, ids []string) []*dataloader.Result[*Space] {
+	return loadBulk(ctx, l, ids, bulkLookup[Space]{
+		kind: "space", cacheKind: entrySpace,
+		fetch: func(ctx context.Context, up Upstream, ids []string) ([]Space, error) {
+			return spacesAt(ctx, up, SpaceFilter{IDs: ids})
+		},
+		keyOf: func(s Space) string { return s.ID },
+		keep:  l.primeSpace,
+	})
+}
+
+func (l *Loaders) loadSpacesByKey(ctx context.Context, keys []string) []*dataloader.Result[*Space] {
+	return loadBulk(ctx, l, keys, bulkLookup[Space]{
+		kind: "space", cacheKind: entrySpaceKey, norm: strings.ToUpper,
+		fetch: func(ctx context.Context, up Upstream, keys []string) ([]Space, error) {
+			return spacesAt(ctx, up, SpaceFilter{Keys: keys})
+		},
+		keyOf: func(s Space) string { return strings.ToUpper(s.Key) },
+		keep:  l.primeSpace,
+	})
+}
+
+// spacesAt reads the spaces f names (at most maxBatch) in one call.
+func spacesAt(ctx context.Context, up Upstream, f SpaceFilter) ([]Space, error) {
+	ss, _, err := up.Spaces(ctx, f, ListOptions{Limit: maxBatch})
+	return ss, err
+}
+
+// primeSpace records a space under both its id and its key.
+func (l *Loaders) primeSpace(ctx context.Context, s Space) {
+	l.spacesByID.Prime(ctx, s.ID, &s)
+	l.spacesByKey.Prime(ctx, s.Key, &s)
+	l.putMeta(entryKey{Kind: entrySpace, ID: s.ID}, s)
+	l.putMeta(entryKey{Kind: entrySpaceKey, ID: strings.ToUpper(s.Key)}, s)
+}
+
+func (l *Loaders) loadSpacePages(ctx context.Context, keys []spacePagesKey) []*dataloader.Result[List[Page]] {
+	return each(ctx, l, keys, func(ctx context.Context, up Upstream, k spacePagesKey) (List[Page], error) {
+		list, err := collect(ctx, k.N, func(opt ListOptions) ([]Page, string, error) {
+			return up.SpacePages(ctx, k.SpacePagesQuery, opt)
+		})
+		l.primePages(ctx, list.Items)
+		return list, err
+	})
+}
