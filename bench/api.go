@@ -60,6 +60,7 @@ func NewAPI(sim Sim, limits ClientLimits, rec *Recorder) (_ *API, err error) {
 	}
 	cfg := app.DefaultConfig()
 	cfg.Addr = "127.0.0.1:0"
+	cfg.MetricsAddr = "127.0.0.1:0"
 	cfg.DatabaseURL = filepath.Join(a.dir, "cg.db")
 	cfg.LocalKeyFile = filepath.Join(a.dir, "master.key")
 	cfg.Client.GatewayURL = sim.URL()
