@@ -15,24 +15,45 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // goldenOptions resolves what the golden pages refer to: two users, the pages
-// of space ENG (and of the current space), and one attachment.
+// of space ENG (and of the current space, ENG), a blog post, the space ENG,
+// two attachments of the current page and one of page "Architecture", and
+// Jira issues on the same site.
 func goldenOptions() storage.Options {
 	users := map[string]string{"557058:alice": "Alice Example", "712020:bob": "Bob"}
 	pages := map[string]bool{"Release Plan": true, "Architecture": true, "Runbook": true}
+	currentFiles := map[string]bool{"diagram.png": true, "spec.pdf": true, "screen shot (1).png": true, "flow": true}
+	const site = "https://example.atlassian.net"
 	return storage.Options{
 		ResolveUser: func(id string) (string, bool) { name, ok := users[id]; return name, ok },
-		PageURL: func(space, title string) (string, bool) {
-			if !pages[title] || (space != "" && space != "ENG") {
-				return "", false
+		ResolveLink: func(t storage.LinkTarget) (string, bool) {
+			inENG := t.SpaceKey == "" || t.SpaceKey == "ENG"
+			switch t.Kind {
+			case storage.LinkPage:
+				if t.ContentID == "1001" {
+					return site + "/wiki/spaces/ENG/pages/1001", true
+				}
+				if !pages[t.Title] || !inENG {
+					return "", false
+				}
+				return site + "/wiki/spaces/ENG/pages/" + strings.ReplaceAll(t.Title, " ", "+"), true
+			case storage.LinkBlogPost:
+				if t.Title != "Q3 Update" || !inENG {
+					return "", false
+				}
+				return site + "/wiki/spaces/ENG/blog/" + t.PostingDay + "/Q3+Update", true
+			case storage.LinkSpace:
+				return site + "/wiki/spaces/" + t.SpaceKey, t.SpaceKey == "ENG"
+			case storage.LinkAttachment:
+				switch {
+				case t.Container == 0 && currentFiles[t.Filename]:
+					return site + "/wiki/download/attachments/42/" + t.Filename, true
+				case t.Container == storage.LinkPage && t.Title == "Architecture" && t.Filename == "spec.pdf":
+					return site + "/wiki/download/attachments/43/spec.pdf", true
+				}
 			}
-			return "https://example.atlassian.net/wiki/spaces/ENG/pages/" + strings.ReplaceAll(title, " ", "+"), true
+			return "", false
 		},
-		AttachmentURL: func(name string) (string, bool) {
-			if name != "diagram.png" && name != "spec.pdf" {
-				return "", false
-			}
-			return "https://example.atlassian.net/wiki/download/attachments/42/" + name, true
-		},
+		JiraBaseURL: site,
 	}
 }
 
