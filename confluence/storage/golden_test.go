@@ -65,8 +65,8 @@ func TestGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(inputs) < 25 {
-		t.Fatalf("got %d golden cases, want at least 25", len(inputs))
+	if len(inputs) < 40 {
+		t.Fatalf("got %d golden cases, want at least 40", len(inputs))
 	}
 	rewrite := *update || os.Getenv("UPDATE_GOLDEN") == "1"
 	for _, in := range inputs {
