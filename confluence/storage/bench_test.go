@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -45,5 +46,26 @@ func BenchmarkToText(b *testing.B) {
 		if _, err := storage.ToText(page, opts); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkSpanTable converts tables whose every cell spans 64×64; the
+// reported out-bytes/in-byte stays flat as the input grows (linear output).
+func BenchmarkSpanTable(b *testing.B) {
+	for _, size := range []int{20_000, 195_000} {
+		in := spanTable(size)
+		b.Run(strconv.Itoa(size/1000)+"KB", func(b *testing.B) {
+			b.SetBytes(int64(len(in)))
+			b.ReportAllocs()
+			out := 0
+			for b.Loop() {
+				md, err := storage.ToMarkdown(in, storage.Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				out = len(md)
+			}
+			b.ReportMetric(float64(out)/float64(len(in)), "out-bytes/in-byte")
+		})
 	}
 }
