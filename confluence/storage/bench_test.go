@@ -25,27 +25,20 @@ func realisticPage(b *testing.B) string {
 	return sb.String()
 }
 
-func BenchmarkToMarkdown(b *testing.B) {
+// BenchmarkConvert converts a realistic 20 KB page to Markdown and to text.
+func BenchmarkConvert(b *testing.B) {
 	page := realisticPage(b)
 	opts := goldenOptions()
-	b.SetBytes(int64(len(page)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := storage.ToMarkdown(page, opts); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkToText(b *testing.B) {
-	page := realisticPage(b)
-	opts := goldenOptions()
-	b.SetBytes(int64(len(page)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := storage.ToText(page, opts); err != nil {
-			b.Fatal(err)
-		}
+	for name, conv := range map[string]func(string, storage.Options) (string, error){"ToMarkdown": storage.ToMarkdown, "ToText": storage.ToText} {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(page)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := conv(page, opts); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

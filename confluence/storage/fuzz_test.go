@@ -3,8 +3,6 @@ package storage_test
 import (
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 	"unicode/utf8"
 
@@ -14,13 +12,8 @@ import (
 // FuzzToMarkdown checks that no input makes the converters panic, return an
 // error other than ErrUnreadable, or produce invalid UTF-8.
 func FuzzToMarkdown(f *testing.F) {
-	seeds, _ := filepath.Glob("testdata/*.xml")
-	for _, s := range seeds {
-		b, err := os.ReadFile(s)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(string(b))
+	for _, s := range goldenInputs(f) {
+		f.Add(s)
 	}
 	for _, s := range []string{
 		"", "<", "<p", "</p>", "<![CDATA[", "]]>", "&", "&#xD800;", "<a href=", "<table><tr><td colspan=9>",
@@ -53,13 +46,8 @@ func FuzzToMarkdown(f *testing.F) {
 // FuzzCut checks that Cut never exceeds the limit and keeps well-formed
 // input well-formed.
 func FuzzCut(f *testing.F) {
-	seeds, _ := filepath.Glob("testdata/*.xml")
-	for _, s := range seeds {
-		b, err := os.ReadFile(s)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(string(b), 100)
+	for _, s := range goldenInputs(f) {
+		f.Add(s, 100)
 	}
 	f.Add("<p>a &amp; b<br>c</p>", 9)
 	f.Add("<![CDATA[x]]]]>", 12)
