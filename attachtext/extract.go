@@ -82,6 +82,25 @@ func (e *DocumentError) Error() string {
 
 func (e *DocumentError) Unwrap() error { return e.Err }
 
+// CheckType returns the *UnsupportedError Extract would return for a file of
+// this media type and name, or nil when an extractor handles it; callers
+// check before downloading.
+func CheckType(mediaType, filename string) error {
+	if formatOf(mediaType, filename) == "" {
+		return &UnsupportedError{MediaType: baseType(mediaType), Filename: filename}
+	}
+	return nil
+}
+
+// Window returns the part of a whole extracted text (one from Extract with
+// no Offset and no MaxChars, as a cache keeps it) that Offset and MaxChars
+// select, with TotalChars, Format and Incomplete carried over.
+func (t Text) Window(offset, maxChars int) Text {
+	w := window(t.Text, offset, maxChars)
+	w.Format, w.Incomplete = t.Format, t.Incomplete
+	return w
+}
+
 // Extract reads a file and returns its text. mediaType is the file's
 // Content-Type as Confluence reports it (parameters allowed); when it is
 // empty or generic (application/octet-stream) the filename's extension
@@ -89,10 +108,10 @@ func (e *DocumentError) Unwrap() error { return e.Err }
 // *TooLargeError or *DocumentError for PDF and DOCX files it cannot read,
 // and ctx.Err() when ctx ends while reading.
 func Extract(ctx context.Context, r io.Reader, mediaType, filename string, opts Options) (Text, error) {
-	format := formatOf(mediaType, filename)
-	if format == "" {
-		return Text{}, &UnsupportedError{MediaType: baseType(mediaType), Filename: filename}
+	if err := CheckType(mediaType, filename); err != nil {
+		return Text{}, err
 	}
+	format := formatOf(mediaType, filename)
 	limit := opts.MaxBytes
 	if limit <= 0 {
 		limit = DefaultMaxBytes
@@ -129,9 +148,8 @@ func Extract(ctx context.Context, r io.Reader, mediaType, filename string, opts 
 	if err != nil {
 		return Text{}, err
 	}
-	t := window(text, opts.Offset, opts.MaxChars)
-	t.Format, t.Incomplete = format, incomplete
-	return t, nil
+	whole := Text{Text: text, Format: format, Incomplete: incomplete}
+	return whole.Window(opts.Offset, opts.MaxChars), nil
 }
 
 // readCapped reads at most limit bytes; more reports that the file has more.

@@ -47,6 +47,10 @@ func TestTextFormats(t *testing.T) {
 
 func TestWindow(t *testing.T) {
 	in := []byte("héllo wörld") // 11 characters
+	whole, err := extract(t, in, "text/plain", "a.txt", attachtext.Options{})
+	if err != nil || attachtext.CheckType("text/plain", "a.txt") != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		offset, max int
 		want        string
@@ -69,6 +73,9 @@ func TestWindow(t *testing.T) {
 		if got.Text != tt.want || got.Truncated != tt.truncated || got.TotalChars != 11 {
 			t.Errorf("offset %d max %d: got %+v, want %q truncated=%v total 11", tt.offset, tt.max, got, tt.want, tt.truncated)
 		}
+		if w := whole.Window(tt.offset, tt.max); w != got {
+			t.Errorf("Window(%d, %d) = %+v, want %+v as Extract gives", tt.offset, tt.max, w, got)
+		}
 	}
 }
 
@@ -86,6 +93,9 @@ func TestUnsupported(t *testing.T) {
 		}
 		if err != nil && tt.wantType != "" && !strings.Contains(err.Error(), tt.wantType) {
 			t.Errorf("error %q does not name the type", err)
+		}
+		if cerr := attachtext.CheckType(tt.mediaType, tt.file); cerr == nil || cerr.Error() != err.Error() {
+			t.Errorf("CheckType(%q, %q) = %v, want %v", tt.mediaType, tt.file, cerr, err)
 		}
 	}
 }

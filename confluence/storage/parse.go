@@ -18,6 +18,7 @@ type node struct {
 	attrs    []attr
 	children []*node
 	text     string // text content for text nodes
+	size     int    // source size once nodeSize has computed it
 }
 
 type attr struct{ name, value string }

@@ -287,16 +287,19 @@ func hasText(row []tableCell) bool {
 }
 
 // nodeSize approximates the source size of n: its text plus a few bytes for
-// each element's tags.
+// each element's tags. It is remembered, so nested tables cost one walk.
 func nodeSize(n *node) int {
 	if n.isText() {
 		return len(n.text)
 	}
-	s := 2*len(n.name) + 5
-	for _, c := range n.children {
-		s += nodeSize(c)
+	if n.size == 0 {
+		s := 2*len(n.name) + 5
+		for _, c := range n.children {
+			s += nodeSize(c)
+		}
+		n.size = s
 	}
-	return s
+	return n.size
 }
 
 func spanAttr(n *node, name string) int {
