@@ -22,8 +22,20 @@ func FuzzToMarkdown(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	opts := goldenOptions()
 	f.Fuzz(func(t *testing.T, in string) {
+		// Every target the converter asks about must have been listed.
+		listed := map[storage.LinkTarget]bool{}
+		for _, lt := range storage.Links(in) {
+			listed[lt] = true
+		}
+		opts := goldenOptions()
+		resolve := opts.ResolveLink
+		opts.ResolveLink = func(lt storage.LinkTarget) (string, bool) {
+			if !listed[lt] {
+				t.Fatalf("ResolveLink(%+v) was not listed by Links", lt)
+			}
+			return resolve(lt)
+		}
 		md, err := storage.ToMarkdown(in, opts)
 		if err != nil && !errors.Is(err, storage.ErrUnreadable) {
 			t.Fatalf("ToMarkdown error %v, want nil or ErrUnreadable", err)
@@ -39,7 +51,6 @@ func FuzzToMarkdown(f *testing.F) {
 			t.Fatalf("ToText output is not valid UTF-8: %q", txt)
 		}
 		_ = storage.Mentions(in)
-		_ = storage.Links(in)
 	})
 }
 

@@ -53,6 +53,7 @@ func goldenOptions() storage.Options {
 			}
 			return "", false
 		},
+		BaseURL:     site,
 		JiraBaseURL: site,
 	}
 }

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"net/url"
 	"strings"
 )
 
@@ -82,6 +83,23 @@ func stripMarkup(s string) string {
 	return strings.NewReplacer(`\`, "", "**", "", "*", "", "~~", "").Replace(s)
 }
 
+// absolute resolves a relative URL against Options.BaseURL; fragments,
+// absolute URLs and anything when BaseURL is unset or unusable stay as they are.
+func (r *renderer) absolute(u string) string {
+	if r.opts.BaseURL == "" || u == "" || strings.HasPrefix(u, "#") || hasScheme(u) {
+		return u
+	}
+	base, err := url.Parse(r.opts.BaseURL)
+	if err != nil || !base.IsAbs() {
+		return u
+	}
+	ref, err := url.Parse(u)
+	if err != nil {
+		return u
+	}
+	return base.ResolveReference(ref).String()
+}
+
 // anchorLink renders an HTML <a>: a link with href, or an anchor target.
 func (r *renderer) anchorLink(n *node) string {
 	text := r.inlines(n.children)
@@ -89,6 +107,7 @@ func (r *renderer) anchorLink(n *node) string {
 	if !safeURL(href) {
 		href = ""
 	}
+	href = r.absolute(href)
 	if href == "" {
 		if id := n.attr("name") + n.attr("id"); id != "" && !r.text && strings.TrimSpace(text) == "" {
 			return `<a id="` + attrEscape(id) + `"></a>`
@@ -270,7 +289,7 @@ func (r *renderer) image(n *node) string {
 }
 
 func (r *renderer) htmlImage(n *node) string {
-	src := n.attr("src")
+	src := r.absolute(strings.TrimSpace(n.attr("src")))
 	return r.renderImage(n.attr("alt"), src, n.attr("title"), src)
 }
 

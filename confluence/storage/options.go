@@ -29,6 +29,11 @@ type Options struct {
 	// as "[image: name (attachment not found)]", and no URL is emitted.
 	ResolveLink func(t LinkTarget) (url string, ok bool)
 
+	// BaseURL is the tenant's site ("https://example.atlassian.net"). When
+	// set, relative URLs of HTML links and images ("/wiki/spaces/ENG/...")
+	// are made absolute against it; without it they stay as written.
+	BaseURL string
+
 	// JiraBaseURL is the Jira site that jira macros refer to, usually the
 	// tenant's own site ("https://example.atlassian.net"). When set, an issue
 	// key renders as a link to JiraBaseURL + "/browse/" + key.

@@ -174,3 +174,29 @@ func TestSection(t *testing.T) {
 		})
 	}
 }
+
+// TestLinksCoverResolveLink checks, on every golden page, that Links lists
+// every target the converter then asks ResolveLink about, so one batch
+// resolves a whole body.
+func TestLinksCoverResolveLink(t *testing.T) {
+	for path, src := range goldenInputs(t) {
+		listed := map[storage.LinkTarget]bool{}
+		for _, lt := range storage.Links(src) {
+			listed[lt] = true
+		}
+		opts := goldenOptions()
+		resolve := opts.ResolveLink
+		opts.ResolveLink = func(lt storage.LinkTarget) (string, bool) {
+			if !listed[lt] {
+				t.Errorf("%s: ResolveLink(%+v) was not listed by Links", path, lt)
+			}
+			return resolve(lt)
+		}
+		if _, err := storage.ToMarkdown(src, opts); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := storage.ToText(src, opts); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -122,31 +122,44 @@ func targetOf(n *node) (LinkTarget, bool) {
 	return LinkTarget{}, false
 }
 
-// Links returns every link target of a storage-format body that
-// Options.ResolveLink may be asked about: pages, blog posts, spaces and
-// attachments of links, images, diagrams and file macros, each once, in order
-// of first appearance. Callers resolve them in one batch before converting.
-// Malformed input yields the targets that could be read; the result is nil
-// when there are none.
+// Links returns every link target of a storage-format body that the
+// converter asks Options.ResolveLink about: the pages, blog posts, spaces
+// and attachments of links, images, diagrams and file macros, each once, in
+// order of first appearance. Callers resolve them in one batch before
+// converting. Malformed input yields the targets that could be read; the
+// result is nil when there are none.
 func Links(storage string) []LinkTarget {
 	root, _ := parse(storage)
 	var out []LinkTarget
 	seen := map[LinkTarget]bool{}
-	add := func(t LinkTarget) {
-		if !seen[t] {
+	add := func(t LinkTarget, ok bool) {
+		if ok && !seen[t] {
 			seen[t] = true
 			out = append(out, t)
 		}
 	}
 	var walk func(*node)
 	walk = func(n *node) {
-		if t, ok := targetOf(n); ok {
-			add(t)
-		}
-		if isMacro(n) {
-			if t, ok := macroTarget(n); ok {
-				add(t)
+		switch {
+		case n.name == "ac:link":
+			// The renderer links to the first resource it finds.
+			for _, c := range n.children {
+				if c.name == "ri:user" || c.name == "ri:url" || c.name == "ri:shortcut" {
+					break
+				}
+				if t, ok := targetOf(c); ok {
+					add(t, true)
+					break
+				}
 			}
+		case n.name == "ac:image":
+			for _, c := range n.children {
+				if c.name == "ri:attachment" {
+					add(targetOf(c))
+				}
+			}
+		case isMacro(n):
+			add(macroTarget(n))
 		}
 		for _, c := range n.children {
 			walk(c)
