@@ -24,18 +24,7 @@ func FuzzToMarkdown(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, in string) {
 		// Every target the converter asks about must have been listed.
-		listed := map[storage.LinkTarget]bool{}
-		for _, lt := range storage.Links(in) {
-			listed[lt] = true
-		}
-		opts := goldenOptions()
-		resolve := opts.ResolveLink
-		opts.ResolveLink = func(lt storage.LinkTarget) (string, bool) {
-			if !listed[lt] {
-				t.Fatalf("ResolveLink(%+v) was not listed by Links", lt)
-			}
-			return resolve(lt)
-		}
+		opts := listedOnly(t, in)
 		md, err := storage.ToMarkdown(in, opts)
 		if err != nil && !errors.Is(err, storage.ErrUnreadable) {
 			t.Fatalf("ToMarkdown error %v, want nil or ErrUnreadable", err)
