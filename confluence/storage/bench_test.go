@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -24,19 +25,40 @@ func realisticPage(b *testing.B) string {
 	return sb.String()
 }
 
-func BenchmarkToMarkdown(b *testing.B) { benchConvert(b, storage.ToMarkdown) }
-
-func BenchmarkToText(b *testing.B) { benchConvert(b, storage.ToText) }
-
-// benchConvert measures convert on the realistic page, per byte of input.
-func benchConvert(b *testing.B, convert func(string, storage.Options) (string, error)) {
+// BenchmarkConvert converts a realistic 20 KB page to Markdown and to text.
+func BenchmarkConvert(b *testing.B) {
 	page := realisticPage(b)
 	opts := goldenOptions()
-	b.SetBytes(int64(len(page)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := convert(page, opts); err != nil {
-			b.Fatal(err)
-		}
+	for name, conv := range map[string]func(string, storage.Options) (string, error){"ToMarkdown": storage.ToMarkdown, "ToText": storage.ToText} {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(page)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := conv(page, opts); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkSpanTable converts tables whose every cell spans 64×64; the
+// reported out-bytes/in-byte stays flat as the input grows (linear output).
+func BenchmarkSpanTable(b *testing.B) {
+	for _, size := range []int{20_000, 195_000} {
+		in := spanTable(size)
+		b.Run(strconv.Itoa(size/1000)+"KB", func(b *testing.B) {
+			b.SetBytes(int64(len(in)))
+			b.ReportAllocs()
+			out := 0
+			for b.Loop() {
+				md, err := storage.ToMarkdown(in, storage.Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				out = len(md)
+			}
+			b.ReportMetric(float64(out)/float64(len(in)), "out-bytes/in-byte")
+		})
 	}
 }

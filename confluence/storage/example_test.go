@@ -32,3 +32,30 @@ func ExampleToMarkdown() {
 	// make deploy ENV=prod && echo <done>
 	// ```
 }
+
+func ExampleLinks() {
+	body := `<p>See <ac:link><ri:page ri:space-key="OPS" ri:content-title="Failover"/></ac:link>, ` +
+		`<ac:link><ri:page ri:content-title="Gone"/></ac:link> and ` +
+		`<ac:image><ri:attachment ri:filename="arch.png"/></ac:image></p>`
+
+	// Resolve every target in one batch (e.g. one CQL search and one
+	// attachment listing), then convert with a map lookup.
+	urls := map[storage.LinkTarget]string{}
+	for _, t := range storage.Links(body) {
+		switch {
+		case t.Kind == storage.LinkPage && t.Title == "Failover":
+			urls[t] = "https://example.atlassian.net/wiki/spaces/OPS/pages/7/Failover"
+		case t.Kind == storage.LinkAttachment:
+			urls[t] = "https://example.atlassian.net/wiki/download/attachments/42/" + t.Filename
+		}
+	}
+	md, err := storage.ToMarkdown(body, storage.Options{
+		ResolveLink: func(t storage.LinkTarget) (string, bool) { u, ok := urls[t]; return u, ok },
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Print(md)
+	// Output:
+	// See [Failover](https://example.atlassian.net/wiki/spaces/OPS/pages/7/Failover), Gone (page not found) and ![arch.png](https://example.atlassian.net/wiki/download/attachments/42/arch.png)
+}

@@ -38,6 +38,11 @@ func (r *renderer) inline(n *node) string {
 		return r.emphasis(n, &r.em, "*", "*")
 	case "s", "del", "strike":
 		return r.emphasis(n, &r.strike, "~~", "~~")
+	case "span":
+		if strings.Contains(strings.ToLower(n.attr("style")), "line-through") {
+			return r.emphasis(n, &r.strike, "~~", "~~")
+		}
+		return r.inlines(n.children)
 	case "u", "ins":
 		return r.tagged(n, "u")
 	case "sub", "sup":

@@ -1,14 +1,31 @@
 package storage
 
 import (
+	"net/url"
 	"strings"
 )
 
 // link renders link text and an optional URL. Without a URL the text stays,
 // followed by the target's name in parentheses when the two differ, so the
-// target is not lost. Plain text shows the text only.
+// target is not lost. Plain text shows the text only. Spaces at the edges of
+// the text stay outside the link, so the words around it stay apart.
 func (r *renderer) link(text, url, target string) string {
-	text = strings.TrimSpace(text)
+	lead, core, trail := splitEdges(text)
+	return lead + r.linkCore(core, url, target) + trail
+}
+
+// splitEdges splits s into its leading spaces, its core and its trailing
+// spaces.
+func splitEdges(s string) (lead, core, trail string) {
+	core = strings.TrimSpace(s)
+	if core == "" {
+		return s, "", ""
+	}
+	i := strings.Index(s, core)
+	return s[:i], core, s[i+len(core):]
+}
+
+func (r *renderer) linkCore(text, url, target string) string {
 	if !safeURL(url) {
 		url, target = "", ""
 	}
@@ -39,10 +56,48 @@ func (r *renderer) link(text, url, target string) string {
 	return "[" + text + "](" + escapeURL(url) + ")"
 }
 
+// missing renders a link whose target ResolveLink reported as not existing:
+// its text and a marker naming the target, and no URL.
+func (r *renderer) missing(text string, t LinkTarget) string {
+	lead, core, trail := splitEdges(text)
+	name := t.name()
+	marker := t.Kind.String() + " not found"
+	if t.Kind == LinkContent {
+		marker = "page not found"
+	}
+	if core == "" || strings.TrimSpace(stripMarkup(core)) == name {
+		if r.text {
+			return lead + name + " (" + marker + ")" + trail
+		}
+		return lead + escapeMarkdown(name) + " (" + marker + ")" + trail
+	}
+	if r.text {
+		return lead + core + " (" + marker + ": " + name + ")" + trail
+	}
+	return lead + core + " (" + marker + ": " + escapeMarkdown(name) + ")" + trail
+}
+
 // stripMarkup approximates the plain text of rendered Markdown link text, to
 // compare it with a target name.
 func stripMarkup(s string) string {
 	return strings.NewReplacer(`\`, "", "**", "", "*", "", "~~", "").Replace(s)
+}
+
+// absolute resolves a relative URL against Options.BaseURL; fragments,
+// absolute URLs and anything when BaseURL is unset or unusable stay as they are.
+func (r *renderer) absolute(u string) string {
+	if r.opts.BaseURL == "" || u == "" || strings.HasPrefix(u, "#") || hasScheme(u) {
+		return u
+	}
+	base, err := url.Parse(r.opts.BaseURL)
+	if err != nil || !base.IsAbs() {
+		return u
+	}
+	ref, err := url.Parse(u)
+	if err != nil {
+		return u
+	}
+	return base.ResolveReference(ref).String()
 }
 
 // anchorLink renders an HTML <a>: a link with href, or an anchor target.
@@ -52,6 +107,7 @@ func (r *renderer) anchorLink(n *node) string {
 	if !safeURL(href) {
 		href = ""
 	}
+	href = r.absolute(href)
 	if href == "" {
 		if id := n.attr("name") + n.attr("id"); id != "" && !r.text && strings.TrimSpace(text) == "" {
 			return `<a id="` + attrEscape(id) + `"></a>`
@@ -90,39 +146,20 @@ func (r *renderer) confluenceLink(n *node) string {
 		switch c.name {
 		case "ri:user":
 			return r.mention(c)
-		case "ri:page", "ri:blog-post":
-			title := c.attr("ri:content-title")
-			space := c.attr("ri:space-key")
-			url := ""
-			if title != "" && r.opts.PageURL != nil {
-				if u, ok := r.opts.PageURL(space, title); ok {
-					url = u
-					if anchor != "" {
-						url += "#" + anchor
-					}
+		case "ri:page", "ri:blog-post", "ri:content-entity", "ri:space", "ri:attachment":
+			t, ok := targetOf(c)
+			if !ok {
+				if anchor != "" {
+					// A page link without a page: an anchor on this page.
+					return r.link(text, "#"+anchor, anchor)
 				}
+				return r.link(text, "", resourceName(c))
 			}
-			if title == "" && anchor != "" {
-				return r.link(text, "#"+anchor, anchor)
-			}
-			target := title
-			if anchor != "" {
-				target += "#" + anchor
-			}
-			return r.link(text, url, target)
-		case "ri:attachment":
-			name := c.attr("ri:filename")
-			url := ""
-			if c.child("ri:page") == nil && c.child("ri:blog-post") == nil && r.opts.AttachmentURL != nil {
-				if u, ok := r.opts.AttachmentURL(name); ok {
-					url = u
-				}
-			}
-			return r.link(text, url, name)
+			return r.targetLink(text, t, anchor)
 		case "ri:url":
 			u := c.attr("ri:value")
 			return r.link(text, u, u)
-		case "ri:space", "ri:content-entity", "ri:shortcut":
+		case "ri:shortcut":
 			return r.link(text, "", resourceName(c))
 		}
 	}
@@ -130,6 +167,26 @@ func (r *renderer) confluenceLink(n *node) string {
 		return r.link(text, "#"+anchor, anchor)
 	}
 	return text
+}
+
+// targetLink renders a link to a resolvable target, with the anchor (if
+// any) appended to the resolved URL.
+func (r *renderer) targetLink(text string, t LinkTarget, anchor string) string {
+	url, ok, tried := r.resolve(t)
+	if tried && !ok {
+		return r.missing(text, t)
+	}
+	target := t.Title
+	if target == "" || t.Kind == LinkSpace || t.Kind == LinkAttachment {
+		target = t.name()
+	}
+	if anchor != "" && t.Kind != LinkAttachment {
+		target += "#" + anchor
+		if ok {
+			url += "#" + anchor
+		}
+	}
+	return r.link(text, url, target)
 }
 
 // resourceName is the readable name of an ri: resource identifier.
@@ -182,7 +239,7 @@ func (r *renderer) mention(n *node) string {
 }
 
 // image renders ac:image as ![alt](url "title"); the URL is the attachment's
-// when known, else its file name, or the ri:url value.
+// as resolved, else its file name (without a resolver), or the ri:url value.
 func (r *renderer) image(n *node) string {
 	alt := n.attr("ac:alt")
 	title := n.attr("ac:title")
@@ -194,15 +251,25 @@ func (r *renderer) image(n *node) string {
 	for _, c := range n.children {
 		switch c.name {
 		case "ri:attachment":
-			name = c.attr("ri:filename")
+			t, _ := targetOf(c)
+			name = t.Filename
 			src = name
 			if alt == "" && caption == "" {
 				alt = name
 			}
-			if c.child("ri:page") == nil && r.opts.AttachmentURL != nil {
-				if u, ok := r.opts.AttachmentURL(name); ok {
-					src = u
+			url, ok, tried := r.resolve(t)
+			switch {
+			case ok:
+				src = url
+			case tried:
+				label := alt
+				if label == "" {
+					label = name
 				}
+				if !r.text {
+					label = escapeMarkdown(label)
+				}
+				return "[image: " + label + " (attachment not found)]"
 			}
 		case "ri:url":
 			src = c.attr("ri:value")
@@ -222,7 +289,7 @@ func (r *renderer) image(n *node) string {
 }
 
 func (r *renderer) htmlImage(n *node) string {
-	src := n.attr("src")
+	src := r.absolute(strings.TrimSpace(n.attr("src")))
 	return r.renderImage(n.attr("alt"), src, n.attr("title"), src)
 }
 

@@ -17,6 +17,7 @@ func macroName(n *node) string {
 // inlineMacros render within a line of text.
 var inlineMacros = map[string]bool{
 	"status": true, "jira": true, "anchor": true, "mention": true,
+	"profile": true, "user-profile": true,
 }
 
 // placeholders name the macros that render generated content the body does not
@@ -25,6 +26,8 @@ var placeholders = map[string]string{
 	"toc":              "Table of contents",
 	"toc-zone":         "",
 	"children":         "Child pages",
+	"list-children":    "Child pages",
+	"detailssummary":   "Page properties report",
 	"pagetree":         "Page tree",
 	"pagetreesearch":   "Page tree search",
 	"excerpt-include":  "Excerpt from",
@@ -60,8 +63,11 @@ func macroIsBlock(n *node) bool {
 	if _, ok := callouts[name]; ok {
 		return true
 	}
+	if _, ok := codeMacros[name]; ok {
+		return true
+	}
 	switch name {
-	case "code", "noformat", "panel", "expand":
+	case "panel", "expand":
 		return true
 	}
 	return n.child("ac:rich-text-body") != nil || n.child("ac:plain-text-body") != nil
@@ -132,23 +138,20 @@ func plainBody(n *node) (string, bool) {
 func (r *renderer) macroBlock(n *node) []block {
 	name := macroName(n)
 	ps := r.params(n)
+	if cm, ok := codeMacros[name]; ok {
+		return r.codeMacro(n, cm, ps)
+	}
 	switch name {
-	case "code", "noformat":
-		code, ok := plainBody(n)
-		if !ok {
-			if b := n.child("ac:rich-text-body"); b != nil {
-				code = b.textContent()
-			}
+	case "html":
+		// Confluence shows the HTML rendered, so it converts like the page.
+		if body, ok := plainBody(n); ok {
+			root, _ := parse(body)
+			return r.blocks(root.children)
 		}
-		lang := ""
-		if name == "code" {
-			lang = paramOf(ps, "language", "lang")
+	case "excerpt":
+		if strings.EqualFold(paramOf(ps, "hidden"), "true") {
+			return nil // Confluence shows a hidden excerpt only where it is included.
 		}
-		var out []block
-		if title := paramOf(ps, "title"); title != "" {
-			out = append(out, r.label(title, ""))
-		}
-		return append(out, r.codeBlock(lang, code)...)
 	case "panel":
 		head := ""
 		if title := paramOf(ps, "title"); title != "" {
@@ -181,7 +184,8 @@ func (r *renderer) macroBlock(n *node) []block {
 	if !macroIsBlock(n) {
 		return r.paragraphs(r.macroInline(n))
 	}
-	return append([]block{{s: r.unknownHead(name, ps), kind: kindPara}}, r.macroBody(n)...)
+	// An unknown macro with a body: the body is what a reader sees.
+	return r.macroBody(n)
 }
 
 // macroBody renders a macro's rich-text body, or its plain-text body as code.
@@ -223,8 +227,8 @@ func (r *renderer) placeholder(name, label string, ps []param) string {
 		if root := paramOf(ps, "page", "root"); root != "" {
 			label += ": " + root
 		}
-	case "contentbylabel":
-		if l := paramOf(ps, "labels", "cql"); l != "" {
+	case "contentbylabel", "detailssummary":
+		if l := paramOf(ps, "labels", "label", "cql"); l != "" {
 			label += ": " + l
 		}
 	}
@@ -239,27 +243,14 @@ func (r *renderer) bracket(s string) string {
 	return "[" + escapeMarkdown(s) + "]"
 }
 
-// unknownHead renders "[macro name: key=value, ...]" for a macro the
-// converter does not know, so its configuration is not lost.
-func (r *renderer) unknownHead(name string, ps []param) string {
+// unknownHead renders "[macro name]" for a macro the converter does not know
+// and that has no body, so the reader knows something is there. Its
+// parameters are configuration, not content, and are left out.
+func (r *renderer) unknownHead(name string) string {
 	if name == "" {
 		name = "unnamed"
 	}
-	s := "macro " + name
-	var kv []string
-	for _, p := range ps {
-		switch {
-		case p.value == "":
-		case p.name == "":
-			kv = append(kv, p.value)
-		default:
-			kv = append(kv, p.name+"="+p.value)
-		}
-	}
-	if len(kv) > 0 {
-		s += ": " + strings.Join(kv, ", ")
-	}
-	return r.bracket(s)
+	return r.bracket("macro " + name)
 }
 
 // macroInline renders an inline macro.
@@ -277,16 +268,12 @@ func (r *renderer) macroInline(n *node) string {
 		}
 		return r.bracket(t)
 	case "jira":
-		if key := paramOf(ps, "key"); key != "" {
-			if r.text {
-				return key
-			}
-			return escapeMarkdown(key)
+		return r.jira(ps)
+	case "profile", "user-profile":
+		if u := macroUser(n); u != nil {
+			return r.mention(u)
 		}
-		if jql := paramOf(ps, "jqlQuery", "jql"); jql != "" {
-			return r.bracket("Jira issues: " + jql)
-		}
-		return r.bracket("Jira issues")
+		return ""
 	case "anchor":
 		id := paramOf(ps, "", "anchor")
 		if id == "" || r.text {
@@ -297,9 +284,11 @@ func (r *renderer) macroInline(n *node) string {
 	if label, ok := placeholders[name]; ok {
 		return r.placeholder(name, label, ps)
 	}
-	head := r.unknownHead(name, ps)
-	if body := strings.TrimSpace(r.flatten(r.macroBody(n))); body != "" {
-		return head + " " + body
+	if s, ok := r.fileMacro(n, name); ok {
+		return s
 	}
-	return head
+	if body := strings.TrimSpace(r.flatten(r.macroBody(n))); body != "" {
+		return body
+	}
+	return r.unknownHead(name)
 }

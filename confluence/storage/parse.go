@@ -18,6 +18,7 @@ type node struct {
 	attrs    []attr
 	children []*node
 	text     string // text content for text nodes
+	size     int    // source size once nodeSize has computed it
 }
 
 type attr struct{ name, value string }
@@ -114,6 +115,11 @@ func parse(src string) (*node, bool) {
 		// Adjacent text runs stay separate nodes (joining them here would be
 		// quadratic); renderers concatenate them.
 		top := stack[len(stack)-1]
+		if skipped > 0 {
+			// Past the depth cap the text lands in whatever element is open
+			// at the cap; keep it where a renderer shows text.
+			top = textHolder(top)
+		}
 		top.children = append(top.children, &node{text: s})
 	}
 
@@ -193,6 +199,30 @@ func parse(src string) (*node, bool) {
 		}
 	}
 	return root, recovered
+}
+
+// holders names, for the elements whose direct text no renderer shows, the
+// chain of elements that holds text inside them.
+var holders = map[string][]string{
+	"table": {"tr", "td"}, "tbody": {"tr", "td"}, "thead": {"tr", "td"}, "tfoot": {"tr", "td"},
+	"tr": {"td"}, "ul": {"li"}, "ol": {"li"},
+	"ac:task-list": {"ac:task", "ac:task-body"}, "ac:task": {"ac:task-body"},
+	"ac:structured-macro": {"ac:rich-text-body"}, "ac:macro": {"ac:rich-text-body"},
+}
+
+// textHolder returns the element below n that shows text put into n: n
+// itself, or the last child of the chain holders names, created if needed.
+func textHolder(n *node) *node {
+	for _, name := range holders[n.name] {
+		if k := len(n.children); k > 0 && n.children[k-1].name == name {
+			n = n.children[k-1]
+			continue
+		}
+		c := &node{name: name}
+		n.children = append(n.children, c)
+		n = c
+	}
+	return n
 }
 
 func appendChild(parent, n *node) { parent.children = append(parent.children, n) }

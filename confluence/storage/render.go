@@ -209,10 +209,7 @@ func (r *renderer) block(n *node) []block {
 	case "dt":
 		return r.emphasised(r.blocks(n.children))
 	case "ac:adf-extension":
-		if fb := n.child("ac:adf-fallback"); fb != nil {
-			return r.blocks(fb.children)
-		}
-		return r.blocks(adfContent(n))
+		return r.adfExtension(n)
 	case "p":
 		return r.blocksIn(n.children, true)
 	}

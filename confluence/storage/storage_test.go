@@ -45,28 +45,36 @@ func TestToMarkdownWithZeroOptions(t *testing.T) {
 }
 
 func TestResolversReceiveReferences(t *testing.T) {
-	var pages, attachments, users []string
+	var targets []storage.LinkTarget
+	var users []string
 	opts := storage.Options{
 		ResolveUser: func(id string) (string, bool) { users = append(users, id); return "", false },
-		PageURL: func(space, title string) (string, bool) {
-			pages = append(pages, space+"/"+title)
-			return "https://x/" + title, true
+		ResolveLink: func(lt storage.LinkTarget) (string, bool) {
+			targets = append(targets, lt)
+			if lt.Kind == storage.LinkAttachment {
+				return "", false
+			}
+			return "https://x/" + lt.Title, true
 		},
-		AttachmentURL: func(name string) (string, bool) { attachments = append(attachments, name); return "", false },
 	}
 	in := `<p><ac:link><ri:page ri:space-key="ENG" ri:content-title="A"/></ac:link><ac:link ac:anchor="s"><ri:page ri:content-title="B"/></ac:link><ac:link><ri:attachment ri:filename="f.txt"/></ac:link><ac:link><ri:user ri:account-id="u1"/></ac:link></p>`
 	got, err := storage.ToMarkdown(in, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "[A](https://x/A)[B#s](https://x/B#s)f.txt@u1\n"; got != want {
+	if want := "[A](https://x/A)[B#s](https://x/B#s)f.txt (attachment not found)@u1\n"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
-	if diff := cmp.Diff([]string{"ENG/A", "/B"}, pages); diff != "" {
-		t.Errorf("PageURL calls (-want +got):\n%s", diff)
+	want := []storage.LinkTarget{
+		{Kind: storage.LinkPage, SpaceKey: "ENG", Title: "A"},
+		{Kind: storage.LinkPage, Title: "B"},
+		{Kind: storage.LinkAttachment, Filename: "f.txt"},
 	}
-	if diff := cmp.Diff([]string{"f.txt"}, attachments); diff != "" {
-		t.Errorf("AttachmentURL calls (-want +got):\n%s", diff)
+	if diff := cmp.Diff(want, targets); diff != "" {
+		t.Errorf("ResolveLink calls (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(want, storage.Links(in)); diff != "" {
+		t.Errorf("Links (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff([]string{"u1"}, users); diff != "" {
 		t.Errorf("ResolveUser calls (-want +got):\n%s", diff)
@@ -164,5 +172,38 @@ func TestSection(t *testing.T) {
 				t.Errorf("got %q, want the text up to the next h1 only", got)
 			}
 		})
+	}
+}
+
+// listedOnly returns the golden options with a ResolveLink that fails t
+// when the converter asks about a target Links(src) did not list.
+func listedOnly(t *testing.T, src string) storage.Options {
+	listed := map[storage.LinkTarget]bool{}
+	for _, lt := range storage.Links(src) {
+		listed[lt] = true
+	}
+	opts := goldenOptions()
+	resolve := opts.ResolveLink
+	opts.ResolveLink = func(lt storage.LinkTarget) (string, bool) {
+		if !listed[lt] {
+			t.Errorf("ResolveLink(%+v) was not listed by Links(%.100q)", lt, src)
+		}
+		return resolve(lt)
+	}
+	return opts
+}
+
+// TestLinksCoverResolveLink checks, on every golden page, that Links lists
+// every target the converter then asks ResolveLink about, so one batch
+// resolves a whole body.
+func TestLinksCoverResolveLink(t *testing.T) {
+	for _, src := range goldenInputs(t) {
+		opts := listedOnly(t, src)
+		if _, err := storage.ToMarkdown(src, opts); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := storage.ToText(src, opts); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
