@@ -4,14 +4,18 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -48,11 +52,24 @@ var pendingEnv = map[string]string{
 // the Atlassian gateway, AWS KMS and STS), PostgreSQL, Redis.
 var egressPorts = []string{"53/TCP", "53/UDP", "443/TCP", "5432/TCP", "6379/TCP"}
 
+// kinds maps apiVersion/kind to the type each object is decoded into.
+var kinds = map[string]reflect.Type{
+	"apps/v1/Deployment":                      reflect.TypeFor[appsv1.Deployment](),
+	"v1/Service":                              reflect.TypeFor[corev1.Service](),
+	"v1/ServiceAccount":                       reflect.TypeFor[corev1.ServiceAccount](),
+	"v1/Secret":                               reflect.TypeFor[corev1.Secret](),
+	"v1/Namespace":                            reflect.TypeFor[corev1.Namespace](),
+	"policy/v1/PodDisruptionBudget":           reflect.TypeFor[policyv1.PodDisruptionBudget](),
+	"networking.k8s.io/v1/NetworkPolicy":      reflect.TypeFor[networkingv1.NetworkPolicy](),
+	"autoscaling/v2/HorizontalPodAutoscaler":  reflect.TypeFor[autoscalingv2.HorizontalPodAutoscaler](),
+	"monitoring.coreos.com/v1/ServiceMonitor": reflect.TypeFor[ServiceMonitor](),
+}
+
 func TestOverlays(t *testing.T) {
 	for _, dir := range overlays(t) {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			r := render(t, dir)
-			d := one(t, dir, "Deployment", r.deployments)
+			d := one[appsv1.Deployment](t, r)
 			pod := &d.Spec.Template
 			c := container(t, pod.Spec.Containers)
 			checkReplicas(t, r)
@@ -81,11 +98,11 @@ func container(t *testing.T, cs []corev1.Container) *corev1.Container {
 }
 
 func checkReplicas(t *testing.T, r *rendered) {
-	d := r.deployments[0]
+	d := one[appsv1.Deployment](t, r)
 	if d.Spec.Replicas == nil || *d.Spec.Replicas < 2 {
 		t.Errorf("replicas = %v, want 2 or more", d.Spec.Replicas)
 	}
-	for _, h := range r.hpas {
+	for _, h := range all[autoscalingv2.HorizontalPodAutoscaler](r) {
 		if h.Spec.ScaleTargetRef.Name == d.Name && (h.Spec.MinReplicas == nil || *h.Spec.MinReplicas < 2) {
 			t.Errorf("HorizontalPodAutoscaler %s may scale below 2 replicas", h.Name)
 		}
@@ -178,15 +195,16 @@ func checkSecrets(t *testing.T, r *rendered, c *corev1.Container) {
 			continue
 		}
 		ref := c.Env[i].ValueFrom.SecretKeyRef
-		if len(r.secrets) == 0 {
+		secrets := all[corev1.Secret](r)
+		if len(secrets) == 0 {
 			continue // created out of band (production)
 		}
-		j := slices.IndexFunc(r.secrets, func(s *corev1.Secret) bool { return s.Name == ref.Name })
+		j := slices.IndexFunc(secrets, func(s *corev1.Secret) bool { return s.Name == ref.Name })
 		if j < 0 {
-			t.Errorf("%s: Secret %q is not rendered (have %d others)", name, ref.Name, len(r.secrets))
+			t.Errorf("%s: Secret %q is not rendered (have %d others)", name, ref.Name, len(secrets))
 			continue
 		}
-		s := r.secrets[j]
+		s := secrets[j]
 		if _, ok := s.Data[ref.Key]; !ok {
 			if _, ok := s.StringData[ref.Key]; !ok {
 				t.Errorf("%s: Secret %q has no key %q", name, ref.Name, ref.Key)
@@ -245,7 +263,7 @@ func checkSecurity(t *testing.T, spec *corev1.PodSpec, c *corev1.Container) {
 var roleARN = regexp.MustCompile(`^arn:aws:iam::\d{12}:role/.+`)
 
 func checkServiceAccount(t *testing.T, r *rendered, name string) {
-	sa := one(t, r.overlay, "ServiceAccount", r.serviceAccounts)
+	sa := one[corev1.ServiceAccount](t, r)
 	if sa.Name != name {
 		t.Errorf("pod uses ServiceAccount %q, rendered %q", name, sa.Name)
 	}
@@ -264,7 +282,7 @@ func selects(t *testing.T, sel *metav1.LabelSelector, podLabels map[string]strin
 }
 
 func checkService(t *testing.T, r *rendered, podLabels map[string]string, c *corev1.Container) {
-	svc := one(t, r.overlay, "Service", r.services)
+	svc := one[corev1.Service](t, r)
 	if !selects(t, &metav1.LabelSelector{MatchLabels: svc.Spec.Selector}, podLabels) {
 		t.Errorf("Service selector %v does not select the pods %v", svc.Spec.Selector, podLabels)
 	}
@@ -281,11 +299,14 @@ func checkService(t *testing.T, r *rendered, podLabels map[string]string, c *cor
 }
 
 func checkPDB(t *testing.T, r *rendered, podLabels map[string]string) {
-	pdb := one(t, r.overlay, "PodDisruptionBudget", r.pdbs)
+	pdb := one[policyv1.PodDisruptionBudget](t, r)
 	if !selects(t, pdb.Spec.Selector, podLabels) {
 		t.Error("PodDisruptionBudget does not select the pods")
 	}
-	replicas := int(*r.deployments[0].Spec.Replicas)
+	replicas := 1
+	if n := one[appsv1.Deployment](t, r).Spec.Replicas; n != nil {
+		replicas = int(*n)
+	}
 	switch {
 	case pdb.Spec.MaxUnavailable != nil:
 		if v := pdb.Spec.MaxUnavailable.IntValue(); pdb.Spec.MaxUnavailable.Type != intstr.Int || v < 1 || v >= replicas {
@@ -301,7 +322,7 @@ func checkPDB(t *testing.T, r *rendered, podLabels map[string]string) {
 }
 
 func checkNetworkPolicy(t *testing.T, r *rendered, podLabels map[string]string) {
-	np := one(t, r.overlay, "NetworkPolicy", r.networkPolicies)
+	np := one[networkingv1.NetworkPolicy](t, r)
 	if !selects(t, &np.Spec.PodSelector, podLabels) {
 		t.Error("NetworkPolicy does not select the pods")
 	}
@@ -335,8 +356,8 @@ func checkNetworkPolicy(t *testing.T, r *rendered, podLabels map[string]string) 
 }
 
 func checkServiceMonitor(t *testing.T, r *rendered) {
-	sm := one(t, r.overlay, "ServiceMonitor", r.serviceMonitors)
-	svc := r.services[0]
+	sm := one[ServiceMonitor](t, r)
+	svc := one[corev1.Service](t, r)
 	if !selects(t, &sm.Spec.Selector, svc.Labels) {
 		t.Errorf("ServiceMonitor selector does not select Service %s (labels %v)", svc.Name, svc.Labels)
 	}

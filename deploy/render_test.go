@@ -4,13 +4,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
-	appsv1 "k8s.io/api/apps/v1"
-	autoscalingv2 "k8s.io/api/autoscaling/v2"
-	corev1 "k8s.io/api/core/v1"
-	networkingv1 "k8s.io/api/networking/v1"
-	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
@@ -40,18 +36,19 @@ type ServiceMonitor struct {
 	} `json:"spec"`
 }
 
-// rendered is one overlay's output, decoded.
+// rendered is one overlay's output, decoded: objects by their Go type.
 type rendered struct {
-	overlay         string
-	deployments     []*appsv1.Deployment
-	services        []*corev1.Service
-	serviceAccounts []*corev1.ServiceAccount
-	secrets         []*corev1.Secret
-	namespaces      []*corev1.Namespace
-	pdbs            []*policyv1.PodDisruptionBudget
-	networkPolicies []*networkingv1.NetworkPolicy
-	hpas            []*autoscalingv2.HorizontalPodAutoscaler
-	serviceMonitors []*ServiceMonitor
+	overlay string
+	objs    map[reflect.Type][]any
+}
+
+// all returns the rendered objects of type T.
+func all[T any](r *rendered) []*T {
+	var out []*T
+	for _, o := range r.objs[reflect.TypeFor[T]()] {
+		out = append(out, o.(*T))
+	}
+	return out
 }
 
 // overlays returns the directories under deploy/overlays.
@@ -82,7 +79,7 @@ func render(t *testing.T, dir string) *rendered {
 	if err != nil {
 		t.Fatalf("kustomize build %s: %v", dir, err)
 	}
-	r := &rendered{overlay: dir}
+	r := &rendered{overlay: dir, objs: map[reflect.Type][]any{}}
 	for _, res := range m.Resources() {
 		y, err := res.AsYAML()
 		if err != nil {
@@ -99,43 +96,28 @@ func render(t *testing.T, dir string) *rendered {
 // add decodes y as apiVersion/kind with unknown and duplicate fields
 // refused, and files it.
 func (r *rendered) add(apiVersion, kind string, y []byte) error {
-	switch apiVersion + "/" + kind {
-	case "apps/v1/Deployment":
-		return decode(y, &r.deployments)
-	case "v1/Service":
-		return decode(y, &r.services)
-	case "v1/ServiceAccount":
-		return decode(y, &r.serviceAccounts)
-	case "v1/Secret":
-		return decode(y, &r.secrets)
-	case "v1/Namespace":
-		return decode(y, &r.namespaces)
-	case "policy/v1/PodDisruptionBudget":
-		return decode(y, &r.pdbs)
-	case "networking.k8s.io/v1/NetworkPolicy":
-		return decode(y, &r.networkPolicies)
-	case "autoscaling/v2/HorizontalPodAutoscaler":
-		return decode(y, &r.hpas)
-	case "monitoring.coreos.com/v1/ServiceMonitor":
-		return decode(y, &r.serviceMonitors)
+	typ, ok := kinds[apiVersion+"/"+kind]
+	if !ok {
+		return fmt.Errorf("no strict decoder for %s %s: add its API type to kinds", apiVersion, kind)
 	}
-	return fmt.Errorf("no strict decoder for %s %s: add its API type to the test", apiVersion, kind)
-}
-
-func decode[T any](y []byte, into *[]*T) error {
-	v := new(T)
+	v := reflect.New(typ).Interface()
 	if err := yaml.UnmarshalStrict(y, v); err != nil {
 		return err
 	}
-	*into = append(*into, v)
+	if r.objs == nil {
+		r.objs = map[reflect.Type][]any{}
+	}
+	r.objs[typ] = append(r.objs[typ], v)
 	return nil
 }
 
-// one returns the single object of a kind, failing the test otherwise.
-func one[T any](t *testing.T, overlay, kind string, objs []*T) *T {
+// one returns the single rendered object of type T, failing the test
+// otherwise.
+func one[T any](t *testing.T, r *rendered) *T {
 	t.Helper()
+	objs := all[T](r)
 	if len(objs) != 1 {
-		t.Fatalf("%s renders %d %s, want 1", overlay, len(objs), kind)
+		t.Fatalf("%s renders %d %s, want 1", r.overlay, len(objs), reflect.TypeFor[T]().Name())
 	}
 	return objs[0]
 }

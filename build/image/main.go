@@ -19,18 +19,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strconv"
-	"strings"
-	"time"
 )
 
 func main() {
-	if err := run(context.Background(), os.Args[1:], os.Stderr); err != nil {
+	if err := run(context.Background(), os.Args[1:]); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintf(os.Stderr, "image: %v\n", err)
 		}
@@ -41,10 +36,10 @@ func main() {
 // run parses args into an Options, fills in what was left out from the
 // repository (version and commit from git, the root from go.mod) and
 // builds the image.
-func run(ctx context.Context, args []string, stderr io.Writer) error {
+func run(ctx context.Context, args []string) error {
 	var o Options
 	fs := flag.NewFlagSet("image", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(os.Stderr)
 	fs.StringVar(&o.Output, "o", "bin/image.tar", "image tarball to write")
 	fs.StringVar(&o.Tag, "tag", "", "image reference recorded in the tarball (default confluence-graph:VERSION)")
 	fs.StringVar(&o.Version, "version", "", "version label and -X main.version (default: git describe --tags --always --dirty)")
@@ -80,49 +75,6 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "image: wrote %s (%s, %.1f MB)\n", o.Output, o.tag(), float64(size)/1e6)
+	fmt.Fprintf(os.Stderr, "image: wrote %s (%s, %.1f MB)\n", o.Output, o.tag(), float64(size)/1e6)
 	return nil
-}
-
-// repoRoot returns the directory holding go.mod, from the working
-// directory upwards.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod in the working directory or above: run inside the repository")
-		}
-		dir = parent
-	}
-}
-
-// gitOr returns the trimmed output of git args in dir, or fallback when
-// git is missing or fails (a source archive without .git).
-func gitOr(ctx context.Context, dir, fallback string, args ...string) string {
-	cmd := exec.CommandContext(ctx, "git", args...)
-	cmd.Dir = dir
-	out, err := cmd.Output()
-	if s := strings.TrimSpace(string(out)); err == nil && s != "" {
-		return s
-	}
-	return fallback
-}
-
-// sourceDateEpoch returns SOURCE_DATE_EPOCH (the reproducible-builds
-// convention) as the image's creation time, or the Unix epoch when unset,
-// so two builds of one commit give the same image digest.
-func sourceDateEpoch() time.Time {
-	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
-		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-			return time.Unix(n, 0).UTC()
-		}
-	}
-	return time.Unix(0, 0).UTC()
 }
