@@ -25,20 +25,26 @@ run:
 ##   ci/fuzz       both fuzz targets, side by side                      (after ci/generate)
 ##   ci/e2e        e2e/run.sh                                           (after ci/generate, ci/e2e-deps)
 test:
-	@$(MAKE) --no-print-directory -j$(JOBS) --output-sync=target ci/lint ci/unit ci/fuzz ci/e2e
+	@s=$$(date +%s); $(MAKE) --no-print-directory -j$(JOBS) --output-sync=target ci/lint ci/unit ci/fuzz ci/e2e; \
+	  rc=$$?; echo "== make test: $$(( $$(date +%s) - s ))s, exit $$rc"; exit $$rc
+
+# step runs one make target and prints its wall time (steps overlap, so the times add up to more
+# than the whole run).
+step = @s=$$(date +%s); $(MAKE) --no-print-directory $(1); rc=$$?; \
+	echo "== $@: $$(( $$(date +%s) - s ))s, exit $$rc"; exit $$rc
 
 ci/e2e-deps:
-	@bash e2e/run.sh --deps-only
+	$(call step,e2e-deps)
 ci/generate:
-	@$(MAKE) --no-print-directory check-generate
+	$(call step,check-generate)
 ci/lint: ci/generate
-	@$(MAKE) --no-print-directory lint
+	$(call step,lint)
 ci/unit: ci/generate
-	@$(MAKE) --no-print-directory unit
+	$(call step,unit)
 ci/fuzz: ci/generate
-	@$(MAKE) --no-print-directory fuzz
+	$(call step,fuzz)
 ci/e2e: ci/generate ci/e2e-deps
-	@$(MAKE) --no-print-directory e2e
+	$(call step,e2e)
 
 ## unit: the Go tests with the race detector (go vet runs in lint)
 unit:
