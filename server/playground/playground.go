@@ -4,7 +4,8 @@
 //
 // The GraphiQL bundle in dist/ is built from web/ by `make generate`
 // (web/build.sh: npm ci + esbuild) and committed, so building the Go binary
-// needs no Node. The settings page in settings/ is plain HTML, CSS and
+// needs no Node; the page that loads it, web/src/index.html, is embedded as
+// written. The settings page in settings/ is plain HTML, CSS and
 // JavaScript, embedded as written.
 //
 // Both pages send GraphQL to "graphql" relative to their own URL, so with
