@@ -18,7 +18,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -54,10 +53,18 @@ var examples = map[string]example{
 	"page-by-url": {contains: []string{`"title":"Redis Failover Procedure"`}},
 }
 
-var (
-	marker = regexp.MustCompile(`^<!-- example: ([a-z0-9-]+) -->$`)
-	fence  = regexp.MustCompile("^```")
-)
+// markerName returns NAME when line is `<!-- example: NAME -->`, else "".
+func markerName(line string) string {
+	rest, ok := strings.CutPrefix(line, "<!-- example: ")
+	if !ok {
+		return ""
+	}
+	name, ok := strings.CutSuffix(rest, " -->")
+	if !ok || strings.ContainsAny(name, " \t") {
+		return ""
+	}
+	return name
+}
 
 // readmeExamples returns the README's ```graphql blocks by marker name.
 func readmeExamples(t *testing.T) map[string]string {
@@ -74,15 +81,13 @@ func readmeExamples(t *testing.T) map[string]string {
 		}
 		name := ""
 		if i > 0 {
-			if m := marker.FindStringSubmatch(lines[i-1]); m != nil {
-				name = m[1]
-			}
+			name = markerName(lines[i-1])
 		}
 		if name == "" {
 			t.Errorf("README.md:%d: a ```graphql block without an `<!-- example: NAME -->` line right before it", i+1)
 		}
 		var body []string
-		for i++; i < len(lines) && !fence.MatchString(lines[i]); i++ {
+		for i++; i < len(lines) && !strings.HasPrefix(lines[i], "```"); i++ {
 			body = append(body, lines[i])
 		}
 		if name != "" {
@@ -93,8 +98,8 @@ func readmeExamples(t *testing.T) map[string]string {
 		}
 	}
 	for i, l := range lines {
-		if m := marker.FindStringSubmatch(l); m != nil && (i+1 >= len(lines) || lines[i+1] != "```graphql") {
-			t.Errorf("README.md:%d: marker %q is not followed by a ```graphql block", i+1, m[1])
+		if name := markerName(l); name != "" && (i+1 >= len(lines) || lines[i+1] != "```graphql") {
+			t.Errorf("README.md:%d: marker %q is not followed by a ```graphql block", i+1, name)
 		}
 	}
 	return blocks
