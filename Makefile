@@ -1,29 +1,71 @@
 # Make targets mirror CI: .ci/run calls `make test` with CI=true.
-GO      ?= go
-PKGS    := ./...
+GO       ?= go
+PKGS     := ./...
 FUZZTIME ?= 5s
+# ARGS: extra flags for `make run`, e.g. make run ARGS='--addr 127.0.0.1:9000'.
+ARGS     ?=
+# JOBS: how many `make test` steps run side by side (JOBS=1: one after another). Two, for the two
+# cores: a third step beside the race tests slowed them enough to time out an upstream call.
+JOBS     ?= 2
 
-.PHONY: run test unit fuzz e2e bench load sim generate check-generate lint build
+.PHONY: run test unit fuzz fuzz-cql fuzz-storage e2e e2e-deps bench load sim generate check-generate lint gofmt build \
+	ci/generate ci/lint ci/unit ci/fuzz ci/e2e-deps ci/e2e
 
 ## run: the service on the embedded default (SQLite, local master key, built-in simulator with demo data)
 run:
-	$(GO) run ./cmd/confluence-graph serve --demo
+	$(GO) run ./cmd/confluence-graph serve --demo $(ARGS)
 
-## test: lint, generated-code drift, unit and integration tests (race detector), short fuzz runs, e2e checks
-test: lint check-generate unit fuzz e2e
+## test: every check CI runs: gofmt, go vet, staticcheck, generated-code drift, unit and integration
+## tests (race detector), short fuzz runs, e2e checks. Steps that do not depend on each other run
+## side by side (up to JOBS at a time, in the order below); each step's output is printed in one
+## piece when it ends.
+##
+##   ci/e2e-deps   npm ci for e2e/ and Debian's chromium, if missing   (network; starts at once)
+##   ci/generate   check-generate                                       (first: it rewrites graph/*.go)
+##   ci/lint       gofmt, go vet, staticcheck                           (after ci/generate)
+##   ci/unit       go test -race                                        (after ci/generate)
+##   ci/fuzz       both fuzz targets, side by side                      (after ci/generate)
+##   ci/e2e        e2e/run.sh                                           (after ci/generate, ci/e2e-deps)
+test:
+	+@s=$$(date +%s); $(MAKE) --no-print-directory -j$(JOBS) --output-sync=target ci/lint ci/unit ci/fuzz ci/e2e; \
+	  rc=$$?; echo "== make test: $$(( $$(date +%s) - s ))s, exit $$rc"; exit $$rc
 
+# step runs one make target and prints its wall time (steps overlap, so the times add up to more
+# than the whole run).
+step = +@s=$$(date +%s); $(MAKE) --no-print-directory $(1); rc=$$?; \
+	echo "== $@: $$(( $$(date +%s) - s ))s, exit $$rc"; exit $$rc
+
+ci/e2e-deps:
+	$(call step,e2e-deps)
+ci/generate:
+	$(call step,check-generate)
+ci/lint: ci/generate
+	$(call step,lint)
+ci/unit: ci/generate
+	$(call step,unit)
+ci/fuzz: ci/generate
+	$(call step,fuzz)
+ci/e2e: ci/generate ci/e2e-deps
+	$(call step,e2e)
+
+## unit: the Go tests with the race detector (go vet runs in lint)
 unit:
-	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 $(PKGS)
 
-## fuzz: a few seconds of each fuzz target (never panics, round-trips hold)
-fuzz:
+## fuzz: a few seconds of each fuzz target (never panics, round-trips hold); `make -j2 fuzz` runs both at once
+fuzz: fuzz-cql fuzz-storage
+fuzz-cql:
 	$(GO) test ./cql -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME)
+fuzz-storage:
 	$(GO) test ./confluence/storage -run='^$$' -fuzz='^FuzzToMarkdown$$' -fuzztime=$(FUZZTIME)
 
 ## e2e: graphql-http audit, Apollo Federation composition + gateway, browser tests (Node 20, chromium)
 e2e:
 	bash e2e/run.sh
+
+## e2e-deps: only install what e2e needs (npm ci in e2e/, Debian's chromium as root), if missing
+e2e-deps:
+	bash e2e/run.sh --deps-only
 
 ## bench: benchmarks against the simulator, with the naive baselines; rewrites its section of bench/RESULTS.md
 bench:
@@ -53,12 +95,21 @@ check-generate:
 	  echo "check-generate: generated code drifted; run 'make generate' and commit the result"; exit 1; fi
 	@rm -f .generated.before .generated.after
 
-## lint: gofmt, go vet, staticcheck
-lint:
-	@out=$$(gofmt -l $$(git ls-files -co --exclude-standard '*.go')); \
-	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+## lint: gofmt, go vet, staticcheck (vet and staticcheck share the build cache, so run them in this order)
+lint: gofmt
 	$(GO) vet $(PKGS)
 	$(GO) tool staticcheck $(PKGS)
 
+## gofmt: the files git knows (tracked and untracked, not ignored) are gofmt-clean. Outside a git
+## checkout it refuses rather than pass: git ls-files would list nothing and nothing would be checked.
+gofmt:
+	@if ! git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	  echo "gofmt: $(CURDIR) is not a git checkout; lint lists the Go files with git ls-files, so run it in a clone" >&2; exit 1; fi
+	@files=$$(git ls-files -co --exclude-standard '*.go') || exit 1; \
+	  if [ -z "$$files" ]; then echo "gofmt: git lists no Go files; refusing to pass without checking any" >&2; exit 1; fi; \
+	  out=$$(gofmt -l $$files) || exit 1; \
+	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+## build: bin/confluence-graph (what `apikey` and the other subcommands run from)
 build:
 	$(GO) build -o bin/confluence-graph ./cmd/confluence-graph

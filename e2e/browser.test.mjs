@@ -79,7 +79,7 @@ async function setEditor(page, selector, text) {
  */
 async function runQuery(page, query) {
   await page.waitForFunction((q) => window.localStorage.getItem('graphiql:query') === q, query, WAIT);
-  // The pane may still show the schema fetch that failed before the key was set.
+  // The pane may still show the answer to the schema fetch made before the key was set.
   const before = await page.textContent('.graphiql-response');
   await page.click('.graphiql-execute-button');
   await page.waitForFunction(
@@ -92,6 +92,35 @@ async function runQuery(page, query) {
   );
   return page.textContent('.graphiql-response');
 }
+
+// NO_KEY is what the playground shows, instead of a refused request, while it has no key.
+const NO_KEY = 'Paste an API key (Authorization: Bearer cg_…) to run queries';
+
+// This test runs first, while the browser profile holds no saved key.
+test('the playground opens without an UNAUTHENTICATED error: demo key filled in, or a plain ask for one', async () => {
+  const page = await context.newPage();
+  const unauthorized = []; // GraphQL requests sent without a key
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname.endsWith('/graphql') && !r.headers().authorization) unauthorized.push(`${r.method()} ${r.url()}`);
+  });
+  await page.goto(serviceURL().toString());
+  await page.waitForSelector('.graphiql-container', WAIT);
+  const demoKey = await page.evaluate(() => document.documentElement.dataset.demoKey || '');
+  await page.click('[aria-label="Show Documentation Explorer"]');
+  if (demoKey) {
+    // serve --demo handed its reader key to the page: the schema loads at once.
+    assert.equal(demoKey, requireEnv('CG_READER_KEY'), 'the page offers a key other than the printed reader key');
+    await page.waitForFunction(() => /ConfluenceIntegration/.test(document.querySelector('.graphiql-doc-explorer')?.textContent ?? ''), null, WAIT);
+    assert.match(await page.textContent('#cg-key-status'), /^key set/);
+  } else {
+    await page.waitForFunction((msg) => (document.querySelector('.graphiql-response')?.textContent ?? '').includes(msg), NO_KEY, WAIT);
+    assert.equal(await page.textContent('#cg-key-status'), NO_KEY);
+    assert.deepEqual(unauthorized, [], 'the playground sent GraphQL requests without a key');
+  }
+  assert.doesNotMatch(await page.textContent('body'), /UNAUTHENTICATED|Unauthorized/i, 'the page shows an authentication error on open');
+  await page.screenshot({ path: path.join(RESULTS, 'playground-open.png') });
+  await page.close();
+});
 
 test('the playground runs a query through the GraphiQL UI with the key entered once', async () => {
   const page = await context.newPage();

@@ -3,8 +3,15 @@
 # composition + gateway, browser tests) against a freshly started
 # `confluence-graph serve --demo`, then stops it. Called by `make test`.
 #
-# It installs what a fresh machine lacks: the npm packages from the lockfile
-# (npm ci) and Debian's chromium (apt-get, needs root, as in CI).
+# First it installs what is missing, and only that: the npm packages of
+# e2e/ from the lockfile (npm ci, when node_modules is absent or older than
+# package-lock.json) and Debian's chromium (apt-get update + apt-get install
+# chromium, when /usr/bin/chromium or $CG_CHROMIUM is absent; needs root, as
+# in CI, and fails with a message otherwise). Node itself is not installed.
+#
+# Usage: run.sh               install what is missing, then run the checks
+#        run.sh --deps-only   install what is missing, then exit (make test
+#                             starts this at once, beside the Go steps)
 #
 # Environment:
 #   CG_URL            set it (with CG_READER_KEY, CG_ADMIN_KEY, CG_SIM_HOST,
@@ -21,7 +28,7 @@ root="$(cd "$here/.." && pwd)"
 cd "$here"
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-	echo "e2e: npm ci"
+	echo "e2e: npm ci (e2e/node_modules)"
 	npm ci --no-audit --no-fund --loglevel=error
 fi
 
@@ -33,6 +40,10 @@ if [ ! -x "${CG_CHROMIUM:-/usr/bin/chromium}" ]; then
 	echo "e2e: installing chromium"
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+if [ "${1:-}" = --deps-only ]; then
+	echo "e2e: npm packages and chromium are in place"
+	exit 0
 fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/cg-e2e.XXXXXX")"

@@ -12,17 +12,20 @@ import (
 	"strings"
 )
 
-// dist holds the GraphiQL bundle that web/build.sh writes; settings holds
-// the hand-written settings page. Both are read once, at package init.
+// dist holds the GraphiQL bundle that web/build.sh writes; pageSource holds
+// the playground page that loads it, embedded as written; settings holds
+// the hand-written settings page. All are read once, at package init.
 var (
 	//go:embed dist
 	dist embed.FS
+	//go:embed web/src/index.html
+	pageSource embed.FS
 	//go:embed settings
 	settings embed.FS
 )
 
 var (
-	playgroundPage  = mustAsset(dist, "dist/index.html")
+	playgroundPage  = mustAsset(pageSource, "web/src/index.html")
 	playgroundFiles = mustDir(dist, "dist/playground")
 	settingsPage    = mustAsset(settings, "settings/settings.html")
 	settingsFiles   = mustDir(settings, "settings")

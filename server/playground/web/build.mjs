@@ -1,9 +1,10 @@
 // build.mjs bundles GraphiQL (with React and graphql) into ../dist, the
-// directory the Go package embeds. `make generate` runs it through build.sh;
+// directory the Go package embeds (the page itself, src/index.html, is
+// embedded from where it is). `make generate` runs it through build.sh;
 // the output is committed and must be byte-for-byte reproducible from the
 // lockfile, so nothing here depends on time or machine.
 import { build } from 'esbuild';
-import { copyFile, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -31,8 +32,6 @@ await build({
   legalComments: 'external',
   logLevel: 'warning',
 });
-
-await copyFile(path.join(here, 'src', 'index.html'), path.join(dist, 'index.html'));
 
 let total = 0;
 for (const name of await readdir(path.join(dist, 'playground'))) {

@@ -19,12 +19,38 @@ function endpoint() {
   return new URL(raw, window.location.href).toString();
 }
 
-function readKey() {
+// DEMO_KEY_STORAGE remembers the last demo key the page offered, so a key
+// the user pasted over it is kept until the server offers a new one.
+const DEMO_KEY_STORAGE = 'confluence-graph:demo-key';
+
+// NO_KEY is what the playground shows instead of sending a request that
+// the service would refuse (UNAUTHENTICATED) for want of a key.
+const NO_KEY = 'Paste an API key (Authorization: Bearer cg_…) to run queries';
+
+function storageGet(name) {
   try {
-    return window.localStorage.getItem(KEY_STORAGE) || '';
+    return window.localStorage.getItem(name) || '';
   } catch {
     return '';
   }
+}
+
+// readKey returns the key to start with. `serve --demo` puts its reader key
+// in the page's data-demo-key attribute: a demo key the page has not offered
+// before (a new run revoked the old ones) replaces the stored key; otherwise
+// the key the user saved is kept.
+function readKey() {
+  const demo = document.documentElement.dataset.demoKey || '';
+  if (demo && demo !== storageGet(DEMO_KEY_STORAGE)) {
+    try {
+      window.localStorage.setItem(DEMO_KEY_STORAGE, demo);
+    } catch {
+      // Storage disabled: the demo key is used for this page only.
+    }
+    writeKey(demo);
+    return demo;
+  }
+  return storageGet(KEY_STORAGE) || demo;
 }
 
 function writeKey(key) {
@@ -39,14 +65,21 @@ function writeKey(key) {
 // makeFetcher returns a GraphiQL fetcher that POSTs to the endpoint with
 // the API key as a bearer token. Headers typed in GraphiQL's headers editor
 // are sent too and win over the key field, so any header can be tried.
+// Without a key and without an Authorization header typed in the headers
+// editor it sends nothing and answers NO_KEY (shown as is in the response
+// pane when GraphiQL loads the schema).
 function makeFetcher(url, key) {
   return async (params, opts) => {
+    const typed = opts?.headers || {};
+    if (!key && !Object.keys(typed).some((h) => h.toLowerCase() === 'authorization')) {
+      return NO_KEY;
+    }
     const headers = {
       'Content-Type': 'application/json',
       Accept: 'application/graphql-response+json, application/json',
     };
     if (key) headers.Authorization = `Bearer ${key}`;
-    Object.assign(headers, opts?.headers || {});
+    Object.assign(headers, typed);
     const res = await fetch(url, {
       method: 'POST',
       headers,
@@ -83,7 +116,7 @@ function KeyBar({ apiKey, onSave }) {
       />
       <button type="submit" id="cg-api-key-save">Use key</button>
       <span id="cg-key-status" className={apiKey ? 'cg-ok' : 'cg-missing'}>
-        {apiKey ? `key set (…${apiKey.slice(-4)})` : 'no key: queries will be rejected with 401'}
+        {apiKey ? `key set (…${apiKey.slice(-4)})` : NO_KEY}
       </span>
       <a className="cg-link" href="settings">Settings</a>
     </form>
