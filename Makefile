@@ -8,7 +8,7 @@ ARGS     ?=
 # cores: a third step beside the race tests slowed them enough to time out an upstream call.
 JOBS     ?= 2
 
-.PHONY: run test unit fuzz fuzz-cql fuzz-storage e2e e2e-deps bench load sim generate check-generate lint gofmt build \
+.PHONY: run test unit fuzz fuzz-cql fuzz-storage e2e e2e-deps bench load sim generate check-generate lint gofmt build image \
 	ci/generate ci/lint ci/unit ci/fuzz ci/e2e-deps ci/e2e
 
 ## run: the service on the embedded default (SQLite, local master key, built-in simulator with demo data)
@@ -76,6 +76,10 @@ bench:
 ## load: concurrent clients against an in-process `serve --demo`; writes its section of bench/RESULTS.md
 load:
 	$(GO) run ./bench/load
+
+## image: the container image as an OCI tarball, built without a Docker daemon (docker load / crane push bin/image.tar)
+image:
+	$(GO) run ./build/image -o bin/image.tar
 
 ## sim: the Confluence Cloud simulator with the demo dataset
 sim:

@@ -44,9 +44,7 @@ const (
 // pendingEnv names variables the manifests set before the serve command
 // reads them; each is logged, not failed, while cmd/confluence-graph lacks
 // it. Remove an entry once the flag is merged.
-var pendingEnv = map[string]string{
-	envMetricsAddr: "serve --metrics-addr, the separate metrics listener",
-}
+var pendingEnv = map[string]string{}
 
 // egressPorts is all the NetworkPolicy may open: DNS, HTTPS (Confluence,
 // the Atlassian gateway, AWS KMS and STS), PostgreSQL, Redis.

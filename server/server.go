@@ -89,6 +89,11 @@ type Config struct {
 	// turns it on). When off, field suggestions ("Did you mean ...") are
 	// off too. Federation's _service stays available either way.
 	Introspection bool
+	// PlaygroundDemoKey, when set, is filled into the GraphiQL page's key
+	// field (the demo's reader key; serve sets it only with --demo), so
+	// the first query of a newcomer runs. Empty leaves the field for the
+	// user, with a "paste an API key" message instead of a failing request.
+	PlaygroundDemoKey string `diff:"-"`
 	// Playground mounts the GraphiQL page at / and the settings page at
 	// /settings (server/playground).
 	Playground bool
@@ -185,7 +190,7 @@ func New(cfg Config) (*Server, error) {
 	mux.Handle("GET /readyz", s.observe("readyz", http.HandlerFunc(s.readyz)))
 	if cfg.Playground {
 		pages := http.NewServeMux()
-		playground.Register(pages, true, true)
+		playground.RegisterWith(pages, playground.Options{Playground: true, Settings: true, DemoKey: cfg.PlaygroundDemoKey})
 		mux.Handle("/{$}", s.observe("playground", pages))
 		mux.Handle("/playground/", s.observe("playground", pages))
 		mux.Handle("/settings", s.observe("playground", pages))

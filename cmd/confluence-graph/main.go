@@ -15,6 +15,10 @@ import (
 	"syscall"
 )
 
+// version and commit name the build; the image build sets them with
+// -ldflags "-X main.version=... -X main.commit=...".
+var version, commit = "dev", "unknown"
+
 // command is one subcommand: it parses its own flags from args and runs until
 // ctx is cancelled or its work is done.
 type command struct {
@@ -40,11 +44,15 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Run 'confluence-graph <command> -h' for a command's flags.")
+	fmt.Fprintln(w, "Run 'confluence-graph <command> -h' for a command's flags, 'confluence-graph --version' for the build.")
 }
 
 // run dispatches args (without the program name) to a subcommand.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version" || args[0] == "version") {
+		fmt.Fprintf(stdout, "confluence-graph version %s (commit %s)\n", version, commit)
+		return nil
+	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(stderr)
 		if len(args) == 0 {

@@ -30,3 +30,15 @@ func TestRunNoArgsIsUsageError(t *testing.T) {
 		t.Errorf("stderr = %q, want the command list", stderr.String())
 	}
 }
+
+func TestRunVersionPrintsBuild(t *testing.T) {
+	for _, arg := range []string{"--version", "version"} {
+		var stdout, stderr bytes.Buffer
+		if err := run(t.Context(), []string{arg}, &stdout, &stderr); err != nil {
+			t.Fatalf("run(%s) = %v", arg, err)
+		}
+		if want := "confluence-graph version " + version + " (commit " + commit + ")"; !strings.Contains(stdout.String(), want) {
+			t.Errorf("run(%s) printed %q, want %q", arg, stdout.String(), want)
+		}
+	}
+}

@@ -198,6 +198,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		if err := m.newDemoKeys(); err != nil {
 			return err
 		}
+		c.Server.PlaygroundDemoKey = m.readerK
 	}
 	m.app, err = app.New(ctx, c)
 	if err != nil {

@@ -319,8 +319,10 @@ func TestServeDemoEndToEnd(t *testing.T) {
 		}
 	}
 	// The playground and introspection are on in the demo.
-	if got, _ := testsupport.Get(t, m.URL()); got != http.StatusOK {
+	if got, page := testsupport.Get(t, m.URL()); got != http.StatusOK {
 		t.Errorf("GET / = %d, want the playground", got)
+	} else if !strings.Contains(page, `data-demo-key="`+reader+`"`) {
+		t.Errorf("the demo playground does not carry the demo reader key, so its first query fails")
 	}
 	if _, body := postGraphQL(t, m.URL(), reader, `{ __schema { queryType { name } } }`); body["errors"] != nil {
 		t.Errorf("introspection in demo: %v, want it on", body)
