@@ -36,6 +36,13 @@ type AuditEvent struct {
 	// Detail is an optional, secret-free explanation (an error code, the
 	// domain, the token hint).
 	Detail string
+	// Revision and CredentialVersion are set by the store for the event
+	// of an integration change (PutIntegration, DeleteIntegration): the
+	// record revision the change produced and the credential version it
+	// stored (or deleted). Zero for events that changed no record; the
+	// caller's values are ignored.
+	Revision          int64
+	CredentialVersion int64
 	// At is set by the store on append. UTC, microsecond precision.
 	At time.Time
 }

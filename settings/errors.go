@@ -13,6 +13,11 @@ var (
 	// as creating an API key whose id is already taken.
 	ErrConflict = errors.New("settings: conflict")
 
+	// ErrStale means a conditional write was refused because the record
+	// changed (or was deleted) since the writer read it: its Revision is
+	// no longer the stored one. Nothing was written; re-read and decide.
+	ErrStale = errors.New("settings: stale write: the record changed since it was read")
+
 	// ErrInvalid means a record was rejected before it was written
 	// because a required field is missing or holds an unknown value.
 	ErrInvalid = errors.New("settings: invalid record")

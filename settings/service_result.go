@@ -37,6 +37,10 @@ const (
 	// token (a token is bound to the site and account it was validated
 	// for), or the token is empty.
 	CodeTokenRequired ErrorCode = "TOKEN_REQUIRED"
+	// CodeConflict: the stored integration changed (another request, or
+	// another replica) while this change was being validated, in a way
+	// the change depended on; nothing was written.
+	CodeConflict ErrorCode = "CONFLICT"
 )
 
 // UserError is an expected problem the user can fix: bad input, rejected

@@ -80,7 +80,7 @@ func TestConcurrentOpensMigrateOnce(t *testing.T) {
 	if err != nil {
 		t.Fatalf("read schema_migrations: %v", err)
 	}
-	if got, want := strings.Join(versions, ","), "0001_init"; got != want {
+	if got, want := strings.Join(versions, ","), "0001_init,0002_revisions"; got != want {
 		t.Errorf("schema_migrations after %d concurrent opens = %q; want %q", replicas, got, want)
 	}
 }
@@ -131,10 +131,10 @@ func TestOpenErrorHidesPassword(t *testing.T) {
 	}
 }
 
-// TestFailedWriteInsideTransactionKeepsPrevious adds a CHECK constraint
-// that refuses any integration row for settingstest.FailingDomain, so the
-// put fails after it has bumped the credential version in the same
-// transaction.
+// TestFailedWriteInsideTransactionKeepsPrevious adds CHECK constraints
+// that refuse any integration row for settingstest.FailingDomain and any
+// audit event with settingstest.FailingAction, so a change fails after it
+// has written something in the same transaction.
 func TestFailedWriteInsideTransactionKeepsPrevious(t *testing.T) {
 	settingstest.RunFailingWrite(t, func(t *testing.T) settings.Store {
 		dsn, _ := pgtest.Schema(t, "cg_test_")
@@ -144,9 +144,13 @@ func TestFailedWriteInsideTransactionKeepsPrevious(t *testing.T) {
 			t.Fatalf("connect: %v", err)
 		}
 		defer conn.Close(context.Background())
-		if _, err := conn.Exec(t.Context(), `ALTER TABLE integrations ADD CONSTRAINT fail_injected
-			CHECK (domain <> '`+settingstest.FailingDomain+`')`); err != nil {
-			t.Fatalf("install fault: %v", err)
+		for _, stmt := range []string{
+			`ALTER TABLE integrations ADD CONSTRAINT fail_injected CHECK (domain <> '` + settingstest.FailingDomain + `')`,
+			`ALTER TABLE audit_events ADD CONSTRAINT fail_injected CHECK (action <> '` + settingstest.FailingAction + `')`,
+		} {
+			if _, err := conn.Exec(t.Context(), stmt); err != nil {
+				t.Fatalf("install fault: %v", err)
+			}
 		}
 		return db
 	})

@@ -39,6 +39,9 @@ func Run(t *testing.T, open func(t *testing.T) settings.Store) {
 		{"PutIntegration/CallerOwnsCopies", testCallerOwnsCopies},
 		{"PutIntegration/ConcurrentLastWriteWinsWhole", testConcurrentPuts},
 		{"DeleteIntegration", testDeleteIntegration},
+		{"PutIntegration/CompareAndSet", testCompareAndSet},
+		{"PutIntegration/ConcurrentCompareAndSet", testConcurrentCompareAndSet},
+		{"Changes/AuditedInSameTransaction", testChangeAudited},
 		{"TenantIsolation/Integration", testIsolationIntegration},
 		{"TenantIsolation/APIKeys", testIsolationAPIKeys},
 		{"TenantIsolation/Audit", testIsolationAudit},
@@ -64,7 +67,7 @@ func Run(t *testing.T, open func(t *testing.T) settings.Store) {
 }
 
 // storeKept ignores the fields PutIntegration manages itself.
-var storeKept = cmpopts.IgnoreFields(settings.Integration{}, "CredentialVersion", "CreatedAt", "UpdatedAt")
+var storeKept = cmpopts.IgnoreFields(settings.Integration{}, "CredentialVersion", "Revision", "CreatedAt", "UpdatedAt")
 
 // integration returns a valid integration for tenant whose every
 // caller-set field depends on n, so two values with different n differ in
@@ -93,7 +96,7 @@ func integration(tenant string, n int) *settings.Integration {
 
 func mustPut(t *testing.T, s settings.Store, in *settings.Integration) {
 	t.Helper()
-	if err := s.PutIntegration(t.Context(), in); err != nil {
+	if err := s.PutIntegration(t.Context(), in, nil); err != nil {
 		t.Fatalf("PutIntegration(%s) = %v; want nil", in.TenantID, err)
 	}
 }
