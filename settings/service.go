@@ -243,8 +243,7 @@ func (s *Service) connectValidated(ctx context.Context, tenantID, actorKeyID, ac
 		return Result{}, fmt.Errorf("settings: encrypt token: %w", err)
 	}
 	rec.EncryptedToken = blob
-	ev := &AuditEvent{TenantID: tenantID, ActorKeyID: actorKeyID, Action: action, Outcome: OutcomeSuccess,
-		Detail: fmt.Sprintf("%s token_type=%s", detail, rec.TokenType)}
+	ev := event(tenantID, actorKeyID, action, OutcomeSuccess, fmt.Sprintf("%s token_type=%s", detail, rec.TokenType))
 	var reapply func(fresh *Integration) *Integration
 	if base != nil {
 		rec.Revision = base.Revision
@@ -333,14 +332,17 @@ func (s *Service) Update(ctx context.Context, tenantID, actorKeyID string, in Up
 // audit appends an event; a failure to append is logged, not returned,
 // since the change it describes has already happened or been refused.
 func (s *Service) audit(ctx context.Context, tenantID, actorKeyID, action, outcome, detail string) {
-	const maxDetail = 500
-	if len(detail) > maxDetail {
-		detail = detail[:maxDetail]
-	}
-	e := &AuditEvent{TenantID: tenantID, ActorKeyID: actorKeyID, Action: action, Outcome: outcome, Detail: detail}
+	e := event(tenantID, actorKeyID, action, outcome, detail)
 	if err := s.store.AppendAudit(context.WithoutCancel(ctx), e); err != nil {
 		s.log.ErrorContext(ctx, "settings: audit append failed", "tenant_id", tenantID, "action", action, "outcome", outcome, "err", err)
 	}
+}
+
+// event is an audit event of the Service: action and outcome are the
+// Service's constants, detail the facts it formats, bounded.
+func event(tenantID, actorKeyID, action, outcome, detail string) *AuditEvent {
+	return &AuditEvent{TenantID: tenantID, ActorKeyID: actorKeyID, Action: action, Outcome: outcome,
+		Detail: BoundAuditDetail(detail)}
 }
 
 // refuse audits action as failed with the codes of errs (after detail when it is not "") and

@@ -77,8 +77,7 @@ func (s *Service) Test(ctx context.Context, tenantID, actorKeyID string) (Result
 		detail += " codes=" + codesString(v.errs) + v.missingDetail()
 	}
 	rec := probe(cur)
-	ev := &AuditEvent{TenantID: tenantID, ActorKeyID: actorKeyID, Action: ActionTest, Outcome: outcome,
-		Detail: detail + " status=" + string(rec.Status)}
+	ev := event(tenantID, actorKeyID, ActionTest, outcome, detail+" status="+string(rec.Status))
 	stored, err := s.write(ctx, rec, ev, func(fresh *Integration) *Integration {
 		if !sameCredential(cur, fresh) {
 			return nil
@@ -111,8 +110,7 @@ func (s *Service) Disconnect(ctx context.Context, tenantID, actorKeyID string) (
 	}
 	defer unlock()
 
-	ev := &AuditEvent{TenantID: tenantID, ActorKeyID: actorKeyID, Action: ActionDisconnect, Outcome: OutcomeSuccess,
-		Detail: "credentials deleted"}
+	ev := event(tenantID, actorKeyID, ActionDisconnect, OutcomeSuccess, "credentials deleted")
 	err = s.store.DeleteIntegration(ctx, tenantID, ev)
 	s.dropTenant(tenantID)
 	switch {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -113,6 +114,8 @@ func testAuditInvalid(t *testing.T, s settings.Store) {
 		{"empty tenant", &settings.AuditEvent{Action: "a", Outcome: "success"}},
 		{"empty action", &settings.AuditEvent{TenantID: "acme", Outcome: "success"}},
 		{"empty outcome", &settings.AuditEvent{TenantID: "acme", Action: "a"}},
+		{"a megabyte of detail", &settings.AuditEvent{TenantID: "acme", Action: "integration.test", Outcome: "success", Detail: strings.Repeat("alias ", 1<<18)}},
+		{"action of client text", &settings.AuditEvent{TenantID: "acme", Action: "graphql.my alias\n", Outcome: "success"}},
 	}
 	for _, tt := range tests {
 		wantErr(t, tt.name, s.AppendAudit(t.Context(), tt.e), settings.ErrInvalid)
