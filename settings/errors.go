@@ -31,3 +31,10 @@ var (
 // (Service.Get, Service.Client). The GraphQL layer reports it as
 // NOT_CONNECTED.
 var ErrNotConnected = errors.New("settings: confluence is not connected for this tenant")
+
+// ErrEncryptionUnavailable means the stored token cannot be opened because
+// the key service (KMS) is unavailable: a temporary condition, worth a
+// retry. Service.Client returns it wrapped together with the key
+// service's error (which matches envelope.ErrKeyServiceUnavailable). The
+// GraphQL layer reports it as ENCRYPTION_UNAVAILABLE, retryable.
+var ErrEncryptionUnavailable = errors.New("settings: the key service is unavailable; the stored token cannot be opened")
