@@ -96,8 +96,8 @@ func change(ctx context.Context, svc *settings.Service, sim *confluencetest.Serv
 // agree: the events of changes (Revision > 0) carry every revision from 1
 // to the last exactly once, in audit order (no change without its event,
 // no event without its change); credential versions never decrease and grow
-// with every connect and update; after a disconnect the next change is a
-// connect (no lost disconnect); and the stored state is the last change's.
+// with every connect, update and rekey; after a disconnect the next change
+// is a connect (no lost disconnect); and the stored state is the last change's.
 func checkTrail(t *testing.T, store settings.Store, tenant string) (changes int) {
 	t.Helper()
 	ctx := context.Background()
@@ -119,12 +119,12 @@ func checkTrail(t *testing.T, store settings.Store, tenant string) (changes int)
 				e.ID, e.Action, e.Revision, last.Revision, last.Revision+1)
 		}
 		switch e.Action {
-		case settings.ActionConnect, settings.ActionUpdate:
+		case settings.ActionConnect, settings.ActionUpdate, settings.ActionRekey:
 			if e.CredentialVersion <= last.CredentialVersion {
 				t.Errorf("event %d (%s) credential version %d after %d; want it to grow", e.ID, e.Action, e.CredentialVersion, last.CredentialVersion)
 			}
-			if e.Action == settings.ActionUpdate && last.Action == settings.ActionDisconnect {
-				t.Errorf("event %d: an update after a disconnect (revision %d) brought the integration back", e.ID, last.Revision)
+			if e.Action != settings.ActionConnect && (last.Revision == 0 || last.Action == settings.ActionDisconnect) {
+				t.Errorf("event %d: %s with nothing stored (revision %d) brought the integration back", e.ID, e.Action, last.Revision)
 			}
 		case settings.ActionTest, settings.ActionDisconnect:
 			if last.Revision == 0 || last.Action == settings.ActionDisconnect {

@@ -28,6 +28,12 @@ type Store interface {
 	// wrapping ErrNotFound if it has none.
 	GetIntegration(ctx context.Context, tenantID string) (*Integration, error)
 
+	// ListIntegrations returns up to limit integrations (every one when
+	// limit <= 0) of tenants whose id sorts after afterTenantID ("" starts
+	// at the first), ordered by tenant id, for paging through every
+	// tenant's record. It is meant for operators (re-encrypting tokens).
+	ListIntegrations(ctx context.Context, afterTenantID string, limit int) ([]Integration, error)
+
 	// PutIntegration stores in as the whole integration of in.TenantID,
 	// replacing any previous one field for field (concurrent puts never
 	// mix fields), and appends audit (when not nil) in the same

@@ -174,3 +174,45 @@ func testConcurrentCompareAndSet(t *testing.T, s settings.Store) {
 	}
 	wantAudit(t, s, "acme", fmt.Sprintf("integration.w%d r2 c2", won))
 }
+
+func testListIntegrations(t *testing.T, s settings.Store) {
+	got, err := s.ListIntegrations(t.Context(), "", 0)
+	if err != nil || len(got) != 0 {
+		t.Fatalf("ListIntegrations(empty store) = %v, %v; want none", got, err)
+	}
+	var want []settings.Integration
+	for i, tenant := range []string{"c", "a", "b", "d"} {
+		in := integration(tenant, i)
+		mustPut(t, s, in)
+		want = append(want, *in)
+	}
+	if err := s.DeleteIntegration(t.Context(), "d", nil); err != nil {
+		t.Fatal(err)
+	}
+	want = []settings.Integration{want[1], want[2], want[0]} // a, b, c; d deleted
+	got, err = s.ListIntegrations(t.Context(), "", 0)
+	if err != nil {
+		t.Fatalf("ListIntegrations = %v", err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ListIntegrations (-want +got):\n%s", diff)
+	}
+	var paged []settings.Integration
+	for after := ""; ; {
+		page, err := s.ListIntegrations(t.Context(), after, 2)
+		if err != nil {
+			t.Fatalf("ListIntegrations(after %q) = %v", after, err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		if len(page) > 2 {
+			t.Fatalf("ListIntegrations(limit 2) = %d records", len(page))
+		}
+		paged = append(paged, page...)
+		after = page[len(page)-1].TenantID
+	}
+	if diff := cmp.Diff(want, paged); diff != "" {
+		t.Errorf("ListIntegrations by pages of 2 (-want +got):\n%s", diff)
+	}
+}

@@ -42,6 +42,7 @@ func Run(t *testing.T, open func(t *testing.T) settings.Store) {
 		{"PutIntegration/CompareAndSet", testCompareAndSet},
 		{"PutIntegration/ConcurrentCompareAndSet", testConcurrentCompareAndSet},
 		{"Changes/AuditedInSameTransaction", testChangeAudited},
+		{"ListIntegrations", testListIntegrations},
 		{"TenantIsolation/Integration", testIsolationIntegration},
 		{"TenantIsolation/APIKeys", testIsolationAPIKeys},
 		{"TenantIsolation/Audit", testIsolationAudit},

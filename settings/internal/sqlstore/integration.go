@@ -27,6 +27,23 @@ func (s *Store) GetIntegration(ctx context.Context, tenantID string) (*settings.
 	return in, nil
 }
 
+// ListIntegrations implements settings.Store.
+func (s *Store) ListIntegrations(ctx context.Context, afterTenantID string, limit int) ([]settings.Integration, error) {
+	query := `SELECT ` + integrationColumns + ` FROM integrations WHERE tenant_id > ? ORDER BY tenant_id`
+	args := []any{afterTenantID}
+	if limit > 0 {
+		query += ` LIMIT ?`
+		args = append(args, int64(limit))
+	}
+	return queryAll(ctx, s, "list integrations", query, args, func(r scanner) (settings.Integration, error) {
+		in, err := scanIntegration(r)
+		if err != nil {
+			return settings.Integration{}, err
+		}
+		return *in, nil
+	})
+}
+
 // counters are a tenant's revision and credential version counters, read
 // and locked at the start of each change.
 type counters struct {
