@@ -13,11 +13,6 @@ var (
 	// as creating an API key whose id is already taken.
 	ErrConflict = errors.New("settings: conflict")
 
-	// ErrStale means a conditional write was refused because the record
-	// changed (or was deleted) since the writer read it: its Revision is
-	// no longer the stored one. Nothing was written; re-read and decide.
-	ErrStale = errors.New("settings: stale write: the record changed since it was read")
-
 	// ErrInvalid means a record was rejected before it was written
 	// because a required field is missing or holds an unknown value.
 	ErrInvalid = errors.New("settings: invalid record")
@@ -31,6 +26,11 @@ var (
 // (Service.Get, Service.Client). The GraphQL layer reports it as
 // NOT_CONNECTED.
 var ErrNotConnected = errors.New("settings: confluence is not connected for this tenant")
+
+// ErrStale means a compare-and-set write (Store.PutIntegration with a
+// Revision) was refused because the record changed, or was deleted, since
+// the writer read it: nothing was written; re-read and decide.
+var ErrStale = errors.New("settings: stale write: the record changed since it was read")
 
 // ErrEncryptionUnavailable means the stored token cannot be opened because
 // the key service (KMS) is unavailable: a temporary condition, worth a

@@ -4,73 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"math/rand/v2"
 	"path/filepath"
-	"sync"
 	"testing"
 
 	"github.com/confluence-graph/confluence-graph/confluence/confluencetest"
-	"github.com/confluence-graph/confluence-graph/envelope"
-	"github.com/confluence-graph/confluence-graph/envelope/localkey"
-	"github.com/confluence-graph/confluence-graph/internal/syncbuf"
 	"github.com/confluence-graph/confluence-graph/settings"
-	"github.com/confluence-graph/confluence-graph/settings/postgres"
-	"github.com/confluence-graph/confluence-graph/settings/postgres/pgtest"
-	"github.com/confluence-graph/confluence-graph/settings/sqlite"
+	"github.com/confluence-graph/confluence-graph/settings/settingstest"
 )
-
-// database is one settings database that several stores (replicas,
-// processes) open: a SQLite file path or a PostgreSQL DSN.
-type database struct {
-	name string
-	url  string
-}
-
-// sharedDatabases returns a fresh SQLite file and a fresh PostgreSQL schema.
-func sharedDatabases(t *testing.T) []database {
-	dsn, _ := pgtest.Schema(t, "cg_rep_")
-	return []database{
-		{name: "SQLite", url: filepath.Join(t.TempDir(), "settings.db")},
-		{name: "PostgreSQL", url: dsn},
-	}
-}
-
-// openDatabase opens a store on url (a PostgreSQL DSN or a SQLite path).
-func openDatabase(ctx context.Context, url string) (settings.Store, error) {
-	if len(url) > 11 && url[:11] == "postgres://" {
-		return postgres.Open(ctx, url)
-	}
-	return sqlite.Open(ctx, url)
-}
-
-// replica opens its own store on db and a Service on it, as one replica of
-// a deployment: the simulator for Confluence and the master key file are
-// shared by all replicas.
-func replica(t testing.TB, ctx context.Context, db string, sim *confluencetest.Server, keyFile string) (*settings.Service, settings.Store) {
-	t.Helper()
-	store, err := openDatabase(ctx, db)
-	if err != nil {
-		t.Fatalf("open %s: %v", db, err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
-	ks, err := localkey.Open(keyFile)
-	if err != nil {
-		t.Fatalf("localkey.Open = %v", err)
-	}
-	svc := mustServiceTB(t, settings.ServiceConfig{Store: store, Sealer: envelope.New(ks),
-		Client: devClient(sim.URL(), sim.Host()), Logger: slog.New(slog.NewTextHandler(&syncbuf.Buffer{}, nil))})
-	return svc, store
-}
-
-func mustServiceTB(t testing.TB, cfg settings.ServiceConfig) *settings.Service {
-	t.Helper()
-	svc, err := settings.NewService(cfg)
-	if err != nil {
-		t.Fatalf("NewService = %v", err)
-	}
-	return svc
-}
 
 // change runs one random change of tenant through svc: connect (either
 // account), update to either account's credential, test, or disconnect.
@@ -166,7 +107,7 @@ func TestRacingReplicasAgreeWithTheAuditTrail(t *testing.T) {
 			keyFile := filepath.Join(t.TempDir(), "master.key")
 			a, store := replica(t, t.Context(), db.url, sim, keyFile)
 			b, _ := replica(t, t.Context(), db.url, sim, keyFile)
-			concurrently(t, goroutines, func(i int) error {
+			settingstest.Concurrently(t, "change", goroutines, func(i int) error {
 				svc := []*settings.Service{a, b}[i%2]
 				rnd := rand.New(rand.NewPCG(uint64(i), 7))
 				for range perGoroutine {
@@ -180,20 +121,5 @@ func TestRacingReplicasAgreeWithTheAuditTrail(t *testing.T) {
 				t.Errorf("%d audited changes from %d calls; want at least %d", n, goroutines*perGoroutine, goroutines)
 			}
 		})
-	}
-}
-
-// concurrently runs fn(0) … fn(n-1) at once and fails the test with each
-// error returned.
-func concurrently(t *testing.T, n int, fn func(i int) error) {
-	t.Helper()
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() { errs[i] = fn(i) })
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		t.Fatal(err)
 	}
 }

@@ -20,18 +20,17 @@ func init() {
 	register(command{
 		name:    "rekey",
 		summary: "re-encrypt every stored token under the current key: --from-kms-key-id K | --from-local-key-file F",
-		run: func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-			return runRekey(ctx, args, os.Getenv, stdout, stderr)
-		},
+		run:     runRekey,
 	})
 }
 
 // runRekey re-encrypts every stored Confluence token under the current key
 // (--kms-key-id, else --local-key-file, as serve takes them) after opening
 // it with the previous one (--from-kms-key-id or --from-local-key-file).
-// See settings.Rekey: resumable, audited, compare-and-set. getenv supplies
-// CG_DATABASE_URL, CG_KMS_KEY_ID and CG_LOCAL_KEY_FILE.
-func runRekey(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+// See settings.Rekey: resumable, audited, compare-and-set. The environment
+// supplies defaults: CG_DATABASE_URL, CG_KMS_KEY_ID and CG_LOCAL_KEY_FILE.
+func runRekey(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	getenv := os.Getenv
 	fs := flag.NewFlagSet("rekey", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	db := dbFlag(fs, getenv)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -16,18 +15,15 @@ import (
 	"github.com/confluence-graph/confluence-graph/settings/postgres/pgtest"
 )
 
-// rekeyRun runs `rekey args...` with CG_DATABASE_URL=dsn.
+// rekeyRun runs `confluence-graph rekey args...` with CG_DATABASE_URL=dsn
+// and returns its output.
 func rekeyRun(t *testing.T, dsn string, args ...string) (string, error) {
 	t.Helper()
-	var stdout, stderr bytes.Buffer
-	getenv := func(k string) string {
-		if k == databaseEnv {
-			return dsn
-		}
-		return ""
-	}
-	err := runRekey(t.Context(), args, getenv, &stdout, &stderr)
-	return stdout.String() + stderr.String(), err
+	t.Setenv(databaseEnv, dsn)
+	t.Setenv("CG_KMS_KEY_ID", "")
+	var out strings.Builder
+	err := run(t.Context(), append([]string{"rekey"}, args...), &out, &out)
+	return out.String(), err
 }
 
 // TestRekeyCommand moves a stored token from a local key file to AWS KMS

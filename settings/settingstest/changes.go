@@ -147,7 +147,7 @@ func testConcurrentCompareAndSet(t *testing.T, s settings.Store) {
 	mustPut(t, s, base)
 	const writers = 8
 	errs := make([]error, writers)
-	concurrently(t, "PutIntegration (ErrStale filtered)", writers, func(i int) error {
+	Concurrently(t, "PutIntegration (ErrStale filtered)", writers, func(i int) error {
 		in := integration("acme", 10+i)
 		in.Revision = base.Revision
 		errs[i] = s.PutIntegration(t.Context(), in, changeEvent("acme", fmt.Sprintf("integration.w%d", i)))

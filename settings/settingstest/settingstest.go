@@ -140,9 +140,9 @@ func testPing(t *testing.T, s settings.Store) {
 	}
 }
 
-// concurrently runs fn(0) … fn(n-1) at the same time and reports each
+// Concurrently runs fn(0) … fn(n-1) at the same time and reports each
 // error as a failed call of what.
-func concurrently(t *testing.T, what string, n int, fn func(i int) error) {
+func Concurrently(t *testing.T, what string, n int, fn func(i int) error) {
 	t.Helper()
 	errs := make([]error, n)
 	var wg sync.WaitGroup

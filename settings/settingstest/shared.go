@@ -51,7 +51,7 @@ func RunShared(t *testing.T, open func(t *testing.T) (a, b settings.Store)) {
 			ins[i] = integration("acme", 200+i)
 			byDomain[ins[i].Domain] = ins[i].Clone()
 		}
-		concurrently(t, "PutIntegration", writers, func(i int) error {
+		Concurrently(t, "PutIntegration", writers, func(i int) error {
 			return []settings.Store{a, b}[i%2].PutIntegration(t.Context(), ins[i], nil)
 		})
 		for _, s := range []settings.Store{a, b} {
