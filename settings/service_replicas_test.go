@@ -36,7 +36,8 @@ func change(ctx context.Context, svc *settings.Service, sim *confluencetest.Serv
 // checkTrail checks that the tenant's stored integration and audit log
 // agree: the events of changes (Revision > 0) carry every revision from 1
 // to the last exactly once, in audit order (no change without its event,
-// no event without its change); credential versions never decrease and grow
+// no event without its change), and every other success is a disconnect
+// with nothing stored; credential versions never decrease and grow
 // with every connect, update and rekey; after a disconnect the next change
 // is a connect (no lost disconnect); and the stored state is the last change's.
 func checkTrail(t *testing.T, store settings.Store, tenant string) (changes int) {
@@ -49,7 +50,10 @@ func checkTrail(t *testing.T, store settings.Store, tenant string) (changes int)
 	var last settings.AuditEvent
 	for _, e := range events {
 		if e.Revision == 0 {
-			continue
+			if e.Outcome == settings.OutcomeSuccess && e.Action != settings.ActionDisconnect {
+				t.Errorf("event %d: %s success without a change", e.ID, e.Action)
+			}
+			continue // a refusal, or a disconnect with nothing stored
 		}
 		changes++
 		if e.Outcome == settings.OutcomeFailure && e.Action != settings.ActionTest || e.Outcome == settings.OutcomeDenied {
