@@ -131,6 +131,24 @@ func TestChangesDuringAProbeAreNotUndone(t *testing.T) {
 						got.Revision, res.Integration.Revision, got.CredentialVersion)
 				}
 			})
+			t.Run("UpdateReappliedAfterAProbe", func(t *testing.T) {
+				r := newReplicas(t, kind)
+				r.mustConnect(t, "acme", "classic")
+				scoped := r.sim.Account("scoped")
+				r.meanwhile(func() {
+					if res, err := r.other.Test(t.Context(), "acme", "k2"); err != nil || !res.OK() {
+						t.Errorf("Test on the other replica = %v, %v", res.UserErrors, err)
+					}
+				})
+				res, err := r.svc.Update(t.Context(), "acme", "k1", settings.UpdateInput{Email: &scoped.Email, APIToken: &scoped.Token})
+				if err != nil || !res.OK() {
+					t.Fatalf("Update = %v, %v; want it applied to the fresh record (only its status moved)", res.UserErrors, err)
+				}
+				got, err := r.store.GetIntegration(t.Context(), "acme")
+				if err != nil || got.Email != scoped.Email || got.Revision != 3 || got.CredentialVersion != 2 {
+					t.Errorf("stored %v, %v; want the update at revision 3, credential version 2", got, err)
+				}
+			})
 			t.Run("UpdateDoesNotResurrect", func(t *testing.T) {
 				r := newReplicas(t, kind)
 				r.mustConnect(t, "acme", "classic")
