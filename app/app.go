@@ -61,7 +61,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
-	sealer, err := openKeyService(ctx, cfg, a.log)
+	sealer, err := OpenKeyService(ctx, cfg.KMSKeyID, cfg.LocalKeyFile, a.log)
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}

@@ -65,20 +65,21 @@ func RedactURL(s string) (shown string, ok bool) {
 	return u.Redacted(), true
 }
 
-// openKeyService opens AWS KMS when cfg.KMSKeyID is set, else the local
-// master key file, with a loud warning. It returns the sealer, which is
-// also the key service's readiness probe (Ping).
-func openKeyService(ctx context.Context, cfg Config, log *slog.Logger) (*envelope.Envelope, error) {
+// OpenKeyService opens AWS KMS when kmsKeyID is set, else the local
+// master key file localKeyFile (created 0600 if missing), with a loud
+// warning. It returns the sealer, which is also the key service's
+// readiness probe (Ping). serve and rekey both open their keys here.
+func OpenKeyService(ctx context.Context, kmsKeyID, localKeyFile string, log *slog.Logger) (*envelope.Envelope, error) {
 	var ks envelope.KeyService
-	if cfg.KMSKeyID != "" {
-		k, err := awskms.Open(ctx, awskms.Config{KeyID: cfg.KMSKeyID})
+	if kmsKeyID != "" {
+		k, err := awskms.Open(ctx, awskms.Config{KeyID: kmsKeyID})
 		if err != nil {
 			return nil, err
 		}
-		log.Info("encrypting tokens with AWS KMS", "key_id", cfg.KMSKeyID)
+		log.Info("encrypting tokens with AWS KMS", "key_id", kmsKeyID)
 		ks = k
 	} else {
-		k, err := localkey.Open(cfg.LocalKeyFile)
+		k, err := localkey.Open(localKeyFile)
 		if err != nil {
 			return nil, err
 		}

@@ -110,3 +110,16 @@ func (r *reader) field(prefixLen int) ([]byte, bool) {
 	}
 	return r.fixed(int(n))
 }
+
+// KeyIDOf returns the id of the master key a blob made by Encrypt was
+// sealed under, as its key service reported it (for AWS KMS the key ARN,
+// for a local key file "local:" and a fingerprint), without contacting any
+// key service. It lets a re-encryption skip blobs already under the
+// current key. Errors wrap ErrMalformed or ErrUnsupportedVersion.
+func KeyIDOf(in []byte) (string, error) {
+	b, err := parseBlob(in)
+	if err != nil {
+		return "", err
+	}
+	return b.keyID, nil
+}

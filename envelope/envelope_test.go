@@ -199,3 +199,26 @@ func TestErrorClasses(t *testing.T) {
 		}
 	}
 }
+
+// KeyIDOf names the master key of a blob without a key service, and refuses
+// what is not a blob.
+func TestKeyIDOf(t *testing.T) {
+	ks, err := localkey.Open(filepath.Join(t.TempDir(), "master.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := envelope.Context{TenantID: "t", Purpose: "p", RecordID: "r"}
+	blob, err := envelope.New(ks).Encrypt(t.Context(), []byte("secret"), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := envelope.KeyIDOf(blob); err != nil || got != ks.KeyID() {
+		t.Errorf("KeyIDOf = %q, %v; want %q", got, err, ks.KeyID())
+	}
+	if _, err := envelope.KeyIDOf(blob[:5]); !errors.Is(err, envelope.ErrMalformed) {
+		t.Errorf("KeyIDOf(truncated) = %v; want ErrMalformed", err)
+	}
+	if _, err := envelope.KeyIDOf([]byte{9, 0}); !errors.Is(err, envelope.ErrUnsupportedVersion) {
+		t.Errorf("KeyIDOf(version 9) = %v; want ErrUnsupportedVersion", err)
+	}
+}

@@ -39,6 +39,8 @@ const (
 	CodeUpstreamUnavailable = "UPSTREAM_UNAVAILABLE"
 	CodeBadUserInput        = "BAD_USER_INPUT"
 	CodeInternal            = "INTERNAL"
+	// CodeEncryptionUnavailable: the key service that opens the stored token is down (retryable).
+	CodeEncryptionUnavailable = "ENCRYPTION_UNAVAILABLE"
 )
 
 // InputError is an argument the caller must fix (BAD_USER_INPUT); Field names the argument.
@@ -131,6 +133,9 @@ func presentError(ctx context.Context, err error, log *slog.Logger) *gqlerror.Er
 		set(CodeForbidden, "this operation needs an admin API key")
 	case errors.Is(cause, loaders.ErrNotConnected), errors.Is(cause, settings.ErrNotConnected):
 		set(CodeNotConnected, "Confluence is not connected for this tenant; an admin must run connectConfluence")
+	case errors.Is(cause, settings.ErrEncryptionUnavailable):
+		ext["retryable"], ext["retryAfterSeconds"] = true, 5
+		set(CodeEncryptionUnavailable, "the key service that decrypts the stored Confluence token is temporarily unavailable; retry in a few seconds")
 	case errors.Is(cause, ErrTypeNotFound), errors.Is(cause, ErrUnknownType):
 		// The generated federation code refuses a malformed _entities representation: the
 		// router's input, not our failure.

@@ -2569,6 +2569,8 @@ enum UserErrorCode {
   NOT_CONNECTED
   "A new domain or email needs a new token."
   TOKEN_REQUIRED
+  "The connection was changed or disconnected by another request while this one was being validated; nothing was written. Reload and try again."
+  CONFLICT
 }
 
 "Credentials for connecting a Confluence Cloud site."

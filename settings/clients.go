@@ -60,10 +60,12 @@ func (p *clientPool) init() {
 // A credential change (new version) gets a new client.
 //
 // Errors: ErrNotConnected (wrapped) when the tenant has no integration;
-// one wrapping envelope.ErrKeyServiceUnavailable or envelope.ErrDecrypt
-// when the token cannot be opened (audited as integration.decrypt); store
-// and context errors as they are. The GraphQL error presenter must report
-// ErrNotConnected as NOT_CONNECTED.
+// when the token cannot be opened (audited as integration.decrypt), one
+// wrapping both ErrEncryptionUnavailable and
+// envelope.ErrKeyServiceUnavailable while the key service is down, else
+// one wrapping envelope.ErrDecrypt; store and context errors as they are.
+// The GraphQL error presenter must report ErrNotConnected as
+// NOT_CONNECTED and ErrEncryptionUnavailable as ENCRYPTION_UNAVAILABLE.
 func (s *Service) Client(ctx context.Context, tenantID string) (*confluence.Client, error) {
 	rec, err := s.store.GetIntegration(ctx, tenantID)
 	if errors.Is(err, ErrNotFound) {
@@ -85,6 +87,9 @@ func (s *Service) Client(ctx context.Context, tenantID string) (*confluence.Clie
 		if ctx.Err() == nil && s.pool.shouldAuditDecrypt(tenantID, s.now()) {
 			s.audit(ctx, tenantID, "", ActionDecrypt, OutcomeFailure,
 				fmt.Sprintf("credential_version=%d unavailable=%t", rec.CredentialVersion, errors.Is(err, envelope.ErrKeyServiceUnavailable)))
+		}
+		if errors.Is(err, envelope.ErrKeyServiceUnavailable) {
+			return nil, fmt.Errorf("%w: tenant %q: %w", ErrEncryptionUnavailable, tenantID, err)
 		}
 		return nil, fmt.Errorf("settings: open token of tenant %q: %w", tenantID, err)
 	}

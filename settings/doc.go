@@ -17,5 +17,13 @@
 // and scopes) before sealing the token with package envelope and storing
 // it, audit every change and failed validation, and Client hands the read
 // API a pooled *confluence.Client per tenant (ErrNotConnected when there is
-// no integration).
+// no integration; ErrEncryptionUnavailable while the key service is down).
+//
+// Several replicas may share one database. Every change of an integration
+// is written together with its audit event in one transaction, and takes
+// the tenant's next record Revision; a change computed from a record read
+// earlier is compare-and-set on that revision (ErrStale), so it is
+// re-applied to the fresh record or refused with CONFLICT, never written
+// over a newer one. Rekey re-encrypts every stored token under a new
+// master key the same way.
 package settings

@@ -26,3 +26,15 @@ var (
 // (Service.Get, Service.Client). The GraphQL layer reports it as
 // NOT_CONNECTED.
 var ErrNotConnected = errors.New("settings: confluence is not connected for this tenant")
+
+// ErrStale means a compare-and-set write (Store.PutIntegration with a
+// Revision) was refused because the record changed, or was deleted, since
+// the writer read it: nothing was written; re-read and decide.
+var ErrStale = errors.New("settings: stale write: the record changed since it was read")
+
+// ErrEncryptionUnavailable means the stored token cannot be opened because
+// the key service (KMS) is unavailable: a temporary condition, worth a
+// retry. Service.Client returns it wrapped together with the key
+// service's error (which matches envelope.ErrKeyServiceUnavailable). The
+// GraphQL layer reports it as ENCRYPTION_UNAVAILABLE, retryable.
+var ErrEncryptionUnavailable = errors.New("settings: the key service is unavailable; the stored token cannot be opened")

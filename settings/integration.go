@@ -96,6 +96,15 @@ type Integration struct {
 	// validation; empty after a success.
 	LastError string
 
+	// Revision names one stored state of the tenant's integration. Every
+	// change (a put or a delete) takes the next value of a per-tenant
+	// counter that never decreases, not even across DeleteIntegration, so
+	// a revision is never reused. GetIntegration returns the stored
+	// revision; PutIntegration reads it as the revision the write is
+	// based on (compare-and-set: 0 means based on nothing stored, replace
+	// whatever is there) and writes the new one back.
+	Revision int64
+
 	// CredentialVersion, CreatedAt and UpdatedAt are kept by the store;
 	// whatever the caller sets is ignored by PutIntegration, which writes
 	// the stored values back into the record it was given.
@@ -158,8 +167,8 @@ func (in *Integration) Clone() *Integration {
 // String describes in without the encrypted token. It has a value
 // receiver so that fmt's %v and %+v use it for values and pointers alike.
 func (in Integration) String() string {
-	return fmt.Sprintf("settings.Integration{TenantID:%q Domain:%q TokenType:%s TokenHint:%q Status:%s CredentialVersion:%d}",
-		in.TenantID, in.Domain, in.TokenType, in.TokenHint, in.Status, in.CredentialVersion)
+	return fmt.Sprintf("settings.Integration{TenantID:%q Domain:%q TokenType:%s TokenHint:%q Status:%s CredentialVersion:%d Revision:%d}",
+		in.TenantID, in.Domain, in.TokenType, in.TokenHint, in.Status, in.CredentialVersion, in.Revision)
 }
 
 // GoString is String, so %#v does not print the encrypted token either.
@@ -174,5 +183,6 @@ func (in Integration) LogValue() slog.Value {
 		slog.String("token_hint", in.TokenHint),
 		slog.String("status", string(in.Status)),
 		slog.Int64("credential_version", in.CredentialVersion),
+		slog.Int64("revision", in.Revision),
 	)
 }

@@ -89,8 +89,11 @@ type ServiceConfig struct {
 // the read API a pooled *confluence.Client per tenant (Client).
 //
 // A Service is safe for concurrent use. Changes to one tenant (Connect,
-// Update, Test, Disconnect) are serialized within the process; across
-// replicas the store's last-write-wins applies.
+// Update, Test, Disconnect) are serialized within the process. Across
+// replicas (services sharing a database) every change is written with its
+// audit event in one transaction, and a change computed from a stored
+// record is compare-and-set on the record's revision: it never writes over
+// a newer record (see Update and Test).
 type Service struct {
 	store        Store
 	sealer       Sealer
@@ -172,7 +175,10 @@ func (s *Service) Get(ctx context.Context, tenantID string) (*Integration, error
 // Expected failures come back as Result.UserErrors with nothing written:
 // INVALID_DOMAIN, DOMAIN_NOT_ALLOWED, INVALID_EMAIL, TOKEN_REQUIRED,
 // INVALID_CREDENTIALS, MISSING_SCOPES, SITE_NOT_FOUND, CONNECTION_TIMEOUT,
-// RATE_LIMITED, ENCRYPTION_UNAVAILABLE. The error is non-nil only for a
+// RATE_LIMITED, ENCRYPTION_UNAVAILABLE (CONFLICT only from Update). A
+// successful Connect replaces whatever is stored at the time it writes
+// (it depends on nothing stored); its audit event is written in the same
+// transaction. The error is non-nil only for a
 // failure of the service itself (store, cancelled context). Every outcome
 // is audited with actorKeyID.
 func (s *Service) Connect(ctx context.Context, tenantID, actorKeyID string, in ConnectInput) (Result, error) {
@@ -198,12 +204,15 @@ func (s *Service) Connect(ctx context.Context, tenantID, actorKeyID string, in C
 	if len(errs) > 0 {
 		return s.refuse(ctx, tenantID, actorKeyID, ActionConnect, "", errs...), nil
 	}
-	return s.connectValidated(ctx, tenantID, actorKeyID, ActionConnect, site, email, token)
+	return s.connectValidated(ctx, tenantID, actorKeyID, ActionConnect, site, email, token, nil)
 }
 
 // connectValidated validates a well-formed credential and stores it when it
-// works. The caller holds the tenant lock.
-func (s *Service) connectValidated(ctx context.Context, tenantID, actorKeyID, action, site, email, token string) (Result, error) {
+// works. base is the stored record the change was computed from (Update),
+// nil when it depends on nothing stored (Connect); the write is refused
+// with CONFLICT when base changed meanwhile in a way the change depended
+// on (see sameCredential). The caller holds the tenant lock.
+func (s *Service) connectValidated(ctx context.Context, tenantID, actorKeyID, action, site, email, token string, base *Integration) (Result, error) {
 	detail := fmt.Sprintf("domain=%s token_hint=%s", site, tokenHint(token))
 	v, err := s.validate(ctx, site, email, token, nil)
 	if err != nil {
@@ -234,15 +243,30 @@ func (s *Service) connectValidated(ctx context.Context, tenantID, actorKeyID, ac
 		return Result{}, fmt.Errorf("settings: encrypt token: %w", err)
 	}
 	rec.EncryptedToken = blob
-	if err := s.store.PutIntegration(ctx, rec); err != nil {
+	ev := event(tenantID, actorKeyID, action, OutcomeSuccess, fmt.Sprintf("%s token_type=%s", detail, rec.TokenType))
+	var reapply func(fresh *Integration) *Integration
+	if base != nil {
+		rec.Revision = base.Revision
+		reapply = func(fresh *Integration) *Integration {
+			if !sameCredential(base, fresh) {
+				return nil
+			}
+			r := rec.Clone()
+			r.Revision = fresh.Revision
+			return r
+		}
+	}
+	rec, err = s.write(ctx, rec, ev, reapply)
+	if errors.Is(err, errChanged) {
+		return s.refuse(ctx, tenantID, actorKeyID, action, detail, conflict()), nil
+	}
+	if err != nil {
 		s.audit(ctx, tenantID, actorKeyID, action, OutcomeFailure, detail+" error=store")
 		return Result{}, fmt.Errorf("settings: store integration: %w", err)
 	}
 	s.dropTenant(tenantID)
-	s.audit(ctx, tenantID, actorKeyID, action, OutcomeSuccess,
-		fmt.Sprintf("%s token_type=%s credential_version=%d", detail, rec.TokenType, rec.CredentialVersion))
 	s.log.InfoContext(ctx, "settings: integration stored", "tenant_id", tenantID, "action", action,
-		"domain", site, "token_type", string(rec.TokenType), "credential_version", rec.CredentialVersion)
+		"domain", site, "token_type", string(rec.TokenType), "credential_version", rec.CredentialVersion, "revision", rec.Revision)
 	return Result{Integration: public(rec)}, nil
 }
 
@@ -254,6 +278,12 @@ func (s *Service) connectValidated(ctx context.Context, tenantID, actorKeyID, ac
 // integration without writing. A tenant with no integration gets
 // NOT_CONNECTED. On failure the stored integration is unchanged and
 // Result.Integration is nil. Errors and auditing are as for Connect.
+//
+// When the stored integration changes while the new token is validated
+// (on another replica): the update is applied to the fresh record if its
+// site, email and credential are the ones the update started from (only
+// its validation status moved); otherwise (another token, a disconnect)
+// nothing is written and the result has CONFLICT.
 func (s *Service) Update(ctx context.Context, tenantID, actorKeyID string, in UpdateInput) (Result, error) {
 	cur, unlock, refused, err := s.lockCurrent(ctx, tenantID, actorKeyID, ActionUpdate)
 	if cur == nil {
@@ -296,103 +326,23 @@ func (s *Service) Update(ctx context.Context, tenantID, actorKeyID string, in Up
 	if len(errs) > 0 {
 		return s.refuse(ctx, tenantID, actorKeyID, ActionUpdate, "", errs...), nil
 	}
-	return s.connectValidated(ctx, tenantID, actorKeyID, ActionUpdate, site, email, token)
-}
-
-// Test re-validates the tenant's stored credential against Confluence and
-// stores the outcome: status (CONNECTED, INVALID_CREDENTIALS,
-// MISSING_SCOPES, UNREACHABLE), capabilities, last validation time and
-// error. The credential and its version are unchanged. It returns the
-// updated integration and the user errors found (the same codes as
-// Connect; ENCRYPTION_UNAVAILABLE when the stored token cannot be opened,
-// then nothing is written; RATE_LIMITED leaves status and capabilities as
-// they were). A tenant with no integration gets NOT_CONNECTED and a nil
-// integration. Every outcome is audited.
-func (s *Service) Test(ctx context.Context, tenantID, actorKeyID string) (Result, error) {
-	cur, unlock, refused, err := s.lockCurrent(ctx, tenantID, actorKeyID, ActionTest)
-	if cur == nil {
-		return refused, err
-	}
-	defer unlock()
-
-	detail := fmt.Sprintf("domain=%s token_hint=%s credential_version=%d", cur.Domain, cur.TokenHint, cur.CredentialVersion)
-	token, err := s.token(ctx, cur)
-	if err != nil {
-		if errors.Is(err, envelope.ErrKeyServiceUnavailable) {
-			ue := encryptionUnavailable()
-			ue.Message = "The key service that decrypts the stored token is unavailable; the connection was not tested."
-			s.audit(ctx, tenantID, actorKeyID, ActionTest, OutcomeFailure, detail+" codes="+string(ue.Code))
-			return Result{Integration: public(cur), UserErrors: []UserError{ue}}, nil
-		}
-		s.audit(ctx, tenantID, actorKeyID, ActionTest, OutcomeFailure, detail+" error=decrypt")
-		return Result{}, fmt.Errorf("settings: open stored token: %w", err)
-	}
-	v, err := s.validate(ctx, cur.Domain, cur.Email, string(token), cur)
-	clear(token)
-	if err != nil {
-		s.audit(ctx, tenantID, actorKeyID, ActionTest, OutcomeFailure, detail+" error=validation")
-		return Result{}, err
-	}
-	if v.status != "" { // "" means undecided (rate limited): keep what was known
-		cur.Status = v.status
-		cur.LastValidatedAt = s.stamp()
-		v.applyTo(cur)
-	}
-	cur.LastError = ""
-	if len(v.errs) > 0 {
-		cur.LastError = v.errs[0].Message
-	}
-	if err := s.store.PutIntegration(ctx, cur); err != nil {
-		s.audit(ctx, tenantID, actorKeyID, ActionTest, OutcomeFailure, detail+" error=store")
-		return Result{}, fmt.Errorf("settings: store validation result: %w", err)
-	}
-	outcome := OutcomeSuccess
-	if len(v.errs) > 0 {
-		outcome = OutcomeFailure
-		detail += " codes=" + codesString(v.errs) + v.missingDetail()
-	}
-	s.audit(ctx, tenantID, actorKeyID, ActionTest, outcome, detail+" status="+string(cur.Status))
-	return Result{Integration: public(cur), UserErrors: v.errs}, nil
-}
-
-// Disconnect deletes the tenant's integration and drops every cached item
-// of the tenant: decrypted tokens, the pooled Confluence client and the
-// TenantCaches. It reports whether an integration was deleted (false when
-// there was none; the caches are dropped either way). The action is
-// audited. The error is non-nil only when the store fails.
-func (s *Service) Disconnect(ctx context.Context, tenantID, actorKeyID string) (bool, error) {
-	unlock, err := s.lockTenant(tenantID)
-	if err != nil {
-		return false, err
-	}
-	defer unlock()
-
-	err = s.store.DeleteIntegration(ctx, tenantID)
-	s.dropTenant(tenantID)
-	switch {
-	case errors.Is(err, ErrNotFound):
-		s.audit(ctx, tenantID, actorKeyID, ActionDisconnect, OutcomeSuccess, "nothing stored")
-		return false, nil
-	case err != nil:
-		s.audit(ctx, tenantID, actorKeyID, ActionDisconnect, OutcomeFailure, "error=store")
-		return false, fmt.Errorf("settings: delete integration: %w", err)
-	}
-	s.audit(ctx, tenantID, actorKeyID, ActionDisconnect, OutcomeSuccess, "credentials deleted")
-	s.log.InfoContext(ctx, "settings: integration deleted", "tenant_id", tenantID)
-	return true, nil
+	return s.connectValidated(ctx, tenantID, actorKeyID, ActionUpdate, site, email, token, cur)
 }
 
 // audit appends an event; a failure to append is logged, not returned,
 // since the change it describes has already happened or been refused.
 func (s *Service) audit(ctx context.Context, tenantID, actorKeyID, action, outcome, detail string) {
-	const maxDetail = 500
-	if len(detail) > maxDetail {
-		detail = detail[:maxDetail]
-	}
-	e := &AuditEvent{TenantID: tenantID, ActorKeyID: actorKeyID, Action: action, Outcome: outcome, Detail: detail}
+	e := event(tenantID, actorKeyID, action, outcome, detail)
 	if err := s.store.AppendAudit(context.WithoutCancel(ctx), e); err != nil {
 		s.log.ErrorContext(ctx, "settings: audit append failed", "tenant_id", tenantID, "action", action, "outcome", outcome, "err", err)
 	}
+}
+
+// event is an audit event of the Service: action and outcome are the
+// Service's constants, detail the facts it formats, bounded.
+func event(tenantID, actorKeyID, action, outcome, detail string) *AuditEvent {
+	return &AuditEvent{TenantID: tenantID, ActorKeyID: actorKeyID, Action: action, Outcome: outcome,
+		Detail: BoundAuditDetail(detail)}
 }
 
 // refuse audits action as failed with the codes of errs (after detail when it is not "") and

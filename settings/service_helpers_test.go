@@ -1,8 +1,8 @@
 package settings_test
 
 import (
+	"context"
 	"log/slog"
-	"net"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -144,7 +144,7 @@ func devClient(gatewayURL, devHost string) confluence.Options {
 	}
 }
 
-func mustService(t *testing.T, cfg settings.ServiceConfig) *settings.Service {
+func mustService(t testing.TB, cfg settings.ServiceConfig) *settings.Service {
 	t.Helper()
 	svc, err := settings.NewService(cfg)
 	if err != nil {
@@ -183,18 +183,6 @@ func (e *env) mustClient(t *testing.T, tenant string) *confluence.Client {
 	return c
 }
 
-// closedPort returns a loopback host:port nobody listens on.
-func closedPort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	return addr
-}
-
 func codesOf(res settings.Result) []settings.ErrorCode { return res.Codes() }
 
 func hasCode(res settings.Result, c settings.ErrorCode) bool {
@@ -213,4 +201,47 @@ func userError(res settings.Result, c settings.ErrorCode) settings.UserError {
 		}
 	}
 	return settings.UserError{}
+}
+
+// database is one settings database that several stores (replicas,
+// processes) open: a SQLite file path or a PostgreSQL DSN.
+type database struct {
+	name string
+	url  string
+}
+
+// sharedDatabases returns a fresh SQLite file and a fresh PostgreSQL schema.
+func sharedDatabases(t *testing.T) []database {
+	dsn, _ := pgtest.Schema(t, "cg_rep_")
+	return []database{
+		{name: "SQLite", url: filepath.Join(t.TempDir(), "settings.db")},
+		{name: "PostgreSQL", url: dsn},
+	}
+}
+
+// openDatabase opens a store on url (a PostgreSQL DSN or a SQLite path).
+func openDatabase(ctx context.Context, url string) (settings.Store, error) {
+	if len(url) > 11 && url[:11] == "postgres://" {
+		return postgres.Open(ctx, url)
+	}
+	return sqlite.Open(ctx, url)
+}
+
+// replica opens its own store on db and a Service on it, as one replica of
+// a deployment: the simulator for Confluence and the master key file are
+// shared by all replicas.
+func replica(t testing.TB, ctx context.Context, db string, sim *confluencetest.Server, keyFile string) (*settings.Service, settings.Store) {
+	t.Helper()
+	store, err := openDatabase(ctx, db)
+	if err != nil {
+		t.Fatalf("open %s: %v", db, err)
+	}
+	t.Cleanup(func() { _ = store.Close() })
+	ks, err := localkey.Open(keyFile)
+	if err != nil {
+		t.Fatalf("localkey.Open = %v", err)
+	}
+	svc := mustService(t, settings.ServiceConfig{Store: store, Sealer: envelope.New(ks),
+		Client: devClient(sim.URL(), sim.Host()), Logger: slog.New(slog.NewTextHandler(&syncbuf.Buffer{}, nil))})
+	return svc, store
 }

@@ -70,10 +70,18 @@ func checkToken(raw string) (string, *UserError) {
 }
 
 // tokenHint is the token's last 4 characters, or "" for a token too short
-// to show any of it safely.
+// to show any of it safely or whose last 4 bytes are not printable ASCII
+// (Atlassian tokens are): the hint is shown and audited, so it must not
+// carry arbitrary text a client chose.
 func tokenHint(token string) string {
 	if len(token) < 12 {
 		return ""
 	}
-	return token[len(token)-4:]
+	hint := token[len(token)-4:]
+	for i := 0; i < len(hint); i++ {
+		if hint[i] < 0x21 || hint[i] > 0x7e {
+			return ""
+		}
+	}
+	return hint
 }

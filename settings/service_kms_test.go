@@ -71,8 +71,9 @@ func TestKeyServiceDown(t *testing.T) {
 			// Every request fails while KMS is down; the audit log gets one
 			// decrypt event per minute, not one per request.
 			for range 3 {
-				if _, err := other.Client(ctx, "acme"); !errors.Is(err, envelope.ErrKeyServiceUnavailable) {
-					t.Errorf("Client with KMS down = %v; want ErrKeyServiceUnavailable", err)
+				_, err := other.Client(ctx, "acme")
+				if !errors.Is(err, envelope.ErrKeyServiceUnavailable) || !errors.Is(err, settings.ErrEncryptionUnavailable) {
+					t.Errorf("Client with KMS down = %v; want ErrEncryptionUnavailable and ErrKeyServiceUnavailable", err)
 				}
 			}
 			now = now.Add(2 * time.Minute)

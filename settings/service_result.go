@@ -37,6 +37,10 @@ const (
 	// token (a token is bound to the site and account it was validated
 	// for), or the token is empty.
 	CodeTokenRequired ErrorCode = "TOKEN_REQUIRED"
+	// CodeConflict: the stored integration changed (another request, or
+	// another replica) while this change was being validated, in a way
+	// the change depended on; nothing was written.
+	CodeConflict ErrorCode = "CONFLICT"
 )
 
 // UserError is an expected problem the user can fix: bad input, rejected
@@ -90,7 +94,7 @@ func codesString(errs []UserError) string {
 	return strings.Join(parts, ",")
 }
 
-// Invalid-credentials hints: the three likely causes (issue 6).
+// Invalid-credentials hints: the three likely causes of a rejected email and token.
 var invalidCredentialHints = []string{
 	"Check that the email is the one of the Atlassian account that created the token (the token only works with its own account's email).",
 	"Check that the token has not expired or been revoked at id.atlassian.com/manage-profile/security/api-tokens; create a new one if needed.",

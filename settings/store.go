@@ -15,7 +15,7 @@ import "context"
 //   - Each write is atomic: it takes effect entirely or not at all. A
 //     write that fails (invalid record, constraint violation, cancelled
 //     context, lost connection) leaves the previous state intact.
-//   - Errors wrap ErrNotFound, ErrConflict or ErrInvalid where the method
+//   - Errors wrap ErrNotFound, ErrConflict, ErrStale or ErrInvalid where the method
 //     says so, or the context's error when ctx ends; anything else is an
 //     unexpected storage failure. Errors never contain tokens, secrets,
 //     hashes or encrypted blobs.
@@ -28,19 +28,40 @@ type Store interface {
 	// wrapping ErrNotFound if it has none.
 	GetIntegration(ctx context.Context, tenantID string) (*Integration, error)
 
-	// PutIntegration stores in as the whole integration of in.TenantID,
-	// replacing any previous one field for field (last write wins whole;
-	// concurrent puts never mix fields). It keeps CreatedAt of an
-	// existing record, sets UpdatedAt, bumps CredentialVersion when
-	// EncryptedToken differs from the stored one (or there is none), and
-	// writes these three values back into in. It returns an error
-	// wrapping ErrInvalid, without writing, if in.Validate fails.
-	PutIntegration(ctx context.Context, in *Integration) error
+	// ListIntegrations returns up to limit integrations (every one when
+	// limit <= 0) of tenants whose id sorts after afterTenantID ("" starts
+	// at the first), ordered by tenant id, for paging through every
+	// tenant's record. It is meant for operators (re-encrypting tokens).
+	ListIntegrations(ctx context.Context, afterTenantID string, limit int) ([]Integration, error)
 
-	// DeleteIntegration removes the tenant's integration. The tenant's
-	// credential version counter survives, so a later put continues from
-	// it. It returns an error wrapping ErrNotFound if there was none.
-	DeleteIntegration(ctx context.Context, tenantID string) error
+	// PutIntegration stores in as the whole integration of in.TenantID,
+	// replacing any previous one field for field (concurrent puts never
+	// mix fields), and appends audit (when not nil) in the same
+	// transaction: both are written or neither is.
+	//
+	// The put is compare-and-set on in.Revision, the revision of the
+	// record the write is based on: when it is not 0 and differs from the
+	// stored revision (or nothing is stored), nothing is written and the
+	// error wraps ErrStale. In.Revision 0 replaces whatever is stored (a
+	// write based on nothing read, such as a new connection).
+	//
+	// It keeps CreatedAt of an existing record, sets UpdatedAt, takes the
+	// tenant's next Revision, bumps CredentialVersion when EncryptedToken
+	// differs from the stored one (or there is none), and writes these
+	// four values back into in; audit gets Revision and CredentialVersion
+	// and, like AppendAudit, its ID and At. It returns an error wrapping
+	// ErrInvalid, without writing, if in.Validate or audit.Validate
+	// fails or audit names another tenant.
+	PutIntegration(ctx context.Context, in *Integration, audit *AuditEvent) error
+
+	// DeleteIntegration removes the tenant's integration and appends
+	// audit (when not nil) in the same transaction. The delete takes the
+	// tenant's next revision, which audit gets with the deleted record's
+	// CredentialVersion. The tenant's revision and credential version
+	// counters survive, so a later put continues from them. It returns
+	// an error wrapping ErrNotFound, writing nothing (no audit either),
+	// if there was none, and ErrInvalid as PutIntegration does for audit.
+	DeleteIntegration(ctx context.Context, tenantID string, audit *AuditEvent) error
 
 	// CreateAPIKey stores a new key and sets k.CreatedAt. LastUsedAt and
 	// RevokedAt are stored as given (normally zero). It returns an error
@@ -72,7 +93,9 @@ type Store interface {
 	TouchAPIKey(ctx context.Context, id string) error
 
 	// AppendAudit appends e to its tenant's audit log and sets e.ID and
-	// e.At. It returns an error wrapping ErrInvalid if e.Validate fails.
+	// e.At. It is for events that change no record (a refused or failed
+	// attempt); a change's event goes with the change (PutIntegration,
+	// DeleteIntegration). It returns an error wrapping ErrInvalid if e.Validate fails.
 	// There is no way to change or remove an appended event.
 	AppendAudit(ctx context.Context, e *AuditEvent) error
 

@@ -13,6 +13,7 @@ import (
 	"github.com/confluence-graph/confluence-graph/envelope/awskms"
 	"github.com/confluence-graph/confluence-graph/envelope/envelopetest"
 	"github.com/confluence-graph/confluence-graph/envelope/localkmstest"
+	"github.com/confluence-graph/confluence-graph/internal/freeport"
 )
 
 // open returns a KeyService for keyID at endpoint with static test
@@ -133,7 +134,7 @@ func TestKeyServiceDown(t *testing.T) {
 		endpoint string
 	}{
 		{"stopped local-kms", kms.Endpoint},
-		{"nothing listening", closedPort(t)},
+		{"nothing listening", "http://" + freeport.Addr(t)},
 		{"server never answers", hanging},
 	}
 	for _, tc := range tests {
@@ -168,18 +169,6 @@ func TestKeyServiceDown(t *testing.T) {
 	if got, max := accepted.Load(), int64(3*2); got == 0 || got > max {
 		t.Errorf("hanging server accepted %d connections, want 1..%d (retries limited)", got, max)
 	}
-}
-
-// closedPort returns an endpoint on a loopback port that was just freed.
-func closedPort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return "http://" + addr
 }
 
 // hangingServer accepts connections and never writes a byte.

@@ -1059,6 +1059,8 @@ const (
 	UserErrorCodeNotConnected UserErrorCode = "NOT_CONNECTED"
 	// A new domain or email needs a new token.
 	UserErrorCodeTokenRequired UserErrorCode = "TOKEN_REQUIRED"
+	// The connection was changed or disconnected by another request while this one was being validated; nothing was written. Reload and try again.
+	UserErrorCodeConflict UserErrorCode = "CONFLICT"
 )
 
 var AllUserErrorCode = []UserErrorCode{
@@ -1073,11 +1075,12 @@ var AllUserErrorCode = []UserErrorCode{
 	UserErrorCodeEncryptionUnavailable,
 	UserErrorCodeNotConnected,
 	UserErrorCodeTokenRequired,
+	UserErrorCodeConflict,
 }
 
 func (e UserErrorCode) IsValid() bool {
 	switch e {
-	case UserErrorCodeInvalidDomain, UserErrorCodeDomainNotAllowed, UserErrorCodeInvalidEmail, UserErrorCodeInvalidCredentials, UserErrorCodeMissingScopes, UserErrorCodeSiteNotFound, UserErrorCodeConnectionTimeout, UserErrorCodeRateLimited, UserErrorCodeEncryptionUnavailable, UserErrorCodeNotConnected, UserErrorCodeTokenRequired:
+	case UserErrorCodeInvalidDomain, UserErrorCodeDomainNotAllowed, UserErrorCodeInvalidEmail, UserErrorCodeInvalidCredentials, UserErrorCodeMissingScopes, UserErrorCodeSiteNotFound, UserErrorCodeConnectionTimeout, UserErrorCodeRateLimited, UserErrorCodeEncryptionUnavailable, UserErrorCodeNotConnected, UserErrorCodeTokenRequired, UserErrorCodeConflict:
 		return true
 	}
 	return false

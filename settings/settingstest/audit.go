@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -113,6 +114,8 @@ func testAuditInvalid(t *testing.T, s settings.Store) {
 		{"empty tenant", &settings.AuditEvent{Action: "a", Outcome: "success"}},
 		{"empty action", &settings.AuditEvent{TenantID: "acme", Outcome: "success"}},
 		{"empty outcome", &settings.AuditEvent{TenantID: "acme", Action: "a"}},
+		{"a megabyte of detail", &settings.AuditEvent{TenantID: "acme", Action: "integration.test", Outcome: "success", Detail: strings.Repeat("alias ", 1<<18)}},
+		{"action of client text", &settings.AuditEvent{TenantID: "acme", Action: "graphql.my alias\n", Outcome: "success"}},
 	}
 	for _, tt := range tests {
 		wantErr(t, tt.name, s.AppendAudit(t.Context(), tt.e), settings.ErrInvalid)
@@ -130,7 +133,7 @@ func testAuditInvalid(t *testing.T, s settings.Store) {
 
 func testAuditConcurrent(t *testing.T, s settings.Store) {
 	const n = 16
-	concurrently(t, "AppendAudit", n, func(i int) error {
+	Concurrently(t, "AppendAudit", n, func(i int) error {
 		e := &settings.AuditEvent{TenantID: "acme", Action: fmt.Sprintf("action.%02d", i), Outcome: settings.OutcomeSuccess}
 		return s.AppendAudit(t.Context(), e)
 	})
@@ -160,5 +163,30 @@ func testAuditAppendOnly(t *testing.T, s settings.Store) {
 		if name := typ.Method(i).Name; auditMutator.MatchString(name) {
 			t.Errorf("%v has method %s; the audit log must be append-only", typ, name)
 		}
+	}
+}
+
+// RunAppendOnly checks that the database behind s keeps its audit log
+// append-only also for SQL that bypasses the store (an operator's shell):
+// it appends one event, runs each of stmts (which change or remove audit
+// rows) through exec, a plain connection to the same database, wants each
+// refused with an error naming "append-only", and the event unchanged.
+func RunAppendOnly(t *testing.T, s settings.Store, exec func(stmt string) error, stmts ...string) {
+	t.Helper()
+	e := &settings.AuditEvent{TenantID: "acme", Action: "integration.connect", Outcome: settings.OutcomeSuccess}
+	if err := s.AppendAudit(t.Context(), e); err != nil {
+		t.Fatalf("AppendAudit = %v", err)
+	}
+	for _, stmt := range stmts {
+		if err := exec(stmt); err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("%s: error = %v; want the append-only trigger to refuse", stmt, err)
+		}
+	}
+	got, err := s.ListAudit(t.Context(), "acme", settings.AuditListOptions{})
+	if err != nil {
+		t.Fatalf("ListAudit = %v", err)
+	}
+	if len(got) != 1 || got[0] != *e {
+		t.Errorf("ListAudit after refused changes = %+v; want the one original event %+v", got, *e)
 	}
 }

@@ -89,7 +89,7 @@ func testCredentialVersion(t *testing.T, s settings.Store) {
 	}
 	for i, st := range steps {
 		if st.del {
-			if err := s.DeleteIntegration(t.Context(), "acme"); err != nil {
+			if err := s.DeleteIntegration(t.Context(), "acme", nil); err != nil {
 				t.Fatalf("DeleteIntegration = %v; want nil", err)
 			}
 		}
@@ -160,16 +160,16 @@ func testPutInvalidKeepsPrevious(t *testing.T, s settings.Store) {
 	for _, tt := range tests {
 		in := integration("acme", 2)
 		tt.mutate(in)
-		err := s.PutIntegration(t.Context(), in)
+		err := s.PutIntegration(t.Context(), in, nil)
 		wantErr(t, tt.name, err, settings.ErrInvalid)
 		if diff := cmp.Diff(prev, mustGet(t, s, "acme")); diff != "" {
 			t.Errorf("%s: record changed by a rejected put (-want +got):\n%s", tt.name, diff)
 		}
 	}
-	wantErr(t, "PutIntegration(nil)", s.PutIntegration(t.Context(), nil), settings.ErrInvalid)
+	wantErr(t, "PutIntegration(nil)", s.PutIntegration(t.Context(), nil, nil), settings.ErrInvalid)
 
 	empty := integration("", 3)
-	wantErr(t, "PutIntegration(empty tenant)", s.PutIntegration(t.Context(), empty), settings.ErrInvalid)
+	wantErr(t, "PutIntegration(empty tenant)", s.PutIntegration(t.Context(), empty, nil), settings.ErrInvalid)
 	if _, err := s.GetIntegration(t.Context(), ""); !errors.Is(err, settings.ErrNotFound) {
 		t.Errorf("GetIntegration(\"\") after rejected put = %v; want ErrNotFound", err)
 	}
@@ -181,10 +181,10 @@ func testPutCancelledKeepsPrevious(t *testing.T, s settings.Store) {
 
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	err := s.PutIntegration(ctx, integration("acme", 2))
+	err := s.PutIntegration(ctx, integration("acme", 2), nil)
 	wantErr(t, "PutIntegration(cancelled)", err, context.Canceled)
-	wantErr(t, "DeleteIntegration(cancelled)", s.DeleteIntegration(ctx, "acme"), context.Canceled)
-	err = s.PutIntegration(ctx, integration("fresh", 3))
+	wantErr(t, "DeleteIntegration(cancelled)", s.DeleteIntegration(ctx, "acme", nil), context.Canceled)
+	err = s.PutIntegration(ctx, integration("fresh", 3), nil)
 	wantErr(t, "PutIntegration(cancelled, new tenant)", err, context.Canceled)
 
 	if diff := cmp.Diff(prev, mustGet(t, s, "acme")); diff != "" {
@@ -243,7 +243,7 @@ func testConcurrentPuts(t *testing.T, s settings.Store) {
 	for _, w := range writes {
 		in := w.Clone()
 		wg.Go(func() {
-			if err := s.PutIntegration(t.Context(), in); err != nil {
+			if err := s.PutIntegration(t.Context(), in, nil); err != nil {
 				errs <- fmt.Errorf("PutIntegration(%s) = %w", in.Domain, err)
 			}
 		})
@@ -282,13 +282,13 @@ func testConcurrentPuts(t *testing.T, s settings.Store) {
 
 func testDeleteIntegration(t *testing.T, s settings.Store) {
 	mustPut(t, s, integration("acme", 1))
-	if err := s.DeleteIntegration(t.Context(), "acme"); err != nil {
+	if err := s.DeleteIntegration(t.Context(), "acme", nil); err != nil {
 		t.Fatalf("DeleteIntegration(acme) = %v; want nil", err)
 	}
 	_, err := s.GetIntegration(t.Context(), "acme")
 	wantErr(t, "GetIntegration after delete", err, settings.ErrNotFound)
-	wantErr(t, "second DeleteIntegration", s.DeleteIntegration(t.Context(), "acme"), settings.ErrNotFound)
-	wantErr(t, "DeleteIntegration(never existed)", s.DeleteIntegration(t.Context(), "nobody"), settings.ErrNotFound)
+	wantErr(t, "second DeleteIntegration", s.DeleteIntegration(t.Context(), "acme", nil), settings.ErrNotFound)
+	wantErr(t, "DeleteIntegration(never existed)", s.DeleteIntegration(t.Context(), "nobody", nil), settings.ErrNotFound)
 }
 
 func testIsolationIntegration(t *testing.T, s settings.Store) {
@@ -297,7 +297,7 @@ func testIsolationIntegration(t *testing.T, s settings.Store) {
 
 	_, err := s.GetIntegration(t.Context(), "tenant-b")
 	wantErr(t, "GetIntegration(tenant-b)", err, settings.ErrNotFound)
-	wantErr(t, "DeleteIntegration(tenant-b)", s.DeleteIntegration(t.Context(), "tenant-b"), settings.ErrNotFound)
+	wantErr(t, "DeleteIntegration(tenant-b)", s.DeleteIntegration(t.Context(), "tenant-b", nil), settings.ErrNotFound)
 
 	b := integration("tenant-b", 2)
 	b.Domain = a.Domain // same site, other tenant: allowed and separate
@@ -305,7 +305,7 @@ func testIsolationIntegration(t *testing.T, s settings.Store) {
 	if b.CredentialVersion != 1 {
 		t.Errorf("tenant-b CredentialVersion = %d; want 1", b.CredentialVersion)
 	}
-	if err := s.DeleteIntegration(t.Context(), "tenant-b"); err != nil {
+	if err := s.DeleteIntegration(t.Context(), "tenant-b", nil); err != nil {
 		t.Fatalf("DeleteIntegration(tenant-b) = %v; want nil", err)
 	}
 	if diff := cmp.Diff(a, mustGet(t, s, "tenant-a")); diff != "" {

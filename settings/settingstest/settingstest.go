@@ -39,6 +39,10 @@ func Run(t *testing.T, open func(t *testing.T) settings.Store) {
 		{"PutIntegration/CallerOwnsCopies", testCallerOwnsCopies},
 		{"PutIntegration/ConcurrentLastWriteWinsWhole", testConcurrentPuts},
 		{"DeleteIntegration", testDeleteIntegration},
+		{"PutIntegration/CompareAndSet", testCompareAndSet},
+		{"PutIntegration/ConcurrentCompareAndSet", testConcurrentCompareAndSet},
+		{"Changes/AuditedInSameTransaction", testChangeAudited},
+		{"ListIntegrations", testListIntegrations},
 		{"TenantIsolation/Integration", testIsolationIntegration},
 		{"TenantIsolation/APIKeys", testIsolationAPIKeys},
 		{"TenantIsolation/Audit", testIsolationAudit},
@@ -64,7 +68,7 @@ func Run(t *testing.T, open func(t *testing.T) settings.Store) {
 }
 
 // storeKept ignores the fields PutIntegration manages itself.
-var storeKept = cmpopts.IgnoreFields(settings.Integration{}, "CredentialVersion", "CreatedAt", "UpdatedAt")
+var storeKept = cmpopts.IgnoreFields(settings.Integration{}, "CredentialVersion", "Revision", "CreatedAt", "UpdatedAt")
 
 // integration returns a valid integration for tenant whose every
 // caller-set field depends on n, so two values with different n differ in
@@ -93,7 +97,7 @@ func integration(tenant string, n int) *settings.Integration {
 
 func mustPut(t *testing.T, s settings.Store, in *settings.Integration) {
 	t.Helper()
-	if err := s.PutIntegration(t.Context(), in); err != nil {
+	if err := s.PutIntegration(t.Context(), in, nil); err != nil {
 		t.Fatalf("PutIntegration(%s) = %v; want nil", in.TenantID, err)
 	}
 }
@@ -136,9 +140,9 @@ func testPing(t *testing.T, s settings.Store) {
 	}
 }
 
-// concurrently runs fn(0) … fn(n-1) at the same time and reports each
+// Concurrently runs fn(0) … fn(n-1) at the same time and reports each
 // error as a failed call of what.
-func concurrently(t *testing.T, what string, n int, fn func(i int) error) {
+func Concurrently(t *testing.T, what string, n int, fn func(i int) error) {
 	t.Helper()
 	errs := make([]error, n)
 	var wg sync.WaitGroup

@@ -24,7 +24,7 @@ func RunShared(t *testing.T, open func(t *testing.T) (a, b settings.Store)) {
 		if diff := cmp.Diff(in, mustGet(t, b, "acme")); diff != "" {
 			t.Errorf("read through the second handle (-want +got):\n%s", diff)
 		}
-		if err := b.DeleteIntegration(t.Context(), "acme"); err != nil {
+		if err := b.DeleteIntegration(t.Context(), "acme", nil); err != nil {
 			t.Fatalf("DeleteIntegration through b = %v; want nil", err)
 		}
 		_, err := a.GetIntegration(t.Context(), "acme")
@@ -51,8 +51,8 @@ func RunShared(t *testing.T, open func(t *testing.T) (a, b settings.Store)) {
 			ins[i] = integration("acme", 200+i)
 			byDomain[ins[i].Domain] = ins[i].Clone()
 		}
-		concurrently(t, "PutIntegration", writers, func(i int) error {
-			return []settings.Store{a, b}[i%2].PutIntegration(t.Context(), ins[i])
+		Concurrently(t, "PutIntegration", writers, func(i int) error {
+			return []settings.Store{a, b}[i%2].PutIntegration(t.Context(), ins[i], nil)
 		})
 		for _, s := range []settings.Store{a, b} {
 			got := mustGet(t, s, "acme")

@@ -1,8 +1,8 @@
 package sqlite_test
 
 import (
-	"context"
 	"database/sql"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -114,41 +114,24 @@ func TestPragmasAndMigrations(t *testing.T) {
 		}
 		versions = append(versions, v)
 	}
-	if got, want := strings.Join(versions, ","), "0001_init"; got != want {
+	if got, want := strings.Join(versions, ","), "0001_init,0002_revisions"; got != want {
 		t.Errorf("schema_migrations versions = %q; want %q", got, want)
 	}
 }
 
 func TestAuditTableRejectsUpdateAndDelete(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "cg.db")
-	db := mustOpen(t, path)
-	e := &settings.AuditEvent{TenantID: "acme", Action: "integration.connect", Outcome: settings.OutcomeSuccess}
-	if err := db.AppendAudit(t.Context(), e); err != nil {
-		t.Fatalf("AppendAudit = %v", err)
-	}
-
 	raw := rawDB(t, path)
-	for _, stmt := range []string{
-		`UPDATE audit_events SET outcome = 'failure'`,
-		`DELETE FROM audit_events`,
-	} {
-		if _, err := raw.Exec(stmt); err == nil || !strings.Contains(err.Error(), "append-only") {
-			t.Errorf("%s: error = %v; want the append-only trigger to refuse", stmt, err)
-		}
-	}
-	got, err := db.ListAudit(context.Background(), "acme", settings.AuditListOptions{})
-	if err != nil {
-		t.Fatalf("ListAudit = %v", err)
-	}
-	if len(got) != 1 || got[0].Outcome != settings.OutcomeSuccess {
-		t.Errorf("ListAudit after refused changes = %+v; want the one original event", got)
-	}
+	settingstest.RunAppendOnly(t, mustOpen(t, path), func(stmt string) error {
+		_, err := raw.Exec(stmt)
+		return err
+	}, `UPDATE audit_events SET outcome = 'failure'`, `DELETE FROM audit_events`)
 }
 
 // TestFailedWriteInsideTransactionKeepsPrevious installs triggers that
-// abort any integration row for settingstest.FailingDomain, so the put
-// fails after it has bumped the credential version in the same
-// transaction.
+// abort any integration row for settingstest.FailingDomain and any audit
+// event with settingstest.FailingAction, so a change fails after it has
+// written something in the same transaction.
 func TestFailedWriteInsideTransactionKeepsPrevious(t *testing.T) {
 	settingstest.RunFailingWrite(t, func(t *testing.T) settings.Store {
 		path := filepath.Join(t.TempDir(), "cg.db")
@@ -162,6 +145,49 @@ func TestFailedWriteInsideTransactionKeepsPrevious(t *testing.T) {
 				t.Fatalf("install fault: %v", err)
 			}
 		}
+		if _, err := raw.Exec(`CREATE TRIGGER audit_fail BEFORE INSERT ON audit_events
+			WHEN NEW.action = '` + settingstest.FailingAction + `'
+			BEGIN SELECT RAISE(ABORT, 'injected failure'); END`); err != nil {
+			t.Fatalf("install fault: %v", err)
+		}
 		return db
 	})
+}
+
+// TestRevisionsMigrationKeepsRecords opens a database created by the first
+// migration with a stored integration: after 0002 the record reads at
+// revision 1, a put based on it succeeds with revision 2, and a put based
+// on revision 1 again is stale.
+func TestRevisionsMigrationKeepsRecords(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cg.db")
+	initSQL, err := os.ReadFile("migrations/0001_init.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := rawDB(t, path)
+	for _, stmt := range []string{
+		string(initSQL),
+		`CREATE TABLE schema_migrations (version TEXT NOT NULL PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT`,
+		`INSERT INTO schema_migrations VALUES ('0001_init', 1)`,
+		`INSERT INTO credential_versions VALUES ('acme', 3)`,
+		`INSERT INTO integrations VALUES ('acme', 'acme.atlassian.net', 'a@example.com', 'CLASSIC', '', x'01', '',
+			'', '', '[]', 'CONNECTED', NULL, '', 3, 1, 1)`,
+	} {
+		if _, err := raw.Exec(stmt); err != nil {
+			t.Fatalf("set up a 0001 database: %v", err)
+		}
+	}
+	db := mustOpen(t, path)
+	got, err := db.GetIntegration(t.Context(), "acme")
+	if err != nil || got.Revision != 1 || got.CredentialVersion != 3 {
+		t.Fatalf("GetIntegration after migrating = %v, %v; want revision 1, credential version 3", got, err)
+	}
+	next := got.Clone()
+	if err := db.PutIntegration(t.Context(), next, nil); err != nil || next.Revision != 2 || next.CredentialVersion != 3 {
+		t.Errorf("PutIntegration based on the migrated record = %v (revision %d, credential %d); want revision 2, credential 3",
+			err, next.Revision, next.CredentialVersion)
+	}
+	if err := db.PutIntegration(t.Context(), got, nil); !errors.Is(err, settings.ErrStale) {
+		t.Errorf("PutIntegration based on revision 1 again = %v; want ErrStale", err)
+	}
 }
