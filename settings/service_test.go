@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/confluence-graph/confluence-graph/confluence"
-	"github.com/confluence-graph/confluence-graph/internal/freeport"
+	"github.com/confluence-graph/confluence-graph/internal/testsupport"
 	"github.com/confluence-graph/confluence-graph/settings"
 )
 
@@ -215,7 +215,7 @@ func TestConnectDemoAccounts(t *testing.T) {
 func TestConnectUnreachable(t *testing.T) {
 	kind := storeKinds()[0]
 	t.Run("ClosedPortIsConnectionTimeout", func(t *testing.T) {
-		dead := freeport.Addr(t)
+		dead := testsupport.FreePort(t)
 		e := newEnv(t, kind, func(c *settings.ServiceConfig) { c.Client = devClient("http://"+dead, dead) })
 		a := e.sim.Account("classic")
 		res, err := e.svc.Connect(t.Context(), "t", "k", settings.ConnectInput{Domain: dead, Email: a.Email, APIToken: a.Token})

@@ -13,7 +13,7 @@ import (
 	"github.com/confluence-graph/confluence-graph/envelope/awskms"
 	"github.com/confluence-graph/confluence-graph/envelope/envelopetest"
 	"github.com/confluence-graph/confluence-graph/envelope/localkmstest"
-	"github.com/confluence-graph/confluence-graph/internal/freeport"
+	"github.com/confluence-graph/confluence-graph/internal/testsupport"
 )
 
 // open returns a KeyService for keyID at endpoint with static test
@@ -134,7 +134,7 @@ func TestKeyServiceDown(t *testing.T) {
 		endpoint string
 	}{
 		{"stopped local-kms", kms.Endpoint},
-		{"nothing listening", "http://" + freeport.Addr(t)},
+		{"nothing listening", "http://" + testsupport.FreePort(t)},
 		{"server never answers", hanging},
 	}
 	for _, tc := range tests {
