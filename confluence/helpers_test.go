@@ -2,6 +2,7 @@ package confluence_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -107,4 +108,11 @@ func jsonHandler(status int, body string) http.Handler {
 		w.WriteHeader(status)
 		_, _ = w.Write([]byte(body))
 	})
+}
+
+// isLocalRefusal reports whether err is a *RateLimitError for a call the
+// client did not send (its own queue was too long).
+func isLocalRefusal(err error) bool {
+	var rl *confluence.RateLimitError
+	return errors.As(err, &rl) && rl.Local && errors.Is(err, confluence.ErrRateLimited)
 }

@@ -125,7 +125,8 @@ func TestSimRateLimited(t *testing.T) {
 }
 
 // TestSimClientRateLimiter: the client's own limiter refuses to wait past
-// the deadline, so nothing is sent.
+// the deadline, so nothing is sent, and says so with a local
+// *RateLimitError carrying the wait (never a timeout).
 func TestSimClientRateLimiter(t *testing.T) {
 	t.Parallel()
 	sim, c := simPair(t, 0, "classic", confluence.TokenClassic, func(o *confluence.Options) {
@@ -137,8 +138,10 @@ func TestSimClientRateLimiter(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
 	defer cancel()
-	if _, _, err := c.Pages.Get(ctx, "3002", nil); !errors.Is(err, confluence.ErrTimeout) {
-		t.Errorf("error %v, want ErrTimeout", err)
+	_, _, err := c.Pages.Get(ctx, "3002", nil)
+	var rl *confluence.RateLimitError
+	if !errors.As(err, &rl) || !rl.Local || rl.RetryAfter <= 0 || rl.RetryAfter > 2*time.Second {
+		t.Errorf("error %v, want a local *RateLimitError with RetryAfter in (0, 2s]", err)
 	}
 	if got := sim.Stats().Total; got != 1 {
 		t.Errorf("requests = %d, want 1", got)

@@ -1,0 +1,81 @@
+package confluence
+
+import (
+	"net/http"
+	"testing"
+	"time"
+)
+
+// TestAIMD: the rate starts at the ceiling, halves on a cut, ignores a
+// second cut within CutInterval, grows back by step per second up to the
+// ceiling, and never falls below the floor; all on a fake clock.
+func TestAIMD(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	at := func(d time.Duration) time.Time { return t0.Add(d) }
+	a := newAIMD(50, 1, 1)
+	steps := []struct {
+		name    string
+		do      func() (float64, bool)
+		want    float64
+		wantCut bool
+	}{
+		{"starts at the ceiling", func() (float64, bool) { return a.Rate(at(0)), false }, 50, false},
+		{"a 429 halves it", func() (float64, bool) { return a.Cut(at(0), ThrottleFactor) }, 25, true},
+		{"a second signal within CutInterval does nothing", func() (float64, bool) { return a.Cut(at(500*time.Millisecond), ThrottleFactor) }, 25.5, false},
+		{"it grows by one per second", func() (float64, bool) { return a.Rate(at(10 * time.Second)), false }, 35, false},
+		{"near limit takes a fifth off", func() (float64, bool) { return a.Cut(at(10*time.Second), NearLimitFactor) }, 28, true},
+		{"it stops at the ceiling", func() (float64, bool) { return a.Rate(at(time.Hour)), false }, 50, false},
+	}
+	for _, s := range steps {
+		got, cut := s.do()
+		if got != s.want || cut != s.wantCut {
+			t.Errorf("%s: rate %v, cut %v; want %v, %v", s.name, got, cut, s.want, s.wantCut)
+		}
+	}
+	b := newAIMD(50, 5, 1)
+	for i := range 20 {
+		b.Cut(at(time.Duration(i)*CutInterval), ThrottleFactor)
+	}
+	if got := b.Rate(at(19 * CutInterval)); got != 5 {
+		t.Errorf("after 20 cuts: rate %v, want the floor 5", got)
+	}
+}
+
+func TestSlowdownAndPauseHeaders(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name      string
+		status    int
+		header    map[string]string
+		wantF     float64
+		wantPause time.Duration
+		wantOK    bool
+	}{
+		{"plain 200", 200, nil, 0, 0, false},
+		{"near limit", 200, map[string]string{"X-RateLimit-NearLimit": "true"}, NearLimitFactor, 0, false},
+		{"beta near limit", 200, map[string]string{"X-Beta-RateLimit-NearLimit": "TRUE"}, NearLimitFactor, 0, false},
+		{"reason without 429", 200, map[string]string{"RateLimit-Reason": "confluence-quota-tenant-based"}, NearLimitFactor, 0, false},
+		{"429 with Retry-After", 429, map[string]string{"Retry-After": "7"}, ThrottleFactor, 7 * time.Second, true},
+		{"429 with a reset time", 429, map[string]string{"X-RateLimit-Reset": "2026-12-01T15:00:30Z"}, ThrottleFactor, 30 * time.Second, true},
+		{"429 with a minute reset time", 429, map[string]string{"X-RateLimit-Reset": "2026-12-01T15:02Z"}, ThrottleFactor, 2 * time.Minute, true},
+		{"429 naming a day is capped", 429, map[string]string{"Retry-After": "86400"}, ThrottleFactor, maxPause, true},
+		{"429 naming nothing", 429, nil, ThrottleFactor, 0, false},
+	}
+	for _, tt := range tests {
+		h := http.Header{}
+		for k, v := range tt.header {
+			h.Set(k, v)
+		}
+		if got := slowdown(tt.status, h); got != tt.wantF {
+			t.Errorf("%s: slowdown = %v, want %v", tt.name, got, tt.wantF)
+		}
+		if tt.status != 429 {
+			continue
+		}
+		if d, ok := pauseFor(h, now); d != tt.wantPause || ok != tt.wantOK {
+			t.Errorf("%s: pauseFor = %v, %v; want %v, %v", tt.name, d, ok, tt.wantPause, tt.wantOK)
+		}
+	}
+}
