@@ -6,13 +6,15 @@ import (
 	"time"
 )
 
+// aimdStart is the fake clock's origin in TestAIMD.
+var aimdStart = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+
 // TestAIMD: the rate starts at the ceiling, halves on a cut, ignores a
 // second cut within CutInterval, grows back by step per second up to the
 // ceiling, and never falls below the floor; all on a fake clock.
 func TestAIMD(t *testing.T) {
 	t.Parallel()
-	t0 := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	at := func(d time.Duration) time.Time { return t0.Add(d) }
+	at := func(d time.Duration) time.Time { return aimdStart.Add(d) }
 	a := newAIMD(50, 1, 1)
 	steps := []struct {
 		name    string
@@ -42,40 +44,40 @@ func TestAIMD(t *testing.T) {
 	}
 }
 
-func TestSlowdownAndPauseHeaders(t *testing.T) {
-	t.Parallel()
-	now := time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC)
-	tests := []struct {
-		name      string
+// headerCases are answers and the slow-down factor and pause each asks
+// for, at headerNow.
+var (
+	headerNow   = time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC)
+	headerCases = map[string]struct {
 		status    int
-		header    map[string]string
+		header    http.Header
 		wantF     float64
 		wantPause time.Duration
 		wantOK    bool
 	}{
-		{"plain 200", 200, nil, 0, 0, false},
-		{"near limit", 200, map[string]string{"X-RateLimit-NearLimit": "true"}, NearLimitFactor, 0, false},
-		{"beta near limit", 200, map[string]string{"X-Beta-RateLimit-NearLimit": "TRUE"}, NearLimitFactor, 0, false},
-		{"reason without 429", 200, map[string]string{"RateLimit-Reason": "confluence-quota-tenant-based"}, NearLimitFactor, 0, false},
-		{"429 with Retry-After", 429, map[string]string{"Retry-After": "7"}, ThrottleFactor, 7 * time.Second, true},
-		{"429 with a reset time", 429, map[string]string{"X-RateLimit-Reset": "2026-12-01T15:00:30Z"}, ThrottleFactor, 30 * time.Second, true},
-		{"429 with a minute reset time", 429, map[string]string{"X-RateLimit-Reset": "2026-12-01T15:02Z"}, ThrottleFactor, 2 * time.Minute, true},
-		{"429 naming a day is capped", 429, map[string]string{"Retry-After": "86400"}, ThrottleFactor, maxPause, true},
-		{"429 naming nothing", 429, nil, ThrottleFactor, 0, false},
+		"plain 200":                  {200, nil, 0, 0, false},
+		"near limit":                 {200, http.Header{"X-Ratelimit-Nearlimit": {"true"}}, NearLimitFactor, 0, false},
+		"beta near limit":            {200, http.Header{"X-Beta-Ratelimit-Nearlimit": {"TRUE"}}, NearLimitFactor, 0, false},
+		"reason without 429":         {200, http.Header{"Ratelimit-Reason": {"confluence-quota-tenant-based"}}, NearLimitFactor, 0, false},
+		"429 with Retry-After":       {429, http.Header{"Retry-After": {"7"}}, ThrottleFactor, 7 * time.Second, true},
+		"429 with a reset time":      {429, http.Header{"X-Ratelimit-Reset": {"2026-12-01T15:00:30Z"}}, ThrottleFactor, 30 * time.Second, true},
+		"429 with a minute reset":    {429, http.Header{"X-Ratelimit-Reset": {"2026-12-01T15:02Z"}}, ThrottleFactor, 2 * time.Minute, true},
+		"429 naming a day is capped": {429, http.Header{"Retry-After": {"86400"}}, ThrottleFactor, maxPause, true},
+		"429 naming no time":         {429, nil, ThrottleFactor, 0, false},
 	}
-	for _, tt := range tests {
-		h := http.Header{}
-		for k, v := range tt.header {
-			h.Set(k, v)
+)
+
+func TestSlowdownAndPauseHeaders(t *testing.T) {
+	t.Parallel()
+	for name, c := range headerCases {
+		if got := slowdown(c.status, c.header); got != c.wantF {
+			t.Errorf("%s: slowdown = %v, want %v", name, got, c.wantF)
 		}
-		if got := slowdown(tt.status, h); got != tt.wantF {
-			t.Errorf("%s: slowdown = %v, want %v", tt.name, got, tt.wantF)
-		}
-		if tt.status != 429 {
+		if c.status != 429 {
 			continue
 		}
-		if d, ok := pauseFor(h, now); d != tt.wantPause || ok != tt.wantOK {
-			t.Errorf("%s: pauseFor = %v, %v; want %v, %v", tt.name, d, ok, tt.wantPause, tt.wantOK)
+		if d, ok := pauseFor(c.header, headerNow); d != c.wantPause || ok != c.wantOK {
+			t.Errorf("%s: pauseFor = %v, %v; want %v, %v", name, d, ok, c.wantPause, c.wantOK)
 		}
 	}
 }

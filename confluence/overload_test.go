@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"runtime"
 	"strconv"
 	"sync"
 	"testing"
@@ -42,10 +43,15 @@ func (f *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
 	return ctx.Err()
 }
 
-func (f *fakeClock) record() ([]time.Duration, []int) {
+// wantOneWait fails t unless the clock slept exactly once, for d, when
+// the server had answered one request.
+func (f *fakeClock) wantOneWait(t *testing.T, d time.Duration) {
+	t.Helper()
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return append([]time.Duration(nil), f.sleeps...), append([]int(nil), f.served...)
+	if len(f.sleeps) != 1 || f.sleeps[0] != d || f.served[0] != 1 {
+		t.Errorf("waits %v with %v requests served at their start; want one wait of %v after 1 request", f.sleeps, f.served, d)
+	}
 }
 
 // TestSimRetryAfterPausesTheSite: a 429 with Retry-After pauses every call
@@ -82,10 +88,7 @@ func TestSimRetryAfterPausesTheSite(t *testing.T) {
 	if _, _, err := c.Pages.Get(t.Context(), "3003", nil); err != nil {
 		t.Fatalf("call with time to spare: %v", err)
 	}
-	sleeps, served := clock.record()
-	if len(sleeps) != 1 || sleeps[0] != 2*time.Second || served[0] != 1 {
-		t.Errorf("waits %v with %v requests served at their start; want one wait of 2s after 1 request", sleeps, served)
-	}
+	clock.wantOneWait(t, 2*time.Second)
 	if got := sim.Stats().Total; got != 2 {
 		t.Errorf("requests = %d, want 2", got)
 	}
@@ -121,10 +124,7 @@ func TestResetHeaderPausesTheSite(t *testing.T) {
 	if _, _, err := c.Pages.Get(t.Context(), "2", nil); err != nil {
 		t.Fatalf("second call: %v", err)
 	}
-	sleeps, served := clock.record()
-	if len(sleeps) != 1 || sleeps[0] != 3*time.Second || served[0] != 1 {
-		t.Errorf("waits %v with %v requests served at their start; want one wait of 3s after 1 request", sleeps, served)
-	}
+	clock.wantOneWait(t, 3*time.Second)
 	srv.wantRequests(t, "requests", 2)
 }
 
@@ -175,22 +175,18 @@ func TestRetryBudgetCoversTheBurst(t *testing.T) {
 // keeps it.
 func TestSimNearLimitSlowsTheRate(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name  string
-		fixed bool
-		want  float64
-	}{
-		{"adaptive", false, 50 * confluence.NearLimitFactor},
-		{"fixed", true, 50},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+	for _, fixed := range []bool{false, true} {
+		want := 50 * confluence.NearLimitFactor
+		if fixed {
+			want = 50
+		}
+		t.Run("fixed="+strconv.FormatBool(fixed), func(t *testing.T) {
 			t.Parallel()
 			sim := newSim(t, 0)
 			sim.SetRateLimit(0.001, 10)
 			clock := newFakeClock(func() int { return sim.Stats().Total })
 			c := simClient(t, sim, "classic", confluence.TokenClassic, func(o *confluence.Options) {
-				o.RateLimit, o.RateFixed = 50, tt.fixed
+				o.RateLimit, o.RateFixed = 50, fixed
 				o.Now, o.Sleep = clock.Now, clock.Sleep
 			})
 			if got := c.Rate(); got != 50 {
@@ -201,12 +197,91 @@ func TestSimNearLimitSlowsTheRate(t *testing.T) {
 					t.Fatalf("call %d: %v", i+1, err)
 				}
 			}
-			if got := c.Rate(); got != tt.want {
-				t.Errorf("rate after near-limit answers = %v, want %v", got, tt.want)
+			if got := c.Rate(); got != want {
+				t.Errorf("rate after near-limit answers = %v, want %v", got, want)
 			}
 			if got := sim.Stats().Total; got != 10 {
 				t.Errorf("requests = %d, want 10", got)
 			}
 		})
 	}
+}
+
+// TestSimBurstIsRefusedEarlyNotTimedOut: 200 concurrent nested-ish calls
+// (a page, then its labels and children) of one tenant against a small
+// rate limit: none ends as a timeout; each either completes or is refused
+// early with a local *RateLimitError that carries a wait, and nothing
+// refused was sent. Goroutines stay bounded (sampled, not timed).
+func TestSimBurstIsRefusedEarlyNotTimedOut(t *testing.T) {
+	t.Parallel()
+	const burst = 200
+	sim, c := simPair(t, burst, "classic", confluence.TokenClassic, func(o *confluence.Options) {
+		o.RateLimit, o.RateBurst = 50, 20
+		o.MaxQueueWait = 300 * time.Millisecond
+	})
+	sim.SetLatency(2*time.Millisecond, 0)
+
+	stop := make(chan struct{})
+	peak := make(chan int, 1)
+	go func() { // the only writer of its local maximum
+		most := 0
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for {
+			most = max(most, runtime.NumGoroutine())
+			select {
+			case <-stop:
+				peak <- most
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+
+	var wg sync.WaitGroup
+	errs := make([]error, burst)
+	for i := range burst {
+		wg.Go(func() {
+			// An operation's timeout, far shorter than the 12 s the burst's
+			// 600 calls need at 50/s.
+			ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+			defer cancel()
+			errs[i] = nested(ctx, c, strconv.Itoa(10000+i))
+		})
+	}
+	wg.Wait()
+	close(stop)
+	most := <-peak
+	completed, refused := 0, 0
+	for _, err := range errs {
+		var rl *confluence.RateLimitError
+		switch {
+		case err == nil:
+			completed++
+		case errors.As(err, &rl) && rl.Local && rl.RetryAfter > 0:
+			refused++
+		default:
+			t.Errorf("call ended with %v (timeout: %v), want success or a local *RateLimitError", err, errors.Is(err, confluence.ErrTimeout))
+		}
+	}
+	if completed == 0 || refused == 0 {
+		t.Errorf("completed %d, refused %d; want both (the burst exceeds what the limiter grants in MaxQueueWait)", completed, refused)
+	}
+	if most >= 5000 {
+		t.Errorf("peak goroutines = %d, want under 5,000", most)
+	}
+	t.Logf("completed %d, refused %d, upstream requests %d, peak goroutines %d", completed, refused, sim.Stats().Total, most)
+}
+
+// nested reads a page, then its labels and its children, like one branch
+// of a nested GraphQL query.
+func nested(ctx context.Context, c *confluence.Client, id string) error {
+	if _, _, err := c.Pages.Get(ctx, id, nil); err != nil {
+		return err
+	}
+	if _, _, err := c.Labels.ListForPage(ctx, id, nil); err != nil {
+		return err
+	}
+	_, _, err := c.Pages.ListDirectChildren(ctx, id, nil)
+	return err
 }
