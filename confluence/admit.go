@@ -23,10 +23,7 @@ const slotRetryAfter = time.Second
 // already waited out (a retry after the 429 that set it). The returned
 // release frees the slot.
 func (c *Client) admit(ctx context.Context, req *request, waited time.Time) (release func(), err error) {
-	deadline := time.Now().Add(c.opts.MaxQueueWait)
-	if dl, ok := ctx.Deadline(); ok && dl.Before(deadline) {
-		deadline = dl
-	}
+	deadline := queueDeadline(ctx, c.opts.MaxQueueWait)
 	for {
 		until, reason := c.pause.get()
 		if until.After(waited) {
@@ -51,6 +48,26 @@ func (c *Client) admit(ctx context.Context, req *request, waited time.Time) (rel
 	}
 	return func() { c.sem.Release(1) }, nil
 }
+
+// queueDeadline is when an attempt must have left the queue: after
+// maxWait, and before ctx's deadline by a tenth of the time left (at least
+// minSendTime), so that a refusal reaches the caller before its deadline
+// does and an attempt admitted at the last moment has time to be sent.
+func queueDeadline(ctx context.Context, maxWait time.Duration) time.Time {
+	now := time.Now()
+	deadline := now.Add(maxWait)
+	if dl, ok := ctx.Deadline(); ok {
+		left := dl.Sub(now)
+		if byCtx := dl.Add(-max(left/10, minSendTime)); byCtx.Before(deadline) {
+			deadline = byCtx
+		}
+	}
+	return deadline
+}
+
+// minSendTime is the least time an attempt keeps for being sent after its
+// queue wait.
+const minSendTime = 20 * time.Millisecond
 
 // localRefusal is the error of a call this client did not send because a
 // wait in its own queue would have outlived the call's budget.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sony/gobreaker/v2"
+	"golang.org/x/sync/singleflight"
 )
 
 // transportErr is a failed HTTP attempt (no answer received).
@@ -114,15 +115,20 @@ func (c *Client) exchange(ctx context.Context, base *url.URL, req *request, onSi
 		}
 		return c.retrying(sctx, u, req, onSite)
 	})
+	var r singleflight.Result
 	select {
 	case <-ctx.Done():
-		return nil, &transportErr{err: ctx.Err(), callerDone: true}
-	case r := <-ch:
-		if r.Err != nil {
-			return nil, r.Err
+		select {
+		case r = <-ch: // the shared call ended together with ctx: its answer tells why
+		default:
+			return nil, &transportErr{err: ctx.Err(), callerDone: true}
 		}
-		return r.Val.(*rawResponse), nil
+	case r = <-ch:
 	}
+	if r.Err != nil {
+		return nil, r.Err
+	}
+	return r.Val.(*rawResponse), nil
 }
 
 // retrying runs attempts with exponential backoff and full jitter,
