@@ -4,8 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"testing"
+	"time"
 
+	"github.com/confluence-graph/confluence-graph/ratebudget"
 	"github.com/confluence-graph/confluence-graph/ratebudget/redistest"
 	"github.com/redis/go-redis/v9"
 )
@@ -55,4 +58,21 @@ func redisNow(t *testing.T, rdb *redis.Client) (sec float64) {
 		t.Fatalf("TIME: %v", err)
 	}
 	return float64(now.UnixMicro()) / 1e6
+}
+
+// grantsThenNone fails t unless lim grants n Waits for key at once and
+// then refuses the next one within 300ms with an error matching
+// context.DeadlineExceeded; why says why no more are due.
+func grantsThenNone(t *testing.T, lim *ratebudget.Limiter, key string, n int, why string) {
+	t.Helper()
+	for i := range n {
+		if err := lim.Wait(t.Context(), key); err != nil {
+			t.Fatalf("%s: Wait %d: %v, want a grant", key, i+1, err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+	defer cancel()
+	if err := lim.Wait(ctx, key); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("%s: Wait %d: error = %v, want DeadlineExceeded (%s)", key, n+1, err, why)
+	}
 }

@@ -114,16 +114,7 @@ func TestKeysAreIndependent(t *testing.T) {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	for i := range 2 {
-		if err := lim.Wait(t.Context(), "a.atlassian.net"); err != nil {
-			t.Fatalf("a: Wait %d: %v", i+1, err)
-		}
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
-	defer cancel()
-	if err := lim.Wait(ctx, "a.atlassian.net"); !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("a: third Wait error = %v, want DeadlineExceeded (next token due in 1000s)", err)
-	}
+	grantsThenNone(t, lim, "a.atlassian.net", 2, "next token due in 1000s")
 	for i := range 2 {
 		if err := lim.Wait(t.Context(), "b.atlassian.net"); err != nil {
 			t.Errorf("b: Wait %d: %v, want a grant from its own full bucket", i+1, err)
@@ -183,16 +174,7 @@ func TestFailsOpenWhileRedisIsDown(t *testing.T) {
 		t.Fatalf("New: %v", err)
 	}
 
-	for i := range 2 {
-		if err := lim.Wait(t.Context(), "k"); err != nil {
-			t.Fatalf("Wait %d while down: %v, want a grant from the local bucket", i+1, err)
-		}
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
-	defer cancel()
-	if err := lim.Wait(ctx, "k"); !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("third Wait while down: error = %v, want DeadlineExceeded (the local bucket keeps the rate)", err)
-	}
+	grantsThenNone(t, lim, "k", 2, "while down: the local bucket keeps the rate")
 	if !lim.Degraded() {
 		t.Error("Degraded() = false while Redis is down, want true")
 	}
