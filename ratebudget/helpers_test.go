@@ -76,3 +76,19 @@ func grantsThenNone(t *testing.T, lim *ratebudget.Limiter, key string, n int, wh
 		t.Errorf("%s: Wait %d: error = %v, want DeadlineExceeded (%s)", key, n+1, err, why)
 	}
 }
+
+// replicas returns n Limiters with their own Redis clients on one prefix.
+func replicas(t *testing.T, n int, cfg ratebudget.Config) []*ratebudget.Limiter {
+	t.Helper()
+	opts := redisOptions(t)
+	cfg.Prefix = testPrefix(t, opts)
+	out := make([]*ratebudget.Limiter, n)
+	for i := range out {
+		lim, err := ratebudget.New(newRedis(t, opts), cfg)
+		if err != nil {
+			t.Fatalf("New: %v", err)
+		}
+		out[i] = lim
+	}
+	return out
+}

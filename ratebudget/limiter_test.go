@@ -109,11 +109,7 @@ func TestReplicasShareOneBudget(t *testing.T) {
 // TestKeysAreIndependent: emptying one key's bucket leaves another's full.
 func TestKeysAreIndependent(t *testing.T) {
 	t.Parallel()
-	opts := redisOptions(t)
-	lim, err := ratebudget.New(newRedis(t, opts), ratebudget.Config{Rate: 0.001, Burst: 2, Prefix: testPrefix(t, opts)})
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
+	lim := replicas(t, 1, ratebudget.Config{Rate: 0.001, Burst: 2})[0]
 	grantsThenNone(t, lim, "a.atlassian.net", 2, "next token due in 1000s")
 	for i := range 2 {
 		if err := lim.Wait(t.Context(), "b.atlassian.net"); err != nil {
@@ -126,11 +122,7 @@ func TestKeysAreIndependent(t *testing.T) {
 // context.Canceled once its context is cancelled.
 func TestWaitEndsWithItsContext(t *testing.T) {
 	t.Parallel()
-	opts := redisOptions(t)
-	lim, err := ratebudget.New(newRedis(t, opts), ratebudget.Config{Rate: 0.001, Burst: 1, Prefix: testPrefix(t, opts)})
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
+	lim := replicas(t, 1, ratebudget.Config{Rate: 0.001, Burst: 1})[0]
 	if err := lim.Wait(t.Context(), "k"); err != nil {
 		t.Fatalf("first Wait: %v", err)
 	}

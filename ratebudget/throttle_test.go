@@ -16,22 +16,6 @@ var (
 	_ confluence.RateAdapter = (*ratebudget.Limiter)(nil)
 )
 
-// replicas returns n Limiters with their own Redis clients on one prefix.
-func replicas(t *testing.T, n int, cfg ratebudget.Config) []*ratebudget.Limiter {
-	t.Helper()
-	opts := redisOptions(t)
-	cfg.Prefix = testPrefix(t, opts)
-	out := make([]*ratebudget.Limiter, n)
-	for i := range out {
-		lim, err := ratebudget.New(newRedis(t, opts), cfg)
-		if err != nil {
-			t.Fatalf("New: %v", err)
-		}
-		out[i] = lim
-	}
-	return out
-}
-
 // TestPauseHoldsEveryReplica: a pause set by one replica makes another
 // grant nothing until it ends on the Redis clock; a Wait whose deadline
 // comes first gets a *DelayError at once; a shorter pause never shortens
