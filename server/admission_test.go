@@ -2,9 +2,11 @@ package server_test
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/confluence-graph/confluence-graph/graph"
 	"github.com/confluence-graph/confluence-graph/loaders"
@@ -66,5 +68,66 @@ func TestAdmissionBoundsATenantsOperations(t *testing.T) {
 	}
 	if r := e.post(a, spaceQuery, nil); r.Status != 200 || r.code() != graph.CodeNotConnected {
 		t.Errorf("A after its operations ended: HTTP %d, code %q; want 200, %s", r.Status, r.code(), graph.CodeNotConnected)
+	}
+}
+
+// TestAdmissionBurstOfOneTenant: 200 concurrent operations of one tenant
+// against the default bound: exactly DefaultMaxTenantOperations of them
+// start their work (and complete once it is released); all the others are
+// refused with 429 RATE_LIMITED without starting any. Goroutines stay
+// bounded (sampled, not timed).
+func TestAdmissionBurstOfOneTenant(t *testing.T) {
+	t.Parallel()
+	const burst, limit = 200, server.DefaultMaxTenantOperations
+	entered := make(chan struct{}, burst)
+	release := make(chan struct{})
+	source := func(context.Context) (loaders.Upstream, error) {
+		entered <- struct{}{}
+		<-release
+		return nil, loaders.ErrNotConnected
+	}
+	e := newEnv(t, server.Config{Source: source, TenantQueueWait: -1})
+	key := e.key("tenant-a", settings.RoleReader)
+	var once sync.Once
+	free := func() { once.Do(func() { close(release) }) }
+	t.Cleanup(free) // before the server closes: no handler stays held
+
+	results := make(chan *gqlResponse, burst)
+	for range burst {
+		go func() { results <- e.post(key, spaceQuery, nil) }()
+	}
+	mostGoroutines := runtime.NumGoroutine()
+	guard := time.After(60 * time.Second) // a hang guard only; nothing is timed
+	refused := 0
+	for refused < burst-limit {
+		select {
+		case r := <-results:
+			if r.Status != 429 || r.code() != graph.CodeRateLimited {
+				t.Fatalf("an operation beyond the bound: HTTP %d, code %q; want 429, %s", r.Status, r.code(), graph.CodeRateLimited)
+			}
+			refused++
+			mostGoroutines = max(mostGoroutines, runtime.NumGoroutine())
+		case <-guard:
+			t.Fatalf("refused %d of %d, %d started; want %d refused at once", refused, burst, len(entered), burst-limit)
+		}
+	}
+	for i := range limit { // the admitted operations reach their work
+		select {
+		case <-entered:
+		case <-guard:
+			t.Fatalf("%d operations started their work, want %d", i, limit)
+		}
+	}
+	if extra := len(entered); extra != 0 {
+		t.Errorf("operations that started their work = %d, want %d", limit+extra, limit)
+	}
+	free()
+	for range limit {
+		if r := <-results; r.Status != 200 || r.code() != graph.CodeNotConnected {
+			t.Errorf("an admitted operation: HTTP %d, code %q; want 200, %s", r.Status, r.code(), graph.CodeNotConnected)
+		}
+	}
+	if mostGoroutines >= 5000 {
+		t.Errorf("peak goroutines = %d, want under 5,000", mostGoroutines)
 	}
 }
