@@ -13,24 +13,27 @@ import (
 // in-flight slot stayed busy: the client cannot know when one frees up.
 const slotRetryAfter = time.Second
 
-// admit lets one HTTP attempt start: it waits for the site's pause (set by
-// an earlier 429), an in-flight slot and the rate limiter, for at most the
-// attempt's queue budget: the time left before ctx's deadline, and at most
-// Options.MaxQueueWait in all. A wait known up front to exceed the budget
+// admit lets one HTTP attempt start: it waits out the site's pause (set by
+// an earlier 429) if that ends before ctx's deadline, then for an
+// in-flight slot and the rate limiter for at most Options.MaxQueueWait
+// (and not past ctx's deadline). A wait known up front to exceed its limit
 // is not started: admit returns a *RateLimitError with Local set and
 // RetryAfter the wait at once, so time spent in this client's own queue
 // never turns into a timeout. waited is the end of a pause the caller has
 // already waited out (a retry after the 429 that set it). The returned
 // release frees the slot.
 func (c *Client) admit(ctx context.Context, req *request, waited time.Time) (release func(), err error) {
-	deadline := queueDeadline(ctx, c.opts.MaxQueueWait)
+	var deadline time.Time
 	for {
 		until, reason := c.pause.get()
 		if until.After(waited) {
-			if err := c.waitPause(ctx, req, until, reason, deadline); err != nil {
+			if err := c.waitPause(ctx, req, until, reason); err != nil {
 				return nil, err
 			}
 			waited = until
+		}
+		if deadline.IsZero() { // the queue budget starts after the pause
+			deadline = queueDeadline(ctx, c.opts.MaxQueueWait)
 		}
 		if err := c.acquireSlot(ctx, req, deadline); err != nil {
 			return nil, err
@@ -65,6 +68,13 @@ func queueDeadline(ctx context.Context, maxWait time.Duration) time.Time {
 	return deadline
 }
 
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
 // minSendTime is the least time an attempt keeps for being sent after its
 // queue wait.
 const minSendTime = 20 * time.Millisecond
@@ -75,12 +85,14 @@ func localRefusal(req *request, wait time.Duration, reason string) *RateLimitErr
 	return &RateLimitError{RetryAfter: wait, Reason: reason, Endpoint: req.endpoint(), Local: true}
 }
 
-func (c *Client) waitPause(ctx context.Context, req *request, until time.Time, reason string, deadline time.Time) error {
+// waitPause sleeps until the site's pause ends, or refuses the call at
+// once when it ends after ctx's deadline (see queueDeadline).
+func (c *Client) waitPause(ctx context.Context, req *request, until time.Time, reason string) error {
 	d := until.Sub(c.opts.Now())
 	if d <= 0 {
 		return nil
 	}
-	if d > time.Until(deadline) {
+	if d > time.Until(queueDeadline(ctx, maxPause)) {
 		return localRefusal(req, d, reason)
 	}
 	if err := c.sleep(ctx, d); err != nil {
@@ -117,7 +129,9 @@ type retryAfterer interface {
 // one is set, else of the in-process limiter, at most until deadline.
 func (c *Client) waitRate(ctx context.Context, req *request, deadline time.Time) error {
 	if c.shared != nil {
-		wctx, cancel := context.WithDeadline(ctx, deadline)
+		// The shared Limiter needs a moment to answer, even for a grant
+		// that is due at once.
+		wctx, cancel := context.WithDeadline(ctx, later(deadline, time.Now().Add(minSendTime)))
 		defer cancel()
 		err := c.shared.Wait(wctx, c.site)
 		var ra retryAfterer
@@ -140,7 +154,7 @@ func (c *Client) waitRate(ctx context.Context, req *request, deadline time.Time)
 	}
 	r := c.limiter.ReserveN(now, 1)
 	d := r.DelayFrom(now)
-	if !r.OK() || d > time.Until(deadline) {
+	if !r.OK() || d > 0 && d > time.Until(deadline) {
 		r.CancelAt(now)
 		if !r.OK() {
 			d = slotRetryAfter
@@ -159,8 +173,9 @@ func (c *Client) waitRate(ctx context.Context, req *request, deadline time.Time)
 // observeThrottling applies a response's throttling signals: a 429 that
 // names a time pauses every call to the site (this client's, and all
 // users' of a shared Limiter that is a Pauser), and every signal slows
-// the site's adaptive rate down (the shared Limiter's when it is a
-// RateAdapter, else this client's own), unless Options.RateFixed.
+// the site's adaptive rate down (with a shared Limiter, its rate when it
+// is a RateAdapter; without one, this client's own), unless
+// Options.RateFixed.
 func (c *Client) observeThrottling(ctx context.Context, raw *rawResponse) {
 	now := c.opts.Now()
 	if raw.status == 429 {

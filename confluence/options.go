@@ -155,12 +155,16 @@ type Options struct {
 	// reports as a local *RateLimitError. Nil keeps the per-client
 	// in-process limiter.
 	Limiter Limiter
-	// MaxQueueWait bounds how long one attempt waits in this client's own
-	// queue (the site's pause after a 429, an in-flight slot, the rate
-	// limiter) before it is sent; default DefaultMaxQueueWait (5s),
-	// negative means no wait at all. A call whose wait would exceed it, or
-	// its deadline, fails at once with a local *RateLimitError (RetryAfter
-	// the computed wait) instead of waiting into a timeout.
+	// MaxQueueWait bounds how long one attempt waits for this client's own
+	// capacity (an in-flight slot, then the rate limiter, in-process or
+	// shared) before it is sent; default DefaultMaxQueueWait (5s), negative
+	// means no wait at all. A call whose wait would exceed it, or its
+	// deadline, fails at once with a local *RateLimitError (RetryAfter the
+	// computed wait) instead of waiting into a timeout. A site's pause
+	// after a 429 is waited out whenever it ends before the call's
+	// deadline (the call fails the same way otherwise); with a shared
+	// Limiter, whose Wait covers the shared pause too, MaxQueueWait bounds
+	// that as well.
 	MaxQueueWait time.Duration
 	// MaxConcurrency caps in-flight requests per client; default 16, enough
 	// for one nesting level of per-page lists to run in two rounds.

@@ -58,13 +58,15 @@ func (f *fakeClock) wantOneWait(t *testing.T, d time.Duration) {
 // to the site, not only the one that got it. A later call whose deadline
 // ends before the pause does is refused at once with a local
 // *RateLimitError carrying the remaining pause; one with time to spare
-// waits the pause out before anything is sent.
+// waits the pause out before anything is sent (MaxQueueWait, which bounds
+// waits for the client's own capacity, does not cut a pause short).
 func TestSimRetryAfterPausesTheSite(t *testing.T) {
 	t.Parallel()
 	sim := newSim(t, 0)
 	clock := newFakeClock(func() int { return sim.Stats().Total })
 	c := simClient(t, sim, "classic", confluence.TokenClassic, func(o *confluence.Options) {
 		o.MaxRetries = -1
+		o.MaxQueueWait = -1 // no wait for capacity; the pause is still waited out
 		o.Now, o.Sleep = clock.Now, clock.Sleep
 	})
 	sim.InjectFaults(confluencetest.Fault{Kind: confluencetest.FaultStatus, Status: 429, RetryAfter: "2", PathPrefix: "/wiki/api/v2/pages"})
