@@ -25,8 +25,8 @@ const (
 	// budget shared through Redis by all replicas (Config.RedisURL): the
 	// same numbers as the confluence.Options defaults, which each process
 	// applies on its own without Redis.
-	DefaultSharedRate  = 20
-	DefaultSharedBurst = 50
+	DefaultSharedRate  = confluence.DefaultRateLimit
+	DefaultSharedBurst = confluence.DefaultRateBurst
 )
 
 // Config is everything the service is built from. Start from

@@ -39,7 +39,9 @@ type Client struct {
 	reads        singleflight.Group
 	breaker      *gobreaker.CircuitBreaker[*rawResponse]
 	limiter      *rate.Limiter
+	aimd         *aimd   // adapts limiter's rate; nil when fixed or unlimited
 	shared       Limiter // Options.Limiter; replaces limiter when non-nil
+	pause        pauseGate
 	sem          *semaphore.Weighted
 	budget       *retryBudget
 
@@ -140,6 +142,9 @@ func NewClient(opts Options) (*Client, error) {
 	c.limiter = rate.NewLimiter(rate.Inf, 0)
 	if opts.RateLimit > 0 {
 		c.limiter = rate.NewLimiter(rate.Limit(opts.RateLimit), opts.RateBurst)
+		if !opts.RateFixed {
+			c.aimd = newAIMD(opts.RateLimit, opts.RateMin, opts.RateRecovery)
+		}
 	}
 	c.sem = semaphore.NewWeighted(int64(opts.MaxConcurrency))
 	c.budget = newRetryBudget(opts.RetryBudgetRatio, opts.RetryBudgetMax)

@@ -115,19 +115,32 @@ func (e *Error) Unwrap() error { return e.cause }
 
 // RateLimitError is returned when Confluence answered 429 and the client
 // gave up (retries exhausted, or Retry-After beyond the call's deadline or
-// Options.MaxRetryAfter). It matches ErrRateLimited.
+// Options.MaxRetryAfter), or, with Local set, when the client did not send
+// the call at all because waiting for its own limits would have outlived
+// the call's deadline or Options.MaxQueueWait: the rate limiter (in-process
+// or shared), the in-flight cap, or the site's pause after an earlier 429.
+// It matches ErrRateLimited.
 type RateLimitError struct {
 	// RetryAfter is the wait Confluence asked for (Retry-After, seconds or
-	// HTTP date); 0 if the answer carried none.
+	// HTTP date; 0 if the answer carried none) or, for a Local refusal, the
+	// wait the client computed (for a busy in-flight cap, an estimate of
+	// one second).
 	RetryAfter time.Duration
-	// Reason is the RateLimit-Reason header, if any.
+	// Reason is the RateLimit-Reason header of the 429 (for a Local
+	// refusal during a pause, that of the 429 that ordered it), if any.
 	Reason   string
 	Endpoint string
+	// Local is true when nothing was sent: the wait was in this client's
+	// own queue.
+	Local bool
 }
 
 // Error implements error.
 func (e *RateLimitError) Error() string {
 	msg := "confluence: " + e.Endpoint + ": 429 rate limited"
+	if e.Local {
+		msg = "confluence: " + e.Endpoint + ": not sent: this client's own rate limit would hold it too long"
+	}
 	if e.RetryAfter > 0 {
 		msg += fmt.Sprintf(", retry after %s", e.RetryAfter)
 	}

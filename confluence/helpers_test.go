@@ -2,6 +2,7 @@ package confluence_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -81,23 +82,31 @@ func newTestClient(t *testing.T, h http.Handler, mod func(*confluence.Options)) 
 	return c, ch, sl
 }
 
-// sleeps records the retry waits a client asked for.
-type sleeps struct {
+// recorder collects values from concurrent callers.
+type recorder[T any] struct {
 	mu    sync.Mutex
-	waits []time.Duration
+	items []T
 }
+
+func (r *recorder[T]) add(v T) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.items = append(r.items, v)
+}
+
+// all returns a copy of the values added so far.
+func (r *recorder[T]) all() []T {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]T(nil), r.items...)
+}
+
+// sleeps records the retry waits a client asked for.
+type sleeps struct{ recorder[time.Duration] }
 
 func (s *sleeps) sleep(ctx context.Context, d time.Duration) error {
-	s.mu.Lock()
-	s.waits = append(s.waits, d)
-	s.mu.Unlock()
+	s.add(d)
 	return ctx.Err()
-}
-
-func (s *sleeps) all() []time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]time.Duration(nil), s.waits...)
 }
 
 // jsonHandler answers every request with status and body.
@@ -107,4 +116,11 @@ func jsonHandler(status int, body string) http.Handler {
 		w.WriteHeader(status)
 		_, _ = w.Write([]byte(body))
 	})
+}
+
+// isLocalRefusal reports whether err is a *RateLimitError for a call the
+// client did not send (its own queue was too long).
+func isLocalRefusal(err error) bool {
+	var rl *confluence.RateLimitError
+	return errors.As(err, &rl) && rl.Local && errors.Is(err, confluence.ErrRateLimited)
 }

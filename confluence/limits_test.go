@@ -60,8 +60,8 @@ func TestLimitsArePerClient(t *testing.T) {
 		}
 		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
 		defer cancel()
-		if _, _, err := a.Pages.Get(ctx, "2", nil); !errors.Is(err, confluence.ErrTimeout) {
-			t.Errorf("a second call: error %v, want ErrTimeout (its bucket is empty)", err)
+		if _, _, err := a.Pages.Get(ctx, "2", nil); !isLocalRefusal(err) {
+			t.Errorf("a second call: error %v, want a local *RateLimitError (its bucket is empty)", err)
 		}
 		if _, _, err := b.Pages.Get(ctx, "2", nil); err != nil {
 			t.Errorf("b first call: %v, want success (its own bucket is full)", err)
@@ -94,8 +94,8 @@ func TestLimitsArePerClient(t *testing.T) {
 		<-arrived // a's only slot is taken
 		ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
 		defer cancel()
-		if _, _, err := a.Pages.Get(ctx, "2", nil); !errors.Is(err, confluence.ErrTimeout) {
-			t.Errorf("a second call: error %v, want ErrTimeout (no free slot)", err)
+		if _, _, err := a.Pages.Get(ctx, "2", nil); !isLocalRefusal(err) {
+			t.Errorf("a second call: error %v, want a local *RateLimitError (no free slot)", err)
 		}
 		if got, want := n.Load(), int64(1); got != want {
 			t.Errorf("requests while a's slot is held = %d, want %d", got, want)

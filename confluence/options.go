@@ -41,6 +41,35 @@ type Limiter interface {
 	Wait(ctx context.Context, key string) error
 }
 
+// Pauser is an optional interface of a Limiter: after a 429 that names a
+// time (Retry-After or X-RateLimit-Reset) the client calls Pause with its
+// site host as key, and the Limiter must then grant nothing for key to any
+// of its users until d has passed (package ratebudget does so across
+// replicas, timed by the Redis clock). The client pauses its own calls
+// regardless, so an error is ignored.
+type Pauser interface {
+	Pause(ctx context.Context, key string, d time.Duration) error
+}
+
+// RateAdapter is an optional interface of a Limiter whose rate adapts: on
+// each throttling signal (a 429: ThrottleFactor; X-RateLimit-NearLimit or
+// RateLimit-Reason: NearLimitFactor) the client calls SlowDown with its
+// site host as key, and the Limiter multiplies key's rate by factor (at
+// most once per CutInterval) and lets it grow back gradually. Not called
+// when Options.RateFixed is set.
+type RateAdapter interface {
+	SlowDown(ctx context.Context, key string, factor float64) error
+}
+
+// Defaults of the adaptive rate (see Options.RateLimit).
+const (
+	DefaultRateLimit    = 50
+	DefaultRateBurst    = 50
+	DefaultRateMin      = 1
+	DefaultRateRecovery = 1
+	DefaultMaxQueueWait = 5 * time.Second
+)
+
 // DefaultGatewayURL is the Atlassian API gateway used for scoped tokens.
 const DefaultGatewayURL = "https://api.atlassian.com"
 
@@ -91,24 +120,52 @@ type Options struct {
 	MaxRetryAfter time.Duration
 	// RetryBudgetRatio is the retry budget: each first attempt earns this
 	// many retry tokens, each retry spends one, the bucket holds at most
-	// RetryBudgetMax (default 0.2 and 10).
+	// RetryBudgetMax (default 0.2, and RateBurst but at least 10, so that a
+	// burst of 429s answering a full bucket's worth of calls is retried in
+	// full).
 	RetryBudgetRatio float64
 	RetryBudgetMax   float64
 
 	// RateLimit is the per-client (per-tenant) request rate in requests per
-	// second; default 20, negative means unlimited. RateBurst defaults to 50,
-	// so one nested GraphQL request (about 30 calls for a space with 25
-	// pages and all their lists) runs at full speed while the sustained rate
-	// stays far below Confluence's burst limits (about 100 GET/s per tenant
-	// and endpoint).
+	// second; default DefaultRateLimit (50), negative means unlimited.
+	// Atlassian publishes no fixed rate for API-token traffic (see
+	// docs/confluence-rate-limits.md), so the rate adapts unless RateFixed:
+	// it starts at RateLimit, is multiplied by ThrottleFactor on a 429 and
+	// by NearLimitFactor on X-RateLimit-NearLimit or RateLimit-Reason (at
+	// most once per CutInterval, never below RateMin), and grows back by
+	// RateRecovery requests/s per second up to RateLimit. RateBurst is the
+	// bucket's capacity, default DefaultRateBurst (50), so one nested
+	// GraphQL request (about 30 calls) runs at full speed.
 	RateLimit float64
 	RateBurst int
+	// RateMin is the adaptive rate's floor, default DefaultRateMin (1/s);
+	// RateRecovery its additive increase in requests/s per second, default
+	// DefaultRateRecovery (1). RateFixed keeps the rate at RateLimit.
+	RateMin      float64
+	RateRecovery float64
+	RateFixed    bool
 	// Limiter, if set, replaces the in-process limiter built from RateLimit
 	// and RateBurst (which are then ignored): every HTTP attempt first calls
 	// Limiter.Wait with the client's normalized site host as the key, so
 	// replicas sharing one Limiter (see package ratebudget) share one budget
-	// per Confluence site. Nil keeps the per-client in-process limiter.
+	// per Confluence site. A Limiter that is also a Pauser shares 429
+	// pauses, one that is a RateAdapter adapts the shared rate; its Wait
+	// may return an error with a RetryAfter() time.Duration method when the
+	// grant would come after the context's deadline, which the client
+	// reports as a local *RateLimitError. Nil keeps the per-client
+	// in-process limiter.
 	Limiter Limiter
+	// MaxQueueWait bounds how long one attempt waits for this client's own
+	// capacity (an in-flight slot, then the rate limiter, in-process or
+	// shared) before it is sent; default DefaultMaxQueueWait (5s), negative
+	// means no wait at all. A call whose wait would exceed it, or its
+	// deadline, fails at once with a local *RateLimitError (RetryAfter the
+	// computed wait) instead of waiting into a timeout. A site's pause
+	// after a 429 is waited out whenever it ends before the call's
+	// deadline (the call fails the same way otherwise); with a shared
+	// Limiter, whose Wait covers the shared pause too, MaxQueueWait bounds
+	// that as well.
+	MaxQueueWait time.Duration
 	// MaxConcurrency caps in-flight requests per client; default 16, enough
 	// for one nesting level of per-page lists to run in two rounds.
 	MaxConcurrency int
@@ -135,12 +192,14 @@ type Options struct {
 	// state ("closed", "half-open", "open").
 	OnBreakerChange func(site, from, to string)
 
-	// Sleep waits between retries; default a timer that stops when ctx is
-	// done. Tests may replace it to observe waits.
+	// Sleep waits between retries, out a 429's pause and for the rate
+	// limiter; default a timer that stops when ctx is done. Tests may
+	// replace it to observe waits.
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Jitter returns a float in [0,1) for full jitter; default math/rand/v2.
 	Jitter func() float64
-	// Now is the clock used to read Retry-After dates; default time.Now.
+	// Now is the clock of Retry-After dates, pauses and the in-process
+	// rate limiter; default time.Now. Deadlines are always real time.
 	Now func() time.Time
 	// UserAgent is sent on every request; default "confluence-graph".
 	UserAgent string
@@ -188,14 +247,25 @@ func (o *Options) applyDefaults() {
 	if o.RetryBudgetRatio <= 0 {
 		o.RetryBudgetRatio = 0.2
 	}
-	if o.RetryBudgetMax <= 0 {
-		o.RetryBudgetMax = 10
-	}
 	if o.RateLimit == 0 {
-		o.RateLimit = 20
+		o.RateLimit = DefaultRateLimit
 	}
 	if o.RateBurst <= 0 {
-		o.RateBurst = 50
+		o.RateBurst = DefaultRateBurst
+	}
+	if o.RetryBudgetMax <= 0 {
+		o.RetryBudgetMax = float64(max(10, o.RateBurst))
+	}
+	if o.RateMin <= 0 {
+		o.RateMin = DefaultRateMin
+	}
+	if o.RateRecovery <= 0 {
+		o.RateRecovery = DefaultRateRecovery
+	}
+	if o.MaxQueueWait == 0 {
+		o.MaxQueueWait = DefaultMaxQueueWait
+	} else if o.MaxQueueWait < 0 {
+		o.MaxQueueWait = 0
 	}
 	if o.MaxConcurrency <= 0 {
 		o.MaxConcurrency = 16

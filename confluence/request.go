@@ -180,6 +180,10 @@ func (c *Client) finish(ctx context.Context, req *request, raw *rawResponse, err
 
 // mapErr turns transport and context failures into typed errors.
 func (c *Client) mapErr(ctx context.Context, req *request, err error) error {
+	var rl *RateLimitError
+	if errors.As(err, &rl) {
+		return rl // not sent: a wait in this client's own queue was too long
+	}
 	var ce *Error
 	if errors.As(err, &ce) {
 		if ce.Endpoint == "" || ce.Endpoint == req.method {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sony/gobreaker/v2"
+	"golang.org/x/sync/singleflight"
 )
 
 // transportErr is a failed HTTP attempt (no answer received).
@@ -115,15 +115,20 @@ func (c *Client) exchange(ctx context.Context, base *url.URL, req *request, onSi
 		}
 		return c.retrying(sctx, u, req, onSite)
 	})
+	var r singleflight.Result
 	select {
 	case <-ctx.Done():
-		return nil, &transportErr{err: ctx.Err(), callerDone: true}
-	case r := <-ch:
-		if r.Err != nil {
-			return nil, r.Err
+		select {
+		case r = <-ch: // the shared call ended together with ctx: its answer tells why
+		default:
+			return nil, &transportErr{err: ctx.Err(), callerDone: true}
 		}
-		return r.Val.(*rawResponse), nil
+	case r = <-ch:
 	}
+	if r.Err != nil {
+		return nil, r.Err
+	}
+	return r.Val.(*rawResponse), nil
 }
 
 // retrying runs attempts with exponential backoff and full jitter,
@@ -132,8 +137,9 @@ func (c *Client) exchange(ctx context.Context, base *url.URL, req *request, onSi
 // retried on 429/502/503/504 and network failures.
 func (c *Client) retrying(ctx context.Context, u *url.URL, req *request, onSite bool) (*rawResponse, error) {
 	c.budget.deposit()
+	var waited time.Time // the end of the site's pause this call's retry wait covered
 	for retry := 0; ; retry++ {
-		raw, err := c.attempt(ctx, u, req, onSite)
+		raw, err := c.attempt(ctx, u, req, onSite, waited)
 		reason := retryReason(raw, err)
 		if reason == "" || retry >= c.opts.MaxRetries {
 			return raw, err
@@ -155,6 +161,9 @@ func (c *Client) retrying(ctx context.Context, u *url.URL, req *request, onSite 
 		}
 		if c.opts.OnRetry != nil {
 			c.opts.OnRetry(req.endpoint(), retry+1, wait, reason)
+		}
+		if until, _ := c.pause.get(); !until.After(c.opts.Now().Add(wait)) {
+			waited = until
 		}
 		if serr := c.sleep(ctx, wait); serr != nil {
 			return nil, &transportErr{err: serr, callerDone: true}
@@ -210,39 +219,15 @@ func (c *Client) sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// waitRate waits for the shared Limiter (keyed by site) when one is set,
-// else for the in-process limiter. It returns ctx.Err() when ctx ended.
-func (c *Client) waitRate(ctx context.Context) error {
-	var err error
-	if c.shared != nil {
-		err = c.shared.Wait(ctx, c.site)
-	} else {
-		err = c.limiter.Wait(ctx)
+// attempt is one HTTP exchange once admitted (the site's pause, the
+// concurrency limit and the rate limiter; see admit), under the site's
+// circuit breaker. Its answer's throttling signals adapt the site's rate.
+func (c *Client) attempt(ctx context.Context, u *url.URL, req *request, onSite bool, waited time.Time) (*rawResponse, error) {
+	release, err := c.admit(ctx, req, waited)
+	if err != nil {
+		return nil, err
 	}
-	switch {
-	case err == nil:
-		return nil
-	case ctx.Err() != nil:
-		return ctx.Err()
-	case c.shared != nil:
-		return fmt.Errorf("confluence: rate limiter: %w", err)
-	default:
-		// rate.Limiter.Wait also fails at once when the wait would pass
-		// the deadline.
-		return context.DeadlineExceeded
-	}
-}
-
-// attempt is one HTTP exchange under the concurrency limit, the rate
-// limiter and the site's circuit breaker.
-func (c *Client) attempt(ctx context.Context, u *url.URL, req *request, onSite bool) (*rawResponse, error) {
-	if err := c.sem.Acquire(ctx, 1); err != nil {
-		return nil, &transportErr{err: err, callerDone: true}
-	}
-	defer c.sem.Release(1)
-	if err := c.waitRate(ctx); err != nil {
-		return nil, &transportErr{err: err, callerDone: true}
-	}
+	defer release()
 	raw, err := c.breaker.Execute(func() (*rawResponse, error) {
 		raw, err := c.roundTrip(ctx, u, req, onSite)
 		switch {
@@ -255,6 +240,9 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, req *request, onSite b
 		}
 		return raw, nil
 	})
+	if raw != nil {
+		c.observeThrottling(ctx, raw)
+	}
 	switch {
 	case errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests):
 		return nil, &Error{Code: "CIRCUIT_OPEN", Endpoint: req.endpoint(),

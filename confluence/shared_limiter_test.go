@@ -3,7 +3,6 @@ package confluence_test
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 
 	"github.com/confluence-graph/confluence-graph/confluence"
@@ -12,22 +11,13 @@ import (
 // keyLimiter is a confluence.Limiter that records the keys it was asked
 // for and answers with err.
 type keyLimiter struct {
-	mu   sync.Mutex
-	keys []string
-	err  error
+	recorder[string]
+	err error
 }
 
 func (l *keyLimiter) Wait(_ context.Context, key string) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.keys = append(l.keys, key)
+	l.add(key)
 	return l.err
-}
-
-func (l *keyLimiter) seen() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]string(nil), l.keys...)
 }
 
 // TestSharedLimiterReplacesTheInProcessOne: with Options.Limiter set every
@@ -63,7 +53,7 @@ func TestSharedLimiterReplacesTheInProcessOne(t *testing.T) {
 				}
 			}
 			srv.wantRequests(t, "site requests", tt.wantRequests)
-			keys := lim.seen()
+			keys := lim.all()
 			if got, want := len(keys), 2; got != want {
 				t.Fatalf("limiter asked %d times, want %d", got, want)
 			}

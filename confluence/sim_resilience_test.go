@@ -13,10 +13,7 @@ import (
 )
 
 // attemptLog records every HTTP attempt's start and end (client side).
-type attemptLog struct {
-	mu       sync.Mutex
-	attempts []attempt
-}
+type attemptLog struct{ recorder[attempt] }
 
 type attempt struct {
 	status     int
@@ -25,15 +22,7 @@ type attempt struct {
 
 func (l *attemptLog) onRequest(_ string, status int, d time.Duration) {
 	end := time.Now()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.attempts = append(l.attempts, attempt{status: status, start: end.Add(-d), end: end})
-}
-
-func (l *attemptLog) all() []attempt {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]attempt(nil), l.attempts...)
+	l.add(attempt{status: status, start: end.Add(-d), end: end})
 }
 
 // TestSimNoRequestBeforeRetryAfter: after a 429 the next request is sent
@@ -64,13 +53,7 @@ func TestSimNoRequestBeforeRetryAfter(t *testing.T) {
 					mu.Lock()
 					before = sim.Stats().Total
 					mu.Unlock()
-					timer := time.NewTimer(d)
-					defer timer.Stop()
-					select {
-					case <-ctx.Done():
-						return ctx.Err()
-					case <-timer.C:
-					}
+					time.Sleep(d) // a real wait: the test measures the gap
 					mu.Lock()
 					after = sim.Stats().Total
 					mu.Unlock()
@@ -125,7 +108,8 @@ func TestSimRateLimited(t *testing.T) {
 }
 
 // TestSimClientRateLimiter: the client's own limiter refuses to wait past
-// the deadline, so nothing is sent.
+// the deadline, so nothing is sent, and says so with a local
+// *RateLimitError carrying the wait (never a timeout).
 func TestSimClientRateLimiter(t *testing.T) {
 	t.Parallel()
 	sim, c := simPair(t, 0, "classic", confluence.TokenClassic, func(o *confluence.Options) {
@@ -137,8 +121,10 @@ func TestSimClientRateLimiter(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
 	defer cancel()
-	if _, _, err := c.Pages.Get(ctx, "3002", nil); !errors.Is(err, confluence.ErrTimeout) {
-		t.Errorf("error %v, want ErrTimeout", err)
+	_, _, err := c.Pages.Get(ctx, "3002", nil)
+	var rl *confluence.RateLimitError
+	if !errors.As(err, &rl) || !rl.Local || rl.RetryAfter <= 0 || rl.RetryAfter > 2*time.Second {
+		t.Errorf("error %v, want a local *RateLimitError with RetryAfter in (0, 2s]", err)
 	}
 	if got := sim.Stats().Total; got != 1 {
 		t.Errorf("requests = %d, want 1", got)

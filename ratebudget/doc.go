@@ -10,6 +10,14 @@
 //	lim, err := ratebudget.New(redis.NewClient(opts), ratebudget.Config{Rate: 20, Burst: 50})
 //	clientOpts.Limiter = lim
 //
+// The budget also carries what Confluence says about it, for all replicas:
+// Pause (after a 429 with Retry-After) stops every grant for the key until
+// the pause ends on the Redis clock, and SlowDown (a 429 or a near-limit
+// answer) cuts the key's rate multiplicatively, after which it grows back
+// additively to Config.Rate; the rate is stored in the same hash. Wait
+// returns a *DelayError at once, instead of sleeping, when the next grant
+// comes after its context's deadline.
+//
 // When Redis cannot be reached the Limiter fails open: it logs the outage
 // once and limits each key with an in-process token bucket of the same rate
 // and burst (so each replica alone keeps today's per-process limit) until

@@ -50,36 +50,6 @@ func testPrefix(t *testing.T, opts *redis.Options) string {
 	return prefix
 }
 
-// slowLimiter returns a Limiter on the test Redis whose buckets hold burst
-// tokens and refill one every 1000s, under a key prefix of its own.
-func slowLimiter(t *testing.T, burst int) *ratebudget.Limiter {
-	t.Helper()
-	opts := redisOptions(t)
-	lim, err := ratebudget.New(newRedis(t, opts), ratebudget.Config{Rate: 0.001, Burst: burst, Prefix: testPrefix(t, opts)})
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	return lim
-}
-
-// drainThenRefused takes a bucket's burst of tokens for key from lim (each
-// Wait must grant at once) and checks that the next Wait, with a token due
-// only in 1000s, ends with its 300 ms context (DeadlineExceeded). what
-// names the case in failures.
-func drainThenRefused(t *testing.T, lim *ratebudget.Limiter, key string, burst int, what string) {
-	t.Helper()
-	for i := range burst {
-		if err := lim.Wait(t.Context(), key); err != nil {
-			t.Fatalf("%s: Wait %d: %v, want a grant", what, i+1, err)
-		}
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
-	defer cancel()
-	if err := lim.Wait(ctx, key); !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("%s: Wait %d error = %v, want DeadlineExceeded (the bucket keeps the rate)", what, burst+1, err)
-	}
-}
-
 // redisNow reads the Redis clock, the one the buckets use.
 func redisNow(t *testing.T, rdb *redis.Client) (sec float64) {
 	t.Helper()
@@ -88,4 +58,37 @@ func redisNow(t *testing.T, rdb *redis.Client) (sec float64) {
 		t.Fatalf("TIME: %v", err)
 	}
 	return float64(now.UnixMicro()) / 1e6
+}
+
+// grantsThenNone fails t unless lim grants n Waits for key at once and
+// then refuses the next one within 300ms with an error matching
+// context.DeadlineExceeded; why says why no more are due.
+func grantsThenNone(t *testing.T, lim *ratebudget.Limiter, key string, n int, why string) {
+	t.Helper()
+	for i := range n {
+		if err := lim.Wait(t.Context(), key); err != nil {
+			t.Fatalf("%s: Wait %d: %v, want a grant", key, i+1, err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+	defer cancel()
+	if err := lim.Wait(ctx, key); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("%s: Wait %d: error = %v, want DeadlineExceeded (%s)", key, n+1, err, why)
+	}
+}
+
+// replicas returns n Limiters with their own Redis clients on one prefix.
+func replicas(t *testing.T, n int, cfg ratebudget.Config) []*ratebudget.Limiter {
+	t.Helper()
+	opts := redisOptions(t)
+	cfg.Prefix = testPrefix(t, opts)
+	out := make([]*ratebudget.Limiter, n)
+	for i := range out {
+		lim, err := ratebudget.New(newRedis(t, opts), cfg)
+		if err != nil {
+			t.Fatalf("New: %v", err)
+		}
+		out[i] = lim
+	}
+	return out
 }

@@ -119,6 +119,13 @@ type Config struct {
 	// disables it. Default DefaultFieldLimit, which the introspection query
 	// of GraphiQL and the read API's largest nested queries stay well under.
 	FieldLimit int
+	// MaxTenantOperations bounds one tenant's GraphQL operations in flight
+	// on this replica; TenantQueueWait is how long a request beyond it waits
+	// for a slot before it is refused with HTTP 429 and RATE_LIMITED
+	// (retryAfterSeconds). Negative disables the bound, or the wait.
+	// Defaults DefaultMaxTenantOperations, DefaultTenantQueueWait.
+	MaxTenantOperations int
+	TenantQueueWait     time.Duration
 	// TouchInterval is how often a key's last-used time is written at most.
 	// Default DefaultTouchInterval.
 	TouchInterval time.Duration
@@ -165,6 +172,8 @@ func New(cfg Config) (*Server, error) {
 	setDefault(&cfg.AliasLimit, DefaultAliasLimit)
 	setDefault(&cfg.ParserTokenLimit, DefaultParserTokenLimit)
 	setDefault(&cfg.FieldLimit, DefaultFieldLimit)
+	setDefault(&cfg.MaxTenantOperations, DefaultMaxTenantOperations)
+	setDefault(&cfg.TenantQueueWait, DefaultTenantQueueWait)
 	setDefault(&cfg.TouchInterval, DefaultTouchInterval)
 	setDefault(&cfg.ShutdownTimeout, DefaultShutdownTimeout)
 
@@ -184,6 +193,7 @@ func New(cfg Config) (*Server, error) {
 		api = withTimeout(cfg.OperationTimeout, api)
 	}
 	api = limitBody(cfg.MaxBodyBytes, api)
+	api = s.admit(api)
 	api = s.requireKey(api)
 	mux.Handle("/graphql", s.observe("graphql", api))
 	mux.Handle("GET /healthz", s.observe("healthz", http.HandlerFunc(s.healthz)))

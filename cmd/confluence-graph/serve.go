@@ -82,6 +82,23 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string, stderr io.W
 	envStr("CG_GATEWAY_URL", &c.Client.GatewayURL)
 	envStr("CG_ALLOW_HOSTS", &c.Client.AllowedDevHost)
 	envStr("CG_REDIS_URL", &c.RedisURL)
+	rate, burst := c.SharedRate, c.SharedBurst
+	if v := getenv("CG_RATE_LIMIT"); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f <= 0 {
+			fmt.Fprintf(stderr, "serve: CG_RATE_LIMIT=%q is not a positive number of requests per second\n", v)
+			return errUsage
+		}
+		rate = f
+	}
+	if v := getenv("CG_RATE_BURST"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			fmt.Fprintf(stderr, "serve: CG_RATE_BURST=%q is not a positive whole number\n", v)
+			return errUsage
+		}
+		burst = n
+	}
 	if v := getenv("CG_CACHE_TTL"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d < 0 {
@@ -114,6 +131,8 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string, stderr io.W
 	fs.DurationVar(&c.CacheTTL, "cache-ttl", c.CacheTTL, "how long Confluence metadata is cached across requests; 0 disables (CG_CACHE_TTL)")
 	fs.StringVar(&c.RedisURL, "redis-url", c.RedisURL, "redis:// URL of the Confluence rate budget shared by all replicas; empty limits each process on its own (CG_REDIS_URL)")
 	redactDefault(fs, "redis-url", "CG_REDIS_URL")
+	fs.Float64Var(&rate, "rate-limit", rate, "starting Confluence requests per second per tenant (and per site across replicas with --redis-url); adapts down on 429s and near-limit headers, back up gradually (CG_RATE_LIMIT)")
+	fs.IntVar(&burst, "rate-burst", burst, "Confluence requests a tenant may send at once before the rate applies (CG_RATE_BURST)")
 	fs.BoolVar(&m.Demo, "demo", m.Demo, "start the built-in simulator with demo data, tenant \"demo\" and its keys")
 	fs.StringVar(&m.SimAddr, "sim-addr", m.SimAddr, "with --demo: the simulator's loopback host:port (default: a free port, printed as \"base url\")")
 	if err := parseArgs(fs, args, "serve", stderr); err != nil {
@@ -124,6 +143,16 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string, stderr io.W
 			playgroundSet = true
 		}
 	})
+	if rate <= 0 || burst <= 0 {
+		fmt.Fprintln(stderr, "serve: --rate-limit and --rate-burst must be positive")
+		return errUsage
+	}
+	if rate != c.SharedRate || burst != c.SharedBurst {
+		// One setting for both limits: the per-process one and the one
+		// shared through Redis.
+		c.SharedRate, c.SharedBurst = rate, burst
+		c.Client.RateLimit, c.Client.RateBurst = rate, burst
+	}
 	if c.CacheTTL < 0 {
 		fmt.Fprintln(stderr, "serve: --cache-ttl must not be negative")
 		return errUsage

@@ -125,6 +125,21 @@ func TestServeParseFlags(t *testing.T) {
 			args: []string{"--metrics-addr", "off"},
 			want: valueIs(func(m *Main) string { return m.Config.MetricsAddr }, ""),
 		},
+		{
+			name: "rate and burst from the environment, overridden by flags, set both limits",
+			env:  map[string]string{"CG_RATE_LIMIT": "5", "CG_RATE_BURST": "7"},
+			args: []string{"--rate-limit", "12.5"},
+			want: func(m *Main) string {
+				c := m.Config
+				if c.SharedRate != 12.5 || c.Client.RateLimit != 12.5 || c.SharedBurst != 7 || c.Client.RateBurst != 7 {
+					return fmt.Sprintf("rate %v/%v burst %v/%v, want 12.5 and 7 for both limits",
+						c.SharedRate, c.Client.RateLimit, c.SharedBurst, c.Client.RateBurst)
+				}
+				return ""
+			},
+		},
+		{name: "rate limit not positive", args: []string{"--rate-limit", "0"}, wantErr: true},
+		{name: "CG_RATE_BURST not a number", env: map[string]string{"CG_RATE_BURST": "lots"}, wantErr: true},
 		{name: "metrics address not host:port", args: []string{"--metrics-addr", "9091"}, wantErr: true},
 		{name: "sim-addr without demo", args: []string{"--sim-addr", "127.0.0.1:9191"}, wantErr: true},
 		{name: "sim-addr not loopback", args: []string{"--demo", "--sim-addr", "10.0.0.1:9090"}, wantErr: true},
