@@ -1,15 +1,11 @@
 // Package graph is the GraphQL adapter: the resolvers behind schema.graphqls (generated code in
 // generated.go, federation.go and model/), the error presenter and the federation entities.
 //
-// Wiring (the server does this once):
-//
-//	srv := handler.New(graph.New(graph.Deps{Integrations: graph.NewSettingsIntegrations(svc), Logger: logger}))
-//	srv.AddTransport(transport.POST{})
-//	srv.SetErrorPresenter(graph.NewErrorPresenter(logger)) // logger is required
-//	srv.SetRecoverFunc(graph.NewRecover(logger))
-//	h := loaders.Middleware(loaders.Config{Source: graph.SettingsSource(svc), Tenant: tenantOf, Cache: cache}, srv)
-//
-// and per request, after authenticating the API key, graph.WithCaller(ctx, graph.Caller{...})
+// Wiring happens once, in package app (the composition root): app builds the schema with
+// graph.New(graph.Deps{Integrations, Logger}) and hands it to server.New, which installs
+// graph.NewErrorPresenter(logger) and graph.NewRecover(logger) (the logger is required) and
+// wraps the handler in loaders.Middleware with graph.SettingsSource as the loaders' source;
+// per request, after authenticating the API key, graph.WithCaller(ctx, graph.Caller{...})
 // on the context that reaches h. Without a caller every field fails with UNAUTHENTICATED;
 // mutations need RoleAdmin (FORBIDDEN otherwise).
 //
