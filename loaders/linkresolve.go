@@ -252,7 +252,7 @@ func (r *linkResolver) findAttachments(ctx context.Context, l *Loaders) error {
 		}
 		if id := r.container(r.keys[i]); id != "" && !seen[id] {
 			seen[id] = true
-			keys = append(keys, attachmentsKey{PageID: id})
+			keys = append(keys, attachmentsKey{PageID: id, N: maxBatch})
 		}
 	}
 	if len(keys) == 0 {
