@@ -70,6 +70,13 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	a.cache = loaders.NewCache(cfg.CacheSize, cfg.CacheTTL)
 	registerCacheMetrics(a.metrics, a.cache)
 	clientOpts := cfg.Client
+	if clientOpts.MaxDownloadBytes == 0 {
+		// Downloads stop where the service's attachment cap does, not at the client's default.
+		clientOpts.MaxDownloadBytes = cfg.Server.MaxAttachmentBytes
+		if clientOpts.MaxDownloadBytes <= 0 {
+			clientOpts.MaxDownloadBytes = server.DefaultMaxAttachmentBytes
+		}
+	}
 	lim, rdb, err := sharedLimiter(cfg, a.log)
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)

@@ -1,10 +1,47 @@
 package graph
 
 import (
+	"errors"
+	"fmt"
 	"iter"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/confluence-graph/confluence-graph/confluence/storage"
+	"github.com/confluence-graph/confluence-graph/graph/model"
 )
+
+// cutBody cuts a body value in format f to at most maxChars characters (maxChars <= 0: no
+// limit) and reports its full length and whether it was cut. MARKDOWN and TEXT are cut at a
+// character; STORAGE and VIEW at a token, closing the open elements (storage.Cut);
+// ATLAS_DOC_FORMAT at a node, closing the open JSON (storage.CutADF). A maxChars too small to
+// hold a well-formed value is an InputError on maxChars.
+func cutBody(value string, f model.BodyFormat, maxChars int) (v string, total int, truncated bool, err error) {
+	total = utf8.RuneCountInString(value)
+	switch f {
+	case model.BodyFormatStorage, model.BodyFormatView:
+		v, truncated = storage.Cut(value, maxChars)
+		if truncated && strings.TrimSpace(v) == "" {
+			return "", 0, false, tooSmall(f, maxChars)
+		}
+		return v, total, truncated, nil
+	case model.BodyFormatAtlasDocFormat:
+		v, truncated, err = storage.CutADF(value, maxChars)
+		switch {
+		case errors.Is(err, storage.ErrCutTooSmall):
+			return "", 0, false, tooSmall(f, maxChars)
+		case err != nil:
+			return "", 0, false, fmt.Errorf("graph: cutting the ADF body: %w", err)
+		}
+		return v, total, truncated, nil
+	}
+	v, total, truncated = truncateChars(value, maxChars)
+	return v, total, truncated, nil
+}
+
+func tooSmall(f model.BodyFormat, maxChars int) error {
+	return inputErrorf("maxChars", "maxChars %d is too small to cut the %s body into well-formed output; ask for more characters or omit maxChars", maxChars, f)
+}
 
 // truncateChars cuts s to at most maxChars characters (runes). maxChars <= 0 means no limit.
 // It reports the full length in characters and whether s was cut.

@@ -213,18 +213,19 @@ func TestQueryShapesCallCounts(t *testing.T) {
 		query string
 		want  map[string]int
 	}{
-		{"search with page bodies: the bodies come with the hits (users: the @mentions' names)",
+		{"search with page bodies: the bodies come with the hits (users: the @mentions' names; links: one search for every body's pages, one list of the runbook's files for its image)",
 			`{ search(cql: "type = page AND space = OPS", first: 10) { nodes { page { id title body { value } } } } }`,
-			map[string]int{"GET /wiki/rest/api/search": 1, "POST /wiki/api/v2/users-bulk": 1}},
+			map[string]int{"GET /wiki/rest/api/search": 2, "POST /wiki/api/v2/users-bulk": 1, "GET /wiki/api/v2/pages/{id}/attachments": 1}},
 		{"search hits' pages without bodies cost nothing more",
 			`{ search(cql: "type = page AND label = runbook") { edges { node { title page { id title } } } } }`,
 			map[string]int{"GET /wiki/rest/api/search": 1}},
 		{"diff: the page with its current body, then the previous version",
 			`{ page(id: "100008") { title diff { linesAdded unified } } }`,
 			map[string]int{"GET /wiki/api/v2/pages": 1, "GET /wiki/api/v2/pages/{id}": 1}},
-		{"versions with their bodies: one list call (users: the @mentions' names)",
+		{"versions with their bodies: one list call (users: the @mentions' names; links: one search for the pages, one list of the page's files)",
 			`{ page(id: "100003") { versions(first: 3) { nodes { number body { value } } } } }`,
-			map[string]int{"GET /wiki/api/v2/pages": 1, "GET /wiki/api/v2/pages/{id}/versions": 1, "POST /wiki/api/v2/users-bulk": 1}},
+			map[string]int{"GET /wiki/api/v2/pages": 1, "GET /wiki/api/v2/pages/{id}/versions": 1, "POST /wiki/api/v2/users-bulk": 1,
+				"GET /wiki/rest/api/search": 1, "GET /wiki/api/v2/pages/{id}/attachments": 1}},
 		{"entities with authors: one bulk read each",
 			`{ _entities(representations: [{__typename: "Page", id: "100003"}, {__typename: "Page", id: "100006"}, {__typename: "Page", id: "100021"}]) { ... on Page { title author { displayName } } } }`,
 			map[string]int{"GET /wiki/api/v2/pages": 1, "POST /wiki/api/v2/users-bulk": 1}},

@@ -30,21 +30,45 @@ func bodyFormatArg(format *model.BodyFormat) model.BodyFormat {
 }
 
 // convertBody turns a fetched body into the asked format, resolving @mentions to display names
-// through the user loader (one batched call for all mentions).
-func convertBody(ctx context.Context, raw string, f model.BodyFormat) (string, error) {
+// through the user loader (one batched call for all mentions). With a holder (the content the
+// body belongs to), MARKDOWN links and images get absolute URLs on the tenant's site through
+// the link loader (one batch for every body of the request); a failed lookup leaves them
+// unresolved rather than failing the body. Without one (diffs, heading lists) links render as
+// their text and no lookup is made.
+func convertBody(ctx context.Context, raw string, f model.BodyFormat, holder *loaders.LinkHolder) (string, error) {
 	if f != model.BodyFormatMarkdown && f != model.BodyFormatText {
 		return raw, nil
 	}
+	l := loaders.For(ctx)
 	opts := storage.Options{}
+	if site, err := l.SiteURL(ctx); err == nil {
+		opts.BaseURL, opts.JiraBaseURL = site, site
+	}
+	// Names and link targets are looked up at once, so every body of the request joins the
+	// same user batch and the same link batch.
+	var (
+		names map[string]string
+		urls  map[storage.LinkTarget]string
+		wg    sync.WaitGroup
+	)
 	if ids := storage.Mentions(raw); len(ids) > 0 {
-		names := map[string]string{}
-		us, errs := loaders.For(ctx).Users(ctx, ids)
-		for i, u := range us {
-			if errs[i] == nil && u != nil && u.DisplayName != nil && *u.DisplayName != "" {
-				names[ids[i]] = *u.DisplayName
-			}
+		wg.Go(func() { names = displayNames(ctx, l, ids) })
+	}
+	if holder != nil && f == model.BodyFormatMarkdown {
+		if ts := storage.Links(raw); len(ts) > 0 {
+			wg.Go(func() {
+				if m, err := l.ResolveLinks(ctx, *holder, ts); err == nil {
+					urls = m
+				}
+			})
 		}
+	}
+	wg.Wait()
+	if names != nil {
 		opts.ResolveUser = func(id string) (string, bool) { n, ok := names[id]; return n, ok }
+	}
+	if urls != nil {
+		opts.ResolveLink = func(t storage.LinkTarget) (string, bool) { u, ok := urls[t]; return u, ok }
 	}
 	if f == model.BodyFormatText {
 		return storage.ToText(raw, opts)
@@ -52,12 +76,26 @@ func convertBody(ctx context.Context, raw string, f model.BodyFormat) (string, e
 	return storage.ToMarkdown(raw, opts)
 }
 
-// makeBody applies section and maxChars to a converted value.
-func makeBody(ctx context.Context, raw string, f model.BodyFormat, maxChars *int, section *string) (*model.Body, error) {
+// displayNames returns the display names of the accounts among ids that have one.
+func displayNames(ctx context.Context, l *loaders.Loaders, ids []string) map[string]string {
+	names := map[string]string{}
+	us, errs := l.Users(ctx, ids)
+	for i, u := range us {
+		if errs[i] == nil && u != nil && u.DisplayName != nil && *u.DisplayName != "" {
+			names[ids[i]] = *u.DisplayName
+		}
+	}
+	return names
+}
+
+// makeBody applies section and maxChars to a converted value: MARKDOWN and TEXT are cut at a
+// character, STORAGE and VIEW with storage.Cut and ATLAS_DOC_FORMAT with storage.CutADF, which
+// keep them well-formed.
+func makeBody(ctx context.Context, raw string, f model.BodyFormat, maxChars *int, section *string, holder *loaders.LinkHolder) (*model.Body, error) {
 	if maxChars != nil && *maxChars < 1 {
 		return nil, inputErrorf("maxChars", "maxChars must be at least 1, got %d", *maxChars)
 	}
-	value, err := convertBody(ctx, raw, f)
+	value, err := convertBody(ctx, raw, f, holder)
 	if err != nil {
 		return nil, fmt.Errorf("graph: converting body: %w", err)
 	}
@@ -70,7 +108,7 @@ func makeBody(ctx context.Context, raw string, f model.BodyFormat, maxChars *int
 			}
 			value = s
 		case model.BodyFormatText:
-			md, err := convertBody(ctx, raw, model.BodyFormatMarkdown)
+			md, err := convertBody(ctx, raw, model.BodyFormatMarkdown, nil)
 			if err != nil {
 				return nil, fmt.Errorf("graph: converting body: %w", err)
 			}
@@ -88,8 +126,17 @@ func makeBody(ctx context.Context, raw string, f model.BodyFormat, maxChars *int
 	if maxChars != nil {
 		limit = *maxChars
 	}
-	v, total, cut := truncateChars(value, limit)
+	v, total, cut, err := cutBody(value, f, limit)
+	if err != nil {
+		return nil, err
+	}
 	return &model.Body{Format: f, Value: v, Truncated: cut, TotalChars: total}, nil
+}
+
+// holderOf is the link holder of a body of page pageID whose web URL (which names its space) is
+// pageURL; "" leaves the space to the link loader.
+func holderOf(pageID, pageURL string) *loaders.LinkHolder {
+	return &loaders.LinkHolder{PageID: pageID, SpaceKey: loaders.SpaceKeyOfURL(pageURL)}
 }
 
 func pageBody(ctx context.Context, obj *model.Page, format *model.BodyFormat, maxChars *int, section *string) (*model.Body, error) {
@@ -98,7 +145,11 @@ func pageBody(ctx context.Context, obj *model.Page, format *model.BodyFormat, ma
 	if err != nil {
 		return nil, err
 	}
-	return makeBody(ctx, p.Body, f, maxChars, section)
+	u := p.URL
+	if u == "" {
+		u = obj.URL
+	}
+	return makeBody(ctx, p.Body, f, maxChars, section, holderOf(obj.ID, u))
 }
 
 func versionBody(ctx context.Context, obj *model.Version, format *model.BodyFormat, maxChars *int) (*model.Body, error) {
@@ -107,7 +158,7 @@ func versionBody(ctx context.Context, obj *model.Version, format *model.BodyForm
 	if err != nil {
 		return nil, err
 	}
-	return makeBody(ctx, p.Body, f, maxChars, nil)
+	return makeBody(ctx, p.Body, f, maxChars, nil, holderOf(obj.PageID, p.URL))
 }
 
 func commentBody(ctx context.Context, obj *model.Comment, format *model.BodyFormat) (*model.Body, error) {
@@ -115,7 +166,7 @@ func commentBody(ctx context.Context, obj *model.Comment, format *model.BodyForm
 	if f == model.BodyFormatView || f == model.BodyFormatAtlasDocFormat {
 		return nil, inputErrorf("format", "comment bodies are available as MARKDOWN, TEXT or STORAGE")
 	}
-	return makeBody(ctx, obj.Storage, f, nil, nil)
+	return makeBody(ctx, obj.Storage, f, nil, nil, holderOf(obj.PageID, ""))
 }
 
 // maxDiffContext caps the context lines of a diff.
@@ -161,7 +212,7 @@ func pageDiff(ctx context.Context, obj *model.Page, from, to, context *int) (*mo
 	if fromN > toN {
 		return nil, inputErrorf("from", "from (%d) must not be greater than to (%d)", fromN, toN)
 	}
-	// Both bodies at once: one round trip.
+	// Both bodies at once: one round trip. The diff compares text, so links are not resolved.
 	var (
 		bodies [2]*loaders.Page
 		errs   [2]error
@@ -186,11 +237,11 @@ func pageDiff(ctx context.Context, obj *model.Page, from, to, context *int) (*mo
 		}
 	}
 	oldP, newP := bodies[0], bodies[1]
-	oldMD, err := convertBody(ctx, oldP.Body, model.BodyFormatMarkdown)
+	oldMD, err := convertBody(ctx, oldP.Body, model.BodyFormatMarkdown, nil)
 	if err != nil {
 		return nil, fmt.Errorf("graph: converting body: %w", err)
 	}
-	newMD, err := convertBody(ctx, newP.Body, model.BodyFormatMarkdown)
+	newMD, err := convertBody(ctx, newP.Body, model.BodyFormatMarkdown, nil)
 	if err != nil {
 		return nil, fmt.Errorf("graph: converting body: %w", err)
 	}

@@ -140,6 +140,8 @@ func presentError(ctx context.Context, err error, log *slog.Logger) *gqlerror.Er
 		// The generated federation code refuses a malformed _entities representation: the
 		// router's input, not our failure.
 		set(CodeBadUserInput, "an _entities representation names an unknown type or lacks its key fields (Page: id; Space: id or key)")
+	case attachmentError(cause) != "":
+		set(CodeBadUserInput, attachmentError(cause))
 	case errors.As(cause, &inputErr):
 		set(CodeBadUserInput, inputErr.Message)
 		if inputErr.Field != "" {

@@ -478,7 +478,8 @@ func TestFieldValues(t *testing.T) {
 	check("attachment size", a.FileSize, 94)
 	check("attachment version", a.Version, 1)
 	check("attachment created", a.CreatedAt.IsZero(), false)
-	check("download url", strings.HasPrefix(a.DownloadURL, site+"/download/attachments/100003/deploy-checklist.txt"), true)
+	// downloadUrl is this service's route (absolute when the server knows its address).
+	check("download url", a.DownloadURL, "/attachments/att300001/download")
 	check("web url", strings.HasPrefix(a.WebURL, site+"/pages/viewpageattachments.action?pageId=100003"), true)
 	if len(r.Search.Nodes) != 1 {
 		t.Fatalf("search = %+v, want 1 hit", r.Search)

@@ -53,6 +53,7 @@ type ComplexityRoot struct {
 		FileSize    func(childComplexity int) int
 		ID          func(childComplexity int) int
 		MediaType   func(childComplexity int) int
+		Text        func(childComplexity int, maxChars *int, offset *int) int
 		Title       func(childComplexity int) int
 		Version     func(childComplexity int) int
 		WebURL      func(childComplexity int) int
@@ -67,6 +68,14 @@ type ComplexityRoot struct {
 	AttachmentEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	AttachmentText struct {
+		Format     func(childComplexity int) int
+		Incomplete func(childComplexity int) int
+		Text       func(childComplexity int) int
+		TotalChars func(childComplexity int) int
+		Truncated  func(childComplexity int) int
 	}
 
 	Body struct {
@@ -337,6 +346,9 @@ type ComplexityRoot struct {
 
 type AttachmentResolver interface {
 	Author(ctx context.Context, obj *model.Attachment) (*model.User, error)
+	DownloadURL(ctx context.Context, obj *model.Attachment) (string, error)
+
+	Text(ctx context.Context, obj *model.Attachment, maxChars *int, offset *int) (*model.AttachmentText, error)
 }
 type CommentResolver interface {
 	Author(ctx context.Context, obj *model.Comment) (*model.User, error)
@@ -460,6 +472,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Attachment.MediaType(childComplexity), true
+	case "Attachment.text":
+		if e.ComplexityRoot.Attachment.Text == nil {
+			break
+		}
+
+		args, err := ec.field_Attachment_text_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Attachment.Text(childComplexity, args["maxChars"].(*int), args["offset"].(*int)), true
 	case "Attachment.title":
 		if e.ComplexityRoot.Attachment.Title == nil {
 			break
@@ -510,6 +533,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AttachmentEdge.Node(childComplexity), true
+
+	case "AttachmentText.format":
+		if e.ComplexityRoot.AttachmentText.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttachmentText.Format(childComplexity), true
+	case "AttachmentText.incomplete":
+		if e.ComplexityRoot.AttachmentText.Incomplete == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttachmentText.Incomplete(childComplexity), true
+	case "AttachmentText.text":
+		if e.ComplexityRoot.AttachmentText.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttachmentText.Text(childComplexity), true
+	case "AttachmentText.totalChars":
+		if e.ComplexityRoot.AttachmentText.TotalChars == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttachmentText.TotalChars(childComplexity), true
+	case "AttachmentText.truncated":
+		if e.ComplexityRoot.AttachmentText.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttachmentText.Truncated(childComplexity), true
 
 	case "Body.format":
 		if e.ComplexityRoot.Body.Format == nil {
@@ -1965,15 +2019,19 @@ type Page @key(fields: "id") {
   currentVersion: Version!
   """
   The page content. MARKDOWN (default) and TEXT are converted from the storage format; STORAGE is
-  Confluence's XHTML; VIEW is rendered HTML; ATLAS_DOC_FORMAT is ADF JSON. ` + "`" + `maxChars` + "`" + ` cuts the
-  value (see ` + "`" + `truncated` + "`" + ` and ` + "`" + `totalChars` + "`" + `); ` + "`" + `section` + "`" + ` returns only the part under the heading
+  Confluence's XHTML; VIEW is rendered HTML; ATLAS_DOC_FORMAT is ADF JSON. In MARKDOWN, links to
+  pages, blog posts, spaces and attachments carry absolute URLs on the Confluence site, images
+  their file's URL; a link whose target does not exist keeps its text, marked "(page not found:
+  ...)". ` + "`" + `maxChars` + "`" + ` cuts the value (see ` + "`" + `truncated` + "`" + ` and ` + "`" + `totalChars` + "`" + `): MARKDOWN and TEXT at a
+  character, STORAGE, VIEW and ATLAS_DOC_FORMAT at an element or node boundary into well-formed
+  output (a maxChars too small for that gives BAD_USER_INPUT); ` + "`" + `section` + "`" + ` returns only the part under the heading
   with that text (case-insensitive), down to the next heading of the same or a higher level.
   A section that does not exist gives NOT_FOUND.
   """
   body(
     "The representation to return; MARKDOWN by default."
     format: BodyFormat = MARKDOWN
-    "Cut the value after this many characters (at least 1); see ` + "`" + `truncated` + "`" + ` and ` + "`" + `totalChars` + "`" + `."
+    "Cut the value to at most this many characters (at least 1); STORAGE, VIEW and ATLAS_DOC_FORMAT stay well-formed. See ` + "`" + `truncated` + "`" + ` and ` + "`" + `totalChars` + "`" + `."
     maxChars: Int
     "Return only the part under the heading with this text (case-insensitive); MARKDOWN and TEXT only."
     section: String
@@ -2104,7 +2162,7 @@ type Version {
   body(
     "The representation to return; MARKDOWN by default."
     format: BodyFormat = MARKDOWN
-    "Cut the value after this many characters (at least 1); see ` + "`" + `truncated` + "`" + ` and ` + "`" + `totalChars` + "`" + `."
+    "Cut the value to at most this many characters (at least 1); STORAGE, VIEW and ATLAS_DOC_FORMAT stay well-formed. See ` + "`" + `truncated` + "`" + ` and ` + "`" + `totalChars` + "`" + `."
     maxChars: Int
   ): Body
 }
@@ -2209,10 +2267,42 @@ type Attachment {
   version: Int!
   "Who uploaded this version; null when the account is not visible."
   author: User
-  "Absolute download link on the Confluence site (needs Confluence credentials)."
+  """
+  A link of this service that downloads the file: GET it with the same API key (Authorization:
+  Bearer cg_...); the service fetches the bytes with the tenant's Confluence credentials, which
+  never appear in the URL. An attachment the tenant's Confluence does not show answers 404; a
+  file over the download limit (20 MB unless configured) answers 413.
+  """
   downloadUrl: String!
   "Absolute link to the attachment in the Confluence web UI."
   webUrl: String!
+  """
+  The text of the file: plain text, Markdown, CSV, JSON, YAML, logs and other text files as
+  they are, HTML converted to Markdown, PDF and DOCX extracted. ` + "`" + `offset` + "`" + ` skips that many
+  characters, ` + "`" + `maxChars` + "`" + ` returns at most that many. A type without a text extractor (an image)
+  gives BAD_USER_INPUT naming the type, as do a file over the download limit and a document
+  that cannot be read (encrypted or broken).
+  """
+  text(
+    "Return at most this many characters (at least 1); all of them when omitted."
+    maxChars: Int
+    "Skip this many characters of the text first (0 or more)."
+    offset: Int = 0
+  ): AttachmentText
+}
+
+"The extracted text of an attachment, or the part of it ` + "`" + `offset` + "`" + ` and ` + "`" + `maxChars` + "`" + ` chose."
+type AttachmentText {
+  "The text from ` + "`" + `offset` + "`" + ` on, at most ` + "`" + `maxChars` + "`" + ` characters."
+  text: String!
+  "True when more text follows the returned part."
+  truncated: Boolean!
+  "The length of the whole extracted text in characters."
+  totalChars: Int!
+  "True when only part of the file could be read (a document part over its size cap), so the text and totalChars cover that part only."
+  incomplete: Boolean!
+  "The extractor used: text, html, pdf or docx."
+  format: String!
 }
 
 "A Confluence user (Atlassian account)."
@@ -2726,6 +2816,8 @@ func (ec *executionContext) childFields_Attachment(ctx context.Context, field gr
 		return ec.fieldContext_Attachment_downloadUrl(ctx, field)
 	case "webUrl":
 		return ec.fieldContext_Attachment_webUrl(ctx, field)
+	case "text":
+		return ec.fieldContext_Attachment_text(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Attachment", field.Name)
 }
@@ -2750,6 +2842,22 @@ func (ec *executionContext) childFields_AttachmentEdge(ctx context.Context, fiel
 		return ec.fieldContext_AttachmentEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AttachmentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_AttachmentText(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "text":
+		return ec.fieldContext_AttachmentText_text(ctx, field)
+	case "truncated":
+		return ec.fieldContext_AttachmentText_truncated(ctx, field)
+	case "totalChars":
+		return ec.fieldContext_AttachmentText_totalChars(ctx, field)
+	case "incomplete":
+		return ec.fieldContext_AttachmentText_incomplete(ctx, field)
+	case "format":
+		return ec.fieldContext_AttachmentText_format(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AttachmentText", field.Name)
 }
 
 func (ec *executionContext) childFields_Body(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3337,6 +3445,28 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_Attachment_text_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "maxChars",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxChars"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "offset",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["offset"] = arg1
+	return args, nil
+}
 
 func (ec *executionContext) field_Comment_body_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -4192,7 +4322,7 @@ func (ec *executionContext) _Attachment_downloadUrl(ctx context.Context, field g
 			return ec.fieldContext_Attachment_downloadUrl(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.DownloadURL, nil
+			return ec.Resolvers.Attachment().DownloadURL(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -4203,7 +4333,7 @@ func (ec *executionContext) _Attachment_downloadUrl(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Attachment_downloadUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Attachment", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Attachment", field, true, true, "String")
 }
 
 func (ec *executionContext) _Attachment_webUrl(ctx context.Context, field graphql.CollectedField, obj *model.Attachment) (ret graphql.Marshaler) {
@@ -4227,6 +4357,50 @@ func (ec *executionContext) _Attachment_webUrl(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Attachment_webUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Attachment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Attachment_text(ctx context.Context, field graphql.CollectedField, obj *model.Attachment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attachment_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Attachment().Text(ctx, obj, fc.Args["maxChars"].(*int), fc.Args["offset"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AttachmentText) graphql.Marshaler {
+			return ec.marshalOAttachmentText2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐAttachmentText(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Attachment_text(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Attachment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttachmentText(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Attachment_text_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _AttachmentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AttachmentConnection) (ret graphql.Marshaler) {
@@ -4378,6 +4552,121 @@ func (ec *executionContext) fieldContext_AttachmentEdge_node(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _AttachmentText_text(ctx context.Context, field graphql.CollectedField, obj *model.AttachmentText) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttachmentText_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttachmentText_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttachmentText", field, false, false, "String")
+}
+
+func (ec *executionContext) _AttachmentText_truncated(ctx context.Context, field graphql.CollectedField, obj *model.AttachmentText) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttachmentText_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttachmentText_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttachmentText", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _AttachmentText_totalChars(ctx context.Context, field graphql.CollectedField, obj *model.AttachmentText) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttachmentText_totalChars(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalChars, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttachmentText_totalChars(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttachmentText", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AttachmentText_incomplete(ctx context.Context, field graphql.CollectedField, obj *model.AttachmentText) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttachmentText_incomplete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Incomplete, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttachmentText_incomplete(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttachmentText", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _AttachmentText_format(ctx context.Context, field graphql.CollectedField, obj *model.AttachmentText) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttachmentText_format(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Format, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttachmentText_format(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttachmentText", field, false, false, "String")
 }
 
 func (ec *executionContext) _Body_format(ctx context.Context, field graphql.CollectedField, obj *model.Body) (ret graphql.Marshaler) {
@@ -10551,15 +10840,22 @@ func (ec *executionContext) _Attachment(ctx context.Context, sel ast.SelectionSe
 					return ec._Attachment_author(ctx, field, obj)
 				})
 		case "downloadUrl":
-			out.Values[i] = ec._Attachment_downloadUrl(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Attachment_downloadUrl(ctx, field, obj)
+				})
 		case "webUrl":
 			out.Values[i] = ec._Attachment_webUrl(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "text":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Attachment_text(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -10638,6 +10934,59 @@ func (ec *executionContext) _AttachmentEdge(ctx context.Context, sel ast.Selecti
 			}
 		case "node":
 			out.Values[i] = ec._AttachmentEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var attachmentTextImplementors = []string{"AttachmentText"}
+
+func (ec *executionContext) _AttachmentText(ctx context.Context, sel ast.SelectionSet, obj *model.AttachmentText) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, attachmentTextImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AttachmentText")
+		case "text":
+			out.Values[i] = ec._AttachmentText_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "truncated":
+			out.Values[i] = ec._AttachmentText_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalChars":
+			out.Values[i] = ec._AttachmentText_totalChars(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "incomplete":
+			out.Values[i] = ec._AttachmentText_incomplete(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "format":
+			out.Values[i] = ec._AttachmentText_format(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -13957,6 +14306,13 @@ func (ec *executionContext) marshalOAttachmentConnection2ᚖgithubᚗcomᚋconfl
 		return graphql.Null
 	}
 	return ec._AttachmentConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAttachmentText2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐAttachmentText(ctx context.Context, sel ast.SelectionSet, v *model.AttachmentText) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AttachmentText(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOBody2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBody(ctx context.Context, sel ast.SelectionSet, v *model.Body) graphql.Marshaler {

@@ -77,7 +77,7 @@ func (c recorded) String() string { return c.path + "?" + c.query.Encode() }
 func TestPageReadsWithBodyCostOneCall(t *testing.T) {
 	rec := &recorder{}
 	e := newEnv(t, envOptions{dataset: "demo", transport: rec})
-	const bulk = "/wiki/api/v2/pages"
+	const bulk, search = "/wiki/api/v2/pages", "/wiki/rest/api/search"
 	tests := []struct {
 		name       string
 		query      string
@@ -88,9 +88,10 @@ func TestPageReadsWithBodyCostOneCall(t *testing.T) {
 		{"title only: one bulk read without a body",
 			`{ page(id: "100008") { title } }`, nil,
 			[]string{bulk + " "}, 1},
-		{"title and the Markdown body: one bulk read with the storage body",
+		// Markdown resolves the body's page links: one CQL search for all of them.
+		{"title and the Markdown body: one bulk read with the storage body, one search for its links",
 			`{ page(id: "100008") { title body { value } } }`, nil,
-			[]string{bulk + " storage"}, 1},
+			[]string{bulk + " storage", search + " "}, 2},
 		{"TEXT and STORAGE bodies under aliases share the read",
 			`{ page(id: "100008") { t: body(format: TEXT) { value } s: body(format: STORAGE) { value } } }`, nil,
 			[]string{bulk + " storage"}, 1},
@@ -110,9 +111,9 @@ func TestPageReadsWithBodyCostOneCall(t *testing.T) {
 		{"pages(ids:) with bodies: one bulk read",
 			`{ pages(ids: ["100003", "100008", "100021"]) { title body(format: STORAGE) { value } } }`, nil,
 			[]string{bulk + " storage"}, 1},
-		{"pageByUrl with its body: one bulk read",
+		{"pageByUrl with its Markdown body: one bulk read, one search for its links",
 			`{ pageByUrl(url: "https://example.atlassian.net/wiki/spaces/ENG/pages/100008/x") { body { value } } }`, nil,
-			[]string{bulk + " storage"}, 1},
+			[]string{bulk + " storage", search + " "}, 2},
 		{"entities with bodies: one bulk read",
 			`{ _entities(representations: [{__typename: "Page", id: "100003"}, {__typename: "Page", id: "100008"}]) { ... on Page { title body(format: STORAGE) { value } } } }`, nil,
 			[]string{bulk + " storage"}, 1},

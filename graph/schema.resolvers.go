@@ -17,6 +17,16 @@ func (r *attachmentResolver) Author(ctx context.Context, obj *model.Attachment) 
 	return loadUser(ctx, obj.AuthorID)
 }
 
+// DownloadURL is the resolver for the downloadUrl field.
+func (r *attachmentResolver) DownloadURL(ctx context.Context, obj *model.Attachment) (string, error) {
+	return attachmentDownloadURL(ctx, obj), nil
+}
+
+// Text is the resolver for the text field.
+func (r *attachmentResolver) Text(ctx context.Context, obj *model.Attachment, maxChars *int, offset *int) (*model.AttachmentText, error) {
+	return attachmentText(ctx, obj, maxChars, offset)
+}
+
 // Author is the resolver for the author field.
 func (r *commentResolver) Author(ctx context.Context, obj *model.Comment) (*model.User, error) {
 	return loadUser(ctx, obj.AuthorID)

@@ -31,6 +31,9 @@ type Config struct {
 	// NoCQLBatching makes labels and children use one per-page call each instead of one CQL
 	// content search for many pages (for comparisons and for sites where CQL misbehaves).
 	NoCQLBatching bool
+	// MaxAttachmentBytes caps an attachment download (Download, AttachmentText); 0 means
+	// attachtext.DefaultMaxBytes (20 MiB).
+	MaxAttachmentBytes int64
 }
 
 // maxBatch is Confluence's bulk limit (ids per /pages or /spaces call, accounts per users-bulk).
@@ -67,6 +70,7 @@ type Loaders struct {
 	versions    *dataloader.Loader[versionsKey, List[Version]]
 	attachments *dataloader.Loader[attachmentsKey, List[Attachment]]
 	details     *dataloader.Loader[string, *Content]
+	links       *dataloader.Loader[linkKey, string]
 }
 
 // New returns the loaders of one request. ctx supplies the tenant (Config.Tenant).
@@ -100,6 +104,7 @@ func New(ctx context.Context, cfg Config) *Loaders {
 	l.versions = newLoader(l, l.loadVersions)
 	l.attachments = newLoader(l, l.loadAttachments)
 	l.details = newLoader(l, l.loadDetails)
+	l.links = newLoader(l, l.loadLinks)
 	return l
 }
 

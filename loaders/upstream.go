@@ -75,6 +75,14 @@ type Upstream interface {
 	Version(ctx context.Context, pageID string, number int) (Version, error)
 	// Attachments lists a page's attachments, filtered by media type when mediaType is set.
 	Attachments(ctx context.Context, pageID, mediaType string, opt ListOptions) ([]Attachment, string, error)
+	// Attachment returns one attachment by id (with or without the "att" prefix).
+	Attachment(ctx context.Context, id string) (Attachment, error)
+	// Download returns the bytes of attachment attachmentID of page pageID. It returns an error
+	// matching confluence.ErrResponseTooLarge when the file exceeds the upstream's download cap.
+	Download(ctx context.Context, pageID, attachmentID string) (File, error)
+	// SiteURL is the tenant's site, such as "https://acme.atlassian.net" (no trailing slash),
+	// the base of the web links the loaders return.
+	SiteURL() string
 	// Search runs CQL through the v1 search endpoint.
 	Search(ctx context.Context, q SearchQuery, opt ListOptions) (SearchPage, error)
 	// ContentSearch runs CQL through the v1 content search with the given expansions

@@ -98,6 +98,14 @@ type Config struct {
 	// /settings (server/playground).
 	Playground bool
 
+	// PublicURL is the service's address as callers reach it
+	// ("https://graph.example.com"), the base of Attachment.downloadUrl;
+	// empty means the scheme and Host of each request.
+	PublicURL string
+	// MaxAttachmentBytes caps an attachment download (the download route
+	// and Attachment.text). Default DefaultMaxAttachmentBytes.
+	MaxAttachmentBytes int64
+
 	// MaxBodyBytes caps a request body; larger ones get HTTP 413. Default
 	// DefaultMaxBodyBytes.
 	MaxBodyBytes int64
@@ -176,6 +184,7 @@ func New(cfg Config) (*Server, error) {
 	setDefault(&cfg.TenantQueueWait, DefaultTenantQueueWait)
 	setDefault(&cfg.TouchInterval, DefaultTouchInterval)
 	setDefault(&cfg.ShutdownTimeout, DefaultShutdownTimeout)
+	setDefault(&cfg.MaxAttachmentBytes, DefaultMaxAttachmentBytes)
 
 	s := &Server{
 		cfg:     cfg,
@@ -188,7 +197,7 @@ func New(cfg Config) (*Server, error) {
 
 	mux := http.NewServeMux()
 	var api http.Handler = graphQLOverHTTP(s.gql)
-	api = loaders.Middleware(s.loaderConfig(), api)
+	api = loaders.Middleware(s.loaderConfig(), s.withPublicURL(api))
 	if cfg.OperationTimeout > 0 {
 		api = withTimeout(cfg.OperationTimeout, api)
 	}
@@ -196,6 +205,7 @@ func New(cfg Config) (*Server, error) {
 	api = s.admit(api)
 	api = s.requireKey(api)
 	mux.Handle("/graphql", s.observe("graphql", api))
+	mux.Handle("GET /attachments/{id}/download", s.observe("download", s.downloadHandler()))
 	mux.Handle("GET /healthz", s.observe("healthz", http.HandlerFunc(s.healthz)))
 	mux.Handle("GET /readyz", s.observe("readyz", http.HandlerFunc(s.readyz)))
 	if cfg.Playground {
@@ -258,10 +268,11 @@ func (s *Server) loaderConfig() loaders.Config {
 		return c.TenantID
 	}
 	return loaders.Config{
-		Tenant:         tenant,
-		Cache:          s.cfg.Cache,
-		Wait:           s.cfg.LoaderWait,
-		MaxConcurrency: s.cfg.LoaderConcurrency,
+		Tenant:             tenant,
+		Cache:              s.cfg.Cache,
+		Wait:               s.cfg.LoaderWait,
+		MaxConcurrency:     s.cfg.LoaderConcurrency,
+		MaxAttachmentBytes: s.cfg.MaxAttachmentBytes,
 		Source: func(ctx context.Context) (loaders.Upstream, error) {
 			if tenant(ctx) == "" || s.cfg.Source == nil {
 				return nil, loaders.ErrNotConnected
@@ -271,7 +282,8 @@ func (s *Server) loaderConfig() loaders.Config {
 	}
 }
 
-// Handler returns the root handler: /graphql, /healthz, /readyz and, with
+// Handler returns the root handler: /graphql, /attachments/{id}/download,
+// /healthz, /readyz and, with
 // Config.Playground, the playground pages. /metrics is not on it: it is
 // served by MetricsHandler on a listener of its own (loopback by default),
 // so the public port never exposes the service's internals.

@@ -7,6 +7,8 @@ import (
 	"image/png"
 	"slices"
 	"time"
+
+	"codeberg.org/go-pdf/fpdf"
 )
 
 // Demo account ids and credentials (fixed so scripts and docs can use them).
@@ -180,7 +182,7 @@ func demoDataset(now time.Time) Dataset {
 			v(ago(60, 0), demoCarol, "", table([]string{"Service", "Depends on"}, []string{"checkout-web", "payment-api"}, []string{"payment-api", "PostgreSQL, Redis, PSP"}, []string{"ledger-worker", "Kafka, PostgreSQL"}))),
 
 		page("100030", "PIR", "", 0, "Post-Incident Reviews", demoAlice, nil,
-			v(ago(360, 0), demoAlice, "", `<p>Blameless reviews. Use the `+pageLink("PIR", "PIR template")+`.</p>`)),
+			v(ago(360, 0), demoAlice, "", `<p>Blameless reviews. Use the `+pageLink("PIR", "PIR template")+`.</p>`+pirReadingList())),
 		page("100031", "PIR", "100030", 1, "PIR-2026-014: Primary database outage", demoAlice, L("postmortem", "database"),
 			v(ago(12, 0), demoAlice, "draft", pir14("")), v(ago(8, 0), demoCarol, "root cause", pir14(`<h2>Root cause</h2><p>WAL archiving stalled.</p>`)), v(ago(6, 2), demoAlice, "action items", pir14v3)),
 		page("100032", "PIR", "100030", 2, "PIR-2026-017: Redis failover did not trigger", demoDan, L("postmortem", "redis"),
@@ -244,7 +246,15 @@ func demoDataset(now time.Time) Dataset {
 		{ID: "att300003", PageID: "100008", Title: "failover-notes.md", MediaType: "text/markdown", AuthorID: demoAlice, CreatedAt: ago(6, 0),
 			Content: []byte("# Failover notes\n\n- check lag first\n- `patronictl list orders`\n")},
 		{ID: "att300004", PageID: "100021", Title: "payment-architecture.png", MediaType: "image/png", AuthorID: demoCarol, CreatedAt: ago(120, 0), Content: demoPNG(color.RGBA{0x36, 0xb3, 0x7e, 0xff})},
-		{ID: "att300005", PageID: "100031", Title: "pir-2026-014-timeline.pdf", MediaType: "application/pdf", AuthorID: demoAlice, CreatedAt: ago(6, 2), Content: demoPDF("PIR-2026-014 timeline")},
+		{ID: "att300005", PageID: "100031", Title: "pir-2026-014-timeline.pdf", MediaType: "application/pdf", AuthorID: demoAlice, CreatedAt: ago(6, 2),
+			Content: demoPDF("PIR-2026-014 timeline", "09:02 disk usage alert on orders-db-1", "09:14 primary stops accepting writes",
+				"09:31 failover to orders-db-2", "09:49 checkout recovered")},
+		{ID: "att300006", PageID: "100031", Title: "pir-2026-014-latency.csv", MediaType: "text/csv", AuthorID: demoAlice, CreatedAt: ago(6, 2),
+			Content: []byte("time,endpoint,p99_ms,error_rate\n09:00,/checkout,210,0.001\n09:15,/checkout,4800,0.62\n09:35,/checkout,950,0.08\n09:50,/checkout,230,0.002\n")},
+		{ID: "att300007", PageID: "100006", Title: "sentinel-failover.log", MediaType: "text/plain", AuthorID: demoDan, CreatedAt: ago(4, 5),
+			Content: []byte("2026-05-02T03:14:07Z sentinel-0 +sdown master sessions 10.0.4.11 6379\n2026-05-02T03:14:09Z sentinel-1 +sdown master sessions 10.0.4.11 6379\n" +
+				"2026-05-02T03:14:09Z sentinel-0 -failover-abort-not-elected master sessions 10.0.4.11 6379 (quorum 3, reachable 2)\n")},
+		{ID: "att300008", PageID: "100030", Title: "pir-process.png", MediaType: "image/png", AuthorID: demoAlice, CreatedAt: ago(360, 0), Content: demoPNG(color.RGBA{0xff, 0x99, 0x1f, 0xff})},
 	}
 	slices.SortFunc(d.Pages, func(a, b Page) int { return lessID(a.ID, b.ID) })
 	return d
@@ -263,10 +273,40 @@ func demoPNG(c color.Color) []byte {
 	return b.Bytes()
 }
 
-// demoPDF is a minimal one-page PDF showing text.
-func demoPDF(text string) []byte {
-	return []byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n" +
-		"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 300 100]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>endobj\n" +
-		"4 0 obj<</Length 44>>stream\nBT /F1 12 Tf 10 50 Td (" + text + ") Tj ET\nendstream endobj\n" +
-		"5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+// demoPDF is a one-page PDF (made with fpdf, with fixed dates so the bytes are the same at
+// every start) showing a title and lines of text.
+func demoPDF(title string, lines ...string) []byte {
+	p := fpdf.New("P", "mm", "A4", "")
+	fixed := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	p.SetCreationDate(fixed)
+	p.SetModificationDate(fixed)
+	p.AddPage()
+	p.SetFont("Helvetica", "B", 14)
+	p.Cell(0, 10, title)
+	p.Ln(12)
+	p.SetFont("Helvetica", "", 11)
+	for _, l := range lines {
+		p.Cell(0, 7, l)
+		p.Ln(7)
+	}
+	var b bytes.Buffer
+	_ = p.Output(&b) // writing to a buffer does not fail
+	return b.Bytes()
+}
+
+// pirReadingList is a list of every kind of link a body can hold, for link resolution on the
+// demo data: a page by id, by title in the current space and in another space with an anchor,
+// a space, a file and an image on other pages, an image on the page itself, a user mention,
+// and a page and a blog post that do not exist.
+func pirReadingList() string {
+	return `<h2>Reading list</h2><ul>` +
+		`<li>Latest review: <ac:link><ri:page ri:content-id="100031" /><ac:plain-text-link-body><![CDATA[the database outage]]></ac:plain-text-link-body></ac:link></li>` +
+		`<li>Start from the ` + `<ac:link><ri:page ri:content-title="PIR template" /></ac:link></li>` +
+		`<li>Manual failover: <ac:link ac:anchor="Manual failover"><ri:page ri:space-key="OPS" ri:content-title="Redis Failover Procedure" /></ac:link></li>` +
+		`<li>Designs live in <ac:link><ri:space ri:space-key="ARCH" /></ac:link></li>` +
+		`<li>Timeline: <ac:link><ri:attachment ri:filename="pir-2026-014-timeline.pdf"><ri:page ri:content-title="PIR-2026-014: Primary database outage" /></ri:attachment></ac:link></li>` +
+		`<li>Retired: ` + pageLink("OPS", "Retired runbook") + ` and <ac:link><ri:blog-post ri:space-key="PIR" ri:content-title="Quarterly review" ri:posting-day="2026/01/15" /></ac:link></li>` +
+		`<li>Questions to ` + mention(demoAlice) + `</li></ul>` +
+		`<p>The process:</p>` + imageAttachment("pir-process.png") +
+		`<p>The payment architecture:</p><ac:image><ri:attachment ri:filename="payment-architecture.png"><ri:page ri:space-key="ARCH" ri:content-title="Payment Service Architecture" /></ri:attachment></ac:image>`
 }

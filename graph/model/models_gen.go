@@ -28,6 +28,20 @@ type AttachmentEdge struct {
 	Node *Attachment `json:"node"`
 }
 
+// The extracted text of an attachment, or the part of it `offset` and `maxChars` chose.
+type AttachmentText struct {
+	// The text from `offset` on, at most `maxChars` characters.
+	Text string `json:"text"`
+	// True when more text follows the returned part.
+	Truncated bool `json:"truncated"`
+	// The length of the whole extracted text in characters.
+	TotalChars int `json:"totalChars"`
+	// True when only part of the file could be read (a document part over its size cap), so the text and totalChars cover that part only.
+	Incomplete bool `json:"incomplete"`
+	// The extractor used: text, html, pdf or docx.
+	Format string `json:"format"`
+}
+
 // A body of content in one format.
 type Body struct {
 	// The format of `value`.

@@ -1,0 +1,37 @@
+package loaders
+
+import (
+	"context"
+	"strings"
+)
+
+// The attachment and site methods of the client upstream (files.go uses them).
+
+func (u *clientUpstream) Attachment(ctx context.Context, id string) (Attachment, error) {
+	a, resp, err := u.c.Attachments.Get(ctx, id)
+	if err != nil {
+		return Attachment{}, err
+	}
+	u.learn(resp)
+	return u.attachment(*a), nil
+}
+
+func (u *clientUpstream) Download(ctx context.Context, pageID, attachmentID string) (File, error) {
+	f, _, err := u.c.Attachments.Download(ctx, pageID, attachmentID)
+	if err != nil {
+		return File{}, err
+	}
+	return File{ContentType: f.ContentType, Data: f.Data}, nil
+}
+
+// SiteURL is the wiki base the answers named (or the client's, before any answer) without its
+// /wiki suffix.
+func (u *clientUpstream) SiteURL() string {
+	u.mu.Lock()
+	base := u.base
+	u.mu.Unlock()
+	if base == "" {
+		base = u.c.WikiURL()
+	}
+	return strings.TrimSuffix(strings.TrimRight(base, "/"), "/wiki")
+}
