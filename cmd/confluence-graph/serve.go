@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/confluence-graph/confluence-graph/app"
 	"github.com/confluence-graph/confluence-graph/confluence/confluencetest"
+	"github.com/confluence-graph/confluence-graph/server"
 	"github.com/confluence-graph/confluence-graph/settings"
 )
 
@@ -76,6 +78,19 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string, stderr io.W
 	}
 	envStr("CG_ADDR", &c.Addr)
 	envStr("CG_METRICS_ADDR", &c.MetricsAddr)
+	envStr("CG_PUBLIC_URL", &c.Server.PublicURL)
+	maxAttachMB := int(c.Server.MaxAttachmentBytes >> 20)
+	if maxAttachMB == 0 {
+		maxAttachMB = int(server.DefaultMaxAttachmentBytes >> 20)
+	}
+	if v := getenv("CG_MAX_ATTACHMENT_MB"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			fmt.Fprintf(stderr, "serve: CG_MAX_ATTACHMENT_MB=%q is not a positive whole number of megabytes\n", v)
+			return errUsage
+		}
+		maxAttachMB = n
+	}
 	envStr(databaseEnv, &c.DatabaseURL)
 	envStr("CG_KMS_KEY_ID", &c.KMSKeyID)
 	envStr("CG_LOCAL_KEY_FILE", &c.LocalKeyFile)
@@ -131,6 +146,8 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string, stderr io.W
 	fs.DurationVar(&c.CacheTTL, "cache-ttl", c.CacheTTL, "how long Confluence metadata is cached across requests; 0 disables (CG_CACHE_TTL)")
 	fs.StringVar(&c.RedisURL, "redis-url", c.RedisURL, "redis:// URL of the Confluence rate budget shared by all replicas; empty limits each process on its own (CG_REDIS_URL)")
 	redactDefault(fs, "redis-url", "CG_REDIS_URL")
+	fs.StringVar(&c.Server.PublicURL, "public-url", c.Server.PublicURL, "the service's base URL as callers reach it (for attachments' downloadUrl); empty: the request's scheme and Host (CG_PUBLIC_URL)")
+	fs.IntVar(&maxAttachMB, "max-attachment-mb", maxAttachMB, "largest attachment downloaded or read for text, in MiB (CG_MAX_ATTACHMENT_MB)")
 	fs.Float64Var(&rate, "rate-limit", rate, "starting Confluence requests per second per tenant (and per site across replicas with --redis-url); adapts down on 429s and near-limit headers, back up gradually (CG_RATE_LIMIT)")
 	fs.IntVar(&burst, "rate-burst", burst, "Confluence requests a tenant may send at once before the rate applies (CG_RATE_BURST)")
 	fs.BoolVar(&m.Demo, "demo", m.Demo, "start the built-in simulator with demo data, tenant \"demo\" and its keys")
@@ -143,6 +160,19 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string, stderr io.W
 			playgroundSet = true
 		}
 	})
+	if maxAttachMB <= 0 {
+		fmt.Fprintln(stderr, "serve: --max-attachment-mb must be positive")
+		return errUsage
+	}
+	if int64(maxAttachMB)<<20 != server.DefaultMaxAttachmentBytes || c.Server.MaxAttachmentBytes != 0 {
+		c.Server.MaxAttachmentBytes = int64(maxAttachMB) << 20
+	}
+	if c.Server.PublicURL != "" {
+		if u, err := url.Parse(c.Server.PublicURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			fmt.Fprintln(stderr, "serve: --public-url must be an absolute http(s) URL such as https://confluence-graph.example.com")
+			return errUsage
+		}
+	}
 	if rate <= 0 || burst <= 0 {
 		fmt.Fprintln(stderr, "serve: --rate-limit and --rate-burst must be positive")
 		return errUsage

@@ -138,6 +138,17 @@ func TestServeParseFlags(t *testing.T) {
 				return ""
 			},
 		},
+		{
+			name: "public URL and attachment cap",
+			env:  map[string]string{"CG_PUBLIC_URL": "https://cg.example.com", "CG_MAX_ATTACHMENT_MB": "5"},
+			want: func(m *Main) string {
+				if m.Config.Server.PublicURL != "https://cg.example.com" || m.Config.Server.MaxAttachmentBytes != 5<<20 {
+					return fmt.Sprintf("public URL %q, cap %d", m.Config.Server.PublicURL, m.Config.Server.MaxAttachmentBytes)
+				}
+				return ""
+			},
+		},
+		{name: "public URL not absolute", args: []string{"--public-url", "cg.example.com"}, wantErr: true},
 		{name: "rate limit not positive", args: []string{"--rate-limit", "0"}, wantErr: true},
 		{name: "CG_RATE_BURST not a number", env: map[string]string{"CG_RATE_BURST": "lots"}, wantErr: true},
 		{name: "metrics address not host:port", args: []string{"--metrics-addr", "9091"}, wantErr: true},
