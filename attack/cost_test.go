@@ -99,7 +99,7 @@ func TestAliasesIntoAuditBounded(t *testing.T) {
 }
 
 // The request limits hold: a body over 1 MiB (413), nesting past the depth limit, more aliases
-// than the alias limit.
+// than the alias limit, more tokens than the parser's limit.
 func TestLimitsBodyDepthAliases(t *testing.T) {
 	g := start(t)
 	key := g.key(t, "acme", settings.RoleReader)
@@ -116,4 +116,6 @@ func TestLimitsBodyDepthAliases(t *testing.T) {
 	}
 	b.WriteString(" }")
 	refusedFast(t, g, key, b.String(), nil, server.CodeAliasLimit, "")
+	tokens := `{ pages(ids: [` + strings.Repeat(`"1" `, server.DefaultParserTokenLimit) + `]) { id } }`
+	refusedFast(t, g, key, tokens, nil, "GRAPHQL_PARSE_FAILED", "")
 }
