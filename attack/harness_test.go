@@ -7,11 +7,11 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/confluence-graph/confluence-graph/app"
 	"github.com/confluence-graph/confluence-graph/confluence/confluencetest"
+	"github.com/confluence-graph/confluence-graph/internal/syncbuf"
 	"github.com/confluence-graph/confluence-graph/internal/testsupport"
 	"github.com/confluence-graph/confluence-graph/settings"
 )
@@ -23,25 +23,7 @@ type target struct {
 	app  *app.App
 	url  string // the public listener, ending in "/"
 	host string // the Confluence host the service talks to (the simulator, or a proxy before it)
-	logs *syncBuffer
-}
-
-// syncBuffer is a bytes.Buffer safe for the service's concurrent log writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	logs *syncbuf.Buffer
 }
 
 // start runs the service against a fresh demo simulator; edit, if given, changes the config.
@@ -54,7 +36,7 @@ func start(t *testing.T, edit ...func(*app.Config)) *target {
 // startAt runs the service with host (the simulator or a proxy before it) as its Confluence.
 func startAt(t *testing.T, sim *confluencetest.Server, host string, edit ...func(*app.Config)) *target {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &syncbuf.Buffer{}
 	cfg := testsupport.Config(t, host, slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	for _, e := range edit {
 		e(&cfg)
