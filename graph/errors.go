@@ -154,7 +154,12 @@ func presentError(ctx context.Context, err error, log *slog.Logger) *gqlerror.Er
 			ext["column"] = cqlErr.Column
 		}
 	case errors.As(cause, &upCQLErr):
-		set(CodeInvalidCQL, "Confluence rejected the CQL query: "+upCQLErr.Message)
+		// Our checker passed the query (search parses it first, and built queries come from
+		// the cql builder), so we know no position; Confluence's own text is never copied: an
+		// error body may echo the request, credentials included.
+		ext["upstreamStatus"] = upCQLErr.Status
+		set(CodeInvalidCQL, "Confluence rejected the CQL query although it passed this API's checks; "+
+			"a field, value or function may not exist on this site (validateCql shows how the query was read)")
 	case errors.As(cause, &rateErr):
 		secs := int(math.Ceil(rateErr.RetryAfter.Seconds()))
 		if secs < 1 {
@@ -183,11 +188,32 @@ func presentError(ctx context.Context, err error, log *slog.Logger) *gqlerror.Er
 	case errors.Is(cause, context.Canceled):
 		set(CodeUpstreamTimeout, "the request was cancelled")
 	default:
-		log.ErrorContext(ctx, "graph: internal error", "path", gqlErr.Path.String(), "err", cause.Error())
+		log.ErrorContext(ctx, "graph: internal error", "path", gqlErr.Path.String(), "err", safeText(cause))
 		set(CodeInternal, "internal error")
 	}
 	gqlErr.Extensions = ext
 	return gqlErr
+}
+
+// safeText describes err for the log without text Confluence (or a proxy in front of it) sent:
+// an upstream error in the chain is logged by its type, route and status only, since its body
+// may echo the request's Authorization header. Other errors are logged as they are (ours hold no
+// secrets).
+func safeText(err error) string {
+	var (
+		up *confluence.Error
+		cq *confluence.CQLError
+	)
+	switch {
+	case errors.As(err, &up) && up.Status == 0:
+		// No answer was received: the message is the client's own description of the failure.
+		return fmt.Sprintf("confluence error: %s: %s", up.Endpoint, up.Message)
+	case errors.As(err, &up):
+		return fmt.Sprintf("confluence error: %s: status %d (upstream text withheld)", up.Endpoint, up.Status)
+	case errors.As(err, &cq):
+		return fmt.Sprintf("confluence CQL error: %s: status %d (upstream text withheld)", cq.Endpoint, cq.Status)
+	}
+	return err.Error()
 }
 
 // confluenceAuthMessage says which credential problem Confluence reported, without secrets.

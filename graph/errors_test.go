@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/confluence-graph/confluence-graph/confluence"
 	"github.com/confluence-graph/confluence-graph/confluence/confluencetest"
 	"github.com/confluence-graph/confluence-graph/graph"
 	"github.com/confluence-graph/confluence-graph/loaders"
@@ -241,4 +242,21 @@ func TestErrorPresenterNotConnected(t *testing.T) {
 			t.Errorf("code = %s, want NOT_CONNECTED", got)
 		}
 	})
+}
+
+// The presenter logs an upstream error of an unknown class by route and status only: its text
+// (which a proxy may have filled with the request's credentials) reaches neither the client nor
+// the log.
+func TestErrorPresenterLogsNoUpstreamText(t *testing.T) {
+	var logged bytes.Buffer
+	present := graph.NewErrorPresenter(slog.New(slog.NewTextHandler(&logged, nil)))
+	up := &confluence.Error{Status: 418, Code: "ECHO Basic c2VjcmV0", Message: "you sent Authorization: Basic c2VjcmV0",
+		Endpoint: "GET /wiki/api/v2/pages/{id}"}
+	ge := present(context.Background(), fmt.Errorf("graph: page: %w", up))
+	if ge.Message != "internal error" {
+		t.Errorf("message = %q, want internal error", ge.Message)
+	}
+	if out := logged.String(); strings.Contains(out, "c2VjcmV0") || !strings.Contains(out, "GET /wiki/api/v2/pages/{id}") || !strings.Contains(out, "418") {
+		t.Errorf("log = %q, want the route and status without the upstream text", out)
+	}
 }

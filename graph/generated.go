@@ -1834,11 +1834,13 @@ type Query {
   """
   The page a Confluence link points at. Understands ` + "`" + `/wiki/spaces/KEY/pages/ID/Title` + "`" + `,
   ` + "`" + `/wiki/x/TINY` + "`" + ` (tiny links), ` + "`" + `/pages/viewpage.action?pageId=ID` + "`" + ` and ` + "`" + `/display/KEY/Title` + "`" + `, with
-  or without the scheme and host. Null with NOT_FOUND when the page is not visible;
-  BAD_USER_INPUT when the URL has none of these shapes.
+  or without the scheme and host. A link with a host must point at the tenant's own Confluence
+  site: a link to another site is refused with BAD_USER_INPUT naming the expected host. Null
+  with NOT_FOUND when the page is not visible; BAD_USER_INPUT when the URL has none of these
+  shapes.
   """
   pageByUrl(
-    "A Confluence link to a page, with or without scheme and host."
+    "A Confluence link to a page, relative or on the tenant's own site."
     url: String!
   ): Page
 

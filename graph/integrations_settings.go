@@ -122,23 +122,26 @@ func fromSettingsIntegration(in *settings.Integration) *Integration {
 }
 
 // SettingsSource returns the loaders.Source that binds each request to its
-// tenant's pooled Confluence client (settings.Service.Client), the tenant
-// taken from the request's Caller. A tenant without an integration (or a
-// request without a caller) gets an error matching both
-// loaders.ErrNotConnected and settings.ErrNotConnected, which the error
-// presenter reports as NOT_CONNECTED.
+// tenant's pooled Confluence client (settings.Service.ClientVersion), the
+// tenant taken from the request's Caller. It reads the stored integration on
+// every request, before the request's first cross-request cache read, and
+// binds the request to the integration's credential version, so a disconnect
+// or a new token stored by any replica is seen by the next request here. A
+// tenant without an integration (or a request without a caller) gets an error
+// matching both loaders.ErrNotConnected and settings.ErrNotConnected, which
+// the error presenter reports as NOT_CONNECTED.
 //
 // Use: loaders.Config{Source: graph.SettingsSource(svc), ...}.
 func SettingsSource(svc *settings.Service) loaders.Source {
-	return loaders.ClientSource(func(ctx context.Context) (*confluence.Client, error) {
+	return loaders.VersionedClientSource(func(ctx context.Context) (*confluence.Client, int64, error) {
 		c, ok := CallerFrom(ctx)
 		if !ok {
-			return nil, ErrUnauthenticated
+			return nil, 0, ErrUnauthenticated
 		}
-		cl, err := svc.Client(ctx, c.TenantID)
+		cl, v, err := svc.ClientVersion(ctx, c.TenantID)
 		if errors.Is(err, settings.ErrNotConnected) {
-			return nil, fmt.Errorf("%w: %w", loaders.ErrNotConnected, err)
+			return nil, 0, fmt.Errorf("%w: %w", loaders.ErrNotConnected, err)
 		}
-		return cl, err
+		return cl, v, err
 	})
 }

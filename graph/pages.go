@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/confluence-graph/confluence-graph/confluence"
-	"github.com/confluence-graph/confluence-graph/cql"
 	"github.com/confluence-graph/confluence-graph/graph/model"
 	"github.com/confluence-graph/confluence-graph/loaders"
 )
@@ -68,31 +67,6 @@ func loadPages(ctx context.Context, ids []string) ([]*model.Page, error) {
 		out[i] = ps[i]
 	}
 	return out, nil
-}
-
-func pageByURL(ctx context.Context, raw string) (*model.Page, error) {
-	if _, err := requireCaller(ctx); err != nil {
-		return nil, err
-	}
-	ref, err := parsePageURL(raw)
-	if err != nil {
-		return nil, err
-	}
-	if ref.ID != "" {
-		return loadPage(ctx, ref.ID)
-	}
-	// /display/KEY/Title: an exact title match in the space, through CQL.
-	q := "type = page AND space = " + cql.Quote(ref.SpaceKey) + " AND title = " + cql.Quote(ref.Title)
-	sp, _, err := loaders.For(ctx).Search(ctx, loaders.SearchRequest{SearchQuery: loaders.SearchQuery{CQL: q}, First: 1})
-	if err != nil {
-		return nil, err
-	}
-	for _, h := range sp.Hits {
-		if h.ContentID != "" {
-			return loadPage(ctx, h.ContentID)
-		}
-	}
-	return nil, notFoundf("no page titled %q in space %s", ref.Title, ref.SpaceKey)
 }
 
 func pageStatus(ctx context.Context, obj *model.Page) (model.ContentStatus, error) {

@@ -1,19 +1,93 @@
 package graph
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/binary"
 	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/confluence-graph/confluence-graph/cql"
+	"github.com/confluence-graph/confluence-graph/graph/model"
+	"github.com/confluence-graph/confluence-graph/loaders"
 )
 
-// pageRef is what a Confluence link identifies: a page id, or a space key plus a title.
+// pageRef is what a Confluence link identifies: a page id, or a space key plus a title, on the
+// site Host ("" for a relative link).
 type pageRef struct {
 	ID       string
 	SpaceKey string
 	Title    string
+	Host     string // lower-cased host[:port] without a trailing dot or the scheme's default port
+}
+
+// pageByURL resolves a Confluence link against the caller's tenant. A link with a host must
+// name the tenant's own site (the host stored with its integration); a link to any other site,
+// even one whose path would resolve here, is refused with BAD_USER_INPUT naming the expected
+// host, so a link to another company's page never shows this tenant's page of the same id.
+func pageByURL(ctx context.Context, raw string) (*model.Page, error) {
+	if _, err := requireCaller(ctx); err != nil {
+		return nil, err
+	}
+	ref, err := parsePageURL(raw)
+	if err != nil {
+		return nil, err
+	}
+	if ref.Host != "" {
+		site, err := loaders.For(ctx).Site(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkLinkHost(ref.Host, site); err != nil {
+			return nil, err
+		}
+	}
+	if ref.ID != "" {
+		return loadPage(ctx, ref.ID)
+	}
+	// /display/KEY/Title: an exact title match in the space, through CQL.
+	q := "type = page AND space = " + cql.Quote(ref.SpaceKey) + " AND title = " + cql.Quote(ref.Title)
+	sp, _, err := loaders.For(ctx).Search(ctx, loaders.SearchRequest{SearchQuery: loaders.SearchQuery{CQL: q}, First: 1})
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range sp.Hits {
+		if h.ContentID != "" {
+			return loadPage(ctx, h.ContentID)
+		}
+	}
+	return nil, notFoundf("no page titled %q in space %s", ref.Title, ref.SpaceKey)
+}
+
+// checkLinkHost accepts host (a link's normalised host) when it is the tenant's site; site ""
+// (an upstream that does not know its site) accepts no host at all.
+func checkLinkHost(host, site string) error {
+	want := strings.TrimSuffix(strings.ToLower(site), ".")
+	if want == "" {
+		return inputErrorf("url", "the tenant's Confluence site is unknown here; pass the link without its host (for example /wiki/spaces/KEY/pages/ID)")
+	}
+	if host != want {
+		return inputErrorf("url", "the link points at %s, not at this tenant's Confluence site %s; only links to %s (or relative links such as /wiki/x/...) resolve", host, want, want)
+	}
+	return nil
+}
+
+// linkHost normalises the host of a parsed link for comparison with the tenant's site:
+// lower case, no trailing dot, no default port of the scheme.
+func linkHost(u *url.URL) string {
+	host := strings.ToLower(u.Host)
+	switch {
+	case u.Scheme == "https" && strings.HasSuffix(host, ":443"):
+		host = strings.TrimSuffix(host, ":443")
+	case u.Scheme == "http" && strings.HasSuffix(host, ":80"):
+		host = strings.TrimSuffix(host, ":80")
+	}
+	if h, port, ok := strings.Cut(host, ":"); ok && !strings.HasPrefix(host, "[") {
+		return strings.TrimSuffix(h, ".") + ":" + port
+	}
+	return strings.TrimSuffix(host, ".")
 }
 
 // parsePageURL understands the link shapes Confluence Cloud produces:
@@ -23,8 +97,9 @@ type pageRef struct {
 //	/wiki/pages/viewpage.action?pageId=ID     (legacy; any path ending in viewpage.action)
 //	/wiki/display/KEY/Title                   (legacy; '+' stands for a space in Title)
 //
-// The scheme and host are optional and ignored (the tenant's site is implied). It returns an
-// *InputError for anything else.
+// The scheme and host are optional; the host is returned in pageRef.Host for the caller to check
+// against the tenant's site. Userinfo (user@host) is refused. It returns an *InputError for
+// anything else.
 func parsePageURL(raw string) (pageRef, error) {
 	s := strings.TrimSpace(raw)
 	if s == "" {
@@ -42,6 +117,16 @@ func parsePageURL(raw string) (pageRef, error) {
 	if err != nil {
 		return pageRef{}, inputErrorf("url", "url does not parse: %v", err)
 	}
+	if u.User != nil {
+		return pageRef{}, inputErrorf("url", "a page link has no user name or password before its host")
+	}
+	ref, err := parsePagePath(u)
+	ref.Host = linkHost(u)
+	return ref, err
+}
+
+// parsePagePath reads the page a link's path (and query) names.
+func parsePagePath(u *url.URL) (pageRef, error) {
 	if id := u.Query().Get("pageId"); id != "" && strings.HasSuffix(u.Path, "viewpage.action") {
 		if !isDecimal(id) {
 			return pageRef{}, inputErrorf("url", "pageId %q is not a page id", id)

@@ -6,26 +6,31 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 )
 
 func TestParsePageURL(t *testing.T) {
+	const acme = "acme.atlassian.net"
 	tests := []struct {
 		name string
 		url  string
 		want pageRef
 	}{
-		{"spaces link with title", "https://acme.atlassian.net/wiki/spaces/OPS/pages/39813121/Deployment+Runbook", pageRef{ID: "39813121"}},
+		{"spaces link with title", "https://acme.atlassian.net/wiki/spaces/OPS/pages/39813121/Deployment+Runbook", pageRef{ID: "39813121", Host: acme}},
 		{"spaces link without title", "/wiki/spaces/OPS/pages/123", pageRef{ID: "123"}},
 		{"spaces link without wiki prefix", "/spaces/OPS/pages/123/T", pageRef{ID: "123"}},
-		{"editor link", "https://acme.atlassian.net/wiki/spaces/OPS/pages/edit-v2/777", pageRef{ID: "777"}},
-		{"host without scheme", "acme.atlassian.net/wiki/spaces/OPS/pages/42/X", pageRef{ID: "42"}},
-		{"tiny link", "https://acme.atlassian.net/wiki/x/AYBfAg", pageRef{ID: "39813121"}},
+		{"editor link", "https://acme.atlassian.net/wiki/spaces/OPS/pages/edit-v2/777", pageRef{ID: "777", Host: acme}},
+		{"host without scheme", "acme.atlassian.net/wiki/spaces/OPS/pages/42/X", pageRef{ID: "42", Host: acme}},
+		{"tiny link", "https://acme.atlassian.net/wiki/x/AYBfAg", pageRef{ID: "39813121", Host: acme}},
 		{"tiny link relative", "/x/AYBfAg", pageRef{ID: "39813121"}},
-		{"viewpage action", "https://acme.atlassian.net/wiki/pages/viewpage.action?pageId=98306", pageRef{ID: "98306"}},
-		{"display link", "https://acme.atlassian.net/wiki/display/OPS/Redis+Failover+Procedure", pageRef{SpaceKey: "OPS", Title: "Redis Failover Procedure"}},
+		{"viewpage action", "https://acme.atlassian.net/wiki/pages/viewpage.action?pageId=98306", pageRef{ID: "98306", Host: acme}},
+		{"display link", "https://acme.atlassian.net/wiki/display/OPS/Redis+Failover+Procedure", pageRef{SpaceKey: "OPS", Title: "Redis Failover Procedure", Host: acme}},
 		{"display link escaped", "/display/ENG/Payment%20Service%3A%20Architecture", pageRef{SpaceKey: "ENG", Title: "Payment Service: Architecture"}},
 		{"surrounding spaces", "  /wiki/spaces/OPS/pages/5  ", pageRef{ID: "5"}},
+		{"host in capitals with a trailing dot and the default port", "https://ACME.Atlassian.NET.:443/wiki/x/AYBfAg", pageRef{ID: "39813121", Host: acme}},
+		{"development host with its port", "http://127.0.0.1:9090/wiki/x/AYBfAg", pageRef{ID: "39813121", Host: "127.0.0.1:9090"}},
+		{"network-path reference keeps its host", "//evil.example/wiki/x/AYBfAg", pageRef{ID: "39813121", Host: "evil.example"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -50,6 +55,8 @@ func TestParsePageURLRejects(t *testing.T) {
 		"/wiki/x/AAAA",
 		"/display/OPS",
 		"https://example.com/",
+		"https://acme.atlassian.net@evil.example/wiki/x/AYBfAg",
+		"https://user:pw@acme.atlassian.net/wiki/x/AYBfAg",
 	} {
 		_, err := parsePageURL(u)
 		var ie *InputError
@@ -88,4 +95,33 @@ func encodeTinyID(id string) (string, error) {
 		b = b[:len(b)-1]
 	}
 	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// A link with a host resolves only on the tenant's own site; the refusal names the expected host.
+func TestCheckLinkHost(t *testing.T) {
+	const site = "acme.atlassian.net"
+	for _, tt := range []struct {
+		host, site string
+		ok         bool
+	}{
+		{"acme.atlassian.net", site, true},
+		{"acme.atlassian.net", "ACME.atlassian.net.", true},
+		{"other.atlassian.net", site, false},
+		{"acme.atlassian.net.evil.example", site, false},
+		{"acme.atlassian.net:8443", site, false},
+		{"127.0.0.1:9090", "127.0.0.1:9090", true},
+		{"127.0.0.1:9091", "127.0.0.1:9090", false},
+		{"acme.atlassian.net", "", false},
+	} {
+		err := checkLinkHost(tt.host, tt.site)
+		var ie *InputError
+		switch {
+		case tt.ok && err != nil:
+			t.Errorf("checkLinkHost(%q, %q) = %v, want nil", tt.host, tt.site, err)
+		case !tt.ok && !errors.As(err, &ie):
+			t.Errorf("checkLinkHost(%q, %q) = %v, want an *InputError", tt.host, tt.site, err)
+		case !tt.ok && tt.site != "" && !strings.Contains(ie.Message, strings.TrimSuffix(strings.ToLower(tt.site), ".")):
+			t.Errorf("checkLinkHost(%q, %q) message %q does not name the expected host", tt.host, tt.site, ie.Message)
+		}
+	}
 }

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/99designs/gqlgen/client"
 )
 
 type searchResp struct {
@@ -74,9 +76,10 @@ func TestProductQuestions(t *testing.T) {
 				Body  struct{ Value string }
 			}
 		}
-		e.mustDo(t, `{ searchPages(filter: { title: "payment service architecture", spaces: ["ARCH"] }) { nodes { title page { id } } }
-		  pageByUrl(url: "https://demo.atlassian.net/wiki/spaces/ARCH/pages/100021/Payment+Service+Architecture") {
-		    title body(section: "Dependencies") { value } } }`, &r)
+		e.mustDo(t, `query($u: String!) { searchPages(filter: { title: "payment service architecture", spaces: ["ARCH"] }) { nodes { title page { id } } }
+		  pageByUrl(url: $u) {
+		    title body(section: "Dependencies") { value } } }`, &r,
+			client.Var("u", "http://"+e.sim.Host()+"/wiki/spaces/ARCH/pages/100021/Payment+Service+Architecture"))
 		if len(r.SearchPages.Nodes) == 0 || r.SearchPages.Nodes[0].Title != "Payment Service Architecture" {
 			t.Fatalf("hits = %q, want Payment Service Architecture first", titles(r.SearchPages))
 		}
@@ -175,11 +178,12 @@ func TestValidateCQLAndPageByURLShapes(t *testing.T) {
 		Disp   struct{ ID string }
 		Search struct{ Nodes []struct{ Title string } }
 	}
-	e.mustDo(t, `{ ok: validateCql(cql: "space = OPS and type = page") { valid normalized errors { message } }
+	e.mustDo(t, `query($view: String!) { ok: validateCql(cql: "space = OPS and type = page") { valid normalized errors { message } }
 	  bad: validateCql(cql: "type = page AND\n  title ~ ") { valid errors { message line column } }
 	  tiny: pageByUrl(url: "/wiki/x/o4YB") { id }
-	  view: pageByUrl(url: "https://demo.atlassian.net/wiki/pages/viewpage.action?pageId=100006") { id }
-	  disp: pageByUrl(url: "/display/OPS/Redis+Failover+Procedure") { id } }`, &r)
+	  view: pageByUrl(url: $view) { id }
+	  disp: pageByUrl(url: "/display/OPS/Redis+Failover+Procedure") { id } }`, &r,
+		client.Var("view", "http://"+e.sim.Host()+"/wiki/pages/viewpage.action?pageId=100006"))
 	if !r.Ok.Valid || r.Ok.Normalized == nil || len(r.Ok.Errors) != 0 {
 		t.Errorf("valid query: %+v", r.Ok)
 	}
@@ -252,5 +256,35 @@ func TestPageByURLDisplayLinkNotFound(t *testing.T) {
 	}
 	if got := codeOf(errorAt(t, errs, "bad")); got != "BAD_USER_INPUT" {
 		t.Errorf("foreign URL: code %s, want BAD_USER_INPUT", got)
+	}
+}
+
+// A link to another company's site never resolves against this tenant's site, even when a page
+// of that id exists here: BAD_USER_INPUT naming the expected host. The
+// tenant's own host (any case, trailing dot) and relative links resolve.
+func TestPageByURLOtherSiteRefused(t *testing.T) {
+	e := demoEnv(t)
+	e.sim.ResetStats()
+	var r struct{ Own, Dotted, Rel *struct{ ID string } }
+	errs := e.do(t, `query($other: String!, $tiny: String!, $own: String!, $dotted: String!) {
+	  other: pageByUrl(url: $other) { id } tiny: pageByUrl(url: $tiny) { id }
+	  own: pageByUrl(url: $own) { id } dotted: pageByUrl(url: $dotted) { id } rel: pageByUrl(url: "/wiki/x/o4YB") { id } }`, &r,
+		client.Var("other", "https://other.atlassian.net/wiki/spaces/OPS/pages/100003/Deployment+Runbook"),
+		client.Var("tiny", "https://other.atlassian.net/wiki/x/o4YB"),
+		client.Var("own", "http://"+strings.ToUpper(e.sim.Host())+"/wiki/spaces/OPS/pages/100003"),
+		client.Var("dotted", "http://"+strings.Replace(e.sim.Host(), ":", ".:", 1)+"/wiki/x/o4YB"))
+	for _, f := range []string{"other", "tiny"} {
+		ge := errorAt(t, errs, f)
+		if codeOf(ge) != "BAD_USER_INPUT" || !strings.Contains(ge.Message, e.sim.Host()) || !strings.Contains(ge.Message, "other.atlassian.net") {
+			t.Errorf("%s: error = %s %q, want BAD_USER_INPUT naming both hosts", f, codeOf(ge), ge.Message)
+		}
+	}
+	if len(errs) != 2 {
+		t.Errorf("errors = %+v, want only the two foreign links to fail", errs)
+	}
+	for name, p := range map[string]*struct{ ID string }{"own": r.Own, "dotted": r.Dotted, "rel": r.Rel} {
+		if p == nil || p.ID != "100003" {
+			t.Errorf("%s = %+v, want page 100003", name, p)
+		}
 	}
 }

@@ -159,6 +159,12 @@ func loadBulk[V any](ctx context.Context, l *Loaders, keys []string, b bulkLooku
 		norm = func(s string) string { return s }
 	}
 	out := make([]*dataloader.Result[*V], len(keys))
+	// Bind first: the Source checks the tenant's integration, and the cache is keyed by the
+	// credential it binds to.
+	up, err := l.upstream(ctx)
+	if err != nil {
+		return fill(out, err)
+	}
 	var missing []string
 	for i, k := range keys {
 		if v, ok := l.cached(entryKey{Kind: b.cacheKind, ID: norm(k)}); ok {
@@ -170,10 +176,6 @@ func loadBulk[V any](ctx context.Context, l *Loaders, keys []string, b bulkLooku
 	}
 	if len(missing) == 0 {
 		return out
-	}
-	up, err := l.upstream(ctx)
-	if err != nil {
-		return fill(out, err)
 	}
 	found, err := fetchChunked(missing, func(c []string) ([]V, error) {
 		vs, err := b.fetch(ctx, up, c)

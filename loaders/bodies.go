@@ -35,6 +35,10 @@ func (l *Loaders) Body(ctx context.Context, r BodyRequest) (*Page, error) {
 
 func (l *Loaders) loadBodies(ctx context.Context, keys []BodyRequest) []*dataloader.Result[*Page] {
 	out := make([]*dataloader.Result[*Page], len(keys))
+	up, err := l.upstream(ctx) // before the cache: see loadBulk
+	if err != nil {
+		return fill(out, err)
+	}
 	bulk := map[string][]int{} // format -> key indexes
 	var single []int
 	for i, k := range keys {
@@ -50,10 +54,6 @@ func (l *Loaders) loadBodies(ctx context.Context, keys []BodyRequest) []*dataloa
 	}
 	if len(bulk) == 0 && len(single) == 0 {
 		return out
-	}
-	up, err := l.upstream(ctx)
-	if err != nil {
-		return fill(out, err)
 	}
 	for format, idx := range bulk {
 		l.loadCurrentBodies(ctx, up, format, keys, idx, out)

@@ -9,9 +9,17 @@ import (
 )
 
 // Cache is the cross-request cache: a size-bounded LRU shared by every request and tenant, whose
-// keys all start with the tenant id and the tenant's generation. Immutable items (a page body at
-// a version) stay until evicted; metadata (pages, spaces, users) expires after the TTL. It is
-// safe for concurrent use. A nil *Cache caches nothing.
+// keys all start with the tenant id, the tenant's generation and the credential version the
+// request's Source bound it to. Immutable items (a page body at a version) stay until evicted;
+// metadata (pages, spaces, users) expires after the TTL. It is safe for concurrent use. A nil
+// *Cache caches nothing.
+//
+// A request reads the cache only after its Source has bound it to the tenant's current
+// credential (the Source reads the stored integration on every request), so a tenant without an
+// integration gets ErrNotConnected even for cached items, and entries read with an older
+// credential (a token rotated or a site re-pointed on another replica, whose DropTenant never
+// reaches this process) are never served: their credential version is no longer the one
+// requests are bound to. See Credentialed.
 //
 // DropTenant starts a new generation for the tenant. Loaders capture the generation when they
 // are built (before they ask for the tenant's Confluence client), read and write only entries of
@@ -78,10 +86,12 @@ type entryKey struct {
 	Format  string
 }
 
-// cacheKey is an entry's key in the shared cache: the item under its tenant and generation.
+// cacheKey is an entry's key in the shared cache: the item under its tenant, generation and
+// credential version.
 type cacheKey struct {
 	Tenant string
 	Gen    uint64
+	Cred   int64
 	entryKey
 }
 
@@ -166,16 +176,23 @@ func (c *Cache) Len() int {
 	return c.lru.Len()
 }
 
-// The request's side of the cache: entries of the request's tenant and generation. A request
-// without a tenant (Config.Tenant nil or "") neither reads nor writes, and is not counted.
+// The request's side of the cache: entries of the request's tenant, generation and credential.
+// A request without a tenant (Config.Tenant nil or "") neither reads nor writes, and is not
+// counted; neither does a request not (or not successfully) bound to its Upstream yet, so no
+// cache read can precede the Source's check that the tenant is connected.
+
+// cacheOn reports whether the request may use the cache: it has a tenant and a bound Upstream.
+func (l *Loaders) cacheOn() bool {
+	return l.tenant != "" && l.bound.Load()
+}
 
 func (l *Loaders) cacheKey(k entryKey) cacheKey {
-	return cacheKey{Tenant: l.tenant, Gen: l.gen, entryKey: k}
+	return cacheKey{Tenant: l.tenant, Gen: l.gen, Cred: l.cred, entryKey: k}
 }
 
 // cached looks k up in the cross-request cache.
 func (l *Loaders) cached(k entryKey) (any, bool) {
-	if l.tenant == "" {
+	if !l.cacheOn() {
 		return nil, false
 	}
 	return l.cfg.Cache.get(l.cacheKey(k))
@@ -183,14 +200,14 @@ func (l *Loaders) cached(k entryKey) (any, bool) {
 
 // putMeta stores metadata for the TTL.
 func (l *Loaders) putMeta(k entryKey, v any) {
-	if l.tenant != "" {
+	if l.cacheOn() {
 		l.cfg.Cache.putMeta(l.cacheKey(k), v)
 	}
 }
 
 // putImmutable stores an item that never changes.
 func (l *Loaders) putImmutable(k entryKey, v any) {
-	if l.tenant != "" {
+	if l.cacheOn() {
 		l.cfg.Cache.putImmutable(l.cacheKey(k), v)
 	}
 }

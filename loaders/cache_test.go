@@ -2,6 +2,7 @@ package loaders_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -122,4 +123,52 @@ func TestCacheDropIsPerTenant(t *testing.T) {
 	if got, want := cache.Len(), 1; got != want {
 		t.Errorf("Len() = %d, want %d (t1's entry swept)", got, want)
 	}
+}
+
+// credUpstream is an Upstream bound to credential version v.
+type credUpstream struct {
+	loaders.Upstream
+	v int64
+}
+
+func (u credUpstream) CredentialVersion() int64 { return u.v }
+
+// TestCacheKeyedByCredential: another replica's credential change never reaches this process's
+// DropTenant, so the cache must tell credentials apart itself. The Source is asked before any
+// cache read: a tenant that is no longer connected gets ErrNotConnected even for cached items,
+// and entries read with an older credential version are not served to requests bound to a newer
+// one (nor the other way round).
+func TestCacheKeyedByCredential(t *testing.T) {
+	f := newFixture(t, "demo")
+	cache := loaders.NewCache(100, time.Hour)
+	var source func() (loaders.Upstream, error)
+	cfg := f.config("t1", cache)
+	cfg.Source = func(context.Context) (loaders.Upstream, error) { return source() }
+	read := func(step string, wantCalls int) {
+		t.Helper()
+		f.sim.ResetStats()
+		p, err := loaders.New(t.Context(), cfg).Page(t.Context(), "100003")
+		if err != nil || p.Title != "Deployment Runbook" {
+			t.Fatalf("%s: page = %+v, %v", step, p, err)
+		}
+		if got := f.sim.Stats().Total; got != wantCalls {
+			t.Errorf("%s: upstream calls = %d, want %d", step, got, wantCalls)
+		}
+	}
+	source = func() (loaders.Upstream, error) { return credUpstream{f.up, 1}, nil }
+	read("first read with credential 1", 1)
+	read("second read with credential 1 (cached)", 0)
+
+	source = func() (loaders.Upstream, error) { return nil, loaders.ErrNotConnected }
+	if _, err := loaders.New(t.Context(), cfg).Page(t.Context(), "100003"); !errors.Is(err, loaders.ErrNotConnected) {
+		t.Errorf("read after the integration is gone = %v, want ErrNotConnected although the page is cached", err)
+	}
+	bodies, errs := loaders.New(t.Context(), cfg).PagesWithBody(t.Context(), []string{"100003"}, "storage")
+	if !errors.Is(errs[0], loaders.ErrNotConnected) || bodies[0] != nil {
+		t.Errorf("body read after the integration is gone = %v, %v; want ErrNotConnected", bodies[0], errs[0])
+	}
+
+	source = func() (loaders.Upstream, error) { return credUpstream{f.up, 2}, nil }
+	read("first read with credential 2", 1)
+	read("second read with credential 2 (cached)", 0)
 }

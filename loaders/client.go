@@ -11,17 +11,28 @@ import (
 
 // ClientSource adapts a function returning the tenant's *confluence.Client (typically
 // settings' pooled client lookup) into a Source. The function should return an error matching
-// ErrNotConnected when the tenant has no integration.
+// ErrNotConnected when the tenant has no integration. The Upstream counts as credential
+// version 0; prefer VersionedClientSource where the version is known.
 func ClientSource(get func(ctx context.Context) (*confluence.Client, error)) Source {
-	return func(ctx context.Context) (Upstream, error) {
+	return VersionedClientSource(func(ctx context.Context) (*confluence.Client, int64, error) {
 		c, err := get(ctx)
+		return c, 0, err
+	})
+}
+
+// VersionedClientSource is ClientSource for a lookup that also returns the version of the
+// credential the client reads with (settings.Service.ClientVersion); the Upstream is
+// Credentialed with it, so cross-request cache entries are keyed by that credential.
+func VersionedClientSource(get func(ctx context.Context) (*confluence.Client, int64, error)) Source {
+	return func(ctx context.Context) (Upstream, error) {
+		c, v, err := get(ctx)
 		if err != nil {
 			return nil, err
 		}
 		if c == nil {
 			return nil, ErrNotConnected
 		}
-		return NewClientUpstream(c), nil
+		return &clientUpstream{c: c, cred: v}, nil
 	}
 }
 
@@ -36,11 +47,22 @@ func NewClientUpstream(c *confluence.Client) Upstream {
 // answer that carries _links.base.
 type clientUpstream struct {
 	c    *confluence.Client
+	cred int64 // credential version (Credentialed)
 	mu   sync.Mutex
 	base string
 }
 
-var _ ExpandingUpstream = (*clientUpstream)(nil)
+// CredentialVersion implements Credentialed.
+func (u *clientUpstream) CredentialVersion() int64 { return u.cred }
+
+// Site implements Sited: the client's normalised site host.
+func (u *clientUpstream) Site() string { return u.c.Site() }
+
+var (
+	_ ExpandingUpstream = (*clientUpstream)(nil)
+	_ Credentialed      = (*clientUpstream)(nil)
+	_ Sited             = (*clientUpstream)(nil)
+)
 
 func listOptions(opt ListOptions) confluence.ListOptions {
 	return confluence.ListOptions{Cursor: opt.Cursor, Limit: opt.Limit}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/graph-gophers/dataloader/v7"
@@ -11,8 +12,20 @@ import (
 
 // Source returns the Upstream of the tenant the request belongs to. It returns an error matching
 // ErrNotConnected when the tenant has no Confluence integration; other errors reach the client
-// through the GraphQL error presenter. It is called at most once per request, lazily.
+// through the GraphQL error presenter. It is called at most once per request, lazily, and
+// always before the request's first cross-request cache read: it is where the tenant's stored
+// integration is checked, and the Upstream it returns names the credential (Credentialed) the
+// request's cache entries are keyed by.
 type Source func(ctx context.Context) (Upstream, error)
+
+// Credentialed is implemented by an Upstream that reads with one stored credential of its
+// tenant. CredentialVersion names that credential: it must change whenever the token or the
+// site changes and never repeat for a tenant (settings' Integration.CredentialVersion). The
+// cross-request cache keys entries by it, so entries read with another credential are never
+// served. An Upstream that does not implement it counts as version 0.
+type Credentialed interface {
+	CredentialVersion() int64
+}
 
 // Config configures the loaders of one request. Source is required; the rest may be zero.
 type Config struct {
@@ -52,6 +65,8 @@ type Loaders struct {
 	once  sync.Once
 	up    Upstream
 	upErr error
+	bound atomic.Bool // set once up is bound without error; cache use needs it
+	cred  int64       // up's credential version (Credentialed); written before bound is set
 	sem   chan struct{}
 
 	pages       *dataloader.Loader[string, *Page]
@@ -141,8 +156,37 @@ func (l *Loaders) upstream(ctx context.Context) (Upstream, error) {
 		if l.upErr == nil && l.up == nil {
 			l.upErr = ErrNotConnected
 		}
+		if l.upErr == nil {
+			if c, ok := l.up.(Credentialed); ok {
+				l.cred = c.CredentialVersion()
+			}
+			l.bound.Store(true)
+		}
 	})
 	return l.up, l.upErr
+}
+
+// Sited is implemented by an Upstream that knows its tenant's site host (as stored with the
+// integration: "acme.atlassian.net", or "host:port" for a development host).
+type Sited interface {
+	Site() string
+}
+
+// Site binds the request to its tenant's Upstream (the Source: ErrNotConnected and the like
+// are returned as they are) and returns the tenant's site host, or "" when the Upstream does
+// not know it (not Sited). On nil loaders it returns ErrNoLoaders.
+func (l *Loaders) Site(ctx context.Context) (string, error) {
+	if l == nil {
+		return "", ErrNoLoaders
+	}
+	up, err := l.upstream(ctx)
+	if err != nil {
+		return "", err
+	}
+	if s, ok := up.(Sited); ok {
+		return s.Site(), nil
+	}
+	return "", nil
 }
 
 // acquire takes a slot for one concurrent upstream call.

@@ -67,17 +67,27 @@ func (p *clientPool) init() {
 // The GraphQL error presenter must report ErrNotConnected as
 // NOT_CONNECTED and ErrEncryptionUnavailable as ENCRYPTION_UNAVAILABLE.
 func (s *Service) Client(ctx context.Context, tenantID string) (*confluence.Client, error) {
+	c, _, err := s.ClientVersion(ctx, tenantID)
+	return c, err
+}
+
+// ClientVersion is Client that also returns the credential version the
+// client reads with (Integration.CredentialVersion of the record read for
+// this call), so a caller can key what it caches by credential: the
+// version grows with every new token and never repeats for a tenant, even
+// across Disconnect. Errors are Client's.
+func (s *Service) ClientVersion(ctx context.Context, tenantID string) (*confluence.Client, int64, error) {
 	rec, err := s.store.GetIntegration(ctx, tenantID)
 	if errors.Is(err, ErrNotFound) {
-		return nil, fmt.Errorf("%w: tenant %q", ErrNotConnected, tenantID)
+		return nil, 0, fmt.Errorf("%w: tenant %q", ErrNotConnected, tenantID)
 	}
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	s.pool.mu.Lock()
 	if p, ok := s.pool.clients[tenantID]; ok && p.version == rec.CredentialVersion {
 		s.pool.mu.Unlock()
-		return p.client, nil
+		return p.client, rec.CredentialVersion, nil
 	}
 	gen := s.pool.gen[tenantID]
 	s.pool.mu.Unlock()
@@ -89,30 +99,30 @@ func (s *Service) Client(ctx context.Context, tenantID string) (*confluence.Clie
 				fmt.Sprintf("credential_version=%d unavailable=%t", rec.CredentialVersion, errors.Is(err, envelope.ErrKeyServiceUnavailable)))
 		}
 		if errors.Is(err, envelope.ErrKeyServiceUnavailable) {
-			return nil, fmt.Errorf("%w: tenant %q: %w", ErrEncryptionUnavailable, tenantID, err)
+			return nil, 0, fmt.Errorf("%w: tenant %q: %w", ErrEncryptionUnavailable, tenantID, err)
 		}
-		return nil, fmt.Errorf("settings: open token of tenant %q: %w", tenantID, err)
+		return nil, 0, fmt.Errorf("settings: open token of tenant %q: %w", tenantID, err)
 	}
 	c, err := s.newClient(rec.Domain, rec.Email, string(token), rec.TokenType, rec.CloudID, false)
 	clear(token)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 
 	s.pool.mu.Lock()
 	defer s.pool.mu.Unlock()
 	if s.pool.gen[tenantID] != gen {
 		// Dropped while we built it: serve this caller, pool nothing.
-		return c, nil
+		return c, rec.CredentialVersion, nil
 	}
 	if p, ok := s.pool.clients[tenantID]; ok && p.version >= rec.CredentialVersion {
 		if p.version == rec.CredentialVersion {
-			return p.client, nil
+			return p.client, rec.CredentialVersion, nil
 		}
-		return c, nil
+		return c, rec.CredentialVersion, nil
 	}
 	s.pool.clients[tenantID] = pooledClient{version: rec.CredentialVersion, client: c}
-	return c, nil
+	return c, rec.CredentialVersion, nil
 }
 
 // token returns the plaintext token of rec through the token cache. The
