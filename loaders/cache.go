@@ -75,6 +75,8 @@ const (
 	entrySpace                         // a space by id
 	entrySpaceKey                      // a space by upper-cased key
 	entryUser                          // an account by id
+	entryLink                          // a resolved link target (links.go): its URL, "" when missing
+	entryText                          // an attachment's extracted text (files.go) by id and version
 )
 
 // entryKey names an item of one tenant: ID is the page, space or account id (the upper-cased

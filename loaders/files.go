@@ -35,10 +35,6 @@ func (e *FileTooLargeError) Error() string {
 	return fmt.Sprintf("loaders: attachment %s (%s) is over the %d-byte download limit", e.ID, e.Title, e.Limit)
 }
 
-// entryText is the cache kind of an attachment's extracted text (ID the attachment, Version its
-// version). It is declared here, above the kinds cache.go numbers.
-const entryText entryKind = 0x81
-
 // maxCachedText is the largest extracted text (in bytes) kept across requests; larger texts are
 // extracted again when asked for.
 const maxCachedText = 4 << 20

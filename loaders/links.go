@@ -24,10 +24,6 @@ type LinkHolder struct {
 	SpaceKey string
 }
 
-// entryLink is the cache kind of a resolved link target (a URL, "" for a missing target). It
-// is declared here, above the kinds cache.go numbers, so the two lists never collide.
-const entryLink entryKind = 0x80
-
 // linkKey is one target of a body on Holder's page.
 type linkKey struct {
 	Holder LinkHolder
