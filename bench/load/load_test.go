@@ -137,7 +137,7 @@ func TestClassify(t *testing.T) {
 
 func TestFlagBounds(t *testing.T) {
 	for _, args := range [][]string{{"-clients", "0"}, {"-clients", "100000"}, {"-duration", "1h"}, {"-tenants", "9", "-clients", "4"},
-		{"-burst", "-1"}, {"-burst", "100000"}, {"-warmup", "-1s"}} {
+		{"-burst", "-1"}, {"-burst", "100000"}} {
 		if err := run(t.Context(), args, nil, new(strings.Builder)); err == nil {
 			t.Errorf("run(%v) = nil, want a bounds error", args)
 		}

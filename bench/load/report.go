@@ -55,8 +55,8 @@ func (r Report) Problems() []string {
 
 // Command is the command line that reproduces the report's figures.
 func (c Config) Command() string {
-	cmd := fmt.Sprintf("go run ./bench/load -clients %d -tenants %d -warmup %s -duration %s -burst %d -spaces %d -pages %d -latency %s",
-		c.Clients, c.Tenants, c.Warmup, c.Duration, c.Burst, c.Spaces, c.PagesPerSpace, c.Latency)
+	cmd := fmt.Sprintf("go run ./bench/load -clients %d -tenants %d -duration %s -burst %d -spaces %d -pages %d -latency %s",
+		c.Clients, c.Tenants, c.Duration, c.Burst, c.Spaces, c.PagesPerSpace, c.Latency)
 	if !c.Baselines {
 		cmd += " -baselines=false"
 	}
@@ -100,24 +100,25 @@ func (r Report) Markdown() string {
 func (r Report) writeRuns(p func(string, ...any)) {
 	c := r.Config
 	p("Runs: **cached** and **nested** have %d clients spread over %d tenants, each sending its next request when "+
-		"the last is answered, %s of warm-up, then %s measured. The **naive** rows answer the same nested query as a "+
+		"the last is answered, for %s after one unmeasured request per tenant (which fills the cache). The **naive** rows answer the same nested query as a "+
 		"tool-calling agent would, one REST call per node (`bench.Naive`) straight to the simulator, with no rate limit "+
 		"(Confluence would throttle them), one call after another (serial) or each as soon as what it needs has "+
 		"arrived (parallel, at most %d connections); same clients, same time, no warm-up. **burst**: %d clients "+
 		"of one tenant that has sent nothing before send one nested query each, all at once.\n\n",
-		c.Clients, c.Tenants, c.Warmup, c.Duration, naiveConns, c.Burst)
-	p("| run | answered by | clients | requests | complete | refused | timed out | other | complete/s | p50 | p99 | upstream calls / request | peak goroutines | peak RSS | peak Go memory |\n")
-	p("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+		c.Clients, c.Tenants, c.Duration, naiveConns, c.Burst)
+	p("| run | answered by | clients | requests | complete | refused | timed out | other | complete/s | p50 | p99 | upstream calls / request | peak goroutines (at start) | peak RSS |\n")
+	p("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, res := range r.Results {
-		p("| %s | %s | %d | %d | %d | %d | %d | %d | %.0f | %s | %s | %.1f | %d | %s | %s |\n",
+		p("| %s | %s | %d | %d | %d | %d | %d | %d | %.0f | %s | %s | %.1f | %d (%d) | %s |\n",
 			res.Name, res.Mode, res.Clients, res.Total(), res.Complete, res.Refused, res.TimedOut, res.Failed,
 			res.Throughput(), fmtLatency(res.P50), fmtLatency(res.P99), res.UpstreamPerRequest(),
-			res.Goroutines, fmtBytes(res.RSS), fmtBytes(int64(res.GoMemory)))
+			res.Goroutines, res.StartGoroutines, fmtBytes(res.RSS))
 	}
 	p("\n*complete/s*: complete answers per second of the measured time; *p50*, *p99*: latency of the complete answers "+
 		"(nearest rank); *upstream calls / request*: requests the simulator counted, divided by the requests sent; "+
-		"*peak goroutines*, *peak RSS* (VmHWM, reset when the run starts), *peak Go memory* (`/memory/classes/total:bytes`): "+
-		"the whole process, service, simulator and clients together, sampled every %s during the run. "+
+		"*peak goroutines* (sampled every %s; in brackets when the run started) and *peak RSS* (VmHWM, reset when the run "+
+		"starts): the whole process, so service, simulator and clients together (each client connection adds about three "+
+		"goroutines). "+
 		"*refused*: RATE_LIMITED (HTTP 429 from admission control, or the client's own limiter); *timed out*: "+
 		"UPSTREAM_TIMEOUT, or no answer within %s; *other*: any other error.\n\n", sampleEvery, requestTimeout)
 	for _, res := range r.Results {

@@ -34,9 +34,15 @@ const naiveConns = 1024
 type spec struct {
 	Name, Title, Mode string
 	Clients, Tenants  int
-	Warmup, Duration  time.Duration // Duration 0: every client sends Max requests at once
+	Duration          time.Duration // 0: every client sends Max requests at once
 	Max               int           // requests per client; 0 means until Duration ends
-	do                requester
+	// Warm says to send one unmeasured request per tenant first, so that
+	// the run measures a warm cache.
+	Warm bool
+	do   requester
+	// done, when set, runs after the run (closing idle connections, so
+	// that their goroutines do not count in the next run).
+	done func()
 }
 
 // Result is the measurement of one run.
@@ -68,17 +74,16 @@ func (r Result) UpstreamPerRequest() float64 {
 	return float64(r.Upstream) / float64(r.Total())
 }
 
-// Problem says what makes the run fail the check, "" when nothing: a
-// timed run must answer every request completely; a burst may refuse
-// (RATE_LIMITED is the honest answer to overload) but not time out or fail.
+// Problem says what makes the run fail the check, "" when nothing. A
+// request may be refused (RATE_LIMITED with a retry time is the honest
+// answer to overload; the report counts them) but must not time out or
+// fail otherwise, and some must be answered completely.
 func (r Result) Problem() string {
 	switch {
 	case r.TimedOut > 0:
 		return fmt.Sprintf("%s (%s): %d timed out; first: %s", r.Name, r.Mode, r.TimedOut, r.FirstTimeout)
 	case r.Failed > 0:
 		return fmt.Sprintf("%s (%s): %d failed; first: %s", r.Name, r.Mode, r.Failed, r.FirstFailure)
-	case r.Refused > 0 && !r.Burst:
-		return fmt.Sprintf("%s (%s): %d refused; first: %s", r.Name, r.Mode, r.Refused, r.FirstRefused)
 	case r.Complete == 0:
 		return fmt.Sprintf("%s (%s): no complete answer", r.Name, r.Mode)
 	}
@@ -89,24 +94,25 @@ func (r Result) Problem() string {
 // the naive baselines of nested, then the burst.
 func (st *stack) runs(cfg Config) []spec {
 	nestedVars := map[string]any{"key": st.space}
-	timed := func(name, title, mode string, warmup time.Duration, do requester) spec {
+	timed := func(name, title, mode string, do requester, done func()) spec {
 		return spec{Name: name, Title: title, Mode: mode, Clients: cfg.Clients, Tenants: len(st.keys),
-			Warmup: warmup, Duration: cfg.Duration, Max: cfg.MaxRequests, do: do}
+			Duration: cfg.Duration, Max: cfg.MaxRequests, Warm: mode == modeAPI, do: do, done: done}
 	}
 	out := []spec{
-		timed("cached", "`space(key){name}`, answered from the cross-request cache", modeAPI, cfg.Warmup,
-			st.api(st.keys, cachedText, nestedVars, "space")),
-		timed("nested", nestedTitle, modeAPI, cfg.Warmup, st.api(st.keys, testquery.Nested, nestedVars, "space")),
+		timed("cached", "`space(key){name}`, answered from the cross-request cache", modeAPI,
+			st.api(st.keys, cachedText, nestedVars, "space"), st.gql.Close),
+		timed("nested", nestedTitle, modeAPI, st.api(st.keys, testquery.Nested, nestedVars, "space"), st.gql.Close),
 	}
 	if cfg.Baselines {
-		out = append(out,
-			timed("nested", nestedTitle, modeNaiveSeq, 0, st.naive(false)),
-			timed("nested", nestedTitle, modeNaivePar, 0, st.naive(true)))
+		for _, mode := range []string{modeNaiveSeq, modeNaivePar} {
+			do, done := st.naive(mode == modeNaivePar)
+			out = append(out, timed("nested", nestedTitle, mode, do, done))
+		}
 	}
 	if cfg.Burst > 0 {
 		out = append(out, spec{Name: "burst", Title: fmt.Sprintf("%d nested queries of one tenant at once, cold cache", cfg.Burst),
 			Mode: modeAPI, Clients: cfg.Burst, Tenants: 1, Max: 1,
-			do: st.api([]string{st.burstKey}, testquery.Nested, nestedVars, "space")})
+			do: st.api([]string{st.burstKey}, testquery.Nested, nestedVars, "space"), done: st.gql.Close})
 	}
 	return out
 }
@@ -125,15 +131,16 @@ func (st *stack) api(keys []string, query string, vars map[string]any, field str
 
 // naive answers the nested query as a tool-calling agent would, one REST
 // call per node straight to the simulator (bench.Naive): one call after
-// another, or every call as soon as what it needs has arrived.
-func (st *stack) naive(concurrent bool) requester {
+// another, or every call as soon as what it needs has arrived. done drops
+// its idle connections.
+func (st *stack) naive(concurrent bool) (do requester, done func()) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConns, tr.MaxIdleConnsPerHost, tr.MaxConnsPerHost = naiveConns, naiveConns, naiveConns
 	rec := &bench.Recorder{Next: tr}
 	n := bench.NewNaive(st.sim, rec, concurrent)
 	q := bench.QueryByName("nested")
 	t := bench.Targets{SpaceKey: st.space}
-	return func(ctx context.Context, _ int) (Outcome, string) {
+	do = func(ctx context.Context, _ int) (Outcome, string) {
 		ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 		defer cancel()
 		_, err := q.RunNaive(ctx, n, t)
@@ -143,13 +150,18 @@ func (st *stack) naive(concurrent bool) requester {
 		}
 		return Complete, ""
 	}
+	return do, tr.CloseIdleConnections
 }
 
-// measure runs s: its warm-up unmeasured, then the measured phase with the
-// process's peaks sampled and the simulator's calls counted.
+// measure runs s: its warm-up unmeasured (one request per tenant, their
+// outcomes ignored), then the measured phase with the process's peaks
+// sampled and the simulator's calls counted.
 func (st *stack) measure(ctx context.Context, s spec) (Result, error) {
-	if s.Warmup > 0 {
-		phase(ctx, s.Clients, s.Warmup, 0, s.do)
+	if s.done != nil {
+		defer s.done()
+	}
+	if s.Warm {
+		phase(ctx, s.Tenants, 0, 1, s.do)
 	}
 	before, err := st.upstreamCalls()
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
-	"runtime/metrics"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,11 +20,9 @@ const sampleEvery = 10 * time.Millisecond
 // simulator and the load clients share the process, so every figure counts
 // all three: an upper bound on the service's own.
 type Peaks struct {
-	// Goroutines is the largest runtime.NumGoroutine sampled.
-	Goroutines int
-	// GoMemory is the largest /memory/classes/total:bytes sampled: all
-	// memory the Go runtime had mapped.
-	GoMemory uint64
+	// Goroutines is the largest runtime.NumGoroutine sampled;
+	// StartGoroutines the number when the run started.
+	Goroutines, StartGoroutines int
 	// RSS is the peak resident set size in bytes: VmHWM after it was reset
 	// at the start of the run (RSSSinceRun true), else the largest VmRSS
 	// sampled. 0 when /proc is not available.
@@ -36,8 +33,8 @@ type Peaks struct {
 // sampler tracks Peaks from startSampler until Stop.
 type sampler struct {
 	goroutines atomic.Int64
-	goMem      atomic.Uint64
 	rss        atomic.Int64
+	start      int
 	hwmReset   bool
 	stop       chan struct{}
 	done       chan struct{}
@@ -51,15 +48,10 @@ type sampler struct {
 func startSampler() *sampler {
 	runtime.GC()
 	debug.FreeOSMemory()
-	s := &sampler{stop: make(chan struct{}), done: make(chan struct{})}
+	s := &sampler{stop: make(chan struct{}), done: make(chan struct{}), start: runtime.NumGoroutine()}
 	s.hwmReset = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
-	mem := []metrics.Sample{{Name: "/memory/classes/total:bytes"}}
 	read := func() {
 		raise(&s.goroutines, int64(runtime.NumGoroutine()))
-		metrics.Read(mem)
-		if mem[0].Value.Kind() == metrics.KindUint64 {
-			raise(&s.goMem, mem[0].Value.Uint64())
-		}
 		if v := procStatus("VmRSS"); v > 0 {
 			raise(&s.rss, v)
 		}
@@ -84,7 +76,7 @@ func startSampler() *sampler {
 // Stop ends sampling and returns the peaks; later calls return the same.
 func (s *sampler) Stop() Peaks {
 	s.once.Do(func() { close(s.stop); <-s.done })
-	p := Peaks{Goroutines: int(s.goroutines.Load()), GoMemory: s.goMem.Load(), RSS: s.rss.Load()}
+	p := Peaks{Goroutines: int(s.goroutines.Load()), StartGoroutines: s.start, RSS: s.rss.Load()}
 	if s.hwmReset {
 		if hwm := procStatus("VmHWM"); hwm > 0 {
 			p.RSS, p.RSSSinceRun = max(p.RSS, hwm), true
@@ -94,10 +86,7 @@ func (s *sampler) Stop() Peaks {
 }
 
 // raise sets v to max(v, x).
-func raise[T int64 | uint64](v interface {
-	Load() T
-	CompareAndSwap(old, new T) bool
-}, x T) {
+func raise(v *atomic.Int64, x int64) {
 	for {
 		old := v.Load()
 		if x <= old || v.CompareAndSwap(old, x) {

@@ -18,7 +18,6 @@ import (
 type Config struct {
 	Clients  int           // concurrent clients of the cached, nested and baseline runs
 	Duration time.Duration // measured time of each of those runs
-	Warmup   time.Duration // unmeasured time before the cached and nested runs
 	Tenants  int           // tenants those clients are spread over
 	// Burst is the number of nested queries one tenant sends at once in
 	// the burst run; 0 skips the run.
