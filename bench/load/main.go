@@ -34,6 +34,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -66,6 +67,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&cfg.Spaces, "spaces", 2, "bench dataset: spaces")
 	fs.IntVar(&cfg.PagesPerSpace, "pages", 300, "bench dataset: pages per space")
 	fs.DurationVar(&cfg.Latency, "latency", 0, "latency the simulator adds to every upstream request")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the measured runs (the whole process) to this file")
 	results := fs.String("results", "bench/RESULTS.md", "Markdown file whose load-check section is replaced (\"\" prints only)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -95,6 +97,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	for _, ch := range st.changed {
 		fmt.Fprintf(stderr, "load:   %s\n", ch)
 	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	for _, s := range st.runs(cfg) {
 		fmt.Fprintf(stderr, "load: %s (%s), %d clients...\n", s.Name, s.Mode, s.Clients)
 		r, err := st.measure(ctx, s)
@@ -119,4 +128,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return errors.New(strings.Join(ps, "; "))
 	}
 	return nil
+}
+
+// startCPUProfile profiles the process's CPU into path until stop.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		_ = f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); _ = f.Close() }, nil
 }

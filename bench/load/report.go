@@ -122,15 +122,23 @@ func (r Report) writeRuns(p func(string, ...any)) {
 		"*refused*: RATE_LIMITED (HTTP 429 from admission control, or the client's own limiter); *timed out*: "+
 		"UPSTREAM_TIMEOUT, or no answer within %s; *other*: any other error.\n\n", sampleEvery, requestTimeout)
 	for _, res := range r.Results {
-		if res.Name == "burst" {
-			p("Burst: %s in %s; ", res.Title, bench.FormatDuration(res.Elapsed))
-			if res.Refused > 0 {
-				p("the slowest refusal came after %s (first: %q).\n\n", bench.FormatDuration(res.SlowestRefusal), res.FirstRefused)
-			} else {
-				p("nothing was refused.\n\n")
-			}
+		if res.Name == "nested" && res.Mode == modeAPI && res.Elapsed > 0 {
+			p("The %s run sent %.0f upstream calls/s over its %d tenants, whose Confluence clients allow %d/s each "+
+				"to start with; a request whose calls would wait longer than the client's queue bound (%s) is refused "+
+				"with RATE_LIMITED.\n\n", res.Name, float64(res.Upstream)/res.Elapsed.Seconds(), res.Tenants,
+				confluence.DefaultRateLimit, confluence.DefaultMaxQueueWait)
+		}
+		if res.Burst {
+			p("The burst (%s) took %s from the first request sent to the last answer.\n\n", res.Title, bench.FormatDuration(res.Elapsed))
 		}
 	}
+	for _, res := range r.Results {
+		if res.Refused > 0 {
+			p("- %s (%s): %d refused, the slowest refusal after %s; first: %q\n", res.Name, res.Mode, res.Refused,
+				bench.FormatDuration(res.SlowestRefusal), res.FirstRefused)
+		}
+	}
+	p("\n")
 }
 
 func (r Report) writeTargets(p func(string, ...any)) {
