@@ -29,7 +29,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -125,7 +124,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "load: wrote %s\n", *results)
 	}
 	if ps := rep.Problems(); len(ps) > 0 {
-		return errors.New(strings.Join(ps, "; "))
+		return fmt.Errorf("check failed: %s", strings.Join(ps, "; "))
 	}
 	return nil
 }
