@@ -73,7 +73,8 @@ bench:
 	$(GO) run ./bench/cmd/report
 	$(GO) run ./bench/load
 
-## load: concurrent clients against an in-process `serve --demo`; writes its section of bench/RESULTS.md
+## load: the load check (about a minute): the service as serve runs it, with 50 clients on a cached and on the nested query
+## (beside the naive agents), then a burst of 200 nested queries of one tenant; rewrites its section of bench/RESULTS.md
 load:
 	$(GO) run ./bench/load
 
