@@ -17,14 +17,16 @@ import (
 // Defaults of the per-tenant admission control (Config.MaxTenantOperations
 // and Config.TenantQueueWait).
 //
-// 32 operations of one tenant keep its Confluence client's 16 in-flight
-// slots busy with a queue behind them, while a burst of 200 concurrent
-// nested queries holds at most 32 operations' goroutines and memory; the
-// rest wait up to a second for a slot and are then refused with
-// RATE_LIMITED, so a client is told to come back rather than left to time
-// out behind the others.
+// 12 operations of one tenant are more than its Confluence rate lets run
+// at full speed (a nested query needs about 30 upstream calls; the rate
+// starts at 50/s), while a burst of 200 concurrent nested queries holds at
+// most 12 operations' goroutines (about 250 each) and memory: the load
+// check's burst stays under 5,000 goroutines and 256 MiB. The rest wait up
+// to a second for a slot and are then refused with RATE_LIMITED, so a
+// client is told to come back rather than left to time out behind the
+// others.
 const (
-	DefaultMaxTenantOperations = 32
+	DefaultMaxTenantOperations = 12
 	DefaultTenantQueueWait     = time.Second
 	// admissionRetryAfter is the retryAfterSeconds of a refusal: when a
 	// slot frees up is not known; operations typically take well under it.
