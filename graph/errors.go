@@ -166,7 +166,13 @@ func presentError(ctx context.Context, err error, log *slog.Logger) *gqlerror.Er
 			secs = 1
 		}
 		ext["retryAfterSeconds"] = secs
-		set(CodeRateLimited, fmt.Sprintf("Confluence rate-limited this tenant; retry after %d s", secs))
+		if rateErr.Local {
+			// Nothing was sent: the tenant's requests are over its rate budget, or the site is
+			// paused after a 429, and waiting would outlast this request.
+			set(CodeRateLimited, fmt.Sprintf("too many Confluence requests of this tenant are waiting; retry after %d s", secs))
+		} else {
+			set(CodeRateLimited, fmt.Sprintf("Confluence rate-limited this tenant; retry after %d s", secs))
+		}
 	case errors.Is(cause, confluence.ErrRateLimited):
 		ext["retryAfterSeconds"] = 1
 		set(CodeRateLimited, "Confluence rate-limited this tenant; retry later")

@@ -260,3 +260,18 @@ func TestErrorPresenterLogsNoUpstreamText(t *testing.T) {
 		t.Errorf("log = %q, want the route and status without the upstream text", out)
 	}
 }
+
+// A refusal by the client's own queue (nothing sent) is RATE_LIMITED with the wait, and does not
+// claim that Confluence answered 429.
+func TestErrorPresenterLocalRateLimit(t *testing.T) {
+	present := graph.NewErrorPresenter(slog.New(slog.DiscardHandler))
+	for _, tt := range []struct {
+		local bool
+		want  string
+	}{{true, "too many Confluence requests of this tenant are waiting"}, {false, "Confluence rate-limited this tenant"}} {
+		ge := present(context.Background(), fmt.Errorf("graph: page: %w", &confluence.RateLimitError{RetryAfter: 2500 * time.Millisecond, Local: tt.local}))
+		if ge.Extensions["code"] != graph.CodeRateLimited || ge.Extensions["retryAfterSeconds"] != 3 || !strings.Contains(ge.Message, tt.want) {
+			t.Errorf("local=%t: %q %v, want RATE_LIMITED, retryAfterSeconds 3 and %q", tt.local, ge.Message, ge.Extensions, tt.want)
+		}
+	}
+}
