@@ -5,17 +5,36 @@ import (
 	"sync"
 
 	"github.com/graph-gophers/dataloader/v7"
+
+	"github.com/confluence-graph/confluence-graph/tracing"
 )
 
 // Batch scheduling: how a batch of keys becomes upstream calls and key-aligned results. The
 // entity files (pages.go, spaces.go, ...) describe what to fetch; the helpers here decide how.
 
-func newLoader[K comparable, V any](l *Loaders, fn dataloader.BatchFunc[K, V]) *dataloader.Loader[K, V] {
+// newLoader builds the loader called name (in its batches' spans) over fn.
+func newLoader[K comparable, V any](l *Loaders, name string, fn dataloader.BatchFunc[K, V]) *dataloader.Loader[K, V] {
 	return dataloader.NewBatchedLoader(fn,
 		dataloader.WithBatchCapacity[K, V](maxBatch),
 		dataloader.WithWait[K, V](l.cfg.Wait),
 		dataloader.WithInputCapacity[K, V](4*maxBatch),
+		dataloader.WithTracer[K, V](batchTracer[K, V]{name: name}),
 	)
+}
+
+// batchTracer gives every batch of a loader a span, "loader pages" with the batch's size
+// (tracing.StartBatch), under the span of the first load of the batch; the upstream calls of
+// the batch are its children. Single loads are not traced: a span per field would drown the
+// trace.
+type batchTracer[K comparable, V any] struct {
+	dataloader.NoopTracer[K, V]
+	name string
+}
+
+// TraceBatch implements dataloader.Tracer.
+func (t batchTracer[K, V]) TraceBatch(ctx context.Context, keys []K) (context.Context, dataloader.TraceBatchFinishFunc[V]) {
+	ctx, span := tracing.StartBatch(ctx, t.name, len(keys))
+	return ctx, func([]*dataloader.Result[V]) { span.End() }
 }
 
 // fail gives every key the same error.

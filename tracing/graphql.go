@@ -25,11 +25,12 @@ func (Extension) Validate(graphql.ExecutableSchema) error { return nil }
 // InterceptOperation implements graphql.OperationInterceptor.
 func (Extension) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 	if oc := graphql.GetOperationContext(ctx); oc != nil {
-		typ := ""
+		typ, name := "", oc.OperationName // the request's operationName, if sent
 		if oc.Operation != nil {
 			typ = string(oc.Operation.Operation)
+			name = oc.Operation.Name // the document's, also when operationName was not sent
 		}
-		SetOperation(ctx, typ, oc.OperationName)
+		SetOperation(ctx, typ, name)
 	}
 	return next(ctx)
 }

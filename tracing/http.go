@@ -98,8 +98,12 @@ const (
 // AttrRateLimitWait is the attribute of an upstream call's span that
 // holds how long the call waited for the client's own rate limiting
 // (a 429's pause, an in-flight slot, the rate limiter) before it was
-// sent, in seconds; absent when it did not wait.
+// sent, in seconds; absent when it waited less than minRecordedWait.
 const AttrRateLimitWait = "rate_limit.wait_seconds"
+
+// minRecordedWait is the shortest rate-limit wait recorded: shorter ones
+// are the bookkeeping of a call that did not wait.
+const minRecordedWait = time.Millisecond
 
 // WithRoute returns ctx carrying the route template of the upstream call
 // made with it, such as "/wiki/api/v2/pages/{id}": Transport names its
@@ -164,7 +168,7 @@ func (t *Transport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if retry, _ := ctx.Value(retryKey).(int); retry > 0 {
 		attrs = append(attrs, semconv.HTTPRequestResendCount(retry))
 	}
-	if wait, _ := ctx.Value(waitKey).(time.Duration); wait > 0 {
+	if wait, _ := ctx.Value(waitKey).(time.Duration); wait >= minRecordedWait {
 		attrs = append(attrs, attribute.Float64(AttrRateLimitWait, wait.Seconds()))
 	}
 	_, span := tracer().Start(ctx, name, trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(attrs...))

@@ -178,7 +178,7 @@ func TestExtensionNamesTheSpanAfterTheOperation(t *testing.T) {
 	} {
 		ctx, span := otel.Tracer("t").Start(context.Background(), "POST /graphql")
 		ctx = graphql.WithOperationContext(ctx, &graphql.OperationContext{
-			OperationName: c.name, Operation: &ast.OperationDefinition{Operation: ast.Operation(c.typ)},
+			Operation: &ast.OperationDefinition{Operation: ast.Operation(c.typ), Name: c.name},
 		})
 		Extension{}.InterceptOperation(ctx, func(context.Context) graphql.ResponseHandler { return nil })
 		span.End()

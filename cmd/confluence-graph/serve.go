@@ -56,8 +56,10 @@ type Main struct {
 // NewMain returns a Main with serve's defaults (app.DefaultConfig),
 // logging JSON to stderr and printing the banner to stdout.
 func NewMain(stdout, stderr io.Writer) *Main {
+	cfg := app.DefaultConfig()
+	cfg.Version = version
 	return &Main{
-		Config: app.DefaultConfig(),
+		Config: cfg,
 		Stdout: stdout,
 		Logger: slog.New(slog.NewJSONHandler(stderr, nil)),
 	}
@@ -82,6 +84,7 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string, stderr io.W
 	envStr("CG_GATEWAY_URL", &c.Client.GatewayURL)
 	envStr("CG_ALLOW_HOSTS", &c.Client.AllowedDevHost)
 	envStr("CG_REDIS_URL", &c.RedisURL)
+	envStr("CG_OTLP_ENDPOINT", &c.OTLPEndpoint)
 	rate, burst := c.SharedRate, c.SharedBurst
 	if v := getenv("CG_RATE_LIMIT"); v != "" {
 		f, err := strconv.ParseFloat(v, 64)
@@ -133,6 +136,7 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string, stderr io.W
 	redactDefault(fs, "redis-url", "CG_REDIS_URL")
 	fs.Float64Var(&rate, "rate-limit", rate, "starting Confluence requests per second per tenant (and per site across replicas with --redis-url); adapts down on 429s and near-limit headers, back up gradually (CG_RATE_LIMIT)")
 	fs.IntVar(&burst, "rate-burst", burst, "Confluence requests a tenant may send at once before the rate applies (CG_RATE_BURST)")
+	fs.StringVar(&c.OTLPEndpoint, "otlp-endpoint", c.OTLPEndpoint, "OTLP/HTTP collector URL for OpenTelemetry traces, e.g. http://otel-collector:4318; empty uses OTEL_EXPORTER_OTLP_ENDPOINT, and no traces without either (CG_OTLP_ENDPOINT)")
 	fs.BoolVar(&m.Demo, "demo", m.Demo, "start the built-in simulator with demo data, tenant \"demo\" and its keys")
 	fs.StringVar(&m.SimAddr, "sim-addr", m.SimAddr, "with --demo: the simulator's loopback host:port (default: a free port, printed as \"base url\")")
 	if err := parseArgs(fs, args, "serve", stderr); err != nil {

@@ -121,6 +121,12 @@ func TestServeParseFlags(t *testing.T) {
 			want: valueIs(func(m *Main) string { return m.Config.MetricsAddr }, "127.0.0.1:9300"),
 		},
 		{
+			name: "OTLP endpoint from CG_OTLP_ENDPOINT, overridden by --otlp-endpoint",
+			env:  map[string]string{"CG_OTLP_ENDPOINT": "http://env-collector:4318"},
+			args: []string{"--otlp-endpoint", "http://otel-collector:4318"},
+			want: valueIs(func(m *Main) string { return m.Config.OTLPEndpoint }, "http://otel-collector:4318"),
+		},
+		{
 			name: "metrics off",
 			args: []string{"--metrics-addr", "off"},
 			want: valueIs(func(m *Main) string { return m.Config.MetricsAddr }, ""),
