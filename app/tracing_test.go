@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -37,9 +38,9 @@ const (
 // TestSpanTreeOfANestedQuery runs the read API's nested query through the
 // service app builds, with the router's traceparent, and one upstream
 // call answered 429 first. The operation span continues the router's
-// trace; the loader batches hang under it and the upstream calls under
-// the batches, with their route template and status, the retried one with
-// its retry number; no attribute holds the token, the API key, a URL
+// trace; the loader batches and the resolvers that waited hang under it
+// and the upstream calls under the batches, with their route template and
+// status, the retried one with its retry number; no attribute holds the token, the API key, a URL
 // query or page text; every log line of the request has the trace id.
 func TestSpanTreeOfANestedQuery(t *testing.T) {
 	exp := tracetest.NewInMemoryExporter()
@@ -154,9 +155,14 @@ func checkOperationSpan(t *testing.T, spans map[trace.SpanID]tracetest.SpanStub)
 // template and status, and one page call was retried.
 func checkSpanParents(t *testing.T, spans map[trace.SpanID]tracetest.SpanStub, op tracetest.SpanStub) {
 	t.Helper()
-	var batches, calls, retried int
+	var batches, calls, retried, resolvers int
 	for _, s := range spans {
 		switch {
+		case strings.HasPrefix(s.Name, "resolve "):
+			resolvers++ // a resolver that waited for a loader
+			if s.Parent.SpanID() != op.SpanContext.SpanID() || !resolverName.MatchString(s.Name) {
+				t.Errorf("resolver span %q is not a \"resolve Type.field\" span under the operation", s.Name)
+			}
 		case strings.HasPrefix(s.Name, "loader "):
 			batches++
 			if !descends(spans, s, op.SpanContext.SpanID()) {
@@ -181,10 +187,13 @@ func checkSpanParents(t *testing.T, spans map[trace.SpanID]tracetest.SpanStub, o
 			}
 		}
 	}
-	if batches < 5 || calls < 5 || retried != 1 {
-		t.Errorf("%d loader batches, %d upstream calls, %d retried; want at least 5, 5 and exactly 1", batches, calls, retried)
+	if batches < 5 || calls < 5 || retried != 1 || resolvers == 0 {
+		t.Errorf("%d loader batches, %d upstream calls, %d retried, %d resolvers waited; want at least 5, 5, exactly 1, at least 1",
+			batches, calls, retried, resolvers)
 	}
 }
+
+var resolverName = regexp.MustCompile(`^resolve [A-Z]\w*\.\w+$`)
 
 func descends(spans map[trace.SpanID]tracetest.SpanStub, s tracetest.SpanStub, ancestor trace.SpanID) bool {
 	for {

@@ -3,6 +3,7 @@ package loaders
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/graph-gophers/dataloader/v7"
 
@@ -237,16 +238,19 @@ func fetchChunked[V any](keys []string, fetch func([]string) ([]V, error), keyOf
 }
 
 // load is Load for the typed entry points: ld picks the loader; nil loaders give ErrNoLoaders.
+// A resolver that waited for the answer gets a span (tracing.RecordResolverWait).
 func load[K comparable, V any](ctx context.Context, l *Loaders, ld func(*Loaders) *dataloader.Loader[K, V], key K) (V, error) {
 	if l == nil {
 		var zero V
 		return zero, ErrNoLoaders
 	}
+	start := time.Now()
+	defer tracing.RecordResolverWait(ctx, start)
 	return ld(l).Load(ctx, key)()
 }
 
 // loadMany is LoadMany with a per-key error slice that is never nil, for the exported bulk
-// helpers; on nil loaders every key gets ErrNoLoaders.
+// helpers; on nil loaders every key gets ErrNoLoaders. A resolver that waited gets a span, as in load.
 func loadMany[K comparable, V any](ctx context.Context, l *Loaders, ld func(*Loaders) *dataloader.Loader[K, *V], keys []K) ([]*V, []error) {
 	if l == nil {
 		errs := make([]error, len(keys))
@@ -255,7 +259,9 @@ func loadMany[K comparable, V any](ctx context.Context, l *Loaders, ld func(*Loa
 		}
 		return make([]*V, len(keys)), errs
 	}
+	start := time.Now()
 	vs, errs := ld(l).LoadMany(ctx, keys)()
+	tracing.RecordResolverWait(ctx, start)
 	if errs == nil {
 		errs = make([]error, len(keys))
 	}

@@ -188,3 +188,26 @@ func TestExtensionNamesTheSpanAfterTheOperation(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordResolverWait: a resolver that waited gets a span named after
+// its schema type and field (not its alias) spanning the wait; a short
+// wait or a call outside a resolver records nothing.
+func TestRecordResolverWait(t *testing.T) {
+	exp := record(t)
+	ctx, op := otel.Tracer("t").Start(context.Background(), "query GetPage")
+	field := &ast.Field{Alias: "kids", Name: "children"}
+	rctx := graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Page", Field: graphql.CollectedField{Field: field}})
+	start := time.Now().Add(-20 * time.Millisecond)
+	RecordResolverWait(rctx, start)
+	RecordResolverWait(rctx, time.Now()) // did not wait
+	RecordResolverWait(ctx, start)       // not in a resolver
+	op.End()
+	spans := exp.GetSpans()
+	if len(spans) != 2 {
+		t.Fatalf("spans %v, want the operation's and one resolver's", tree(spans))
+	}
+	s := spans[0]
+	if s.Name != "resolve Page.children" || s.Parent.SpanID() != op.SpanContext().SpanID() || !s.StartTime.Equal(start) {
+		t.Errorf("span %q under %v from %v, want \"resolve Page.children\" under the operation from %v", s.Name, s.Parent.SpanID(), s.StartTime, start)
+	}
+}
