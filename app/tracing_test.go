@@ -79,7 +79,7 @@ func TestSpanTreeOfANestedQuery(t *testing.T) {
 	for _, s := range spans {
 		for _, kv := range s.Attributes {
 			for _, secret := range secrets {
-				if v := kv.Value.Emit(); strings.Contains(v, secret) {
+				if v := kv.Value.String(); strings.Contains(v, secret) {
 					t.Errorf("span %q attribute %s=%q holds %q", s.Name, kv.Key, v, secret)
 				}
 			}
@@ -212,7 +212,7 @@ func descends(spans map[trace.SpanID]tracetest.SpanStub, s tracetest.SpanStub, a
 func attrOf(s tracetest.SpanStub, key string) (string, bool) {
 	for _, kv := range s.Attributes {
 		if string(kv.Key) == key {
-			return kv.Value.Emit(), true
+			return kv.Value.String(), true
 		}
 	}
 	return "", false
