@@ -55,7 +55,8 @@ type Config struct {
 	// URL, the one plain-HTTP development host, rate limits, retries,
 	// timeouts and breaker. Zero fields take the confluence package's
 	// defaults; the per-tenant fields (Site, Email, Token, TokenType,
-	// CloudID) are ignored, and the metrics hooks are set by New.
+	// CloudID) are ignored, and the metrics hooks and the Tracer are set
+	// by New.
 	Client confluence.Options
 	// RedisURL, when set, is the redis:// or rediss:// URL of the Redis
 	// holding the per-site Confluence rate budget that all replicas
