@@ -2,7 +2,7 @@
 // whole service from one Config (settings store, key service, Confluence
 // client template with its rate limits, cross-request cache, settings
 // service, GraphQL schema, HTTP server with its per-request loaders,
-// metrics and the Redis rate budget). `serve`, `serve --demo`, the
+// metrics, OpenTelemetry traces and the Redis rate budget). `serve`, `serve --demo`, the
 // end-to-end tests and the load check all build the service here, so what
 // they run and measure is what serve runs.
 package app
@@ -17,11 +17,15 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/confluence-graph/confluence-graph/confluence"
 	"github.com/confluence-graph/confluence-graph/graph"
 	"github.com/confluence-graph/confluence-graph/loaders"
 	"github.com/confluence-graph/confluence-graph/server"
 	"github.com/confluence-graph/confluence-graph/settings"
+	"github.com/confluence-graph/confluence-graph/tracing"
 )
+
+var _ confluence.Tracer = tracing.Upstream{}
 
 // App is the service built from a Config. Build it with New, serve with
 // Start (or mount Handler yourself), and Close it. Its accessors are safe
@@ -30,7 +34,8 @@ type App struct {
 	cfg      Config
 	log      *slog.Logger
 	store    settings.Store
-	redis    *redis.Client // nil without Config.RedisURL
+	redis    *redis.Client        // nil without Config.RedisURL
+	traces   tracing.ShutdownFunc // flushes and stops the span exporter
 	settings *settings.Service
 	metrics  *server.Metrics
 	cache    *loaders.Cache
@@ -52,11 +57,23 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	if a.log == nil {
 		a.log = slog.Default()
 	}
+	// Lines logged with a traced request's context carry its trace_id.
+	a.log = slog.New(tracing.NewLogHandler(a.log.Handler()))
 	defer func() {
 		if err != nil {
 			_ = a.Close()
 		}
 	}()
+	a.traces, err = tracing.Setup(ctx, tracing.Config{
+		Endpoint:    cfg.OTLPEndpoint,
+		ServiceName: "confluence-graph",
+		Version:     cfg.Version,
+		Logger:      a.log,
+		Exporter:    cfg.TraceExporter,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
 	a.store, err = OpenStore(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
@@ -86,6 +103,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		clientOpts.Limiter = lim
 	}
 	a.metrics.Instrument(&clientOpts)
+	clientOpts.Tracer = tracing.Upstream{} // a span per upstream call
 	reqLog := server.WithRequestIDs(a.log) // lines logged inside a request carry its request_id
 	a.settings, err = settings.NewService(settings.ServiceConfig{
 		Store:        a.store,

@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"time"
 
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+
 	"github.com/confluence-graph/confluence-graph/confluence"
 	"github.com/confluence-graph/confluence-graph/server"
 )
@@ -53,7 +55,8 @@ type Config struct {
 	// URL, the one plain-HTTP development host, rate limits, retries,
 	// timeouts and breaker. Zero fields take the confluence package's
 	// defaults; the per-tenant fields (Site, Email, Token, TokenType,
-	// CloudID) are ignored, and the metrics hooks are set by New.
+	// CloudID) are ignored, and the metrics hooks and the Tracer are set
+	// by New.
 	Client confluence.Options
 	// RedisURL, when set, is the redis:// or rediss:// URL of the Redis
 	// holding the per-site Confluence rate budget that all replicas
@@ -78,7 +81,25 @@ type Config struct {
 	// values given for them are ignored.
 	Server server.Config
 
-	// Logger receives the service's logs; nil means slog.Default(). It is
+	// OTLPEndpoint, when set, exports OpenTelemetry traces over OTLP/HTTP
+	// to this collector URL (http://otel-collector:4318; the path
+	// defaults to /v1/traces). Empty leaves it to the standard
+	// OTEL_EXPORTER_OTLP_TRACES_ENDPOINT and OTEL_EXPORTER_OTLP_ENDPOINT
+	// variables; all empty, no spans are exported (the trace id of an
+	// incoming traceparent still reaches the logs). A malformed endpoint
+	// fails New; a collector that does not answer is only a warning.
+	OTLPEndpoint string
+	// TraceExporter, when set, receives the spans instead of an OTLP
+	// collector, whatever OTLPEndpoint says (tests pass
+	// tracetest.NewInMemoryExporter). It installs the process-wide
+	// tracer provider, so one traced App per process.
+	TraceExporter sdktrace.SpanExporter `diff:"-"`
+	// Version names the build in traces (service.version); not a
+	// setting, so Diff ignores it.
+	Version string `diff:"-"`
+
+	// Logger receives the service's logs; nil means slog.Default(). Lines
+	// logged inside a traced request get its trace_id and span_id. It is
 	// not a setting of the service, so Diff ignores it.
 	Logger *slog.Logger `diff:"-"`
 }

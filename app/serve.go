@@ -9,6 +9,10 @@ import (
 	"time"
 )
 
+// traceFlushTimeout bounds how long Close waits for the OTLP collector
+// to take the last spans.
+const traceFlushTimeout = 5 * time.Second
+
 // Start listens on Config.Addr and serves in the background until Close.
 // It returns once the listener is open, or the listen error.
 func (a *App) Start() error {
@@ -72,7 +76,8 @@ func (a *App) URL() string {
 func (a *App) Done() <-chan struct{} { return a.done }
 
 // Close shuts the server down gracefully (in-flight requests finish within
-// Config.Server.ShutdownTimeout), then closes the store and Redis. It is
+// Config.Server.ShutdownTimeout), then closes the store and Redis and
+// flushes the spans still buffered (for at most traceFlushTimeout). It is
 // safe to call more than once and after New failed halfway.
 func (a *App) Close() error {
 	var errs []error
@@ -99,6 +104,15 @@ func (a *App) Close() error {
 			errs = append(errs, fmt.Errorf("app: close redis: %w", err))
 		}
 		a.redis = nil
+	}
+	if a.traces != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), traceFlushTimeout)
+		if err := a.traces(ctx); err != nil {
+			// The collector being down must not fail a clean shutdown.
+			a.log.Warn("app: flushing traces failed; the last spans are lost", "err", err)
+		}
+		cancel()
+		a.traces = nil
 	}
 	return errors.Join(errs...)
 }

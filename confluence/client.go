@@ -121,6 +121,9 @@ func NewClient(opts Options) (*Client, error) {
 	if base == nil {
 		base = newBaseTransport(guard)
 	}
+	if opts.Tracer != nil {
+		base = opts.Tracer.Transport(base)
+	}
 	gwHost := gw.Hostname()
 	c.http = &http.Client{
 		Transport: &guardTransport{

@@ -61,6 +61,21 @@ type RateAdapter interface {
 	SlowDown(ctx context.Context, key string, factor float64) error
 }
 
+// Tracer traces the client's HTTP attempts. Its methods must be safe for
+// concurrent use.
+type Tracer interface {
+	// Transport wraps the client's transport (inside the read-only and
+	// host checks, so only requests that are sent pass through it).
+	Transport(base http.RoundTripper) http.RoundTripper
+	// Attempt returns the context one HTTP attempt is sent with, given
+	// the attempt's route template ("/wiki/api/v2/pages/{id}", never the
+	// URL), its retry number (0 for the first attempt) and how long it
+	// waited in this client's own queue (a 429's pause, an in-flight
+	// slot, the rate limiter) before it was sent. The wrapped transport
+	// sees that context on the request.
+	Attempt(ctx context.Context, route string, retry int, queueWait time.Duration) context.Context
+}
+
 // Defaults of the adaptive rate (see Options.RateLimit).
 const (
 	DefaultRateLimit    = 50
@@ -191,6 +206,9 @@ type Options struct {
 	// OnBreakerChange, if set, is called when the site's breaker changes
 	// state ("closed", "half-open", "open").
 	OnBreakerChange func(site, from, to string)
+	// Tracer, if set, traces every HTTP attempt (package tracing's
+	// Upstream does so with OpenTelemetry spans); nil traces nothing.
+	Tracer Tracer
 
 	// Sleep waits between retries, out a 429's pause and for the rate
 	// limiter; default a timer that stops when ctx is done. Tests may

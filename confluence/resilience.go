@@ -139,7 +139,7 @@ func (c *Client) retrying(ctx context.Context, u *url.URL, req *request, onSite 
 	c.budget.deposit()
 	var waited time.Time // the end of the site's pause this call's retry wait covered
 	for retry := 0; ; retry++ {
-		raw, err := c.attempt(ctx, u, req, onSite, waited)
+		raw, err := c.attempt(ctx, u, req, onSite, waited, retry)
 		reason := retryReason(raw, err)
 		if reason == "" || retry >= c.opts.MaxRetries {
 			return raw, err
@@ -222,12 +222,17 @@ func (c *Client) sleep(ctx context.Context, d time.Duration) error {
 // attempt is one HTTP exchange once admitted (the site's pause, the
 // concurrency limit and the rate limiter; see admit), under the site's
 // circuit breaker. Its answer's throttling signals adapt the site's rate.
-func (c *Client) attempt(ctx context.Context, u *url.URL, req *request, onSite bool, waited time.Time) (*rawResponse, error) {
+// retry is the attempt's retry number (0 for the first), for the Tracer.
+func (c *Client) attempt(ctx context.Context, u *url.URL, req *request, onSite bool, waited time.Time, retry int) (*rawResponse, error) {
+	queued := time.Now()
 	release, err := c.admit(ctx, req, waited)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
+	if c.opts.Tracer != nil {
+		ctx = c.opts.Tracer.Attempt(ctx, req.route, retry, time.Since(queued))
+	}
 	raw, err := c.breaker.Execute(func() (*rawResponse, error) {
 		raw, err := c.roundTrip(ctx, u, req, onSite)
 		switch {

@@ -3,19 +3,39 @@ package loaders
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/graph-gophers/dataloader/v7"
+
+	"github.com/confluence-graph/confluence-graph/tracing"
 )
 
 // Batch scheduling: how a batch of keys becomes upstream calls and key-aligned results. The
 // entity files (pages.go, spaces.go, ...) describe what to fetch; the helpers here decide how.
 
-func newLoader[K comparable, V any](l *Loaders, fn dataloader.BatchFunc[K, V]) *dataloader.Loader[K, V] {
+// newLoader builds the loader called name (in its batches' spans) over fn.
+func newLoader[K comparable, V any](l *Loaders, name string, fn dataloader.BatchFunc[K, V]) *dataloader.Loader[K, V] {
 	return dataloader.NewBatchedLoader(fn,
 		dataloader.WithBatchCapacity[K, V](maxBatch),
 		dataloader.WithWait[K, V](l.cfg.Wait),
 		dataloader.WithInputCapacity[K, V](4*maxBatch),
+		dataloader.WithTracer[K, V](batchTracer[K, V]{name: name}),
 	)
+}
+
+// batchTracer gives every batch of a loader a span, "loader pages" with the batch's size
+// (tracing.StartBatch), under the span of the first load of the batch; the upstream calls of
+// the batch are its children. Single loads are not traced: a span per field would drown the
+// trace.
+type batchTracer[K comparable, V any] struct {
+	dataloader.NoopTracer[K, V]
+	name string
+}
+
+// TraceBatch implements dataloader.Tracer.
+func (t batchTracer[K, V]) TraceBatch(ctx context.Context, keys []K) (context.Context, dataloader.TraceBatchFinishFunc[V]) {
+	ctx, span := tracing.StartBatch(ctx, t.name, len(keys))
+	return ctx, func([]*dataloader.Result[V]) { span.End() }
 }
 
 // fail gives every key the same error.
@@ -220,16 +240,19 @@ func fetchChunked[V any](keys []string, fetch func([]string) ([]V, error), keyOf
 }
 
 // load is Load for the typed entry points: ld picks the loader; nil loaders give ErrNoLoaders.
+// A resolver that waited for the answer gets a span (tracing.RecordResolverWait).
 func load[K comparable, V any](ctx context.Context, l *Loaders, ld func(*Loaders) *dataloader.Loader[K, V], key K) (V, error) {
 	if l == nil {
 		var zero V
 		return zero, ErrNoLoaders
 	}
+	start := time.Now()
+	defer tracing.RecordResolverWait(ctx, start)
 	return ld(l).Load(ctx, key)()
 }
 
 // loadMany is LoadMany with a per-key error slice that is never nil, for the exported bulk
-// helpers; on nil loaders every key gets ErrNoLoaders.
+// helpers; on nil loaders every key gets ErrNoLoaders. A resolver that waited gets a span, as in load.
 func loadMany[K comparable, V any](ctx context.Context, l *Loaders, ld func(*Loaders) *dataloader.Loader[K, *V], keys []K) ([]*V, []error) {
 	if l == nil {
 		errs := make([]error, len(keys))
@@ -238,7 +261,9 @@ func loadMany[K comparable, V any](ctx context.Context, l *Loaders, ld func(*Loa
 		}
 		return make([]*V, len(keys)), errs
 	}
+	start := time.Now()
 	vs, errs := ld(l).LoadMany(ctx, keys)()
+	tracing.RecordResolverWait(ctx, start)
 	if errs == nil {
 		errs = make([]error, len(keys))
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/confluence-graph/confluence-graph/graph"
 	"github.com/confluence-graph/confluence-graph/loaders"
 	"github.com/confluence-graph/confluence-graph/server/playground"
+	"github.com/confluence-graph/confluence-graph/tracing"
 )
 
 // Defaults for the zero fields of Config.
@@ -204,7 +205,9 @@ func New(cfg Config) (*Server, error) {
 	api = limitBody(cfg.MaxBodyBytes, api)
 	api = s.admit(api)
 	api = s.requireKey(api)
-	mux.Handle("/graphql", s.observe("graphql", api))
+	// Outermost: the span continues the router's traceparent, and the
+	// access log line is logged inside it, with its trace_id.
+	mux.Handle("/graphql", tracing.Middleware("/graphql", s.observe("graphql", api)))
 	mux.Handle("GET /attachments/{id}/download", s.observe("download", s.downloadHandler()))
 	mux.Handle("GET /healthz", s.observe("healthz", http.HandlerFunc(s.healthz)))
 	mux.Handle("GET /readyz", s.observe("readyz", http.HandlerFunc(s.readyz)))
@@ -244,6 +247,7 @@ func (s *Server) newGraphQL() *handler.Server {
 	h.SetErrorPresenter(presenter(graph.NewErrorPresenter(s.log), cfg.Introspection))
 	h.SetRecoverFunc(graph.NewRecover(s.log))
 	h.Use(operationRecorder{onResponse: s.auditDenied})
+	h.Use(tracing.Extension{}) // names the request's span "query GetPage"
 	if cfg.Introspection {
 		h.Use(extension.Introspection{})
 	} else {

@@ -92,7 +92,18 @@ type ctxKey int
 const (
 	routeKey ctxKey = iota
 	retryKey
+	waitKey
 )
+
+// AttrRateLimitWait is the attribute of an upstream call's span that
+// holds how long the call waited for the client's own rate limiting
+// (a 429's pause, an in-flight slot, the rate limiter) before it was
+// sent, in seconds; absent when it waited less than minRecordedWait.
+const AttrRateLimitWait = "rate_limit.wait_seconds"
+
+// minRecordedWait is the shortest rate-limit wait recorded: shorter ones
+// are the bookkeeping of a call that did not wait.
+const minRecordedWait = time.Millisecond
 
 // WithRoute returns ctx carrying the route template of the upstream call
 // made with it, such as "/wiki/api/v2/pages/{id}": Transport names its
@@ -107,20 +118,31 @@ func WithRetry(ctx context.Context, retry int) context.Context {
 	return context.WithValue(ctx, retryKey, retry)
 }
 
-// RecordRateLimitWait records on ctx's span that the caller waited d for
-// the rate limiter before an upstream call.
-func RecordRateLimitWait(ctx context.Context, d time.Duration) {
-	if d <= 0 {
-		return
-	}
-	trace.SpanFromContext(ctx).AddEvent("rate limit wait",
-		trace.WithAttributes(attribute.Float64("wait.seconds", d.Seconds())))
+// WithRateLimitWait returns ctx carrying how long the upstream attempt
+// made with it waited for the rate limiting before it was sent;
+// Transport records it as AttrRateLimitWait.
+func WithRateLimitWait(ctx context.Context, d time.Duration) context.Context {
+	return context.WithValue(ctx, waitKey, d)
+}
+
+// Upstream traces the calls of a Confluence client: it is the client's
+// Options.Tracer (confluence.Tracer), whose transport it wraps in a
+// Transport and whose attempts it marks with their route template,
+// retry number and rate-limit wait. The zero value is ready to use.
+type Upstream struct{}
+
+// Transport wraps base in a *Transport.
+func (Upstream) Transport(base http.RoundTripper) http.RoundTripper { return &Transport{Base: base} }
+
+// Attempt returns ctx carrying route, retry and wait for Transport.
+func (Upstream) Attempt(ctx context.Context, route string, retry int, wait time.Duration) context.Context {
+	return WithRateLimitWait(WithRetry(WithRoute(ctx, route), retry), wait)
 }
 
 // Transport is an http.RoundTripper that records a client span per
 // request: "GET /wiki/api/v2/pages/{id}" with the route template
-// (WithRoute), the host, the status code and the retry number
-// (WithRetry). It records no path with ids, no query and no header, and
+// (WithRoute), the host, the status code, the retry number (WithRetry)
+// and the rate-limit wait (WithRateLimitWait). It records no path with ids, no query and no header, and
 // sends no traceparent to the upstream: traces end at our side.
 type Transport struct {
 	// Base sends the requests; nil uses http.DefaultTransport.
@@ -145,6 +167,9 @@ func (t *Transport) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	if retry, _ := ctx.Value(retryKey).(int); retry > 0 {
 		attrs = append(attrs, semconv.HTTPRequestResendCount(retry))
+	}
+	if wait, _ := ctx.Value(waitKey).(time.Duration); wait >= minRecordedWait {
+		attrs = append(attrs, attribute.Float64(AttrRateLimitWait, wait.Seconds()))
 	}
 	_, span := tracer().Start(ctx, name, trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(attrs...))
 	defer span.End()

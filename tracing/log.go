@@ -22,8 +22,14 @@ type LogHandler struct {
 	next slog.Handler
 }
 
-// NewLogHandler returns next wrapped.
-func NewLogHandler(next slog.Handler) *LogHandler { return &LogHandler{next: next} }
+// NewLogHandler returns next wrapped; a next that already is a
+// *LogHandler is returned as it is, so wrapping twice adds the ids once.
+func NewLogHandler(next slog.Handler) *LogHandler {
+	if h, ok := next.(*LogHandler); ok {
+		return h
+	}
+	return &LogHandler{next: next}
+}
 
 // Enabled implements slog.Handler.
 func (h *LogHandler) Enabled(ctx context.Context, l slog.Level) bool { return h.next.Enabled(ctx, l) }

@@ -2,8 +2,9 @@
 // provides the pieces that produce its spans: an HTTP middleware that
 // continues the federation router's W3C trace, a gqlgen extension that
 // names that span after the GraphQL operation, a RoundTripper for the
-// calls to Confluence, a span per loader batch, and a slog handler that
-// puts the trace id on every log line of a traced request.
+// calls to Confluence (Upstream, the Confluence client's tracer), a span
+// per loader batch and per resolver that waited for one, and a slog
+// handler that puts the trace id on every log line of a traced request.
 //
 // Tracing is off unless an OTLP endpoint is configured (Config.Endpoint,
 // or the standard OTEL_EXPORTER_OTLP_ENDPOINT or

@@ -65,7 +65,8 @@ func TestTraceIDInLogsWithTracingOff(t *testing.T) {
 		t.Fatal(err)
 	}
 	var logs bytes.Buffer
-	logger := slog.New(NewLogHandler(slog.NewTextHandler(&logs, nil))).With("component", "test")
+	// Wrapped twice, as when app wraps a logger that is already wrapped.
+	logger := slog.New(NewLogHandler(NewLogHandler(slog.NewTextHandler(&logs, nil)))).With("component", "test")
 	h := Middleware("/graphql", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		logger.InfoContext(r.Context(), "in request")
 	}))
@@ -74,8 +75,8 @@ func TestTraceIDInLogsWithTracingOff(t *testing.T) {
 	h.ServeHTTP(httptest.NewRecorder(), req)
 	logger.Info("outside a request")
 	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
-	if len(lines) != 2 || !strings.Contains(lines[0], "trace_id="+routerTraceID) || !strings.Contains(lines[0], "component=test") {
-		t.Errorf("log lines = %q, want the first with trace_id=%s", lines, routerTraceID)
+	if len(lines) != 2 || strings.Count(lines[0], "trace_id="+routerTraceID) != 1 || !strings.Contains(lines[0], "component=test") {
+		t.Errorf("log lines = %q, want the first with trace_id=%s once", lines, routerTraceID)
 	}
 	if strings.Contains(lines[len(lines)-1], "trace_id") {
 		t.Errorf("a line logged without a span has a trace id: %q", lines[len(lines)-1])
@@ -177,7 +178,7 @@ func TestExtensionNamesTheSpanAfterTheOperation(t *testing.T) {
 	} {
 		ctx, span := otel.Tracer("t").Start(context.Background(), "POST /graphql")
 		ctx = graphql.WithOperationContext(ctx, &graphql.OperationContext{
-			OperationName: c.name, Operation: &ast.OperationDefinition{Operation: ast.Operation(c.typ)},
+			Operation: &ast.OperationDefinition{Operation: ast.Operation(c.typ), Name: c.name},
 		})
 		Extension{}.InterceptOperation(ctx, func(context.Context) graphql.ResponseHandler { return nil })
 		span.End()
@@ -185,5 +186,28 @@ func TestExtensionNamesTheSpanAfterTheOperation(t *testing.T) {
 		if got := spans[len(spans)-1].Name; got != c.want {
 			t.Errorf("%s %q: span name %q, want %q", c.typ, c.name, got, c.want)
 		}
+	}
+}
+
+// TestRecordResolverWait: a resolver that waited gets a span named after
+// its schema type and field (not its alias) spanning the wait; a short
+// wait or a call outside a resolver records nothing.
+func TestRecordResolverWait(t *testing.T) {
+	exp := record(t)
+	ctx, op := otel.Tracer("t").Start(context.Background(), "query GetPage")
+	field := &ast.Field{Alias: "kids", Name: "children"}
+	rctx := graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Page", Field: graphql.CollectedField{Field: field}})
+	start := time.Now().Add(-20 * time.Millisecond)
+	RecordResolverWait(rctx, start)
+	RecordResolverWait(rctx, time.Now()) // did not wait
+	RecordResolverWait(ctx, start)       // not in a resolver
+	op.End()
+	spans := exp.GetSpans()
+	if len(spans) != 2 {
+		t.Fatalf("spans %v, want the operation's and one resolver's", tree(spans))
+	}
+	s := spans[0]
+	if s.Name != "resolve Page.children" || s.Parent.SpanID() != op.SpanContext().SpanID() || !s.StartTime.Equal(start) {
+		t.Errorf("span %q under %v from %v, want \"resolve Page.children\" under the operation from %v", s.Name, s.Parent.SpanID(), s.StartTime, start)
 	}
 }

@@ -18,7 +18,6 @@ import (
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 	"go.opentelemetry.io/otel/trace/noop"
@@ -104,9 +103,9 @@ func TestSpanTreeOfNestedQuery(t *testing.T) {
 		io.WriteString(w, "{}")
 	}))
 	defer upstream.Close()
-	client := &http.Client{Transport: &Transport{}}
-	get := func(ctx context.Context, route, path string, retry int) int {
-		ctx = WithRetry(WithRoute(ctx, route), retry)
+	client := &http.Client{Transport: Upstream{}.Transport(nil)}
+	get := func(ctx context.Context, route, path string, retry int, wait time.Duration) int {
+		ctx = Upstream{}.Attempt(ctx, route, retry, wait)
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, upstream.URL+path+"?body-format=storage", nil)
 		req.Header.Set("Authorization", "Basic c2VjcmV0LXRva2Vu")
 		resp, err := client.Do(req)
@@ -124,14 +123,13 @@ func TestSpanTreeOfNestedQuery(t *testing.T) {
 		SetOperation(ctx, "query", "GetPage")
 		logger.InfoContext(ctx, "operation", "name", "GetPage")
 		bctx, batch := StartBatch(ctx, "pages", 3)
-		if get(bctx, "/wiki/api/v2/pages/{id}", "/wiki/api/v2/pages/42", 0) == http.StatusTooManyRequests {
-			RecordRateLimitWait(bctx, 10*time.Millisecond)
-			get(bctx, "/wiki/api/v2/pages/{id}", "/wiki/api/v2/pages/42", 1)
+		if get(bctx, "/wiki/api/v2/pages/{id}", "/wiki/api/v2/pages/42", 0, 5*time.Microsecond) == http.StatusTooManyRequests {
+			get(bctx, "/wiki/api/v2/pages/{id}", "/wiki/api/v2/pages/42", 1, 10*time.Millisecond)
 		}
 		batch.End()
 		rctx, resolver := Start(ctx, "resolve Page.children")
 		cctx, children := StartBatch(rctx, "children", 1)
-		get(cctx, "/wiki/api/v2/pages/{id}/children", "/wiki/api/v2/pages/42/children", 0)
+		get(cctx, "/wiki/api/v2/pages/{id}/children", "/wiki/api/v2/pages/42/children", 0, 0)
 		children.End()
 		resolver.End()
 		io.WriteString(w, `{"data":{}}`)
@@ -226,7 +224,10 @@ func checkUpstreamSpans(t *testing.T, spans tracetest.SpanStubs) {
 	if v, _ := attr(batch, "loader.batch.size"); v.AsInt64() != 3 {
 		t.Errorf("loader.batch.size = %v, want 3", v.AsInt64())
 	}
-	if !slices.ContainsFunc(batch.Events, func(e sdktrace.Event) bool { return e.Name == "rate limit wait" }) {
-		t.Error("the batch span has no rate limit wait event")
+	if v, _ := attr(*retry, AttrRateLimitWait); v.AsFloat64() != 0.01 {
+		t.Errorf("the retry's %s = %v, want 0.01", AttrRateLimitWait, v.AsFloat64())
+	}
+	if _, ok := attr(*first, AttrRateLimitWait); ok {
+		t.Errorf("the first attempt waited under a millisecond but has %s", AttrRateLimitWait)
 	}
 }

@@ -58,8 +58,10 @@ type Main struct {
 // NewMain returns a Main with serve's defaults (app.DefaultConfig),
 // logging JSON to stderr and printing the banner to stdout.
 func NewMain(stdout, stderr io.Writer) *Main {
+	cfg := app.DefaultConfig()
+	cfg.Version = version
 	return &Main{
-		Config: app.DefaultConfig(),
+		Config: cfg,
 		Stdout: stdout,
 		Logger: slog.New(slog.NewJSONHandler(stderr, nil)),
 	}
@@ -97,40 +99,17 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string, stderr io.W
 	envStr("CG_GATEWAY_URL", &c.Client.GatewayURL)
 	envStr("CG_ALLOW_HOSTS", &c.Client.AllowedDevHost)
 	envStr("CG_REDIS_URL", &c.RedisURL)
+	envStr("CG_OTLP_ENDPOINT", &c.OTLPEndpoint)
 	rate, burst := c.SharedRate, c.SharedBurst
-	if v := getenv("CG_RATE_LIMIT"); v != "" {
-		f, err := strconv.ParseFloat(v, 64)
-		if err != nil || f <= 0 {
-			fmt.Fprintf(stderr, "serve: CG_RATE_LIMIT=%q is not a positive number of requests per second\n", v)
-			return errUsage
-		}
-		rate = f
+	env := &envReader{getenv: getenv, stderr: stderr}
+	readEnv(env, "CG_RATE_LIMIT", "a positive number of requests per second", &rate, parsePositiveFloat)
+	readEnv(env, "CG_RATE_BURST", "a positive whole number", &burst, parsePositiveInt)
+	readEnv(env, "CG_CACHE_TTL", "a duration such as 30s or 0", &c.CacheTTL, parseNonNegativeDuration)
+	readEnv(env, "CG_PLAYGROUND", "a boolean", &c.Server.Playground, parseBool)
+	if env.err != nil {
+		return env.err
 	}
-	if v := getenv("CG_RATE_BURST"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n <= 0 {
-			fmt.Fprintf(stderr, "serve: CG_RATE_BURST=%q is not a positive whole number\n", v)
-			return errUsage
-		}
-		burst = n
-	}
-	if v := getenv("CG_CACHE_TTL"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d < 0 {
-			fmt.Fprintf(stderr, "serve: CG_CACHE_TTL=%q is not a duration such as 30s or 0\n", v)
-			return errUsage
-		}
-		c.CacheTTL = d
-	}
-	var playgroundSet bool
-	if v := getenv("CG_PLAYGROUND"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			fmt.Fprintf(stderr, "serve: CG_PLAYGROUND=%q is not a boolean\n", v)
-			return errUsage
-		}
-		c.Server.Playground, playgroundSet = b, true
-	}
+	playgroundSet := getenv("CG_PLAYGROUND") != ""
 
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -150,6 +129,7 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string, stderr io.W
 	fs.IntVar(&maxAttachMB, "max-attachment-mb", maxAttachMB, "largest attachment downloaded or read for text, in MiB (CG_MAX_ATTACHMENT_MB)")
 	fs.Float64Var(&rate, "rate-limit", rate, "starting Confluence requests per second per tenant (and per site across replicas with --redis-url); adapts down on 429s and near-limit headers, back up gradually (CG_RATE_LIMIT)")
 	fs.IntVar(&burst, "rate-burst", burst, "Confluence requests a tenant may send at once before the rate applies (CG_RATE_BURST)")
+	fs.StringVar(&c.OTLPEndpoint, "otlp-endpoint", c.OTLPEndpoint, "OTLP/HTTP collector URL for OpenTelemetry traces, e.g. http://otel-collector:4318; empty uses OTEL_EXPORTER_OTLP_ENDPOINT, and no traces without either (CG_OTLP_ENDPOINT)")
 	fs.BoolVar(&m.Demo, "demo", m.Demo, "start the built-in simulator with demo data, tenant \"demo\" and its keys")
 	fs.StringVar(&m.SimAddr, "sim-addr", m.SimAddr, "with --demo: the simulator's loopback host:port (default: a free port, printed as \"base url\")")
 	if err := parseArgs(fs, args, "serve", stderr); err != nil {
@@ -222,6 +202,51 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string, stderr io.W
 		return errUsage
 	}
 	return nil
+}
+
+// envReader reads typed CG_* variables with readEnv until the first
+// malformed one; err is then errUsage, and the reason is on stderr.
+type envReader struct {
+	getenv func(string) string
+	stderr io.Writer
+	err    error
+}
+
+// readEnv reads variable name into *dst when it is set and no earlier
+// variable was malformed. A value parse refuses leaves *dst alone and is
+// reported on stderr as `serve: NAME="value" is not <want>`.
+func readEnv[T any](r *envReader, name, want string, dst *T, parse func(string) (T, bool)) {
+	v := r.getenv(name)
+	if v == "" || r.err != nil {
+		return
+	}
+	x, ok := parse(v)
+	if !ok {
+		fmt.Fprintf(r.stderr, "serve: %s=%q is not %s\n", name, v, want)
+		r.err = errUsage
+		return
+	}
+	*dst = x
+}
+
+func parsePositiveFloat(v string) (float64, bool) {
+	f, err := strconv.ParseFloat(v, 64)
+	return f, err == nil && f > 0
+}
+
+func parsePositiveInt(v string) (int, bool) {
+	n, err := strconv.Atoi(v)
+	return n, err == nil && n > 0
+}
+
+func parseNonNegativeDuration(v string) (time.Duration, bool) {
+	d, err := time.ParseDuration(v)
+	return d, err == nil && d >= 0
+}
+
+func parseBool(v string) (bool, bool) {
+	b, err := strconv.ParseBool(v)
+	return b, err == nil
 }
 
 func isLoopbackHostPort(hp string) bool {

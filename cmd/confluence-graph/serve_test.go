@@ -50,14 +50,14 @@ func TestServeParseFlags(t *testing.T) {
 			env: map[string]string{
 				"CG_ADDR": "127.0.0.1:9999", "CG_DATABASE_URL": "postgres://db/x", "CG_KMS_KEY_ID": "alias/cg",
 				"CG_LOCAL_KEY_FILE": "/k", "CG_GATEWAY_URL": "https://gw.example", "CG_ALLOW_HOSTS": "127.0.0.1:9090",
-				"CG_PLAYGROUND": "true", "CG_CACHE_TTL": "0",
+				"CG_PLAYGROUND": "true", "CG_CACHE_TTL": "0", "CG_OTLP_ENDPOINT": "http://otel-collector:4318",
 			},
 			want: func(m *Main) string {
 				c := m.Config
 				if c.Addr != "127.0.0.1:9999" || c.DatabaseURL != "postgres://db/x" || c.KMSKeyID != "alias/cg" ||
 					c.LocalKeyFile != "/k" || c.Client.GatewayURL != "https://gw.example" || c.Client.AllowedDevHost != "127.0.0.1:9090" ||
 					!c.Server.Playground || !c.Server.Introspection ||
-					c.CacheTTL != 0 {
+					c.CacheTTL != 0 || c.OTLPEndpoint != "http://otel-collector:4318" {
 					return "environment not applied"
 				}
 				return ""
@@ -115,10 +115,11 @@ func TestServeParseFlags(t *testing.T) {
 			want: valueIs(func(m *Main) string { return m.SimAddr }, "127.0.0.1:9191"),
 		},
 		{
-			name: "metrics address from CG_METRICS_ADDR, overridden by --metrics-addr",
-			env:  map[string]string{"CG_METRICS_ADDR": "0.0.0.0:9091"},
-			args: []string{"--metrics-addr", "127.0.0.1:9300"},
-			want: valueIs(func(m *Main) string { return m.Config.MetricsAddr }, "127.0.0.1:9300"),
+			name: "metrics address and OTLP endpoint from the environment, overridden by flags",
+			env:  map[string]string{"CG_METRICS_ADDR": "0.0.0.0:9091", "CG_OTLP_ENDPOINT": "http://env-collector:4318"},
+			args: []string{"--metrics-addr", "127.0.0.1:9300", "--otlp-endpoint", "http://otel-collector:4318"},
+			want: valueIs(func(m *Main) string { return m.Config.MetricsAddr + " " + m.Config.OTLPEndpoint },
+				"127.0.0.1:9300 http://otel-collector:4318"),
 		},
 		{
 			name: "metrics off",
