@@ -74,6 +74,11 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
+	if why := PlaintextDatabase(cfg.DatabaseURL); why != "" {
+		shown, _ := RedactURL(cfg.DatabaseURL)
+		a.log.Warn("the PostgreSQL connection may not be encrypted: "+why+
+			"; add sslmode=verify-full (or require) to --db / CG_DATABASE_URL", "db", shown)
+	}
 	a.store, err = OpenStore(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)

@@ -48,3 +48,21 @@ func TestNewRefusesABadRedisURLWithoutEchoingIt(t *testing.T) {
 		t.Errorf("New = %v, want ErrRedisURL without the password", err)
 	}
 }
+
+func TestPlaintextDatabase(t *testing.T) {
+	for dsn, plain := range map[string]bool{
+		"data/confluence-graph.db":                                          false,
+		"postgres://cg@127.0.0.1:5432/cg?sslmode=disable":                   false, // this machine
+		"postgres://cg@localhost/cg":                                        false,
+		"postgres://cg@/cg?host=/var/run/postgresql":                        false, // Unix socket
+		"postgres://cg@db.internal:5432/cg?sslmode=verify-full":             false,
+		"postgresql://cg@db.internal/cg?sslmode=require":                    false,
+		"postgres://cg@db.internal:5432/cg":                                 true,
+		"postgres://cg:secret@db.internal:5432/cg?sslmode=disable":          true,
+		"postgresql://cg@10.0.0.5/cg?sslmode=prefer&application_name=graph": true,
+	} {
+		if got := app.PlaintextDatabase(dsn) != ""; got != plain {
+			t.Errorf("PlaintextDatabase(%q) warns = %t, want %t", dsn, got, plain)
+		}
+	}
+}

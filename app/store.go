@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"strings"
 	"time"
@@ -44,6 +45,39 @@ func OpenStore(ctx context.Context, dsn string) (settings.Store, error) {
 		return nil, fmt.Errorf("open SQLite settings store %s: %w", path, err)
 	}
 	return db, nil
+}
+
+// PlaintextDatabase says why a PostgreSQL DSN to a host other than this
+// machine may travel unencrypted (sslmode missing, disable, allow or
+// prefer: the last two fall back to plain text when the server offers no
+// TLS), or "" when it cannot: SQLite, a loopback host or a Unix socket, or
+// sslmode require, verify-ca or verify-full.
+func PlaintextDatabase(dsn string) string {
+	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
+		return ""
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return ""
+	}
+	host := u.Hostname()
+	if h := u.Query().Get("host"); host == "" && h != "" {
+		host = h
+	}
+	if host == "" || host == "localhost" || strings.HasPrefix(host, "/") {
+		return ""
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return ""
+	}
+	switch mode := u.Query().Get("sslmode"); mode {
+	case "require", "verify-ca", "verify-full":
+		return ""
+	case "":
+		return "no sslmode is set (the driver then tries TLS but falls back to plain text)"
+	default:
+		return "sslmode=" + mode + " allows plain text"
+	}
 }
 
 // RedactURL returns s with the password of a URL (in the user info or a

@@ -73,6 +73,9 @@ func Open(ctx context.Context, cfg Config) (*KeyService, error) {
 	if cfg.KeyID == "" {
 		return nil, errors.New("awskms: key id is required")
 	}
+	if err := checkKeyID(cfg.KeyID); err != nil {
+		return nil, err
+	}
 	timeout := cmpOr(cfg.Timeout, DefaultTimeout)
 	attempts := cmpOr(cfg.MaxAttempts, DefaultMaxAttempts)
 	backoff := cmpOr(cfg.MaxBackoff, DefaultMaxBackoff)
