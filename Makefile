@@ -117,4 +117,4 @@ gofmt:
 
 ## build: bin/confluence-graph (what `apikey` and the other subcommands run from)
 build:
-	$(GO) build -o bin/confluence-graph ./cmd/confluence-graph
+	CGO_ENABLED=0 $(GO) build -trimpath -o bin/confluence-graph ./cmd/confluence-graph
