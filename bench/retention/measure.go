@@ -20,7 +20,7 @@ const Site = "https://acme.atlassian.net"
 
 // Resolve maps every link target to a deterministic absolute URL on Site, in
 // the shapes Confluence uses (every target exists): pages and blog posts by
-// space and title or by id, spaces by key, attachments under the content that
+// id when the body gives one, else by space and title, spaces by key, attachments under the content that
 // holds them ("current" for the page itself). Title and file name segments are
 // path-escaped, so a converter must emit the URL as given (re-escaping a "%"
 // loses the link).
@@ -29,7 +29,7 @@ func Resolve(t storage.LinkTarget) (string, bool) {
 	space := esc(cmp.Or(t.SpaceKey, "DOC"))
 	content := func(kind storage.LinkKind) string {
 		switch {
-		case kind == storage.LinkContent || t.Title == "":
+		case t.ContentID != "": // the id names the content even when a (stale) title is written too
 			return "pages/" + esc(t.ContentID)
 		case kind == storage.LinkBlogPost:
 			return "display/" + space + "/" + t.PostingDay + "/" + esc(t.Title)
