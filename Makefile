@@ -72,6 +72,7 @@ bench:
 	$(GO) test ./bench -run='^$$' -bench=. -benchmem -benchtime=3x
 	$(GO) run ./bench/cmd/report
 	$(GO) run ./bench/load
+	$(GO) run ./bench/retention
 
 ## load: the load check (about a minute): the service as serve runs it, with 50 clients on a cached and on the nested query
 ## (beside the naive agents), then a burst of 200 nested queries of one tenant; rewrites its section of bench/RESULTS.md
