@@ -235,6 +235,32 @@ func (r *renderer) placeholder(name, label string, ps []param) string {
 	return r.bracket(label)
 }
 
+// placeholderLink links a placeholder such as "[Excerpt from: Release Plan]"
+// to the page its macro names (an ri:page or ri:blog-post inside its
+// parameters, which Links lists) when ResolveLink knows its URL, so a reader
+// can follow it; otherwise the placeholder stays as it is.
+func (r *renderer) placeholderLink(n *node, s string) string {
+	if s == "" || r.text {
+		return s
+	}
+	for _, c := range n.children {
+		if c.name != "ac:parameter" {
+			continue
+		}
+		for _, kind := range []string{"ri:page", "ri:blog-post"} {
+			if e := findElement(c, kind); e != nil {
+				if t, ok := targetOf(e); ok {
+					if u, ok, _ := r.resolve(t); ok && len(s) > 2 && s[0] == '[' && s[len(s)-1] == ']' {
+						return r.linkCore(s[1:len(s)-1], u, "")
+					}
+				}
+				return s
+			}
+		}
+	}
+	return s
+}
+
 // bracket renders "[text]" with the text escaped for Markdown.
 func (r *renderer) bracket(s string) string {
 	if r.text {
@@ -282,7 +308,7 @@ func (r *renderer) macroInline(n *node) string {
 		return `<a id="` + attrEscape(id) + `"></a>`
 	}
 	if label, ok := placeholders[name]; ok {
-		return r.placeholder(name, label, ps)
+		return r.placeholderLink(n, r.placeholder(name, label, ps))
 	}
 	if s, ok := r.fileMacro(n, name); ok {
 		return s
