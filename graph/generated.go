@@ -254,9 +254,11 @@ type ComplexityRoot struct {
 	}
 
 	RelatedConnection struct {
-		Nodes   func(childComplexity int) int
-		Queries func(childComplexity int) int
-		Signals func(childComplexity int) int
+		Edges    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+		Queries  func(childComplexity int) int
+		Signals  func(childComplexity int) int
 	}
 
 	RelatedContent struct {
@@ -265,6 +267,11 @@ type ComplexityRoot struct {
 		Kind    func(childComplexity int) int
 		Reasons func(childComplexity int) int
 		Score   func(childComplexity int) int
+	}
+
+	RelatedEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	RelatedReason struct {
@@ -1378,12 +1385,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.__resolve_entities(childComplexity, args["representations"].([]map[string]any)), true
 
+	case "RelatedConnection.edges":
+		if e.ComplexityRoot.RelatedConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedConnection.Edges(childComplexity), true
 	case "RelatedConnection.nodes":
 		if e.ComplexityRoot.RelatedConnection.Nodes == nil {
 			break
 		}
 
 		return e.ComplexityRoot.RelatedConnection.Nodes(childComplexity), true
+	case "RelatedConnection.pageInfo":
+		if e.ComplexityRoot.RelatedConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedConnection.PageInfo(childComplexity), true
 	case "RelatedConnection.queries":
 		if e.ComplexityRoot.RelatedConnection.Queries == nil {
 			break
@@ -1427,6 +1446,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RelatedContent.Score(childComplexity), true
+
+	case "RelatedEdge.cursor":
+		if e.ComplexityRoot.RelatedEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedEdge.Cursor(childComplexity), true
+	case "RelatedEdge.node":
+		if e.ComplexityRoot.RelatedEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedEdge.Node(childComplexity), true
 
 	case "RelatedReason.detail":
 		if e.ComplexityRoot.RelatedReason.Detail == nil {
@@ -2697,12 +2729,24 @@ input IncidentInput {
 
 "Related content, best first."
 type RelatedConnection {
+  "The ranked content with cursors."
+  edges: [RelatedEdge!]!
   "The ranked content."
   nodes: [RelatedContent!]!
+  "hasNextPage tells whether more ranked content followed; related has no ` + "`" + `after` + "`" + `."
+  pageInfo: PageInfo!
   "The CQL queries sent upstream (at most four)."
   queries: [String!]!
   "The signals extracted from the incident, as scored."
   signals: [String!]!
+}
+
+"Related content in a list."
+type RelatedEdge {
+  "Opaque position of this item."
+  cursor: String!
+  "The item."
+  node: RelatedContent!
 }
 
 "One piece of related content."
@@ -3363,8 +3407,12 @@ func (ec *executionContext) childFields_PageTreeEntry(ctx context.Context, field
 
 func (ec *executionContext) childFields_RelatedConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "edges":
+		return ec.fieldContext_RelatedConnection_edges(ctx, field)
 	case "nodes":
 		return ec.fieldContext_RelatedConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RelatedConnection_pageInfo(ctx, field)
 	case "queries":
 		return ec.fieldContext_RelatedConnection_queries(ctx, field)
 	case "signals":
@@ -3387,6 +3435,16 @@ func (ec *executionContext) childFields_RelatedContent(ctx context.Context, fiel
 		return ec.fieldContext_RelatedContent_excerpt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RelatedContent", field.Name)
+}
+
+func (ec *executionContext) childFields_RelatedEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_RelatedEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_RelatedEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelatedEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_RelatedReason(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8262,6 +8320,38 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _RelatedConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RelatedConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RelatedEdge) graphql.Marshaler {
+			return ec.marshalNRelatedEdge2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐRelatedEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelatedConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelatedEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RelatedConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.RelatedConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8289,6 +8379,38 @@ func (ec *executionContext) fieldContext_RelatedConnection_nodes(_ context.Conte
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_RelatedContent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelatedConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RelatedConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelatedConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
 		},
 	}
 	return fc, nil
@@ -8471,6 +8593,61 @@ func (ec *executionContext) _RelatedContent_excerpt(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_RelatedContent_excerpt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RelatedContent", field, false, false, "String")
+}
+
+func (ec *executionContext) _RelatedEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RelatedEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelatedEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _RelatedEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RelatedEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelatedContent) graphql.Marshaler {
+			return ec.marshalNRelatedContent2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐRelatedContent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelatedEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelatedContent(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _RelatedReason_signal(ctx context.Context, field graphql.CollectedField, obj *model.RelatedReason) (ret graphql.Marshaler) {
@@ -12982,8 +13159,18 @@ func (ec *executionContext) _RelatedConnection(ctx context.Context, sel ast.Sele
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("RelatedConnection")
+		case "edges":
+			out.Values[i] = ec._RelatedConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "nodes":
 			out.Values[i] = ec._RelatedConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._RelatedConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -13047,6 +13234,44 @@ func (ec *executionContext) _RelatedContent(ctx context.Context, sel ast.Selecti
 			}
 		case "excerpt":
 			out.Values[i] = ec._RelatedContent_excerpt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var relatedEdgeImplementors = []string{"RelatedEdge"}
+
+func (ec *executionContext) _RelatedEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RelatedEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relatedEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelatedEdge")
+		case "cursor":
+			out.Values[i] = ec._RelatedEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._RelatedEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -14686,6 +14911,30 @@ func (ec *executionContext) marshalNRelatedContent2ᚖgithubᚗcomᚋconfluence�
 		return graphql.Null
 	}
 	return ec._RelatedContent(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRelatedEdge2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐRelatedEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelatedEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelatedEdge2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐRelatedEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRelatedEdge2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐRelatedEdge(ctx context.Context, sel ast.SelectionSet, v *model.RelatedEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RelatedEdge!")
+		return graphql.Null
+	}
+	return ec._RelatedEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNRelatedReason2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐRelatedReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelatedReason) graphql.Marshaler {

@@ -80,20 +80,18 @@ func related(ctx context.Context, in model.IncidentInput, first *int, kinds []mo
 	if in.StartedAt != nil {
 		now = *in.StartedAt
 	}
-	ranked := rank(sig, qs, hits, now)
-	out := &model.RelatedConnection{Nodes: []*model.RelatedContent{}, Signals: sig.describe()}
+	var ranked []*candidate
+	for _, c := range rank(sig, qs, hits, now) {
+		if len(kinds) == 0 || slices.Contains(kinds, c.kind) {
+			ranked = append(ranked, c)
+		}
+	}
+	out := &model.RelatedConnection{Signals: sig.describe()}
 	for _, q := range qs {
 		out.Queries = append(out.Queries, q.cql)
 	}
-	for _, r := range ranked {
-		if len(kinds) > 0 && !slices.Contains(kinds, r.kind) {
-			continue
-		}
-		out.Nodes = append(out.Nodes, r.toModel())
-		if len(out.Nodes) == n {
-			break
-		}
-	}
+	out.Nodes, out.Edges, out.PageInfo = edgesOf(ranked, false, window{First: n}, (*candidate).toModel,
+		func(c string, n *model.RelatedContent) *model.RelatedEdge { return &model.RelatedEdge{Cursor: c, Node: n} })
 	return out, nil
 }
 

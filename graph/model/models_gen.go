@@ -312,8 +312,12 @@ type Query struct {
 
 // Related content, best first.
 type RelatedConnection struct {
+	// The ranked content with cursors.
+	Edges []*RelatedEdge `json:"edges"`
 	// The ranked content.
 	Nodes []*RelatedContent `json:"nodes"`
+	// hasNextPage tells whether more ranked content followed; related has no `after`.
+	PageInfo *PageInfo `json:"pageInfo"`
 	// The CQL queries sent upstream (at most four).
 	Queries []string `json:"queries"`
 	// The signals extracted from the incident, as scored.
@@ -332,6 +336,14 @@ type RelatedContent struct {
 	Reasons []*RelatedReason `json:"reasons"`
 	// The search excerpt it was scored on.
 	Excerpt string `json:"excerpt"`
+}
+
+// Related content in a list.
+type RelatedEdge struct {
+	// Opaque position of this item.
+	Cursor string `json:"cursor"`
+	// The item.
+	Node *RelatedContent `json:"node"`
 }
 
 // One reason a document scored.
