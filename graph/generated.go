@@ -2713,7 +2713,7 @@ interface Content {
 input IncidentInput {
   "The incident or alert title (required, at most 1,000 characters)."
   title: String!
-  "Free text: the alert body, the first messages of the incident channel (at most 100,000 characters; the first 4,000 are used)."
+  "Free text: the alert body, the first messages of the incident channel (at most 1,000,000 characters; the first 4,000 are read)."
   description: String
   "The affected service, for example payment-api."
   service: String

@@ -13,7 +13,7 @@ import (
 // descriptionUsed characters are read (the start of an alert or a channel holds the signal).
 const (
 	maxTitleLen     = 1000
-	maxDescLen      = 100_000
+	maxDescLen      = 1_000_000
 	descriptionUsed = 4000
 	maxFieldLen     = 500 // service, alert name, one label, one error message
 	maxListLen      = 50  // labels, error messages

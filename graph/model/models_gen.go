@@ -181,7 +181,7 @@ type DisconnectConfluencePayload struct {
 type IncidentInput struct {
 	// The incident or alert title (required, at most 1,000 characters).
 	Title string `json:"title"`
-	// Free text: the alert body, the first messages of the incident channel (at most 100,000 characters; the first 4,000 are used).
+	// Free text: the alert body, the first messages of the incident channel (at most 1,000,000 characters; the first 4,000 are read).
 	Description *string `json:"description,omitempty"`
 	// The affected service, for example payment-api.
 	Service *string `json:"service,omitempty"`
