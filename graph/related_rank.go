@@ -313,6 +313,18 @@ var (
 		{model.ContentKindArchitecture, regexp.MustCompile(`(?i)\barchitecture\b|\bdesign\b`)},
 	}
 	reviewAncestor = regexp.MustCompile(`(?i)post-?incident|post-?mortem|incident reviews?`)
+	// sectionKinds are the titles of section pages whose descendants are of a kind (a page
+	// under "Runbooks"; not a page under one runbook whose title says "procedure").
+	sectionKinds = []struct {
+		kind model.ContentKind
+		re   *regexp.Regexp
+	}{
+		{model.ContentKindPostmortem, reviewAncestor},
+		{model.ContentKindKnownIssue, regexp.MustCompile(`(?i)\bknown[ -]?issues\b`)},
+		{model.ContentKindRunbook, regexp.MustCompile(`(?i)\brunbooks\b`)},
+		{model.ContentKindPlaybook, regexp.MustCompile(`(?i)\bplaybooks\b`)},
+		{model.ContentKindArchitecture, regexp.MustCompile(`(?i)^architecture\b|\barchitecture$`)},
+	}
 )
 
 // kindOf classifies a hit and says why: by label first, then title pattern, then ancestors,
@@ -334,13 +346,9 @@ func kindOf(h loaders.SearchHit) (model.ContentKind, string) {
 		}
 	}
 	for i := len(h.Ancestors) - 1; i >= 0; i-- {
-		a := h.Ancestors[i]
-		if reviewAncestor.MatchString(a) {
-			return model.ContentKindPostmortem, fmt.Sprintf("under %q", a)
-		}
-		for _, kw := range kindWord {
-			if kw.re.MatchString(a) {
-				return kw.kind, fmt.Sprintf("under %q", a)
+		for _, sec := range sectionKinds {
+			if sec.re.MatchString(h.Ancestors[i]) {
+				return sec.kind, fmt.Sprintf("under %q", h.Ancestors[i])
 			}
 		}
 	}
