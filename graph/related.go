@@ -91,7 +91,9 @@ func related(ctx context.Context, in model.IncidentInput, first *int, kinds []mo
 		out.Queries = append(out.Queries, q.cql)
 	}
 	out.Nodes, out.Edges, out.PageInfo = edgesOf(ranked, false, window{First: n}, (*candidate).toModel,
-		func(c string, n *model.RelatedContent) *model.RelatedEdge { return &model.RelatedEdge{Cursor: c, Node: n} })
+		func(c string, n *model.RelatedContent) *model.RelatedEdge {
+			return &model.RelatedEdge{Cursor: c, Node: n}
+		})
 	return out, nil
 }
 
