@@ -173,7 +173,7 @@ func unseenSpaces(x cql.Expr, visible []string) []string {
 }
 
 // broaderQuery drops the eliminating condition and joins the words of every text condition
-// with OR; "" when nothing would be left.
+// with OR; "" when nothing but the content type would be left (that is no suggestion).
 func broaderQuery(scope []cql.Expr, conds []*condition, eliminated *condition, order []cql.OrderItem) string {
 	var filters, wordsOr []cql.Expr
 	for _, c := range conds {
@@ -184,6 +184,9 @@ func broaderQuery(scope []cql.Expr, conds []*condition, eliminated *condition, o
 		default:
 			filters = append(filters, c.expr)
 		}
+	}
+	if len(filters)+len(wordsOr) == 0 {
+		return ""
 	}
 	xs := slices.Concat(scope, filters)
 	if len(wordsOr) > 0 {

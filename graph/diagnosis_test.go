@@ -124,3 +124,19 @@ func TestSearchPagesMatchAny(t *testing.T) {
 		t.Errorf("any word hits = %+v, want a page naming the alert in the top 3", r.Any.Nodes)
 	}
 }
+
+// A query of one condition names it; dropping it would leave only the content type, which is
+// no suggestion.
+func TestDiagnosisSingleCondition(t *testing.T) {
+	e := demoEnv(t)
+	e.sim.ResetStats()
+	var r struct{ Search diagnosisResp }
+	e.mustDo(t, `{ search(cql: "type = page AND text ~ zebra") { `+diagnosisFields+` } }`, &r)
+	d := r.Search.Diagnosis
+	if d == nil || d.EliminatedBy == nil || *d.EliminatedBy != "text ~ zebra" || d.BroaderCql != nil || len(d.Conditions) != 0 {
+		t.Fatalf("diagnosis = %+v", d)
+	}
+	if n := e.sim.Stats().Total; n != 2 {
+		t.Errorf("upstream calls = %d, want the search and the spaces", n)
+	}
+}

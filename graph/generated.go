@@ -2017,8 +2017,8 @@ type Query {
   incident or alert, ranked, each with the reasons that scored it. The service extracts signals
   from the incident (words, the alert name whole and split, service, hostnames, error codes),
   sends at most four CQL searches in parallel (listed in ` + "`" + `queries` + "`" + `) and re-ranks the union
-  locally. BAD_USER_INPUT when the title has no word, a field is too long, or ` + "`" + `first` + "`" + ` is outside
-  1..50.
+  locally. Pages only, until blog posts are modelled. BAD_USER_INPUT when the incident has no
+  word to search for, a field is too long, or ` + "`" + `first` + "`" + ` is outside 1..50.
   """
   related(
     "The incident or alert to correlate."
