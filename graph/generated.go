@@ -2765,7 +2765,7 @@ type RelatedContent {
 
 "One reason a document scored."
 type RelatedReason {
-  "The signal: ALERT_NAME, TITLE_TERMS, TEXT_TERMS, LABEL, SERVICE, ERROR, HOST, KIND or RECENT_REVIEW."
+  "The signal: ALERT_NAME, TITLE_TERMS, TEXT_TERMS, LABEL, SERVICE, ERROR, HOST, VERBATIM (the alert name, an error or a host matched in the body, outside the excerpt), RECENT_REVIEW or KIND."
   signal: String!
   "What matched, for example 'names alert RedisPrimaryDown'."
   detail: String!

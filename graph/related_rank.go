@@ -112,8 +112,9 @@ func rank(s signals, qs []query, hits [][]loaders.SearchHit, now time.Time) []*c
 	}
 	weights := termWeights(s)
 	avg := averageLengths(cs)
+	df := documentFrequencies(s.terms, cs)
 	for _, c := range cs {
-		scoreTerms(c, s, weights, cs, avg)
+		scoreTerms(c, s, weights, df, float64(len(cs)), avg)
 		scoreSignals(c, s, qs)
 		var why string
 		c.kind, why = kindOf(c.hit)
@@ -168,10 +169,25 @@ func averageLengths(cs []*candidate) [numFields]float64 {
 	return avg
 }
 
-// scoreTerms adds BM25 per field for each incident word, one reason per field listing the
-// words found there.
-func scoreTerms(c *candidate, s signals, weights map[string]float64, all []*candidate, avg [numFields]float64) {
-	n := float64(len(all))
+// documentFrequencies counts, per word, the candidates holding it in any field.
+func documentFrequencies(terms []string, cs []*candidate) map[string]float64 {
+	df := map[string]float64{}
+	for _, c := range cs {
+		for _, t := range terms {
+			for f := range numFields {
+				if count(c.fields[f], t) > 0 {
+					df[t]++
+					break
+				}
+			}
+		}
+	}
+	return df
+}
+
+// scoreTerms adds BM25 per field for each incident word (n candidates, df per word), one reason
+// per field listing the words found there.
+func scoreTerms(c *candidate, s signals, weights, df map[string]float64, n float64, avg [numFields]float64) {
 	for f := range numFields {
 		var found []string
 		total := 0.0
@@ -180,13 +196,7 @@ func scoreTerms(c *candidate, s signals, weights map[string]float64, all []*cand
 			if tf == 0 {
 				continue
 			}
-			df := 0.0
-			for _, o := range all {
-				if count(o.fields[fieldTitle], t)+count(o.fields[fieldLabels], t)+count(o.fields[fieldAncestors], t)+count(o.fields[fieldExcerpt], t) > 0 {
-					df++
-				}
-			}
-			idf := math.Log(1 + (n-df+0.5)/(df+0.5))
+			idf := math.Log(1 + (n-df[t]+0.5)/(df[t]+0.5))
 			norm := 1 - bm25B + bm25B*float64(len(c.fields[f]))/avg[f]
 			total += weights[t] * fieldWeights[f] * idf * tf * (bm25K1 + 1) / (tf + bm25K1*norm)
 			found = append(found, t)

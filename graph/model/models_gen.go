@@ -348,7 +348,7 @@ type RelatedEdge struct {
 
 // One reason a document scored.
 type RelatedReason struct {
-	// The signal: ALERT_NAME, TITLE_TERMS, TEXT_TERMS, LABEL, SERVICE, ERROR, HOST, KIND or RECENT_REVIEW.
+	// The signal: ALERT_NAME, TITLE_TERMS, TEXT_TERMS, LABEL, SERVICE, ERROR, HOST, VERBATIM (the alert name, an error or a host matched in the body, outside the excerpt), RECENT_REVIEW or KIND.
 	Signal string `json:"signal"`
 	// What matched, for example 'names alert RedisPrimaryDown'.
 	Detail string `json:"detail"`
