@@ -106,6 +106,17 @@ func TestRelatedRedisPrimaryDown(t *testing.T) {
 			t.Errorf("%s: kind %s, want %s", title, got, want)
 		}
 	}
+	// Ancestors arrive with the search hits: a page labelled only "redis" is a runbook because
+	// it sits under the Runbooks page.
+	ancestry := false
+	for _, n := range r.Related.Nodes {
+		for _, x := range n.Reasons {
+			ancestry = ancestry || (x.Signal == "KIND" && strings.Contains(x.Detail, `under "Runbooks"`))
+		}
+	}
+	if !ancestry {
+		t.Errorf("no KIND reason from an ancestor in %+v", r.Related.Nodes)
+	}
 	if !slices.ContainsFunc(r.Related.Signals, func(s string) bool { return s == "alert RedisPrimaryDown (redis primary down)" }) {
 		t.Errorf("signals = %q, want the alert split", r.Related.Signals)
 	}
