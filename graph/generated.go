@@ -262,11 +262,14 @@ type ComplexityRoot struct {
 	}
 
 	RelatedContent struct {
-		Content func(childComplexity int) int
-		Excerpt func(childComplexity int) int
-		Kind    func(childComplexity int) int
-		Reasons func(childComplexity int) int
-		Score   func(childComplexity int) int
+		Content      func(childComplexity int) int
+		Excerpt      func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		LastModified func(childComplexity int) int
+		Reasons      func(childComplexity int) int
+		Score        func(childComplexity int) int
+		SpaceKey     func(childComplexity int) int
+		URL          func(childComplexity int) int
 	}
 
 	RelatedEdge struct {
@@ -1434,6 +1437,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RelatedContent.Kind(childComplexity), true
+	case "RelatedContent.lastModified":
+		if e.ComplexityRoot.RelatedContent.LastModified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedContent.LastModified(childComplexity), true
 	case "RelatedContent.reasons":
 		if e.ComplexityRoot.RelatedContent.Reasons == nil {
 			break
@@ -1446,6 +1455,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RelatedContent.Score(childComplexity), true
+	case "RelatedContent.spaceKey":
+		if e.ComplexityRoot.RelatedContent.SpaceKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedContent.SpaceKey(childComplexity), true
+	case "RelatedContent.url":
+		if e.ComplexityRoot.RelatedContent.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedContent.URL(childComplexity), true
 
 	case "RelatedEdge.cursor":
 		if e.ComplexityRoot.RelatedEdge.Cursor == nil {
@@ -2761,6 +2782,12 @@ type RelatedContent {
   reasons: [RelatedReason!]!
   "The search excerpt it was scored on."
   excerpt: String!
+  "Link to the content in Confluence's web UI, from the search (no further call)."
+  url: String!
+  "The key of its space."
+  spaceKey: String!
+  "When it was last modified."
+  lastModified: DateTime
 }
 
 "One reason a document scored."
@@ -3433,6 +3460,12 @@ func (ec *executionContext) childFields_RelatedContent(ctx context.Context, fiel
 		return ec.fieldContext_RelatedContent_reasons(ctx, field)
 	case "excerpt":
 		return ec.fieldContext_RelatedContent_excerpt(ctx, field)
+	case "url":
+		return ec.fieldContext_RelatedContent_url(ctx, field)
+	case "spaceKey":
+		return ec.fieldContext_RelatedContent_spaceKey(ctx, field)
+	case "lastModified":
+		return ec.fieldContext_RelatedContent_lastModified(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RelatedContent", field.Name)
 }
@@ -8595,6 +8628,75 @@ func (ec *executionContext) fieldContext_RelatedContent_excerpt(_ context.Contex
 	return graphql.NewScalarFieldContext("RelatedContent", field, false, false, "String")
 }
 
+func (ec *executionContext) _RelatedContent_url(ctx context.Context, field graphql.CollectedField, obj *model.RelatedContent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedContent_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedContent_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelatedContent", field, false, false, "String")
+}
+
+func (ec *executionContext) _RelatedContent_spaceKey(ctx context.Context, field graphql.CollectedField, obj *model.RelatedContent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedContent_spaceKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SpaceKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedContent_spaceKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelatedContent", field, false, false, "String")
+}
+
+func (ec *executionContext) _RelatedContent_lastModified(ctx context.Context, field graphql.CollectedField, obj *model.RelatedContent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedContent_lastModified(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastModified, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedContent_lastModified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelatedContent", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _RelatedEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RelatedEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13235,6 +13337,21 @@ func (ec *executionContext) _RelatedContent(ctx context.Context, sel ast.Selecti
 		case "excerpt":
 			out.Values[i] = ec._RelatedContent_excerpt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "url":
+			out.Values[i] = ec._RelatedContent_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "spaceKey":
+			out.Values[i] = ec._RelatedContent_spaceKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastModified":
+			out.Values[i] = ec._RelatedContent_lastModified(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:

@@ -82,6 +82,7 @@ func (c *candidate) toModel() *model.RelatedContent {
 	return &model.RelatedContent{
 		Content: &model.Page{ID: h.ContentID, Title: h.Title, Partial: true},
 		Score:   math.Round(c.score*1000) / 1000, Kind: c.kind, Reasons: c.reasons, Excerpt: h.Excerpt,
+		URL: h.URL, SpaceKey: h.SpaceKey, LastModified: timeOrNil(h.LastModified),
 	}
 }
 

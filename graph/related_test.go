@@ -62,6 +62,17 @@ func TestRelatedRedisPrimaryDown(t *testing.T) {
 	if n := e.sim.Stats().Total; n > 4 {
 		t.Errorf("upstream calls = %d, want at most 4", n)
 	}
+	var links struct {
+		Related struct {
+			Nodes []struct{ URL, SpaceKey string }
+		}
+	}
+	e.mustDo(t, `query($in: IncidentInput!) { related(incident: $in, first: 3) { nodes { url spaceKey lastModified } } }`, &links, client.Var("in", redisIncident))
+	for _, n := range links.Related.Nodes {
+		if !strings.HasPrefix(n.URL, "http") || n.SpaceKey == "" {
+			t.Errorf("node url %q space %q", n.URL, n.SpaceKey)
+		}
+	}
 	if len(r.Related.Queries) == 0 || len(r.Related.Queries) > 4 {
 		t.Errorf("queries = %q, want 1 to 4", r.Related.Queries)
 	}

@@ -336,6 +336,12 @@ type RelatedContent struct {
 	Reasons []*RelatedReason `json:"reasons"`
 	// The search excerpt it was scored on.
 	Excerpt string `json:"excerpt"`
+	// Link to the content in Confluence's web UI, from the search (no further call).
+	URL string `json:"url"`
+	// The key of its space.
+	SpaceKey string `json:"spaceKey"`
+	// When it was last modified.
+	LastModified *time.Time `json:"lastModified,omitempty"`
 }
 
 // Related content in a list.
