@@ -67,10 +67,12 @@ e2e:
 e2e-deps:
 	bash e2e/run.sh --deps-only
 
-## bench: benchmarks against the simulator, with the naive baselines; rewrites its section of bench/RESULTS.md
+## bench: benchmarks against the simulator, with the naive baselines, and incident correlation on its
+## corpus against two search baselines; each rewrites its section of bench/RESULTS.md
 bench:
 	$(GO) test ./bench -run='^$$' -bench=. -benchmem -benchtime=3x
 	$(GO) run ./bench/cmd/report
+	$(GO) run ./bench/correlation
 	$(GO) run ./bench/load
 	$(GO) run ./bench/retention
 

@@ -28,6 +28,12 @@ func matching(t *testing.T, q *cql.Query, e cql.Env) []string {
 
 func sorted(t *testing.T, q *cql.Query, e cql.Env) []string {
 	t.Helper()
+	return sortedWith(t, q, e, q.Sort)
+}
+
+// sortedWith returns the ids of the corpus documents q matches, in the order sort gives them.
+func sortedWith(t *testing.T, q *cql.Query, e cql.Env, sort func([]cql.Document, cql.Env)) []string {
+	t.Helper()
 	var docs []cql.Document
 	for _, d := range corpus() {
 		if ok, err := q.Match(d, e); err != nil {
@@ -36,7 +42,7 @@ func sorted(t *testing.T, q *cql.Query, e cql.Env) []string {
 			docs = append(docs, d)
 		}
 	}
-	q.Sort(docs, e)
+	sort(docs, e)
 	ids := make([]string, len(docs))
 	for i, d := range docs {
 		ids[i] = d.ID()

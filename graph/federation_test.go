@@ -17,7 +17,7 @@ func TestFederationService(t *testing.T) {
 	if n := strings.Count(sdl, `@link(url: "https://specs.apollo.dev/federation/v2.`); n != 1 {
 		t.Errorf("federation @link count = %d, want 1", n)
 	}
-	for _, want := range []string{`type Page @key(fields: "id")`, `type Space @key(fields: "id") @key(fields: "key")`, `type PageInfo @shareable`, "type Query {"} {
+	for _, want := range []string{`type Page implements Content @key(fields: "id")`, `type Space @key(fields: "id") @key(fields: "key")`, `type PageInfo @shareable`, "type Query {"} {
 		if !strings.Contains(sdl, want) {
 			t.Errorf("sdl lacks %q", want)
 		}

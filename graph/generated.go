@@ -36,6 +36,7 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Page() PageResolver
 	Query() QueryResolver
+	SearchConnection() SearchConnectionResolver
 	SearchResult() SearchResultResolver
 	Space() SpaceResolver
 	Version() VersionResolver
@@ -112,6 +113,11 @@ type ComplexityRoot struct {
 	CommentEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ConditionCheck struct {
+		Cql  func(childComplexity int) int
+		Hits func(childComplexity int) int
 	}
 
 	ConfluenceIntegration struct {
@@ -246,6 +252,7 @@ type ComplexityRoot struct {
 		Page                  func(childComplexity int, id string) int
 		PageByURL             func(childComplexity int, url string) int
 		Pages                 func(childComplexity int, ids []string) int
+		Related               func(childComplexity int, incident model.IncidentInput, first *int, kinds []model.ContentKind, spaces []string) int
 		Search                func(childComplexity int, cql string, first *int, after *string) int
 		SearchPages           func(childComplexity int, filter model.PageFilter, first *int, after *string) int
 		Space                 func(childComplexity int, key *string, id *string) int
@@ -255,12 +262,50 @@ type ComplexityRoot struct {
 		__resolve_entities    func(childComplexity int, representations []map[string]any) int
 	}
 
+	RelatedConnection struct {
+		Edges    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+		Queries  func(childComplexity int) int
+		Signals  func(childComplexity int) int
+	}
+
+	RelatedContent struct {
+		Content      func(childComplexity int) int
+		Excerpt      func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		LastModified func(childComplexity int) int
+		Reasons      func(childComplexity int) int
+		Score        func(childComplexity int) int
+		SpaceKey     func(childComplexity int) int
+		URL          func(childComplexity int) int
+	}
+
+	RelatedEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	RelatedReason struct {
+		Detail func(childComplexity int) int
+		Signal func(childComplexity int) int
+	}
+
 	SearchConnection struct {
 		Cql        func(childComplexity int) int
+		Diagnosis  func(childComplexity int) int
 		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	SearchDiagnosis struct {
+		BroaderCql    func(childComplexity int) int
+		Conditions    func(childComplexity int) int
+		EliminatedBy  func(childComplexity int) int
+		Summary       func(childComplexity int) int
+		VisibleSpaces func(childComplexity int) int
 	}
 
 	SearchEdge struct {
@@ -395,8 +440,12 @@ type QueryResolver interface {
 	PageByURL(ctx context.Context, url string) (*model.Page, error)
 	Search(ctx context.Context, cql string, first *int, after *string) (*model.SearchConnection, error)
 	SearchPages(ctx context.Context, filter model.PageFilter, first *int, after *string) (*model.SearchConnection, error)
+	Related(ctx context.Context, incident model.IncidentInput, first *int, kinds []model.ContentKind, spaces []string) (*model.RelatedConnection, error)
 	ValidateCql(ctx context.Context, cql string) (*model.CqlValidation, error)
 	ConfluenceIntegration(ctx context.Context) (*model.ConfluenceIntegration, error)
+}
+type SearchConnectionResolver interface {
+	Diagnosis(ctx context.Context, obj *model.SearchConnection) (*model.SearchDiagnosis, error)
 }
 type SearchResultResolver interface {
 	Page(ctx context.Context, obj *model.SearchResult) (*model.Page, error)
@@ -705,6 +754,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CommentEdge.Node(childComplexity), true
+
+	case "ConditionCheck.cql":
+		if e.ComplexityRoot.ConditionCheck.Cql == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConditionCheck.Cql(childComplexity), true
+	case "ConditionCheck.hits":
+		if e.ComplexityRoot.ConditionCheck.Hits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConditionCheck.Hits(childComplexity), true
 
 	case "ConfluenceIntegration.account":
 		if e.ComplexityRoot.ConfluenceIntegration.Account == nil {
@@ -1296,6 +1358,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Pages(childComplexity, args["ids"].([]string)), true
+	case "Query.related":
+		if e.ComplexityRoot.Query.Related == nil {
+			break
+		}
+
+		args, err := ec.field_Query_related_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Related(childComplexity, args["incident"].(model.IncidentInput), args["first"].(*int), args["kinds"].([]model.ContentKind), args["spaces"].([]string)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -1369,12 +1442,124 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.__resolve_entities(childComplexity, args["representations"].([]map[string]any)), true
 
+	case "RelatedConnection.edges":
+		if e.ComplexityRoot.RelatedConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedConnection.Edges(childComplexity), true
+	case "RelatedConnection.nodes":
+		if e.ComplexityRoot.RelatedConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedConnection.Nodes(childComplexity), true
+	case "RelatedConnection.pageInfo":
+		if e.ComplexityRoot.RelatedConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedConnection.PageInfo(childComplexity), true
+	case "RelatedConnection.queries":
+		if e.ComplexityRoot.RelatedConnection.Queries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedConnection.Queries(childComplexity), true
+	case "RelatedConnection.signals":
+		if e.ComplexityRoot.RelatedConnection.Signals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedConnection.Signals(childComplexity), true
+
+	case "RelatedContent.content":
+		if e.ComplexityRoot.RelatedContent.Content == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedContent.Content(childComplexity), true
+	case "RelatedContent.excerpt":
+		if e.ComplexityRoot.RelatedContent.Excerpt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedContent.Excerpt(childComplexity), true
+	case "RelatedContent.kind":
+		if e.ComplexityRoot.RelatedContent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedContent.Kind(childComplexity), true
+	case "RelatedContent.lastModified":
+		if e.ComplexityRoot.RelatedContent.LastModified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedContent.LastModified(childComplexity), true
+	case "RelatedContent.reasons":
+		if e.ComplexityRoot.RelatedContent.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedContent.Reasons(childComplexity), true
+	case "RelatedContent.score":
+		if e.ComplexityRoot.RelatedContent.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedContent.Score(childComplexity), true
+	case "RelatedContent.spaceKey":
+		if e.ComplexityRoot.RelatedContent.SpaceKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedContent.SpaceKey(childComplexity), true
+	case "RelatedContent.url":
+		if e.ComplexityRoot.RelatedContent.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedContent.URL(childComplexity), true
+
+	case "RelatedEdge.cursor":
+		if e.ComplexityRoot.RelatedEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedEdge.Cursor(childComplexity), true
+	case "RelatedEdge.node":
+		if e.ComplexityRoot.RelatedEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedEdge.Node(childComplexity), true
+
+	case "RelatedReason.detail":
+		if e.ComplexityRoot.RelatedReason.Detail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedReason.Detail(childComplexity), true
+	case "RelatedReason.signal":
+		if e.ComplexityRoot.RelatedReason.Signal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedReason.Signal(childComplexity), true
+
 	case "SearchConnection.cql":
 		if e.ComplexityRoot.SearchConnection.Cql == nil {
 			break
 		}
 
 		return e.ComplexityRoot.SearchConnection.Cql(childComplexity), true
+	case "SearchConnection.diagnosis":
+		if e.ComplexityRoot.SearchConnection.Diagnosis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.Diagnosis(childComplexity), true
 	case "SearchConnection.edges":
 		if e.ComplexityRoot.SearchConnection.Edges == nil {
 			break
@@ -1399,6 +1584,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchConnection.TotalCount(childComplexity), true
+
+	case "SearchDiagnosis.broaderCql":
+		if e.ComplexityRoot.SearchDiagnosis.BroaderCql == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchDiagnosis.BroaderCql(childComplexity), true
+	case "SearchDiagnosis.conditions":
+		if e.ComplexityRoot.SearchDiagnosis.Conditions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchDiagnosis.Conditions(childComplexity), true
+	case "SearchDiagnosis.eliminatedBy":
+		if e.ComplexityRoot.SearchDiagnosis.EliminatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchDiagnosis.EliminatedBy(childComplexity), true
+	case "SearchDiagnosis.summary":
+		if e.ComplexityRoot.SearchDiagnosis.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchDiagnosis.Summary(childComplexity), true
+	case "SearchDiagnosis.visibleSpaces":
+		if e.ComplexityRoot.SearchDiagnosis.VisibleSpaces == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchDiagnosis.VisibleSpaces(childComplexity), true
 
 	case "SearchEdge.cursor":
 		if e.ComplexityRoot.SearchEdge.Cursor == nil {
@@ -1694,6 +1910,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("ConnectConfluenceInput", ec.unmarshalInputConnectConfluenceInput),
+			graphql.NewInputUnmarshaler("IncidentInput", ec.unmarshalInputIncidentInput),
 			graphql.NewInputUnmarshaler("PageFilter", ec.unmarshalInputPageFilter),
 			graphql.NewInputUnmarshaler("PageRepresentation", ec.unmarshalInputPageRepresentation),
 			graphql.NewInputUnmarshaler("SpaceRepresentation", ec.unmarshalInputSpaceRepresentation),
@@ -1872,6 +2089,25 @@ type Query {
     after: String
   ): SearchConnection
 
+  """
+  Runbooks, post-incident reviews, known issues, playbooks and architecture pages related to an
+  incident or alert, ranked, each with the reasons that scored it. The service extracts signals
+  from the incident (words, the alert name whole and split, service, hostnames, error codes),
+  sends at most four CQL searches in parallel (listed in ` + "`" + `queries` + "`" + `) and re-ranks the union
+  locally. Pages only, until blog posts are modelled. BAD_USER_INPUT when the incident has no
+  word to search for, a field is too long, or ` + "`" + `first` + "`" + ` is outside 1..50.
+  """
+  related(
+    "The incident or alert to correlate."
+    incident: IncidentInput!
+    "How many items to return, 1..50."
+    first: Int = 10
+    "Only content of these kinds."
+    kinds: [ContentKind!]
+    "Only these space keys."
+    spaces: [String!]
+  ): RelatedConnection!
+
   "Check a CQL query without running it (no upstream call). Errors carry line and column."
   validateCql(
     "The CQL query to check."
@@ -2000,7 +2236,7 @@ type PageTreeEntry {
 # Pages
 
 "A Confluence page."
-type Page @key(fields: "id") {
+type Page implements Content @key(fields: "id") {
   "Confluence's page id (a decimal string)."
   id: ID!
   "The page title."
@@ -2383,6 +2619,16 @@ input PageFilter {
   type: ContentType = PAGE
   "Result order; relevance by default."
   orderBy: SearchOrder = RELEVANCE
+  "Whether every word of ` + "`" + `text` + "`" + ` and ` + "`" + `title` + "`" + ` must match (ALL, the default) or any one (ANY)."
+  match: TextMatch = ALL
+}
+
+"How the words of a text filter combine."
+enum TextMatch {
+  "Every word must appear."
+  ALL
+  "At least one word must appear."
+  ANY
 }
 
 "Orders for searchPages."
@@ -2536,6 +2782,128 @@ type SearchConnection {
   totalCount: Int!
   "The CQL query that was sent."
   cql: String!
+  """
+  Why nothing was found, when nothing was: null unless the search had no hit. Costs up to five
+  more upstream calls, made only when this field is selected.
+  """
+  diagnosis: SearchDiagnosis
+}
+
+"Why a search found nothing, and what to try instead."
+type SearchDiagnosis {
+  "A one-line explanation for a human."
+  summary: String!
+  "Keys of the spaces the connected account can see (the first 250)."
+  visibleSpaces: [String!]!
+  "Each condition of the query tried alone (up to four), with its hit count."
+  conditions: [ConditionCheck!]!
+  "The condition that alone finds nothing, when one does; it eliminated everything."
+  eliminatedBy: String
+  "A broader query to try: the words joined with OR, without the condition that found nothing."
+  broaderCql: String
+}
+
+"One condition of a query tried alone."
+type ConditionCheck {
+  "The condition as CQL."
+  cql: String!
+  "Confluence's estimate of its hits on its own."
+  hits: Int!
+}
+
+# ---------------------------------------------------------------------------------------------
+# Incident correlation
+
+"Content that can be correlated with an incident. Page implements it (blog posts will too)."
+interface Content {
+  "The content id."
+  id: ID!
+  "The title."
+  title: String!
+}
+
+"An incident or alert to correlate with documentation. Every field is plain text, never CQL."
+input IncidentInput {
+  "The incident or alert title (required, at most 1,000 characters)."
+  title: String!
+  "Free text: the alert body, the first messages of the incident channel (at most 1,000,000 characters; the first 4,000 are read)."
+  description: String
+  "The affected service, for example payment-api."
+  service: String
+  "The alert name, for example RedisPrimaryDown; matched whole and split into words."
+  alertName: String
+  "Alert or incident labels, for example sev1 or region=eu-west-1."
+  labels: [String!]
+  "Error messages or codes seen, for example ERR-4031 or 'connection refused'."
+  errorMessages: [String!]
+  "When the incident started; reviews written shortly before it score higher."
+  startedAt: DateTime
+}
+
+"Related content, best first."
+type RelatedConnection {
+  "The ranked content with cursors."
+  edges: [RelatedEdge!]!
+  "The ranked content."
+  nodes: [RelatedContent!]!
+  "hasNextPage tells whether more ranked content followed; related has no ` + "`" + `after` + "`" + `."
+  pageInfo: PageInfo!
+  "The CQL queries sent upstream (at most four)."
+  queries: [String!]!
+  "The signals extracted from the incident, as scored."
+  signals: [String!]!
+}
+
+"Related content in a list."
+type RelatedEdge {
+  "Opaque position of this item."
+  cursor: String!
+  "The item."
+  node: RelatedContent!
+}
+
+"One piece of related content."
+type RelatedContent {
+  "The content."
+  content: Content!
+  "The score that ranked it (higher is more related; comparable within one answer only)."
+  score: Float!
+  "What kind of document it is."
+  kind: ContentKind!
+  "Why it scored, strongest first."
+  reasons: [RelatedReason!]!
+  "The search excerpt it was scored on."
+  excerpt: String!
+  "Link to the content in Confluence's web UI, from the search (no further call)."
+  url: String!
+  "The key of its space."
+  spaceKey: String!
+  "When it was last modified."
+  lastModified: DateTime
+}
+
+"One reason a document scored."
+type RelatedReason {
+  "The signal: ALERT_NAME, TITLE_TERMS, TEXT_TERMS, LABEL, SERVICE, ERROR, HOST, VERBATIM (the alert name, an error or a host matched in the body, outside the excerpt), RECENT_REVIEW or KIND."
+  signal: String!
+  "What matched, for example 'names alert RedisPrimaryDown'."
+  detail: String!
+}
+
+"Kinds of operational documentation."
+enum ContentKind {
+  "How to detect, mitigate and verify a failure."
+  RUNBOOK
+  "A post-incident review."
+  POSTMORTEM
+  "A known issue with its workaround."
+  KNOWN_ISSUE
+  "A procedure for a class of incidents (incident command, communication)."
+  PLAYBOOK
+  "A description of a system's design."
+  ARCHITECTURE
+  "Anything else."
+  OTHER
 }
 
 "A search hit in a list."
@@ -2934,6 +3302,16 @@ func (ec *executionContext) childFields_CommentEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type CommentEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ConditionCheck(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cql":
+		return ec.fieldContext_ConditionCheck_cql(ctx, field)
+	case "hits":
+		return ec.fieldContext_ConditionCheck_hits(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConditionCheck", field.Name)
+}
+
 func (ec *executionContext) childFields_ConfluenceIntegration(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "status":
@@ -3164,6 +3542,64 @@ func (ec *executionContext) childFields_PageTreeEntry(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type PageTreeEntry", field.Name)
 }
 
+func (ec *executionContext) childFields_RelatedConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_RelatedConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_RelatedConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RelatedConnection_pageInfo(ctx, field)
+	case "queries":
+		return ec.fieldContext_RelatedConnection_queries(ctx, field)
+	case "signals":
+		return ec.fieldContext_RelatedConnection_signals(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelatedConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_RelatedContent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "content":
+		return ec.fieldContext_RelatedContent_content(ctx, field)
+	case "score":
+		return ec.fieldContext_RelatedContent_score(ctx, field)
+	case "kind":
+		return ec.fieldContext_RelatedContent_kind(ctx, field)
+	case "reasons":
+		return ec.fieldContext_RelatedContent_reasons(ctx, field)
+	case "excerpt":
+		return ec.fieldContext_RelatedContent_excerpt(ctx, field)
+	case "url":
+		return ec.fieldContext_RelatedContent_url(ctx, field)
+	case "spaceKey":
+		return ec.fieldContext_RelatedContent_spaceKey(ctx, field)
+	case "lastModified":
+		return ec.fieldContext_RelatedContent_lastModified(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelatedContent", field.Name)
+}
+
+func (ec *executionContext) childFields_RelatedEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_RelatedEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_RelatedEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelatedEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_RelatedReason(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "signal":
+		return ec.fieldContext_RelatedReason_signal(ctx, field)
+	case "detail":
+		return ec.fieldContext_RelatedReason_detail(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelatedReason", field.Name)
+}
+
 func (ec *executionContext) childFields_SearchConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -3176,8 +3612,26 @@ func (ec *executionContext) childFields_SearchConnection(ctx context.Context, fi
 		return ec.fieldContext_SearchConnection_totalCount(ctx, field)
 	case "cql":
 		return ec.fieldContext_SearchConnection_cql(ctx, field)
+	case "diagnosis":
+		return ec.fieldContext_SearchConnection_diagnosis(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SearchConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchDiagnosis(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "summary":
+		return ec.fieldContext_SearchDiagnosis_summary(ctx, field)
+	case "visibleSpaces":
+		return ec.fieldContext_SearchDiagnosis_visibleSpaces(ctx, field)
+	case "conditions":
+		return ec.fieldContext_SearchDiagnosis_conditions(ctx, field)
+	case "eliminatedBy":
+		return ec.fieldContext_SearchDiagnosis_eliminatedBy(ctx, field)
+	case "broaderCql":
+		return ec.fieldContext_SearchDiagnosis_broaderCql(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchDiagnosis", field.Name)
 }
 
 func (ec *executionContext) childFields_SearchEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3837,6 +4291,44 @@ func (ec *executionContext) field_Query_pages_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["ids"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_related_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "incident",
+		func(ctx context.Context, v any) (model.IncidentInput, error) {
+			return ec.unmarshalNIncidentInput2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐIncidentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["incident"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]model.ContentKind, error) {
+			return ec.unmarshalOContentKind2ᚕgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "spaces",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["spaces"] = arg3
 	return args, nil
 }
 
@@ -5239,6 +5731,52 @@ func (ec *executionContext) fieldContext_CommentEdge_node(_ context.Context, fie
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ConditionCheck_cql(ctx context.Context, field graphql.CollectedField, obj *model.ConditionCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConditionCheck_cql(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cql, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConditionCheck_cql(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConditionCheck", field, false, false, "String")
+}
+
+func (ec *executionContext) _ConditionCheck_hits(ctx context.Context, field graphql.CollectedField, obj *model.ConditionCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConditionCheck_hits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConditionCheck_hits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConditionCheck", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ConfluenceIntegration_status(ctx context.Context, field graphql.CollectedField, obj *model.ConfluenceIntegration) (ret graphql.Marshaler) {
@@ -7834,6 +8372,50 @@ func (ec *executionContext) fieldContext_Query_searchPages(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_related(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_related(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Related(ctx, fc.Args["incident"].(model.IncidentInput), fc.Args["first"].(*int), fc.Args["kinds"].([]model.ContentKind), fc.Args["spaces"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelatedConnection) graphql.Marshaler {
+			return ec.marshalNRelatedConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐRelatedConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_related(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelatedConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_related_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_validateCql(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8062,6 +8644,451 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _RelatedConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RelatedConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RelatedEdge) graphql.Marshaler {
+			return ec.marshalNRelatedEdge2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐRelatedEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelatedConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelatedEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelatedConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.RelatedConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RelatedContent) graphql.Marshaler {
+			return ec.marshalNRelatedContent2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐRelatedContentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelatedConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelatedContent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelatedConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RelatedConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelatedConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelatedConnection_queries(ctx context.Context, field graphql.CollectedField, obj *model.RelatedConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedConnection_queries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Queries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedConnection_queries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelatedConnection", field, false, false, "String")
+}
+
+func (ec *executionContext) _RelatedConnection_signals(ctx context.Context, field graphql.CollectedField, obj *model.RelatedConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedConnection_signals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Signals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedConnection_signals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelatedConnection", field, false, false, "String")
+}
+
+func (ec *executionContext) _RelatedContent_content(ctx context.Context, field graphql.CollectedField, obj *model.RelatedContent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedContent_content(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Content, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Content) graphql.Marshaler {
+			return ec.marshalNContent2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedContent_content(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelatedContent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelatedContent_score(ctx context.Context, field graphql.CollectedField, obj *model.RelatedContent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedContent_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedContent_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelatedContent", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RelatedContent_kind(ctx context.Context, field graphql.CollectedField, obj *model.RelatedContent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedContent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ContentKind) graphql.Marshaler {
+			return ec.marshalNContentKind2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedContent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelatedContent", field, false, false, "ContentKind")
+}
+
+func (ec *executionContext) _RelatedContent_reasons(ctx context.Context, field graphql.CollectedField, obj *model.RelatedContent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedContent_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RelatedReason) graphql.Marshaler {
+			return ec.marshalNRelatedReason2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐRelatedReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedContent_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelatedContent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelatedReason(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelatedContent_excerpt(ctx context.Context, field graphql.CollectedField, obj *model.RelatedContent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedContent_excerpt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Excerpt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedContent_excerpt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelatedContent", field, false, false, "String")
+}
+
+func (ec *executionContext) _RelatedContent_url(ctx context.Context, field graphql.CollectedField, obj *model.RelatedContent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedContent_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedContent_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelatedContent", field, false, false, "String")
+}
+
+func (ec *executionContext) _RelatedContent_spaceKey(ctx context.Context, field graphql.CollectedField, obj *model.RelatedContent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedContent_spaceKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SpaceKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedContent_spaceKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelatedContent", field, false, false, "String")
+}
+
+func (ec *executionContext) _RelatedContent_lastModified(ctx context.Context, field graphql.CollectedField, obj *model.RelatedContent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedContent_lastModified(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastModified, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedContent_lastModified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelatedContent", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _RelatedEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RelatedEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelatedEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _RelatedEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RelatedEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelatedContent) graphql.Marshaler {
+			return ec.marshalNRelatedContent2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐRelatedContent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelatedEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelatedContent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelatedReason_signal(ctx context.Context, field graphql.CollectedField, obj *model.RelatedReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedReason_signal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Signal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedReason_signal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelatedReason", field, false, false, "String")
+}
+
+func (ec *executionContext) _RelatedReason_detail(ctx context.Context, field graphql.CollectedField, obj *model.RelatedReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedReason_detail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Detail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedReason_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelatedReason", field, false, false, "String")
+}
+
 func (ec *executionContext) _SearchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8202,6 +9229,162 @@ func (ec *executionContext) _SearchConnection_cql(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_SearchConnection_cql(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SearchConnection", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchConnection_diagnosis(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchConnection_diagnosis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SearchConnection().Diagnosis(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SearchDiagnosis) graphql.Marshaler {
+			return ec.marshalOSearchDiagnosis2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSearchDiagnosis(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_diagnosis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchDiagnosis(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchDiagnosis_summary(ctx context.Context, field graphql.CollectedField, obj *model.SearchDiagnosis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchDiagnosis_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Summary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchDiagnosis_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchDiagnosis", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchDiagnosis_visibleSpaces(ctx context.Context, field graphql.CollectedField, obj *model.SearchDiagnosis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchDiagnosis_visibleSpaces(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VisibleSpaces, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchDiagnosis_visibleSpaces(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchDiagnosis", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchDiagnosis_conditions(ctx context.Context, field graphql.CollectedField, obj *model.SearchDiagnosis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchDiagnosis_conditions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Conditions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ConditionCheck) graphql.Marshaler {
+			return ec.marshalNConditionCheck2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐConditionCheckᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchDiagnosis_conditions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchDiagnosis",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConditionCheck(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchDiagnosis_eliminatedBy(ctx context.Context, field graphql.CollectedField, obj *model.SearchDiagnosis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchDiagnosis_eliminatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EliminatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SearchDiagnosis_eliminatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchDiagnosis", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchDiagnosis_broaderCql(ctx context.Context, field graphql.CollectedField, obj *model.SearchDiagnosis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchDiagnosis_broaderCql(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BroaderCql, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SearchDiagnosis_broaderCql(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchDiagnosis", field, false, false, "String")
 }
 
 func (ec *executionContext) _SearchEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
@@ -10502,6 +11685,90 @@ func UnmarshalConnectConfluenceInput(ctx context.Context, raw any) (model.Connec
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputIncidentInput(ctx context.Context, obj any) (model.IncidentInput, error) {
+	var it model.IncidentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"title", "description", "service", "alertName", "labels", "errorMessages", "startedAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "service":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("service"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Service = data
+		case "alertName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("alertName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AlertName = data
+		case "labels":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("labels"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Labels = data
+		case "errorMessages":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorMessages"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorMessages = data
+		case "startedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAt = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIncidentInput unmarshals raw into the IncidentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIncidentInput(ctx context.Context, raw any) (model.IncidentInput, error) {
+	var out model.IncidentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IncidentInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPageFilter(ctx context.Context, obj any) (model.PageFilter, error) {
 	var it model.PageFilter
 	if obj == nil {
@@ -10519,8 +11786,11 @@ func (ec *executionContext) unmarshalInputPageFilter(ctx context.Context, obj an
 	if _, present := asMap["orderBy"]; !present {
 		asMap["orderBy"] = "RELEVANCE"
 	}
+	if _, present := asMap["match"]; !present {
+		asMap["match"] = "ALL"
+	}
 
-	fieldsInOrder := [...]string{"text", "title", "spaces", "labels", "modifiedSince", "modifiedWithinDays", "ancestorId", "type", "orderBy"}
+	fieldsInOrder := [...]string{"text", "title", "spaces", "labels", "modifiedSince", "modifiedWithinDays", "ancestorId", "type", "orderBy", "match"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -10590,6 +11860,13 @@ func (ec *executionContext) unmarshalInputPageFilter(ctx context.Context, obj an
 				return it, err
 			}
 			it.OrderBy = data
+		case "match":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("match"))
+			data, err := ec.unmarshalOTextMatch2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐTextMatch(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Match = data
 		}
 	}
 	return it, nil
@@ -10758,17 +12035,10 @@ func UnmarshalUpdateConfluenceInput(ctx context.Context, raw any) (model.UpdateC
 
 // region    ************************** interface.gotpl ***************************
 
-func (ec *executionContext) __Entity(ctx context.Context, sel ast.SelectionSet, obj fedruntime.Entity) graphql.Marshaler {
+func (ec *executionContext) _Content(ctx context.Context, sel ast.SelectionSet, obj model.Content) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case model.Space:
-		return ec._Space(ctx, sel, &obj)
-	case *model.Space:
-		if obj == nil {
-			return graphql.Null
-		}
-		return ec._Space(ctx, sel, obj)
 	case model.Page:
 		return ec._Page(ctx, sel, &obj)
 	case *model.Page:
@@ -10776,6 +12046,33 @@ func (ec *executionContext) __Entity(ctx context.Context, sel ast.SelectionSet, 
 			return graphql.Null
 		}
 		return ec._Page(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of Content must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) __Entity(ctx context.Context, sel ast.SelectionSet, obj fedruntime.Entity) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.Page:
+		return ec._Page(ctx, sel, &obj)
+	case *model.Page:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Page(ctx, sel, obj)
+	case model.Space:
+		return ec._Space(ctx, sel, &obj)
+	case *model.Space:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Space(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -11237,6 +12534,44 @@ func (ec *executionContext) _CommentEdge(ctx context.Context, sel ast.SelectionS
 			}
 		case "node":
 			out.Values[i] = ec._CommentEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var conditionCheckImplementors = []string{"ConditionCheck"}
+
+func (ec *executionContext) _ConditionCheck(ctx context.Context, sel ast.SelectionSet, obj *model.ConditionCheck) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, conditionCheckImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConditionCheck")
+		case "cql":
+			out.Values[i] = ec._ConditionCheck_cql(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hits":
+			out.Values[i] = ec._ConditionCheck_hits(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -11748,7 +13083,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	return out
 }
 
-var pageImplementors = []string{"Page", "_Entity"}
+var pageImplementors = []string{"Page", "Content", "_Entity"}
 
 func (ec *executionContext) _Page(ctx context.Context, sel ast.SelectionSet, obj *model.Page) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageImplementors)
@@ -12205,6 +13540,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_searchPages(ctx, field)
 				})
+		case "related":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_related(ctx, field)
+				})
 		case "validateCql":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -12260,6 +13601,203 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
+var relatedConnectionImplementors = []string{"RelatedConnection"}
+
+func (ec *executionContext) _RelatedConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RelatedConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relatedConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelatedConnection")
+		case "edges":
+			out.Values[i] = ec._RelatedConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._RelatedConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._RelatedConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "queries":
+			out.Values[i] = ec._RelatedConnection_queries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signals":
+			out.Values[i] = ec._RelatedConnection_signals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var relatedContentImplementors = []string{"RelatedContent"}
+
+func (ec *executionContext) _RelatedContent(ctx context.Context, sel ast.SelectionSet, obj *model.RelatedContent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relatedContentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelatedContent")
+		case "content":
+			out.Values[i] = ec._RelatedContent_content(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._RelatedContent_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._RelatedContent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._RelatedContent_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "excerpt":
+			out.Values[i] = ec._RelatedContent_excerpt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "url":
+			out.Values[i] = ec._RelatedContent_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "spaceKey":
+			out.Values[i] = ec._RelatedContent_spaceKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastModified":
+			out.Values[i] = ec._RelatedContent_lastModified(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var relatedEdgeImplementors = []string{"RelatedEdge"}
+
+func (ec *executionContext) _RelatedEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RelatedEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relatedEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelatedEdge")
+		case "cursor":
+			out.Values[i] = ec._RelatedEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._RelatedEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var relatedReasonImplementors = []string{"RelatedReason"}
+
+func (ec *executionContext) _RelatedReason(ctx context.Context, sel ast.SelectionSet, obj *model.RelatedReason) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relatedReasonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelatedReason")
+		case "signal":
+			out.Values[i] = ec._RelatedReason_signal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "detail":
+			out.Values[i] = ec._RelatedReason_detail(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var searchConnectionImplementors = []string{"SearchConnection"}
 
 func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SearchConnection) graphql.Marshaler {
@@ -12274,26 +13812,85 @@ func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.Selec
 		case "edges":
 			out.Values[i] = ec._SearchConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "nodes":
 			out.Values[i] = ec._SearchConnection_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._SearchConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._SearchConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "cql":
 			out.Values[i] = ec._SearchConnection_cql(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "diagnosis":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SearchConnection_diagnosis(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var searchDiagnosisImplementors = []string{"SearchDiagnosis"}
+
+func (ec *executionContext) _SearchDiagnosis(ctx context.Context, sel ast.SelectionSet, obj *model.SearchDiagnosis) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchDiagnosisImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchDiagnosis")
+		case "summary":
+			out.Values[i] = ec._SearchDiagnosis_summary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "visibleSpaces":
+			out.Values[i] = ec._SearchDiagnosis_visibleSpaces(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "conditions":
+			out.Values[i] = ec._SearchDiagnosis_conditions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "eliminatedBy":
+			out.Values[i] = ec._SearchDiagnosis_eliminatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "broaderCql":
+			out.Values[i] = ec._SearchDiagnosis_broaderCql(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -13377,6 +14974,30 @@ func (ec *executionContext) marshalNCommentKind2githubᚗcomᚋconfluenceᚑgrap
 	return v
 }
 
+func (ec *executionContext) marshalNConditionCheck2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐConditionCheckᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ConditionCheck) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConditionCheck2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐConditionCheck(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNConditionCheck2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐConditionCheck(ctx context.Context, sel ast.SelectionSet, v *model.ConditionCheck) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ConditionCheck!")
+		return graphql.Null
+	}
+	return ec._ConditionCheck(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNConnectConfluenceInput2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐConnectConfluenceInput(ctx context.Context, v any) (model.ConnectConfluenceInput, error) {
 	res, err := ec.unmarshalInputConnectConfluenceInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -13396,6 +15017,24 @@ func (ec *executionContext) marshalNConnectionTestPayload2ᚖgithubᚗcomᚋconf
 		return graphql.Null
 	}
 	return ec._ConnectionTestPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNContent2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContent(ctx context.Context, sel ast.SelectionSet, v model.Content) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Content!")
+		return graphql.Null
+	}
+	return ec._Content(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNContentKind2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentKind(ctx context.Context, v any) (model.ContentKind, error) {
+	var res model.ContentKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNContentKind2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentKind(ctx context.Context, sel ast.SelectionSet, v model.ContentKind) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNContentStatus2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentStatus(ctx context.Context, v any) (model.ContentStatus, error) {
@@ -13528,6 +15167,20 @@ func (ec *executionContext) marshalNFieldSet2string(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -13569,6 +15222,11 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNIncidentInput2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐIncidentInput(ctx context.Context, v any) (model.IncidentInput, error) {
+	res, err := ec.unmarshalInputIncidentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
@@ -13689,6 +15347,86 @@ func (ec *executionContext) marshalNPageTreeEntry2ᚖgithubᚗcomᚋconfluence�
 		return graphql.Null
 	}
 	return ec._PageTreeEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRelatedConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐRelatedConnection(ctx context.Context, sel ast.SelectionSet, v *model.RelatedConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RelatedConnection!")
+		return graphql.Null
+	}
+	return ec._RelatedConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRelatedContent2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐRelatedContentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelatedContent) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelatedContent2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐRelatedContent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRelatedContent2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐRelatedContent(ctx context.Context, sel ast.SelectionSet, v *model.RelatedContent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RelatedContent!")
+		return graphql.Null
+	}
+	return ec._RelatedContent(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRelatedEdge2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐRelatedEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelatedEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelatedEdge2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐRelatedEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRelatedEdge2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐRelatedEdge(ctx context.Context, sel ast.SelectionSet, v *model.RelatedEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RelatedEdge!")
+		return graphql.Null
+	}
+	return ec._RelatedEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRelatedReason2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐRelatedReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelatedReason) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelatedReason2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐRelatedReason(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRelatedReason2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐRelatedReason(ctx context.Context, sel ast.SelectionSet, v *model.RelatedReason) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RelatedReason!")
+		return graphql.Null
+	}
+	return ec._RelatedReason(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSearchEdge2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSearchEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchEdge) graphql.Marshaler {
@@ -14400,6 +16138,42 @@ func (ec *executionContext) marshalOConfluenceIntegration2ᚖgithubᚗcomᚋconf
 	return ec._ConfluenceIntegration(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOContentKind2ᚕgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentKindᚄ(ctx context.Context, v any) ([]model.ContentKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ContentKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNContentKind2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOContentKind2ᚕgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ContentKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContentKind2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOContentType2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentType(ctx context.Context, v any) (*model.ContentType, error) {
 	if v == nil {
 		return nil, nil
@@ -14584,6 +16358,13 @@ func (ec *executionContext) marshalOSearchConnection2ᚖgithubᚗcomᚋconfluenc
 	return ec._SearchConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOSearchDiagnosis2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSearchDiagnosis(ctx context.Context, sel ast.SelectionSet, v *model.SearchDiagnosis) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SearchDiagnosis(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOSearchOrder2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSearchOrder(ctx context.Context, v any) (*model.SearchOrder, error) {
 	if v == nil {
 		return nil, nil
@@ -14706,6 +16487,22 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOTextMatch2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐTextMatch(ctx context.Context, v any) (*model.TextMatch, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.TextMatch)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTextMatch2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐTextMatch(ctx context.Context, sel ast.SelectionSet, v *model.TextMatch) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOUser2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐUser(ctx context.Context, sel ast.SelectionSet, v *model.User) graphql.Marshaler {

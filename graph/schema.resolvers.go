@@ -187,6 +187,11 @@ func (r *queryResolver) SearchPages(ctx context.Context, filter model.PageFilter
 	return searchPages(ctx, filter, first, after)
 }
 
+// Related is the resolver for the related field.
+func (r *queryResolver) Related(ctx context.Context, incident model.IncidentInput, first *int, kinds []model.ContentKind, spaces []string) (*model.RelatedConnection, error) {
+	return related(ctx, incident, first, kinds, spaces)
+}
+
 // ValidateCql is the resolver for the validateCql field.
 func (r *queryResolver) ValidateCql(ctx context.Context, cql string) (*model.CqlValidation, error) {
 	return validateCQL(ctx, cql)
@@ -195,6 +200,11 @@ func (r *queryResolver) ValidateCql(ctx context.Context, cql string) (*model.Cql
 // ConfluenceIntegration is the resolver for the confluenceIntegration field.
 func (r *queryResolver) ConfluenceIntegration(ctx context.Context) (*model.ConfluenceIntegration, error) {
 	return r.confluenceIntegration(ctx)
+}
+
+// Diagnosis is the resolver for the diagnosis field.
+func (r *searchConnectionResolver) Diagnosis(ctx context.Context, obj *model.SearchConnection) (*model.SearchDiagnosis, error) {
+	return diagnose(ctx, obj)
 }
 
 // Page is the resolver for the page field.
@@ -247,6 +257,9 @@ func (r *Resolver) Page() PageResolver { return &pageResolver{r} }
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
+// SearchConnection returns SearchConnectionResolver implementation.
+func (r *Resolver) SearchConnection() SearchConnectionResolver { return &searchConnectionResolver{r} }
+
 // SearchResult returns SearchResultResolver implementation.
 func (r *Resolver) SearchResult() SearchResultResolver { return &searchResultResolver{r} }
 
@@ -257,12 +270,13 @@ func (r *Resolver) Space() SpaceResolver { return &spaceResolver{r} }
 func (r *Resolver) Version() VersionResolver { return &versionResolver{r} }
 
 type (
-	attachmentResolver   struct{ *Resolver }
-	commentResolver      struct{ *Resolver }
-	mutationResolver     struct{ *Resolver }
-	pageResolver         struct{ *Resolver }
-	queryResolver        struct{ *Resolver }
-	searchResultResolver struct{ *Resolver }
-	spaceResolver        struct{ *Resolver }
-	versionResolver      struct{ *Resolver }
+	attachmentResolver       struct{ *Resolver }
+	commentResolver          struct{ *Resolver }
+	mutationResolver         struct{ *Resolver }
+	pageResolver             struct{ *Resolver }
+	queryResolver            struct{ *Resolver }
+	searchConnectionResolver struct{ *Resolver }
+	searchResultResolver     struct{ *Resolver }
+	spaceResolver            struct{ *Resolver }
+	versionResolver          struct{ *Resolver }
 )

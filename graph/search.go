@@ -84,11 +84,12 @@ func buildPageFilter(f model.PageFilter) (string, error) {
 	if typ != model.ContentTypeOther {
 		xs = append(xs, cql.Field("type").Eq(cql.String(strings.ToLower(string(typ)))))
 	}
+	anyWord := f.Match != nil && *f.Match == model.TextMatchAny
 	if f.Text != nil && strings.TrimSpace(*f.Text) != "" {
-		xs = append(xs, cql.Field("text").Contains(cql.Terms(*f.Text)))
+		xs = append(xs, textFilter("text", *f.Text, anyWord))
 	}
 	if f.Title != nil && strings.TrimSpace(*f.Title) != "" {
-		xs = append(xs, cql.Field("title").Contains(cql.Terms(*f.Title)))
+		xs = append(xs, textFilter("title", *f.Title, anyWord))
 	}
 	if len(f.Spaces) > 0 {
 		xs = append(xs, cql.Field("space").In(cql.Strings(f.Spaces...)...))
@@ -137,6 +138,24 @@ func buildPageFilter(f model.PageFilter) (string, error) {
 		return "", err
 	}
 	return q.String(), nil
+}
+
+// textFilter is "field ~ words" (every word), or with anyWord one "field ~ word" per word
+// joined with OR (when both text and title are given, each is one AND-ed group).
+func textFilter(field, text string, anyWord bool) cql.Expr {
+	if !anyWord {
+		return cql.Field(field).Contains(cql.Terms(text))
+	}
+	var xs []cql.Expr
+	for _, w := range strings.Fields(text) {
+		if len(words(w)) > 0 { // a word of punctuation alone searches nothing
+			xs = append(xs, cql.Field(field).Contains(cql.Terms(w)))
+		}
+	}
+	if len(xs) == 0 {
+		return cql.Field(field).Contains(cql.Terms(text)) // Build reports the empty text
+	}
+	return cql.Or(xs...)
 }
 
 // searchResultPage returns the hit's page as a partial record: its id and title are known, and

@@ -210,8 +210,8 @@ func TestSearchPagesFiltersAndPaging(t *testing.T) {
 	if !strings.Contains(r.Recent.Cql, "ancestor") || !strings.Contains(r.Recent.Cql, "now(") {
 		t.Errorf("cql = %q, want ancestor and now() clauses", r.Recent.Cql)
 	}
-	if len(r.Typed.Nodes) != 5 {
-		t.Errorf("global spaces = %+v, want the 5 demo spaces", r.Typed.Nodes)
+	if len(r.Typed.Nodes) != 6 {
+		t.Errorf("global spaces = %+v, want the 6 demo spaces", r.Typed.Nodes)
 	}
 
 	// Two pages of five hits: disjoint, and together the first ten.

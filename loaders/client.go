@@ -289,6 +289,9 @@ func (u *clientUpstream) Search(ctx context.Context, q SearchQuery, opt ListOpti
 	if bodies {
 		expand = append(expand, "content.body.storage", "content.version")
 	}
+	if q.WithDetails {
+		expand = append(expand, "content.metadata.labels", "content.ancestors")
+	}
 	res, resp, err := u.c.Search.CQL(ctx, &confluence.SearchOptions{CQL: q.CQL, Expand: expand,
 		Cursor: opt.Cursor, Limit: opt.Limit})
 	if err != nil {
@@ -311,13 +314,26 @@ func (u *clientUpstream) Search(ctx context.Context, q SearchQuery, opt ListOpti
 			if b := r.Content.Body; bodies && b != nil && b.Storage != nil && r.Content.Version != nil {
 				h.HasBody, h.Body, h.Version = true, b.Storage.Value, r.Content.Version.Number
 			}
+			if q.WithDetails {
+				if md := r.Content.Metadata; md != nil && md.Labels != nil {
+					for _, l := range md.Labels.Results {
+						h.Labels = append(h.Labels, l.Name)
+					}
+				}
+				for _, a := range r.Content.Ancestors {
+					h.Ancestors = append(h.Ancestors, a.Title)
+				}
+			}
 		case r.Space != nil:
 			h.Type, h.SpaceKey = "space", r.Space.Key
 		default:
 			h.Type = r.EntityType
 		}
-		if h.SpaceKey == "" && r.ResultGlobalContainer != nil {
-			h.SpaceKey = spaceKeyFromURL(r.ResultGlobalContainer.DisplayURL)
+		if r.ResultGlobalContainer != nil {
+			if h.SpaceKey == "" {
+				h.SpaceKey = spaceKeyFromURL(r.ResultGlobalContainer.DisplayURL)
+			}
+			h.SpaceName = r.ResultGlobalContainer.Title
 		}
 		out.Hits = append(out.Hits, h)
 	}

@@ -40,6 +40,11 @@ type SearchHit struct {
 	HasBody bool
 	Body    string
 	Version int
+	// With SearchQuery.WithDetails: the label names, the ancestors' titles (top-most first) and
+	// the space name.
+	Labels    []string
+	Ancestors []string
+	SpaceName string
 }
 
 // SearchPage is one page of search results.

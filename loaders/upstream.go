@@ -37,6 +37,9 @@ type SearchQuery struct {
 	// WithBodies asks for the current storage body and version number of page hits too
 	// (SearchHit.HasBody); Confluence then returns at most 50 rows a call.
 	WithBodies bool
+	// WithDetails asks for the labels, the ancestors' titles and the space name of content hits
+	// (SearchHit.Labels, Ancestors and SpaceName) in the same call.
+	WithDetails bool
 }
 
 // Upstream is what the loaders need from a tenant's Confluence, declared here, where it is

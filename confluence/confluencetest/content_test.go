@@ -178,7 +178,7 @@ func TestLabelEndpoints(t *testing.T) {
 		t.Fatal("GET /labels lacks redis")
 	}
 	got := ids(mustGet(t, s.URL()+"/wiki/api/v2/labels/"+redisID+"/pages", a).results(t))
-	if !slices.Equal(got, []string{"100006", "100007", "100023", "100032"}) {
+	if !slices.Equal(got, []string{"100006", "100007", "100023", "100032", "100101", "100104", "100106", "100107"}) {
 		t.Errorf("labels/redis/pages = %v", got)
 	}
 	sl := mustGet(t, s.URL()+"/wiki/api/v2/spaces/98305/labels", a).results(t)

@@ -20,7 +20,7 @@ func TestDemoDataset(t *testing.T) {
 	for _, sp := range mustGet(t, s.URL()+"/wiki/api/v2/spaces", a).results(t) {
 		keys = append(keys, str(sp["key"]))
 	}
-	if !slices.Equal(keys, []string{"OPS", "ARCH", "PIR", "ENG", "SEC"}) {
+	if !slices.Equal(keys, []string{"OPS", "ARCH", "PIR", "ENG", "SEC", "KB"}) {
 		t.Errorf("space keys = %v", keys)
 	}
 

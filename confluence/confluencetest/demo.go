@@ -213,6 +213,10 @@ func demoDataset(now time.Time) Dataset {
 		page("100051", "SEC", "100050", 1, "SEC-2026-003: Leaked credential rotation", demoEve, L("security", "postmortem"),
 			v(ago(5, 0), demoEve, "", `<h1>SEC-2026-003</h1><p>A database credential was committed to a public gist and rotated within 40 minutes.</p>`)),
 	}
+	kb := demoKBSpace
+	kb.CreatedAt = ago(100, 0)
+	d.Spaces = append(d.Spaces, kb)
+	d.Pages = append(d.Pages, demoIncidentPages(ago)...)
 	for i := range d.Pages {
 		switch d.Pages[i].ID {
 		case "100013":

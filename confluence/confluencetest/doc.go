@@ -36,8 +36,11 @@
 //     and inline, replies included, in thread order; a reply carries
 //     ancestors (its parent comments, root first) and every comment carries
 //     extensions.location ("footer" or "inline").
-//   - Search without ORDER BY sorts by lastModified descending, then id
-//     descending (package cql). Archived and trashed pages are not indexed.
+//   - Search without ORDER BY ranks a text search (text, title or
+//     siteSearch ~) by relevance, a Lucene-classic score with title matches
+//     boosted (cql's Query.SortRelevance); other searches, and ties, sort by
+//     lastModified descending, then id descending. Archived and trashed
+//     pages are not indexed.
 //     Paging runs over the whole index and drops what the account may not
 //     see afterwards, so a page of results can be short (even empty) and
 //     still have a next link, as on Cloud.

@@ -22,7 +22,7 @@ func TestSpacesFilters(t *testing.T) {
 	}}); err != nil {
 		t.Fatal(err)
 	}
-	demo := []string{"98305", "98306", "98307", "98308", "98309"}
+	demo := []string{"98305", "98306", "98307", "98308", "98309", "98310"}
 	tests := []struct {
 		name, query string
 		want        []string
@@ -33,9 +33,9 @@ func TestSpacesFilters(t *testing.T) {
 		{"status archived", "status=archived", []string{"98401"}},
 		{"status current leaves out archived", "status=current", append(slices.Clone(demo), "98400")},
 		{"type and status together", "type=global&status=current", demo},
-		{"sort by name", "sort=name", []string{"98400", "98306", "98308", "98401", "98305", "98307", "98309"}},
-		{"sort by -name", "sort=-name", []string{"98309", "98307", "98305", "98401", "98308", "98306", "98400"}},
-		{"sort by -id", "sort=-id&type=global&status=current", []string{"98309", "98308", "98307", "98306", "98305"}},
+		{"sort by name", "sort=name", []string{"98400", "98306", "98308", "98401", "98305", "98307", "98309", "98310"}},
+		{"sort by -name", "sort=-name", []string{"98310", "98309", "98307", "98305", "98401", "98308", "98306", "98400"}},
+		{"sort by -id", "sort=-id&type=global&status=current", []string{"98310", "98309", "98308", "98307", "98306", "98305"}},
 		{"sort by key", "sort=key&keys=ops,old,alice", []string{"98400", "98401", "98305"}},
 	}
 	for _, tc := range tests {

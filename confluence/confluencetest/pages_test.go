@@ -292,7 +292,7 @@ func TestSpaces(t *testing.T) {
 		name, query string
 		want        []string
 	}{
-		{"all by id", "", []string{"98305", "98306", "98307", "98308", "98309"}},
+		{"all by id", "", []string{"98305", "98306", "98307", "98308", "98309", "98310"}},
 		{"keys case-insensitive", "keys=ops,Pir", []string{"98305", "98307"}},
 		{"ids", "ids=98306&ids=98308", []string{"98306", "98308"}},
 		{"labels", "labels=sre", []string{"98305"}},

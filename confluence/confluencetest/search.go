@@ -86,7 +86,7 @@ func (s *Server) runSearch(w http.ResponseWriter, r *http.Request, a *Account, e
 			matched = append(matched, d)
 		}
 	}
-	query.Sort(matched, env)
+	query.SortRelevance(matched, env)
 	for _, m := range matched {
 		d := m.(*doc)
 		run.all = append(run.all, d)

@@ -36,7 +36,7 @@ func TestSearchCQL(t *testing.T) {
 		{"label and space", "type = page AND space = pir AND label = database", []string{"100031", "100034"}},
 		{"modified in the last 7 days", "type = page AND space = OPS AND lastmodified >= now(\"-7d\")", []string{"100003", "100006", "100008", "100010"}},
 		{"archived pages are not indexed", "id = 100013", nil},
-		{"text search is an AND of terms", "type = page AND text ~ \"redis sentinel\"", []string{"100006", "100007", "100023", "100032"}},
+		{"text search is an AND of terms", "type = page AND text ~ \"redis sentinel\"", []string{"100006", "100007", "100023", "100032", "100101", "100107"}},
 		{"macro", "type = page AND macro = jira AND space = OPS", []string{"100003", "100008"}},
 		{"favourite of the caller", "type = page AND favourite = currentUser()", []string{"100003", "100008"}},
 		{"creator is the caller", "type = page AND space = PIR AND creator = currentUser()", []string{"100030", "100031", "100035"}},

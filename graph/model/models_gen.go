@@ -10,6 +10,11 @@ import (
 	"time"
 )
 
+// Content that can be correlated with an incident. Page implements it (blog posts will too).
+type Content interface {
+	IsContent()
+}
+
 // A list of attachments.
 type AttachmentConnection struct {
 	// Attachments with their cursors.
@@ -82,6 +87,14 @@ type CommentEdge struct {
 	Cursor string `json:"cursor"`
 	// The comment.
 	Node *Comment `json:"node"`
+}
+
+// One condition of a query tried alone.
+type ConditionCheck struct {
+	// The condition as CQL.
+	Cql string `json:"cql"`
+	// Confluence's estimate of its hits on its own.
+	Hits int `json:"hits"`
 }
 
 // The tenant's stored Confluence connection.
@@ -178,6 +191,24 @@ type DisconnectConfluencePayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// An incident or alert to correlate with documentation. Every field is plain text, never CQL.
+type IncidentInput struct {
+	// The incident or alert title (required, at most 1,000 characters).
+	Title string `json:"title"`
+	// Free text: the alert body, the first messages of the incident channel (at most 1,000,000 characters; the first 4,000 are read).
+	Description *string `json:"description,omitempty"`
+	// The affected service, for example payment-api.
+	Service *string `json:"service,omitempty"`
+	// The alert name, for example RedisPrimaryDown; matched whole and split into words.
+	AlertName *string `json:"alertName,omitempty"`
+	// Alert or incident labels, for example sev1 or region=eu-west-1.
+	Labels []string `json:"labels,omitempty"`
+	// Error messages or codes seen, for example ERR-4031 or 'connection refused'.
+	ErrorMessages []string `json:"errorMessages,omitempty"`
+	// When the incident started; reviews written shortly before it score higher.
+	StartedAt *time.Time `json:"startedAt,omitempty"`
+}
+
 // A label on content.
 type Label struct {
 	// Confluence's label id.
@@ -255,6 +286,8 @@ type PageFilter struct {
 	Type *ContentType `json:"type,omitempty"`
 	// Result order; relevance by default.
 	OrderBy *SearchOrder `json:"orderBy,omitempty"`
+	// Whether every word of `text` and `title` must match (ALL, the default) or any one (ANY).
+	Match *TextMatch `json:"match,omitempty"`
 }
 
 // Where a page of results sits in its list (Relay).
@@ -291,6 +324,56 @@ type PageTreeEntry struct {
 type Query struct {
 }
 
+// Related content, best first.
+type RelatedConnection struct {
+	// The ranked content with cursors.
+	Edges []*RelatedEdge `json:"edges"`
+	// The ranked content.
+	Nodes []*RelatedContent `json:"nodes"`
+	// hasNextPage tells whether more ranked content followed; related has no `after`.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The CQL queries sent upstream (at most four).
+	Queries []string `json:"queries"`
+	// The signals extracted from the incident, as scored.
+	Signals []string `json:"signals"`
+}
+
+// One piece of related content.
+type RelatedContent struct {
+	// The content.
+	Content Content `json:"content"`
+	// The score that ranked it (higher is more related; comparable within one answer only).
+	Score float64 `json:"score"`
+	// What kind of document it is.
+	Kind ContentKind `json:"kind"`
+	// Why it scored, strongest first.
+	Reasons []*RelatedReason `json:"reasons"`
+	// The search excerpt it was scored on.
+	Excerpt string `json:"excerpt"`
+	// Link to the content in Confluence's web UI, from the search (no further call).
+	URL string `json:"url"`
+	// The key of its space.
+	SpaceKey string `json:"spaceKey"`
+	// When it was last modified.
+	LastModified *time.Time `json:"lastModified,omitempty"`
+}
+
+// Related content in a list.
+type RelatedEdge struct {
+	// Opaque position of this item.
+	Cursor string `json:"cursor"`
+	// The item.
+	Node *RelatedContent `json:"node"`
+}
+
+// One reason a document scored.
+type RelatedReason struct {
+	// The signal: ALERT_NAME, TITLE_TERMS, TEXT_TERMS, LABEL, SERVICE, ERROR, HOST, VERBATIM (the alert name, an error or a host matched in the body, outside the excerpt), RECENT_REVIEW or KIND.
+	Signal string `json:"signal"`
+	// What matched, for example 'names alert RedisPrimaryDown'.
+	Detail string `json:"detail"`
+}
+
 // Search hits.
 type SearchConnection struct {
 	// Hits with their cursors.
@@ -303,6 +386,23 @@ type SearchConnection struct {
 	TotalCount int `json:"totalCount"`
 	// The CQL query that was sent.
 	Cql string `json:"cql"`
+	// Why nothing was found, when nothing was: null unless the search had no hit. Costs up to five
+	// more upstream calls, made only when this field is selected.
+	Diagnosis *SearchDiagnosis `json:"diagnosis,omitempty"`
+}
+
+// Why a search found nothing, and what to try instead.
+type SearchDiagnosis struct {
+	// A one-line explanation for a human.
+	Summary string `json:"summary"`
+	// Keys of the spaces the connected account can see (the first 250).
+	VisibleSpaces []string `json:"visibleSpaces"`
+	// Each condition of the query tried alone (up to four), with its hit count.
+	Conditions []*ConditionCheck `json:"conditions"`
+	// The condition that alone finds nothing, when one does; it eliminated everything.
+	EliminatedBy *string `json:"eliminatedBy,omitempty"`
+	// A broader query to try: the words joined with OR, without the condition that found nothing.
+	BroaderCql *string `json:"broaderCql,omitempty"`
 }
 
 // A search hit in a list.
@@ -582,6 +682,76 @@ func (e *CommentKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e CommentKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Kinds of operational documentation.
+type ContentKind string
+
+const (
+	// How to detect, mitigate and verify a failure.
+	ContentKindRunbook ContentKind = "RUNBOOK"
+	// A post-incident review.
+	ContentKindPostmortem ContentKind = "POSTMORTEM"
+	// A known issue with its workaround.
+	ContentKindKnownIssue ContentKind = "KNOWN_ISSUE"
+	// A procedure for a class of incidents (incident command, communication).
+	ContentKindPlaybook ContentKind = "PLAYBOOK"
+	// A description of a system's design.
+	ContentKindArchitecture ContentKind = "ARCHITECTURE"
+	// Anything else.
+	ContentKindOther ContentKind = "OTHER"
+)
+
+var AllContentKind = []ContentKind{
+	ContentKindRunbook,
+	ContentKindPostmortem,
+	ContentKindKnownIssue,
+	ContentKindPlaybook,
+	ContentKindArchitecture,
+	ContentKindOther,
+}
+
+func (e ContentKind) IsValid() bool {
+	switch e {
+	case ContentKindRunbook, ContentKindPostmortem, ContentKindKnownIssue, ContentKindPlaybook, ContentKindArchitecture, ContentKindOther:
+		return true
+	}
+	return false
+}
+
+func (e ContentKind) String() string {
+	return string(e)
+}
+
+func (e *ContentKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ContentKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ContentKind", str)
+	}
+	return nil
+}
+
+func (e ContentKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ContentKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ContentKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -984,6 +1154,64 @@ func (e *SpaceType) UnmarshalJSON(b []byte) error {
 }
 
 func (e SpaceType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How the words of a text filter combine.
+type TextMatch string
+
+const (
+	// Every word must appear.
+	TextMatchAll TextMatch = "ALL"
+	// At least one word must appear.
+	TextMatchAny TextMatch = "ANY"
+)
+
+var AllTextMatch = []TextMatch{
+	TextMatchAll,
+	TextMatchAny,
+}
+
+func (e TextMatch) IsValid() bool {
+	switch e {
+	case TextMatchAll, TextMatchAny:
+		return true
+	}
+	return false
+}
+
+func (e TextMatch) String() string {
+	return string(e)
+}
+
+func (e *TextMatch) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TextMatch(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TextMatch", str)
+	}
+	return nil
+}
+
+func (e TextMatch) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TextMatch) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TextMatch) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -307,4 +307,23 @@ query FindRunbook {
     }
   }
 }
+
+# During an incident: the runbooks, known issues and reviews related to an alert, ranked, with
+# the reasons that scored each (choose CorrelateIncident from \u25B6's menu).
+query CorrelateIncident {
+  related(incident: {
+    title: "RedisPrimaryDown alert firing on sessions cluster"
+    alertName: "RedisPrimaryDown"
+    service: "sessions"
+  }, first: 5) {
+    nodes {
+      kind
+      score
+      url
+      content { title }
+      reasons { signal detail }
+    }
+    queries
+  }
+}
 `;var ao=te(Kr(),1),yR="confluence-graph:api-key";function bfe(){let e=document.documentElement.dataset.endpoint||"graphql";return new URL(e,window.location.href).toString()}var gW="confluence-graph:demo-key",bW="Paste an API key (Authorization: Bearer cg_\u2026) to run queries";function vW(e){try{return window.localStorage.getItem(e)||""}catch{return""}}function Afe(){let e=document.documentElement.dataset.demoKey||"";if(e&&e!==vW(gW)){try{window.localStorage.setItem(gW,e)}catch{}return AW(e),e}return vW(yR)||e}function AW(e){try{e?window.localStorage.setItem(yR,e):window.localStorage.removeItem(yR)}catch{}}function xfe(e,t){return async(r,n)=>{let i=n?.headers||{};if(!t&&!Object.keys(i).some(c=>c.toLowerCase()==="authorization"))return bW;let o={"Content-Type":"application/json",Accept:"application/graphql-response+json, application/json"};t&&(o.Authorization=`Bearer ${t}`),Object.assign(o,i);let s=await fetch(e,{method:"POST",headers:o,body:JSON.stringify(r),credentials:"omit"}),l=await s.text();try{return JSON.parse(l)}catch{return{errors:[{message:`HTTP ${s.status}: response is not JSON`,extensions:{body:l.slice(0,500)}}]}}}}function wfe({apiKey:e,onSave:t}){let[r,n]=(0,Xu.useState)(e);return(0,ao.jsxs)("form",{className:"cg-keybar",onSubmit:o=>{o.preventDefault(),t(r.trim())},"aria-label":"API key",children:[(0,ao.jsx)("span",{className:"cg-title",children:"confluence-graph"}),(0,ao.jsx)("label",{htmlFor:"cg-api-key",children:"API key"}),(0,ao.jsx)("input",{id:"cg-api-key",type:"password",autoComplete:"off",spellCheck:"false",placeholder:"cg_... (paste once; kept in this browser)",value:r,onChange:o=>n(o.target.value)}),(0,ao.jsx)("button",{type:"submit",id:"cg-api-key-save",children:"Use key"}),(0,ao.jsx)("span",{id:"cg-key-status",className:e?"cg-ok":"cg-missing",children:e?`key set (\u2026${e.slice(-4)})`:bW}),(0,ao.jsx)("a",{className:"cg-link",href:"settings",children:"Settings"})]})}function Efe(){let[e,t]=(0,Xu.useState)(Afe),r=(0,Xu.useMemo)(bfe,[]),n=(0,Xu.useMemo)(()=>xfe(r,e),[r,e]),i=(0,Xu.useCallback)(o=>{AW(o),t(o)},[]);return(0,ao.jsxs)("div",{className:"cg-app",children:[(0,ao.jsx)(wfe,{apiKey:e,onSave:i}),(0,ao.jsx)("div",{className:"cg-graphiql",children:(0,ao.jsx)(Bl,{fetcher:n,defaultQuery:mW,defaultEditorToolsVisibility:"variables"})})]})}(0,yW.createRoot)(document.getElementById("root")).render((0,ao.jsx)(Efe,{}));})();

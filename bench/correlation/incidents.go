@@ -1,0 +1,83 @@
+package main
+
+// incident is one case of the corpus: what the alert or the person reporting says, and the
+// pages (ids) an on-call engineer would want to open, most useful first.
+type incident struct {
+	Title       string   `json:"title"`
+	Description string   `json:"description,omitempty"`
+	Service     string   `json:"service,omitempty"`
+	AlertName   string   `json:"alertName,omitempty"`
+	Errors      []string `json:"errorMessages,omitempty"`
+	want        []string
+}
+
+var incidents = []incident{
+	{Title: "RedisPrimaryDown alert firing on sessions cluster", AlertName: "RedisPrimaryDown", Service: "sessions",
+		Description: "Sentinel reports the primary down; users are logged out.", want: []string{"201", "401", "301"}},
+	{Title: "Users logged out after Redis restart on the sessions cluster", Service: "sessions",
+		Description: "Everyone lost their session after maintenance restarted Redis.", want: []string{"302", "201"}},
+	{Title: "RedisMemoryHigh on cache cluster", AlertName: "RedisMemoryHigh", Service: "cache",
+		Description: "Memory at 93% of maxmemory, evictions climbing.", want: []string{"202", "402"}},
+	{Title: "Rate limiter writes failing", Service: "cache", Errors: []string{"OOM command not allowed when used memory > 'maxmemory'"},
+		want: []string{"402", "202"}},
+	{Title: "RedisReplicationBroken on sessions replica", AlertName: "RedisReplicationBroken", Service: "sessions",
+		Description: "master_link_status down on sessions-2.", want: []string{"203"}},
+	{Title: "PostgresPrimaryDown on orders cluster", AlertName: "PostgresPrimaryDown", Service: "orders",
+		Description: "orders-db-1 not accepting connections, checkout failing.", want: []string{"211", "311", "411"}},
+	{Title: "Replication lag high on orders-db-2", AlertName: "PostgresReplicationLagHigh", Service: "orders",
+		want: []string{"212", "211"}},
+	{Title: "PostgresDiskSpaceLow on orders-db-1", AlertName: "PostgresDiskSpaceLow", Service: "orders",
+		Description: "pg_wal is growing fast.", want: []string{"213", "311"}},
+	{Title: "orders-api cannot get database connections", AlertName: "PgBouncerPoolExhausted", Service: "orders-api",
+		Errors: []string{"no more connections allowed (max_client_conn)"}, want: []string{"214", "312"}},
+	{Title: "KafkaConsumerLagHigh for ledger-worker", AlertName: "KafkaConsumerLagHigh", Service: "ledger-worker",
+		Description: "Lag at 50,000 messages and growing on the payments topic.", want: []string{"221", "321", "421"}},
+	{Title: "KafkaBrokerDown broker 3", AlertName: "KafkaBrokerDown", Service: "kafka",
+		Description: "Under-replicated partitions after broker 3 stopped.", want: []string{"222"}},
+	{Title: "ledger-worker stuck", Service: "ledger-worker", Errors: []string{"RecordTooLargeException"},
+		want: []string{"421", "221"}},
+	{Title: "PaymentApiErrorRateHigh: payment-api returning 503", AlertName: "PaymentApiErrorRateHigh", Service: "payment-api",
+		Errors: []string{"PSP-4031"}, want: []string{"231", "431"}},
+	{Title: "Payment p99 latency above 2 seconds after deploy", AlertName: "PaymentLatencyHigh", Service: "payment-api",
+		want: []string{"232", "331"}},
+	{Title: "KubeNodeNotReady on worker-17", AlertName: "KubeNodeNotReady", Service: "kubernetes",
+		want: []string{"241"}},
+	{Title: "Pods crash looping with exit code 137", AlertName: "KubePodCrashLooping", Service: "kubernetes",
+		Description: "checkout-web pods OOMKilled.", want: []string{"242"}},
+	{Title: "CoreDNSErrorsHigh: SERVFAIL from cluster DNS", AlertName: "CoreDNSErrorsHigh", Service: "coredns",
+		want: []string{"243", "341", "441"}},
+	{Title: "Intermittent DNS timeouts in the cluster", Service: "coredns",
+		Errors: []string{"nf_conntrack: table full, dropping packet"}, want: []string{"441", "243"}},
+	{Title: "TLSCertificateExpiringSoon for api-gateway", AlertName: "TLSCertificateExpiringSoon", Service: "api-gateway",
+		want: []string{"251", "351"}},
+	{Title: "Clients cannot reach the API gateway", Service: "api-gateway",
+		Errors: []string{"x509: certificate has expired"}, want: []string{"251", "351"}},
+	{Title: "ElasticsearchClusterRed on search cluster", AlertName: "ElasticsearchClusterRed", Service: "search-api",
+		Description: "Unassigned primary shards.", want: []string{"261"}},
+	{Title: "Search queries failing with circuit breaker errors", AlertName: "ElasticsearchHeapUsageHigh", Service: "search-api",
+		Errors: []string{"circuit_breaking_exception"}, want: []string{"262"}},
+	{Title: "search-api 504 timeouts at 02:10", Service: "search-api",
+		Description: "Nightly reindex running.", want: []string{"461"}},
+	{Title: "AuthTokenValidationErrors across services", AlertName: "AuthTokenValidationErrors", Service: "auth-service",
+		Errors: []string{"kid not found"}, want: []string{"271", "371"}},
+	{Title: "Logins failing after signing key rotation", Service: "auth-service",
+		want: []string{"371", "271"}},
+	{Title: "RabbitMQQueueBacklog on notifications", AlertName: "RabbitMQQueueBacklog", Service: "notifications-worker",
+		want: []string{"281"}},
+	{Title: "Emails not being delivered", AlertName: "EmailSendFailures", Service: "notifications",
+		Errors: []string{"421 4.7.0 Try again later"}, want: []string{"481"}},
+	{Title: "VaultSealed on vault-0", AlertName: "VaultSealed", Service: "vault",
+		Description: "Vault restarted and stayed sealed.", want: []string{"291", "391"}},
+	{Title: "CheckoutWeb5xxHigh: 502 Bad Gateway from CDN", AlertName: "CheckoutWeb5xxHigh", Service: "checkout-web",
+		want: []string{"286", "386"}},
+	{Title: "Nightly backup failed", AlertName: "BackupJobFailed", Service: "backups",
+		Errors: []string{"AccessDenied"}, want: []string{"287"}},
+	{Title: "SEV1 declared: who is incident commander?", Description: "Payments are down for all customers; we need an incident channel and status updates.",
+		want: []string{"601", "603"}},
+	{Title: "Credential leaked in a public repository", Description: "An API secret was pushed to GitHub; rotate it.",
+		want: []string{"602"}},
+	{Title: "Sessions cluster unreachable, primary not responding", Service: "sessions",
+		want: []string{"201", "401"}},
+	{Title: "Checkout slow: payment latency high", Service: "payment-api",
+		Description: "p99 latency of payment-api above 2 s since the afternoon deploy.", want: []string{"232", "331"}},
+}
