@@ -260,7 +260,7 @@ func pageVersions(ctx context.Context, obj *model.Page, first *int, after *strin
 	bodies := selects(ctx, "VersionConnection", "nodes", "Version", "body") || selects(ctx, "VersionConnection", "edges", "VersionEdge", "node", "Version", "body")
 	return listConnection(first, after, 25, func(need int) (loaders.List[model.Version], error) {
 		return loaders.For(ctx).Versions(ctx, loaders.VersionsRequest{
-			VersionsQuery: loaders.VersionsQuery{PageID: obj.ID, WithBodies: bodies}, First: need})
+			VersionsQuery: loaders.VersionsQuery{PageID: obj.ID, WithBodies: bodies}, First: need, Current: currentNumber(obj)})
 	}, func(items []model.Version, more bool, w window) *model.VersionConnection {
 		nodes, edges, info := edgesOf(items, more, w, ptrTo[model.Version],
 			func(c string, n *model.Version) *model.VersionEdge { return &model.VersionEdge{Cursor: c, Node: n} })

@@ -61,10 +61,12 @@ type repliesKey struct {
 	N         int
 }
 
-// versionsKey names the first N versions of a page.
+// versionsKey names the first N versions of a page whose current version is Current (0:
+// unknown).
 type versionsKey struct {
 	VersionsQuery
-	N int
+	N       int
+	Current int
 }
 
 // attachmentsKey names the first N attachments of a page, of MediaType when set.

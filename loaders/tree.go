@@ -67,7 +67,7 @@ func (l *Loaders) searchChildren(ctx context.Context, parents []string) (map[str
 		}
 		byParent[p.ParentID] = append(byParent[p.ParentID], p)
 		if ct.LabelsComplete {
-			l.labels.Prime(ctx, p.ID, nonNil(ct.Labels))
+			l.primeLabels(ctx, p.ID, nonNil(ct.Labels))
 		}
 		return true
 	})

@@ -16,6 +16,10 @@ import (
 type VersionsRequest struct {
 	VersionsQuery
 	First int
+	// Current is the page's current version number as the caller read it (0: unknown). The
+	// cross-request cache keys version lists by it, so a list cached before an edit is not
+	// served to a request that has seen the edit.
+	Current int
 }
 
 // versionBodyCap is the most versions Confluence lists per call with bodies.
@@ -27,7 +31,7 @@ const versionBodyCap = 50
 // versions returned never carry bodies.
 func (l *Loaders) Versions(ctx context.Context, r VersionsRequest) (List[Version], error) {
 	r.WithBodies = r.WithBodies && r.First <= versionBodyCap
-	key := versionsKey{VersionsQuery: r.VersionsQuery, N: r.First}
+	key := versionsKey{VersionsQuery: r.VersionsQuery, N: r.First, Current: r.Current}
 	return load(ctx, l, func(l *Loaders) *dataloader.Loader[versionsKey, List[Version]] { return l.versions }, key)
 }
 
