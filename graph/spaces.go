@@ -49,11 +49,11 @@ func listSpaces(ctx context.Context, keys []string, typ *model.SpaceType, first 
 	if typ != nil {
 		t = fromSpaceType(*typ)
 	}
-	list, err := loaders.For(ctx).Spaces(ctx, loaders.SpacesRequest{Keys: keys, Type: t, First: w.need()})
+	list, err := loaders.For(ctx).Spaces(ctx, loaders.SpacesRequest{Keys: keys, Type: t, First: w.need(), From: w.From})
 	if err != nil {
 		return nil, err
 	}
-	nodes, edges, info := edgesOf(list.Items, list.More, w, ptrTo[model.Space],
+	nodes, edges, info := edgesOf(list, w, ptrTo[model.Space],
 		func(c string, n *model.Space) *model.SpaceEdge { return &model.SpaceEdge{Cursor: c, Node: n} })
 	return &model.SpaceConnection{Nodes: nodes, Edges: edges, PageInfo: info}, nil
 }
@@ -67,9 +67,9 @@ func spaceHomepage(ctx context.Context, obj *model.Space) (*model.Page, error) {
 
 func spacePages(ctx context.Context, obj *model.Space, depth *model.PageDepth, first *int, after *string) (*model.PageConnection, error) {
 	root := depth == nil || *depth == model.PageDepthRoot
-	return listConnection(first, after, 25, func(need int) (loaders.List[model.Page], error) {
+	return listConnection(first, after, 25, func(need int, from loaders.ListFrom) (loaders.List[model.Page], error) {
 		return loaders.For(ctx).SpacePages(ctx, loaders.SpacePagesRequest{
-			SpacePagesQuery: loaders.SpacePagesQuery{SpaceID: obj.ID, RootOnly: root}, First: need})
+			SpacePagesQuery: loaders.SpacePagesQuery{SpaceID: obj.ID, RootOnly: root}, First: need, From: from})
 	}, pageConnection)
 }
 
