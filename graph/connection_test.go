@@ -45,7 +45,9 @@ func TestPageWindow(t *testing.T) {
 
 func TestSlice(t *testing.T) {
 	items := []int{0, 1, 2, 3, 4}
-	list := func(more bool, next string) loaders.List[int] { return loaders.List[int]{Items: items, More: more, Next: next} }
+	list := func(more bool, next string) loaders.List[int] {
+		return loaders.List[int]{Items: items, More: more, Next: next}
+	}
 	got, cursors, next := slice(list(false, ""), window{First: 2, Offset: 1, Skip: 1})
 	if len(got) != 2 || got[0] != 1 || got[1] != 2 || !next {
 		t.Errorf("slice = %v, hasNext %v; want [1 2], true", got, next)
