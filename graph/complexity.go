@@ -116,7 +116,7 @@ func setComplexity(c *ComplexityRoot) {
 	}
 	// A tree comes from its space's page list, 250 pages a call, and is cut at maxTreeEntries;
 	// priced as one call per parent and 100 entries.
-	c.Space.PageTree = func(child int, _ *string, _ *int) int { return perParentList(child, 100) }
+	c.Space.PageTree = func(child int, _ *string, _ *int, _ *string) int { return perParentList(child, 100) }
 	c.Page.Children = func(child int, first *int, _ *string) int { return batchedList(child, items(first, 25)) }
 	c.Page.Comments = func(child int, _ *model.CommentKind, first *int, _ *string) int {
 		return batchedList(child, items(first, 25))
