@@ -78,3 +78,38 @@ func TestNestedEndCursorResumesWithOneCall(t *testing.T) {
 		t.Errorf("children runs repeat: %v", ids)
 	}
 }
+
+// Search results resume the same way: every run of 50 hits is one search call, from the third on
+// starting at the cursor the previous run got from Confluence.
+func TestSearchEndCursorResumesWithOneCall(t *testing.T) {
+	e := newEnv(t, envOptions{dataset: "bench", benchSpaces: 1, benchPages: 400})
+	key := e.sim.Spaces()[0].Key
+	const q = `query($q: String!, $after: String) { search(cql: $q, first: 50, after: $after) {
+	  nodes { title } pageInfo { hasNextPage endCursor } } }`
+	var after *string
+	titles := 0
+	for n := 1; ; n++ {
+		var r struct {
+			Search struct {
+				Nodes    []struct{ Title string }
+				PageInfo struct {
+					HasNextPage bool
+					EndCursor   *string
+				}
+			}
+		}
+		e.sim.ResetStats()
+		e.mustDo(t, q, &r, varQ("type = page AND space = "+key), client.Var("after", after))
+		if st := e.sim.Stats(); st.Total != 1 {
+			t.Errorf("run %d: upstream calls %v, want one search", n, st.ByEndpoint)
+		}
+		titles += len(r.Search.Nodes)
+		if !r.Search.PageInfo.HasNextPage || n > 10 {
+			break
+		}
+		after = r.Search.PageInfo.EndCursor
+	}
+	if titles != 400 {
+		t.Errorf("read %d hits, want the space's 400 pages", titles)
+	}
+}
