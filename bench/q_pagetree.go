@@ -5,7 +5,7 @@ import (
 )
 
 const pageTreeGraphQL = `query PageTree($key: String!, $root: ID!) { space(key: $key) {
-  pageTree(rootId: $root, maxDepth: 3) { depth parentId hasChildren page { id title } } } }`
+  pageTree(rootId: $root, maxDepth: 3) { entries { depth parentId hasChildren page { id title } } } } }`
 
 // TreeEntry is one entry of a flattened page tree, depth first, siblings in child order.
 type TreeEntry struct {
@@ -31,14 +31,16 @@ func pageTreeQuery() *Query {
 func pageTreeAPI(ctx context.Context, a *API, t Targets) (any, error) {
 	var res struct {
 		Space *struct {
-			PageTree []struct {
-				Depth       int    `json:"depth"`
-				ParentID    string `json:"parentId"`
-				HasChildren bool   `json:"hasChildren"`
-				Page        struct {
-					ID    string `json:"id"`
-					Title string `json:"title"`
-				} `json:"page"`
+			PageTree struct {
+				Entries []struct {
+					Depth       int    `json:"depth"`
+					ParentID    string `json:"parentId"`
+					HasChildren bool   `json:"hasChildren"`
+					Page        struct {
+						ID    string `json:"id"`
+						Title string `json:"title"`
+					} `json:"page"`
+				} `json:"entries"`
 			} `json:"pageTree"`
 		} `json:"space"`
 	}
@@ -48,8 +50,8 @@ func pageTreeAPI(ctx context.Context, a *API, t Targets) (any, error) {
 	if res.Space == nil {
 		return nil, errNotFound("space " + t.SpaceKey)
 	}
-	out := make([]TreeEntry, len(res.Space.PageTree))
-	for i, e := range res.Space.PageTree {
+	out := make([]TreeEntry, len(res.Space.PageTree.Entries))
+	for i, e := range res.Space.PageTree.Entries {
 		out[i] = TreeEntry{ID: e.Page.ID, Title: e.Page.Title, ParentID: e.ParentID, Depth: e.Depth, HasChildren: e.HasChildren}
 	}
 	return out, nil

@@ -263,12 +263,12 @@ func TestPageTreeCallsAndAgreement(t *testing.T) {
 		HasChildren bool
 	}
 	var whole struct {
-		Space struct{ PageTree []entry }
+		Space struct{ PageTree struct{ Entries []entry } }
 	}
 	e.sim.ResetStats()
-	e.mustDo(t, `query($key: String!) { space(key: $key) { pageTree(maxDepth: 3) { page { id } depth parentId hasChildren } } }`, &whole, varKey(key))
+	e.mustDo(t, `query($key: String!) { space(key: $key) { pageTree(maxDepth: 3) { entries { page { id } depth parentId hasChildren } } } }`, &whole, varKey(key))
 	st := e.sim.Stats()
-	tree := whole.Space.PageTree
+	tree := whole.Space.PageTree.Entries
 	if len(tree) < 200 {
 		t.Fatalf("tree has %d entries, want a few hundred", len(tree))
 	}
@@ -292,11 +292,11 @@ func TestPageTreeCallsAndAgreement(t *testing.T) {
 		}
 	}
 	var below struct {
-		Space struct{ PageTree []entry }
+		Space struct{ PageTree struct{ Entries []entry } }
 	}
-	e.mustDo(t, `query($key: String!, $root: ID) { space(key: $key) { pageTree(rootId: $root, maxDepth: 2) { page { id } depth parentId hasChildren } } }`,
+	e.mustDo(t, `query($key: String!, $root: ID) { space(key: $key) { pageTree(rootId: $root, maxDepth: 2) { entries { page { id } depth parentId hasChildren } } } }`,
 		&below, varKey(key), client.Var("root", root))
-	got, _ := json.Marshal(below.Space.PageTree)
+	got, _ := json.Marshal(below.Space.PageTree.Entries)
 	want, _ := json.Marshal(sub)
 	if string(got) != string(want) {
 		t.Errorf("subtree of %s through descendants =\n%s\nwant (from the space tree)\n%s", root, got, want)

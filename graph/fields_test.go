@@ -288,15 +288,21 @@ func TestSpacesAndTree(t *testing.T) {
 		Space    struct {
 			Pages    struct{ Nodes []struct{ Title string } }
 			All      struct{ Nodes []struct{ ID string } }
-			PageTree []struct {
-				Page        struct{ Title string }
-				Depth       int
-				ParentID    *string
-				HasChildren bool
+			PageTree struct {
+				Entries []struct {
+					Page        struct{ Title string }
+					Depth       int
+					ParentID    *string
+					HasChildren bool
+				}
+				Truncated bool
+				EndCursor *string
 			}
-			Sub []struct {
-				Page  struct{ Title string }
-				Depth int
+			Sub struct {
+				Entries []struct {
+					Page  struct{ Title string }
+					Depth int
+				}
 			}
 		}
 	}
@@ -306,8 +312,8 @@ func TestSpacesAndTree(t *testing.T) {
 	  space(key: "ops") {
 	    pages { nodes { title } }
 	    all: pages(depth: ALL, first: 100) { nodes { id } }
-	    pageTree(maxDepth: 2) { page { title } depth parentId hasChildren }
-	    sub: pageTree(rootId: "100002", maxDepth: 1) { page { title } depth } } }`, &r)
+	    pageTree(maxDepth: 2) { entries { page { title } depth parentId hasChildren } truncated endCursor }
+	    sub: pageTree(rootId: "100002", maxDepth: 1) { entries { page { title } depth } } } }`, &r)
 	if r.ByID.Key != "ARCH" {
 		t.Errorf("space(id: 98306).key = %q, want ARCH", r.ByID.Key)
 	}
@@ -324,17 +330,20 @@ func TestSpacesAndTree(t *testing.T) {
 		t.Errorf("all OPS pages = %d, want 12", len(r.Space.All.Nodes))
 	}
 	var tree []string
-	for _, e := range r.Space.PageTree {
+	for _, e := range r.Space.PageTree.Entries {
 		tree = append(tree, strings.Repeat(">", e.Depth)+e.Page.Title)
 	}
 	want := ">Operations Home,>>Runbooks,>>On-call Guide" // Scratch notes is trashed
 	if strings.Join(tree, ",") != want {
 		t.Errorf("pageTree = %s\nwant %s", strings.Join(tree, ","), want)
 	}
-	if len(r.Space.PageTree) == 3 && (!r.Space.PageTree[1].HasChildren || r.Space.PageTree[1].ParentID == nil || *r.Space.PageTree[1].ParentID != "100001") {
-		t.Errorf("pageTree entries = %+v", r.Space.PageTree)
+	if r.Space.PageTree.Truncated || r.Space.PageTree.EndCursor != nil {
+		t.Errorf("pageTree of 3 entries: truncated %v, endCursor %v; want false, null", r.Space.PageTree.Truncated, r.Space.PageTree.EndCursor)
 	}
-	if len(r.Space.Sub) != 3 || r.Space.Sub[0].Page.Title != "Deployment Runbook" || r.Space.Sub[0].Depth != 1 {
+	if len(r.Space.PageTree.Entries) == 3 && (!r.Space.PageTree.Entries[1].HasChildren || r.Space.PageTree.Entries[1].ParentID == nil || *r.Space.PageTree.Entries[1].ParentID != "100001") {
+		t.Errorf("pageTree entries = %+v", r.Space.PageTree.Entries)
+	}
+	if len(r.Space.Sub.Entries) != 3 || r.Space.Sub.Entries[0].Page.Title != "Deployment Runbook" || r.Space.Sub.Entries[0].Depth != 1 {
 		t.Errorf("pageTree(rootId: Runbooks) = %+v, want its 3 current children at depth 1", r.Space.Sub)
 	}
 }

@@ -240,6 +240,12 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	PageTree struct {
+		EndCursor func(childComplexity int) int
+		Entries   func(childComplexity int) int
+		Truncated func(childComplexity int) int
+	}
+
 	PageTreeEntry struct {
 		Depth       func(childComplexity int) int
 		HasChildren func(childComplexity int) int
@@ -329,7 +335,7 @@ type ComplexityRoot struct {
 		ID          func(childComplexity int) int
 		Key         func(childComplexity int) int
 		Name        func(childComplexity int) int
-		PageTree    func(childComplexity int, rootID *string, maxDepth *int) int
+		PageTree    func(childComplexity int, rootID *string, maxDepth *int, after *string) int
 		Pages       func(childComplexity int, depth *model.PageDepth, first *int, after *string) int
 		Status      func(childComplexity int) int
 		Type        func(childComplexity int) int
@@ -454,7 +460,7 @@ type SearchResultResolver interface {
 type SpaceResolver interface {
 	Homepage(ctx context.Context, obj *model.Space) (*model.Page, error)
 	Pages(ctx context.Context, obj *model.Space, depth *model.PageDepth, first *int, after *string) (*model.PageConnection, error)
-	PageTree(ctx context.Context, obj *model.Space, rootID *string, maxDepth *int) ([]*model.PageTreeEntry, error)
+	PageTree(ctx context.Context, obj *model.Space, rootID *string, maxDepth *int, after *string) (*model.PageTree, error)
 }
 type VersionResolver interface {
 	Author(ctx context.Context, obj *model.Version) (*model.User, error)
@@ -1293,6 +1299,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "PageTree.endCursor":
+		if e.ComplexityRoot.PageTree.EndCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageTree.EndCursor(childComplexity), true
+	case "PageTree.entries":
+		if e.ComplexityRoot.PageTree.Entries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageTree.Entries(childComplexity), true
+	case "PageTree.truncated":
+		if e.ComplexityRoot.PageTree.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageTree.Truncated(childComplexity), true
+
 	case "PageTreeEntry.depth":
 		if e.ComplexityRoot.PageTreeEntry.Depth == nil {
 			break
@@ -1712,7 +1737,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Space.PageTree(childComplexity, args["rootId"].(*string), args["maxDepth"].(*int)), true
+		return e.ComplexityRoot.Space.PageTree(childComplexity, args["rootId"].(*string), args["maxDepth"].(*int), args["after"].(*string)), true
 	case "Space.pages":
 		if e.ComplexityRoot.Space.Pages == nil {
 			break
@@ -2188,14 +2213,28 @@ type Space @key(fields: "id") @key(fields: "key") {
   """
   The page tree flattened depth-first: every entry has the page, its depth (1 = the top pages
   listed), its parent's id and whether it has children. Starts at ` + "`" + `rootId` + "`" + ` (its children are
-  depth 1) or at the space's top-level pages. ` + "`" + `maxDepth` + "`" + ` is 1..5.
+  depth 1) or at the space's top-level pages. ` + "`" + `maxDepth` + "`" + ` is 1..5. A call returns at most 2,000
+  entries: when the tree has more, ` + "`" + `truncated` + "`" + ` is true and ` + "`" + `endCursor` + "`" + `, passed as ` + "`" + `after` + "`" + `,
+  returns the entries that follow.
   """
   pageTree(
     "Start below this page of the space; the space's top-level pages when omitted."
     rootId: ID
     "How many levels to list, 1..5."
     maxDepth: Int = 3
-  ): [PageTreeEntry!]
+    "Continue a truncated tree: the ` + "`" + `endCursor` + "`" + ` of the previous call with the same arguments."
+    after: String
+  ): PageTree
+}
+
+"A page tree flattened depth-first, or the part of it that one call returns."
+type PageTree {
+  "The entries, depth-first, children in child order."
+  entries: [PageTreeEntry!]!
+  "Whether the tree continues after these entries (a call returns at most 2,000)."
+  truncated: Boolean!
+  "When truncated, the cursor to pass as ` + "`" + `after` + "`" + ` for the entries that follow; null otherwise."
+  endCursor: String
 }
 
 "Kinds of space."
@@ -3528,6 +3567,18 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_PageTree(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "entries":
+		return ec.fieldContext_PageTree_entries(ctx, field)
+	case "truncated":
+		return ec.fieldContext_PageTree_truncated(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_PageTree_endCursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PageTree", field.Name)
+}
+
 func (ec *executionContext) childFields_PageTreeEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "page":
@@ -4485,6 +4536,14 @@ func (ec *executionContext) field_Space_pageTree_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["maxDepth"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -7963,6 +8022,84 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
+func (ec *executionContext) _PageTree_entries(ctx context.Context, field graphql.CollectedField, obj *model.PageTree) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageTree_entries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PageTreeEntry) graphql.Marshaler {
+			return ec.marshalNPageTreeEntry2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageTreeEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PageTree_entries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PageTree",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageTreeEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PageTree_truncated(ctx context.Context, field graphql.CollectedField, obj *model.PageTree) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageTree_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PageTree_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageTree", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PageTree_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageTree) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageTree_endCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PageTree_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageTree", field, false, false, "String")
+}
+
 func (ec *executionContext) _PageTreeEntry_page(ctx context.Context, field graphql.CollectedField, obj *model.PageTreeEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9868,11 +10005,11 @@ func (ec *executionContext) _Space_pageTree(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Space().PageTree(ctx, obj, fc.Args["rootId"].(*string), fc.Args["maxDepth"].(*int))
+			return ec.Resolvers.Space().PageTree(ctx, obj, fc.Args["rootId"].(*string), fc.Args["maxDepth"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.PageTreeEntry) graphql.Marshaler {
-			return ec.marshalOPageTreeEntry2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageTreeEntryᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageTree) graphql.Marshaler {
+			return ec.marshalOPageTree2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageTree(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9885,7 +10022,7 @@ func (ec *executionContext) fieldContext_Space_pageTree(ctx context.Context, fie
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_PageTreeEntry(ctx, field)
+			return ec.childFields_PageTree(ctx, field)
 		},
 	}
 	defer func() {
@@ -13431,6 +13568,49 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var pageTreeImplementors = []string{"PageTree"}
+
+func (ec *executionContext) _PageTree(ctx context.Context, sel ast.SelectionSet, obj *model.PageTree) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pageTreeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PageTree")
+		case "entries":
+			out.Values[i] = ec._PageTree_entries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "truncated":
+			out.Values[i] = ec._PageTree_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endCursor":
+			out.Values[i] = ec._PageTree_endCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pageTreeEntryImplementors = []string{"PageTreeEntry"}
 
 func (ec *executionContext) _PageTreeEntry(ctx context.Context, sel ast.SelectionSet, obj *model.PageTreeEntry) graphql.Marshaler {
@@ -15341,6 +15521,22 @@ func (ec *executionContext) unmarshalNPageRepresentation2ᚖgithubᚗcomᚋconfl
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNPageTreeEntry2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageTreeEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PageTreeEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPageTreeEntry2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageTreeEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNPageTreeEntry2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageTreeEntry(ctx context.Context, sel ast.SelectionSet, v *model.PageTreeEntry) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PageTreeEntry!")
@@ -16332,23 +16528,11 @@ func (ec *executionContext) marshalOPageDiff2ᚖgithubᚗcomᚋconfluenceᚑgrap
 	return ec._PageDiff(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOPageTreeEntry2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageTreeEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PageTreeEntry) graphql.Marshaler {
+func (ec *executionContext) marshalOPageTree2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageTree(ctx context.Context, sel ast.SelectionSet, v *model.PageTree) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNPageTreeEntry2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageTreeEntry(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
+	return ec._PageTree(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOSearchConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSearchConnection(ctx context.Context, sel ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {

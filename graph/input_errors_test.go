@@ -31,8 +31,8 @@ func TestArgumentRangesAreInputErrors(t *testing.T) {
 		{"251 space keys", `{ spaces(keys: [` + many(251, true) + `]) { nodes { key } } }`, "[spaces]", true},
 		{"descendants depth 0", `{ page(id: "100003") { descendants(depth: 0) { nodes { id } } } }`, "[page descendants]", false},
 		{"descendants depth 11", `{ page(id: "100003") { descendants(depth: 11) { nodes { id } } } }`, "[page descendants]", false},
-		{"pageTree maxDepth 0", `{ space(key: "OPS") { pageTree(maxDepth: 0) { depth } } }`, "[space pageTree]", false},
-		{"pageTree maxDepth 6", `{ space(key: "OPS") { pageTree(maxDepth: 6) { depth } } }`, "[space pageTree]", false},
+		{"pageTree maxDepth 0", `{ space(key: "OPS") { pageTree(maxDepth: 0) { truncated } } }`, "[space pageTree]", false},
+		{"pageTree maxDepth 6", `{ space(key: "OPS") { pageTree(maxDepth: 6) { truncated } } }`, "[space pageTree]", false},
 		{"modifiedWithinDays 0", `{ searchPages(filter: { modifiedWithinDays: 0 }) { nodes { title } } }`, "[searchPages]", true},
 		{"a bad cursor", `{ search(cql: "type = page", after: "bogus") { nodes { title } } }`, "[search]", true},
 	}

@@ -173,8 +173,8 @@ func pageAncestors(ctx context.Context, obj *model.Page) ([]*model.Page, error) 
 	return out, nil
 }
 
-func pageConnection(items []loaders.Page, more bool, w window) *model.PageConnection {
-	nodes, edges, info := edgesOf(items, more, w, ptrTo[model.Page],
+func pageConnection(list loaders.List[loaders.Page], w window) *model.PageConnection {
+	nodes, edges, info := edgesOf(list, w, ptrTo[model.Page],
 		func(c string, n *model.Page) *model.PageEdge { return &model.PageEdge{Cursor: c, Node: n} })
 	return &model.PageConnection{Nodes: nodes, Edges: edges, PageInfo: info}
 }
@@ -187,22 +187,23 @@ func nonNilSlice[T any](s []T) []T {
 }
 
 // listConnection answers a connection field: it validates first (default def) and after, loads
-// the prefix of the list the window needs and cuts the window out of it with conn.
-func listConnection[T, C any](first *int, after *string, def int, load func(need int) (loaders.List[T], error), conn func([]T, bool, window) *C) (*C, error) {
+// the items the window needs from where the window's read starts and cuts the window out of
+// them with conn.
+func listConnection[T, C any](first *int, after *string, def int, load func(need int, from loaders.ListFrom) (loaders.List[T], error), conn func(loaders.List[T], window) *C) (*C, error) {
 	w, err := pageWindow(first, after, def)
 	if err != nil {
 		return nil, err
 	}
-	list, err := load(w.need())
+	list, err := load(w.need(), w.From)
 	if err != nil {
 		return nil, err
 	}
-	return conn(list.Items, list.More, w), nil
+	return conn(list, w), nil
 }
 
 func pageChildren(ctx context.Context, obj *model.Page, first *int, after *string) (*model.PageConnection, error) {
-	return listConnection(first, after, 25, func(need int) (loaders.List[model.Page], error) {
-		return loaders.For(ctx).Children(ctx, obj.ID, need)
+	return listConnection(first, after, 25, func(need int, from loaders.ListFrom) (loaders.List[model.Page], error) {
+		return loaders.For(ctx).ChildrenFrom(ctx, obj.ID, need, from)
 	}, pageConnection)
 }
 
@@ -214,8 +215,8 @@ func pageDescendants(ctx context.Context, obj *model.Page, depth, first *int, af
 	if d < 1 || d > 10 {
 		return nil, inputErrorf("depth", "depth must be between 1 and 10, got %d", d)
 	}
-	return listConnection(first, after, 50, func(need int) (loaders.List[model.Page], error) {
-		return loaders.For(ctx).Descendants(ctx, obj.ID, d, need)
+	return listConnection(first, after, 50, func(need int, from loaders.ListFrom) (loaders.List[model.Page], error) {
+		return loaders.For(ctx).DescendantsFrom(ctx, obj.ID, d, need, from)
 	}, pageConnection)
 }
 
@@ -238,31 +239,31 @@ func commentKindArg(kind *model.CommentKind) model.CommentKind {
 	return *kind
 }
 
-func commentConnection(items []loaders.Comment, more bool, w window) *model.CommentConnection {
-	nodes, edges, info := edgesOf(items, more, w, ptrTo[model.Comment],
+func commentConnection(list loaders.List[loaders.Comment], w window) *model.CommentConnection {
+	nodes, edges, info := edgesOf(list, w, ptrTo[model.Comment],
 		func(c string, n *model.Comment) *model.CommentEdge { return &model.CommentEdge{Cursor: c, Node: n} })
 	return &model.CommentConnection{Nodes: nodes, Edges: edges, PageInfo: info}
 }
 
 func pageComments(ctx context.Context, obj *model.Page, kind *model.CommentKind, first *int, after *string) (*model.CommentConnection, error) {
-	return listConnection(first, after, 25, func(need int) (loaders.List[model.Comment], error) {
-		return loaders.For(ctx).Comments(ctx, obj.ID, commentKindArg(kind), need)
+	return listConnection(first, after, 25, func(need int, from loaders.ListFrom) (loaders.List[model.Comment], error) {
+		return loaders.For(ctx).CommentsFrom(ctx, obj.ID, commentKindArg(kind), need, from)
 	}, commentConnection)
 }
 
 func commentReplies(ctx context.Context, obj *model.Comment, first *int, after *string) (*model.CommentConnection, error) {
-	return listConnection(first, after, 25, func(need int) (loaders.List[model.Comment], error) {
-		return loaders.For(ctx).Replies(ctx, obj.ID, obj.Kind, need)
+	return listConnection(first, after, 25, func(need int, from loaders.ListFrom) (loaders.List[model.Comment], error) {
+		return loaders.For(ctx).RepliesFrom(ctx, obj.ID, obj.Kind, need, from)
 	}, commentConnection)
 }
 
 func pageVersions(ctx context.Context, obj *model.Page, first *int, after *string) (*model.VersionConnection, error) {
 	bodies := selects(ctx, "VersionConnection", "nodes", "Version", "body") || selects(ctx, "VersionConnection", "edges", "VersionEdge", "node", "Version", "body")
-	return listConnection(first, after, 25, func(need int) (loaders.List[model.Version], error) {
+	return listConnection(first, after, 25, func(need int, from loaders.ListFrom) (loaders.List[model.Version], error) {
 		return loaders.For(ctx).Versions(ctx, loaders.VersionsRequest{
-			VersionsQuery: loaders.VersionsQuery{PageID: obj.ID, WithBodies: bodies}, First: need})
-	}, func(items []model.Version, more bool, w window) *model.VersionConnection {
-		nodes, edges, info := edgesOf(items, more, w, ptrTo[model.Version],
+			VersionsQuery: loaders.VersionsQuery{PageID: obj.ID, WithBodies: bodies}, First: need, Current: currentNumber(obj), From: from})
+	}, func(list loaders.List[model.Version], w window) *model.VersionConnection {
+		nodes, edges, info := edgesOf(list, w, ptrTo[model.Version],
 			func(c string, n *model.Version) *model.VersionEdge { return &model.VersionEdge{Cursor: c, Node: n} })
 		return &model.VersionConnection{Nodes: nodes, Edges: edges, PageInfo: info}
 	})
@@ -283,10 +284,10 @@ func pageAttachments(ctx context.Context, obj *model.Page, mediaType *string, fi
 	if mediaType != nil {
 		mt = *mediaType
 	}
-	return listConnection(first, after, 25, func(need int) (loaders.List[model.Attachment], error) {
-		return loaders.For(ctx).Attachments(ctx, obj.ID, mt, need)
-	}, func(items []model.Attachment, more bool, w window) *model.AttachmentConnection {
-		nodes, edges, info := edgesOf(items, more, w, ptrTo[model.Attachment],
+	return listConnection(first, after, 25, func(need int, from loaders.ListFrom) (loaders.List[model.Attachment], error) {
+		return loaders.For(ctx).AttachmentsFrom(ctx, obj.ID, mt, need, from)
+	}, func(list loaders.List[model.Attachment], w window) *model.AttachmentConnection {
+		nodes, edges, info := edgesOf(list, w, ptrTo[model.Attachment],
 			func(c string, n *model.Attachment) *model.AttachmentEdge {
 				return &model.AttachmentEdge{Cursor: c, Node: n}
 			})

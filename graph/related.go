@@ -94,7 +94,7 @@ func related(ctx context.Context, in model.IncidentInput, first *int, kinds []mo
 	for _, q := range qs {
 		out.Queries = append(out.Queries, q.cql)
 	}
-	out.Nodes, out.Edges, out.PageInfo = edgesOf(ranked, false, window{First: n}, (*candidate).toModel,
+	out.Nodes, out.Edges, out.PageInfo = edgesOf(loaders.List[*candidate]{Items: ranked}, window{First: n}, (*candidate).toModel,
 		func(c string, n *model.RelatedContent) *model.RelatedEdge {
 			return &model.RelatedEdge{Cursor: c, Node: n}
 		})

@@ -228,8 +228,8 @@ func (r *spaceResolver) Pages(ctx context.Context, obj *model.Space, depth *mode
 }
 
 // PageTree is the resolver for the pageTree field.
-func (r *spaceResolver) PageTree(ctx context.Context, obj *model.Space, rootID *string, maxDepth *int) ([]*model.PageTreeEntry, error) {
-	return spacePageTree(ctx, obj, rootID, maxDepth)
+func (r *spaceResolver) PageTree(ctx context.Context, obj *model.Space, rootID *string, maxDepth *int, after *string) (*model.PageTree, error) {
+	return spacePageTree(ctx, obj, rootID, maxDepth, after)
 }
 
 // Author is the resolver for the author field.

@@ -79,18 +79,41 @@ func cost(t *testing.T, query string, vars map[string]any) int {
 	return complexity.Calculate(t.Context(), es, doc.Operations[0], vars)
 }
 
-// List fields are priced by the items they may return, so a server complexity limit bounds the
-// nodes a query can produce.
-func TestComplexityCountsListItems(t *testing.T) {
+// List fields are priced by the upstream calls and the items they may cost: the items of a list
+// multiply their nested lists' items, a list read in one batch per level adds one call however
+// many parents it has, a list read per parent one call per parent. So the reference query runs at
+// 100 pages while a 100 x 100 x 100 nesting stays far above any sensible limit.
+func TestComplexityPricesCallsAndItems(t *testing.T) {
 	flat := cost(t, `{ page(id: "1") { children(first: 10) { nodes { id } } } }`, nil)
 	nested := cost(t, `{ page(id: "1") { children(first: 10) { nodes { id children(first: 10) { nodes { id } } } } } }`, nil)
 	defaulted := cost(t, `{ page(id: "1") { children { nodes { id } } } }`, nil)
-	if flat < 10 || nested < 10*flat-20 || defaulted <= flat {
-		t.Errorf("costs: first 10 = %d, nested 10x10 = %d, default 25 = %d; want lists multiplied", flat, nested, defaulted)
+	wide := cost(t, `{ page(id: "1") { children(first: 10) { nodes { id title status url } } } }`, nil)
+	perPage := cost(t, `{ page(id: "1") { children(first: 10) { nodes { id versions(first: 1) { nodes { number } } } } } }`, nil)
+	batched := cost(t, `{ page(id: "1") { children(first: 10) { nodes { id attachments(first: 1) { nodes { title } } } } } }`, nil)
+	if flat < 10 || nested-flat < 10*10 || defaulted <= flat {
+		t.Errorf("costs: first 10 = %d, nested 10x10 = %d, default 25 = %d; want the items multiplied", flat, nested, defaulted)
 	}
-	issue := cost(t, nestedQuery, map[string]any{"key": "BENCH1"})
-	t.Logf("cost of the issue's nested query: %d", issue)
-	if issue < 1000 || issue > 20000 {
-		t.Errorf("nested query cost = %d, want between 1,000 and 20,000", issue)
+	if wide != flat {
+		t.Errorf("cost with more scalar fields = %d, want %d (fields are not priced)", wide, flat)
+	}
+	if perPage-batched < 9*10 {
+		t.Errorf("versions under 10 children cost %d more than attachments, want at least 9 calls more (one call per child against one batch)", perPage-batched)
+	}
+	q1 := func(first int) int {
+		return cost(t, strings.Replace(nestedQuery, "pages(first: 25)", "pages(first: "+itoa(first)+")", 1), map[string]any{"key": "BENCH1"})
+	}
+	huge := cost(t, `{ space(key: "A") { pages(first: 100) { nodes { children(first: 100) { nodes { children(first: 100) { nodes { id } } } } } } } }`, nil)
+	t.Logf("costs: nested query at 25 pages %d, at 100 pages %d; 100 x 100 x 100 children %d", q1(25), q1(100), huge)
+	if c := q1(25); c < 500 || c > 2000 {
+		t.Errorf("nested query cost = %d, want between 500 and 2,000", c)
+	}
+	if c := q1(100); c > 5000 {
+		t.Errorf("nested query at 100 pages costs %d, want at most 5,000 (half the server's default limit)", c)
+	}
+	if c := cost(t, `{ spaces(first: 100) { nodes { pages(first: 100) { nodes { id } } } } }`, nil); c < 10_000 {
+		t.Errorf("100 spaces' 100 pages cost %d, want over 10,000 (100 page-list calls, 10,000 items)", c)
+	}
+	if huge < 1_000_000 {
+		t.Errorf("100 x 100 x 100 children cost %d, want over a million (the items they may return)", huge)
 	}
 }

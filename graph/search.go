@@ -50,11 +50,11 @@ func search(ctx context.Context, text string, first *int, after *string) (*model
 
 func runSearch(ctx context.Context, text string, w window) (*model.SearchConnection, error) {
 	sp, more, err := loaders.For(ctx).Search(ctx, loaders.SearchRequest{
-		SearchQuery: loaders.SearchQuery{CQL: text, WithBodies: selectsHitBody(ctx)}, First: w.need()})
+		SearchQuery: loaders.SearchQuery{CQL: text, WithBodies: selectsHitBody(ctx)}, First: w.need(), From: w.From})
 	if err != nil {
 		return nil, err
 	}
-	nodes, edges, info := edgesOf(sp.Hits, more, w, toSearchResult,
+	nodes, edges, info := edgesOf(loaders.List[loaders.SearchHit]{Items: sp.Hits, More: more, Next: sp.Next}, w, toSearchResult,
 		func(c string, n *model.SearchResult) *model.SearchEdge { return &model.SearchEdge{Cursor: c, Node: n} })
 	return &model.SearchConnection{Nodes: nodes, Edges: edges, PageInfo: info, TotalCount: sp.Total, Cql: text}, nil
 }

@@ -49,11 +49,11 @@ func listSpaces(ctx context.Context, keys []string, typ *model.SpaceType, first 
 	if typ != nil {
 		t = fromSpaceType(*typ)
 	}
-	list, err := loaders.For(ctx).Spaces(ctx, loaders.SpacesRequest{Keys: keys, Type: t, First: w.need()})
+	list, err := loaders.For(ctx).Spaces(ctx, loaders.SpacesRequest{Keys: keys, Type: t, First: w.need(), From: w.From})
 	if err != nil {
 		return nil, err
 	}
-	nodes, edges, info := edgesOf(list.Items, list.More, w, ptrTo[model.Space],
+	nodes, edges, info := edgesOf(list, w, ptrTo[model.Space],
 		func(c string, n *model.Space) *model.SpaceEdge { return &model.SpaceEdge{Cursor: c, Node: n} })
 	return &model.SpaceConnection{Nodes: nodes, Edges: edges, PageInfo: info}, nil
 }
@@ -67,22 +67,24 @@ func spaceHomepage(ctx context.Context, obj *model.Space) (*model.Page, error) {
 
 func spacePages(ctx context.Context, obj *model.Space, depth *model.PageDepth, first *int, after *string) (*model.PageConnection, error) {
 	root := depth == nil || *depth == model.PageDepthRoot
-	return listConnection(first, after, 25, func(need int) (loaders.List[model.Page], error) {
+	return listConnection(first, after, 25, func(need int, from loaders.ListFrom) (loaders.List[model.Page], error) {
 		return loaders.For(ctx).SpacePages(ctx, loaders.SpacePagesRequest{
-			SpacePagesQuery: loaders.SpacePagesQuery{SpaceID: obj.ID, RootOnly: root}, First: need})
+			SpacePagesQuery: loaders.SpacePagesQuery{SpaceID: obj.ID, RootOnly: root}, First: need, From: from})
 	}, pageConnection)
 }
 
-// maxTreeEntries bounds a page tree's size.
+// maxTreeEntries bounds the entries of a page tree one call returns.
 const maxTreeEntries = 2000
 
-// spacePageTree flattens a page tree depth-first, children in child order.
+// spacePageTree flattens a page tree depth-first, children in child order, and returns the
+// maxTreeEntries entries after the one after names (the tree's start when nil).
 //
 // Below a root page it reads the root's descendants (one extra level tells whether the deepest
 // pages have children). For a whole space it reads the space's page list with parent links,
 // 250 pages a call, instead of one descendants call per top-level page; a space too large for
-// maxTreeEntries falls back to the descendants of each top-level page.
-func spacePageTree(ctx context.Context, obj *model.Space, rootID *string, maxDepth *int) ([]*model.PageTreeEntry, error) {
+// the entries asked falls back to the descendants of each top-level page. A continuation reads
+// the tree again up to the entries it returns (within the cache's TTL that costs no call).
+func spacePageTree(ctx context.Context, obj *model.Space, rootID *string, maxDepth *int, after *string) (*model.PageTree, error) {
 	md := 3
 	if maxDepth != nil {
 		md = *maxDepth
@@ -90,17 +92,30 @@ func spacePageTree(ctx context.Context, obj *model.Space, rootID *string, maxDep
 	if md < 1 || md > 5 {
 		return nil, inputErrorf("maxDepth", "maxDepth must be between 1 and 5, got %d", md)
 	}
+	skip := 0
+	if after != nil && *after != "" {
+		p, ok := decodeCursor(*after)
+		if !ok || p.Upstream != "" {
+			return nil, inputErrorf("after", "after is not a cursor of a page tree")
+		}
+		skip = p.Offset + 1
+	}
+	// The entries to walk: those before the window, the window, and one to tell whether the
+	// tree continues.
+	want := skip + maxTreeEntries + 1
 	l := loaders.For(ctx)
 	children := map[string][]loaders.Page{} // parent id -> children
 	var tops []loaders.Page
 	rootParent := ""
+	cut := false // a read stopped before the end of what it lists
 	switch {
 	case rootID != nil && *rootID != "":
 		rootParent = *rootID
-		list, err := l.Descendants(ctx, *rootID, md+1, maxTreeEntries)
+		list, err := l.Descendants(ctx, *rootID, md+1, want)
 		if err != nil {
 			return nil, err
 		}
+		cut = list.More
 		for _, p := range list.Items {
 			if p.Depth == 1 || p.ParentID == *rootID {
 				tops = append(tops, p)
@@ -109,7 +124,7 @@ func spacePageTree(ctx context.Context, obj *model.Space, rootID *string, maxDep
 			}
 		}
 	default:
-		all, err := l.SpacePages(ctx, loaders.SpacePagesRequest{SpacePagesQuery: loaders.SpacePagesQuery{SpaceID: obj.ID}, First: maxTreeEntries})
+		all, err := l.SpacePages(ctx, loaders.SpacePagesRequest{SpacePagesQuery: loaders.SpacePagesQuery{SpaceID: obj.ID}, First: want})
 		if err != nil {
 			return nil, err
 		}
@@ -127,7 +142,7 @@ func spacePageTree(ctx context.Context, obj *model.Space, rootID *string, maxDep
 			}
 			break
 		}
-		if tops, err = treeByDescendants(ctx, l, obj.ID, md, children); err != nil {
+		if tops, cut, err = treeByDescendants(ctx, l, obj.ID, md, want, children); err != nil {
 			return nil, err
 		}
 	}
@@ -138,7 +153,7 @@ func spacePageTree(ctx context.Context, obj *model.Space, rootID *string, maxDep
 	var out []*model.PageTreeEntry
 	var walk func(p loaders.Page, parent string, depth int)
 	walk = func(p loaders.Page, parent string, depth int) {
-		if len(out) >= maxTreeEntries {
+		if len(out) >= want {
 			return
 		}
 		e := &model.PageTreeEntry{Page: &p, Depth: depth, HasChildren: len(children[p.ID]) > 0}
@@ -156,33 +171,41 @@ func spacePageTree(ctx context.Context, obj *model.Space, rootID *string, maxDep
 	for _, t := range tops {
 		walk(t, rootParent, 1)
 	}
-	return nonNilSlice(out), nil
+	entries := out[min(skip, len(out)):min(skip+maxTreeEntries, len(out))]
+	tree := &model.PageTree{Entries: nonNilSlice(entries)}
+	if len(entries) > 0 && (len(out) > skip+maxTreeEntries || cut) {
+		c := encodeCursor(position{Offset: skip + len(entries) - 1})
+		tree.Truncated, tree.EndCursor = true, &c
+	}
+	return tree, nil
 }
 
-// treeByDescendants reads the top-level pages of a space and the descendants of each of them
-// (one call per top page, concurrently), filling children; it returns the top pages.
-func treeByDescendants(ctx context.Context, l *loaders.Loaders, spaceID string, md int, children map[string][]loaders.Page) ([]loaders.Page, error) {
-	list, err := l.SpacePages(ctx, loaders.SpacePagesRequest{SpacePagesQuery: loaders.SpacePagesQuery{SpaceID: spaceID, RootOnly: true}, First: maxTreeEntries})
+// treeByDescendants reads the top-level pages of a space and the first first descendants of
+// each of them (one call per top page, concurrently), filling children; it returns the top
+// pages and whether a read stopped before its list's end.
+func treeByDescendants(ctx context.Context, l *loaders.Loaders, spaceID string, md, first int, children map[string][]loaders.Page) ([]loaders.Page, bool, error) {
+	list, err := l.SpacePages(ctx, loaders.SpacePagesRequest{SpacePagesQuery: loaders.SpacePagesQuery{SpaceID: spaceID, RootOnly: true}, First: first})
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	tops := list.Items
+	tops, cut := list.Items, list.More
 	results := make([]loaders.List[loaders.Page], len(tops))
 	errs := make([]error, len(tops))
 	var wg sync.WaitGroup
 	for i := range tops {
-		wg.Go(func() { results[i], errs[i] = l.Descendants(ctx, tops[i].ID, md, maxTreeEntries) })
+		wg.Go(func() { results[i], errs[i] = l.Descendants(ctx, tops[i].ID, md, first) })
 	}
 	wg.Wait()
 	for i := range tops {
 		if errs[i] != nil {
-			return nil, errs[i]
+			return nil, false, errs[i]
 		}
+		cut = cut || results[i].More
 		for _, p := range results[i].Items {
 			children[p.ParentID] = append(children[p.ParentID], p)
 		}
 	}
-	return tops, nil
+	return tops, cut, nil
 }
 
 // sortByPosition orders sibling pages by child position, then by id.

@@ -12,7 +12,12 @@ import (
 
 // Attachments returns the first first attachments of a page, of mediaType when set.
 func (l *Loaders) Attachments(ctx context.Context, pageID, mediaType string, first int) (List[Attachment], error) {
-	key := attachmentsKey{PageID: pageID, MediaType: mediaType, N: first}
+	return l.AttachmentsFrom(ctx, pageID, mediaType, first, ListFrom{})
+}
+
+// AttachmentsFrom is Attachments read from from.
+func (l *Loaders) AttachmentsFrom(ctx context.Context, pageID, mediaType string, first int, from ListFrom) (List[Attachment], error) {
+	key := attachmentsKey{PageID: pageID, MediaType: mediaType, N: first, From: from}
 	return load(ctx, l, func(l *Loaders) *dataloader.Loader[attachmentsKey, List[Attachment]] { return l.attachments }, key)
 }
 
@@ -26,9 +31,12 @@ func (l *Loaders) loadAttachments(ctx context.Context, keys []attachmentsKey) []
 		}
 		return trim(items, keys[i].N), ct.AttachmentsComplete
 	})
-	return fillRest(ctx, l, keys, out, func(ctx context.Context, up Upstream, k attachmentsKey) (List[Attachment], error) {
-		return collect(ctx, k.N, func(opt ListOptions) ([]Attachment, string, error) {
-			return up.Attachments(ctx, k.PageID, k.MediaType, opt)
-		})
+	return fillRest(ctx, l, keys, out, attachmentsOf)
+}
+
+// attachmentsOf reads the attachments of one page through the per-page endpoint.
+func attachmentsOf(ctx context.Context, up Upstream, k attachmentsKey) (List[Attachment], error) {
+	return collectFrom(ctx, k.From.Cursor, k.N, func(opt ListOptions) ([]Attachment, string, error) {
+		return up.Attachments(ctx, k.PageID, k.MediaType, opt)
 	})
 }

@@ -99,8 +99,14 @@ func fillRest[K comparable, V any](ctx context.Context, l *Loaders, keys []K, ou
 
 // collect reads a cursor-paged list from its start until it holds need items or ends.
 func collect[T any](ctx context.Context, need int, fetch func(ListOptions) ([]T, string, error)) (List[T], error) {
+	return collectFrom(ctx, "", need, fetch)
+}
+
+// collectFrom reads a cursor-paged list from cursor ("" : its start) until it holds need items
+// or ends; when it stops at exactly need items, List.Next is the cursor after them.
+func collectFrom[T any](ctx context.Context, cursor string, need int, fetch func(ListOptions) ([]T, string, error)) (List[T], error) {
 	var items []T
-	opt := ListOptions{Limit: min(max(need, 1), maxBatch)}
+	opt := ListOptions{Cursor: cursor, Limit: min(max(need, 1), maxBatch)}
 	for {
 		batch, next, err := fetch(opt)
 		if err != nil {
@@ -111,7 +117,11 @@ func collect[T any](ctx context.Context, need int, fetch func(ListOptions) ([]T,
 			return List[T]{Items: items}, nil
 		}
 		if need > 0 && len(items) >= need {
-			return List[T]{Items: items[:need], More: true}, nil
+			list := List[T]{Items: items[:need], More: true}
+			if len(items) == need {
+				list.Next = next
+			}
+			return list, nil
 		}
 		if err := ctx.Err(); err != nil {
 			return List[T]{}, err

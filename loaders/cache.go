@@ -1,10 +1,13 @@
 package loaders
 
 import (
+	"context"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/graph-gophers/dataloader/v7"
 	lru "github.com/hashicorp/golang-lru/v2"
 )
 
@@ -77,15 +80,27 @@ const (
 	entryUser                          // an account by id
 	entryLink                          // a resolved link target (links.go): its URL, "" when missing
 	entryText                          // an attachment's extracted text (files.go) by id and version
+	// Lists, for the TTL. Each is keyed by its loader's key (Query), which names the parent, the
+	// filter and how many items from the list's start were read.
+	entrySpacePages  // a space's page list (spacePagesKey)
+	entryVersions    // a page's version list (versionsKey, which carries the page's current version)
+	entryChildren    // a page's child pages (childrenKey)
+	entryComments    // a page's top-level comments (commentsKey)
+	entryAttachments // a page's attachments (attachmentsKey)
+	// The batched CQL reads, by page id, for the TTL.
+	entryLabels  // a page's labels
+	entryDetails // a page's expanded details search row (details.go); nil: not expanded
 )
 
 // entryKey names an item of one tenant: ID is the page, space or account id (the upper-cased
-// key for entrySpaceKey); Version and Format are set for bodies only.
+// key for entrySpaceKey); Version and Format are set for bodies only; Query holds the loader key
+// of a list (comparable; nil for the other kinds).
 type entryKey struct {
 	Kind    entryKind
 	ID      string
 	Version int
 	Format  string
+	Query   any
 }
 
 // cacheKey is an entry's key in the shared cache: the item under its tenant, generation and
@@ -212,4 +227,75 @@ func (l *Loaders) putImmutable(k entryKey, v any) {
 	if l.cacheOn() {
 		l.cfg.Cache.putImmutable(l.cacheKey(k), v)
 	}
+}
+
+// cachedBatch puts the cross-request cache in front of a loader's batch function fn: it binds the
+// request (the Source's check comes before any cache read), answers the keys it holds for the
+// TTL, passes the others to fn in their order and keeps fn's answers without error (nothing
+// when the TTL is 0). keyOf names a key's entry. share returns a copy of a cached value that the
+// caller may modify without touching the cache (the cache is read by concurrent requests).
+func cachedBatch[K comparable, V any](l *Loaders, keyOf func(K) entryKey, share func(V) V,
+	fn func(context.Context, []K) []*dataloader.Result[V]) func(context.Context, []K) []*dataloader.Result[V] {
+	return func(ctx context.Context, keys []K) []*dataloader.Result[V] {
+		if _, err := l.upstream(ctx); err != nil {
+			return fail[V](len(keys), err)
+		}
+		out := make([]*dataloader.Result[V], len(keys))
+		var rest []K
+		var idx []int
+		for i, k := range keys {
+			if v, ok := l.cached(keyOf(k)); ok {
+				out[i] = &dataloader.Result[V]{Data: share(v.(V))}
+				continue
+			}
+			rest = append(rest, k)
+			idx = append(idx, i)
+		}
+		if len(rest) == 0 {
+			return out
+		}
+		res := fn(ctx, rest)
+		for j, i := range idx {
+			out[i] = res[j]
+			if r := res[j]; r != nil && r.Error == nil {
+				l.putMeta(keyOf(rest[j]), share(r.Data))
+			}
+		}
+		return out
+	}
+}
+
+// listEntry names the cached list a loader key reads.
+func listEntry[K comparable](kind entryKind) func(K) entryKey {
+	return func(k K) entryKey { return entryKey{Kind: kind, Query: k} }
+}
+
+// pageEntry names the cached item of a page id.
+func pageEntry(kind entryKind) func(string) entryKey {
+	return func(id string) entryKey { return entryKey{Kind: kind, ID: id} }
+}
+
+// shareList copies a list's items, so a caller sorting them leaves the cached list alone.
+func shareList[T any](l List[T]) List[T] {
+	l.Items = slices.Clone(l.Items)
+	return l
+}
+
+// shareItems copies a slice for the same reason.
+func shareItems[T any](s []T) []T { return slices.Clone(s) }
+
+// shareAsIs returns v: the loaders only read it.
+func shareAsIs[V any](v V) V { return v }
+
+// primeLabels records a page's labels read by another batched search for this request and,
+// for the TTL, the next ones.
+func (l *Loaders) primeLabels(ctx context.Context, pageID string, ls []Label) {
+	l.labels.Prime(ctx, pageID, ls)
+	l.putMeta(entryKey{Kind: entryLabels, ID: pageID}, slices.Clone(ls))
+}
+
+// primeUser records an account that came with another read, like primeLabels.
+func (l *Loaders) primeUser(ctx context.Context, u User) {
+	l.users.Prime(ctx, u.AccountID, &u)
+	l.putMeta(entryKey{Kind: entryUser, ID: u.AccountID}, u)
 }

@@ -78,7 +78,7 @@ func (l *Loaders) loadDetails(ctx context.Context, ids []string) []*dataloader.R
 		got[ct.Page.ID] = &ct
 		for _, u := range ct.Users {
 			if u.AccountID != "" && u.DisplayName != nil {
-				l.users.Prime(ctx, u.AccountID, &u)
+				l.primeUser(ctx, u)
 			}
 		}
 		return true

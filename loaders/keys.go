@@ -28,10 +28,11 @@ type versionKey struct {
 	Number int
 }
 
-// childrenKey names the first N child pages of a page (N <= 0: all).
+// childrenKey names the first N child pages of a page (N <= 0: all) from From.
 type childrenKey struct {
 	PageID string
 	N      int
+	From   ListFrom
 }
 
 // descendantsKey names the first N pages below a page, down to Depth levels.
@@ -39,12 +40,14 @@ type descendantsKey struct {
 	PageID string
 	Depth  int
 	N      int
+	From   ListFrom
 }
 
 // spacePagesKey names the first N pages of a space.
 type spacePagesKey struct {
 	SpacePagesQuery
-	N int
+	N    int
+	From ListFrom
 }
 
 // commentsKey names the first N top-level comments of a page of Kind ("" for both kinds).
@@ -52,6 +55,7 @@ type commentsKey struct {
 	PageID string
 	Kind   CommentKind
 	N      int
+	From   ListFrom
 }
 
 // repliesKey names the first N replies to a comment of Kind.
@@ -59,12 +63,16 @@ type repliesKey struct {
 	CommentID string
 	Kind      CommentKind
 	N         int
+	From      ListFrom
 }
 
-// versionsKey names the first N versions of a page.
+// versionsKey names the first N versions of a page whose current version is Current (0:
+// unknown).
 type versionsKey struct {
 	VersionsQuery
-	N int
+	N       int
+	Current int
+	From    ListFrom
 }
 
 // attachmentsKey names the first N attachments of a page, of MediaType when set.
@@ -72,9 +80,15 @@ type attachmentsKey struct {
 	PageID    string
 	MediaType string
 	N         int
+	From      ListFrom
 }
 
 // pageID returns the page a per-page list key names; the batched (CQL) readers group by it.
 func (k commentsKey) pageID() string    { return k.PageID }
 func (k attachmentsKey) pageID() string { return k.PageID }
 func (k childrenKey) pageID() string    { return k.PageID }
+
+// from returns where a list key's read starts; resumed keys skip the batched readers.
+func (k commentsKey) from() ListFrom    { return k.From }
+func (k attachmentsKey) from() ListFrom { return k.From }
+func (k childrenKey) from() ListFrom    { return k.From }

@@ -165,9 +165,7 @@ func TestListsPrimeThePageLoader(t *testing.T) {
 
 func TestCrossRequestCache(t *testing.T) {
 	f := newFixture(t, "demo")
-	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	cache := loaders.NewCache(100, time.Minute)
-	cache.SetClock(func() time.Time { return now })
+	cache, now := clockedCache(time.Minute)
 	load := func(tenant string) {
 		t.Helper()
 		l := loaders.New(t.Context(), f.config(tenant, cache))
@@ -186,7 +184,7 @@ func TestCrossRequestCache(t *testing.T) {
 	if calls() != 2 {
 		t.Errorf("t2 reused t1's entry: %d calls, want 2", calls())
 	}
-	now = now.Add(2 * time.Minute)
+	*now = now.Add(2 * time.Minute)
 	load("t1")
 	if calls() != 3 {
 		t.Errorf("after the TTL: %d calls, want 3", calls())

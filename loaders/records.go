@@ -72,8 +72,23 @@ type Content struct {
 	err error // set by the loaders when the batched read failed for good
 }
 
-// List is a prefix of an upstream list: Items from its start, More when it continues.
+// List is a run of an upstream list: Items from where the read started (the list's start, or
+// the request's ListFrom), More when the list continues after them. Next, when set, is the
+// upstream's cursor right after the last of Items, so a later read can resume there with one
+// call (ListFrom); it is "" when the list ends there or when the read cannot tell (a batched or
+// cut read).
 type List[T any] struct {
 	Items []T
 	More  bool
+	Next  string
+}
+
+// ListFrom says where a list read starts. The zero value is the list's start, read in whatever
+// way costs least (batched across parents, from the cache). With Resume the read starts at
+// Cursor (a List.Next of an earlier read; "" for the list's start), goes through the per-parent
+// endpoint and takes exactly the items asked, so that its Next lets the following read resume
+// with one call.
+type ListFrom struct {
+	Cursor string
+	Resume bool
 }

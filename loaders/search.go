@@ -9,12 +9,14 @@ import "context"
 type SearchRequest struct {
 	SearchQuery
 	First int
+	From  ListFrom // where the hits start; Resume has no other effect here
 }
 
 // searchBodyCap is the most rows v1 search returns per call with a body expansion.
 const searchBodyCap = 50
 
-// Search runs a CQL query from its first result; the bool reports more hits after these.
+// Search runs a CQL query from r.From (its first result by default); the bool reports more hits
+// after these, and SearchPage.Next is the cursor right after them when the read ended there.
 //
 // With WithBodies (and First <= 50, Confluence's row cap when bodies are expanded) the search
 // also brings the current storage body of every page hit and primes the body loader with it, so
@@ -31,7 +33,7 @@ func (l *Loaders) Search(ctx context.Context, r SearchRequest) (SearchPage, bool
 	q.WithBodies = q.WithBodies && r.First <= searchBodyCap
 	var total int
 	var ran string
-	list, err := collect(ctx, r.First, func(opt ListOptions) ([]SearchHit, string, error) {
+	list, err := collectFrom(ctx, r.From.Cursor, r.First, func(opt ListOptions) ([]SearchHit, string, error) {
 		sp, err := up.Search(ctx, q, opt)
 		if ran == "" {
 			total, ran = sp.Total, sp.CQL
@@ -52,5 +54,5 @@ func (l *Loaders) Search(ctx context.Context, r SearchRequest) (SearchPage, bool
 		l.primeBody(ctx, p, "storage", true)
 		l.cacheBody(p, "storage")
 	}
-	return SearchPage{Hits: list.Items, Total: total, CQL: ran}, list.More, nil
+	return SearchPage{Hits: list.Items, Next: list.Next, Total: total, CQL: ran}, list.More, nil
 }

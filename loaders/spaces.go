@@ -20,11 +20,12 @@ func (l *Loaders) SpaceByKey(ctx context.Context, key string) (*Space, error) {
 	return load(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Space] { return l.spacesByKey }, key)
 }
 
-// SpacesRequest lists spaces from the start: those with Keys and of Type when set, First items.
+// SpacesRequest lists spaces from From: those with Keys and of Type when set, First items.
 type SpacesRequest struct {
 	Keys  []string
 	Type  string
 	First int
+	From  ListFrom
 }
 
 // Spaces lists spaces as r asks, priming the space loaders with them.
@@ -36,7 +37,7 @@ func (l *Loaders) Spaces(ctx context.Context, r SpacesRequest) (List[Space], err
 	if err != nil {
 		return List[Space]{}, err
 	}
-	list, err := collect(ctx, r.First, func(opt ListOptions) ([]Space, string, error) {
+	list, err := collectFrom(ctx, r.From.Cursor, r.First, func(opt ListOptions) ([]Space, string, error) {
 		return up.Spaces(ctx, SpaceFilter{Keys: r.Keys, Type: r.Type}, opt)
 	})
 	for _, s := range list.Items {
@@ -45,15 +46,16 @@ func (l *Loaders) Spaces(ctx context.Context, r SpacesRequest) (List[Space], err
 	return list, err
 }
 
-// SpacePagesRequest asks for the first First pages of a space.
+// SpacePagesRequest asks for the first First pages of a space from From.
 type SpacePagesRequest struct {
 	SpacePagesQuery
 	First int
+	From  ListFrom
 }
 
 // SpacePages returns the first r.First current pages of a space (top-level only with RootOnly).
 func (l *Loaders) SpacePages(ctx context.Context, r SpacePagesRequest) (List[Page], error) {
-	key := spacePagesKey{SpacePagesQuery: r.SpacePagesQuery, N: r.First}
+	key := spacePagesKey{SpacePagesQuery: r.SpacePagesQuery, N: r.First, From: r.From}
 	return load(ctx, l, func(l *Loaders) *dataloader.Loader[spacePagesKey, List[Page]] { return l.spacePages }, key)
 }
 
@@ -95,7 +97,7 @@ func (l *Loaders) primeSpace(ctx context.Context, s Space) {
 
 func (l *Loaders) loadSpacePages(ctx context.Context, keys []spacePagesKey) []*dataloader.Result[List[Page]] {
 	return each(ctx, l, keys, func(ctx context.Context, up Upstream, k spacePagesKey) (List[Page], error) {
-		list, err := collect(ctx, k.N, func(opt ListOptions) ([]Page, string, error) {
+		list, err := collectFrom(ctx, k.From.Cursor, k.N, func(opt ListOptions) ([]Page, string, error) {
 			return up.SpacePages(ctx, k.SpacePagesQuery, opt)
 		})
 		l.primePages(ctx, list.Items)

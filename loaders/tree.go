@@ -13,13 +13,23 @@ import (
 
 // Children returns the first first child pages of a page (Partial records), in child order.
 func (l *Loaders) Children(ctx context.Context, pageID string, first int) (List[Page], error) {
-	key := childrenKey{PageID: pageID, N: first}
+	return l.ChildrenFrom(ctx, pageID, first, ListFrom{})
+}
+
+// ChildrenFrom is Children read from from.
+func (l *Loaders) ChildrenFrom(ctx context.Context, pageID string, first int, from ListFrom) (List[Page], error) {
+	key := childrenKey{PageID: pageID, N: first, From: from}
 	return load(ctx, l, func(l *Loaders) *dataloader.Loader[childrenKey, List[Page]] { return l.children }, key)
 }
 
 // Descendants returns the first first pages below a page down to depth levels (Partial records).
 func (l *Loaders) Descendants(ctx context.Context, pageID string, depth, first int) (List[Page], error) {
-	key := descendantsKey{PageID: pageID, Depth: depth, N: first}
+	return l.DescendantsFrom(ctx, pageID, depth, first, ListFrom{})
+}
+
+// DescendantsFrom is Descendants read from from.
+func (l *Loaders) DescendantsFrom(ctx context.Context, pageID string, depth, first int, from ListFrom) (List[Page], error) {
+	key := descendantsKey{PageID: pageID, Depth: depth, N: first, From: from}
 	return load(ctx, l, func(l *Loaders) *dataloader.Loader[descendantsKey, List[Page]] { return l.descendants }, key)
 }
 
@@ -42,10 +52,13 @@ func (l *Loaders) loadChildren(ctx context.Context, keys []childrenKey) []*datal
 			return out
 		}
 	}
-	return each(ctx, l, keys, func(ctx context.Context, up Upstream, k childrenKey) (List[Page], error) {
-		return collect(ctx, k.N, func(opt ListOptions) ([]Page, string, error) {
-			return up.Children(ctx, k.PageID, opt)
-		})
+	return each(ctx, l, keys, childrenOf)
+}
+
+// childrenOf reads the children of one page through the per-page endpoint.
+func childrenOf(ctx context.Context, up Upstream, k childrenKey) (List[Page], error) {
+	return collectFrom(ctx, k.From.Cursor, k.N, func(opt ListOptions) ([]Page, string, error) {
+		return up.Children(ctx, k.PageID, opt)
 	})
 }
 
@@ -67,7 +80,7 @@ func (l *Loaders) searchChildren(ctx context.Context, parents []string) (map[str
 		}
 		byParent[p.ParentID] = append(byParent[p.ParentID], p)
 		if ct.LabelsComplete {
-			l.labels.Prime(ctx, p.ID, nonNil(ct.Labels))
+			l.primeLabels(ctx, p.ID, nonNil(ct.Labels))
 		}
 		return true
 	})
@@ -146,7 +159,7 @@ func uniquePageIDs[K interface{ pageID() string }](keys []K) []string {
 
 func (l *Loaders) loadDescendants(ctx context.Context, keys []descendantsKey) []*dataloader.Result[List[Page]] {
 	return each(ctx, l, keys, func(ctx context.Context, up Upstream, k descendantsKey) (List[Page], error) {
-		return collect(ctx, k.N, func(opt ListOptions) ([]Page, string, error) {
+		return collectFrom(ctx, k.From.Cursor, k.N, func(opt ListOptions) ([]Page, string, error) {
 			return up.Descendants(ctx, k.PageID, k.Depth, opt)
 		})
 	})

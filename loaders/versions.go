@@ -16,6 +16,11 @@ import (
 type VersionsRequest struct {
 	VersionsQuery
 	First int
+	// Current is the page's current version number as the caller read it (0: unknown). The
+	// cross-request cache keys version lists by it, so a list cached before an edit is not
+	// served to a request that has seen the edit.
+	Current int
+	From    ListFrom
 }
 
 // versionBodyCap is the most versions Confluence lists per call with bodies.
@@ -27,7 +32,7 @@ const versionBodyCap = 50
 // versions returned never carry bodies.
 func (l *Loaders) Versions(ctx context.Context, r VersionsRequest) (List[Version], error) {
 	r.WithBodies = r.WithBodies && r.First <= versionBodyCap
-	key := versionsKey{VersionsQuery: r.VersionsQuery, N: r.First}
+	key := versionsKey{VersionsQuery: r.VersionsQuery, N: r.First, Current: r.Current, From: r.From}
 	return load(ctx, l, func(l *Loaders) *dataloader.Loader[versionsKey, List[Version]] { return l.versions }, key)
 }
 
@@ -39,7 +44,7 @@ func (l *Loaders) Version(ctx context.Context, pageID string, number int) (*Vers
 
 func (l *Loaders) loadVersions(ctx context.Context, keys []versionsKey) []*dataloader.Result[List[Version]] {
 	return each(ctx, l, keys, func(ctx context.Context, up Upstream, k versionsKey) (List[Version], error) {
-		list, err := collect(ctx, k.N, func(opt ListOptions) ([]Version, string, error) {
+		list, err := collectFrom(ctx, k.From.Cursor, k.N, func(opt ListOptions) ([]Version, string, error) {
 			return up.Versions(ctx, k.VersionsQuery, opt)
 		})
 		for i, v := range list.Items {

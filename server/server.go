@@ -24,12 +24,16 @@ import (
 
 // Defaults for the zero fields of Config.
 //
-// DefaultComplexityLimit is sized for graph's list pricing (a list costs its
-// children times the items it may return): the nested query of the read API
-// (space, 25 pages with labels, author, 10 children, 5 comments, 5
-// attachments, 3 versions) costs about 2,750 and passes, also at 50 pages;
-// 100 pages with 100 children each (10,000 nodes, priced about 20,000) does
-// not.
+// DefaultComplexityLimit is in graph's cost units, which price a query by what
+// it may cost Confluence: one unit per list item it may return and ten per
+// upstream call, a list read in one batch for all its parents (children,
+// comments, attachments) costing one call per level and a list read per parent
+// (a space's pages, versions) one call per parent. The nested query of the
+// read API (space, 25 pages with labels, author, 10 children, 5 comments, 5
+// attachments, 3 versions) costs about 900 and passes, also at 100 pages
+// (about 3,450); _entities with more than 10,000 representations, 100 spaces
+// with 100 pages each (about 11,100) and children nested 100 x 100 x 100 (over
+// a million) do not.
 const (
 	DefaultMaxBodyBytes     = 1 << 20
 	DefaultOperationTimeout = 30 * time.Second

@@ -309,6 +309,16 @@ type PageRepresentation struct {
 	MatchedKey PageMatchedKey `json:"-"`
 }
 
+// A page tree flattened depth-first, or the part of it that one call returns.
+type PageTree struct {
+	// The entries, depth-first, children in child order.
+	Entries []*PageTreeEntry `json:"entries"`
+	// Whether the tree continues after these entries (a call returns at most 2,000).
+	Truncated bool `json:"truncated"`
+	// When truncated, the cursor to pass as `after` for the entries that follow; null otherwise.
+	EndCursor *string `json:"endCursor,omitempty"`
+}
+
 // One entry of a flattened page tree.
 type PageTreeEntry struct {
 	// The page.

@@ -1,0 +1,52 @@
+package graph_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/99designs/gqlgen/client"
+
+	"github.com/confluence-graph/confluence-graph/loaders"
+)
+
+// A tree of more than 2,000 entries says it is truncated and its endCursor returns the rest. The
+// continuation reads the tree again up to the entries it returns: here the space's 3,000 pages,
+// 250 a call (the space itself comes from the cache).
+func TestPageTreeTruncatedContinues(t *testing.T) {
+	e := newEnv(t, envOptions{dataset: "bench", benchSpaces: 1, benchPages: 3000, cache: loaders.NewCache(0, time.Minute)})
+	key := e.sim.Spaces()[0].Key
+	const q = `query($key: String!, $after: String) { space(key: $key) { pageTree(maxDepth: 5, after: $after) {
+	  entries { page { id } depth } truncated endCursor } } }`
+	type tree struct {
+		Space struct {
+			PageTree struct {
+				Entries   []struct{ Page struct{ ID string } }
+				Truncated bool
+				EndCursor *string
+			}
+		}
+	}
+	var first, rest tree
+	e.mustDo(t, q, &first, varKey(key))
+	got := first.Space.PageTree
+	if len(got.Entries) != 2000 || !got.Truncated || got.EndCursor == nil {
+		t.Fatalf("first call: %d entries, truncated %v, endCursor %v; want 2000, true and a cursor", len(got.Entries), got.Truncated, got.EndCursor)
+	}
+	e.sim.ResetStats()
+	e.mustDo(t, q, &rest, varKey(key), client.Var("after", *got.EndCursor))
+	if st := e.sim.Stats(); st.Total != 12 || st.ByEndpoint["GET /wiki/api/v2/spaces/{id}/pages"] != 12 {
+		t.Errorf("continuation: upstream calls %v, want 12 page-list reads", st.ByEndpoint)
+	}
+	more := rest.Space.PageTree
+	if len(more.Entries) == 0 || more.Truncated || more.EndCursor != nil {
+		t.Fatalf("continuation: %d entries, truncated %v, endCursor %v; want the rest, false, null", len(more.Entries), more.Truncated, more.EndCursor)
+	}
+	seen := map[string]bool{}
+	for _, en := range append(got.Entries, more.Entries...) {
+		if seen[en.Page.ID] {
+			t.Fatalf("page %s listed twice", en.Page.ID)
+		}
+		seen[en.Page.ID] = true
+	}
+	t.Logf("tree of %d entries in two calls", len(seen))
+}
