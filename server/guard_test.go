@@ -150,25 +150,22 @@ func BenchmarkFieldGuard(b *testing.B) {
 		h.ServeHTTP(rec, req)
 		return rec.Body.String()
 	}
+	docs := []struct {
+		name string
+		q    string
+	}{}
 	for _, n := range []int{1000, 4000, 10000} {
-		q := repeatedField(n)
-		b.Run(fmt.Sprintf("fields=%d", n), func(b *testing.B) {
-			i := 0
-			for b.Loop() {
-				i++ // a new text each time, so no cached verdict is reused
-				if got := send(fmt.Sprintf("%s\n# %d", q, i)); !strings.Contains(got, server.CodeFieldLimit) {
-					b.Fatalf("not refused: %.200s", got)
-				}
-			}
-		})
+		docs = append(docs, struct{ name, q string }{fmt.Sprintf("fields=%d", n), repeatedField(n)})
 	}
 	for _, levels := range []int{20, 39, 60} {
-		q := fragmentBomb(levels)
-		b.Run(fmt.Sprintf("fragment-levels=%d", levels), func(b *testing.B) {
+		docs = append(docs, struct{ name, q string }{fmt.Sprintf("fragment-levels=%d", levels), fragmentBomb(levels)})
+	}
+	for _, d := range docs {
+		b.Run(d.name, func(b *testing.B) {
 			i := 0
 			for b.Loop() {
 				i++ // a new text each time, so no cached verdict is reused
-				if got := send(fmt.Sprintf("%s\n# %d", q, i)); !strings.Contains(got, server.CodeFieldLimit) {
+				if got := send(fmt.Sprintf("%s\n# %d", d.q, i)); !strings.Contains(got, server.CodeFieldLimit) {
 					b.Fatalf("not refused: %.200s", got)
 				}
 			}
