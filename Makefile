@@ -71,6 +71,7 @@ e2e-deps:
 ## corpus against two search baselines; each rewrites its section of bench/RESULTS.md
 bench:
 	$(GO) test ./bench -run='^$$' -bench=. -benchmem -benchtime=3x
+	$(GO) test ./server -run='^$$' -bench='FieldGuard|UnguardedValidation' -benchtime=10x
 	$(GO) run ./bench/cmd/report
 	$(GO) run ./bench/correlation
 	$(GO) run ./bench/load

@@ -11,6 +11,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
+	"github.com/vektah/gqlparser/v2/validator"
+
 	"github.com/confluence-graph/confluence-graph/graph"
 	"github.com/confluence-graph/confluence-graph/internal/testquery"
 	"github.com/confluence-graph/confluence-graph/internal/testsupport"
@@ -189,5 +193,25 @@ func TestDefaultComplexityLimitAdmitsNestedQueryAt100Pages(t *testing.T) {
 	huge := `{ space(key: "A") { pages(first: 100) { nodes { children(first: 100) { nodes { children(first: 100) { nodes { id } } } } } } } }`
 	if got := e.post(key, huge, nil); got.code() != server.CodeComplexityLimit {
 		t.Errorf("100 x 100 x 100 children: code %q, want %s; %.300s", got.code(), server.CodeComplexityLimit, got.Raw)
+	}
+}
+
+// BenchmarkUnguardedValidation is the baseline of BenchmarkFieldGuard: gqlparser's validation of
+// the same repeated-field documents without the guard in front, whose time grows with the square
+// of the field count (doubling the fields about quadruples it).
+func BenchmarkUnguardedValidation(b *testing.B) {
+	schema := graph.New(graph.Deps{Logger: slog.New(slog.DiscardHandler)}).Schema()
+	for _, n := range []int{250, 500, 1000} {
+		doc, err := parser.ParseQuery(&ast.Source{Input: repeatedField(n)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("fields=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				if errs := validator.Validate(schema, doc); len(errs) != 0 {
+					b.Fatal(errs)
+				}
+			}
+		})
 	}
 }
