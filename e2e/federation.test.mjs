@@ -75,7 +75,7 @@ test('our subgraph SDL declares Federation 2 and keys Page by id', () => {
   // Without @link, composition silently treats the subgraph as Federation 1.
   // (assert.ok with a message: assert.match would print the whole SDL.)
   assert.ok(/@link\(\s*url:\s*"https:\/\/specs\.apollo\.dev\/federation\/v2\.\d+"/.test(ourSDL), 'SDL lacks the federation v2 @link');
-  assert.ok(/type Page\s+@key\(fields:\s*"id"/.test(ourSDL), 'SDL lacks type Page @key(fields: "id")');
+  assert.ok(/type Page(\s+implements\s+[\w\s&]+?)?\s+@key\(fields:\s*"id"/.test(ourSDL), 'SDL lacks type Page @key(fields: "id")');
 });
 
 function compose() {

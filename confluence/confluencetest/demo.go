@@ -2,13 +2,12 @@ package confluencetest
 
 import (
 	"bytes"
+	_ "embed"
 	"image"
 	"image/color"
 	"image/png"
 	"slices"
 	"time"
-
-	"codeberg.org/go-pdf/fpdf"
 )
 
 // Demo account ids and credentials (fixed so scripts and docs can use them).
@@ -251,8 +250,7 @@ func demoDataset(now time.Time) Dataset {
 			Content: []byte("# Failover notes\n\n- check lag first\n- `patronictl list orders`\n")},
 		{ID: "att300004", PageID: "100021", Title: "payment-architecture.png", MediaType: "image/png", AuthorID: demoCarol, CreatedAt: ago(120, 0), Content: demoPNG(color.RGBA{0x36, 0xb3, 0x7e, 0xff})},
 		{ID: "att300005", PageID: "100031", Title: "pir-2026-014-timeline.pdf", MediaType: "application/pdf", AuthorID: demoAlice, CreatedAt: ago(6, 2),
-			Content: demoPDF("PIR-2026-014 timeline", "09:02 disk usage alert on orders-db-1", "09:14 primary stops accepting writes",
-				"09:31 failover to orders-db-2", "09:49 checkout recovered")},
+			Content: pirTimelinePDF},
 		{ID: "att300006", PageID: "100031", Title: "pir-2026-014-latency.csv", MediaType: "text/csv", AuthorID: demoAlice, CreatedAt: ago(6, 2),
 			Content: []byte("time,endpoint,p99_ms,error_rate\n09:00,/checkout,210,0.001\n09:15,/checkout,4800,0.62\n09:35,/checkout,950,0.08\n09:50,/checkout,230,0.002\n")},
 		{ID: "att300007", PageID: "100006", Title: "sentinel-failover.log", MediaType: "text/plain", AuthorID: demoDan, CreatedAt: ago(4, 5),
@@ -277,26 +275,12 @@ func demoPNG(c color.Color) []byte {
 	return b.Bytes()
 }
 
-// demoPDF is a one-page PDF (made with fpdf, with fixed dates so the bytes are the same at
-// every start) showing a title and lines of text.
-func demoPDF(title string, lines ...string) []byte {
-	p := fpdf.New("P", "mm", "A4", "")
-	fixed := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	p.SetCreationDate(fixed)
-	p.SetModificationDate(fixed)
-	p.AddPage()
-	p.SetFont("Helvetica", "B", 14)
-	p.Cell(0, 10, title)
-	p.Ln(12)
-	p.SetFont("Helvetica", "", 11)
-	for _, l := range lines {
-		p.Cell(0, 7, l)
-		p.Ln(7)
-	}
-	var b bytes.Buffer
-	_ = p.Output(&b) // writing to a buffer does not fail
-	return b.Bytes()
-}
+// pirTimelinePDF is the demo's PDF attachment, a one-page timeline of PIR-2026-014
+// (assets/pir-2026-014-timeline.pdf; TestDemoPDFIsCurrent writes it with fpdf, which stays out
+// of the binary).
+//
+//go:embed assets/pir-2026-014-timeline.pdf
+var pirTimelinePDF []byte
 
 // pirReadingList is a list of every kind of link a body can hold, for link resolution on the
 // demo data: a page by id, by title in the current space and in another space with an anchor,
