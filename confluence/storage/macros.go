@@ -236,26 +236,24 @@ func (r *renderer) placeholder(name, label string, ps []param) string {
 }
 
 // placeholderLink links a placeholder such as "[Excerpt from: Release Plan]"
-// to the page its macro names (an ri:page or ri:blog-post inside its
-// parameters, which Links lists) when ResolveLink knows its URL, so a reader
-// can follow it; otherwise the placeholder stays as it is.
+// to the page its macro names (the first ac:link inside its parameters,
+// which Links lists) when ResolveLink knows its URL, so a reader can follow
+// it; otherwise the placeholder stays as it is.
 func (r *renderer) placeholderLink(n *node, s string) string {
-	if s == "" || r.text {
+	if s == "" || r.text || len(s) < 3 || s[0] != '[' || s[len(s)-1] != ']' {
 		return s
 	}
 	for _, c := range n.children {
 		if c.name != "ac:parameter" {
 			continue
 		}
-		for _, kind := range []string{"ri:page", "ri:blog-post"} {
-			if e := findElement(c, kind); e != nil {
-				if t, ok := targetOf(e); ok {
-					if u, ok, _ := r.resolve(t); ok && len(s) > 2 && s[0] == '[' && s[len(s)-1] == ']' {
-						return r.linkCore(s[1:len(s)-1], u, "")
-					}
+		if l := findElement(c, "ac:link"); l != nil {
+			if t, ok := linkTarget(l); ok {
+				if u, ok, _ := r.resolve(t); ok {
+					return r.linkCore(s[1:len(s)-1], u, "")
 				}
-				return s
 			}
+			return s
 		}
 	}
 	return s

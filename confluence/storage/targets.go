@@ -122,6 +122,21 @@ func targetOf(n *node) (LinkTarget, bool) {
 	return LinkTarget{}, false
 }
 
+// linkTarget is the target of an ac:link: the first resource it holds, as
+// the renderer links to it; ok is false when that is a user, URL or
+// shortcut, or there is none.
+func linkTarget(n *node) (LinkTarget, bool) {
+	for _, c := range n.children {
+		if c.name == "ri:user" || c.name == "ri:url" || c.name == "ri:shortcut" {
+			break
+		}
+		if t, ok := targetOf(c); ok {
+			return t, true
+		}
+	}
+	return LinkTarget{}, false
+}
+
 // Links returns every link target of a storage-format body that the
 // converter asks Options.ResolveLink about: the pages, blog posts, spaces
 // and attachments of links, images, diagrams and file macros, each once, in
@@ -142,16 +157,7 @@ func Links(storage string) []LinkTarget {
 	walk = func(n *node) {
 		switch {
 		case n.name == "ac:link":
-			// The renderer links to the first resource it finds.
-			for _, c := range n.children {
-				if c.name == "ri:user" || c.name == "ri:url" || c.name == "ri:shortcut" {
-					break
-				}
-				if t, ok := targetOf(c); ok {
-					add(t, true)
-					break
-				}
-			}
+			add(linkTarget(n))
 		case n.name == "ac:image":
 			for _, c := range n.children {
 				if c.name == "ri:attachment" {
