@@ -63,7 +63,7 @@ if [ -z "${CG_URL:-}" ]; then
 	else
 		echo "e2e: building confluence-graph"
 		(cd "$root" && CGO_ENABLED=0 "${GO:-go}" build -trimpath -o "$work/confluence-graph" ./cmd/confluence-graph)
-		serve=("$work/confluence-graph" serve --demo --addr 127.0.0.1:0)
+		serve=("$work/confluence-graph" serve --demo --addr 127.0.0.1:0 --metrics-addr 127.0.0.1:0)
 	fi
 	# The service runs in its own directory so its data/ is fresh and the
 	# developer's data/ is left alone.

@@ -194,7 +194,7 @@ func startDemo(t *testing.T) (url, readerKey string) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 
-	cmd := exec.Command(bin, "serve", "--demo", "--addr", "127.0.0.1:0")
+	cmd := exec.Command(bin, "serve", "--demo", "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0")
 	cmd.Dir = dir
 	// The environment's CG_* settings (a database URL, say) must not leak in.
 	for _, kv := range os.Environ() {

@@ -42,6 +42,7 @@ func TestServeProductionSetUp(t *testing.T) {
 		"CG_KMS_KEY_ID":     localkmstest.Alias,
 		"CG_LOCAL_KEY_FILE": filepath.Join(dir, "master.key"),
 		"CG_ADDR":           "127.0.0.1:0",
+		"CG_METRICS_ADDR":   "127.0.0.1:0",
 	}
 	kms.SetEnv(t)
 
