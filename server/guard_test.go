@@ -155,15 +155,13 @@ func BenchmarkFieldGuard(b *testing.B) {
 		h.ServeHTTP(rec, req)
 		return rec.Body.String()
 	}
-	docs := []struct {
-		name string
-		q    string
-	}{}
+	type doc struct{ name, q string }
+	var docs []doc
 	for _, n := range []int{1000, 4000, 10000} {
-		docs = append(docs, struct{ name, q string }{fmt.Sprintf("fields=%d", n), repeatedField(n)})
+		docs = append(docs, doc{fmt.Sprintf("fields=%d", n), repeatedField(n)})
 	}
 	for _, levels := range []int{20, 39, 60} {
-		docs = append(docs, struct{ name, q string }{fmt.Sprintf("fragment-levels=%d", levels), fragmentBomb(levels)})
+		docs = append(docs, doc{fmt.Sprintf("fragment-levels=%d", levels), fragmentBomb(levels)})
 	}
 	for _, d := range docs {
 		b.Run(d.name, func(b *testing.B) {

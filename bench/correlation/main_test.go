@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 )
@@ -9,6 +10,9 @@ import (
 // The corpus benchmark meets its targets and beats both baselines; the report renders them.
 func TestCorrelationTargets(t *testing.T) {
 	if testing.Short() {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("-short must not skip the corpus benchmark's targets in CI")
+		}
 		t.Skip("starts the service against the corpus")
 	}
 	scores, err := evaluate(context.Background())
