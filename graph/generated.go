@@ -204,6 +204,7 @@ type ComplexityRoot struct {
 		Space          func(childComplexity int) int
 		Status         func(childComplexity int) int
 		Title          func(childComplexity int) int
+		Type           func(childComplexity int) int
 		URL            func(childComplexity int) int
 		UpdatedAt      func(childComplexity int) int
 		Version        func(childComplexity int, number int) int
@@ -420,6 +421,7 @@ type MutationResolver interface {
 }
 type PageResolver interface {
 	Status(ctx context.Context, obj *model.Page) (model.ContentStatus, error)
+	Type(ctx context.Context, obj *model.Page) (model.ContentType, error)
 	URL(ctx context.Context, obj *model.Page) (string, error)
 	Space(ctx context.Context, obj *model.Page) (*model.Space, error)
 	Author(ctx context.Context, obj *model.Page) (*model.User, error)
@@ -1152,6 +1154,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Page.Title(childComplexity), true
+	case "Page.type":
+		if e.ComplexityRoot.Page.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Page.Type(childComplexity), true
 	case "Page.url":
 		if e.ComplexityRoot.Page.URL == nil {
 			break
@@ -2282,6 +2290,8 @@ type Page implements Content @key(fields: "id") {
   title: String!
   "current, archived, draft or trashed."
   status: ContentStatus!
+  "Always PAGE."
+  type: ContentType!
   "Absolute link to the page in the Confluence web UI."
   url: String!
   "The space the page belongs to."
@@ -2853,12 +2863,21 @@ type ConditionCheck {
 # ---------------------------------------------------------------------------------------------
 # Incident correlation
 
-"Content that can be correlated with an incident. Page implements it (blog posts will too)."
+"""
+Content of a Confluence space: a page, a blog post, a folder, or another kind (a whiteboard, a
+database, an embed). Use a fragment (` + "`" + `... on Page` + "`" + `) for the fields of one kind.
+"""
 interface Content {
-  "The content id."
+  "The content id (a decimal string)."
   id: ID!
   "The title."
   title: String!
+  "What kind of content this is."
+  type: ContentType!
+  "Absolute link to the content in the Confluence web UI."
+  url: String!
+  "The space the content belongs to; null when it is not visible."
+  space: Space
 }
 
 "An incident or alert to correlate with documentation. Every field is plain text, never CQL."
@@ -3469,6 +3488,8 @@ func (ec *executionContext) childFields_Page(ctx context.Context, field graphql.
 		return ec.fieldContext_Page_title(ctx, field)
 	case "status":
 		return ec.fieldContext_Page_status(ctx, field)
+	case "type":
+		return ec.fieldContext_Page_type(ctx, field)
 	case "url":
 		return ec.fieldContext_Page_url(ctx, field)
 	case "space":
@@ -6930,6 +6951,29 @@ func (ec *executionContext) _Page_status(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Page_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Page", field, true, true, "ContentStatus")
+}
+
+func (ec *executionContext) _Page_type(ctx context.Context, field graphql.CollectedField, obj *model.Page) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Page_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Page().Type(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ContentType) graphql.Marshaler {
+			return ec.marshalNContentType2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Page_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Page", field, true, true, "ContentType")
 }
 
 func (ec *executionContext) _Page_url(ctx context.Context, field graphql.CollectedField, obj *model.Page) (ret graphql.Marshaler) {
@@ -13246,6 +13290,12 @@ func (ec *executionContext) _Page(ctx context.Context, sel ast.SelectionSet, obj
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Page_status(ctx, field, obj)
+				})
+		case "type":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Page_type(ctx, field, obj)
 				})
 		case "url":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,

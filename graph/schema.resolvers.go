@@ -67,6 +67,11 @@ func (r *pageResolver) Status(ctx context.Context, obj *model.Page) (model.Conte
 	return pageStatus(ctx, obj)
 }
 
+// Type is the resolver for the type field.
+func (r *pageResolver) Type(ctx context.Context, obj *model.Page) (model.ContentType, error) {
+	return model.ContentTypePage, nil
+}
+
 // URL is the resolver for the url field.
 func (r *pageResolver) URL(ctx context.Context, obj *model.Page) (string, error) {
 	return pageURL(ctx, obj)

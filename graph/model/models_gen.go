@@ -10,7 +10,8 @@ import (
 	"time"
 )
 
-// Content that can be correlated with an incident. Page implements it (blog posts will too).
+// Content of a Confluence space: a page, a blog post, a folder, or another kind (a whiteboard, a
+// database, an embed). Use a fragment (`... on Page`) for the fields of one kind.
 type Content interface {
 	IsContent()
 }
