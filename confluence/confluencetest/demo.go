@@ -19,9 +19,18 @@ const (
 	demoEve   = "712020:5b1f0c3e-a7d4-4c52-9e21-0a1b2c3d4e05"
 	demoAnnie = "712020:5b1f0c3e-a7d4-4c52-9e21-0a1b2c3d4e06"
 	demoNoSrc = "712020:5b1f0c3e-a7d4-4c52-9e21-0a1b2c3d4e07"
+	demoGuide = "712020:5b1f0c3e-a7d4-4c52-9e21-0a1b2c3d4e08"
 )
 
-// demoAccounts are the four demo credentials.
+// GuideRecipeScopes are the scopes of a scoped token made as the integration guide says: every
+// classic read:confluence-* scope, search:confluence, and the User Identity scopes read:me and
+// read:account (which no Confluence route checks). No granular scope: every v2 route refuses it.
+func GuideRecipeScopes() []string {
+	return []string{"read:confluence-content.all", scopeContentSummary, scopeSpaceSummary, "read:confluence-props",
+		"read:confluence-content.permission", scopeUserClassc, "read:confluence-groups", scopeSearch, "read:me", "read:account"}
+}
+
+// demoAccounts are the demo credentials.
 func demoAccounts() []Account {
 	var noSearch []string
 	for _, sc := range ReadScopes() {
@@ -33,6 +42,7 @@ func demoAccounts() []Account {
 		{Name: "classic", Email: "alice@example.com", Token: "ATATT3xDemoClassicAlice0001", AccountID: demoAlice, Type: TokenClassic},
 		{Name: "scoped", Email: "annie-bot@example.com", Token: "ATATT3xDemoScopedAnnie0002", AccountID: demoAnnie, Type: TokenScoped, Scopes: ReadScopes()},
 		{Name: "scoped-nosearch", Email: "nosearch-bot@example.com", Token: "ATATT3xDemoScopedNoSearch0003", AccountID: demoNoSrc, Type: TokenScoped, Scopes: noSearch},
+		{Name: "scoped-guide", Email: "guide-bot@example.com", Token: "ATATT3xDemoScopedGuide0005", AccountID: demoGuide, Type: TokenScoped, Scopes: GuideRecipeScopes()},
 		{Name: "restricted", Email: "bob@example.com", Token: "ATATT3xDemoClassicBob0004", AccountID: demoBob, Type: TokenClassic, Spaces: []string{"OPS", "ARCH", "PIR", "ENG"}},
 	}
 }
@@ -53,6 +63,7 @@ func demoDataset(now time.Time) Dataset {
 			{AccountID: demoEve, DisplayName: "Eve Tanaka", Email: "eve@example.com", TimeZone: "Asia/Tokyo"},
 			{AccountID: demoAnnie, DisplayName: "Annie (SRE assistant)", Email: "annie-bot@example.com"},
 			{AccountID: demoNoSrc, DisplayName: "No-search bot", Email: "nosearch-bot@example.com"},
+			{AccountID: demoGuide, DisplayName: "Guide-recipe bot", Email: "guide-bot@example.com"},
 		},
 		Accounts: demoAccounts(),
 		Spaces: []Space{

@@ -18,13 +18,17 @@ const (
 	scopeUserClassc = "read:confluence-user"
 	scopeSearch     = "search:confluence"
 	scopeAttClassic = "readonly:content.attachment:confluence"
+	// Classic scopes of the v1 content and space routes (x-atlassian-oauth2-scopes, state Current).
+	scopeContentSummary = "read:confluence-content.summary"
+	scopeSpaceSummary   = "read:confluence-space.summary"
 )
 
 // ReadScopes returns every read scope the simulator checks, classic and
 // granular: what the demo "scoped" account holds.
 func ReadScopes() []string {
 	return []string{scopePage, scopeSpace, scopeHierarchy, scopeMetadata, scopeComment, scopeAttachment,
-		scopeLabel, scopeFolder, scopeUser, scopeDetails, scopeUserClassc, scopeSearch, scopeAttClassic}
+		scopeLabel, scopeFolder, scopeUser, scopeDetails, scopeUserClassc, scopeSearch, scopeAttClassic,
+		scopeContentSummary, scopeSpaceSummary}
 }
 
 func (s *Server) routes() {
@@ -61,6 +65,19 @@ func (s *Server) routes() {
 		{pattern: "GET " + v1 + "/content/search", scopes: []string{scopeSearch, scopeDetails}, h: s.contentSearch},
 		{pattern: "GET " + v1 + "/user/current", scopes: []string{scopeUserClassc, scopeDetails}, h: s.currentUser},
 		{pattern: "GET " + v1 + "/content/{id}/child/attachment/{att}/download", scopes: []string{scopeAttachment, scopeAttClassic}, h: s.downloadAttachment},
+		{pattern: "GET " + v1 + "/content/{id}", scopes: []string{scopeContentSummary, scopeDetails}, h: s.v1GetContent},
+		{pattern: "GET " + v1 + "/content/{id}/child/{type}", scopes: []string{scopeContentSummary, scopeDetails}, h: s.v1ChildList},
+		{pattern: "GET " + v1 + "/content/{id}/label", scopes: []string{scopeContentSummary, scopeLabel}, h: s.v1Labels},
+		{pattern: "GET " + v1 + "/content/{id}/version", scopes: []string{scopeContentSummary, scopeDetails}, h: s.v1Versions},
+		{pattern: "GET " + v1 + "/content/{id}/version/{n}", scopes: []string{scopeContentSummary, scopeDetails}, h: s.v1VersionN},
+		// Granular tokens need read:content.metadata and read:user together here; a route
+		// takes any one of its scopes, so only the classic one is listed (stricter, not kinder).
+		{pattern: "GET " + v1 + "/content/{id}/history", scopes: []string{scopeContentSummary}, h: s.v1History},
+		{pattern: "GET " + v1 + "/space", scopes: []string{scopeSpaceSummary, scopeDetails}, h: s.v1Spaces},
+		{pattern: "GET " + v1 + "/space/{key}", scopes: []string{scopeSpaceSummary, scopeDetails}, h: s.v1GetSpace},
+		{pattern: "GET " + v1 + "/space/{key}/content/{type}", scopes: []string{scopeContentSummary, scopeDetails}, h: s.v1SpaceContent},
+		{pattern: "GET " + v1 + "/user", scopes: []string{scopeUserClassc, scopeDetails}, h: s.v1GetUser},
+		{pattern: "GET " + v1 + "/user/bulk", scopes: []string{scopeUserClassc, scopeDetails}, h: s.v1UsersBulk},
 		{pattern: "GET /media/file/{att}/binary", noAuth: true, h: s.mediaBinary},
 	}
 	s.mux = http.NewServeMux()

@@ -151,7 +151,7 @@ func TestWriteBanner(t *testing.T) {
 	if !slices.Equal(lines, want) {
 		t.Errorf("banner = %q, want %q", lines, want)
 	}
-	if len(lines) != 6 {
-		t.Errorf("banner has %d lines, want 6 (4 demo accounts)", len(lines))
+	if len(lines) != 7 {
+		t.Errorf("banner has %d lines, want 7 (5 demo accounts)", len(lines))
 	}
 }
