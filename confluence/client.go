@@ -49,6 +49,7 @@ type Client struct {
 
 	Attachments *AttachmentsService
 	Comments    *CommentsService
+	Content     *ContentService
 	Labels      *LabelsService
 	Pages       *PagesService
 	Search      *SearchService
@@ -156,6 +157,7 @@ func NewClient(opts Options) (*Client, error) {
 	c.common.client = c
 	c.Attachments = (*AttachmentsService)(&c.common)
 	c.Comments = (*CommentsService)(&c.common)
+	c.Content = (*ContentService)(&c.common)
 	c.Labels = (*LabelsService)(&c.common)
 	c.Pages = (*PagesService)(&c.common)
 	c.Search = (*SearchService)(&c.common)
