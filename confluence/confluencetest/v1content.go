@@ -160,7 +160,8 @@ func (s *Server) v1Content(r *http.Request, d *doc, e expansion) map[string]any 
 		a := d.att
 		v = Version{Number: a.Version, AuthorID: a.AuthorID, CreatedAt: a.CreatedAt}
 		links["webui"] = "/pages/viewpageattachments.action?pageId=" + p.ID + "&preview=" + url.QueryEscape("/"+p.ID+"/"+a.ID+"/"+a.Title)
-		links["download"] = "/download/attachments/" + p.ID + "/" + url.PathEscape(a.Title) + "?version=" + strconv.Itoa(a.Version) + "&api=v2"
+		// The same link as the v2 attachment's (version, modificationDate, api=v2).
+		links["download"] = s.attachmentJSON(r, a, p, false)["_links"].(map[string]any)["download"]
 		m["extensions"] = map[string]any{"mediaType": a.MediaType, "fileSize": len(a.Content), "comment": a.Comment,
 			"mediaTypeDescription": mediaDescription(a.MediaType), "fileId": s.fileID(a)}
 		m["metadata"] = map[string]any{"mediaType": a.MediaType, "comment": a.Comment}

@@ -86,13 +86,21 @@ func (s *Server) v1Page(r *http.Request, p *pageRec, v Version, e expansion) map
 	return m
 }
 
-// v1GetContent is GET /wiki/rest/api/content/{id}: a page, its `version=N` with
+// v1GetContent is GET /wiki/rest/api/content/{id}: an attachment (att…), a page, its `version=N` with
 // `status=historical`, an archived page with status=archived or any.
 func (s *Server) v1GetContent(w http.ResponseWriter, r *http.Request, a *Account) {
 	id := r.PathValue("id")
 	statuses := multi(r, "status")
 	if len(statuses) == 0 {
 		statuses = []string{"current"}
+	}
+	if at := s.st.attachments[id]; at != nil {
+		if p := s.st.visiblePage(a, at.PageID); p != nil {
+			m := s.v1Content(r, attachmentDoc(p, at, ""), parseExpand(multi(r, "expand")))
+			m["_links"].(map[string]any)["base"] = s.base(r)
+			writeJSON(w, http.StatusOK, m)
+			return
+		}
 	}
 	p := s.st.visiblePage(a, id)
 	if p == nil || p.Status == "trashed" && !slices.Contains(statuses, "trashed") && !slices.Contains(statuses, "any") {
