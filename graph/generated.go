@@ -3049,6 +3049,8 @@ enum CapabilityName {
   READ_ATTACHMENTS
   "Read labels."
   READ_LABELS
+  "Reported with ok true when the read path uses the v1 routes and CQL, because the v2 routes refuse the token's scopes (a scoped token with classic read:confluence-* scopes, as the integration guide's recipe makes)."
+  V1_READ_PATH
 }
 
 "An expected, user-fixable problem with a mutation's input or credentials."

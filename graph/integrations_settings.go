@@ -122,7 +122,8 @@ func fromSettingsIntegration(in *settings.Integration) *Integration {
 }
 
 // SettingsSource returns the loaders.Source that binds each request to its
-// tenant's pooled Confluence client (settings.Service.ClientVersion), the
+// tenant's pooled Confluence client (settings.Service.ClientReadPath; the v1
+// upstream when the stored integration's read path is v1), the
 // tenant taken from the request's Caller. It reads the stored integration on
 // every request, before the request's first cross-request cache read, and
 // binds the request to the integration's credential version, so a disconnect
@@ -133,15 +134,15 @@ func fromSettingsIntegration(in *settings.Integration) *Integration {
 //
 // Use: loaders.Config{Source: graph.SettingsSource(svc), ...}.
 func SettingsSource(svc *settings.Service) loaders.Source {
-	return loaders.VersionedClientSource(func(ctx context.Context) (*confluence.Client, int64, error) {
+	return loaders.ReadPathClientSource(func(ctx context.Context) (*confluence.Client, int64, bool, error) {
 		c, ok := CallerFrom(ctx)
 		if !ok {
-			return nil, 0, ErrUnauthenticated
+			return nil, 0, false, ErrUnauthenticated
 		}
-		cl, v, err := svc.ClientVersion(ctx, c.TenantID)
+		cl, v, rp, err := svc.ClientReadPath(ctx, c.TenantID)
 		if errors.Is(err, settings.ErrNotConnected) {
-			return nil, 0, fmt.Errorf("%w: %w", loaders.ErrNotConnected, err)
+			return nil, 0, false, fmt.Errorf("%w: %w", loaders.ErrNotConnected, err)
 		}
-		return cl, v, err
+		return cl, v, rp == settings.ReadPathV1, err
 	})
 }

@@ -297,3 +297,22 @@ func (u *v1Upstream) Attachment(ctx context.Context, id string) (Attachment, err
 	}
 	return u.v1Attachment(*x, pageID), nil
 }
+
+// ReadPathClientSource is VersionedClientSource for a lookup that also reports whether the
+// tenant's token reads through the v1 routes (settings.Service.ClientReadPath): the Upstream
+// is then NewV1Upstream's, Credentialed with the version; otherwise NewClientUpstream's.
+func ReadPathClientSource(get func(ctx context.Context) (c *confluence.Client, version int64, v1 bool, err error)) Source {
+	return func(ctx context.Context) (Upstream, error) {
+		c, v, useV1, err := get(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if c == nil {
+			return nil, ErrNotConnected
+		}
+		if useV1 {
+			return newV1Upstream(c, v), nil
+		}
+		return &clientUpstream{c: c, cred: v}, nil
+	}
+}

@@ -95,6 +95,10 @@ type Integration struct {
 	// LastError is a secret-free description of the last failed
 	// validation; empty after a success.
 	LastError string
+	// ReadPath is the API the read path uses with this token, decided by
+	// the last validation (ReadPathV1 for a token the v2 routes refuse);
+	// "" (never decided) reads as ReadPathV2.
+	ReadPath ReadPath
 
 	// Revision names one stored state of the tenant's integration. Every
 	// change (a put or a delete) takes the next value of a per-tenant

@@ -1,6 +1,7 @@
 package settings
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -92,6 +93,8 @@ type validation struct {
 	// (rate limited), so the previous status stands.
 	status Status
 	errs   []UserError
+	// readPath is the read path the probes chose ("" : v2; see probeV1).
+	readPath ReadPath
 }
 
 // applyTo copies what the validation learnt into rec.
@@ -107,6 +110,9 @@ func (v *validation) applyTo(rec *Integration) {
 	}
 	if v.caps != nil {
 		rec.Capabilities = v.caps
+	}
+	if v.status != "" {
+		rec.ReadPath = cmp.Or(v.readPath, ReadPathV2)
 	}
 }
 
@@ -170,6 +176,12 @@ func (s *Service) validate(ctx context.Context, site, email, token string, known
 	pagesCap := Capability{Name: CapReadPages, RequiredScope: ScopeReadPage}
 	var pageID string
 	pages, _, err := c.Pages.List(ctx, &confluence.PageListOptions{ListOptions: confluence.ListOptions{Limit: 1}})
+	if errors.Is(err, confluence.ErrScopeMismatch) {
+		// v2 refuses the token's scopes: classic ones may read through v1 (readpath.go).
+		if ok, err := v.probeV1(ctx, c); ok || err != nil {
+			return v, err
+		}
+	}
 	if ok, err := v.record(ctx, &pagesCap, true, err); err != nil {
 		return v, err
 	} else if !ok && len(v.errs) > 0 {

@@ -585,6 +585,8 @@ const (
 	CapabilityNameReadAttachments CapabilityName = "READ_ATTACHMENTS"
 	// Read labels.
 	CapabilityNameReadLabels CapabilityName = "READ_LABELS"
+	// Reported with ok true when the read path uses the v1 routes and CQL, because the v2 routes refuse the token's scopes (a scoped token with classic read:confluence-* scopes, as the integration guide's recipe makes).
+	CapabilityNameV1ReadPath CapabilityName = "V1_READ_PATH"
 )
 
 var AllCapabilityName = []CapabilityName{
@@ -595,11 +597,12 @@ var AllCapabilityName = []CapabilityName{
 	CapabilityNameReadComments,
 	CapabilityNameReadAttachments,
 	CapabilityNameReadLabels,
+	CapabilityNameV1ReadPath,
 }
 
 func (e CapabilityName) IsValid() bool {
 	switch e {
-	case CapabilityNameReadMe, CapabilityNameReadSpaces, CapabilityNameReadPages, CapabilityNameSearch, CapabilityNameReadComments, CapabilityNameReadAttachments, CapabilityNameReadLabels:
+	case CapabilityNameReadMe, CapabilityNameReadSpaces, CapabilityNameReadPages, CapabilityNameSearch, CapabilityNameReadComments, CapabilityNameReadAttachments, CapabilityNameReadLabels, CapabilityNameV1ReadPath:
 		return true
 	}
 	return false

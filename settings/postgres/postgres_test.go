@@ -80,7 +80,7 @@ func TestConcurrentOpensMigrateOnce(t *testing.T) {
 	if err != nil {
 		t.Fatalf("read schema_migrations: %v", err)
 	}
-	if got, want := strings.Join(versions, ","), "0001_init,0002_revisions"; got != want {
+	if got, want := strings.Join(versions, ","), "0001_init,0002_revisions,0003_read_path"; got != want {
 		t.Errorf("schema_migrations after %d concurrent opens = %q; want %q", replicas, got, want)
 	}
 }

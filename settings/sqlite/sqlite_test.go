@@ -114,7 +114,7 @@ func TestPragmasAndMigrations(t *testing.T) {
 		}
 		versions = append(versions, v)
 	}
-	if got, want := strings.Join(versions, ","), "0001_init,0002_revisions"; got != want {
+	if got, want := strings.Join(versions, ","), "0001_init,0002_revisions,0003_read_path"; got != want {
 		t.Errorf("schema_migrations versions = %q; want %q", got, want)
 	}
 }

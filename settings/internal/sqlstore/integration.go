@@ -12,7 +12,7 @@ import (
 
 const integrationColumns = `tenant_id, domain, email, token_type, cloud_id, encrypted_token, token_hint,
 	account_id, account_name, capabilities, status, last_validated_at, last_error,
-	credential_version, revision, created_at, updated_at`
+	credential_version, revision, created_at, updated_at, read_path`
 
 // GetIntegration implements settings.Store.
 func (s *Store) GetIntegration(ctx context.Context, tenantID string) (*settings.Integration, error) {
@@ -135,7 +135,7 @@ func (s *Store) PutIntegration(ctx context.Context, in *settings.Integration, au
 			return err
 		}
 		_, err = tx.ExecContext(ctx, s.q(`INSERT INTO integrations (`+integrationColumns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (tenant_id) DO UPDATE SET
 				domain = excluded.domain, email = excluded.email, token_type = excluded.token_type,
 				cloud_id = excluded.cloud_id, encrypted_token = excluded.encrypted_token,
@@ -143,10 +143,11 @@ func (s *Store) PutIntegration(ctx context.Context, in *settings.Integration, au
 				account_name = excluded.account_name, capabilities = excluded.capabilities,
 				status = excluded.status, last_validated_at = excluded.last_validated_at,
 				last_error = excluded.last_error, credential_version = excluded.credential_version,
-				revision = excluded.revision, created_at = excluded.created_at, updated_at = excluded.updated_at`),
+				revision = excluded.revision, created_at = excluded.created_at, updated_at = excluded.updated_at,
+				read_path = excluded.read_path`),
 			in.TenantID, in.Domain, in.Email, string(in.TokenType), in.CloudID, in.EncryptedToken, in.TokenHint,
 			in.AccountID, in.AccountName, string(caps), string(in.Status), s.d.Time(in.LastValidatedAt), in.LastError,
-			c.credentialVersion, c.revision, s.d.Time(createdAt), s.d.Time(now))
+			c.credentialVersion, c.revision, s.d.Time(createdAt), s.d.Time(now), string(in.ReadPath))
 		if err != nil {
 			return err
 		}
@@ -228,18 +229,19 @@ func (s *Store) inTx(ctx context.Context, op string, fn func(tx *sql.Tx) error) 
 func scanIntegration(row scanner) (*settings.Integration, error) {
 	var (
 		in                          settings.Integration
-		tokenType, status           string
+		tokenType, status, readPath string
 		caps                        []byte
 		lastValidated, created, upd nullTime
 	)
 	err := row.Scan(&in.TenantID, &in.Domain, &in.Email, &tokenType, &in.CloudID, &in.EncryptedToken, &in.TokenHint,
 		&in.AccountID, &in.AccountName, &caps, &status, &lastValidated, &in.LastError,
-		&in.CredentialVersion, &in.Revision, &created, &upd)
+		&in.CredentialVersion, &in.Revision, &created, &upd, &readPath)
 	if err != nil {
 		return nil, err
 	}
 	in.TokenType = settings.TokenType(tokenType)
 	in.Status = settings.Status(status)
+	in.ReadPath = settings.ReadPath(readPath)
 	in.LastValidatedAt = lastValidated.t
 	in.CreatedAt = created.t
 	in.UpdatedAt = upd.t

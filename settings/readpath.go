@@ -1,0 +1,137 @@
+package settings
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/confluence-graph/confluence-graph/confluence"
+)
+
+// ReadPath names the Confluence API the read path uses with a token.
+type ReadPath string
+
+// The read paths.
+const (
+	// ReadPathV2 reads pages, spaces, hierarchy, comments, labels, versions
+	// and attachments through the v2 routes (classic tokens, and scoped
+	// tokens with granular scopes).
+	ReadPathV2 ReadPath = "v2"
+	// ReadPathV1 reads everything through the v1 routes and CQL: the path
+	// of a scoped token holding the classic read:confluence-* scopes (the
+	// integration guide's recipe), which every v2 route refuses.
+	ReadPathV1 ReadPath = "v1"
+)
+
+// CapV1ReadPath is the capability that reports, with OK true, that the read
+// path uses the v1 routes because the v2 routes refuse the token's scopes.
+const CapV1ReadPath = "V1_READ_PATH"
+
+// Classic scopes of the v1 read routes (x-atlassian-oauth2-scopes of the v1
+// specification, state Current).
+const (
+	ScopeContentSummary = "read:confluence-content.summary"
+	ScopeSpaceSummary   = "read:confluence-space.summary"
+)
+
+// ClientReadPath is ClientVersion that also returns the read path decided
+// when the credential was validated (ReadPathV2 for records validated
+// before read paths were stored). Errors are Client's.
+func (s *Service) ClientReadPath(ctx context.Context, tenantID string) (*confluence.Client, int64, ReadPath, error) {
+	c, rec, err := s.clientRecord(ctx, tenantID)
+	if err != nil {
+		return nil, 0, "", err
+	}
+	rp := rec.ReadPath
+	if rp != ReadPathV1 {
+		rp = ReadPathV2
+	}
+	return c, rec.CredentialVersion, rp, nil
+}
+
+// probeV1 runs when the v2 page read refused the token's scopes: it probes
+// every capability through the v1 routes and, when pages, spaces and search
+// all work there, records them with the CapV1ReadPath capability, sets the
+// read path to v1 and the status to CONNECTED, and reports true. Otherwise
+// it leaves v as it was and reports false, and the v2 probes report what is
+// missing. The error is validate's: only the service's own failures.
+func (v *validation) probeV1(ctx context.Context, c *confluence.Client) (bool, error) {
+	saved := *v
+	caps := v.caps
+	restore := func() { *v = saved; v.caps = caps }
+	probes := []struct {
+		name, scope string
+		required    bool
+		run         func(pageID string) error
+	}{
+		{CapReadSpaces, ScopeSpaceSummary, true, func(string) error {
+			_, _, err := c.Content.Spaces(ctx, &confluence.V1SpaceListOptions{V1ListOptions: confluence.V1ListOptions{Limit: 1}})
+			return err
+		}},
+		{CapReadPages, ScopeContentSummary, true, func(id string) error {
+			if id == "" {
+				return nil
+			}
+			_, _, err := c.Content.Get(ctx, id, &confluence.ContentGetOptions{Expand: []string{"version"}})
+			return err
+		}},
+		{CapSearch, ScopeSearch, true, func(string) error {
+			_, _, err := c.Search.CQL(ctx, &confluence.SearchOptions{CQL: "type = page", Limit: 1, Excerpt: "none"})
+			return err
+		}},
+		{CapReadComments, ScopeContentSummary, false, func(id string) error {
+			_, _, err := c.Content.Children(ctx, id, "comment", &confluence.ChildOptions{V1ListOptions: confluence.V1ListOptions{Limit: 1}})
+			return err
+		}},
+		{CapReadAttachments, ScopeContentSummary, false, func(id string) error {
+			_, _, err := c.Content.Children(ctx, id, "attachment", &confluence.ChildOptions{V1ListOptions: confluence.V1ListOptions{Limit: 1}})
+			return err
+		}},
+		{CapReadLabels, ScopeContentSummary, false, func(id string) error {
+			_, _, err := c.Content.Labels(ctx, id, &confluence.V1ListOptions{Limit: 1})
+			return err
+		}},
+	}
+	// A page id, through the content search (search:confluence).
+	rows, _, err := c.Search.Content(ctx, &confluence.ContentSearchOptions{CQL: "type = page", Limit: 1})
+	if err != nil {
+		return false, nil // the v2 probes report it
+	}
+	pageID := ""
+	if len(rows) > 0 {
+		pageID = rows[0].ID
+	}
+	for _, p := range probes {
+		if !p.required && pageID == "" {
+			continue
+		}
+		cp := Capability{Name: p.name, RequiredScope: p.scope}
+		ok, err := v.record(ctx, &cp, p.required, p.run(pageID))
+		if err != nil {
+			restore()
+			return false, err
+		}
+		if !ok && (p.required || len(v.errs) > 0) {
+			restore()
+			return false, nil
+		}
+		v.caps = append(v.caps, cp)
+	}
+	v.caps = append(v.caps, Capability{Name: CapV1ReadPath, OK: true,
+		Detail: "the token's scopes are classic ones, which the v2 routes refuse: reads use the v1 routes"})
+	v.readPath, v.status = ReadPathV1, StatusConnected
+	return true, nil
+}
+
+// clientRecord is ClientVersion returning the record read for the call.
+func (s *Service) clientRecord(ctx context.Context, tenantID string) (*confluence.Client, *Integration, error) {
+	rec, err := s.store.GetIntegration(ctx, tenantID)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil, fmt.Errorf("%w: tenant %q", ErrNotConnected, tenantID)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := s.clientFor(ctx, rec)
+	return c, rec, err
+}
