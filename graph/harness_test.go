@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"log/slog"
@@ -49,6 +50,14 @@ type envOptions struct {
 	attemptTimeout time.Duration
 	// transport carries the client's requests to the simulator (nil: the client's default).
 	transport http.RoundTripper
+	// account is the simulator account the client reads as ("": classic); a scoped one reads
+	// through the simulator's gateway.
+	account string
+	// sim is the simulator to read from (nil: start one with dataset).
+	sim *confluencetest.Server
+	// v1 reads through loaders.NewV1Upstream (the v1 read path), as graph.SettingsSource does
+	// for an integration whose stored read path is v1.
+	v1 bool
 }
 
 // demoEnv is newEnv with the demo dataset and the default options, the setup most tests share.
@@ -64,18 +73,25 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if o.benchSpaces > 0 {
 		simOpts = append(simOpts, confluencetest.WithBenchSize(o.benchSpaces, o.benchPages))
 	}
-	sim := confluencetest.NewServer(simOpts...)
-	t.Cleanup(sim.Close)
-	acc := sim.Account("classic")
+	sim := o.sim
+	if sim == nil {
+		sim = confluencetest.NewServer(simOpts...)
+		t.Cleanup(sim.Close)
+	}
+	acc := sim.Account(cmp.Or(o.account, "classic"))
 	retries := o.maxRetries
 	if retries == 0 {
 		retries = -1 // no retries: faults surface at once and call counts stay exact
 	}
-	cc, err := confluence.NewClient(confluence.Options{
+	co := confluence.Options{
 		Site: sim.Host(), Email: acc.Email, Token: acc.Token, TokenType: confluence.TokenClassic,
 		AllowedDevHost: sim.Host(), RateLimit: -1, MaxConcurrency: 32, MaxRetries: retries,
 		AttemptTimeout: o.attemptTimeout, CallTimeout: o.attemptTimeout, Transport: o.transport,
-	})
+	}
+	if acc.Type == confluencetest.TokenScoped {
+		co.TokenType, co.GatewayURL, co.CloudID = confluence.TokenScoped, sim.URL(), sim.CloudID()
+	}
+	cc, err := confluence.NewClient(co)
 	if err != nil {
 		t.Fatalf("confluence.NewClient: %v", err)
 	}
@@ -98,6 +114,9 @@ func newEnv(t testing.TB, o envOptions) *env {
 		}
 		return cc, nil
 	})
+	if o.v1 {
+		source = loaders.ReadPathClientSource(func(context.Context) (*confluence.Client, int64, bool, error) { return cc, 0, true, nil })
+	}
 	if o.noExpansions {
 		inner := source
 		source = func(ctx context.Context) (loaders.Upstream, error) {
