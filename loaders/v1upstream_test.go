@@ -83,7 +83,9 @@ func TestV1UpstreamAnswersAsV2(t *testing.T) {
 		{"page at current, view", func(up loaders.Upstream) (any, error) { return up.PageAt(ctx, "100021", 0, "view") }},
 		{"page at, adf", func(up loaders.Upstream) (any, error) { return up.PageAt(ctx, "100006", 0, "atlas_doc_format") }},
 		{"spaces", func(up loaders.Upstream) (any, error) {
-			return all(ctx, func(o loaders.ListOptions) ([]loaders.Space, string, error) { return up.Spaces(ctx, loaders.SpaceFilter{}, o) })
+			return all(ctx, func(o loaders.ListOptions) ([]loaders.Space, string, error) {
+				return up.Spaces(ctx, loaders.SpaceFilter{}, o)
+			})
 		}},
 		{"spaces by key", func(up loaders.Upstream) (any, error) {
 			return all(ctx, func(o loaders.ListOptions) ([]loaders.Space, string, error) {
@@ -109,7 +111,9 @@ func TestV1UpstreamAnswersAsV2(t *testing.T) {
 			return all(ctx, func(o loaders.ListOptions) ([]loaders.Page, string, error) { return up.Children(ctx, "100002", o) })
 		}},
 		{"descendants", func(up loaders.Upstream) (any, error) {
-			return all(ctx, func(o loaders.ListOptions) ([]loaders.Page, string, error) { return up.Descendants(ctx, "100001", 3, o) })
+			return all(ctx, func(o loaders.ListOptions) ([]loaders.Page, string, error) {
+				return up.Descendants(ctx, "100001", 3, o)
+			})
 		}},
 		{"ancestors", func(up loaders.Upstream) (any, error) { return up.Ancestors(ctx, "100004") }},
 		{"labels", func(up loaders.Upstream) (any, error) {
