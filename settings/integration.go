@@ -3,7 +3,10 @@ package settings
 import (
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
+
+	"github.com/confluence-graph/confluence-graph/readpolicy"
 )
 
 // TokenType says how a Confluence API token authenticates. It is detected
@@ -95,6 +98,11 @@ type Integration struct {
 	// LastError is a secret-free description of the last failed
 	// validation; empty after a success.
 	LastError string
+	// ReadPolicy restricts what the tenant's reads return (the zero value
+	// allows every space the account can see). Set with
+	// Service.SetReadPolicy, normalized; kept by Connect, Update and Test,
+	// deleted with the credentials by Disconnect.
+	ReadPolicy readpolicy.Policy
 
 	// Revision names one stored state of the tenant's integration. Every
 	// change (a put or a delete) takes the next value of a per-tenant
@@ -161,6 +169,8 @@ func (in *Integration) Clone() *Integration {
 	if in.Capabilities != nil {
 		out.Capabilities = append([]Capability(nil), in.Capabilities...)
 	}
+	out.ReadPolicy.AllowedSpaces = slices.Clone(in.ReadPolicy.AllowedSpaces)
+	out.ReadPolicy.ExcludedLabels = slices.Clone(in.ReadPolicy.ExcludedLabels)
 	return &out
 }
 
