@@ -128,10 +128,16 @@ type ComplexityRoot struct {
 		Domain          func(childComplexity int) int
 		Email           func(childComplexity int) int
 		LastValidatedAt func(childComplexity int) int
+		ReadPolicy      func(childComplexity int) int
 		Status          func(childComplexity int) int
 		TokenHint       func(childComplexity int) int
 		TokenType       func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
+	}
+
+	ConfluenceIntegrationPayload struct {
+		Integration func(childComplexity int) int
+		UserErrors  func(childComplexity int) int
 	}
 
 	ConnectConfluencePayload struct {
@@ -183,6 +189,7 @@ type ComplexityRoot struct {
 	Mutation struct {
 		ConnectConfluence        func(childComplexity int, input model.ConnectConfluenceInput) int
 		DisconnectConfluence     func(childComplexity int) int
+		SetConfluenceReadPolicy  func(childComplexity int, input model.ReadPolicyInput) int
 		TestConfluenceConnection func(childComplexity int) int
 		UpdateConfluence         func(childComplexity int, input model.UpdateConfluenceInput) int
 	}
@@ -267,6 +274,11 @@ type ComplexityRoot struct {
 		ValidateCql           func(childComplexity int, cql string) int
 		__resolve__service    func(childComplexity int) int
 		__resolve_entities    func(childComplexity int, representations []map[string]any) int
+	}
+
+	ReadPolicy struct {
+		AllowedSpaces  func(childComplexity int) int
+		ExcludedLabels func(childComplexity int) int
 	}
 
 	RelatedConnection struct {
@@ -418,6 +430,7 @@ type MutationResolver interface {
 	UpdateConfluence(ctx context.Context, input model.UpdateConfluenceInput) (*model.ConnectConfluencePayload, error)
 	TestConfluenceConnection(ctx context.Context) (*model.ConnectionTestPayload, error)
 	DisconnectConfluence(ctx context.Context) (*model.DisconnectConfluencePayload, error)
+	SetConfluenceReadPolicy(ctx context.Context, input model.ReadPolicyInput) (*model.ConfluenceIntegrationPayload, error)
 }
 type PageResolver interface {
 	Status(ctx context.Context, obj *model.Page) (model.ContentStatus, error)
@@ -818,6 +831,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ConfluenceIntegration.LastValidatedAt(childComplexity), true
+	case "ConfluenceIntegration.readPolicy":
+		if e.ComplexityRoot.ConfluenceIntegration.ReadPolicy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConfluenceIntegration.ReadPolicy(childComplexity), true
 	case "ConfluenceIntegration.status":
 		if e.ComplexityRoot.ConfluenceIntegration.Status == nil {
 			break
@@ -842,6 +861,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ConfluenceIntegration.UpdatedAt(childComplexity), true
+
+	case "ConfluenceIntegrationPayload.integration":
+		if e.ComplexityRoot.ConfluenceIntegrationPayload.Integration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConfluenceIntegrationPayload.Integration(childComplexity), true
+	case "ConfluenceIntegrationPayload.userErrors":
+		if e.ComplexityRoot.ConfluenceIntegrationPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConfluenceIntegrationPayload.UserErrors(childComplexity), true
 
 	case "ConnectConfluencePayload.integration":
 		if e.ComplexityRoot.ConnectConfluencePayload.Integration == nil {
@@ -1010,6 +1042,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DisconnectConfluence(childComplexity), true
+	case "Mutation.setConfluenceReadPolicy":
+		if e.ComplexityRoot.Mutation.SetConfluenceReadPolicy == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setConfluenceReadPolicy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetConfluenceReadPolicy(childComplexity, args["input"].(model.ReadPolicyInput)), true
 	case "Mutation.testConfluenceConnection":
 		if e.ComplexityRoot.Mutation.TestConfluenceConnection == nil {
 			break
@@ -1474,6 +1517,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.__resolve_entities(childComplexity, args["representations"].([]map[string]any)), true
+
+	case "ReadPolicy.allowedSpaces":
+		if e.ComplexityRoot.ReadPolicy.AllowedSpaces == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReadPolicy.AllowedSpaces(childComplexity), true
+	case "ReadPolicy.excludedLabels":
+		if e.ComplexityRoot.ReadPolicy.ExcludedLabels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReadPolicy.ExcludedLabels(childComplexity), true
 
 	case "RelatedConnection.edges":
 		if e.ComplexityRoot.RelatedConnection.Edges == nil {
@@ -1946,6 +2002,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("IncidentInput", ec.unmarshalInputIncidentInput),
 			graphql.NewInputUnmarshaler("PageFilter", ec.unmarshalInputPageFilter),
 			graphql.NewInputUnmarshaler("PageRepresentation", ec.unmarshalInputPageRepresentation),
+			graphql.NewInputUnmarshaler("ReadPolicyInput", ec.unmarshalInputReadPolicyInput),
 			graphql.NewInputUnmarshaler("SpaceRepresentation", ec.unmarshalInputSpaceRepresentation),
 			graphql.NewInputUnmarshaler("UpdateConfluenceInput", ec.unmarshalInputUpdateConfluenceInput),
 		)
@@ -2183,6 +2240,43 @@ type Mutation {
 
   "Delete the stored credentials and drop every cached item of this tenant."
   disconnectConfluence: DisconnectConfluencePayload!
+
+  """
+  Set what the assistant may read, whatever the connected account can see: only the spaces in
+  ` + "`" + `allowedSpaces` + "`" + ` (empty: every space), never content labelled with one of ` + "`" + `excludedLabels` + "`" + `.
+  Space keys are checked against the spaces the token can see (UNKNOWN_SPACES lists the others);
+  malformed keys or labels, or more than 250 spaces or 50 labels, give INVALID_READ_POLICY.
+  Nothing is stored on a user error. The policy applies to every read from the next request on,
+  on every replica; it is kept when the token changes and deleted by ` + "`" + `disconnectConfluence` + "`" + `.
+  """
+  setConfluenceReadPolicy(
+    "The whole policy; it replaces the stored one."
+    input: ReadPolicyInput!
+  ): ConfluenceIntegrationPayload!
+}
+
+"A read policy to store."
+input ReadPolicyInput {
+  "Space keys the assistant may read, for example [\"OPS\", \"PIR\"]; empty or omitted: every space."
+  allowedSpaces: [String!]
+  "Labels that hide a page or blog post (and its comments, attachments and versions), for example [\"confidential\"]."
+  excludedLabels: [String!]
+}
+
+"What the assistant may read of the tenant's Confluence."
+type ReadPolicy {
+  "Space keys the assistant may read, sorted; empty: every space the account can see."
+  allowedSpaces: [String!]!
+  "Labels that hide content, sorted, lower case."
+  excludedLabels: [String!]!
+}
+
+"The outcome of a change of the stored connection's settings."
+type ConfluenceIntegrationPayload {
+  "The stored connection after the change; null when nothing is stored."
+  integration: ConfluenceIntegration
+  "What to fix; empty on success."
+  userErrors: [UserError!]!
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -2999,6 +3093,8 @@ type ConfluenceIntegration {
   createdAt: DateTime!
   "When the connection was last changed."
   updatedAt: DateTime!
+  "What the assistant may read (set with setConfluenceReadPolicy)."
+  readPolicy: ReadPolicy!
 }
 
 "Connection states."
@@ -3089,6 +3185,10 @@ enum UserErrorCode {
   TOKEN_REQUIRED
   "The connection was changed or disconnected by another request while this one was being validated; nothing was written. Reload and try again."
   CONFLICT
+  "A space key or label of the read policy is malformed, or a list is too long (see the message)."
+  INVALID_READ_POLICY
+  "The read policy names spaces the connected account cannot see (the message lists them)."
+  UNKNOWN_SPACES
 }
 
 "Credentials for connecting a Confluence Cloud site."
@@ -3394,8 +3494,20 @@ func (ec *executionContext) childFields_ConfluenceIntegration(ctx context.Contex
 		return ec.fieldContext_ConfluenceIntegration_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_ConfluenceIntegration_updatedAt(ctx, field)
+	case "readPolicy":
+		return ec.fieldContext_ConfluenceIntegration_readPolicy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ConfluenceIntegration", field.Name)
+}
+
+func (ec *executionContext) childFields_ConfluenceIntegrationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "integration":
+		return ec.fieldContext_ConfluenceIntegrationPayload_integration(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_ConfluenceIntegrationPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConfluenceIntegrationPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ConnectConfluencePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3612,6 +3724,16 @@ func (ec *executionContext) childFields_PageTreeEntry(ctx context.Context, field
 		return ec.fieldContext_PageTreeEntry_hasChildren(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageTreeEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_ReadPolicy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "allowedSpaces":
+		return ec.fieldContext_ReadPolicy_allowedSpaces(ctx, field)
+	case "excludedLabels":
+		return ec.fieldContext_ReadPolicy_excludedLabels(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReadPolicy", field.Name)
 }
 
 func (ec *executionContext) childFields_RelatedConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4066,6 +4188,20 @@ func (ec *executionContext) field_Mutation_connectConfluence_args(ctx context.Co
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.ConnectConfluenceInput, error) {
 			return ec.unmarshalNConnectConfluenceInput2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐConnectConfluenceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setConfluenceReadPolicy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ReadPolicyInput, error) {
+			return ec.unmarshalNReadPolicyInput2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐReadPolicyInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6130,6 +6266,102 @@ func (ec *executionContext) fieldContext_ConfluenceIntegration_updatedAt(_ conte
 	return graphql.NewScalarFieldContext("ConfluenceIntegration", field, false, false, "DateTime")
 }
 
+func (ec *executionContext) _ConfluenceIntegration_readPolicy(ctx context.Context, field graphql.CollectedField, obj *model.ConfluenceIntegration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConfluenceIntegration_readPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReadPolicy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReadPolicy) graphql.Marshaler {
+			return ec.marshalNReadPolicy2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐReadPolicy(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConfluenceIntegration_readPolicy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConfluenceIntegration",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReadPolicy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConfluenceIntegrationPayload_integration(ctx context.Context, field graphql.CollectedField, obj *model.ConfluenceIntegrationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConfluenceIntegrationPayload_integration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Integration, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ConfluenceIntegration) graphql.Marshaler {
+			return ec.marshalOConfluenceIntegration2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐConfluenceIntegration(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConfluenceIntegrationPayload_integration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConfluenceIntegrationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConfluenceIntegration(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConfluenceIntegrationPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ConfluenceIntegrationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConfluenceIntegrationPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConfluenceIntegrationPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConfluenceIntegrationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ConnectConfluencePayload_integration(ctx context.Context, field graphql.CollectedField, obj *model.ConnectConfluencePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6880,6 +7112,50 @@ func (ec *executionContext) fieldContext_Mutation_disconnectConfluence(_ context
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_DisconnectConfluencePayload(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setConfluenceReadPolicy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setConfluenceReadPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetConfluenceReadPolicy(ctx, fc.Args["input"].(model.ReadPolicyInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ConfluenceIntegrationPayload) graphql.Marshaler {
+			return ec.marshalNConfluenceIntegrationPayload2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐConfluenceIntegrationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setConfluenceReadPolicy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConfluenceIntegrationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setConfluenceReadPolicy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -8823,6 +9099,52 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ReadPolicy_allowedSpaces(ctx context.Context, field graphql.CollectedField, obj *model.ReadPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReadPolicy_allowedSpaces(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AllowedSpaces, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReadPolicy_allowedSpaces(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReadPolicy", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReadPolicy_excludedLabels(ctx context.Context, field graphql.CollectedField, obj *model.ReadPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReadPolicy_excludedLabels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExcludedLabels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReadPolicy_excludedLabels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReadPolicy", field, false, false, "String")
 }
 
 func (ec *executionContext) _RelatedConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RelatedConnection) (ret graphql.Marshaler) {
@@ -12107,6 +12429,55 @@ func UnmarshalPageRepresentation(ctx context.Context, raw any) (model.PageRepres
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputReadPolicyInput(ctx context.Context, obj any) (model.ReadPolicyInput, error) {
+	var it model.ReadPolicyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"allowedSpaces", "excludedLabels"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "allowedSpaces":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowedSpaces"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowedSpaces = data
+		case "excludedLabels":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("excludedLabels"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExcludedLabels = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReadPolicyInput unmarshals raw into the ReadPolicyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReadPolicyInput(ctx context.Context, raw any) (model.ReadPolicyInput, error) {
+	var out model.ReadPolicyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReadPolicyInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSpaceRepresentation(ctx context.Context, obj any) (model.SpaceRepresentation, error) {
 	var it model.SpaceRepresentation
 	if obj == nil {
@@ -12839,6 +13210,49 @@ func (ec *executionContext) _ConfluenceIntegration(ctx context.Context, sel ast.
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "readPolicy":
+			out.Values[i] = ec._ConfluenceIntegration_readPolicy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var confluenceIntegrationPayloadImplementors = []string{"ConfluenceIntegrationPayload"}
+
+func (ec *executionContext) _ConfluenceIntegrationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ConfluenceIntegrationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, confluenceIntegrationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConfluenceIntegrationPayload")
+		case "integration":
+			out.Values[i] = ec._ConfluenceIntegrationPayload_integration(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ConfluenceIntegrationPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13243,6 +13657,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "disconnectConfluence":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_disconnectConfluence(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setConfluenceReadPolicy":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setConfluenceReadPolicy(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -13813,6 +14234,44 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var readPolicyImplementors = []string{"ReadPolicy"}
+
+func (ec *executionContext) _ReadPolicy(ctx context.Context, sel ast.SelectionSet, obj *model.ReadPolicy) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, readPolicyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReadPolicy")
+		case "allowedSpaces":
+			out.Values[i] = ec._ReadPolicy_allowedSpaces(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "excludedLabels":
+			out.Values[i] = ec._ReadPolicy_excludedLabels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -15228,6 +15687,14 @@ func (ec *executionContext) marshalNConditionCheck2ᚖgithubᚗcomᚋconfluence�
 	return ec._ConditionCheck(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNConfluenceIntegrationPayload2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐConfluenceIntegrationPayload(ctx context.Context, sel ast.SelectionSet, v *model.ConfluenceIntegrationPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ConfluenceIntegrationPayload!")
+		return graphql.Null
+	}
+	return ec._ConfluenceIntegrationPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNConnectConfluenceInput2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐConnectConfluenceInput(ctx context.Context, v any) (model.ConnectConfluenceInput, error) {
 	res, err := ec.unmarshalInputConnectConfluenceInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -15593,6 +16060,19 @@ func (ec *executionContext) marshalNPageTreeEntry2ᚖgithubᚗcomᚋconfluence�
 		return graphql.Null
 	}
 	return ec._PageTreeEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReadPolicy2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐReadPolicy(ctx context.Context, sel ast.SelectionSet, v *model.ReadPolicy) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReadPolicy!")
+		return graphql.Null
+	}
+	return ec._ReadPolicy(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReadPolicyInput2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐReadPolicyInput(ctx context.Context, v any) (model.ReadPolicyInput, error) {
+	res, err := ec.unmarshalInputReadPolicyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNRelatedConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐRelatedConnection(ctx context.Context, sel ast.SelectionSet, v *model.RelatedConnection) graphql.Marshaler {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/confluence-graph/confluence-graph/graph/model"
+	"github.com/confluence-graph/confluence-graph/readpolicy"
 )
 
 // Integrations is what the GraphQL layer needs from the integration settings service
@@ -52,6 +53,7 @@ type Integration struct {
 	LastValidatedAt *time.Time
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+	ReadPolicy      readpolicy.Policy // what the assistant may read
 }
 
 // IntegrationAccount is the Confluence account the token acts as.
@@ -115,6 +117,7 @@ func toModelIntegration(in *Integration) (*model.ConfluenceIntegration, error) {
 		CreatedAt:       in.CreatedAt,
 		UpdatedAt:       in.UpdatedAt,
 		Capabilities:    []*model.Capability{},
+		ReadPolicy:      modelReadPolicy(in.ReadPolicy),
 	}
 	if in.CloudID != "" {
 		out.CloudID = &in.CloudID

@@ -101,6 +101,7 @@ func fromSettingsIntegration(in *settings.Integration) *Integration {
 		CreatedAt:       in.CreatedAt,
 		UpdatedAt:       in.UpdatedAt,
 		LastValidatedAt: timeOrNil(in.LastValidatedAt),
+		ReadPolicy:      in.ReadPolicy,
 	}
 	if in.AccountID != "" {
 		out.Account = &IntegrationAccount{AccountID: in.AccountID, DisplayName: in.AccountName}

@@ -62,6 +62,11 @@ func (r *mutationResolver) DisconnectConfluence(ctx context.Context) (*model.Dis
 	return r.disconnect(ctx)
 }
 
+// SetConfluenceReadPolicy is the resolver for the setConfluenceReadPolicy field.
+func (r *mutationResolver) SetConfluenceReadPolicy(ctx context.Context, input model.ReadPolicyInput) (*model.ConfluenceIntegrationPayload, error) {
+	return r.setReadPolicy(ctx, input)
+}
+
 // Status is the resolver for the status field.
 func (r *pageResolver) Status(ctx context.Context, obj *model.Page) (model.ContentStatus, error) {
 	return pageStatus(ctx, obj)

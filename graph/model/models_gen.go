@@ -122,6 +122,16 @@ type ConfluenceIntegration struct {
 	CreatedAt time.Time `json:"createdAt"`
 	// When the connection was last changed.
 	UpdatedAt time.Time `json:"updatedAt"`
+	// What the assistant may read (set with setConfluenceReadPolicy).
+	ReadPolicy *ReadPolicy `json:"readPolicy"`
+}
+
+// The outcome of a change of the stored connection's settings.
+type ConfluenceIntegrationPayload struct {
+	// The stored connection after the change; null when nothing is stored.
+	Integration *ConfluenceIntegration `json:"integration,omitempty"`
+	// What to fix; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 // Credentials for connecting a Confluence Cloud site.
@@ -333,6 +343,22 @@ type PageTreeEntry struct {
 }
 
 type Query struct {
+}
+
+// What the assistant may read of the tenant's Confluence.
+type ReadPolicy struct {
+	// Space keys the assistant may read, sorted; empty: every space the account can see.
+	AllowedSpaces []string `json:"allowedSpaces"`
+	// Labels that hide content, sorted, lower case.
+	ExcludedLabels []string `json:"excludedLabels"`
+}
+
+// A read policy to store.
+type ReadPolicyInput struct {
+	// Space keys the assistant may read, for example ["OPS", "PIR"]; empty or omitted: every space.
+	AllowedSpaces []string `json:"allowedSpaces,omitempty"`
+	// Labels that hide a page or blog post (and its comments, attachments and versions), for example ["confidential"].
+	ExcludedLabels []string `json:"excludedLabels,omitempty"`
 }
 
 // Related content, best first.
@@ -1314,6 +1340,10 @@ const (
 	UserErrorCodeTokenRequired UserErrorCode = "TOKEN_REQUIRED"
 	// The connection was changed or disconnected by another request while this one was being validated; nothing was written. Reload and try again.
 	UserErrorCodeConflict UserErrorCode = "CONFLICT"
+	// A space key or label of the read policy is malformed, or a list is too long (see the message).
+	UserErrorCodeInvalidReadPolicy UserErrorCode = "INVALID_READ_POLICY"
+	// The read policy names spaces the connected account cannot see (the message lists them).
+	UserErrorCodeUnknownSpaces UserErrorCode = "UNKNOWN_SPACES"
 )
 
 var AllUserErrorCode = []UserErrorCode{
@@ -1329,11 +1359,13 @@ var AllUserErrorCode = []UserErrorCode{
 	UserErrorCodeNotConnected,
 	UserErrorCodeTokenRequired,
 	UserErrorCodeConflict,
+	UserErrorCodeInvalidReadPolicy,
+	UserErrorCodeUnknownSpaces,
 }
 
 func (e UserErrorCode) IsValid() bool {
 	switch e {
-	case UserErrorCodeInvalidDomain, UserErrorCodeDomainNotAllowed, UserErrorCodeInvalidEmail, UserErrorCodeInvalidCredentials, UserErrorCodeMissingScopes, UserErrorCodeSiteNotFound, UserErrorCodeConnectionTimeout, UserErrorCodeRateLimited, UserErrorCodeEncryptionUnavailable, UserErrorCodeNotConnected, UserErrorCodeTokenRequired, UserErrorCodeConflict:
+	case UserErrorCodeInvalidDomain, UserErrorCodeDomainNotAllowed, UserErrorCodeInvalidEmail, UserErrorCodeInvalidCredentials, UserErrorCodeMissingScopes, UserErrorCodeSiteNotFound, UserErrorCodeConnectionTimeout, UserErrorCodeRateLimited, UserErrorCodeEncryptionUnavailable, UserErrorCodeNotConnected, UserErrorCodeTokenRequired, UserErrorCodeConflict, UserErrorCodeInvalidReadPolicy, UserErrorCodeUnknownSpaces:
 		return true
 	}
 	return false
