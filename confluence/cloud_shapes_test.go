@@ -152,7 +152,7 @@ func TestCloudShapeErrors(t *testing.T) {
 			want: []error{confluence.ErrBadRequest}, notWant: []error{confluence.ErrInvalidCQL, confluence.ErrNotFound},
 		},
 		{
-			name: "v2 bad enum value with a detail", source: "body-format list refused, recorded 2026 (reference §6.1)",
+			name: "v2 bad enum value with a detail", source: "Cloud's 400 for body-format=storage,atlas_doc_format, recorded 2026",
 			call: getPage, status: 400,
 			body: `{"errors":[{"status":400,"code":"INVALID_REQUEST_PARAMETER","title":"Provided value {storage,atlas_doc_format} for 'body-format' is not the correct type. Expected type is PrimaryBodyRepresentationSingle","detail":"PrimaryBodyRepresentationSingle is one of [STORAGE, ATLAS_DOC_FORMAT, VIEW, EXPORT_VIEW, ANONYMOUS_EXPORT_VIEW, STYLED_VIEW, EDITOR]."}]}`,
 			want: []error{confluence.ErrBadRequest},
@@ -182,7 +182,7 @@ func TestCloudShapeErrors(t *testing.T) {
 			want: []error{confluence.ErrNotFound}, notWant: []error{confluence.ErrUnauthorized},
 		},
 		{
-			name: "v1 missing content", source: "v1 content 404 recorded on Data Center (reference §6.2)",
+			name: "v1 missing content", source: "v1 content 404 recorded on Data Center (no Cloud capture)",
 			call: current, status: 404,
 			body: `{"statusCode":404,"data":{"authorized":false,"valid":true,"allowedInReadOnlyMode":true,"errors":[],"successful":false},"message":"No content found with id: ContentId{id=900009}","reason":"Not Found"}`,
 			want: []error{confluence.ErrNotFound}, notWant: []error{confluence.ErrUnauthorized},
