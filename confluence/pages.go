@@ -122,8 +122,8 @@ func (o *PageListOptions) query() query {
 	if o == nil {
 		return q
 	}
-	q.csv("id", o.IDs)
-	q.csv("space-id", o.SpaceIDs)
+	q.each("id", o.IDs)
+	q.each("space-id", o.SpaceIDs)
 	q.each("status", o.Status)
 	q.str("title", o.Title)
 	q.str("sort", o.Sort)

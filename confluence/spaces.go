@@ -60,11 +60,11 @@ type SpaceListOptions struct {
 func spacesListRequest(o *SpaceListOptions) *request {
 	q := query{}
 	if o != nil {
-		q.csv("ids", o.IDs)
-		q.csv("keys", o.Keys)
+		q.each("ids", o.IDs)
+		q.each("keys", o.Keys)
 		q.str("type", o.Type)
 		q.str("status", o.Status)
-		q.csv("labels", o.Labels)
+		q.each("labels", o.Labels)
 		q.str("sort", o.Sort)
 		q.str("description-format", o.DescriptionFormat)
 		q.bool("include-icon", o.IncludeIcon)

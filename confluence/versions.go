@@ -1,7 +1,6 @@
 package confluence
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"iter"
@@ -22,44 +21,27 @@ type DetailedVersion struct {
 	MinorEdit           bool      `json:"minorEdit"`
 	ContentTypeModified bool      `json:"contentTypeModified"`
 	Collaborators       []string  `json:"collaborators"`
-	// PrevVersion and NextVersion are neighbouring version numbers, 0 if none.
+	// PrevVersion and NextVersion are the neighbouring version numbers; 0
+	// when Confluence sends none (the first or the latest version).
 	PrevVersion int `json:"prevVersion"`
 	NextVersion int `json:"nextVersion"`
 }
 
-// UnmarshalJSON accepts RFC 3339 or epoch-ms timestamps, and neighbouring
-// versions given as numbers or as objects with a number.
+// UnmarshalJSON accepts RFC 3339 or epoch-ms timestamps. prevVersion and
+// nextVersion are integers, as the v2 OpenAPI document's DetailedVersion
+// declares them ("The version number of the version prior to / after this
+// current content update"); any other shape is a decoding error.
 func (v *DetailedVersion) UnmarshalJSON(b []byte) error {
 	type plain DetailedVersion
 	aux := struct {
 		*plain
-		CreatedAt   jsonTime        `json:"createdAt"`
-		PrevVersion json.RawMessage `json:"prevVersion"`
-		NextVersion json.RawMessage `json:"nextVersion"`
+		CreatedAt jsonTime `json:"createdAt"`
 	}{plain: (*plain)(v)}
 	if err := json.Unmarshal(b, &aux); err != nil {
 		return err
 	}
 	v.CreatedAt = time.Time(aux.CreatedAt)
-	v.PrevVersion = versionNumber(aux.PrevVersion)
-	v.NextVersion = versionNumber(aux.NextVersion)
 	return nil
-}
-
-func versionNumber(raw json.RawMessage) int {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || string(raw) == "null" {
-		return 0
-	}
-	if raw[0] == '{' {
-		var o struct {
-			Number int `json:"number"`
-		}
-		_ = json.Unmarshal(raw, &o)
-		return o.Number
-	}
-	n, _ := strconv.Atoi(string(bytes.Trim(raw, `"`)))
-	return n
 }
 
 // VersionListOptions are the parameters of the version list.

@@ -25,7 +25,7 @@ var pageSorts = []string{"id", "-id", "created-date", "-created-date", "modified
 // reporting false for a bad value.
 func (s *Server) pageFilter(w http.ResponseWriter, r *http.Request, bySpace bool) (pageFilter, bool) {
 	q := r.URL.Query()
-	f := pageFilter{statuses: multi(r, "status"), body: q.Get("body-format"), sortBy: q.Get("sort")}
+	f := pageFilter{statuses: multi(r, "status"), body: single(r, "body-format"), sortBy: single(r, "sort")}
 	if bySpace {
 		ids, ok := multiParam(w, r, "space-id", 100)
 		if !ok {
@@ -244,7 +244,7 @@ var singleBodyFormats = []string{"storage", "atlas_doc_format", "view", "export_
 
 func (s *Server) getPage(w http.ResponseWriter, r *http.Request, a *Account) {
 	q := r.URL.Query()
-	format := q.Get("body-format")
+	format := single(r, "body-format")
 	if format != "" && !enumParam(w, "body-format", "PrimaryBodyRepresentationSingle", []string{format}, singleBodyFormats) {
 		return
 	}
@@ -335,20 +335,18 @@ func (s *Server) pageVersion(w http.ResponseWriter, r *http.Request, a *Account)
 		return
 	}
 	v := p.Versions[i]
-	var prev, next any
-	if i > 0 {
-		prev = versionRef(p.Versions[i-1])
-	}
-	if i+1 < len(p.Versions) {
-		next = versionRef(p.Versions[i+1])
-	}
-	writeJSON(w, http.StatusOK, map[string]any{
+	// DetailedVersion (v2 OpenAPI): prevVersion and nextVersion are the
+	// neighbouring version numbers as integers; both are optional, and absent
+	// here when there is no such version.
+	out := map[string]any{
 		"number": v.Number, "authorId": v.AuthorID, "message": v.Message, "createdAt": ts(v.CreatedAt),
 		"minorEdit": v.MinorEdit, "contentTypeModified": false, "collaborators": []string{v.AuthorID},
-		"prevVersion": prev, "nextVersion": next,
-	})
-}
-
-func versionRef(v Version) map[string]any {
-	return map[string]any{"number": v.Number, "authorId": v.AuthorID, "message": v.Message, "createdAt": ts(v.CreatedAt), "minorEdit": v.MinorEdit}
+	}
+	if i > 0 {
+		out["prevVersion"] = p.Versions[i-1].Number
+	}
+	if i+1 < len(p.Versions) {
+		out["nextVersion"] = p.Versions[i+1].Number
+	}
+	writeJSON(w, http.StatusOK, out)
 }

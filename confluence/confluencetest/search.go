@@ -111,7 +111,12 @@ func writeCQLError(w http.ResponseWriter, raw string, err error) {
 		return
 	}
 	switch ce.Kind {
-	case cql.KindSyntax:
+	case cql.KindSyntax, cql.KindOperator, cql.KindValue:
+		// Confluence names no position and gives no hint: a query its parser
+		// refuses (bad syntax, an operator or function the field does not take,
+		// an unquoted IN list, an ISO date) is "Could not parse cql : <cql>".
+		// Unknown fields, unknown type values and empty text terms have their
+		// own texts, below and in badValue.
 		v1Error(w, http.StatusBadRequest, badRequestPrefix+"Could not parse cql : "+raw)
 	case cql.KindUnknownField:
 		msg := fmt.Sprintf("No field exists with the name: '%s'", ce.Field)
@@ -122,7 +127,7 @@ func writeCQLError(w http.ResponseWriter, raw string, err error) {
 	case cql.KindEmptyText:
 		writeJSON(w, http.StatusInternalServerError, map[string]any{"statusCode": 500, "message": "java.lang.NullPointerException: query parameter is required."})
 	default:
-		v1Error(w, http.StatusBadRequest, badRequestPrefix+ce.Message)
+		v1Error(w, http.StatusBadRequest, badRequestPrefix+"Could not parse cql : "+raw)
 	}
 }
 

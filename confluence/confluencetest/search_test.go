@@ -289,6 +289,12 @@ func TestSearchRejectedValues(t *testing.T) {
 		{"unknown type under NOT", "space = OPS AND NOT type = wiki", 400, "Unsupported value for type, got : wiki"},
 		{"empty exact title", `title = ""`, 400, `Could not parse cql : title = ""`},
 		{"empty title in a list", `type = page AND title in ("a", "")`, 400, "Could not parse cql : "},
+		// Operator and value errors have no text of their own on Cloud: the parser's one answer
+		// (an ISO date and an unquoted IN list recorded as "Could not parse cql" in a 2026 field
+		// report; the simulator gives the same for every query its checker refuses).
+		{"ISO date value", `type = page AND lastmodified > "2026-05-12T09:00:00.000Z"`, 400, `com.atlassian.confluence.api.service.exceptions.BadRequestException: Could not parse cql : type = page AND lastmodified > "2026-05-12T09:00:00.000Z"`},
+		{"operator the field does not take", `type = page AND space ~ OPS`, 400, `com.atlassian.confluence.api.service.exceptions.BadRequestException: Could not parse cql : type = page AND space ~ OPS`},
+		{"unknown function", `type = page AND created > nosuch()`, 400, `com.atlassian.confluence.api.service.exceptions.BadRequestException: Could not parse cql : type = page AND created > nosuch()`},
 		{"type value is case-insensitive", "type = PAGE AND space = OPS", 200, ""},
 		{"empty title under ~ is the empty-text 500, not this 400", `title ~ ""`, 500, "query parameter is required"},
 	}
