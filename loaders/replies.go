@@ -11,9 +11,9 @@ import (
 // children.comment and child/comment ignore depth; v2 lists roots), so every reply level costs a
 // read. The replies of every comment a request loads at one level are read together: one v1
 // content search per repliesChunk comment ids (Upstream.CommentReplies), the chunks at the same
-// time. A comment the search does not answer completely (more than one expanded page of
-// replies, or not returned) is read through the per-comment v2 children endpoint, so a list
-// never claims to be complete when it is not.
+// time. A comment the search does not answer (not returned, or its replies cut at the expanded
+// collection's 25 when more are asked) is read through the per-comment v2 children endpoint, so
+// a list never claims to be complete when it is not.
 
 // repliesChunk is the most comment ids one batched replies read names: reply bodies cap a v1
 // content search page at 50 rows.
@@ -49,7 +49,8 @@ func (l *Loaders) loadReplies(ctx context.Context, keys []repliesKey) []*dataloa
 			return fail[List[Comment]](len(keys), err)
 		}
 		for i, k := range keys {
-			if t, ok := threads[k.CommentID]; ok && t.Complete {
+			// A cut thread still answers a key that asks fewer replies than it holds.
+			if t, ok := threads[k.CommentID]; ok && (t.Complete || (k.N > 0 && len(t.Replies) > k.N)) {
 				rs := make([]Comment, len(t.Replies))
 				for j, c := range t.Replies {
 					rs[j] = asReplyOf(c, k.CommentID, k.Kind)
