@@ -198,6 +198,7 @@ type Content struct {
 	Body       *Body              `json:"body,omitempty"`
 	Metadata   *ContentMetadata   `json:"metadata,omitempty"`
 	Children   *ContentChildren   `json:"children,omitempty"`
+	Container  *Content           `json:"container,omitempty"` // a comment's page (container expansion)
 	Extensions *ContentExtensions `json:"extensions,omitempty"`
 	Links      Links              `json:"_links"`
 }

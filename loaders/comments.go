@@ -9,7 +9,7 @@ import (
 
 // Comments of many pages: with an ExpandingUpstream one details search (details.go) for up to 50
 // pages; otherwise, and for a page whose expanded list is cut, the per-page endpoints (footer and
-// inline read at once). Replies: one call per comment.
+// inline read at once). Replies: one content search per 50 comments (replies.go).
 
 // Comments returns the first first top-level comments of a page of kind (CommentFooter,
 // CommentInline, or "" for footer comments followed by inline ones).
@@ -96,12 +96,4 @@ func topLevel(cs []Comment, kind CommentKind) []Comment {
 		return inline
 	}
 	return append(footer, inline...)
-}
-
-func (l *Loaders) loadReplies(ctx context.Context, keys []repliesKey) []*dataloader.Result[List[Comment]] {
-	return each(ctx, l, keys, func(ctx context.Context, up Upstream, k repliesKey) (List[Comment], error) {
-		return collectFrom(ctx, k.From.Cursor, k.N, func(opt ListOptions) ([]Comment, string, error) {
-			return up.Replies(ctx, k.CommentID, k.Kind, opt)
-		})
-	})
 }

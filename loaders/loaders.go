@@ -115,7 +115,7 @@ func New(ctx context.Context, cfg Config) *Loaders {
 	l.descendants = newLoader(l, "descendants", l.loadDescendants)
 	l.spacePages = newLoader(l, "spacePages", cachedBatch(l, listEntry[spacePagesKey](entrySpacePages), shareList, l.loadSpacePages))
 	l.comments = newLoader(l, "comments", cachedBatch(l, listEntry[commentsKey](entryComments), shareList, resumedApart(l, l.loadComments, commentsOf)))
-	l.replies = newLoader(l, "replies", l.loadReplies)
+	l.replies = newLoader(l, "replies", resumedApart(l, l.loadReplies, repliesOf))
 	l.versions = newLoader(l, "versions", cachedBatch(l, listEntry[versionsKey](entryVersions), shareList, l.loadVersions))
 	l.attachments = newLoader(l, "attachments", cachedBatch(l, listEntry[attachmentsKey](entryAttachments), shareList, resumedApart(l, l.loadAttachments, attachmentsOf)))
 	l.details = newLoader(l, "details", cachedBatch(l, pageEntry(entryDetails), shareAsIs, l.loadDetails))

@@ -92,6 +92,14 @@ type Upstream interface {
 	// (metadata.labels, children.comment, children.attachment, version). It returns
 	// ErrUnsupported when the upstream cannot; the loaders then use the per-page endpoints.
 	ContentSearch(ctx context.Context, cql string, expand []string, opt ListOptions) ([]Content, string, error)
+
+	// Replies of many comments in one call (replies.go).
+
+	// CommentReplies reads the direct replies of many comments (at most repliesChunk ids, digits
+	// only) through one v1 content search, id in (...) with the children.comment expansion and
+	// the replies' bodies, authors and inline extensions: one Thread per comment Confluence
+	// returns; a comment it does not return is left out.
+	CommentReplies(ctx context.Context, commentIDs []string, opt ListOptions) ([]Thread, string, error)
 }
 
 // ExpandingUpstream is an Upstream whose ContentSearch also fills Content.Comments and

@@ -240,6 +240,10 @@ func demoDataset(now time.Time) Dataset {
 		{ID: "200011", PageID: "100006", Kind: "inline", ParentID: "200010", AuthorID: demoDan, CreatedAt: ago(3, 22), Body: `<p>Yes, unchanged.</p>`, Selection: "SENTINEL failover sessions", ResolutionStatus: "open"},
 		{ID: "200012", PageID: "100006", Kind: "inline", AuthorID: demoCarol, CreatedAt: ago(10, 0), Body: `<p>Typo fixed.</p>`, Selection: "Sentinel reports", ResolutionStatus: "resolved"},
 		{ID: "200013", PageID: "100021", Kind: "inline", AuthorID: demoDan, CreatedAt: ago(5, 0), Body: `<p>p99 target seems tight for PSP calls.</p>`, Selection: "p99 latency under 300 ms", ResolutionStatus: "open"},
+		// A deeper thread: a reply to a reply, and a reply to that (footer), and a reply to an inline reply.
+		{ID: "200015", PageID: "100003", ParentID: "200002", AuthorID: demoBob, CreatedAt: ago(1, 23), Body: `<p>Should the rollback step list it as well?</p>`},
+		{ID: "200016", PageID: "100003", ParentID: "200015", AuthorID: demoAlice, CreatedAt: ago(1, 22), Body: `<p>Done, both steps name it now.</p>`},
+		{ID: "200017", PageID: "100006", Kind: "inline", ParentID: "200011", AuthorID: demoAlice, CreatedAt: ago(3, 20), Body: `<p>Thanks, closing once the doc says so.</p>`, Selection: "SENTINEL failover sessions", ResolutionStatus: "open"},
 		{ID: "200014", PageID: "100051", AuthorID: demoEve, CreatedAt: ago(4, 0), Body: `<p>Restricted discussion.</p>`},
 	}
 	d.Attachments = []Attachment{

@@ -59,6 +59,7 @@ func (s *Server) routes() {
 		{pattern: "POST " + v2 + "/users-bulk", scopes: []string{scopeUser}, h: s.usersBulk},
 		{pattern: "GET " + v1 + "/search", scopes: []string{scopeSearch, scopeDetails}, h: s.search},
 		{pattern: "GET " + v1 + "/content/search", scopes: []string{scopeSearch, scopeDetails}, h: s.contentSearch},
+		{pattern: "GET " + v1 + "/content/{id}/child/comment", scopes: []string{scopeComment, scopeDetails}, h: s.contentComments},
 		{pattern: "GET " + v1 + "/user/current", scopes: []string{scopeUserClassc, scopeDetails}, h: s.currentUser},
 		{pattern: "GET " + v1 + "/content/{id}/child/attachment/{att}/download", scopes: []string{scopeAttachment, scopeAttClassic}, h: s.downloadAttachment},
 		{pattern: "GET /media/file/{att}/binary", noAuth: true, h: s.mediaBinary},
