@@ -212,6 +212,7 @@ func demoDataset(now time.Time) Dataset {
 		page("100051", "SEC", "100050", 1, "SEC-2026-003: Leaked credential rotation", demoEve, L("security", "postmortem"),
 			v(ago(5, 0), demoEve, "", `<h1>SEC-2026-003</h1><p>A database credential was committed to a public gist and rotated within 40 minutes.</p>`)),
 	}
+	d.Pages = append(d.Pages, demoDeployPages(ago)...)
 	kb := demoKBSpace
 	kb.CreatedAt = ago(100, 0)
 	d.Spaces = append(d.Spaces, kb)
