@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/99designs/gqlgen/client"
+
 	"github.com/confluence-graph/confluence-graph/graph"
 )
 
@@ -70,10 +72,14 @@ func TestHierarchySameOnEveryToken(t *testing.T) {
 		name, account string
 		drop          []string
 		noV2          []string
+		// cql is the number of CQL content searches: the batched children of the three pages
+		// asked, then one per level of the descendants walk below 100002 (the descendants
+		// field and the page tree below it share it: 3 levels), then one per ancestors read.
+		cql int
 	}{
-		{"granular scopes", "scoped", nil, nil},
-		{"no hierarchy scopes", "scoped-nohier", nil, []string{direct, descendants}},
-		{"no hierarchy nor metadata scope", "scoped-nohier", []string{"read:content.metadata:confluence"}, []string{direct, descendants, ancestors}},
+		{"granular scopes", "scoped", nil, nil, 1},
+		{"no hierarchy scopes", "scoped-nohier", nil, []string{direct, descendants}, 1 + 3},
+		{"no hierarchy nor metadata scope", "scoped-nohier", []string{"read:content.metadata:confluence"}, []string{direct, descendants, ancestors}, 1 + 3 + 2},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got, calls := hierarchyAnswer(t, c.account, c.drop...)
@@ -85,8 +91,8 @@ func TestHierarchySameOnEveryToken(t *testing.T) {
 					t.Errorf("%s called %d times; want 0 (the probe found the scope missing)", ep, calls[ep])
 				}
 			}
-			if len(c.noV2) > 0 && calls[cqlContent] == 0 {
-				t.Errorf("calls = %v; want the CQL fallback", calls)
+			if calls[cqlContent] != c.cql {
+				t.Errorf("calls = %v; want %d CQL content searches", calls, c.cql)
 			}
 		})
 	}
@@ -123,6 +129,31 @@ func TestChildrenOfOnePageWithoutHierarchyScope(t *testing.T) {
 	b, _ := json.Marshal(two.Pages[0])
 	if len(one.Page.Children.Nodes) != 3 || string(a) != string(b) {
 		t.Errorf("children of 100002: alone %s, batched %s; want the same 3", a, b)
+	}
+
+	// Paging through the fallback: two, then the rest after the cursor.
+	type paged struct {
+		Page struct {
+			Children struct {
+				Nodes    []struct{ ID string }
+				PageInfo struct {
+					HasNextPage bool
+					EndCursor   string
+				}
+			}
+		}
+	}
+	const q = `query($after: String) { page(id: "100002") { children(first: 2, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } } }`
+	var first, rest paged
+	if errs := g.as(reader, q, &first); len(errs) > 0 || !first.Page.Children.PageInfo.HasNextPage {
+		t.Fatalf("first two children = %+v, %+v", first, errs)
+	}
+	if errs := g.as(reader, q, &rest, client.Var("after", first.Page.Children.PageInfo.EndCursor)); len(errs) > 0 || rest.Page.Children.PageInfo.HasNextPage {
+		t.Fatalf("children after the cursor = %+v, %+v", rest, errs)
+	}
+	got := append(ids(first.Page.Children.Nodes), ids(rest.Page.Children.Nodes)...)
+	if !slices.Equal(got, ids(one.Page.Children.Nodes)) {
+		t.Errorf("children paged by 2 = %v, want %v", got, ids(one.Page.Children.Nodes))
 	}
 }
 
