@@ -87,10 +87,12 @@ type ComplexityRoot struct {
 	}
 
 	Capability struct {
-		Message       func(childComplexity int) int
-		Name          func(childComplexity int) int
-		Ok            func(childComplexity int) int
-		RequiredScope func(childComplexity int) int
+		AffectedFields func(childComplexity int) int
+		Degraded       func(childComplexity int) int
+		Message        func(childComplexity int) int
+		Name           func(childComplexity int) int
+		Ok             func(childComplexity int) int
+		RequiredScope  func(childComplexity int) int
 	}
 
 	Comment struct {
@@ -660,6 +662,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Body.Value(childComplexity), true
 
+	case "Capability.affectedFields":
+		if e.ComplexityRoot.Capability.AffectedFields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Capability.AffectedFields(childComplexity), true
+	case "Capability.degraded":
+		if e.ComplexityRoot.Capability.Degraded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Capability.Degraded(childComplexity), true
 	case "Capability.message":
 		if e.ComplexityRoot.Capability.Message == nil {
 			break
@@ -2085,7 +2099,8 @@ var sources = []*ast.Source{
 # Confluence Cloud site. The tenant comes from the API key the request carries, never from an
 # argument. Every list is a Relay connection with ` + "`" + `edges` + "`" + `, a ` + "`" + `nodes` + "`" + ` shortcut and ` + "`" + `pageInfo` + "`" + `;
 # ` + "`" + `first` + "`" + ` must be between 1 and 100. Errors carry ` + "`" + `extensions.code` + "`" + `: UNAUTHENTICATED, FORBIDDEN,
-# NOT_CONNECTED, CONFLUENCE_UNAUTHORIZED, CONFLUENCE_FORBIDDEN (the connected account may not see
+# NOT_CONNECTED, CONFLUENCE_UNAUTHORIZED (for a scoped token without a scope the field needs, with
+# ` + "`" + `missingScopes` + "`" + ` naming it), CONFLUENCE_FORBIDDEN (the connected account may not see
 # that item), NOT_FOUND, INVALID_CQL (with ` + "`" + `line` + "`" + ` and ` + "`" + `column` + "`" + `),
 # RATE_LIMITED (with ` + "`" + `retryAfterSeconds` + "`" + `), UPSTREAM_TIMEOUT, UPSTREAM_UNAVAILABLE, BAD_USER_INPUT
 # or INTERNAL. One failing field yields null and an error at its path; the rest of the answer stands:
@@ -3127,6 +3142,10 @@ type Capability {
   requiredScope: String
   "Why the probe failed; null when ok."
   message: String
+  "True when the probe failed but its fields are still served, through a fallback route (the page tree through CQL search)."
+  degraded: Boolean!
+  "The GraphQL fields the failed capability degrades or makes unavailable, for example \"Page.children\"; empty when ok."
+  affectedFields: [String!]!
 }
 
 "Probed capabilities."
@@ -3145,6 +3164,16 @@ enum CapabilityName {
   READ_ATTACHMENTS
   "Read labels."
   READ_LABELS
+  "Read page versions."
+  READ_VERSIONS
+  "Read the page tree through the v2 hierarchy routes (direct-children, descendants): read:hierarchical-content:confluence."
+  READ_HIERARCHY
+  "Read a page's ancestors through the v2 route: read:content.metadata:confluence."
+  READ_ANCESTORS
+  "Read folders: read:folder:confluence."
+  READ_FOLDERS
+  "Read users in bulk (authors): read:user:confluence."
+  READ_USERS
 }
 
 "An expected, user-fixable problem with a mutation's input or credentials."
@@ -3189,6 +3218,8 @@ enum UserErrorCode {
   INVALID_READ_POLICY
   "The read policy names spaces the connected account cannot see (the message lists them)."
   UNKNOWN_SPACES
+  "The connection works, but the token lost scopes since it was last validated; the capabilities' affectedFields name what is degraded or unavailable."
+  DEGRADED
 }
 
 "Credentials for connecting a Confluence Cloud site."
@@ -3412,6 +3443,10 @@ func (ec *executionContext) childFields_Capability(ctx context.Context, field gr
 		return ec.fieldContext_Capability_requiredScope(ctx, field)
 	case "message":
 		return ec.fieldContext_Capability_message(ctx, field)
+	case "degraded":
+		return ec.fieldContext_Capability_degraded(ctx, field)
+	case "affectedFields":
+		return ec.fieldContext_Capability_affectedFields(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Capability", field.Name)
 }
@@ -5560,6 +5595,52 @@ func (ec *executionContext) _Capability_message(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Capability_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Capability", field, false, false, "String")
+}
+
+func (ec *executionContext) _Capability_degraded(ctx context.Context, field graphql.CollectedField, obj *model.Capability) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Capability_degraded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Degraded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Capability_degraded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Capability", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Capability_affectedFields(ctx context.Context, field graphql.CollectedField, obj *model.Capability) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Capability_affectedFields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AffectedFields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Capability_affectedFields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Capability", field, false, false, "String")
 }
 
@@ -12935,6 +13016,16 @@ func (ec *executionContext) _Capability(ctx context.Context, sel ast.SelectionSe
 		case "message":
 			out.Values[i] = ec._Capability_message(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "degraded":
+			out.Values[i] = ec._Capability_degraded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "affectedFields":
+			out.Values[i] = ec._Capability_affectedFields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:

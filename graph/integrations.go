@@ -63,10 +63,14 @@ type IntegrationAccount struct {
 
 // IntegrationCapability is the outcome of one capability probe.
 type IntegrationCapability struct {
-	Name          string // READ_ME, READ_SPACES, READ_PAGES, SEARCH, READ_COMMENTS, READ_ATTACHMENTS, READ_LABELS
+	Name          string // a CapabilityName: READ_ME, READ_SPACES, READ_PAGES, SEARCH, READ_HIERARCHY, ...
 	OK            bool
 	RequiredScope string // "" for classic tokens
 	Message       string // "" when OK
+	// Degraded: failed, but its fields are served through a fallback route.
+	Degraded bool
+	// AffectedFields: the GraphQL fields a failed capability degrades or makes unavailable.
+	AffectedFields []string
 }
 
 // IntegrationUserError is an expected, user-fixable problem (see the UserErrorCode enum).
@@ -132,6 +136,7 @@ func toModelIntegration(in *Integration) (*model.ConfluenceIntegration, error) {
 		}
 		out.Capabilities = append(out.Capabilities, &model.Capability{
 			Name: name, Ok: c.OK, RequiredScope: strPtr(c.RequiredScope), Message: strPtr(c.Message),
+			Degraded: c.Degraded, AffectedFields: nonNilSlice(c.AffectedFields),
 		})
 	}
 	return out, nil

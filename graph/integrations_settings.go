@@ -117,6 +117,7 @@ func fromSettingsIntegration(in *settings.Integration) *Integration {
 		}
 		out.Capabilities = append(out.Capabilities, IntegrationCapability{
 			Name: c.Name, OK: c.OK, RequiredScope: scope, Message: msg,
+			Degraded: c.Degraded, AffectedFields: c.AffectedFields,
 		})
 	}
 	return out
@@ -133,16 +134,33 @@ func fromSettingsIntegration(in *settings.Integration) *Integration {
 // the error presenter reports as NOT_CONNECTED.
 //
 // Use: loaders.Config{Source: graph.SettingsSource(svc), ...}.
+//
+// The Upstream reads the page tree through CQL search where the token lacks the v2 hierarchy
+// scopes (loaders.WithHierarchyFallback): known from the stored capabilities, or learnt from a
+// refused call and remembered per tenant and credential version for the Source's lifetime.
 func SettingsSource(svc *settings.Service) loaders.Source {
-	return loaders.VersionedClientSource(func(ctx context.Context) (*confluence.Client, int64, error) {
-		c, ok := CallerFrom(ctx)
-		if !ok {
-			return nil, 0, ErrUnauthenticated
+	memo := loaders.NewFallbackMemo()
+	return func(ctx context.Context) (loaders.Upstream, error) {
+		var (
+			tenant string
+			known  loaders.HierarchyRoutes
+		)
+		up, err := loaders.VersionedClientSource(func(ctx context.Context) (*confluence.Client, int64, error) {
+			c, ok := CallerFrom(ctx)
+			if !ok {
+				return nil, 0, ErrUnauthenticated
+			}
+			rc, err := svc.ReadClient(ctx, c.TenantID)
+			if errors.Is(err, settings.ErrNotConnected) {
+				return nil, 0, fmt.Errorf("%w: %w", loaders.ErrNotConnected, err)
+			}
+			tenant = c.TenantID
+			known.NoHierarchy, known.NoAncestors = settings.HierarchyFallback(rc.Capabilities)
+			return rc.Client, rc.CredentialVersion, err
+		})(ctx)
+		if err != nil {
+			return nil, err
 		}
-		cl, v, err := svc.ClientVersion(ctx, c.TenantID)
-		if errors.Is(err, settings.ErrNotConnected) {
-			return nil, 0, fmt.Errorf("%w: %w", loaders.ErrNotConnected, err)
-		}
-		return cl, v, err
-	})
+		return loaders.WithHierarchyFallback(up, memo, tenant, known), nil
+	}
 }

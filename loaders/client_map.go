@@ -179,6 +179,11 @@ func (u *clientUpstream) content(c confluence.Content) Content {
 		p.Position, p.HasPosition = *e.Position, true
 	}
 	ct := Content{Page: p}
+	for _, a := range c.Ancestors {
+		if a.Type == "" || a.Type == "page" {
+			ct.AncestorIDs = append(ct.AncestorIDs, a.ID)
+		}
+	}
 	if md := c.Metadata; md != nil && md.Labels != nil {
 		ct.LabelsComplete = md.Labels.Complete()
 		ct.Labels = make([]Label, len(md.Labels.Results))

@@ -68,6 +68,9 @@ type Content struct {
 	AttachmentsComplete bool
 	// Users are the accounts the expansions named (comment authors), for priming.
 	Users []User
+	// AncestorIDs are the ids of the page's ancestor pages, the top-most first, when the
+	// ancestors expansion was asked (folders and other non-page ancestors left out).
+	AncestorIDs []string
 
 	err error // set by the loaders when the batched read failed for good
 }

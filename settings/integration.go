@@ -58,6 +58,12 @@ type Capability struct {
 	RequiredScope string `json:"requiredScope,omitempty"`
 	// Detail is a short, secret-free explanation of a failed probe.
 	Detail string `json:"detail,omitempty"`
+	// Degraded reports a failed capability whose fields are served through
+	// a fallback route (the page tree through CQL search).
+	Degraded bool `json:"degraded,omitempty"`
+	// AffectedFields names the GraphQL fields ("Page.children") a failed
+	// capability degrades or makes unavailable; nil when OK.
+	AffectedFields []string `json:"affectedFields,omitempty"`
 }
 
 // Integration is one tenant's connection to its Confluence Cloud site. A
@@ -168,6 +174,9 @@ func (in *Integration) Clone() *Integration {
 	}
 	if in.Capabilities != nil {
 		out.Capabilities = append([]Capability(nil), in.Capabilities...)
+		for i := range out.Capabilities {
+			out.Capabilities[i].AffectedFields = slices.Clone(out.Capabilities[i].AffectedFields)
+		}
 	}
 	out.ReadPolicy.AllowedSpaces = slices.Clone(in.ReadPolicy.AllowedSpaces)
 	out.ReadPolicy.ExcludedLabels = slices.Clone(in.ReadPolicy.ExcludedLabels)

@@ -19,9 +19,10 @@ const (
 	demoEve   = "712020:5b1f0c3e-a7d4-4c52-9e21-0a1b2c3d4e05"
 	demoAnnie = "712020:5b1f0c3e-a7d4-4c52-9e21-0a1b2c3d4e06"
 	demoNoSrc = "712020:5b1f0c3e-a7d4-4c52-9e21-0a1b2c3d4e07"
+	demoNoHie = "712020:5b1f0c3e-a7d4-4c52-9e21-0a1b2c3d4e08"
 )
 
-// demoAccounts are the four demo credentials.
+// demoAccounts are the demo credentials.
 func demoAccounts() []Account {
 	var noSearch []string
 	for _, sc := range ReadScopes() {
@@ -33,6 +34,7 @@ func demoAccounts() []Account {
 		{Name: "classic", Email: "alice@example.com", Token: "ATATT3xDemoClassicAlice0001", AccountID: demoAlice, Type: TokenClassic},
 		{Name: "scoped", Email: "annie-bot@example.com", Token: "ATATT3xDemoScopedAnnie0002", AccountID: demoAnnie, Type: TokenScoped, Scopes: ReadScopes()},
 		{Name: "scoped-nosearch", Email: "nosearch-bot@example.com", Token: "ATATT3xDemoScopedNoSearch0003", AccountID: demoNoSrc, Type: TokenScoped, Scopes: noSearch},
+		{Name: "scoped-nohier", Email: "nohier-bot@example.com", Token: "ATATT3xDemoScopedNoHier0005", AccountID: demoNoHie, Type: TokenScoped, Scopes: noHierarchyScopes()},
 		{Name: "restricted", Email: "bob@example.com", Token: "ATATT3xDemoClassicBob0004", AccountID: demoBob, Type: TokenClassic, Spaces: []string{"OPS", "ARCH", "PIR", "ENG"}},
 	}
 }
@@ -53,6 +55,7 @@ func demoDataset(now time.Time) Dataset {
 			{AccountID: demoEve, DisplayName: "Eve Tanaka", Email: "eve@example.com", TimeZone: "Asia/Tokyo"},
 			{AccountID: demoAnnie, DisplayName: "Annie (SRE assistant)", Email: "annie-bot@example.com"},
 			{AccountID: demoNoSrc, DisplayName: "No-search bot", Email: "nosearch-bot@example.com"},
+			{AccountID: demoNoHie, DisplayName: "No-hierarchy bot", Email: "nohier-bot@example.com"},
 		},
 		Accounts: demoAccounts(),
 		Spaces: []Space{

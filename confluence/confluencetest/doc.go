@@ -59,7 +59,9 @@
 //   - The view body format is a simple HTML rendering of storage format.
 //   - A scoped token may search with search:confluence or
 //     read:content-details:confluence; the demo "scoped-nosearch" account
-//     holds neither.
+//     holds neither. The demo "scoped-nohier" account lacks
+//     read:hierarchical-content:confluence and read:folder:confluence
+//     (CONFCLOUD-82041); POST /__sim/scopes changes an account's scopes.
 //   - Bad or revoked credentials give the v2 bare 404 and the v1 403 bodies
 //     on both hosts.
 //

@@ -74,6 +74,7 @@ func (s *Server) routes() {
 		s.rts[rt.pattern] = rt
 	}
 	s.controlRoutes()
+	s.scopeRoutes()
 }
 
 func (s *Server) tenantInfo(w http.ResponseWriter, _ *http.Request, _ *Account) {

@@ -70,6 +70,10 @@ type Capability struct {
 	RequiredScope *string `json:"requiredScope,omitempty"`
 	// Why the probe failed; null when ok.
 	Message *string `json:"message,omitempty"`
+	// True when the probe failed but its fields are still served, through a fallback route (the page tree through CQL search).
+	Degraded bool `json:"degraded"`
+	// The GraphQL fields the failed capability degrades or makes unavailable, for example "Page.children"; empty when ok.
+	AffectedFields []string `json:"affectedFields"`
 }
 
 // A list of comments.
@@ -611,6 +615,16 @@ const (
 	CapabilityNameReadAttachments CapabilityName = "READ_ATTACHMENTS"
 	// Read labels.
 	CapabilityNameReadLabels CapabilityName = "READ_LABELS"
+	// Read page versions.
+	CapabilityNameReadVersions CapabilityName = "READ_VERSIONS"
+	// Read the page tree through the v2 hierarchy routes (direct-children, descendants): read:hierarchical-content:confluence.
+	CapabilityNameReadHierarchy CapabilityName = "READ_HIERARCHY"
+	// Read a page's ancestors through the v2 route: read:content.metadata:confluence.
+	CapabilityNameReadAncestors CapabilityName = "READ_ANCESTORS"
+	// Read folders: read:folder:confluence.
+	CapabilityNameReadFolders CapabilityName = "READ_FOLDERS"
+	// Read users in bulk (authors): read:user:confluence.
+	CapabilityNameReadUsers CapabilityName = "READ_USERS"
 )
 
 var AllCapabilityName = []CapabilityName{
@@ -621,11 +635,16 @@ var AllCapabilityName = []CapabilityName{
 	CapabilityNameReadComments,
 	CapabilityNameReadAttachments,
 	CapabilityNameReadLabels,
+	CapabilityNameReadVersions,
+	CapabilityNameReadHierarchy,
+	CapabilityNameReadAncestors,
+	CapabilityNameReadFolders,
+	CapabilityNameReadUsers,
 }
 
 func (e CapabilityName) IsValid() bool {
 	switch e {
-	case CapabilityNameReadMe, CapabilityNameReadSpaces, CapabilityNameReadPages, CapabilityNameSearch, CapabilityNameReadComments, CapabilityNameReadAttachments, CapabilityNameReadLabels:
+	case CapabilityNameReadMe, CapabilityNameReadSpaces, CapabilityNameReadPages, CapabilityNameSearch, CapabilityNameReadComments, CapabilityNameReadAttachments, CapabilityNameReadLabels, CapabilityNameReadVersions, CapabilityNameReadHierarchy, CapabilityNameReadAncestors, CapabilityNameReadFolders, CapabilityNameReadUsers:
 		return true
 	}
 	return false
@@ -1344,6 +1363,8 @@ const (
 	UserErrorCodeInvalidReadPolicy UserErrorCode = "INVALID_READ_POLICY"
 	// The read policy names spaces the connected account cannot see (the message lists them).
 	UserErrorCodeUnknownSpaces UserErrorCode = "UNKNOWN_SPACES"
+	// The connection works, but the token lost scopes since it was last validated; the capabilities' affectedFields name what is degraded or unavailable.
+	UserErrorCodeDegraded UserErrorCode = "DEGRADED"
 )
 
 var AllUserErrorCode = []UserErrorCode{
@@ -1361,11 +1382,12 @@ var AllUserErrorCode = []UserErrorCode{
 	UserErrorCodeConflict,
 	UserErrorCodeInvalidReadPolicy,
 	UserErrorCodeUnknownSpaces,
+	UserErrorCodeDegraded,
 }
 
 func (e UserErrorCode) IsValid() bool {
 	switch e {
-	case UserErrorCodeInvalidDomain, UserErrorCodeDomainNotAllowed, UserErrorCodeInvalidEmail, UserErrorCodeInvalidCredentials, UserErrorCodeMissingScopes, UserErrorCodeSiteNotFound, UserErrorCodeConnectionTimeout, UserErrorCodeRateLimited, UserErrorCodeEncryptionUnavailable, UserErrorCodeNotConnected, UserErrorCodeTokenRequired, UserErrorCodeConflict, UserErrorCodeInvalidReadPolicy, UserErrorCodeUnknownSpaces:
+	case UserErrorCodeInvalidDomain, UserErrorCodeDomainNotAllowed, UserErrorCodeInvalidEmail, UserErrorCodeInvalidCredentials, UserErrorCodeMissingScopes, UserErrorCodeSiteNotFound, UserErrorCodeConnectionTimeout, UserErrorCodeRateLimited, UserErrorCodeEncryptionUnavailable, UserErrorCodeNotConnected, UserErrorCodeTokenRequired, UserErrorCodeConflict, UserErrorCodeInvalidReadPolicy, UserErrorCodeUnknownSpaces, UserErrorCodeDegraded:
 		return true
 	}
 	return false
