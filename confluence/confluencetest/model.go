@@ -11,6 +11,8 @@ type Dataset struct {
 	Pages       []Page       `json:"pages,omitempty"`
 	Comments    []Comment    `json:"comments,omitempty"`
 	Attachments []Attachment `json:"attachments,omitempty"`
+	// Nodes are the content tree's other kinds: folders, whiteboards, databases, embeds.
+	Nodes []Node `json:"nodes,omitempty"`
 	Users       []User       `json:"users,omitempty"`
 	Accounts    []Account    `json:"accounts,omitempty"`
 }
