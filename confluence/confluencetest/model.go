@@ -12,9 +12,9 @@ type Dataset struct {
 	Comments    []Comment    `json:"comments,omitempty"`
 	Attachments []Attachment `json:"attachments,omitempty"`
 	// Nodes are the content tree's other kinds: folders, whiteboards, databases, embeds.
-	Nodes []Node `json:"nodes,omitempty"`
-	Users       []User       `json:"users,omitempty"`
-	Accounts    []Account    `json:"accounts,omitempty"`
+	Nodes    []Node    `json:"nodes,omitempty"`
+	Users    []User    `json:"users,omitempty"`
+	Accounts []Account `json:"accounts,omitempty"`
 }
 
 // Space is a Confluence space. ID is a decimal string; Key is matched
