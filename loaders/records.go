@@ -17,6 +17,8 @@ type (
 	Label      = model.Label
 	Comment    = model.Comment
 	Attachment = model.Attachment
+	// TreeNode is a folder, whiteboard, database or embed.
+	TreeNode = model.TreeNode
 	// CommentKind is CommentFooter or CommentInline; "" stands for both where a method says so.
 	CommentKind = model.CommentKind
 )
