@@ -102,7 +102,7 @@ func TestComplexityPricesCallsAndItems(t *testing.T) {
 	q1 := func(first int) int {
 		return cost(t, strings.Replace(nestedQuery, "pages(first: 25)", "pages(first: "+itoa(first)+")", 1), map[string]any{"key": "BENCH1"})
 	}
-	huge := cost(t, `{ space(key: "A") { pages(first: 100) { nodes { children(first: 100) { nodes { children(first: 100) { nodes { id } } } } } } } }`, nil)
+	huge := cost(t, `{ space(key: "A") { pages(first: 100) { nodes { children(first: 100) { nodes { ... on Page { children(first: 100) { nodes { id } } } } } } } } }`, nil)
 	t.Logf("costs: nested query at 25 pages %d, at 100 pages %d; 100 x 100 x 100 children %d", q1(25), q1(100), huge)
 	if c := q1(25); c < 500 || c > 2000 {
 		t.Errorf("nested query cost = %d, want between 500 and 2,000", c)
