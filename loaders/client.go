@@ -99,12 +99,6 @@ func isCurrentTreeItem(typ, status string) bool {
 	return (typ == "" || confluence.IsTreeKind(typ)) && (status == "" || status == "current")
 }
 
-// isCurrentPage reports whether a listing row is a current page (rows without a type or status
-// count as pages and current): folders, whiteboards, archived and trashed pages are left out.
-func isCurrentPage(typ, status string) bool {
-	return (typ == "" || typ == "page") && (status == "" || status == "current")
-}
-
 func (u *clientUpstream) learn(resp *confluence.Response) {
 	if resp == nil || resp.Base == "" {
 		return
