@@ -53,6 +53,7 @@ type Client struct {
 	Pages       *PagesService
 	Search      *SearchService
 	Spaces      *SpacesService
+	Tree        *TreeService
 	Users       *UsersService
 	Versions    *VersionsService
 }
@@ -160,6 +161,7 @@ func NewClient(opts Options) (*Client, error) {
 	c.Pages = (*PagesService)(&c.common)
 	c.Search = (*SearchService)(&c.common)
 	c.Spaces = (*SpacesService)(&c.common)
+	c.Tree = (*TreeService)(&c.common)
 	c.Users = (*UsersService)(&c.common)
 	c.Versions = (*VersionsService)(&c.common)
 	return c, nil

@@ -11,6 +11,11 @@ import (
 	"github.com/confluence-graph/confluence-graph/graph/model"
 )
 
+// FindFolder is the resolver for the findFolder field.
+func (r *entityResolver) FindFolder(ctx context.Context, reps []*model.FolderRepresentation) ([]*model.Folder, error) {
+	return findFolders(ctx, reps)
+}
+
 // FindPage is the resolver for the findPage field.
 func (r *entityResolver) FindPage(ctx context.Context, reps []*model.PageRepresentation) ([]*model.Page, error) {
 	return findPages(ctx, reps)

@@ -33,7 +33,9 @@ type ResolverRoot interface {
 	Attachment() AttachmentResolver
 	Comment() CommentResolver
 	Entity() EntityResolver
+	Folder() FolderResolver
 	Mutation() MutationResolver
+	OtherContent() OtherContentResolver
 	Page() PageResolver
 	Query() QueryResolver
 	SearchConnection() SearchConnectionResolver
@@ -152,6 +154,17 @@ type ComplexityRoot struct {
 		UserErrors  func(childComplexity int) int
 	}
 
+	ContentConnection struct {
+		Edges    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	ContentEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	CqlError struct {
 		Column  func(childComplexity int) int
 		Line    func(childComplexity int) int
@@ -178,8 +191,24 @@ type ComplexityRoot struct {
 	}
 
 	Entity struct {
-		FindPage  func(childComplexity int, reps []*model.PageRepresentation) int
-		FindSpace func(childComplexity int, reps []*model.SpaceRepresentation) int
+		FindFolder func(childComplexity int, reps []*model.FolderRepresentation) int
+		FindPage   func(childComplexity int, reps []*model.PageRepresentation) int
+		FindSpace  func(childComplexity int, reps []*model.SpaceRepresentation) int
+	}
+
+	Folder struct {
+		Ancestors   func(childComplexity int) int
+		Author      func(childComplexity int) int
+		Children    func(childComplexity int, first *int, after *string) int
+		CreatedAt   func(childComplexity int) int
+		Descendants func(childComplexity int, depth *int, first *int, after *string) int
+		ID          func(childComplexity int) int
+		Parent      func(childComplexity int) int
+		Space       func(childComplexity int) int
+		Status      func(childComplexity int) int
+		Title       func(childComplexity int) int
+		Type        func(childComplexity int) int
+		URL         func(childComplexity int) int
 	}
 
 	Label struct {
@@ -194,6 +223,19 @@ type ComplexityRoot struct {
 		SetConfluenceReadPolicy  func(childComplexity int, input model.ReadPolicyInput) int
 		TestConfluenceConnection func(childComplexity int) int
 		UpdateConfluence         func(childComplexity int, input model.UpdateConfluenceInput) int
+	}
+
+	OtherContent struct {
+		Ancestors   func(childComplexity int) int
+		Children    func(childComplexity int, first *int, after *string) int
+		Descendants func(childComplexity int, depth *int, first *int, after *string) int
+		ID          func(childComplexity int) int
+		Parent      func(childComplexity int) int
+		Space       func(childComplexity int) int
+		Status      func(childComplexity int) int
+		Title       func(childComplexity int) int
+		Type        func(childComplexity int) int
+		URL         func(childComplexity int) int
 	}
 
 	Page struct {
@@ -257,6 +299,7 @@ type ComplexityRoot struct {
 	}
 
 	PageTreeEntry struct {
+		Content     func(childComplexity int) int
 		Depth       func(childComplexity int) int
 		HasChildren func(childComplexity int) int
 		Page        func(childComplexity int) int
@@ -265,6 +308,7 @@ type ComplexityRoot struct {
 
 	Query struct {
 		ConfluenceIntegration func(childComplexity int) int
+		Content               func(childComplexity int, id string) int
 		Page                  func(childComplexity int, id string) int
 		PageByURL             func(childComplexity int, url string) int
 		Pages                 func(childComplexity int, ids []string) int
@@ -424,8 +468,21 @@ type CommentResolver interface {
 	Replies(ctx context.Context, obj *model.Comment, first *int, after *string) (*model.CommentConnection, error)
 }
 type EntityResolver interface {
+	FindFolder(ctx context.Context, reps []*model.FolderRepresentation) ([]*model.Folder, error)
 	FindPage(ctx context.Context, reps []*model.PageRepresentation) ([]*model.Page, error)
 	FindSpace(ctx context.Context, reps []*model.SpaceRepresentation) ([]*model.Space, error)
+}
+type FolderResolver interface {
+	Type(ctx context.Context, obj *model.Folder) (model.ContentType, error)
+
+	URL(ctx context.Context, obj *model.Folder) (string, error)
+	Space(ctx context.Context, obj *model.Folder) (*model.Space, error)
+	Author(ctx context.Context, obj *model.Folder) (*model.User, error)
+	CreatedAt(ctx context.Context, obj *model.Folder) (*time.Time, error)
+	Parent(ctx context.Context, obj *model.Folder) (model.Content, error)
+	Ancestors(ctx context.Context, obj *model.Folder) ([]model.Content, error)
+	Children(ctx context.Context, obj *model.Folder, first *int, after *string) (*model.ContentConnection, error)
+	Descendants(ctx context.Context, obj *model.Folder, depth *int, first *int, after *string) (*model.ContentConnection, error)
 }
 type MutationResolver interface {
 	ConnectConfluence(ctx context.Context, input model.ConnectConfluenceInput) (*model.ConnectConfluencePayload, error)
@@ -433,6 +490,16 @@ type MutationResolver interface {
 	TestConfluenceConnection(ctx context.Context) (*model.ConnectionTestPayload, error)
 	DisconnectConfluence(ctx context.Context) (*model.DisconnectConfluencePayload, error)
 	SetConfluenceReadPolicy(ctx context.Context, input model.ReadPolicyInput) (*model.ConfluenceIntegrationPayload, error)
+}
+type OtherContentResolver interface {
+	Type(ctx context.Context, obj *model.OtherContent) (model.ContentType, error)
+
+	URL(ctx context.Context, obj *model.OtherContent) (string, error)
+	Space(ctx context.Context, obj *model.OtherContent) (*model.Space, error)
+	Parent(ctx context.Context, obj *model.OtherContent) (model.Content, error)
+	Ancestors(ctx context.Context, obj *model.OtherContent) ([]model.Content, error)
+	Children(ctx context.Context, obj *model.OtherContent, first *int, after *string) (*model.ContentConnection, error)
+	Descendants(ctx context.Context, obj *model.OtherContent, depth *int, first *int, after *string) (*model.ContentConnection, error)
 }
 type PageResolver interface {
 	Status(ctx context.Context, obj *model.Page) (model.ContentStatus, error)
@@ -444,10 +511,10 @@ type PageResolver interface {
 	UpdatedAt(ctx context.Context, obj *model.Page) (*time.Time, error)
 	CurrentVersion(ctx context.Context, obj *model.Page) (*model.Version, error)
 	Body(ctx context.Context, obj *model.Page, format *model.BodyFormat, maxChars *int, section *string) (*model.Body, error)
-	Parent(ctx context.Context, obj *model.Page) (*model.Page, error)
-	Ancestors(ctx context.Context, obj *model.Page) ([]*model.Page, error)
-	Children(ctx context.Context, obj *model.Page, first *int, after *string) (*model.PageConnection, error)
-	Descendants(ctx context.Context, obj *model.Page, depth *int, first *int, after *string) (*model.PageConnection, error)
+	Parent(ctx context.Context, obj *model.Page) (model.Content, error)
+	Ancestors(ctx context.Context, obj *model.Page) ([]model.Content, error)
+	Children(ctx context.Context, obj *model.Page, first *int, after *string) (*model.ContentConnection, error)
+	Descendants(ctx context.Context, obj *model.Page, depth *int, first *int, after *string) (*model.ContentConnection, error)
 	Comments(ctx context.Context, obj *model.Page, kind *model.CommentKind, first *int, after *string) (*model.CommentConnection, error)
 	Labels(ctx context.Context, obj *model.Page) ([]*model.Label, error)
 	Versions(ctx context.Context, obj *model.Page, first *int, after *string) (*model.VersionConnection, error)
@@ -458,6 +525,7 @@ type PageResolver interface {
 type QueryResolver interface {
 	Space(ctx context.Context, key *string, id *string) (*model.Space, error)
 	Spaces(ctx context.Context, keys []string, typeArg *model.SpaceType, first *int, after *string) (*model.SpaceConnection, error)
+	Content(ctx context.Context, id string) (model.Content, error)
 	Page(ctx context.Context, id string) (*model.Page, error)
 	Pages(ctx context.Context, ids []string) ([]*model.Page, error)
 	PageByURL(ctx context.Context, url string) (*model.Page, error)
@@ -915,6 +983,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ConnectionTestPayload.UserErrors(childComplexity), true
 
+	case "ContentConnection.edges":
+		if e.ComplexityRoot.ContentConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContentConnection.Edges(childComplexity), true
+	case "ContentConnection.nodes":
+		if e.ComplexityRoot.ContentConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContentConnection.Nodes(childComplexity), true
+	case "ContentConnection.pageInfo":
+		if e.ComplexityRoot.ContentConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContentConnection.PageInfo(childComplexity), true
+
+	case "ContentEdge.cursor":
+		if e.ComplexityRoot.ContentEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContentEdge.Cursor(childComplexity), true
+	case "ContentEdge.node":
+		if e.ComplexityRoot.ContentEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContentEdge.Node(childComplexity), true
+
 	case "CqlError.column":
 		if e.ComplexityRoot.CqlError.Column == nil {
 			break
@@ -997,6 +1097,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DisconnectConfluencePayload.UserErrors(childComplexity), true
 
+	case "Entity.findFolder":
+		if e.ComplexityRoot.Entity.FindFolder == nil {
+			break
+		}
+
+		args, err := ec.field_Entity_findFolder_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Entity.FindFolder(childComplexity, args["reps"].([]*model.FolderRepresentation)), true
 	case "Entity.findPage":
 		if e.ComplexityRoot.Entity.FindPage == nil {
 			break
@@ -1019,6 +1130,89 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Entity.FindSpace(childComplexity, args["reps"].([]*model.SpaceRepresentation)), true
+
+	case "Folder.ancestors":
+		if e.ComplexityRoot.Folder.Ancestors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Folder.Ancestors(childComplexity), true
+	case "Folder.author":
+		if e.ComplexityRoot.Folder.Author == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Folder.Author(childComplexity), true
+	case "Folder.children":
+		if e.ComplexityRoot.Folder.Children == nil {
+			break
+		}
+
+		args, err := ec.field_Folder_children_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Folder.Children(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Folder.createdAt":
+		if e.ComplexityRoot.Folder.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Folder.CreatedAt(childComplexity), true
+	case "Folder.descendants":
+		if e.ComplexityRoot.Folder.Descendants == nil {
+			break
+		}
+
+		args, err := ec.field_Folder_descendants_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Folder.Descendants(childComplexity, args["depth"].(*int), args["first"].(*int), args["after"].(*string)), true
+	case "Folder.id":
+		if e.ComplexityRoot.Folder.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Folder.ID(childComplexity), true
+	case "Folder.parent":
+		if e.ComplexityRoot.Folder.Parent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Folder.Parent(childComplexity), true
+	case "Folder.space":
+		if e.ComplexityRoot.Folder.Space == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Folder.Space(childComplexity), true
+	case "Folder.status":
+		if e.ComplexityRoot.Folder.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Folder.Status(childComplexity), true
+	case "Folder.title":
+		if e.ComplexityRoot.Folder.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Folder.Title(childComplexity), true
+	case "Folder.type":
+		if e.ComplexityRoot.Folder.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Folder.Type(childComplexity), true
+	case "Folder.url":
+		if e.ComplexityRoot.Folder.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Folder.URL(childComplexity), true
 
 	case "Label.id":
 		if e.ComplexityRoot.Label.ID == nil {
@@ -1084,6 +1278,77 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateConfluence(childComplexity, args["input"].(model.UpdateConfluenceInput)), true
+
+	case "OtherContent.ancestors":
+		if e.ComplexityRoot.OtherContent.Ancestors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtherContent.Ancestors(childComplexity), true
+	case "OtherContent.children":
+		if e.ComplexityRoot.OtherContent.Children == nil {
+			break
+		}
+
+		args, err := ec.field_OtherContent_children_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.OtherContent.Children(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "OtherContent.descendants":
+		if e.ComplexityRoot.OtherContent.Descendants == nil {
+			break
+		}
+
+		args, err := ec.field_OtherContent_descendants_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.OtherContent.Descendants(childComplexity, args["depth"].(*int), args["first"].(*int), args["after"].(*string)), true
+	case "OtherContent.id":
+		if e.ComplexityRoot.OtherContent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtherContent.ID(childComplexity), true
+	case "OtherContent.parent":
+		if e.ComplexityRoot.OtherContent.Parent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtherContent.Parent(childComplexity), true
+	case "OtherContent.space":
+		if e.ComplexityRoot.OtherContent.Space == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtherContent.Space(childComplexity), true
+	case "OtherContent.status":
+		if e.ComplexityRoot.OtherContent.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtherContent.Status(childComplexity), true
+	case "OtherContent.title":
+		if e.ComplexityRoot.OtherContent.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtherContent.Title(childComplexity), true
+	case "OtherContent.type":
+		if e.ComplexityRoot.OtherContent.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtherContent.Type(childComplexity), true
+	case "OtherContent.url":
+		if e.ComplexityRoot.OtherContent.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtherContent.URL(childComplexity), true
 
 	case "Page.ancestors":
 		if e.ComplexityRoot.Page.Ancestors == nil {
@@ -1383,6 +1648,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageTree.Truncated(childComplexity), true
 
+	case "PageTreeEntry.content":
+		if e.ComplexityRoot.PageTreeEntry.Content == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageTreeEntry.Content(childComplexity), true
 	case "PageTreeEntry.depth":
 		if e.ComplexityRoot.PageTreeEntry.Depth == nil {
 			break
@@ -1414,6 +1685,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ConfluenceIntegration(childComplexity), true
+	case "Query.content":
+		if e.ComplexityRoot.Query.Content == nil {
+			break
+		}
+
+		args, err := ec.field_Query_content_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Content(childComplexity, args["id"].(string)), true
 
 	case "Query.page":
 		if e.ComplexityRoot.Query.Page == nil {
@@ -2013,6 +2295,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("ConnectConfluenceInput", ec.unmarshalInputConnectConfluenceInput),
+			graphql.NewInputUnmarshaler("FolderRepresentation", ec.unmarshalInputFolderRepresentation),
 			graphql.NewInputUnmarshaler("IncidentInput", ec.unmarshalInputIncidentInput),
 			graphql.NewInputUnmarshaler("PageFilter", ec.unmarshalInputPageFilter),
 			graphql.NewInputUnmarshaler("PageRepresentation", ec.unmarshalInputPageRepresentation),
@@ -2137,6 +2420,16 @@ type Query {
     "Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or edge ` + "`" + `cursor` + "`" + ` of the previous page)."
     after: String
   ): SpaceConnection
+
+  """
+  Content of the page tree by id, of any kind: a page, a folder, a whiteboard, a database or an
+  embed. Null with a NOT_FOUND error when it does not exist, is not visible or is of another kind
+  (a comment, an attachment).
+  """
+  content(
+    "The content id (a decimal string)."
+    id: ID!
+  ): Content
 
   "One page by id. Null with a NOT_FOUND error when it does not exist or is not visible."
   page(
@@ -2376,15 +2669,17 @@ enum PageDepth {
   ALL
 }
 
-"One entry of a flattened page tree."
+"One entry of a flattened page tree: a page, a folder, a whiteboard, a database or an embed."
 type PageTreeEntry {
-  "The page."
-  page: Page!
+  "The content of the entry, of any kind."
+  content: Content!
+  "The page; null when the entry is not a page (see ` + "`" + `content` + "`" + `)."
+  page: Page
   "Depth below the tree's start: 1 for the first level."
   depth: Int!
-  "The parent page's id; null for a top-level page of the space."
+  "The parent's id (a page, a folder, ...); null for top-level content of the space."
   parentId: ID
-  "Whether the page has child pages (some may lie below maxDepth)."
+  "Whether the entry has children (some may lie below maxDepth)."
   hasChildren: Boolean!
 }
 
@@ -2432,18 +2727,21 @@ type Page implements Content @key(fields: "id") {
     "Return only the part under the heading with this text (case-insensitive); MARKDOWN and TEXT only."
     section: String
   ): Body
-  "The parent page; null for a top-level page."
-  parent: Page
-  "Ancestor pages, the top-most first."
-  ancestors: [Page!]
-  "Direct child pages that are current (archived and trashed ones are left out), in child order."
+  "The parent: a page or a folder (or another kind); null for a top-level page."
+  parent: Content
+  "Ancestors of every kind (pages, folders, ...), the top-most first."
+  ancestors: [Content!]
+  """
+  Direct children that are current (archived and trashed ones are left out), in child order, of
+  every kind: pages, folders, whiteboards, databases, embeds. ` + "`" + `... on Page` + "`" + ` for page fields.
+  """
   children(
     "How many items to return, 1..100 (BAD_USER_INPUT outside that range)."
     first: Int = 25
     "Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or edge ` + "`" + `cursor` + "`" + ` of the previous page)."
     after: String
-  ): PageConnection
-  "Current pages below this one down to ` + "`" + `depth` + "`" + ` levels (1..10), top to bottom."
+  ): ContentConnection
+  "Current content of every kind below this page down to ` + "`" + `depth` + "`" + ` levels (1..10), top to bottom."
   descendants(
     "How many levels below this page, 1..10."
     depth: Int = 2
@@ -2451,7 +2749,7 @@ type Page implements Content @key(fields: "id") {
     first: Int = 50
     "Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or edge ` + "`" + `cursor` + "`" + ` of the previous page)."
     after: String
-  ): PageConnection
+  ): ContentConnection
   """
   Comments on the page, footer comments first, then inline comments. ` + "`" + `kind` + "`" + ` restricts to one
   kind. Each comment has its replies.
@@ -2732,6 +3030,8 @@ enum ContentType {
   WHITEBOARD
   "A database."
   DATABASE
+  "An embed (a Smart Link in the page tree)."
+  EMBED
   "Any other kind."
   OTHER
 }
@@ -2987,6 +3287,100 @@ interface Content {
   url: String!
   "The space the content belongs to; null when it is not visible."
   space: Space
+}
+
+"A folder of the page tree: it holds pages and other folders and has no body."
+type Folder implements Content @key(fields: "id") {
+  "Confluence's folder id (a decimal string)."
+  id: ID!
+  "The folder name."
+  title: String!
+  "Always FOLDER."
+  type: ContentType!
+  "current, archived or trashed."
+  status: ContentStatus!
+  "Absolute link to the folder in the Confluence web UI."
+  url: String!
+  "The space the folder belongs to; null when it is not visible."
+  space: Space
+  "Who created the folder; null when the account is not visible."
+  author: User
+  "When the folder was created."
+  createdAt: DateTime!
+  "The parent: a page or a folder; null at the top of the space."
+  parent: Content
+  "Ancestors of every kind, the top-most first."
+  ancestors: [Content!]
+  "Direct children of every kind that are current, in child order."
+  children(
+    "How many items to return, 1..100 (BAD_USER_INPUT outside that range)."
+    first: Int = 25
+    "Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or edge ` + "`" + `cursor` + "`" + ` of the previous page)."
+    after: String
+  ): ContentConnection
+  "Current content of every kind below the folder down to ` + "`" + `depth` + "`" + ` levels (1..10), top to bottom."
+  descendants(
+    "How many levels below the folder, 1..10."
+    depth: Int = 2
+    "How many items to return, 1..100 (BAD_USER_INPUT outside that range)."
+    first: Int = 50
+    "Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or edge ` + "`" + `cursor` + "`" + ` of the previous page)."
+    after: String
+  ): ContentConnection
+}
+
+"A whiteboard, a database or an embed (Smart Link) of the page tree; ` + "`" + `type` + "`" + ` says which."
+type OtherContent implements Content {
+  "Confluence's content id (a decimal string)."
+  id: ID!
+  "The title."
+  title: String!
+  "WHITEBOARD, DATABASE or EMBED."
+  type: ContentType!
+  "current, archived or trashed."
+  status: ContentStatus!
+  "Absolute link to the content in the Confluence web UI."
+  url: String!
+  "The space the content belongs to; null when it is not visible."
+  space: Space
+  "The parent: a page or a folder; null at the top of the space."
+  parent: Content
+  "Ancestors of every kind, the top-most first."
+  ancestors: [Content!]
+  "Direct children of every kind that are current, in child order (content can be nested under a whiteboard, a database or an embed)."
+  children(
+    "How many items to return, 1..100 (BAD_USER_INPUT outside that range)."
+    first: Int = 25
+    "Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or edge ` + "`" + `cursor` + "`" + ` of the previous page)."
+    after: String
+  ): ContentConnection
+  "Current content of every kind below down to ` + "`" + `depth` + "`" + ` levels (1..10), top to bottom."
+  descendants(
+    "How many levels below, 1..10."
+    depth: Int = 2
+    "How many items to return, 1..100 (BAD_USER_INPUT outside that range)."
+    first: Int = 50
+    "Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or edge ` + "`" + `cursor` + "`" + ` of the previous page)."
+    after: String
+  ): ContentConnection
+}
+
+"A list of content of the page tree, of every kind."
+type ContentConnection {
+  "The items with their cursors."
+  edges: [ContentEdge!]!
+  "The items, without cursors."
+  nodes: [Content!]!
+  "Pagination state."
+  pageInfo: PageInfo!
+}
+
+"An item of a content list."
+type ContentEdge {
+  "Opaque position of this item, usable as ` + "`" + `after` + "`" + `."
+  cursor: String!
+  "The content: ` + "`" + `... on Page` + "`" + `, ` + "`" + `... on Folder` + "`" + ` or ` + "`" + `... on OtherContent` + "`" + ` for its own fields."
+  node: Content!
 }
 
 "An incident or alert to correlate with documentation. Every field is plain text, never CQL."
@@ -3320,7 +3714,11 @@ type DisconnectConfluencePayload {
 `, BuiltIn: true},
 	{Name: "../federation/entity.graphql", Input: `
 # a union of all types that use the @key directive
-union _Entity = Page | Space
+union _Entity = Folder | Page | Space
+
+input FolderRepresentation {
+	id: ID
+}
 
 input PageRepresentation {
 	id: ID
@@ -3333,6 +3731,7 @@ input SpaceRepresentation {
 
 # fake type to build resolver interfaces for users to implement
 type Entity {
+	findFolder(reps: [FolderRepresentation!]!): [Folder]
 	findPage(reps: [PageRepresentation!]!): [Page]
 	findSpace(reps: [SpaceRepresentation!]!): [Space]
 }
@@ -3565,6 +3964,28 @@ func (ec *executionContext) childFields_ConnectionTestPayload(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type ConnectionTestPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_ContentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ContentConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_ContentConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ContentConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContentConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ContentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ContentEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ContentEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContentEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_CqlError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "message":
@@ -3613,6 +4034,36 @@ func (ec *executionContext) childFields_DisconnectConfluencePayload(ctx context.
 		return ec.fieldContext_DisconnectConfluencePayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DisconnectConfluencePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Folder(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Folder_id(ctx, field)
+	case "title":
+		return ec.fieldContext_Folder_title(ctx, field)
+	case "type":
+		return ec.fieldContext_Folder_type(ctx, field)
+	case "status":
+		return ec.fieldContext_Folder_status(ctx, field)
+	case "url":
+		return ec.fieldContext_Folder_url(ctx, field)
+	case "space":
+		return ec.fieldContext_Folder_space(ctx, field)
+	case "author":
+		return ec.fieldContext_Folder_author(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Folder_createdAt(ctx, field)
+	case "parent":
+		return ec.fieldContext_Folder_parent(ctx, field)
+	case "ancestors":
+		return ec.fieldContext_Folder_ancestors(ctx, field)
+	case "children":
+		return ec.fieldContext_Folder_children(ctx, field)
+	case "descendants":
+		return ec.fieldContext_Folder_descendants(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Folder", field.Name)
 }
 
 func (ec *executionContext) childFields_Label(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3749,6 +4200,8 @@ func (ec *executionContext) childFields_PageTree(ctx context.Context, field grap
 
 func (ec *executionContext) childFields_PageTreeEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "content":
+		return ec.fieldContext_PageTreeEntry_content(ctx, field)
 	case "page":
 		return ec.fieldContext_PageTreeEntry_page(ctx, field)
 	case "depth":
@@ -4189,6 +4642,20 @@ func (ec *executionContext) field_Comment_replies_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Entity_findFolder_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reps",
+		func(ctx context.Context, v any) ([]*model.FolderRepresentation, error) {
+			return ec.unmarshalNFolderRepresentation2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐFolderRepresentationᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reps"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Entity_findPage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4214,6 +4681,58 @@ func (ec *executionContext) field_Entity_findSpace_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["reps"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Folder_children_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Folder_descendants_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "depth",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["depth"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -4256,6 +4775,58 @@ func (ec *executionContext) field_Mutation_updateConfluence_args(ctx context.Con
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_OtherContent_children_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_OtherContent_descendants_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "depth",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["depth"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -4492,6 +5063,20 @@ func (ec *executionContext) field_Query__entities_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["representations"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_content_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -6571,6 +7156,157 @@ func (ec *executionContext) fieldContext_ConnectionTestPayload_userErrors(_ cont
 	return fc, nil
 }
 
+func (ec *executionContext) _ContentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ContentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContentConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ContentEdge) graphql.Marshaler {
+			return ec.marshalNContentEdge2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContentConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContentEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContentConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ContentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContentConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Content) graphql.Marshaler {
+			return ec.marshalNContent2ᚕgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContentConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ContentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContentConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContentConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ContentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContentEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContentEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ContentEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ContentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContentEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Content) graphql.Marshaler {
+			return ec.marshalNContent2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContentEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContentEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CqlError_message(ctx context.Context, field graphql.CollectedField, obj *model.CqlError) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6888,6 +7624,50 @@ func (ec *executionContext) fieldContext_DisconnectConfluencePayload_userErrors(
 	return fc, nil
 }
 
+func (ec *executionContext) _Entity_findFolder(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entity_findFolder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Entity().FindFolder(ctx, fc.Args["reps"].([]*model.FolderRepresentation))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Folder) graphql.Marshaler {
+			return ec.marshalOFolder2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐFolder(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Entity_findFolder(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Entity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Folder(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Entity_findFolder_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Entity_findPage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6970,6 +7750,360 @@ func (ec *executionContext) fieldContext_Entity_findSpace(ctx context.Context, f
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Entity_findSpace_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Folder_id(ctx context.Context, field graphql.CollectedField, obj *model.Folder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Folder_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Folder_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Folder", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Folder_title(ctx context.Context, field graphql.CollectedField, obj *model.Folder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Folder_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Folder_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Folder", field, false, false, "String")
+}
+
+func (ec *executionContext) _Folder_type(ctx context.Context, field graphql.CollectedField, obj *model.Folder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Folder_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Folder().Type(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ContentType) graphql.Marshaler {
+			return ec.marshalNContentType2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Folder_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Folder", field, true, true, "ContentType")
+}
+
+func (ec *executionContext) _Folder_status(ctx context.Context, field graphql.CollectedField, obj *model.Folder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Folder_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ContentStatus) graphql.Marshaler {
+			return ec.marshalNContentStatus2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Folder_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Folder", field, false, false, "ContentStatus")
+}
+
+func (ec *executionContext) _Folder_url(ctx context.Context, field graphql.CollectedField, obj *model.Folder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Folder_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Folder().URL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Folder_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Folder", field, true, true, "String")
+}
+
+func (ec *executionContext) _Folder_space(ctx context.Context, field graphql.CollectedField, obj *model.Folder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Folder_space(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Folder().Space(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Space) graphql.Marshaler {
+			return ec.marshalOSpace2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSpace(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Folder_space(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Folder",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Space(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Folder_author(ctx context.Context, field graphql.CollectedField, obj *model.Folder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Folder_author(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Folder().Author(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Folder_author(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Folder",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Folder_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Folder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Folder_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Folder().CreatedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Folder_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Folder", field, true, true, "DateTime")
+}
+
+func (ec *executionContext) _Folder_parent(ctx context.Context, field graphql.CollectedField, obj *model.Folder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Folder_parent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Folder().Parent(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Content) graphql.Marshaler {
+			return ec.marshalOContent2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Folder_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Folder",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Folder_ancestors(ctx context.Context, field graphql.CollectedField, obj *model.Folder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Folder_ancestors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Folder().Ancestors(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Content) graphql.Marshaler {
+			return ec.marshalOContent2ᚕgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Folder_ancestors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Folder",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Folder_children(ctx context.Context, field graphql.CollectedField, obj *model.Folder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Folder_children(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Folder().Children(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ContentConnection) graphql.Marshaler {
+			return ec.marshalOContentConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Folder_children(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Folder",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Folder_children_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Folder_descendants(ctx context.Context, field graphql.CollectedField, obj *model.Folder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Folder_descendants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Folder().Descendants(ctx, obj, fc.Args["depth"].(*int), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ContentConnection) graphql.Marshaler {
+			return ec.marshalOContentConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Folder_descendants(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Folder",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Folder_descendants_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7235,6 +8369,305 @@ func (ec *executionContext) fieldContext_Mutation_setConfluenceReadPolicy(ctx co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_setConfluenceReadPolicy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OtherContent_id(ctx context.Context, field graphql.CollectedField, obj *model.OtherContent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtherContent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OtherContent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OtherContent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _OtherContent_title(ctx context.Context, field graphql.CollectedField, obj *model.OtherContent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtherContent_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OtherContent_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OtherContent", field, false, false, "String")
+}
+
+func (ec *executionContext) _OtherContent_type(ctx context.Context, field graphql.CollectedField, obj *model.OtherContent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtherContent_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OtherContent().Type(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ContentType) graphql.Marshaler {
+			return ec.marshalNContentType2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OtherContent_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OtherContent", field, true, true, "ContentType")
+}
+
+func (ec *executionContext) _OtherContent_status(ctx context.Context, field graphql.CollectedField, obj *model.OtherContent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtherContent_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ContentStatus) graphql.Marshaler {
+			return ec.marshalNContentStatus2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OtherContent_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OtherContent", field, false, false, "ContentStatus")
+}
+
+func (ec *executionContext) _OtherContent_url(ctx context.Context, field graphql.CollectedField, obj *model.OtherContent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtherContent_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OtherContent().URL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OtherContent_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OtherContent", field, true, true, "String")
+}
+
+func (ec *executionContext) _OtherContent_space(ctx context.Context, field graphql.CollectedField, obj *model.OtherContent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtherContent_space(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OtherContent().Space(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Space) graphql.Marshaler {
+			return ec.marshalOSpace2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSpace(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OtherContent_space(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OtherContent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Space(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OtherContent_parent(ctx context.Context, field graphql.CollectedField, obj *model.OtherContent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtherContent_parent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OtherContent().Parent(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Content) graphql.Marshaler {
+			return ec.marshalOContent2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OtherContent_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OtherContent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OtherContent_ancestors(ctx context.Context, field graphql.CollectedField, obj *model.OtherContent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtherContent_ancestors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OtherContent().Ancestors(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Content) graphql.Marshaler {
+			return ec.marshalOContent2ᚕgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OtherContent_ancestors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OtherContent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OtherContent_children(ctx context.Context, field graphql.CollectedField, obj *model.OtherContent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtherContent_children(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.OtherContent().Children(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ContentConnection) graphql.Marshaler {
+			return ec.marshalOContentConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OtherContent_children(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OtherContent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_OtherContent_children_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OtherContent_descendants(ctx context.Context, field graphql.CollectedField, obj *model.OtherContent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtherContent_descendants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.OtherContent().Descendants(ctx, obj, fc.Args["depth"].(*int), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ContentConnection) graphql.Marshaler {
+			return ec.marshalOContentConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OtherContent_descendants(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OtherContent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_OtherContent_descendants_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7554,8 +8987,8 @@ func (ec *executionContext) _Page_parent(ctx context.Context, field graphql.Coll
 			return ec.Resolvers.Page().Parent(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Page) graphql.Marshaler {
-			return ec.marshalOPage2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPage(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Content) graphql.Marshaler {
+			return ec.marshalOContent2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContent(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7568,7 +9001,7 @@ func (ec *executionContext) fieldContext_Page_parent(_ context.Context, field gr
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Page(ctx, field)
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
 	}
 	return fc, nil
@@ -7586,8 +9019,8 @@ func (ec *executionContext) _Page_ancestors(ctx context.Context, field graphql.C
 			return ec.Resolvers.Page().Ancestors(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Page) graphql.Marshaler {
-			return ec.marshalOPage2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Content) graphql.Marshaler {
+			return ec.marshalOContent2ᚕgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7600,7 +9033,7 @@ func (ec *executionContext) fieldContext_Page_ancestors(_ context.Context, field
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Page(ctx, field)
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
 	}
 	return fc, nil
@@ -7619,8 +9052,8 @@ func (ec *executionContext) _Page_children(ctx context.Context, field graphql.Co
 			return ec.Resolvers.Page().Children(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageConnection) graphql.Marshaler {
-			return ec.marshalOPageConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ContentConnection) graphql.Marshaler {
+			return ec.marshalOContentConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentConnection(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7633,7 +9066,7 @@ func (ec *executionContext) fieldContext_Page_children(ctx context.Context, fiel
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_PageConnection(ctx, field)
+			return ec.childFields_ContentConnection(ctx, field)
 		},
 	}
 	defer func() {
@@ -7663,8 +9096,8 @@ func (ec *executionContext) _Page_descendants(ctx context.Context, field graphql
 			return ec.Resolvers.Page().Descendants(ctx, obj, fc.Args["depth"].(*int), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageConnection) graphql.Marshaler {
-			return ec.marshalOPageConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ContentConnection) graphql.Marshaler {
+			return ec.marshalOContentConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentConnection(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7677,7 +9110,7 @@ func (ec *executionContext) fieldContext_Page_descendants(ctx context.Context, f
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_PageConnection(ctx, field)
+			return ec.childFields_ContentConnection(ctx, field)
 		},
 	}
 	defer func() {
@@ -8501,6 +9934,38 @@ func (ec *executionContext) fieldContext_PageTree_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageTree", field, false, false, "String")
 }
 
+func (ec *executionContext) _PageTreeEntry_content(ctx context.Context, field graphql.CollectedField, obj *model.PageTreeEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageTreeEntry_content(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Content, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Content) graphql.Marshaler {
+			return ec.marshalNContent2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PageTreeEntry_content(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PageTreeEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageTreeEntry_page(ctx context.Context, field graphql.CollectedField, obj *model.PageTreeEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8514,10 +9979,10 @@ func (ec *executionContext) _PageTreeEntry_page(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Page) graphql.Marshaler {
-			return ec.marshalNPage2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPage(ctx, selections, v)
+			return ec.marshalOPage2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPage(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_PageTreeEntry_page(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -8684,6 +10149,50 @@ func (ec *executionContext) fieldContext_Query_spaces(ctx context.Context, field
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_spaces_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_content(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_content(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Content(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Content) graphql.Marshaler {
+			return ec.marshalOContent2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_content(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_content_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12269,6 +13778,48 @@ func UnmarshalConnectConfluenceInput(ctx context.Context, raw any) (model.Connec
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputFolderRepresentation(ctx context.Context, obj any) (model.FolderRepresentation, error) {
+	var it model.FolderRepresentation
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFolderRepresentation unmarshals raw into the FolderRepresentation input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFolderRepresentation(ctx context.Context, raw any) (model.FolderRepresentation, error) {
+	var out model.FolderRepresentation
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FolderRepresentation", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputIncidentInput(ctx context.Context, obj any) (model.IncidentInput, error) {
 	var it model.IncidentInput
 	if obj == nil {
@@ -12679,6 +14230,20 @@ func (ec *executionContext) _Content(ctx context.Context, sel ast.SelectionSet, 
 			return graphql.Null
 		}
 		return ec._Page(ctx, sel, obj)
+	case model.OtherContent:
+		return ec._OtherContent(ctx, sel, &obj)
+	case *model.OtherContent:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._OtherContent(ctx, sel, obj)
+	case model.Folder:
+		return ec._Folder(ctx, sel, &obj)
+	case *model.Folder:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Folder(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -12699,6 +14264,13 @@ func (ec *executionContext) __Entity(ctx context.Context, sel ast.SelectionSet, 
 			return graphql.Null
 		}
 		return ec._Page(ctx, sel, obj)
+	case model.Folder:
+		return ec._Folder(ctx, sel, &obj)
+	case *model.Folder:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Folder(ctx, sel, obj)
 	case model.Space:
 		return ec._Space(ctx, sel, &obj)
 	case *model.Space:
@@ -13437,6 +15009,87 @@ func (ec *executionContext) _ConnectionTestPayload(ctx context.Context, sel ast.
 	return out
 }
 
+var contentConnectionImplementors = []string{"ContentConnection"}
+
+func (ec *executionContext) _ContentConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ContentConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contentConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContentConnection")
+		case "edges":
+			out.Values[i] = ec._ContentConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._ContentConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ContentConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var contentEdgeImplementors = []string{"ContentEdge"}
+
+func (ec *executionContext) _ContentEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ContentEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contentEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContentEdge")
+		case "cursor":
+			out.Values[i] = ec._ContentEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ContentEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var cqlErrorImplementors = []string{"CqlError"}
 
 func (ec *executionContext) _CqlError(ctx context.Context, sel ast.SelectionSet, obj *model.CqlError) graphql.Marshaler {
@@ -13633,6 +15286,12 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet) g
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Entity")
+		case "findFolder":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Entity_findFolder(ctx, field)
+				})
 		case "findPage":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -13644,6 +15303,103 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet) g
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Entity_findSpace(ctx, field)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var folderImplementors = []string{"Folder", "Content", "_Entity"}
+
+func (ec *executionContext) _Folder(ctx context.Context, sel ast.SelectionSet, obj *model.Folder) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, folderImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Folder")
+		case "id":
+			out.Values[i] = ec._Folder_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._Folder_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Folder_type(ctx, field, obj)
+				})
+		case "status":
+			out.Values[i] = ec._Folder_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "url":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Folder_url(ctx, field, obj)
+				})
+		case "space":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Folder_space(ctx, field, obj)
+				})
+		case "author":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Folder_author(ctx, field, obj)
+				})
+		case "createdAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Folder_createdAt(ctx, field, obj)
+				})
+		case "parent":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Folder_parent(ctx, field, obj)
+				})
+		case "ancestors":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Folder_ancestors(ctx, field, obj)
+				})
+		case "children":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Folder_children(ctx, field, obj)
+				})
+		case "descendants":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Folder_descendants(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -13759,6 +15515,91 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var otherContentImplementors = []string{"OtherContent", "Content"}
+
+func (ec *executionContext) _OtherContent(ctx context.Context, sel ast.SelectionSet, obj *model.OtherContent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, otherContentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OtherContent")
+		case "id":
+			out.Values[i] = ec._OtherContent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._OtherContent_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OtherContent_type(ctx, field, obj)
+				})
+		case "status":
+			out.Values[i] = ec._OtherContent_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "url":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OtherContent_url(ctx, field, obj)
+				})
+		case "space":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OtherContent_space(ctx, field, obj)
+				})
+		case "parent":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OtherContent_parent(ctx, field, obj)
+				})
+		case "ancestors":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OtherContent_ancestors(ctx, field, obj)
+				})
+		case "children":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OtherContent_children(ctx, field, obj)
+				})
+		case "descendants":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OtherContent_descendants(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14184,9 +16025,14 @@ func (ec *executionContext) _PageTreeEntry(ctx context.Context, sel ast.Selectio
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("PageTreeEntry")
+		case "content":
+			out.Values[i] = ec._PageTreeEntry_content(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "page":
 			out.Values[i] = ec._PageTreeEntry_page(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "depth":
@@ -14251,6 +16097,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_spaces(ctx, field)
+				})
+		case "content":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_content(ctx, field)
 				})
 		case "page":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -15815,6 +17667,46 @@ func (ec *executionContext) marshalNContent2githubᚗcomᚋconfluenceᚑgraphᚋ
 	return ec._Content(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNContent2ᚕgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Content) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContent2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNContentEdge2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ContentEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContentEdge2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNContentEdge2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentEdge(ctx context.Context, sel ast.SelectionSet, v *model.ContentEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ContentEdge!")
+		return graphql.Null
+	}
+	return ec._ContentEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNContentKind2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentKind(ctx context.Context, v any) (model.ContentKind, error) {
 	var res model.ContentKind
 	err := res.UnmarshalGQL(v)
@@ -15967,6 +17859,25 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
 	}
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) unmarshalNFolderRepresentation2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐFolderRepresentationᚄ(ctx context.Context, v any) ([]*model.FolderRepresentation, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.FolderRepresentation, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFolderRepresentation2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐFolderRepresentation(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNFolderRepresentation2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐFolderRepresentation(ctx context.Context, v any) (*model.FolderRepresentation, error) {
+	res, err := ec.unmarshalInputFolderRepresentation(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -16955,6 +18866,39 @@ func (ec *executionContext) marshalOConfluenceIntegration2ᚖgithubᚗcomᚋconf
 	return ec._ConfluenceIntegration(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOContent2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContent(ctx context.Context, sel ast.SelectionSet, v model.Content) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Content(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOContent2ᚕgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Content) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContent2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOContentConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentConnection(ctx context.Context, sel ast.SelectionSet, v *model.ContentConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ContentConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOContentKind2ᚕgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentKindᚄ(ctx context.Context, v any) ([]model.ContentKind, error) {
 	if v == nil {
 		return nil, nil
@@ -17025,6 +18969,26 @@ func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context,
 	return res
 }
 
+func (ec *executionContext) marshalOFolder2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐFolder(ctx context.Context, sel ast.SelectionSet, v []*model.Folder) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOFolder2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐFolder(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOFolder2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐFolder(ctx context.Context, sel ast.SelectionSet, v *model.Folder) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Folder(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -17089,25 +19053,6 @@ func (ec *executionContext) marshalOPage2ᚕᚖgithubᚗcomᚋconfluenceᚑgraph
 		fc.Result = &v[i]
 		return ec.marshalOPage2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPage(ctx, sel, v[i])
 	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOPage2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Page) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNPage2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPage(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
 
 	return ret
 }

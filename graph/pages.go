@@ -140,39 +140,6 @@ func loadUser(ctx context.Context, id string) (*model.User, error) {
 	return nullIfNotFound(loaders.For(ctx).User(ctx, id))
 }
 
-func pageParent(ctx context.Context, obj *model.Page) (*model.Page, error) {
-	parentID := obj.ParentID
-	if parentID == "" && obj.Partial {
-		p, err := fullPage(ctx, obj)
-		if err != nil {
-			return nil, err
-		}
-		parentID = p.ParentID
-	}
-	if parentID == "" {
-		return nil, nil
-	}
-	return nullIfNotFound(loadPage(ctx, parentID))
-}
-
-func pageAncestors(ctx context.Context, obj *model.Page) ([]*model.Page, error) {
-	ids, err := loaders.For(ctx).Ancestors(ctx, obj.ID)
-	if err != nil {
-		return nil, err
-	}
-	ps, err := loadPages(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*model.Page, 0, len(ps))
-	for _, p := range ps {
-		if p != nil {
-			out = append(out, p)
-		}
-	}
-	return out, nil
-}
-
 func pageConnection(list loaders.List[loaders.Page], w window) *model.PageConnection {
 	nodes, edges, info := edgesOf(list, w, ptrTo[model.Page],
 		func(c string, n *model.Page) *model.PageEdge { return &model.PageEdge{Cursor: c, Node: n} })
@@ -199,25 +166,6 @@ func listConnection[T, C any](first *int, after *string, def int, load func(need
 		return nil, err
 	}
 	return conn(list, w), nil
-}
-
-func pageChildren(ctx context.Context, obj *model.Page, first *int, after *string) (*model.PageConnection, error) {
-	return listConnection(first, after, 25, func(need int, from loaders.ListFrom) (loaders.List[model.Page], error) {
-		return loaders.For(ctx).ChildrenFrom(ctx, obj.ID, need, from)
-	}, pageConnection)
-}
-
-func pageDescendants(ctx context.Context, obj *model.Page, depth, first *int, after *string) (*model.PageConnection, error) {
-	d := 2
-	if depth != nil {
-		d = *depth
-	}
-	if d < 1 || d > 10 {
-		return nil, inputErrorf("depth", "depth must be between 1 and 10, got %d", d)
-	}
-	return listConnection(first, after, 50, func(need int, from loaders.ListFrom) (loaders.List[model.Page], error) {
-		return loaders.For(ctx).DescendantsFrom(ctx, obj.ID, d, need, from)
-	}, pageConnection)
 }
 
 func pageLabels(ctx context.Context, obj *model.Page) ([]*model.Label, error) {

@@ -42,6 +42,51 @@ func (r *commentResolver) Replies(ctx context.Context, obj *model.Comment, first
 	return commentReplies(ctx, obj, first, after)
 }
 
+// Type is the resolver for the type field.
+func (r *folderResolver) Type(ctx context.Context, obj *model.Folder) (model.ContentType, error) {
+	return nodeType(&obj.TreeNode), nil
+}
+
+// URL is the resolver for the url field.
+func (r *folderResolver) URL(ctx context.Context, obj *model.Folder) (string, error) {
+	return nodeURL(ctx, &obj.TreeNode)
+}
+
+// Space is the resolver for the space field.
+func (r *folderResolver) Space(ctx context.Context, obj *model.Folder) (*model.Space, error) {
+	return nodeSpace(ctx, &obj.TreeNode)
+}
+
+// Author is the resolver for the author field.
+func (r *folderResolver) Author(ctx context.Context, obj *model.Folder) (*model.User, error) {
+	return nodeAuthor(ctx, &obj.TreeNode)
+}
+
+// CreatedAt is the resolver for the createdAt field.
+func (r *folderResolver) CreatedAt(ctx context.Context, obj *model.Folder) (*time.Time, error) {
+	return nodeCreatedAt(ctx, &obj.TreeNode)
+}
+
+// Parent is the resolver for the parent field.
+func (r *folderResolver) Parent(ctx context.Context, obj *model.Folder) (model.Content, error) {
+	return nodeParent(ctx, &obj.TreeNode)
+}
+
+// Ancestors is the resolver for the ancestors field.
+func (r *folderResolver) Ancestors(ctx context.Context, obj *model.Folder) ([]model.Content, error) {
+	return treeAncestors(ctx, nodeRef(&obj.TreeNode))
+}
+
+// Children is the resolver for the children field.
+func (r *folderResolver) Children(ctx context.Context, obj *model.Folder, first *int, after *string) (*model.ContentConnection, error) {
+	return treeChildren(ctx, nodeRef(&obj.TreeNode), first, after)
+}
+
+// Descendants is the resolver for the descendants field.
+func (r *folderResolver) Descendants(ctx context.Context, obj *model.Folder, depth *int, first *int, after *string) (*model.ContentConnection, error) {
+	return treeDescendants(ctx, nodeRef(&obj.TreeNode), depth, first, after)
+}
+
 // ConnectConfluence is the resolver for the connectConfluence field.
 func (r *mutationResolver) ConnectConfluence(ctx context.Context, input model.ConnectConfluenceInput) (*model.ConnectConfluencePayload, error) {
 	return r.connect(ctx, input)
@@ -65,6 +110,41 @@ func (r *mutationResolver) DisconnectConfluence(ctx context.Context) (*model.Dis
 // SetConfluenceReadPolicy is the resolver for the setConfluenceReadPolicy field.
 func (r *mutationResolver) SetConfluenceReadPolicy(ctx context.Context, input model.ReadPolicyInput) (*model.ConfluenceIntegrationPayload, error) {
 	return r.setReadPolicy(ctx, input)
+}
+
+// Type is the resolver for the type field.
+func (r *otherContentResolver) Type(ctx context.Context, obj *model.OtherContent) (model.ContentType, error) {
+	return nodeType(&obj.TreeNode), nil
+}
+
+// URL is the resolver for the url field.
+func (r *otherContentResolver) URL(ctx context.Context, obj *model.OtherContent) (string, error) {
+	return nodeURL(ctx, &obj.TreeNode)
+}
+
+// Space is the resolver for the space field.
+func (r *otherContentResolver) Space(ctx context.Context, obj *model.OtherContent) (*model.Space, error) {
+	return nodeSpace(ctx, &obj.TreeNode)
+}
+
+// Parent is the resolver for the parent field.
+func (r *otherContentResolver) Parent(ctx context.Context, obj *model.OtherContent) (model.Content, error) {
+	return nodeParent(ctx, &obj.TreeNode)
+}
+
+// Ancestors is the resolver for the ancestors field.
+func (r *otherContentResolver) Ancestors(ctx context.Context, obj *model.OtherContent) ([]model.Content, error) {
+	return treeAncestors(ctx, nodeRef(&obj.TreeNode))
+}
+
+// Children is the resolver for the children field.
+func (r *otherContentResolver) Children(ctx context.Context, obj *model.OtherContent, first *int, after *string) (*model.ContentConnection, error) {
+	return treeChildren(ctx, nodeRef(&obj.TreeNode), first, after)
+}
+
+// Descendants is the resolver for the descendants field.
+func (r *otherContentResolver) Descendants(ctx context.Context, obj *model.OtherContent, depth *int, first *int, after *string) (*model.ContentConnection, error) {
+	return treeDescendants(ctx, nodeRef(&obj.TreeNode), depth, first, after)
 }
 
 // Status is the resolver for the status field.
@@ -113,22 +193,22 @@ func (r *pageResolver) Body(ctx context.Context, obj *model.Page, format *model.
 }
 
 // Parent is the resolver for the parent field.
-func (r *pageResolver) Parent(ctx context.Context, obj *model.Page) (*model.Page, error) {
+func (r *pageResolver) Parent(ctx context.Context, obj *model.Page) (model.Content, error) {
 	return pageParent(ctx, obj)
 }
 
 // Ancestors is the resolver for the ancestors field.
-func (r *pageResolver) Ancestors(ctx context.Context, obj *model.Page) ([]*model.Page, error) {
+func (r *pageResolver) Ancestors(ctx context.Context, obj *model.Page) ([]model.Content, error) {
 	return pageAncestors(ctx, obj)
 }
 
 // Children is the resolver for the children field.
-func (r *pageResolver) Children(ctx context.Context, obj *model.Page, first *int, after *string) (*model.PageConnection, error) {
+func (r *pageResolver) Children(ctx context.Context, obj *model.Page, first *int, after *string) (*model.ContentConnection, error) {
 	return pageChildren(ctx, obj, first, after)
 }
 
 // Descendants is the resolver for the descendants field.
-func (r *pageResolver) Descendants(ctx context.Context, obj *model.Page, depth *int, first *int, after *string) (*model.PageConnection, error) {
+func (r *pageResolver) Descendants(ctx context.Context, obj *model.Page, depth *int, first *int, after *string) (*model.ContentConnection, error) {
 	return pageDescendants(ctx, obj, depth, first, after)
 }
 
@@ -170,6 +250,11 @@ func (r *queryResolver) Space(ctx context.Context, key *string, id *string) (*mo
 // Spaces is the resolver for the spaces field.
 func (r *queryResolver) Spaces(ctx context.Context, keys []string, typeArg *model.SpaceType, first *int, after *string) (*model.SpaceConnection, error) {
 	return listSpaces(ctx, keys, typeArg, first, after)
+}
+
+// Content is the resolver for the content field.
+func (r *queryResolver) Content(ctx context.Context, id string) (model.Content, error) {
+	return queryContent(ctx, id)
 }
 
 // Page is the resolver for the page field.
@@ -258,8 +343,14 @@ func (r *Resolver) Attachment() AttachmentResolver { return &attachmentResolver{
 // Comment returns CommentResolver implementation.
 func (r *Resolver) Comment() CommentResolver { return &commentResolver{r} }
 
+// Folder returns FolderResolver implementation.
+func (r *Resolver) Folder() FolderResolver { return &folderResolver{r} }
+
 // Mutation returns MutationResolver implementation.
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
+
+// OtherContent returns OtherContentResolver implementation.
+func (r *Resolver) OtherContent() OtherContentResolver { return &otherContentResolver{r} }
 
 // Page returns PageResolver implementation.
 func (r *Resolver) Page() PageResolver { return &pageResolver{r} }
@@ -282,7 +373,9 @@ func (r *Resolver) Version() VersionResolver { return &versionResolver{r} }
 type (
 	attachmentResolver       struct{ *Resolver }
 	commentResolver          struct{ *Resolver }
+	folderResolver           struct{ *Resolver }
 	mutationResolver         struct{ *Resolver }
+	otherContentResolver     struct{ *Resolver }
 	pageResolver             struct{ *Resolver }
 	queryResolver            struct{ *Resolver }
 	searchConnectionResolver struct{ *Resolver }

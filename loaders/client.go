@@ -1,6 +1,7 @@
 package loaders
 
 import (
+	"cmp"
 	"context"
 	"html"
 	"strings"
@@ -91,10 +92,11 @@ func every[T, V any](f func(T) V) func(T) (V, bool) {
 	return func(x T) (V, bool) { return f(x), true }
 }
 
-// isCurrentPage reports whether a listing row is a current page (rows without a type or status
-// count as pages and current): folders, whiteboards, archived and trashed pages are left out.
-func isCurrentPage(typ, status string) bool {
-	return (typ == "" || typ == "page") && (status == "" || status == "current")
+// isCurrentTreeItem reports whether a listing row is current content of the page tree (a page,
+// folder, whiteboard, database or embed; rows without a type count as pages, without a status
+// as current).
+func isCurrentTreeItem(typ, status string) bool {
+	return (typ == "" || confluence.IsTreeKind(typ)) && (status == "" || status == "current")
 }
 
 func (u *clientUpstream) learn(resp *confluence.Response) {
@@ -184,34 +186,65 @@ func (u *clientUpstream) SpacePages(ctx context.Context, q SpacePagesQuery, opt 
 		Status: []string{"current"}, ListOptions: listOptions(opt)}))
 }
 
-func (u *clientUpstream) Children(ctx context.Context, pageID string, opt ListOptions) ([]Page, string, error) {
+// treeKind is the confluence kind of ref ("" is a page).
+func treeKind(ref ContentRef) string {
+	if ref.Kind == "" {
+		return confluence.KindPage
+	}
+	return ref.Kind
+}
+
+func (u *clientUpstream) Children(ctx context.Context, parent ContentRef, opt ListOptions) ([]Page, string, error) {
 	return mapped(u, func(c confluence.ChildContent) (Page, bool) {
-		p := listedPage(c.ID, c.Title, c.Status, pageID, c.ChildPosition)
-		p.SpaceID = c.SpaceID
-		return p, isCurrentPage(c.Type, c.Status)
-	})(u.c.Pages.ListDirectChildren(ctx, pageID, &confluence.ChildrenOptions{ListOptions: listOptions(opt)}))
+		p := listedPage(c.ID, c.Title, c.Status, parent.ID, c.ChildPosition)
+		p.SpaceID, p.Kind, p.ParentType = c.SpaceID, c.Type, treeKind(parent)
+		return p, isCurrentTreeItem(c.Type, c.Status)
+	})(u.c.Tree.ListDirectChildren(ctx, treeKind(parent), parent.ID, &confluence.ChildrenOptions{ListOptions: listOptions(opt)}))
 }
 
-func (u *clientUpstream) Descendants(ctx context.Context, pageID string, depth int, opt ListOptions) ([]Page, string, error) {
-	return mapped(u, func(d confluence.Descendant) (Page, bool) {
+func (u *clientUpstream) Descendants(ctx context.Context, of ContentRef, depth int, opt ListOptions) ([]Page, string, error) {
+	ds, resp, err := u.c.Tree.ListDescendants(ctx, treeKind(of), of.ID, &confluence.DescendantsOptions{Depth: depth, ListOptions: listOptions(opt)})
+	if err != nil {
+		return nil, "", err
+	}
+	u.learn(resp)
+	kinds := map[string]string{of.ID: treeKind(of)} // the rows' parents come before them (top to bottom)
+	var out []Page
+	for _, d := range ds {
+		kinds[d.ID] = d.Type
+		if !isCurrentTreeItem(d.Type, d.Status) {
+			continue
+		}
 		p := listedPage(d.ID, d.Title, d.Status, d.ParentID, d.ChildPosition)
-		p.Depth = d.Depth
-		return p, isCurrentPage(d.Type, d.Status)
-	})(u.c.Pages.ListDescendants(ctx, pageID, &confluence.DescendantsOptions{Depth: depth, ListOptions: listOptions(opt)}))
+		p.Depth, p.Kind, p.ParentType = d.Depth, d.Type, kinds[d.ParentID]
+		out = append(out, p)
+	}
+	return out, resp.NextCursor, nil
 }
 
-func (u *clientUpstream) Ancestors(ctx context.Context, pageID string) ([]string, error) {
-	as, err := u.c.Pages.AllAncestors(ctx, pageID)
+func (u *clientUpstream) Ancestors(ctx context.Context, of ContentRef) ([]ContentRef, error) {
+	as, err := u.c.Tree.AllAncestors(ctx, treeKind(of), of.ID)
 	if err != nil {
 		return nil, err
 	}
-	var out []string
+	out := make([]ContentRef, 0, len(as))
 	for _, a := range as {
-		if a.Type == "" || a.Type == "page" {
-			out = append(out, a.ID)
-		}
+		out = append(out, ContentRef{ID: a.ID, Kind: cmp.Or(a.Type, confluence.KindPage)})
 	}
 	return out, nil
+}
+
+func (u *clientUpstream) Node(ctx context.Context, ref ContentRef) (TreeNode, error) {
+	n, resp, err := u.c.Tree.Get(ctx, treeKind(ref), ref.ID)
+	if err != nil {
+		return TreeNode{}, err
+	}
+	u.learn(resp)
+	return u.node(*n), nil
+}
+
+func (u *clientUpstream) ContentTypes(ctx context.Context, ids []string) (map[string]string, error) {
+	return u.c.Tree.ContentTypes(ctx, ids)
 }
 
 func (u *clientUpstream) Labels(ctx context.Context, pageID string, opt ListOptions) ([]Label, string, error) {
@@ -360,6 +393,6 @@ func (u *clientUpstream) ExpandsChildren() bool { return true }
 // expanded collection holds at most 25 items, and a longer one is read through the per-page
 // endpoint by the loaders.
 func (u *clientUpstream) ContentSearch(ctx context.Context, cql string, expand []string, opt ListOptions) ([]Content, string, error) {
-	return mapped(u, func(c confluence.Content) (Content, bool) { return u.content(c), isCurrentPage(c.Type, c.Status) })(
+	return mapped(u, func(c confluence.Content) (Content, bool) { return u.content(c), isCurrentTreeItem(c.Type, c.Status) })(
 		u.c.Search.Content(ctx, &confluence.ContentSearchOptions{CQL: cql, Expand: expand, Cursor: opt.Cursor, Limit: opt.Limit}))
 }

@@ -1,6 +1,7 @@
 package loaders
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"strconv"
@@ -170,29 +171,29 @@ func unservable(err error, v2Scope string) error {
 	return &MissingScopesError{Scopes: append([]string{v2Scope}, confluence.MissingScopes(err)...), Err: err}
 }
 
-func (f *fallbackUpstream) Children(ctx context.Context, pageID string, opt ListOptions) ([]Page, string, error) {
+func (f *fallbackUpstream) Children(ctx context.Context, parent ContentRef, opt ListOptions) ([]Page, string, error) {
 	if !strings.HasPrefix(opt.Cursor, fbCursor) && (opt.Cursor != "" || !f.routes().NoHierarchy) {
-		ps, next, err := f.Upstream.Children(ctx, pageID, opt)
+		ps, next, err := f.Upstream.Children(ctx, parent, opt)
 		if !f.refused(err, HierarchyRoutes{NoHierarchy: true}) || opt.Cursor != "" {
 			return ps, next, err
 		}
 	}
-	all, err := f.children(ctx, pageID)
+	all, err := f.children(ctx, parent.ID)
 	if err != nil {
 		return nil, "", unservable(err, confluence.ScopeReadHierarchy)
 	}
 	return window(all, opt)
 }
 
-func (f *fallbackUpstream) Descendants(ctx context.Context, pageID string, depth int, opt ListOptions) ([]Page, string, error) {
+func (f *fallbackUpstream) Descendants(ctx context.Context, of ContentRef, depth int, opt ListOptions) ([]Page, string, error) {
 	if !strings.HasPrefix(opt.Cursor, fbCursor) && (opt.Cursor != "" || !f.routes().NoHierarchy) {
-		ps, next, err := f.Upstream.Descendants(ctx, pageID, depth, opt)
+		ps, next, err := f.Upstream.Descendants(ctx, of, depth, opt)
 		if !f.refused(err, HierarchyRoutes{NoHierarchy: true}) || opt.Cursor != "" {
 			return ps, next, err
 		}
 	}
 	from, limit := windowOf(opt)
-	items, done, err := f.descendants(ctx, pageID, depth, from+limit+1)
+	items, done, err := f.descendants(ctx, of.ID, depth, from+limit+1)
 	if err != nil {
 		return nil, "", unservable(err, confluence.ScopeReadHierarchy)
 	}
@@ -203,27 +204,27 @@ func (f *fallbackUpstream) Descendants(ctx context.Context, pageID string, depth
 	return ps, next, nil
 }
 
-func (f *fallbackUpstream) Ancestors(ctx context.Context, pageID string) ([]string, error) {
+func (f *fallbackUpstream) Ancestors(ctx context.Context, of ContentRef) ([]ContentRef, error) {
 	if !f.routes().NoAncestors {
-		ids, err := f.Upstream.Ancestors(ctx, pageID)
+		refs, err := f.Upstream.Ancestors(ctx, of)
 		if !f.refused(err, HierarchyRoutes{NoAncestors: true}) {
-			return ids, err
+			return refs, err
 		}
 	}
-	if !isDigits(pageID) {
-		return nil, &NotFoundError{Kind: "page", Key: pageID}
+	if !isDigits(of.ID) {
+		return nil, &NotFoundError{Kind: cmp.Or(of.Kind, "page"), Key: of.ID}
 	}
-	rows, err := contentSearchAll(ctx, f.Upstream, "id = "+pageID, []string{"ancestors"})
+	rows, err := contentSearchAll(ctx, f.Upstream, "id = "+of.ID, []string{"ancestors"})
 	if err != nil {
 		return nil, unservable(err, confluence.ScopeReadMetadata)
 	}
 	for _, r := range rows {
-		if r.Page.ID == pageID {
-			return nonNil(r.AncestorIDs), nil
+		if r.Page.ID == of.ID {
+			return nonNil(r.AncestorRefs), nil
 		}
 	}
 	// CQL does not see archived pages: their ancestors are unknown here.
-	return []string{}, nil
+	return []ContentRef{}, nil
 }
 
 // windowOf reads a fallback cursor ("fb:<offset>") and the page size.

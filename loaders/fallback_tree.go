@@ -2,8 +2,11 @@ package loaders
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"sync"
+
+	"github.com/confluence-graph/confluence-graph/graph/model"
 )
 
 // The CQL reads behind WithHierarchyFallback. Each is memoised for the request (the wrapper
@@ -22,7 +25,7 @@ func (z *lazy[T]) get(f func() (T, error)) (T, error) {
 	return z.v, z.err
 }
 
-// children returns every current child page of parent in child order, read once.
+// children returns every current child of every tree kind of parent in child order, read once.
 func (f *fallbackUpstream) children(ctx context.Context, parent string) ([]Page, error) {
 	f.mu.Lock()
 	z := f.kids[parent]
@@ -91,11 +94,11 @@ func (f *fallbackUpstream) descendants(ctx context.Context, root string, depth, 
 	return w.items[:len(w.items):len(w.items)], w.done, nil
 }
 
-// childrenOf reads the current child pages of parents through CQL content search (`parent = X`
-// for one parent, `parent in (...)` by cqlChunk for more, the parent told by the ancestors
-// expansion), each parent's in child order. Rows without a child position are replaced by the
-// full page, read in bulk (a row whose page is gone is dropped), as the batched children read
-// does.
+// childrenOf reads the current children of every tree kind of parents through CQL content
+// search (treeCQL with one parent, or cqlChunk parents with the ancestors expansion telling each
+// row's parent), each parent's in child order. Page rows without a child position are replaced
+// by the full page, read in bulk (a row whose page is gone is dropped), as the batched children
+// read does.
 func (f *fallbackUpstream) childrenOf(ctx context.Context, parents []string) (map[string][]Page, error) {
 	byParent := map[string][]Page{}
 	var ids []string
@@ -105,9 +108,9 @@ func (f *fallbackUpstream) childrenOf(ctx context.Context, parents []string) (ma
 		}
 	}
 	for _, c := range chunks(ids, cqlChunk) {
-		cql, expand := "type = page AND parent = "+c[0], []string(nil)
+		cql, expand := fmt.Sprintf(treeCQL, c[0]), []string(nil)
 		if len(c) > 1 {
-			cql, expand = "type = page AND parent in ("+cqlIDs(c)+")", []string{"ancestors"}
+			cql, expand = fmt.Sprintf(treeCQL, cqlIDs(c)), []string{"ancestors"}
 		}
 		rows, err := contentSearchAll(ctx, f.Upstream, cql, expand)
 		if err != nil {
@@ -126,7 +129,7 @@ func (f *fallbackUpstream) childrenOf(ctx context.Context, parents []string) (ma
 	var noPos []string
 	for _, ps := range byParent {
 		for _, p := range ps {
-			if !p.HasPosition {
+			if !p.HasPosition && model.IsPageKind(p.Kind) {
 				noPos = append(noPos, p.ID)
 			}
 		}
@@ -138,8 +141,8 @@ func (f *fallbackUpstream) childrenOf(ctx context.Context, parents []string) (ma
 	for parent, ps := range byParent {
 		kept := ps[:0]
 		for _, p := range ps {
-			if p.HasPosition {
-				kept = append(kept, p)
+			if p.HasPosition || !model.IsPageKind(p.Kind) {
+				kept = append(kept, p) // other kinds without a position sort by id
 			} else if x, ok := full[p.ID]; ok {
 				kept = append(kept, x)
 			}

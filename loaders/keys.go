@@ -28,16 +28,20 @@ type versionKey struct {
 	Number int
 }
 
-// childrenKey names the first N child pages of a page (N <= 0: all) from From.
+// childrenKey names the first N children (of every kind) of the tree content PageID of Kind
+// ("" : a page) (N <= 0: all) from From.
 type childrenKey struct {
 	PageID string
+	Kind   string
 	N      int
 	From   ListFrom
 }
 
-// descendantsKey names the first N pages below a page, down to Depth levels.
+// descendantsKey names the first N items below the tree content PageID of Kind, down to Depth
+// levels.
 type descendantsKey struct {
 	PageID string
+	Kind   string
 	Depth  int
 	N      int
 	From   ListFrom

@@ -76,7 +76,8 @@ type Loaders struct {
 	users       *dataloader.Loader[string, *User]
 	labels      *dataloader.Loader[string, []Label]
 	versionOne  *dataloader.Loader[versionKey, *Version]
-	ancestors   *dataloader.Loader[string, []string]
+	ancestors   *dataloader.Loader[ContentRef, []ContentRef]
+	nodes       *dataloader.Loader[ContentRef, TreeNode]
 	children    *dataloader.Loader[childrenKey, List[Page]]
 	descendants *dataloader.Loader[descendantsKey, List[Page]]
 	spacePages  *dataloader.Loader[spacePagesKey, List[Page]]
@@ -111,6 +112,7 @@ func New(ctx context.Context, cfg Config) *Loaders {
 	l.labels = newLoader(l, "labels", cachedBatch(l, pageEntry(entryLabels), shareItems, l.loadLabels))
 	l.versionOne = newLoader(l, "versionOne", l.loadVersion)
 	l.ancestors = newLoader(l, "ancestors", l.loadAncestors)
+	l.nodes = newLoader(l, "nodes", l.loadNodes)
 	l.children = newLoader(l, "children", cachedBatch(l, listEntry[childrenKey](entryChildren), shareList, resumedApart(l, l.loadChildren, childrenOf)))
 	l.descendants = newLoader(l, "descendants", l.loadDescendants)
 	l.spacePages = newLoader(l, "spacePages", cachedBatch(l, listEntry[spacePagesKey](entrySpacePages), shareList, l.loadSpacePages))

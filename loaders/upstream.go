@@ -42,6 +42,13 @@ type SearchQuery struct {
 	WithDetails bool
 }
 
+// ContentRef names content of the page tree: its id and its kind (page, folder, whiteboard,
+// database or embed; "" stands for page).
+type ContentRef struct {
+	ID   string
+	Kind string
+}
+
 // Upstream is what the loaders need from a tenant's Confluence, declared here, where it is
 // consumed; NewClientUpstream adapts a *confluence.Client. Implementations must be safe for
 // concurrent use and return errors that the GraphQL error presenter understands (the confluence
@@ -59,13 +66,22 @@ type Upstream interface {
 	Users(ctx context.Context, accountIDs []string) ([]User, error)
 	// SpacePages lists a space's current pages.
 	SpacePages(ctx context.Context, q SpacePagesQuery, opt ListOptions) ([]Page, string, error)
-	// Children lists a page's current direct child pages (Partial records), in child order.
-	// Archived and trashed children are left out, as CQL (the batched form) cannot see them.
-	Children(ctx context.Context, pageID string, opt ListOptions) ([]Page, string, error)
-	// Descendants lists current pages below pageID down to depth levels (Partial records with Depth).
-	Descendants(ctx context.Context, pageID string, depth int, opt ListOptions) ([]Page, string, error)
-	// Ancestors returns the ids of a page's ancestors, the top-most first.
-	Ancestors(ctx context.Context, pageID string) ([]string, error)
+	// Children lists the current direct children of every kind (pages, folders, whiteboards,
+	// databases, embeds) of the tree content parent, in child order: Partial records whose Kind
+	// says what each is, with ParentID and ParentType the parent. Archived and trashed children
+	// are left out, as CQL (the batched form) cannot see them.
+	Children(ctx context.Context, parent ContentRef, opt ListOptions) ([]Page, string, error)
+	// Descendants lists the current content of every kind below of down to depth levels, top to
+	// bottom (Partial records with Kind, Depth and ParentID).
+	Descendants(ctx context.Context, of ContentRef, depth int, opt ListOptions) ([]Page, string, error)
+	// Ancestors returns the ancestors of every kind of the tree content of, the top-most first.
+	Ancestors(ctx context.Context, of ContentRef) ([]ContentRef, error)
+	// Node returns a folder, whiteboard, database or embed (ref.Kind) by id; another kind's id
+	// is an error matching confluence.ErrNotFound.
+	Node(ctx context.Context, ref ContentRef) (TreeNode, error)
+	// ContentTypes returns the content type of each visible id among ids (at most 100): page,
+	// blogpost, folder, whiteboard, database, embed, ...; invisible ids are absent.
+	ContentTypes(ctx context.Context, ids []string) (map[string]string, error)
 	// Labels lists a page's labels.
 	Labels(ctx context.Context, pageID string, opt ListOptions) ([]Label, string, error)
 	// Comments lists a page's top-level comments of one kind (CommentFooter or CommentInline).

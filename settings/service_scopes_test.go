@@ -24,12 +24,14 @@ const (
 // hierarchyQuery asks every hierarchy field: a page's parent, ancestors, children (one page, and
 // two pages, the batched path) and descendants, and a space's page tree whole and below a root.
 const hierarchyQuery = `{
-  one: page(id: "100002") { parent { id } ancestors { id } children(first: 50) { nodes { id title } }
+  one: page(id: "100001") { parent { id } ancestors { id } children(first: 50) { nodes { id title type } }
+        descendants(depth: 3, first: 50) { nodes { id title type } } }
+  two_down: page(id: "100002") { parent { id } ancestors { id } children(first: 50) { nodes { id title } }
         descendants(depth: 3, first: 50) { nodes { id title } } }
   deep: page(id: "100005") { parent { id } ancestors { id title } }
   two: pages(ids: ["100001", "100002"]) { id children(first: 50) { nodes { id title } } }
   space(key: "OPS") {
-    pageTree(maxDepth: 3) { entries { page { id } depth parentId hasChildren } truncated }
+    pageTree(maxDepth: 3) { entries { content { id type } depth parentId hasChildren } truncated }
     sub: pageTree(rootId: "100002", maxDepth: 2) { entries { page { id } depth parentId hasChildren } }
   }
 }`
@@ -73,13 +75,14 @@ func TestHierarchySameOnEveryToken(t *testing.T) {
 		drop          []string
 		noV2          []string
 		// cql is the number of CQL content searches: the batched children of the three pages
-		// asked, then one per level of the descendants walk below 100002 (the descendants
-		// field and the page tree below it share it: 3 levels), then one per ancestors read.
+		// asked, one for the folders and whiteboards of the whole-space page tree, then one per
+		// level of each descendants walk, below 100001 and below 100002 (3 levels each; the page
+		// tree below 100002 shares that walk), then one per ancestors read (3 pages).
 		cql int
 	}{
-		{"granular scopes", "scoped", nil, nil, 1},
-		{"no hierarchy scopes", "scoped-nohier", nil, []string{direct, descendants}, 1 + 3},
-		{"no hierarchy nor metadata scope", "scoped-nohier", []string{"read:content.metadata:confluence"}, []string{direct, descendants, ancestors}, 1 + 3 + 2},
+		{"granular scopes", "scoped", nil, nil, 1 + 1},
+		{"no hierarchy scopes", "scoped-nohier", nil, []string{direct, descendants}, 1 + 1 + 3 + 3},
+		{"no hierarchy nor metadata scope", "scoped-nohier", []string{"read:content.metadata:confluence"}, []string{direct, descendants, ancestors}, 1 + 1 + 3 + 3 + 3},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got, calls := hierarchyAnswer(t, c.account, c.drop...)

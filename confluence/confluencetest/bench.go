@@ -135,6 +135,7 @@ func benchDataset(seed int64, spaces, perSpace int, now time.Time) Dataset {
 			}
 		}
 	}
+	benchFolders(&d, now)
 	for i := range d.Accounts {
 		if d.Accounts[i].Name == "restricted" {
 			d.Accounts[i].Spaces = visible

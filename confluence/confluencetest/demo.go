@@ -220,6 +220,8 @@ func demoDataset(now time.Time) Dataset {
 	kb.CreatedAt = ago(100, 0)
 	d.Spaces = append(d.Spaces, kb)
 	d.Pages = append(d.Pages, demoIncidentPages(ago)...)
+	d.Pages = append(d.Pages, demoFolderPages(ago)...)
+	d.Nodes = demoNodes(ago)
 	for i := range d.Pages {
 		switch d.Pages[i].ID {
 		case "100013":

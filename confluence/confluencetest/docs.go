@@ -17,6 +17,7 @@ type doc struct {
 	comment *Comment
 	att     *Attachment
 	space   *Space
+	node    *nodeRec // a folder, whiteboard, database or embed
 	text    string
 	info    bodyInfo
 
@@ -29,6 +30,12 @@ var _ cql.Document = (*doc)(nil)
 func pageDoc(p *pageRec) *doc {
 	return &doc{kind: "page", page: p, text: p.info.text, info: p.info,
 		id: p.ID, title: p.Title, creator: p.AuthorID, created: p.CreatedAt}
+}
+
+// nodeDoc is a folder, whiteboard, database or embed: no text (full text
+// never matches one), its kind as the CQL type.
+func nodeDoc(n *nodeRec) *doc {
+	return &doc{kind: n.Type, node: n, id: n.ID, title: n.Title, creator: n.AuthorID, created: n.CreatedAt}
 }
 
 func spaceDoc(sp *Space) *doc {
@@ -57,6 +64,9 @@ func (d *doc) SpaceKey() string {
 	if d.kind == "space" {
 		return d.space.Key
 	}
+	if d.node != nil {
+		return d.node.SpaceKey
+	}
 	return d.page.SpaceKey
 }
 
@@ -75,6 +85,9 @@ func (d *doc) Labels() []string {
 }
 
 func (d *doc) ParentID() string {
+	if d.node != nil {
+		return d.node.ParentID
+	}
 	switch d.kind {
 	case "page":
 		return d.page.ParentID
@@ -85,6 +98,9 @@ func (d *doc) ParentID() string {
 }
 
 func (d *doc) AncestorIDs() []string {
+	if d.node != nil {
+		return d.node.anc
+	}
 	switch d.kind {
 	case "page":
 		return d.page.anc
@@ -166,6 +182,11 @@ func (s *Server) searchDocs() []*doc {
 				t = string(a.Content)
 			}
 			out = append(out, attachmentDoc(p, a, t))
+		}
+	}
+	for _, n := range s.st.nodes {
+		if n.Status == "current" {
+			out = append(out, nodeDoc(n))
 		}
 	}
 	s.idx, s.idxGen = out, s.st.gen

@@ -11,8 +11,10 @@ type Dataset struct {
 	Pages       []Page       `json:"pages,omitempty"`
 	Comments    []Comment    `json:"comments,omitempty"`
 	Attachments []Attachment `json:"attachments,omitempty"`
-	Users       []User       `json:"users,omitempty"`
-	Accounts    []Account    `json:"accounts,omitempty"`
+	// Nodes are the content tree's other kinds: folders, whiteboards, databases, embeds.
+	Nodes    []Node    `json:"nodes,omitempty"`
+	Users    []User    `json:"users,omitempty"`
+	Accounts []Account `json:"accounts,omitempty"`
 }
 
 // Space is a Confluence space. ID is a decimal string; Key is matched

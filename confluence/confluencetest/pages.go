@@ -187,7 +187,7 @@ func (s *Server) pageJSON(r *http.Request, p *pageRec, v Version, format string,
 	title := cmpOr(v.Title, p.Title)
 	var parentID, parentType, position any
 	if p.ParentID != "" {
-		parentID, parentType = p.ParentID, "page"
+		parentID, parentType = p.ParentID, cmpOr(s.st.kindOf(p.ParentID), "page")
 	}
 	position = p.Position
 	if p.Status == "trashed" {

@@ -18,13 +18,17 @@ const (
 	scopeUserClassc = "read:confluence-user"
 	scopeSearch     = "search:confluence"
 	scopeAttClassic = "readonly:content.attachment:confluence"
+	scopeWhiteboard = "read:whiteboard:confluence"
+	scopeDatabase   = "read:database:confluence"
+	scopeEmbed      = "read:embed:confluence"
 )
 
 // ReadScopes returns every read scope the simulator checks, classic and
 // granular: what the demo "scoped" account holds.
 func ReadScopes() []string {
 	return []string{scopePage, scopeSpace, scopeHierarchy, scopeMetadata, scopeComment, scopeAttachment,
-		scopeLabel, scopeFolder, scopeUser, scopeDetails, scopeUserClassc, scopeSearch, scopeAttClassic}
+		scopeLabel, scopeFolder, scopeUser, scopeDetails, scopeUserClassc, scopeSearch, scopeAttClassic,
+		scopeWhiteboard, scopeDatabase, scopeEmbed}
 }
 
 func (s *Server) routes() {
@@ -38,9 +42,9 @@ func (s *Server) routes() {
 		{pattern: "GET " + v2 + "/pages", scopes: []string{scopePage}, h: s.listPages},
 		{pattern: "GET " + v2 + "/pages/{id}", scopes: []string{scopePage}, h: s.getPage},
 		{pattern: "GET " + v2 + "/pages/{id}/children", scopes: []string{scopePage}, h: s.pageChildren},
-		{pattern: "GET " + v2 + "/pages/{id}/direct-children", scopes: []string{scopeHierarchy}, h: s.directChildren},
-		{pattern: "GET " + v2 + "/pages/{id}/descendants", scopes: []string{scopeHierarchy}, h: s.descendants},
-		{pattern: "GET " + v2 + "/pages/{id}/ancestors", scopes: []string{scopeMetadata}, h: s.ancestors},
+		{pattern: "GET " + v2 + "/pages/{id}/direct-children", scopes: []string{scopeHierarchy}, h: s.treeDirectChildren("page")},
+		{pattern: "GET " + v2 + "/pages/{id}/descendants", scopes: []string{scopeHierarchy}, h: s.treeDescendants("page")},
+		{pattern: "GET " + v2 + "/pages/{id}/ancestors", scopes: []string{scopeMetadata}, h: s.treeAncestors("page")},
 		{pattern: "GET " + v2 + "/pages/{id}/labels", scopes: []string{scopePage}, h: s.pageLabels},
 		{pattern: "GET " + v2 + "/pages/{id}/versions", scopes: []string{scopePage}, h: s.pageVersions},
 		{pattern: "GET " + v2 + "/pages/{id}/versions/{n}", scopes: []string{scopePage}, h: s.pageVersion},
@@ -64,6 +68,7 @@ func (s *Server) routes() {
 		{pattern: "GET " + v1 + "/content/{id}/child/attachment/{att}/download", scopes: []string{scopeAttachment, scopeAttClassic}, h: s.downloadAttachment},
 		{pattern: "GET /media/file/{att}/binary", noAuth: true, h: s.mediaBinary},
 	}
+	rts = append(rts, s.nodeRoutes(v2)...)
 	s.mux = http.NewServeMux()
 	s.rts = map[string]route{}
 	for _, rt := range rts {

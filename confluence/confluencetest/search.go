@@ -84,7 +84,7 @@ func (s *Server) runSearch(w http.ResponseWriter, r *http.Request, a *Account, e
 			writeCQLError(w, raw, err)
 			return nil
 		}
-		if ok {
+		if ok && (d.node == nil || !fullText(query.Expr())) {
 			matched = append(matched, d)
 		}
 	}
@@ -227,6 +227,10 @@ func (s *Server) searchRow(r *http.Request, d *doc, e expansion, mode string, te
 	row["entityType"] = "content"
 	row["url"] = content["_links"].(map[string]any)["webui"]
 	row["iconCssClass"] = "aui-icon content-type-" + d.kind
+	if d.node != nil {
+		row["resultGlobalContainer"] = map[string]any{"title": d.node.space.Name, "displayUrl": "/spaces/" + d.node.SpaceKey}
+		return row
+	}
 	row["resultGlobalContainer"] = map[string]any{"title": d.page.space.Name, "displayUrl": "/spaces/" + d.page.SpaceKey}
 	if d.kind != "page" {
 		row["resultParentContainer"] = map[string]any{"title": d.page.Title, "displayUrl": "/spaces/" + d.page.SpaceKey + "/pages/" + d.page.ID + "/" + slug(d.page.Title)}

@@ -23,6 +23,8 @@ type store struct {
 	replies     map[string][]*Comment // comment id -> replies by id
 	attachments map[string]*Attachment
 	pageAtts    map[string][]*Attachment
+	nodes       map[string]*nodeRec   // folders, whiteboards, databases, embeds by id
+	tree        map[string][]treeItem // parent id -> children of every kind by position
 	users       map[string]*User
 	accounts    []*Account
 	labelIDs    map[string]string
@@ -44,7 +46,7 @@ func newStore() *store {
 	return &store{
 		spaces: map[string]*Space{}, spaceByKey: map[string]*Space{},
 		pages: map[string]*pageRec{}, comments: map[string]*Comment{},
-		attachments: map[string]*Attachment{}, users: map[string]*User{},
+		attachments: map[string]*Attachment{}, users: map[string]*User{}, nodes: map[string]*nodeRec{},
 		labelIDs: map[string]string{},
 	}
 }
@@ -154,6 +156,7 @@ func (st *store) seed(d Dataset, now time.Time) error {
 		}
 		st.attachments[a.ID] = &a
 	}
+	errs = append(errs, st.seedNodes(d.Nodes, now)...)
 	if err := st.reindex(); err != nil {
 		errs = append(errs, err)
 	}
@@ -206,14 +209,11 @@ func (st *store) reindex() error {
 	for _, c := range st.roots {
 		slices.SortFunc(c, byPos)
 	}
+	if err := st.indexNodes(); err != nil {
+		errs = append(errs, err)
+	}
 	for _, p := range st.pageOrder {
-		p.anc = p.anc[:0]
-		seen := map[string]bool{p.ID: true}
-		for q := st.pages[p.ParentID]; q != nil && !seen[q.ID]; q = st.pages[q.ParentID] {
-			seen[q.ID] = true
-			p.anc = append(p.anc, q.ID)
-		}
-		slices.Reverse(p.anc)
+		p.anc = st.ancestorsOf(p.ID, p.ParentID)
 	}
 	st.pageCmts = map[string][]*Comment{}
 	st.replies = map[string][]*Comment{}

@@ -74,6 +74,8 @@ func (s *Server) convertIDs(w http.ResponseWriter, r *http.Request, a *Account) 
 		res[id] = nil
 		if s.st.visiblePage(a, id) != nil {
 			res[id] = "page"
+		} else if n := s.st.nodes[id]; n != nil && canSee(a, n.SpaceKey) {
+			res[id] = n.Type
 		} else if c, _ := s.st.visibleComment(a, id); c != nil {
 			res[id] = c.Kind + "-comment"
 		} else if at, _ := s.findAttachment(a, id); at != nil {

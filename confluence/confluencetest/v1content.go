@@ -106,6 +106,9 @@ func (s *Server) v1Body(e expansion, id, storage, pageID, spaceKey string) map[s
 // v1Content renders a search document as a v1 Content object with the
 // expansions in e.
 func (s *Server) v1Content(r *http.Request, d *doc, e expansion) map[string]any {
+	if d.node != nil {
+		return s.v1NodeContent(r, d.node, e)
+	}
 	id := d.ID()
 	p := d.page
 	status := "current"
@@ -195,6 +198,8 @@ func (s *Server) v1Content(r *http.Request, d *doc, e expansion) map[string]any 
 		for _, aid := range p.anc {
 			if ap := s.st.pages[aid]; ap != nil {
 				anc = append(anc, s.v1Content(r, pageDoc(ap), nil))
+			} else if n := s.st.nodes[aid]; n != nil {
+				anc = append(anc, s.v1NodeContent(r, n, nil))
 			}
 		}
 		m["ancestors"] = anc
@@ -272,6 +277,6 @@ func (s *Server) v1Children(r *http.Request, parent *doc, e expansion) map[strin
 		}
 		out["attachment"] = coll("attachment", ds)
 	}
-	out["_expandable"] = map[string]any{"page": "", "comment": "", "attachment": "", "whiteboard": "", "database": "", "embed": "", "folder": ""}
+	s.v1NodeChildren(r, p.ID, e, out)
 	return out
 }

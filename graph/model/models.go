@@ -45,6 +45,13 @@ type Page struct {
 	HasPosition bool
 	// Body is the body in the representation a body read asked for; "" on other reads.
 	Body string
+	// ParentType is the kind of the parent (page, folder, whiteboard, database, embed); "" when
+	// unknown or at the space root.
+	ParentType string
+	// Kind is set on the records of a children, descendants or tree listing, which hold every
+	// kind of tree content: "" or "page" for a page, else folder, whiteboard, database or embed
+	// (such a record stands for that content, not for a page: see TreeNode).
+	Kind string
 }
 
 // Version is one published version of a page.

@@ -164,6 +164,24 @@ type ConnectionTestPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// A list of content of the page tree, of every kind.
+type ContentConnection struct {
+	// The items with their cursors.
+	Edges []*ContentEdge `json:"edges"`
+	// The items, without cursors.
+	Nodes []Content `json:"nodes"`
+	// Pagination state.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// An item of a content list.
+type ContentEdge struct {
+	// Opaque position of this item, usable as `after`.
+	Cursor string `json:"cursor"`
+	// The content: `... on Page`, `... on Folder` or `... on OtherContent` for its own fields.
+	Node Content `json:"node"`
+}
+
 // A problem in a CQL query.
 type CqlError struct {
 	// What is wrong.
@@ -204,6 +222,13 @@ type DisconnectConfluencePayload struct {
 	Disconnected bool `json:"disconnected"`
 	// Problems; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
+}
+
+type FolderRepresentation struct {
+	ID *string `json:"id,omitempty"`
+	// The @key this representation matched: one of the FolderMatchedKey constants.
+	// gqlgen sets it from the fields the router sent; the router does not send it.
+	MatchedKey FolderMatchedKey `json:"-"`
 }
 
 // An incident or alert to correlate with documentation. Every field is plain text, never CQL.
@@ -334,15 +359,17 @@ type PageTree struct {
 	EndCursor *string `json:"endCursor,omitempty"`
 }
 
-// One entry of a flattened page tree.
+// One entry of a flattened page tree: a page, a folder, a whiteboard, a database or an embed.
 type PageTreeEntry struct {
-	// The page.
-	Page *Page `json:"page"`
+	// The content of the entry, of any kind.
+	Content Content `json:"content"`
+	// The page; null when the entry is not a page (see `content`).
+	Page *Page `json:"page,omitempty"`
 	// Depth below the tree's start: 1 for the first level.
 	Depth int `json:"depth"`
-	// The parent page's id; null for a top-level page of the space.
+	// The parent's id (a page, a folder, ...); null for top-level content of the space.
 	ParentID *string `json:"parentId,omitempty"`
-	// Whether the page has child pages (some may lie below maxDepth).
+	// Whether the entry has children (some may lie below maxDepth).
 	HasChildren bool `json:"hasChildren"`
 }
 
@@ -900,6 +927,8 @@ const (
 	ContentTypeWhiteboard ContentType = "WHITEBOARD"
 	// A database.
 	ContentTypeDatabase ContentType = "DATABASE"
+	// An embed (a Smart Link in the page tree).
+	ContentTypeEmbed ContentType = "EMBED"
 	// Any other kind.
 	ContentTypeOther ContentType = "OTHER"
 )
@@ -913,12 +942,13 @@ var AllContentType = []ContentType{
 	ContentTypeFolder,
 	ContentTypeWhiteboard,
 	ContentTypeDatabase,
+	ContentTypeEmbed,
 	ContentTypeOther,
 }
 
 func (e ContentType) IsValid() bool {
 	switch e {
-	case ContentTypePage, ContentTypeBlogpost, ContentTypeComment, ContentTypeAttachment, ContentTypeSpace, ContentTypeFolder, ContentTypeWhiteboard, ContentTypeDatabase, ContentTypeOther:
+	case ContentTypePage, ContentTypeBlogpost, ContentTypeComment, ContentTypeAttachment, ContentTypeSpace, ContentTypeFolder, ContentTypeWhiteboard, ContentTypeDatabase, ContentTypeEmbed, ContentTypeOther:
 		return true
 	}
 	return false
