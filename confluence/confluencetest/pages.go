@@ -33,11 +33,15 @@ func (s *Server) pageFilter(w http.ResponseWriter, r *http.Request, bySpace bool
 		}
 		f.spaceIDs = ids
 	}
-	if !enumParam(w, "status", "PageStatus", f.statuses, []string{"current", "archived", "deleted", "trashed"}) {
+	statusType, allowed, def := "PageStatus", []string{"current", "archived", "deleted", "trashed"}, []string{"current", "archived"}
+	if isBlogRoute(r) {
+		statusType, allowed, def = "BlogPostStatus", blogStatuses, []string{"current"}
+	}
+	if !enumParam(w, "status", statusType, f.statuses, allowed) {
 		return f, false
 	}
 	if len(f.statuses) == 0 {
-		f.statuses = []string{"current", "archived"}
+		f.statuses = def
 	}
 	if f.body != "" && !enumParam(w, "body-format", "PrimaryBodyRepresentation", []string{f.body}, []string{"storage", "atlas_doc_format"}) {
 		return f, false
@@ -133,8 +137,11 @@ func versionJSON(v Version) map[string]any {
 }
 
 func pageLinks(p *pageRec) map[string]any {
+	if p.kind == kindBlogPost {
+		return map[string]any{"webui": blogPath(p), "editui": "/pages/resumedraft.action?draftId=" + p.ID, "tinyui": TinyUI(p.ID)}
+	}
 	return map[string]any{
-		"webui":    "/spaces/" + p.SpaceKey + "/pages/" + p.ID + "/" + slug(p.Title),
+		"webui":    webPath(p),
 		"editui":   "/pages/resumedraft.action?draftId=" + p.ID,
 		"edituiv2": "/spaces/" + p.SpaceKey + "/pages/edit-v2/" + p.ID,
 		"tinyui":   TinyUI(p.ID),
@@ -164,6 +171,14 @@ func (s *Server) renderView(storage, pageID, spaceKey string) string {
 		userName: func(id string) string {
 			if u := s.st.users[id]; u != nil {
 				return u.DisplayName
+			}
+			return ""
+		},
+		blogHref: func(key, title string) string {
+			for _, p := range s.st.blogOrder {
+				if strings.EqualFold(p.SpaceKey, key) && p.Title == title {
+					return "/wiki" + blogPath(p)
+				}
 			}
 			return ""
 		},
@@ -201,6 +216,11 @@ func (s *Server) pageJSON(r *http.Request, p *pageRec, v Version, format string,
 		"createdAt": ts(p.CreatedAt), "version": versionJSON(v),
 		"body": s.bodyJSON(format, v.Body, p.ID, p.SpaceKey), "_links": links,
 	}
+	self := "/wiki/api/v2/pages/" + p.ID
+	if p.kind == kindBlogPost {
+		asBlogPost(m)
+		self = "/wiki/api/v2/blogposts/" + p.ID
+	}
 	if !single {
 		return m
 	}
@@ -214,14 +234,14 @@ func (s *Server) pageJSON(r *http.Request, p *pageRec, v Version, format string,
 		for _, l := range p.Labels {
 			res = append(res, s.labelJSON(l))
 		}
-		m["labels"] = capped(res, "/wiki/api/v2/pages/"+p.ID+"/labels")
+		m["labels"] = capped(res, self+"/labels")
 	}
 	if q.Get("include-versions") == "true" {
 		var res []any
 		for i := len(p.Versions) - 1; i >= 0; i-- {
 			res = append(res, versionJSON(p.Versions[i]))
 		}
-		m["versions"] = capped(res, "/wiki/api/v2/pages/"+p.ID+"/versions")
+		m["versions"] = capped(res, self+"/versions")
 	}
 	return m
 }
@@ -230,9 +250,16 @@ func (s *Server) labelJSON(name string) map[string]any {
 	return map[string]any{"id": s.st.labelID(name), "name": name, "prefix": "global"}
 }
 
-// findPage resolves {id} to a visible page or writes the 404.
+// findPage resolves {id} to a visible page (a blog post on a /blogposts route) or writes the 404.
 func (s *Server) findPage(w http.ResponseWriter, r *http.Request, a *Account) *pageRec {
 	id := r.PathValue("id")
+	if isBlogRoute(r) {
+		p := s.st.visibleBlogPost(a, id)
+		if p == nil {
+			v2Error(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("Cannot find a blog post with id [%s]", id), nil)
+		}
+		return p
+	}
 	p := s.st.visiblePage(a, id)
 	if p == nil {
 		v2Error(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("Cannot find a page with id [%s]", id), nil)
@@ -318,7 +345,11 @@ func (s *Server) pageVersions(w http.ResponseWriter, r *http.Request, a *Account
 		}
 		m := versionJSON(v)
 		delete(m, "ncsStepVersion")
-		m["page"] = page
+		if p.kind == kindBlogPost {
+			m["blogpost"] = page
+		} else {
+			m["page"] = page
+		}
 		return m
 	})
 }

@@ -221,8 +221,8 @@ func (s *Server) searchRow(r *http.Request, d *doc, e expansion, mode string, te
 	row["url"] = content["_links"].(map[string]any)["webui"]
 	row["iconCssClass"] = "aui-icon content-type-" + d.kind
 	row["resultGlobalContainer"] = map[string]any{"title": d.page.space.Name, "displayUrl": "/spaces/" + d.page.SpaceKey}
-	if d.kind != "page" {
-		row["resultParentContainer"] = map[string]any{"title": d.page.Title, "displayUrl": "/spaces/" + d.page.SpaceKey + "/pages/" + d.page.ID + "/" + slug(d.page.Title)}
+	if !d.isContent() {
+		row["resultParentContainer"] = map[string]any{"title": d.page.Title, "displayUrl": webPath(d.page)}
 	}
 	return row
 }

@@ -16,6 +16,8 @@ type store struct {
 	spaceByKey  map[string]*Space // by lower-case key
 	pages       map[string]*pageRec
 	pageOrder   []*pageRec            // by numeric id
+	blogs       map[string]*pageRec   // blog posts by id (kind "blogpost")
+	blogOrder   []*pageRec            // by numeric id
 	children    map[string][]*pageRec // parent id -> children by position
 	roots       map[string][]*pageRec // space key (lower) -> root pages by position
 	comments    map[string]*Comment
@@ -32,6 +34,7 @@ type store struct {
 // pageRec is a page plus what is derived from its current body.
 type pageRec struct {
 	*Page
+	kind   string // "page" or "blogpost" (blogRec)
 	space  *Space
 	info   bodyInfo // of the current version
 	parsed bool
@@ -43,7 +46,7 @@ func (p *pageRec) current() Version { return p.Versions[len(p.Versions)-1] }
 func newStore() *store {
 	return &store{
 		spaces: map[string]*Space{}, spaceByKey: map[string]*Space{},
-		pages: map[string]*pageRec{}, comments: map[string]*Comment{},
+		pages: map[string]*pageRec{}, blogs: map[string]*pageRec{}, comments: map[string]*Comment{},
 		attachments: map[string]*Attachment{}, users: map[string]*User{},
 		labelIDs: map[string]string{},
 	}
@@ -122,8 +125,9 @@ func (st *store) seed(d Dataset, now time.Time) error {
 			p.CreatedAt = p.Versions[0].CreatedAt
 		}
 		p.AuthorID = cmp.Or(p.AuthorID, p.Versions[0].AuthorID)
-		st.pages[p.ID] = &pageRec{Page: &p}
+		st.pages[p.ID] = &pageRec{Page: &p, kind: "page"}
 	}
+	errs = append(errs, st.seedBlogPosts(d.BlogPosts, now)...)
 	for _, c := range d.Comments {
 		if c.ID == "" || c.PageID == "" {
 			errs = append(errs, errors.New("confluencetest: comment needs id and pageId"))
@@ -189,6 +193,7 @@ func (st *store) reindex() error {
 		st.pageOrder = append(st.pageOrder, p)
 	}
 	slices.SortFunc(st.pageOrder, func(a, b *pageRec) int { return lessID(a.ID, b.ID) })
+	errs = append(errs, st.reindexBlogPosts()...)
 	for _, p := range st.pageOrder {
 		if p.ParentID != "" && st.pages[p.ParentID] != nil && p.Status != "trashed" {
 			st.children[p.ParentID] = append(st.children[p.ParentID], p)
@@ -279,13 +284,13 @@ func (st *store) visiblePage(a *Account, id string) *pageRec {
 	return p
 }
 
-// commentPage returns the page of comment c if visible to a.
+// visibleComment returns comment id and its page or blog post if visible to a.
 func (st *store) visibleComment(a *Account, id string) (*Comment, *pageRec) {
 	c := st.comments[id]
 	if c == nil {
 		return nil, nil
 	}
-	p := st.visiblePage(a, c.PageID)
+	p := st.visibleContent(a, c.PageID)
 	if p == nil {
 		return nil, nil
 	}
