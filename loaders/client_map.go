@@ -1,6 +1,7 @@
 package loaders
 
 import (
+	"cmp"
 	"sort"
 	"strings"
 
@@ -39,6 +40,13 @@ func (u *clientUpstream) page(p confluence.Page) Page {
 	} else if b := p.Body.View; b != nil {
 		out.Body = b.Value
 	}
+	return out
+}
+
+// contentOf maps a v2 page or blog post (kind) and marks its kind.
+func (u *clientUpstream) contentOf(kind ContentKind, p confluence.Page) Page {
+	out := u.page(p)
+	out.Kind = kind
 	return out
 }
 
@@ -115,8 +123,8 @@ func comment(id, pageID string, kind CommentKind, parentID, resolution, selectio
 }
 
 func (u *clientUpstream) comment(c confluence.Comment, pageID string, kind CommentKind) Comment {
-	if c.PageID != "" {
-		pageID = c.PageID
+	if id := cmp.Or(c.PageID, c.BlogPostID); id != "" {
+		pageID = id
 	}
 	var storage, selection string
 	if c.Body.Storage != nil {
@@ -133,7 +141,7 @@ func (u *clientUpstream) comment(c confluence.Comment, pageID string, kind Comme
 }
 
 func (u *clientUpstream) attachment(a confluence.Attachment) Attachment {
-	x := Attachment{ID: a.ID, PageID: a.PageID, Title: a.Title, MediaType: a.MediaType, Comment: strPtr(a.Comment),
+	x := Attachment{ID: a.ID, PageID: cmp.Or(a.PageID, a.BlogPostID), Title: a.Title, MediaType: a.MediaType, Comment: strPtr(a.Comment),
 		FileSize: fileSize(a.FileSize), CreatedAt: a.CreatedAt, WebURL: u.abs(a.Links.WebUI)}
 	if a.Version != nil {
 		x.Version, x.AuthorID = a.Version.Number, a.Version.AuthorID
@@ -177,6 +185,9 @@ func (u *clientUpstream) content(c confluence.Content) Content {
 	}
 	if e := c.Extensions; e != nil && e.Position != nil {
 		p.Position, p.HasPosition = *e.Position, true
+	}
+	if c.Type == "blogpost" {
+		p.Kind = KindBlogPost
 	}
 	ct := Content{Page: p}
 	if md := c.Metadata; md != nil && md.Labels != nil {

@@ -45,6 +45,9 @@ type Page struct {
 	HasPosition bool
 	// Body is the body in the representation a body read asked for; "" on other reads.
 	Body string
+	// Kind is the kind of content the record is: "" for a page, ContentTypeBlogpost for a
+	// blog post (a BlogPost in GraphQL).
+	Kind ContentType
 }
 
 // Version is one published version of a page.
