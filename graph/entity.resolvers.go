@@ -11,6 +11,11 @@ import (
 	"github.com/confluence-graph/confluence-graph/graph/model"
 )
 
+// FindBlogPost is the resolver for the findBlogPost field.
+func (r *entityResolver) FindBlogPost(ctx context.Context, reps []*model.BlogPostRepresentation) ([]*model.BlogPost, error) {
+	return findBlogPosts(ctx, reps)
+}
+
 // FindPage is the resolver for the findPage field.
 func (r *entityResolver) FindPage(ctx context.Context, reps []*model.PageRepresentation) ([]*model.Page, error) {
 	return findPages(ctx, reps)

@@ -46,7 +46,7 @@ func (u *clientUpstream) page(p confluence.Page) Page {
 // contentOf maps a v2 page or blog post (kind) and marks its kind.
 func (u *clientUpstream) contentOf(kind ContentKind, p confluence.Page) Page {
 	out := u.page(p)
-	out.Kind = kind
+	out.Kind, out.Current.Kind = kind, kind
 	return out
 }
 

@@ -58,8 +58,8 @@ type commentsKey struct {
 	PageID  string
 	Content ContentKind // the kind of content PageID names
 	Kind    CommentKind
-	N      int
-	From   ListFrom
+	N       int
+	From    ListFrom
 }
 
 // repliesKey names the first N replies to a comment of Kind.

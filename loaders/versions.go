@@ -61,6 +61,7 @@ func (l *Loaders) loadVersions(ctx context.Context, keys []versionsKey) []*datal
 				l.cacheBody(p, "storage")
 			}
 			list.Items[i].Body, list.Items[i].HasBody = "", false // bodies live in the body loader
+			list.Items[i].Kind = k.Content
 		}
 		return list, err
 	})
@@ -75,6 +76,7 @@ func (l *Loaders) loadVersion(ctx context.Context, keys []versionKey) []*dataloa
 		if err != nil {
 			return nil, err
 		}
+		v.Kind = k.Content
 		return &v, nil
 	})
 }

@@ -24,7 +24,7 @@ func TestBlogPostRoutes(t *testing.T) {
 	}
 	one := mustGet(t, v2+"blogposts/100201?body-format=storage&include-labels=true", a).json(t)
 	links := one["_links"].(map[string]any)
-	if !strings.HasPrefix(str(links["webui"]), "/spaces/PIR/blog/") || !strings.HasSuffix(str(links["webui"]), "/100201/Post-incident+review%3A+Redis+primary+failover+on+sessions+cluster") || links["base"] == nil {
+	if !strings.HasPrefix(str(links["webui"]), "/spaces/PIR/blog/") || !strings.HasSuffix(str(links["webui"]), "/100201/Post-incident+review%3A+sessions+logout+during+Redis+failover") || links["base"] == nil {
 		t.Errorf("webui = %v", links)
 	}
 	if one["version"].(map[string]any)["number"] != 2.0 || !strings.Contains(str(one["body"].(map[string]any)["storage"].(map[string]any)["value"]), "Action items") {

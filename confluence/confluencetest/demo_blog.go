@@ -16,7 +16,7 @@ const (
 )
 
 // demoBlogRedisTitle is the title of the Redis review blog post (linked from a page).
-const demoBlogRedisTitle = "Post-incident review: Redis primary failover on sessions cluster"
+const demoBlogRedisTitle = "Post-incident review: sessions logout during Redis failover"
 
 // blogPostLink is an ac:link to the blog post with title in space key posted on day (time).
 func blogPostLink(key, title string, day time.Time) string {
@@ -34,7 +34,7 @@ func demoBlogPosts(ago func(days, hours int) time.Time) ([]BlogPost, []Comment, 
 	redisV2 := redisV1 + `<h2>Timeline</h2><ul><li>03:14 RedisPrimaryDown fires</li><li>03:16 on-call follows ` + pageLink("OPS", "Redis Failover Procedure") +
 		`</li><li>03:20 Sentinel failover completes</li></ul><h2>Action items</h2>` +
 		taskList("[x] Lower down-after-milliseconds to 5000", "Add a third sentinel in another zone") +
-		`<p>Owner: ` + mention(demoDan) + `. Raw log: ` + `<ac:link><ri:attachment ri:filename="sessions-failover.log" /></ac:link></p>`
+		`<p>Owner: ` + mention(demoDan) + `. The Sentinel log is attached.</p>`
 	kafka := `<h1>Summary</h1><p>ledger-worker fell 40,000 messages behind on the payments topic (alert <code>LedgerConsumerLagHigh</code>). ` +
 		`A poison message blocked one partition for 35 minutes.</p><h2>Action items</h2>` + taskList("Dead-letter poison messages after 3 retries")
 	weekly := `<p>On-call handover: two pages this week. Read the Redis review: ` + blogPostLink("PIR", demoBlogRedisTitle, ago(9, 0)) + `.</p>`

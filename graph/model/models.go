@@ -53,7 +53,9 @@ type Page struct {
 // Version is one published version of a page.
 type Version struct {
 	// PageID is the page this version belongs to.
-	PageID    string
+	PageID string
+	// Kind is the kind of content PageID names: "" for a page, ContentTypeBlogpost for a blog post.
+	Kind      ContentType
 	Number    int
 	Message   *string
 	MinorEdit bool
