@@ -4,8 +4,6 @@ import (
 	"context"
 	"slices"
 
-	"github.com/99designs/gqlgen/graphql"
-
 	"github.com/confluence-graph/confluence-graph/graph/model"
 	"github.com/confluence-graph/confluence-graph/loaders"
 )
@@ -50,29 +48,18 @@ func loadBlogPost(ctx context.Context, id string) (*model.BlogPost, error) {
 
 // findBlogPosts resolves BlogPost entities, one bulk read for every representation.
 func findBlogPosts(ctx context.Context, reps []*model.BlogPostRepresentation) ([]*model.BlogPost, error) {
-	if _, err := requireCaller(ctx); err != nil {
-		return nil, err
-	}
 	ids := make([]string, len(reps))
 	for i, r := range reps {
 		if r.ID != nil {
 			ids[i] = *r.ID
 		}
 	}
-	ps, errs := readContent(ctx, loaders.KindBlogPost, ids)
-	out := make([]*model.BlogPost, len(reps))
-	failed := false
-	for i := range reps {
-		if errs[i] != nil {
-			failed = true
-			continue
-		}
-		out[i] = asBlogPost(ps[i])
+	ps, err := findContent(ctx, loaders.KindBlogPost, ids)
+	out := make([]*model.BlogPost, len(ps))
+	for i, p := range ps {
+		out[i] = asBlogPost(p)
 	}
-	if failed {
-		return out, graphql.BatchErrorList(errs)
-	}
-	return out, nil
+	return out, err
 }
 
 // searchResultContent returns the hit's page or blog post as a partial record (like

@@ -25,22 +25,8 @@ func (st *store) seedBlogPosts(bs []BlogPost, now time.Time) []error {
 			continue
 		}
 		p := Page{ID: b.ID, SpaceKey: b.SpaceKey, Title: b.Title, Status: cmp.Or(b.Status, "current"), AuthorID: b.AuthorID,
-			CreatedAt: b.CreatedAt, Labels: b.Labels, Versions: slices.Clone(b.Versions)}
-		if len(p.Versions) == 0 {
-			p.Versions = []Version{{}}
-		}
-		for i := range p.Versions {
-			v := &p.Versions[i]
-			v.Number = cmp.Or(v.Number, i+1)
-			v.AuthorID = cmp.Or(v.AuthorID, p.AuthorID)
-			if v.CreatedAt.IsZero() {
-				v.CreatedAt = cmp.Or(p.CreatedAt, now)
-			}
-		}
-		if p.CreatedAt.IsZero() {
-			p.CreatedAt = p.Versions[0].CreatedAt
-		}
-		p.AuthorID = cmp.Or(p.AuthorID, p.Versions[0].AuthorID)
+			CreatedAt: b.CreatedAt, Labels: b.Labels, Versions: b.Versions}
+		normalizeVersions(&p, now)
 		st.blogs[p.ID] = &pageRec{Page: &p, kind: kindBlogPost}
 	}
 	return errs
@@ -51,23 +37,15 @@ func (st *store) reindexBlogPosts() []error {
 	var errs []error
 	st.blogOrder = st.blogOrder[:0]
 	for id, b := range st.blogs {
-		sp := st.spaceByKey[strings.ToLower(b.SpaceKey)]
-		if sp == nil {
-			errs = append(errs, fmt.Errorf("confluencetest: blog post %s: unknown space %q", id, b.SpaceKey))
-			delete(st.blogs, id)
-			continue
-		}
 		if st.pages[id] != nil {
 			errs = append(errs, fmt.Errorf("confluencetest: blog post %s: a page has the same id", id))
 			delete(st.blogs, id)
 			continue
 		}
-		b.space = sp
-		if !b.parsed {
-			b.info, b.parsed = parseStorage(b.current().Body), true
-		}
-		for _, l := range b.Labels {
-			st.labelID(l)
+		if err := st.link(b); err != nil {
+			errs = append(errs, err)
+			delete(st.blogs, id)
+			continue
 		}
 		st.blogOrder = append(st.blogOrder, b)
 	}
@@ -120,30 +98,6 @@ func asBlogPost(m map[string]any) {
 
 // blogStatuses are the statuses GET /blogposts filters on (current by default).
 var blogStatuses = []string{"current", "deleted", "trashed"}
-
-// listBlogPosts is v2 GET /blogposts.
-func (s *Server) listBlogPosts(w http.ResponseWriter, r *http.Request, a *Account) {
-	ids, ok := multiParam(w, r, "id", 250)
-	if !ok {
-		return
-	}
-	f, ok := s.pageFilter(w, r, true)
-	if !ok {
-		return
-	}
-	out := s.st.blogOrder
-	if len(ids) > 0 {
-		out = nil
-		seen := map[string]bool{}
-		for _, id := range ids {
-			if b := s.st.visibleBlogPost(a, id); b != nil && !seen[id] {
-				seen[id] = true
-				out = append(out, b)
-			}
-		}
-	}
-	s.writePages(w, r, f, out, func(p *pageRec) bool { return canSee(a, p.SpaceKey) })
-}
 
 // spaceBlogPosts is v2 GET /spaces/{id}/blogposts.
 func (s *Server) spaceBlogPosts(w http.ResponseWriter, r *http.Request, a *Account) {

@@ -113,19 +113,27 @@ func (s *Server) listPages(w http.ResponseWriter, r *http.Request, a *Account) {
 	if !ok {
 		return
 	}
-	var out []*pageRec
+	out, find := s.st.pageOrder, s.st.visiblePage
+	if isBlogRoute(r) { // GET /blogposts
+		out, find = s.st.blogOrder, s.st.visibleBlogPost
+	}
 	if len(ids) > 0 {
-		seen := map[string]bool{}
-		for _, id := range ids {
-			if p := s.st.visiblePage(a, id); p != nil && !seen[id] {
-				seen[id] = true
-				out = append(out, p)
-			}
-		}
-	} else {
-		out = s.st.pageOrder
+		out = s.st.byIDs(ids, func(id string) *pageRec { return find(a, id) })
 	}
 	s.writePages(w, r, f, out, func(p *pageRec) bool { return canSee(a, p.SpaceKey) })
+}
+
+// byIDs returns what find finds for each of ids, once each, in the order asked (a list's id filter).
+func (st *store) byIDs(ids []string, find func(id string) *pageRec) []*pageRec {
+	var out []*pageRec
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if p := find(id); p != nil && !seen[id] {
+			seen[id] = true
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // versionJSON is the v2 version object.

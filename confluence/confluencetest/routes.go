@@ -51,7 +51,7 @@ func (s *Server) routes() {
 		{pattern: "GET " + v2 + "/footer-comments/{id}/children", scopes: []string{scopeComment}, h: s.footerChildren},
 		{pattern: "GET " + v2 + "/inline-comments/{id}/children", scopes: []string{scopeComment}, h: s.inlineChildren},
 		{pattern: "GET " + v2 + "/pages/{id}/attachments", scopes: []string{scopeAttachment}, h: s.pageAttachments},
-		{pattern: "GET " + v2 + "/blogposts", scopes: []string{scopePage}, h: s.listBlogPosts},
+		{pattern: "GET " + v2 + "/blogposts", scopes: []string{scopePage}, h: s.listPages},
 		{pattern: "GET " + v2 + "/blogposts/{id}", scopes: []string{scopePage}, h: s.getPage},
 		{pattern: "GET " + v2 + "/spaces/{id}/blogposts", scopes: []string{scopePage}, h: s.spaceBlogPosts},
 		{pattern: "GET " + v2 + "/blogposts/{id}/labels", scopes: []string{scopePage}, h: s.pageLabels},

@@ -109,22 +109,7 @@ func (st *store) seed(d Dataset, now time.Time) error {
 			continue
 		}
 		p.Status = cmp.Or(p.Status, "current")
-		if len(p.Versions) == 0 {
-			p.Versions = []Version{{}}
-		}
-		p.Versions = slices.Clone(p.Versions)
-		for i := range p.Versions {
-			v := &p.Versions[i]
-			v.Number = cmp.Or(v.Number, i+1)
-			v.AuthorID = cmp.Or(v.AuthorID, p.AuthorID)
-			if v.CreatedAt.IsZero() {
-				v.CreatedAt = cmp.Or(p.CreatedAt, now)
-			}
-		}
-		if p.CreatedAt.IsZero() {
-			p.CreatedAt = p.Versions[0].CreatedAt
-		}
-		p.AuthorID = cmp.Or(p.AuthorID, p.Versions[0].AuthorID)
+		normalizeVersions(&p, now)
 		st.pages[p.ID] = &pageRec{Page: &p, kind: "page"}
 	}
 	errs = append(errs, st.seedBlogPosts(d.BlogPosts, now)...)
@@ -164,6 +149,44 @@ func (st *store) seed(d Dataset, now time.Time) error {
 	return errors.Join(errs...)
 }
 
+// normalizeVersions gives a page (or blog post) at least one version, numbers and dates its
+// versions and fills its creation time and author from the first one.
+func normalizeVersions(p *Page, now time.Time) {
+	if len(p.Versions) == 0 {
+		p.Versions = []Version{{}}
+	}
+	p.Versions = slices.Clone(p.Versions)
+	for i := range p.Versions {
+		v := &p.Versions[i]
+		v.Number = cmp.Or(v.Number, i+1)
+		v.AuthorID = cmp.Or(v.AuthorID, p.AuthorID)
+		if v.CreatedAt.IsZero() {
+			v.CreatedAt = cmp.Or(p.CreatedAt, now)
+		}
+	}
+	if p.CreatedAt.IsZero() {
+		p.CreatedAt = p.Versions[0].CreatedAt
+	}
+	p.AuthorID = cmp.Or(p.AuthorID, p.Versions[0].AuthorID)
+}
+
+// link ties a page or blog post to its space, parses its current body and registers its
+// labels; an unknown space is an error.
+func (st *store) link(p *pageRec) error {
+	sp := st.spaceByKey[strings.ToLower(p.SpaceKey)]
+	if sp == nil {
+		return fmt.Errorf("confluencetest: %s %s: unknown space %q", p.kind, p.ID, p.SpaceKey)
+	}
+	p.space = sp
+	if !p.parsed {
+		p.info, p.parsed = parseStorage(p.current().Body), true
+	}
+	for _, l := range p.Labels {
+		st.labelID(l)
+	}
+	return nil
+}
+
 // reindex rebuilds every derived index from the primary maps.
 func (st *store) reindex() error {
 	var errs []error
@@ -177,18 +200,10 @@ func (st *store) reindex() error {
 	st.children = map[string][]*pageRec{}
 	st.roots = map[string][]*pageRec{}
 	for id, p := range st.pages {
-		sp := st.spaceByKey[strings.ToLower(p.SpaceKey)]
-		if sp == nil {
-			errs = append(errs, fmt.Errorf("confluencetest: page %s: unknown space %q", id, p.SpaceKey))
+		if err := st.link(p); err != nil {
+			errs = append(errs, err)
 			delete(st.pages, id)
 			continue
-		}
-		p.space = sp
-		if !p.parsed {
-			p.info, p.parsed = parseStorage(p.current().Body), true
-		}
-		for _, l := range p.Labels {
-			st.labelID(l)
 		}
 		st.pageOrder = append(st.pageOrder, p)
 	}
