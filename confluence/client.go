@@ -48,6 +48,7 @@ type Client struct {
 	common service
 
 	Attachments *AttachmentsService
+	BlogPosts   *BlogPostsService
 	Comments    *CommentsService
 	Labels      *LabelsService
 	Pages       *PagesService
@@ -156,6 +157,7 @@ func NewClient(opts Options) (*Client, error) {
 
 	c.common.client = c
 	c.Attachments = (*AttachmentsService)(&c.common)
+	c.BlogPosts = (*BlogPostsService)(&c.common)
 	c.Comments = (*CommentsService)(&c.common)
 	c.Labels = (*LabelsService)(&c.common)
 	c.Pages = (*PagesService)(&c.common)

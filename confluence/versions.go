@@ -53,13 +53,18 @@ type VersionListOptions struct {
 }
 
 func versionsRequest(pageID string, o *VersionListOptions) *request {
+	return contentVersionsRequest(pagesRoute, pageID, o)
+}
+
+// contentVersionsRequest lists the versions of content id in the collection at route.
+func contentVersionsRequest(route, id string, o *VersionListOptions) *request {
 	q := query{}
 	if o != nil {
 		q.str("body-format", string(o.BodyFormat))
 		q.str("sort", o.Sort)
 		o.ListOptions.apply(q)
 	}
-	return getRoute("/wiki/api/v2/pages/{id}/versions", q, pageID)
+	return getRoute(route+"/{id}/versions", q, id)
 }
 
 // List returns one page of a page's versions.
@@ -81,6 +86,11 @@ func (s *VersionsService) ListIter(ctx context.Context, pageID string, opts *Ver
 //
 // Confluence API: GET /wiki/api/v2/pages/{page-id}/versions/{version-number}
 func (s *VersionsService) Get(ctx context.Context, pageID string, number int) (*DetailedVersion, *Response, error) {
-	req := getRoute("/wiki/api/v2/pages/{id}/versions/{number}", nil, pageID, strconv.Itoa(number))
+	return s.getAt(ctx, pagesRoute, pageID, number)
+}
+
+// getAt is Get for content id in the collection at route (pagesRoute or blogPostsRoute).
+func (s *VersionsService) getAt(ctx context.Context, route, id string, number int) (*DetailedVersion, *Response, error) {
+	req := getRoute(route+"/{id}/versions/{number}", nil, id, strconv.Itoa(number))
 	return getOne[DetailedVersion](ctx, s.client, req)
 }

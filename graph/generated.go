@@ -31,6 +31,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Attachment() AttachmentResolver
+	BlogPost() BlogPostResolver
 	Comment() CommentResolver
 	Entity() EntityResolver
 	Folder() FolderResolver
@@ -79,6 +80,37 @@ type ComplexityRoot struct {
 		Text       func(childComplexity int) int
 		TotalChars func(childComplexity int) int
 		Truncated  func(childComplexity int) int
+	}
+
+	BlogPost struct {
+		Attachments    func(childComplexity int, mediaType *string, first *int, after *string) int
+		Author         func(childComplexity int) int
+		Body           func(childComplexity int, format *model.BodyFormat, maxChars *int, section *string) int
+		Comments       func(childComplexity int, kind *model.CommentKind, first *int, after *string) int
+		CreatedAt      func(childComplexity int) int
+		CurrentVersion func(childComplexity int) int
+		Diff           func(childComplexity int, from *int, to *int, context *int) int
+		ID             func(childComplexity int) int
+		Labels         func(childComplexity int) int
+		Space          func(childComplexity int) int
+		Status         func(childComplexity int) int
+		Title          func(childComplexity int) int
+		Type           func(childComplexity int) int
+		URL            func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+		Version        func(childComplexity int, number int) int
+		Versions       func(childComplexity int, first *int, after *string) int
+	}
+
+	BlogPostConnection struct {
+		Edges    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	BlogPostEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Body struct {
@@ -191,9 +223,10 @@ type ComplexityRoot struct {
 	}
 
 	Entity struct {
-		FindFolder func(childComplexity int, reps []*model.FolderRepresentation) int
-		FindPage   func(childComplexity int, reps []*model.PageRepresentation) int
-		FindSpace  func(childComplexity int, reps []*model.SpaceRepresentation) int
+		FindBlogPost func(childComplexity int, reps []*model.BlogPostRepresentation) int
+		FindFolder   func(childComplexity int, reps []*model.FolderRepresentation) int
+		FindPage     func(childComplexity int, reps []*model.PageRepresentation) int
+		FindSpace    func(childComplexity int, reps []*model.SpaceRepresentation) int
 	}
 
 	Folder struct {
@@ -307,6 +340,7 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		BlogPost              func(childComplexity int, id string) int
 		ConfluenceIntegration func(childComplexity int) int
 		Content               func(childComplexity int, id string) int
 		Page                  func(childComplexity int, id string) int
@@ -379,6 +413,7 @@ type ComplexityRoot struct {
 	}
 
 	SearchResult struct {
+		Content      func(childComplexity int) int
 		Excerpt      func(childComplexity int) int
 		LastModified func(childComplexity int) int
 		Page         func(childComplexity int) int
@@ -389,6 +424,7 @@ type ComplexityRoot struct {
 	}
 
 	Space struct {
+		BlogPosts   func(childComplexity int, first *int, after *string) int
 		Description func(childComplexity int) int
 		Homepage    func(childComplexity int) int
 		ID          func(childComplexity int) int
@@ -460,6 +496,23 @@ type AttachmentResolver interface {
 
 	Text(ctx context.Context, obj *model.Attachment, maxChars *int, offset *int) (*model.AttachmentText, error)
 }
+type BlogPostResolver interface {
+	Status(ctx context.Context, obj *model.BlogPost) (model.ContentStatus, error)
+	Type(ctx context.Context, obj *model.BlogPost) (model.ContentType, error)
+	URL(ctx context.Context, obj *model.BlogPost) (string, error)
+	Space(ctx context.Context, obj *model.BlogPost) (*model.Space, error)
+	Author(ctx context.Context, obj *model.BlogPost) (*model.User, error)
+	CreatedAt(ctx context.Context, obj *model.BlogPost) (*time.Time, error)
+	UpdatedAt(ctx context.Context, obj *model.BlogPost) (*time.Time, error)
+	CurrentVersion(ctx context.Context, obj *model.BlogPost) (*model.Version, error)
+	Body(ctx context.Context, obj *model.BlogPost, format *model.BodyFormat, maxChars *int, section *string) (*model.Body, error)
+	Comments(ctx context.Context, obj *model.BlogPost, kind *model.CommentKind, first *int, after *string) (*model.CommentConnection, error)
+	Labels(ctx context.Context, obj *model.BlogPost) ([]*model.Label, error)
+	Versions(ctx context.Context, obj *model.BlogPost, first *int, after *string) (*model.VersionConnection, error)
+	Version(ctx context.Context, obj *model.BlogPost, number int) (*model.Version, error)
+	Diff(ctx context.Context, obj *model.BlogPost, from *int, to *int, context *int) (*model.PageDiff, error)
+	Attachments(ctx context.Context, obj *model.BlogPost, mediaType *string, first *int, after *string) (*model.AttachmentConnection, error)
+}
 type CommentResolver interface {
 	Author(ctx context.Context, obj *model.Comment) (*model.User, error)
 
@@ -468,6 +521,7 @@ type CommentResolver interface {
 	Replies(ctx context.Context, obj *model.Comment, first *int, after *string) (*model.CommentConnection, error)
 }
 type EntityResolver interface {
+	FindBlogPost(ctx context.Context, reps []*model.BlogPostRepresentation) ([]*model.BlogPost, error)
 	FindFolder(ctx context.Context, reps []*model.FolderRepresentation) ([]*model.Folder, error)
 	FindPage(ctx context.Context, reps []*model.PageRepresentation) ([]*model.Page, error)
 	FindSpace(ctx context.Context, reps []*model.SpaceRepresentation) ([]*model.Space, error)
@@ -526,6 +580,7 @@ type QueryResolver interface {
 	Space(ctx context.Context, key *string, id *string) (*model.Space, error)
 	Spaces(ctx context.Context, keys []string, typeArg *model.SpaceType, first *int, after *string) (*model.SpaceConnection, error)
 	Content(ctx context.Context, id string) (model.Content, error)
+	BlogPost(ctx context.Context, id string) (*model.BlogPost, error)
 	Page(ctx context.Context, id string) (*model.Page, error)
 	Pages(ctx context.Context, ids []string) ([]*model.Page, error)
 	PageByURL(ctx context.Context, url string) (*model.Page, error)
@@ -540,12 +595,14 @@ type SearchConnectionResolver interface {
 }
 type SearchResultResolver interface {
 	Page(ctx context.Context, obj *model.SearchResult) (*model.Page, error)
+	Content(ctx context.Context, obj *model.SearchResult) (model.Content, error)
 	Space(ctx context.Context, obj *model.SearchResult) (*model.Space, error)
 }
 type SpaceResolver interface {
 	Homepage(ctx context.Context, obj *model.Space) (*model.Page, error)
 	Pages(ctx context.Context, obj *model.Space, depth *model.PageDepth, first *int, after *string) (*model.PageConnection, error)
 	PageTree(ctx context.Context, obj *model.Space, rootID *string, maxDepth *int, after *string) (*model.PageTree, error)
+	BlogPosts(ctx context.Context, obj *model.Space, first *int, after *string) (*model.BlogPostConnection, error)
 }
 type VersionResolver interface {
 	Author(ctx context.Context, obj *model.Version) (*model.User, error)
@@ -704,6 +761,171 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AttachmentText.Truncated(childComplexity), true
+
+	case "BlogPost.attachments":
+		if e.ComplexityRoot.BlogPost.Attachments == nil {
+			break
+		}
+
+		args, err := ec.field_BlogPost_attachments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BlogPost.Attachments(childComplexity, args["mediaType"].(*string), args["first"].(*int), args["after"].(*string)), true
+	case "BlogPost.author":
+		if e.ComplexityRoot.BlogPost.Author == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogPost.Author(childComplexity), true
+	case "BlogPost.body":
+		if e.ComplexityRoot.BlogPost.Body == nil {
+			break
+		}
+
+		args, err := ec.field_BlogPost_body_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BlogPost.Body(childComplexity, args["format"].(*model.BodyFormat), args["maxChars"].(*int), args["section"].(*string)), true
+	case "BlogPost.comments":
+		if e.ComplexityRoot.BlogPost.Comments == nil {
+			break
+		}
+
+		args, err := ec.field_BlogPost_comments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BlogPost.Comments(childComplexity, args["kind"].(*model.CommentKind), args["first"].(*int), args["after"].(*string)), true
+	case "BlogPost.createdAt":
+		if e.ComplexityRoot.BlogPost.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogPost.CreatedAt(childComplexity), true
+	case "BlogPost.currentVersion":
+		if e.ComplexityRoot.BlogPost.CurrentVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogPost.CurrentVersion(childComplexity), true
+	case "BlogPost.diff":
+		if e.ComplexityRoot.BlogPost.Diff == nil {
+			break
+		}
+
+		args, err := ec.field_BlogPost_diff_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BlogPost.Diff(childComplexity, args["from"].(*int), args["to"].(*int), args["context"].(*int)), true
+	case "BlogPost.id":
+		if e.ComplexityRoot.BlogPost.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogPost.ID(childComplexity), true
+	case "BlogPost.labels":
+		if e.ComplexityRoot.BlogPost.Labels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogPost.Labels(childComplexity), true
+	case "BlogPost.space":
+		if e.ComplexityRoot.BlogPost.Space == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogPost.Space(childComplexity), true
+	case "BlogPost.status":
+		if e.ComplexityRoot.BlogPost.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogPost.Status(childComplexity), true
+	case "BlogPost.title":
+		if e.ComplexityRoot.BlogPost.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogPost.Title(childComplexity), true
+	case "BlogPost.type":
+		if e.ComplexityRoot.BlogPost.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogPost.Type(childComplexity), true
+	case "BlogPost.url":
+		if e.ComplexityRoot.BlogPost.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogPost.URL(childComplexity), true
+	case "BlogPost.updatedAt":
+		if e.ComplexityRoot.BlogPost.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogPost.UpdatedAt(childComplexity), true
+	case "BlogPost.version":
+		if e.ComplexityRoot.BlogPost.Version == nil {
+			break
+		}
+
+		args, err := ec.field_BlogPost_version_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BlogPost.Version(childComplexity, args["number"].(int)), true
+	case "BlogPost.versions":
+		if e.ComplexityRoot.BlogPost.Versions == nil {
+			break
+		}
+
+		args, err := ec.field_BlogPost_versions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BlogPost.Versions(childComplexity, args["first"].(*int), args["after"].(*string)), true
+
+	case "BlogPostConnection.edges":
+		if e.ComplexityRoot.BlogPostConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogPostConnection.Edges(childComplexity), true
+	case "BlogPostConnection.nodes":
+		if e.ComplexityRoot.BlogPostConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogPostConnection.Nodes(childComplexity), true
+	case "BlogPostConnection.pageInfo":
+		if e.ComplexityRoot.BlogPostConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogPostConnection.PageInfo(childComplexity), true
+
+	case "BlogPostEdge.cursor":
+		if e.ComplexityRoot.BlogPostEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogPostEdge.Cursor(childComplexity), true
+	case "BlogPostEdge.node":
+		if e.ComplexityRoot.BlogPostEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogPostEdge.Node(childComplexity), true
 
 	case "Body.format":
 		if e.ComplexityRoot.Body.Format == nil {
@@ -1097,6 +1319,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DisconnectConfluencePayload.UserErrors(childComplexity), true
 
+	case "Entity.findBlogPost":
+		if e.ComplexityRoot.Entity.FindBlogPost == nil {
+			break
+		}
+
+		args, err := ec.field_Entity_findBlogPost_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Entity.FindBlogPost(childComplexity, args["reps"].([]*model.BlogPostRepresentation)), true
 	case "Entity.findFolder":
 		if e.ComplexityRoot.Entity.FindFolder == nil {
 			break
@@ -1679,6 +1912,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageTreeEntry.ParentID(childComplexity), true
 
+	case "Query.blogPost":
+		if e.ComplexityRoot.Query.BlogPost == nil {
+			break
+		}
+
+		args, err := ec.field_Query_blogPost_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.BlogPost(childComplexity, args["id"].(string)), true
 	case "Query.confluenceIntegration":
 		if e.ComplexityRoot.Query.ConfluenceIntegration == nil {
 			break
@@ -2014,6 +2258,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SearchEdge.Node(childComplexity), true
 
+	case "SearchResult.content":
+		if e.ComplexityRoot.SearchResult.Content == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchResult.Content(childComplexity), true
 	case "SearchResult.excerpt":
 		if e.ComplexityRoot.SearchResult.Excerpt == nil {
 			break
@@ -2057,6 +2307,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SearchResult.URL(childComplexity), true
 
+	case "Space.blogPosts":
+		if e.ComplexityRoot.Space.BlogPosts == nil {
+			break
+		}
+
+		args, err := ec.field_Space_blogPosts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Space.BlogPosts(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Space.description":
 		if e.ComplexityRoot.Space.Description == nil {
 			break
@@ -2294,6 +2555,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("BlogPostRepresentation", ec.unmarshalInputBlogPostRepresentation),
 			graphql.NewInputUnmarshaler("ConnectConfluenceInput", ec.unmarshalInputConnectConfluenceInput),
 			graphql.NewInputUnmarshaler("FolderRepresentation", ec.unmarshalInputFolderRepresentation),
 			graphql.NewInputUnmarshaler("IncidentInput", ec.unmarshalInputIncidentInput),
@@ -2422,14 +2684,23 @@ type Query {
   ): SpaceConnection
 
   """
-  Content of the page tree by id, of any kind: a page, a folder, a whiteboard, a database or an
-  embed. Null with a NOT_FOUND error when it does not exist, is not visible or is of another kind
-  (a comment, an attachment).
+  Content by id, of any kind: a page, a blog post, a folder, a whiteboard, a database or an
+  embed. Null with a NOT_FOUND error when it does not exist, is not visible or is of another
+  kind (a comment, an attachment).
   """
   content(
     "The content id (a decimal string)."
     id: ID!
   ): Content
+
+  """
+  One blog post by id. Null with a NOT_FOUND error when it does not exist, is not visible or is
+  a page.
+  """
+  blogPost(
+    "The blog post id (a decimal string)."
+    id: ID!
+  ): BlogPost
 
   "One page by id. Null with a NOT_FOUND error when it does not exist or is not visible."
   page(
@@ -2492,7 +2763,7 @@ type Query {
   incident or alert, ranked, each with the reasons that scored it. The service extracts signals
   from the incident (words, the alert name whole and split, service, hostnames, error codes),
   sends at most four CQL searches in parallel (listed in ` + "`" + `queries` + "`" + `) and re-ranks the union
-  locally. Pages only, until blog posts are modelled. BAD_USER_INPUT when the incident has no
+  locally. Pages and blog posts (reviews are often blog posts). BAD_USER_INPUT when the incident has no
   word to search for, a field is too long, or ` + "`" + `first` + "`" + ` is outside 1..50.
   """
   related(
@@ -2635,6 +2906,13 @@ type Space @key(fields: "id") @key(fields: "key") {
     "Continue a truncated tree: the ` + "`" + `endCursor` + "`" + ` of the previous call with the same arguments."
     after: String
   ): PageTree
+  "Current blog posts of the space, ordered as Confluence returns them (by id)."
+  blogPosts(
+    "How many items to return, 1..100 (BAD_USER_INPUT outside that range)."
+    first: Int = 25
+    "Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or edge ` + "`" + `cursor` + "`" + ` of the previous page)."
+    after: String
+  ): BlogPostConnection
 }
 
 "A page tree flattened depth-first, or the part of it that one call returns."
@@ -2790,6 +3068,83 @@ type Page implements Content @key(fields: "id") {
     context: Int = 3
   ): PageDiff
   "Files attached to the page. ` + "`" + `mediaType` + "`" + ` filters, for example image/png."
+  attachments(
+    "Only attachments of this media type, for example image/png."
+    mediaType: String
+    "How many items to return, 1..100 (BAD_USER_INPUT outside that range)."
+    first: Int = 25
+    "Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or edge ` + "`" + `cursor` + "`" + ` of the previous page)."
+    after: String
+  ): AttachmentConnection
+}
+
+"""
+A Confluence blog post. It reads like a page (body in every format, labels, comments, versions,
+diff, attachments) but has no place in the page tree.
+"""
+type BlogPost implements Content @key(fields: "id") {
+  "Confluence's blog post id (a decimal string)."
+  id: ID!
+  "The blog post title."
+  title: String!
+  "current, draft or trashed."
+  status: ContentStatus!
+  "Always BLOGPOST."
+  type: ContentType!
+  "Absolute link to the blog post in the Confluence web UI."
+  url: String!
+  "The space the blog post belongs to."
+  space: Space
+  "Who created the blog post; null when the account is not visible."
+  author: User
+  "When the blog post was created."
+  createdAt: DateTime!
+  "When the current version was published."
+  updatedAt: DateTime!
+  "The current (latest published) version."
+  currentVersion: Version!
+  "The content, as Page.body describes it."
+  body(
+    "The representation to return; MARKDOWN by default."
+    format: BodyFormat = MARKDOWN
+    "Cut the value to at most this many characters (at least 1); STORAGE, VIEW and ATLAS_DOC_FORMAT stay well-formed. See ` + "`" + `truncated` + "`" + ` and ` + "`" + `totalChars` + "`" + `."
+    maxChars: Int
+    "Return only the part under the heading with this text (case-insensitive); MARKDOWN and TEXT only."
+    section: String
+  ): Body
+  "Comments on the blog post, footer comments first, then inline comments. Each comment has its replies."
+  comments(
+    "Only footer or only inline comments; both when omitted."
+    kind: CommentKind
+    "How many items to return, 1..100 (BAD_USER_INPUT outside that range)."
+    first: Int = 25
+    "Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or edge ` + "`" + `cursor` + "`" + ` of the previous page)."
+    after: String
+  ): CommentConnection
+  "Labels on the blog post."
+  labels: [Label!]
+  "Published versions, newest first."
+  versions(
+    "How many items to return, 1..100 (BAD_USER_INPUT outside that range)."
+    first: Int = 25
+    "Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or edge ` + "`" + `cursor` + "`" + ` of the previous page)."
+    after: String
+  ): VersionConnection
+  "One published version by number; null when it does not exist."
+  version(
+    "The version number, 1 for the first published version."
+    number: Int!
+  ): Version
+  "What changed between two versions, as Page.diff describes it."
+  diff(
+    "The older version; the one before ` + "`" + `to` + "`" + ` when omitted."
+    from: Int
+    "The newer version; the current version when omitted."
+    to: Int
+    "Unchanged lines shown around each change, 0..20."
+    context: Int = 3
+  ): PageDiff
+  "Files attached to the blog post. ` + "`" + `mediaType` + "`" + ` filters, for example image/png."
   attachments(
     "Only attachments of this media type, for example image/png."
     mediaType: String
@@ -3050,6 +3405,8 @@ type SearchResult {
   lastModified: DateTime
   "The page, when the hit is a page."
   page: Page
+  "The page or blog post of the hit, when it is one; open it with a fragment (` + "`" + `... on BlogPost { body }` + "`" + `)."
+  content: Content
   "The space the hit belongs to (or the space itself when the hit is a space)."
   space: Space
 }
@@ -3164,6 +3521,24 @@ type PageConnection {
   nodes: [Page!]!
   "Pagination state."
   pageInfo: PageInfo!
+}
+
+"A list of blog posts."
+type BlogPostConnection {
+  "Blog posts with their cursors."
+  edges: [BlogPostEdge!]!
+  "The blog posts, without cursors."
+  nodes: [BlogPost!]!
+  "Pagination state."
+  pageInfo: PageInfo!
+}
+
+"A blog post in a list."
+type BlogPostEdge {
+  "Opaque position of this item, usable as ` + "`" + `after` + "`" + `."
+  cursor: String!
+  "The blog post."
+  node: BlogPost!
 }
 
 "A page in a list."
@@ -3714,7 +4089,11 @@ type DisconnectConfluencePayload {
 `, BuiltIn: true},
 	{Name: "../federation/entity.graphql", Input: `
 # a union of all types that use the @key directive
-union _Entity = Folder | Page | Space
+union _Entity = BlogPost | Folder | Page | Space
+
+input BlogPostRepresentation {
+	id: ID
+}
 
 input FolderRepresentation {
 	id: ID
@@ -3731,6 +4110,7 @@ input SpaceRepresentation {
 
 # fake type to build resolver interfaces for users to implement
 type Entity {
+	findBlogPost(reps: [BlogPostRepresentation!]!): [BlogPost]
 	findFolder(reps: [FolderRepresentation!]!): [Folder]
 	findPage(reps: [PageRepresentation!]!): [Page]
 	findSpace(reps: [SpaceRepresentation!]!): [Space]
@@ -3816,6 +4196,68 @@ func (ec *executionContext) childFields_AttachmentText(ctx context.Context, fiel
 		return ec.fieldContext_AttachmentText_format(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AttachmentText", field.Name)
+}
+
+func (ec *executionContext) childFields_BlogPost(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_BlogPost_id(ctx, field)
+	case "title":
+		return ec.fieldContext_BlogPost_title(ctx, field)
+	case "status":
+		return ec.fieldContext_BlogPost_status(ctx, field)
+	case "type":
+		return ec.fieldContext_BlogPost_type(ctx, field)
+	case "url":
+		return ec.fieldContext_BlogPost_url(ctx, field)
+	case "space":
+		return ec.fieldContext_BlogPost_space(ctx, field)
+	case "author":
+		return ec.fieldContext_BlogPost_author(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_BlogPost_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_BlogPost_updatedAt(ctx, field)
+	case "currentVersion":
+		return ec.fieldContext_BlogPost_currentVersion(ctx, field)
+	case "body":
+		return ec.fieldContext_BlogPost_body(ctx, field)
+	case "comments":
+		return ec.fieldContext_BlogPost_comments(ctx, field)
+	case "labels":
+		return ec.fieldContext_BlogPost_labels(ctx, field)
+	case "versions":
+		return ec.fieldContext_BlogPost_versions(ctx, field)
+	case "version":
+		return ec.fieldContext_BlogPost_version(ctx, field)
+	case "diff":
+		return ec.fieldContext_BlogPost_diff(ctx, field)
+	case "attachments":
+		return ec.fieldContext_BlogPost_attachments(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BlogPost", field.Name)
+}
+
+func (ec *executionContext) childFields_BlogPostConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_BlogPostConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_BlogPostConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_BlogPostConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BlogPostConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_BlogPostEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_BlogPostEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_BlogPostEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BlogPostEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Body(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4340,6 +4782,8 @@ func (ec *executionContext) childFields_SearchResult(ctx context.Context, field 
 		return ec.fieldContext_SearchResult_lastModified(ctx, field)
 	case "page":
 		return ec.fieldContext_SearchResult_page(ctx, field)
+	case "content":
+		return ec.fieldContext_SearchResult_content(ctx, field)
 	case "space":
 		return ec.fieldContext_SearchResult_space(ctx, field)
 	}
@@ -4368,6 +4812,8 @@ func (ec *executionContext) childFields_Space(ctx context.Context, field graphql
 		return ec.fieldContext_Space_pages(ctx, field)
 	case "pageTree":
 		return ec.fieldContext_Space_pageTree(ctx, field)
+	case "blogPosts":
+		return ec.fieldContext_Space_blogPosts(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Space", field.Name)
 }
@@ -4606,6 +5052,162 @@ func (ec *executionContext) field_Attachment_text_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_BlogPost_attachments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "mediaType",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mediaType"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_BlogPost_body_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (*model.BodyFormat, error) {
+			return ec.unmarshalOBodyFormat2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBodyFormat(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "maxChars",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxChars"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "section",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["section"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_BlogPost_comments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (*model.CommentKind, error) {
+			return ec.unmarshalOCommentKind2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐCommentKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_BlogPost_diff_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "context",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["context"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_BlogPost_version_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "number",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["number"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_BlogPost_versions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Comment_body_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4639,6 +5241,20 @@ func (ec *executionContext) field_Comment_replies_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Entity_findBlogPost_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reps",
+		func(ctx context.Context, v any) ([]*model.BlogPostRepresentation, error) {
+			return ec.unmarshalNBlogPostRepresentation2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPostRepresentationᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reps"] = arg0
 	return args, nil
 }
 
@@ -5066,6 +5682,20 @@ func (ec *executionContext) field_Query__entities_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_blogPost_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_content_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5291,6 +5921,28 @@ func (ec *executionContext) field_Query_validateCql_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["cql"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Space_blogPosts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -5997,6 +6649,710 @@ func (ec *executionContext) _AttachmentText_format(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_AttachmentText_format(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AttachmentText", field, false, false, "String")
+}
+
+func (ec *executionContext) _BlogPost_id(ctx context.Context, field graphql.CollectedField, obj *model.BlogPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPost_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPost_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlogPost", field, false, false, "ID")
+}
+
+func (ec *executionContext) _BlogPost_title(ctx context.Context, field graphql.CollectedField, obj *model.BlogPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPost_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPost_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlogPost", field, false, false, "String")
+}
+
+func (ec *executionContext) _BlogPost_status(ctx context.Context, field graphql.CollectedField, obj *model.BlogPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPost_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BlogPost().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ContentStatus) graphql.Marshaler {
+			return ec.marshalNContentStatus2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPost_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlogPost", field, true, true, "ContentStatus")
+}
+
+func (ec *executionContext) _BlogPost_type(ctx context.Context, field graphql.CollectedField, obj *model.BlogPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPost_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BlogPost().Type(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ContentType) graphql.Marshaler {
+			return ec.marshalNContentType2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPost_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlogPost", field, true, true, "ContentType")
+}
+
+func (ec *executionContext) _BlogPost_url(ctx context.Context, field graphql.CollectedField, obj *model.BlogPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPost_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BlogPost().URL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPost_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlogPost", field, true, true, "String")
+}
+
+func (ec *executionContext) _BlogPost_space(ctx context.Context, field graphql.CollectedField, obj *model.BlogPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPost_space(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BlogPost().Space(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Space) graphql.Marshaler {
+			return ec.marshalOSpace2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSpace(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPost_space(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogPost",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Space(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogPost_author(ctx context.Context, field graphql.CollectedField, obj *model.BlogPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPost_author(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BlogPost().Author(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPost_author(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogPost",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogPost_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.BlogPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPost_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BlogPost().CreatedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPost_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlogPost", field, true, true, "DateTime")
+}
+
+func (ec *executionContext) _BlogPost_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.BlogPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPost_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BlogPost().UpdatedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPost_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlogPost", field, true, true, "DateTime")
+}
+
+func (ec *executionContext) _BlogPost_currentVersion(ctx context.Context, field graphql.CollectedField, obj *model.BlogPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPost_currentVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BlogPost().CurrentVersion(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Version) graphql.Marshaler {
+			return ec.marshalNVersion2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐVersion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPost_currentVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogPost",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Version(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogPost_body(ctx context.Context, field graphql.CollectedField, obj *model.BlogPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPost_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BlogPost().Body(ctx, obj, fc.Args["format"].(*model.BodyFormat), fc.Args["maxChars"].(*int), fc.Args["section"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Body) graphql.Marshaler {
+			return ec.marshalOBody2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBody(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPost_body(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogPost",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Body(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BlogPost_body_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogPost_comments(ctx context.Context, field graphql.CollectedField, obj *model.BlogPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPost_comments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BlogPost().Comments(ctx, obj, fc.Args["kind"].(*model.CommentKind), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CommentConnection) graphql.Marshaler {
+			return ec.marshalOCommentConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐCommentConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPost_comments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogPost",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BlogPost_comments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogPost_labels(ctx context.Context, field graphql.CollectedField, obj *model.BlogPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPost_labels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BlogPost().Labels(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Label) graphql.Marshaler {
+			return ec.marshalOLabel2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐLabelᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPost_labels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogPost",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Label(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogPost_versions(ctx context.Context, field graphql.CollectedField, obj *model.BlogPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPost_versions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BlogPost().Versions(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.VersionConnection) graphql.Marshaler {
+			return ec.marshalOVersionConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐVersionConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPost_versions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogPost",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VersionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BlogPost_versions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogPost_version(ctx context.Context, field graphql.CollectedField, obj *model.BlogPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPost_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BlogPost().Version(ctx, obj, fc.Args["number"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Version) graphql.Marshaler {
+			return ec.marshalOVersion2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐVersion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPost_version(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogPost",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Version(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BlogPost_version_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogPost_diff(ctx context.Context, field graphql.CollectedField, obj *model.BlogPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPost_diff(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BlogPost().Diff(ctx, obj, fc.Args["from"].(*int), fc.Args["to"].(*int), fc.Args["context"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageDiff) graphql.Marshaler {
+			return ec.marshalOPageDiff2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageDiff(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPost_diff(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogPost",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageDiff(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BlogPost_diff_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogPost_attachments(ctx context.Context, field graphql.CollectedField, obj *model.BlogPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPost_attachments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BlogPost().Attachments(ctx, obj, fc.Args["mediaType"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AttachmentConnection) graphql.Marshaler {
+			return ec.marshalOAttachmentConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐAttachmentConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPost_attachments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogPost",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttachmentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BlogPost_attachments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogPostConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.BlogPostConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPostConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BlogPostEdge) graphql.Marshaler {
+			return ec.marshalNBlogPostEdge2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPostEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPostConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogPostConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BlogPostEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogPostConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.BlogPostConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPostConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BlogPost) graphql.Marshaler {
+			return ec.marshalNBlogPost2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPostᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPostConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogPostConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BlogPost(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogPostConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.BlogPostConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPostConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPostConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogPostConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogPostEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.BlogPostEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPostEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPostEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlogPostEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _BlogPostEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.BlogPostEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPostEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BlogPost) graphql.Marshaler {
+			return ec.marshalNBlogPost2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPost(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPostEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogPostEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BlogPost(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Body_format(ctx context.Context, field graphql.CollectedField, obj *model.Body) (ret graphql.Marshaler) {
@@ -7620,6 +8976,50 @@ func (ec *executionContext) fieldContext_DisconnectConfluencePayload_userErrors(
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_UserError(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Entity_findBlogPost(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entity_findBlogPost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Entity().FindBlogPost(ctx, fc.Args["reps"].([]*model.BlogPostRepresentation))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BlogPost) graphql.Marshaler {
+			return ec.marshalOBlogPost2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPost(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Entity_findBlogPost(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Entity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BlogPost(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Entity_findBlogPost_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -10199,6 +11599,50 @@ func (ec *executionContext) fieldContext_Query_content(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_blogPost(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_blogPost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().BlogPost(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BlogPost) graphql.Marshaler {
+			return ec.marshalOBlogPost2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPost(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_blogPost(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BlogPost(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_blogPost_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_page(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11682,6 +13126,38 @@ func (ec *executionContext) fieldContext_SearchResult_page(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _SearchResult_content(ctx context.Context, field graphql.CollectedField, obj *model.SearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchResult_content(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SearchResult().Content(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Content) graphql.Marshaler {
+			return ec.marshalOContent2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SearchResult_content(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchResult",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SearchResult_space(ctx context.Context, field graphql.CollectedField, obj *model.SearchResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11989,6 +13465,50 @@ func (ec *executionContext) fieldContext_Space_pageTree(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Space_pageTree_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Space_blogPosts(ctx context.Context, field graphql.CollectedField, obj *model.Space) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Space_blogPosts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Space().BlogPosts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BlogPostConnection) graphql.Marshaler {
+			return ec.marshalOBlogPostConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPostConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Space_blogPosts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Space",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BlogPostConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Space_blogPosts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13722,6 +15242,48 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputBlogPostRepresentation(ctx context.Context, obj any) (model.BlogPostRepresentation, error) {
+	var it model.BlogPostRepresentation
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBlogPostRepresentation unmarshals raw into the BlogPostRepresentation input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBlogPostRepresentation(ctx context.Context, raw any) (model.BlogPostRepresentation, error) {
+	var out model.BlogPostRepresentation
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BlogPostRepresentation", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputConnectConfluenceInput(ctx context.Context, obj any) (model.ConnectConfluenceInput, error) {
 	var it model.ConnectConfluenceInput
 	if obj == nil {
@@ -14244,6 +15806,13 @@ func (ec *executionContext) _Content(ctx context.Context, sel ast.SelectionSet, 
 			return graphql.Null
 		}
 		return ec._Folder(ctx, sel, obj)
+	case model.BlogPost:
+		return ec._BlogPost(ctx, sel, &obj)
+	case *model.BlogPost:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._BlogPost(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -14271,6 +15840,13 @@ func (ec *executionContext) __Entity(ctx context.Context, sel ast.SelectionSet, 
 			return graphql.Null
 		}
 		return ec._Folder(ctx, sel, obj)
+	case model.BlogPost:
+		return ec._BlogPost(ctx, sel, &obj)
+	case *model.BlogPost:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._BlogPost(ctx, sel, obj)
 	case model.Space:
 		return ec._Space(ctx, sel, &obj)
 	case *model.Space:
@@ -14491,6 +16067,215 @@ func (ec *executionContext) _AttachmentText(ctx context.Context, sel ast.Selecti
 			}
 		case "format":
 			out.Values[i] = ec._AttachmentText_format(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var blogPostImplementors = []string{"BlogPost", "Content", "_Entity"}
+
+func (ec *executionContext) _BlogPost(ctx context.Context, sel ast.SelectionSet, obj *model.BlogPost) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, blogPostImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BlogPost")
+		case "id":
+			out.Values[i] = ec._BlogPost_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._BlogPost_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BlogPost_status(ctx, field, obj)
+				})
+		case "type":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BlogPost_type(ctx, field, obj)
+				})
+		case "url":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BlogPost_url(ctx, field, obj)
+				})
+		case "space":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BlogPost_space(ctx, field, obj)
+				})
+		case "author":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BlogPost_author(ctx, field, obj)
+				})
+		case "createdAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BlogPost_createdAt(ctx, field, obj)
+				})
+		case "updatedAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BlogPost_updatedAt(ctx, field, obj)
+				})
+		case "currentVersion":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BlogPost_currentVersion(ctx, field, obj)
+				})
+		case "body":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BlogPost_body(ctx, field, obj)
+				})
+		case "comments":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BlogPost_comments(ctx, field, obj)
+				})
+		case "labels":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BlogPost_labels(ctx, field, obj)
+				})
+		case "versions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BlogPost_versions(ctx, field, obj)
+				})
+		case "version":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BlogPost_version(ctx, field, obj)
+				})
+		case "diff":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BlogPost_diff(ctx, field, obj)
+				})
+		case "attachments":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BlogPost_attachments(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var blogPostConnectionImplementors = []string{"BlogPostConnection"}
+
+func (ec *executionContext) _BlogPostConnection(ctx context.Context, sel ast.SelectionSet, obj *model.BlogPostConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, blogPostConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BlogPostConnection")
+		case "edges":
+			out.Values[i] = ec._BlogPostConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._BlogPostConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._BlogPostConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var blogPostEdgeImplementors = []string{"BlogPostEdge"}
+
+func (ec *executionContext) _BlogPostEdge(ctx context.Context, sel ast.SelectionSet, obj *model.BlogPostEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, blogPostEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BlogPostEdge")
+		case "cursor":
+			out.Values[i] = ec._BlogPostEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._BlogPostEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -15286,6 +17071,12 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet) g
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Entity")
+		case "findBlogPost":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Entity_findBlogPost(ctx, field)
+				})
 		case "findFolder":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -16104,6 +17895,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_content(ctx, field)
 				})
+		case "blogPost":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_blogPost(ctx, field)
+				})
 		case "page":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -16622,6 +18419,12 @@ func (ec *executionContext) _SearchResult(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SearchResult_page(ctx, field, obj)
 				})
+		case "content":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SearchResult_content(ctx, field, obj)
+				})
 		case "space":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -16708,6 +18511,12 @@ func (ec *executionContext) _Space(ctx context.Context, sel ast.SelectionSet, ob
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Space_pageTree(ctx, field, obj)
+				})
+		case "blogPosts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Space_blogPosts(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -17480,6 +19289,73 @@ func (ec *executionContext) marshalNAttachmentEdge2ᚖgithubᚗcomᚋconfluence�
 		return graphql.Null
 	}
 	return ec._AttachmentEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBlogPost2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPostᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BlogPost) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBlogPost2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPost(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBlogPost2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPost(ctx context.Context, sel ast.SelectionSet, v *model.BlogPost) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BlogPost!")
+		return graphql.Null
+	}
+	return ec._BlogPost(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBlogPostEdge2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPostEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BlogPostEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBlogPostEdge2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPostEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBlogPostEdge2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPostEdge(ctx context.Context, sel ast.SelectionSet, v *model.BlogPostEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BlogPostEdge!")
+		return graphql.Null
+	}
+	return ec._BlogPostEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNBlogPostRepresentation2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPostRepresentationᚄ(ctx context.Context, v any) ([]*model.BlogPostRepresentation, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.BlogPostRepresentation, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBlogPostRepresentation2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPostRepresentation(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNBlogPostRepresentation2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPostRepresentation(ctx context.Context, v any) (*model.BlogPostRepresentation, error) {
+	res, err := ec.unmarshalInputBlogPostRepresentation(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNBody2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBody(ctx context.Context, sel ast.SelectionSet, v *model.Body) graphql.Marshaler {
@@ -18781,6 +20657,33 @@ func (ec *executionContext) marshalOAttachmentText2ᚖgithubᚗcomᚋconfluence�
 		return graphql.Null
 	}
 	return ec._AttachmentText(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOBlogPost2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPost(ctx context.Context, sel ast.SelectionSet, v []*model.BlogPost) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOBlogPost2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPost(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOBlogPost2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPost(ctx context.Context, sel ast.SelectionSet, v *model.BlogPost) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BlogPost(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOBlogPostConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPostConnection(ctx context.Context, sel ast.SelectionSet, v *model.BlogPostConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BlogPostConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOBody2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBody(ctx context.Context, sel ast.SelectionSet, v *model.Body) graphql.Marshaler {

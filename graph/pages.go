@@ -40,10 +40,14 @@ func loadPage(ctx context.Context, id string) (*model.Page, error) {
 	return ps[0], nil
 }
 
-// fullPage returns obj when it is complete, else the complete record of the same page.
+// fullPage returns obj when it is complete, else the complete record of the same page (or
+// blog post, by obj.Kind).
 func fullPage(ctx context.Context, obj *model.Page) (*model.Page, error) {
 	if !obj.Partial {
 		return obj, nil
+	}
+	if obj.IsBlogPost() {
+		return loadContent(ctx, loaders.KindBlogPost, obj.ID)
 	}
 	return loadPage(ctx, obj.ID)
 }
@@ -169,7 +173,7 @@ func listConnection[T, C any](first *int, after *string, def int, load func(need
 }
 
 func pageLabels(ctx context.Context, obj *model.Page) ([]*model.Label, error) {
-	ls, err := loaders.For(ctx).Labels(ctx, obj.ID)
+	ls, err := loaders.For(ctx).ContentLabels(ctx, obj.Content, obj.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -195,7 +199,7 @@ func commentConnection(list loaders.List[loaders.Comment], w window) *model.Comm
 
 func pageComments(ctx context.Context, obj *model.Page, kind *model.CommentKind, first *int, after *string) (*model.CommentConnection, error) {
 	return listConnection(first, after, 25, func(need int, from loaders.ListFrom) (loaders.List[model.Comment], error) {
-		return loaders.For(ctx).CommentsFrom(ctx, obj.ID, commentKindArg(kind), need, from)
+		return loaders.For(ctx).ContentCommentsFrom(ctx, obj.Content, obj.ID, commentKindArg(kind), need, from)
 	}, commentConnection)
 }
 
@@ -209,7 +213,7 @@ func pageVersions(ctx context.Context, obj *model.Page, first *int, after *strin
 	bodies := selects(ctx, "VersionConnection", "nodes", "Version", "body") || selects(ctx, "VersionConnection", "edges", "VersionEdge", "node", "Version", "body")
 	return listConnection(first, after, 25, func(need int, from loaders.ListFrom) (loaders.List[model.Version], error) {
 		return loaders.For(ctx).Versions(ctx, loaders.VersionsRequest{
-			VersionsQuery: loaders.VersionsQuery{PageID: obj.ID, WithBodies: bodies}, First: need, Current: currentNumber(obj), From: from})
+			VersionsQuery: loaders.VersionsQuery{PageID: obj.ID, Content: obj.Content, WithBodies: bodies}, First: need, Current: currentNumber(obj), From: from})
 	}, func(list loaders.List[model.Version], w window) *model.VersionConnection {
 		nodes, edges, info := edgesOf(list, w, ptrTo[model.Version],
 			func(c string, n *model.Version) *model.VersionEdge { return &model.VersionEdge{Cursor: c, Node: n} })
@@ -224,7 +228,7 @@ func pageVersion(ctx context.Context, obj *model.Page, number int) (*model.Versi
 	if currentNumber(obj) == number {
 		return &obj.Current, nil
 	}
-	return nullIfNotFound(loaders.For(ctx).Version(ctx, obj.ID, number))
+	return nullIfNotFound(loaders.For(ctx).ContentVersion(ctx, obj.Content, obj.ID, number))
 }
 
 func pageAttachments(ctx context.Context, obj *model.Page, mediaType *string, first *int, after *string) (*model.AttachmentConnection, error) {
@@ -233,7 +237,7 @@ func pageAttachments(ctx context.Context, obj *model.Page, mediaType *string, fi
 		mt = *mediaType
 	}
 	return listConnection(first, after, 25, func(need int, from loaders.ListFrom) (loaders.List[model.Attachment], error) {
-		return loaders.For(ctx).AttachmentsFrom(ctx, obj.ID, mt, need, from)
+		return loaders.For(ctx).ContentAttachmentsFrom(ctx, obj.Content, obj.ID, mt, need, from)
 	}, func(list loaders.List[model.Attachment], w window) *model.AttachmentConnection {
 		nodes, edges, info := edgesOf(list, w, ptrTo[model.Attachment],
 			func(c string, n *model.Attachment) *model.AttachmentEdge {

@@ -27,6 +27,81 @@ func (r *attachmentResolver) Text(ctx context.Context, obj *model.Attachment, ma
 	return attachmentText(ctx, obj, maxChars, offset)
 }
 
+// Status is the resolver for the status field.
+func (r *blogPostResolver) Status(ctx context.Context, obj *model.BlogPost) (model.ContentStatus, error) {
+	return pageStatus(ctx, asPage(obj))
+}
+
+// Type is the resolver for the type field.
+func (r *blogPostResolver) Type(ctx context.Context, obj *model.BlogPost) (model.ContentType, error) {
+	return model.ContentTypeBlogpost, nil
+}
+
+// URL is the resolver for the url field.
+func (r *blogPostResolver) URL(ctx context.Context, obj *model.BlogPost) (string, error) {
+	return pageURL(ctx, asPage(obj))
+}
+
+// Space is the resolver for the space field.
+func (r *blogPostResolver) Space(ctx context.Context, obj *model.BlogPost) (*model.Space, error) {
+	return pageSpace(ctx, asPage(obj))
+}
+
+// Author is the resolver for the author field.
+func (r *blogPostResolver) Author(ctx context.Context, obj *model.BlogPost) (*model.User, error) {
+	return pageAuthor(ctx, asPage(obj))
+}
+
+// CreatedAt is the resolver for the createdAt field.
+func (r *blogPostResolver) CreatedAt(ctx context.Context, obj *model.BlogPost) (*time.Time, error) {
+	return pageCreatedAt(ctx, asPage(obj))
+}
+
+// UpdatedAt is the resolver for the updatedAt field.
+func (r *blogPostResolver) UpdatedAt(ctx context.Context, obj *model.BlogPost) (*time.Time, error) {
+	return pageUpdatedAt(ctx, asPage(obj))
+}
+
+// CurrentVersion is the resolver for the currentVersion field.
+func (r *blogPostResolver) CurrentVersion(ctx context.Context, obj *model.BlogPost) (*model.Version, error) {
+	return pageCurrentVersion(ctx, asPage(obj))
+}
+
+// Body is the resolver for the body field.
+func (r *blogPostResolver) Body(ctx context.Context, obj *model.BlogPost, format *model.BodyFormat, maxChars *int, section *string) (*model.Body, error) {
+	return pageBody(ctx, asPage(obj), format, maxChars, section)
+}
+
+// Comments is the resolver for the comments field.
+func (r *blogPostResolver) Comments(ctx context.Context, obj *model.BlogPost, kind *model.CommentKind, first *int, after *string) (*model.CommentConnection, error) {
+	return pageComments(ctx, asPage(obj), kind, first, after)
+}
+
+// Labels is the resolver for the labels field.
+func (r *blogPostResolver) Labels(ctx context.Context, obj *model.BlogPost) ([]*model.Label, error) {
+	return pageLabels(ctx, asPage(obj))
+}
+
+// Versions is the resolver for the versions field.
+func (r *blogPostResolver) Versions(ctx context.Context, obj *model.BlogPost, first *int, after *string) (*model.VersionConnection, error) {
+	return pageVersions(ctx, asPage(obj), first, after)
+}
+
+// Version is the resolver for the version field.
+func (r *blogPostResolver) Version(ctx context.Context, obj *model.BlogPost, number int) (*model.Version, error) {
+	return pageVersion(ctx, asPage(obj), number)
+}
+
+// Diff is the resolver for the diff field.
+func (r *blogPostResolver) Diff(ctx context.Context, obj *model.BlogPost, from *int, to *int, context *int) (*model.PageDiff, error) {
+	return pageDiff(ctx, asPage(obj), from, to, context)
+}
+
+// Attachments is the resolver for the attachments field.
+func (r *blogPostResolver) Attachments(ctx context.Context, obj *model.BlogPost, mediaType *string, first *int, after *string) (*model.AttachmentConnection, error) {
+	return pageAttachments(ctx, asPage(obj), mediaType, first, after)
+}
+
 // Author is the resolver for the author field.
 func (r *commentResolver) Author(ctx context.Context, obj *model.Comment) (*model.User, error) {
 	return loadUser(ctx, obj.AuthorID)
@@ -257,6 +332,11 @@ func (r *queryResolver) Content(ctx context.Context, id string) (model.Content, 
 	return queryContent(ctx, id)
 }
 
+// BlogPost is the resolver for the blogPost field.
+func (r *queryResolver) BlogPost(ctx context.Context, id string) (*model.BlogPost, error) {
+	return loadBlogPost(ctx, id)
+}
+
 // Page is the resolver for the page field.
 func (r *queryResolver) Page(ctx context.Context, id string) (*model.Page, error) {
 	return loadPage(ctx, id)
@@ -307,6 +387,11 @@ func (r *searchResultResolver) Page(ctx context.Context, obj *model.SearchResult
 	return searchResultPage(ctx, obj)
 }
 
+// Content is the resolver for the content field.
+func (r *searchResultResolver) Content(ctx context.Context, obj *model.SearchResult) (model.Content, error) {
+	return searchResultContent(ctx, obj)
+}
+
 // Space is the resolver for the space field.
 func (r *searchResultResolver) Space(ctx context.Context, obj *model.SearchResult) (*model.Space, error) {
 	return searchResultSpace(ctx, obj)
@@ -327,6 +412,11 @@ func (r *spaceResolver) PageTree(ctx context.Context, obj *model.Space, rootID *
 	return spacePageTree(ctx, obj, rootID, maxDepth, after)
 }
 
+// BlogPosts is the resolver for the blogPosts field.
+func (r *spaceResolver) BlogPosts(ctx context.Context, obj *model.Space, first *int, after *string) (*model.BlogPostConnection, error) {
+	return spaceBlogPosts(ctx, obj, first, after)
+}
+
 // Author is the resolver for the author field.
 func (r *versionResolver) Author(ctx context.Context, obj *model.Version) (*model.User, error) {
 	return loadUser(ctx, obj.AuthorID)
@@ -339,6 +429,9 @@ func (r *versionResolver) Body(ctx context.Context, obj *model.Version, format *
 
 // Attachment returns AttachmentResolver implementation.
 func (r *Resolver) Attachment() AttachmentResolver { return &attachmentResolver{r} }
+
+// BlogPost returns BlogPostResolver implementation.
+func (r *Resolver) BlogPost() BlogPostResolver { return &blogPostResolver{r} }
 
 // Comment returns CommentResolver implementation.
 func (r *Resolver) Comment() CommentResolver { return &commentResolver{r} }
@@ -372,6 +465,7 @@ func (r *Resolver) Version() VersionResolver { return &versionResolver{r} }
 
 type (
 	attachmentResolver       struct{ *Resolver }
+	blogPostResolver         struct{ *Resolver }
 	commentResolver          struct{ *Resolver }
 	folderResolver           struct{ *Resolver }
 	mutationResolver         struct{ *Resolver }

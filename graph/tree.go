@@ -37,9 +37,9 @@ func contentConnection(list loaders.List[loaders.Page], w window) *model.Content
 	return &model.ContentConnection{Nodes: nodes, Edges: edges, PageInfo: info}
 }
 
-// loadContent returns tree content by reference: a page through the page loader, another kind
+// loadTreeContent returns tree content by reference: a page through the page loader, another kind
 // through its v2 route.
-func loadContent(ctx context.Context, ref loaders.ContentRef) (model.Content, error) {
+func loadTreeContent(ctx context.Context, ref loaders.ContentRef) (model.Content, error) {
 	if model.IsPageKind(ref.Kind) {
 		p, err := loadPage(ctx, ref.ID)
 		if err != nil {
@@ -71,10 +71,17 @@ func queryContent(ctx context.Context, id string) (model.Content, error) {
 		return nil, err
 	}
 	kind, ok := types[id]
-	if !ok || !isTreeKind(kind) {
-		return nil, notFoundf("no page, folder, whiteboard, database or embed with id %s", id)
+	if ok && kind == "blogpost" {
+		p, err := loadContent(ctx, loaders.KindBlogPost, id)
+		if err != nil {
+			return nil, err
+		}
+		return (*model.BlogPost)(p), nil
 	}
-	return loadContent(ctx, loaders.ContentRef{ID: id, Kind: kind})
+	if !ok || !isTreeKind(kind) {
+		return nil, notFoundf("no page, blog post, folder, whiteboard, database or embed with id %s", id)
+	}
+	return loadTreeContent(ctx, loaders.ContentRef{ID: id, Kind: kind})
 }
 
 func isTreeKind(kind string) bool {
@@ -103,7 +110,7 @@ func contentParent(ctx context.Context, parentID, parentType string) (model.Cont
 	if parentID == "" {
 		return nil, nil
 	}
-	c, err := loadContent(ctx, loaders.ContentRef{ID: parentID, Kind: parentType})
+	c, err := loadTreeContent(ctx, loaders.ContentRef{ID: parentID, Kind: parentType})
 	if isNotFound(err) {
 		return nil, nil
 	}

@@ -128,17 +128,25 @@ func (u *clientUpstream) abs(link string) string {
 }
 
 func (u *clientUpstream) PagesByID(ctx context.Context, ids []string, bodyFormat string) ([]Page, error) {
+	return u.ContentByID(ctx, KindPage, ids, bodyFormat)
+}
+
+func (u *clientUpstream) ContentByID(ctx context.Context, kind ContentKind, ids []string, bodyFormat string) ([]Page, error) {
 	var out []Page
 	opt := &confluence.PageListOptions{IDs: ids, BodyFormat: confluence.BodyFormat(bodyFormat),
 		ListOptions: confluence.ListOptions{Limit: maxBatch}}
+	lister := u.c.Pages.List
+	if kind == KindBlogPost {
+		lister = u.c.BlogPosts.List
+	}
 	for {
-		ps, resp, err := u.c.Pages.List(ctx, opt)
+		ps, resp, err := lister(ctx, opt)
 		if err != nil {
 			return nil, err
 		}
 		u.learn(resp)
 		for _, p := range ps {
-			out = append(out, u.page(p))
+			out = append(out, u.contentOf(kind, p))
 		}
 		if resp.NextCursor == "" {
 			return out, nil
@@ -147,13 +155,17 @@ func (u *clientUpstream) PagesByID(ctx context.Context, ids []string, bodyFormat
 	}
 }
 
-func (u *clientUpstream) PageAt(ctx context.Context, id string, version int, bodyFormat string) (Page, error) {
-	p, resp, err := u.c.Pages.Get(ctx, id, &confluence.PageGetOptions{BodyFormat: confluence.BodyFormat(bodyFormat), Version: version})
+func (u *clientUpstream) PageAt(ctx context.Context, kind ContentKind, id string, version int, bodyFormat string) (Page, error) {
+	get := u.c.Pages.Get
+	if kind == KindBlogPost {
+		get = u.c.BlogPosts.Get
+	}
+	p, resp, err := get(ctx, id, &confluence.PageGetOptions{BodyFormat: confluence.BodyFormat(bodyFormat), Version: version})
 	if err != nil {
 		return Page{}, err
 	}
 	u.learn(resp)
-	out := u.page(*p)
+	out := u.contentOf(kind, *p)
 	if v := p.Body.Get(confluence.BodyFormat(bodyFormat)); v != nil {
 		out.Body = v.Value
 	}
@@ -182,8 +194,12 @@ func (u *clientUpstream) SpacePages(ctx context.Context, q SpacePagesQuery, opt 
 	if q.RootOnly {
 		depth = "root"
 	}
-	return mapped(u, every(u.page))(u.c.Spaces.ListPages(ctx, q.SpaceID, &confluence.SpacePagesOptions{Depth: depth,
-		Status: []string{"current"}, ListOptions: listOptions(opt)}))
+	list := u.c.Spaces.ListPages
+	if q.Content == KindBlogPost {
+		list = u.c.BlogPosts.ListInSpace
+	}
+	return mapped(u, every(func(p confluence.Page) Page { return u.contentOf(q.Content, p) }))(list(ctx, q.SpaceID,
+		&confluence.SpacePagesOptions{Depth: depth, Status: []string{"current"}, ListOptions: listOptions(opt)}))
 }
 
 // treeKind is the confluence kind of ref ("" is a page).
@@ -247,9 +263,13 @@ func (u *clientUpstream) ContentTypes(ctx context.Context, ids []string) (map[st
 	return u.c.Tree.ContentTypes(ctx, ids)
 }
 
-func (u *clientUpstream) Labels(ctx context.Context, pageID string, opt ListOptions) ([]Label, string, error) {
+func (u *clientUpstream) Labels(ctx context.Context, content ContentKind, pageID string, opt ListOptions) ([]Label, string, error) {
+	list := u.c.Labels.ListForPage
+	if content == KindBlogPost {
+		list = u.c.BlogPosts.ListLabels
+	}
 	return mapped(u, every(func(l confluence.Label) Label { return label(l.ID, l.Name, l.Prefix) }))(
-		u.c.Labels.ListForPage(ctx, pageID, &confluence.LabelListOptions{ListOptions: listOptions(opt)}))
+		list(ctx, pageID, &confluence.LabelListOptions{ListOptions: listOptions(opt)}))
 }
 
 // commentLister is one of the Comments service's list methods (footer or inline, comments or replies).
@@ -266,7 +286,10 @@ func (u *clientUpstream) listComments(ctx context.Context, id, pageID string, ki
 	return mapped(u, every(func(c confluence.Comment) Comment { return u.comment(c, pageID, kind) }))(list(ctx, id, o))
 }
 
-func (u *clientUpstream) Comments(ctx context.Context, pageID string, kind CommentKind, opt ListOptions) ([]Comment, string, error) {
+func (u *clientUpstream) Comments(ctx context.Context, content ContentKind, pageID string, kind CommentKind, opt ListOptions) ([]Comment, string, error) {
+	if content == KindBlogPost {
+		return u.listComments(ctx, pageID, pageID, kind, opt, u.c.BlogPosts.ListInlineComments, u.c.BlogPosts.ListFooterComments)
+	}
 	return u.listComments(ctx, pageID, pageID, kind, opt, u.c.Comments.ListInline, u.c.Comments.ListFooter)
 }
 
@@ -285,22 +308,34 @@ func (u *clientUpstream) Versions(ctx context.Context, q VersionsQuery, opt List
 	if q.WithBodies {
 		o.BodyFormat = confluence.FormatStorage
 	}
-	vs, resp, err := u.c.Versions.List(ctx, q.PageID, o)
+	list := u.c.Versions.List
+	if q.Content == KindBlogPost {
+		list = u.c.BlogPosts.ListVersions
+	}
+	vs, resp, err := list(ctx, q.PageID, o)
 	if err != nil {
 		return nil, "", err
 	}
 	out := make([]Version, len(vs))
 	for i, v := range vs {
 		out[i] = version(q.PageID, v)
-		if p := v.Page; q.WithBodies && p != nil && p.Body.Storage != nil {
+		p := v.Page
+		if p == nil {
+			p = v.BlogPost
+		}
+		if q.WithBodies && p != nil && p.Body.Storage != nil {
 			out[i].HasBody, out[i].Title, out[i].Body = true, p.Title, p.Body.Storage.Value
 		}
 	}
 	return out, resp.NextCursor, nil
 }
 
-func (u *clientUpstream) Version(ctx context.Context, pageID string, number int) (Version, error) {
-	v, _, err := u.c.Versions.Get(ctx, pageID, number)
+func (u *clientUpstream) Version(ctx context.Context, content ContentKind, pageID string, number int) (Version, error) {
+	get := u.c.Versions.Get
+	if content == KindBlogPost {
+		get = u.c.BlogPosts.GetVersion
+	}
+	v, _, err := get(ctx, pageID, number)
 	if err != nil {
 		return Version{}, err
 	}
@@ -308,8 +343,12 @@ func (u *clientUpstream) Version(ctx context.Context, pageID string, number int)
 		CreatedAt: v.CreatedAt, AuthorID: v.AuthorID}), nil
 }
 
-func (u *clientUpstream) Attachments(ctx context.Context, pageID, mediaType string, opt ListOptions) ([]Attachment, string, error) {
-	return mapped(u, every(u.attachment))(u.c.Attachments.ListForPage(ctx, pageID,
+func (u *clientUpstream) Attachments(ctx context.Context, content ContentKind, pageID, mediaType string, opt ListOptions) ([]Attachment, string, error) {
+	list := u.c.Attachments.ListForPage
+	if content == KindBlogPost {
+		list = u.c.BlogPosts.ListAttachments
+	}
+	return mapped(u, every(u.attachment))(list(ctx, pageID,
 		&confluence.AttachmentListOptions{MediaType: mediaType, ListOptions: listOptions(opt)}))
 }
 
@@ -393,6 +432,8 @@ func (u *clientUpstream) ExpandsChildren() bool { return true }
 // expanded collection holds at most 25 items, and a longer one is read through the per-page
 // endpoint by the loaders.
 func (u *clientUpstream) ContentSearch(ctx context.Context, cql string, expand []string, opt ListOptions) ([]Content, string, error) {
-	return mapped(u, func(c confluence.Content) (Content, bool) { return u.content(c), isCurrentTreeItem(c.Type, c.Status) })(
+	return mapped(u, func(c confluence.Content) (Content, bool) {
+		return u.content(c), isCurrentTreeItem(c.Type, c.Status) || (c.Type == "blogpost" && c.Status == "current")
+	})(
 		u.c.Search.Content(ctx, &confluence.ContentSearchOptions{CQL: cql, Expand: expand, Cursor: opt.Cursor, Limit: opt.Limit}))
 }

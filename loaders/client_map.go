@@ -45,6 +45,13 @@ func (u *clientUpstream) page(p confluence.Page) Page {
 	return out
 }
 
+// contentOf maps a v2 page or blog post (kind) and marks its kind.
+func (u *clientUpstream) contentOf(kind ContentKind, p confluence.Page) Page {
+	out := u.page(p)
+	out.Content, out.Current.Kind = kind, kind
+	return out
+}
+
 // listedPage maps a child or descendant listing row (a Partial record).
 func listedPage(id, title, status, parentID string, position *int) Page {
 	p := Page{ID: id, Title: title, Status: statusOf(status), ParentID: parentID, Partial: true}
@@ -118,8 +125,8 @@ func comment(id, pageID string, kind CommentKind, parentID, resolution, selectio
 }
 
 func (u *clientUpstream) comment(c confluence.Comment, pageID string, kind CommentKind) Comment {
-	if c.PageID != "" {
-		pageID = c.PageID
+	if id := cmp.Or(c.PageID, c.BlogPostID); id != "" {
+		pageID = id
 	}
 	var storage, selection string
 	if c.Body.Storage != nil {
@@ -136,7 +143,7 @@ func (u *clientUpstream) comment(c confluence.Comment, pageID string, kind Comme
 }
 
 func (u *clientUpstream) attachment(a confluence.Attachment) Attachment {
-	x := Attachment{ID: a.ID, PageID: a.PageID, Title: a.Title, MediaType: a.MediaType, Comment: strPtr(a.Comment),
+	x := Attachment{ID: a.ID, PageID: cmp.Or(a.PageID, a.BlogPostID), Title: a.Title, MediaType: a.MediaType, Comment: strPtr(a.Comment),
 		FileSize: fileSize(a.FileSize), CreatedAt: a.CreatedAt, WebURL: u.abs(a.Links.WebUI)}
 	if a.Version != nil {
 		x.Version, x.AuthorID = a.Version.Number, a.Version.AuthorID
@@ -180,6 +187,9 @@ func (u *clientUpstream) content(c confluence.Content) Content {
 	}
 	if e := c.Extensions; e != nil && e.Position != nil {
 		p.Position, p.HasPosition = *e.Position, true
+	}
+	if c.Type == "blogpost" {
+		p.Content = KindBlogPost
 	}
 	ct := Content{Page: p}
 	for _, a := range c.Ancestors {

@@ -20,7 +20,12 @@ func (l *Loaders) Comments(ctx context.Context, pageID string, kind CommentKind,
 // CommentsFrom is Comments read from from. A cursor only resumes one kind: with kind "" only
 // the list's start ("" Cursor) can be resumed, and the answer has no Next.
 func (l *Loaders) CommentsFrom(ctx context.Context, pageID string, kind CommentKind, first int, from ListFrom) (List[Comment], error) {
-	key := commentsKey{PageID: pageID, Kind: kind, N: first, From: from}
+	return l.ContentCommentsFrom(ctx, KindPage, pageID, kind, first, from)
+}
+
+// ContentCommentsFrom is CommentsFrom for content of kind content (a page or a blog post).
+func (l *Loaders) ContentCommentsFrom(ctx context.Context, content ContentKind, id string, kind CommentKind, first int, from ListFrom) (List[Comment], error) {
+	key := commentsKey{PageID: id, Content: content, Kind: kind, N: first, From: from}
 	return load(ctx, l, func(l *Loaders) *dataloader.Loader[commentsKey, List[Comment]] { return l.comments }, key)
 }
 
@@ -50,7 +55,7 @@ func commentsOf(ctx context.Context, up Upstream, k commentsKey) (List[Comment],
 	}
 	list := func(kind CommentKind) (List[Comment], error) {
 		return collectFrom(ctx, cursor, k.N, func(opt ListOptions) ([]Comment, string, error) {
-			return up.Comments(ctx, k.PageID, kind, opt)
+			return up.Comments(ctx, k.Content, k.PageID, kind, opt)
 		})
 	}
 	if k.Kind != "" {

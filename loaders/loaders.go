@@ -70,11 +70,12 @@ type Loaders struct {
 	sem   chan struct{}
 
 	pages       *dataloader.Loader[string, *Page]
+	blogPosts   *dataloader.Loader[string, *Page] // the page loader's function for KindBlogPost
 	bodies      *dataloader.Loader[BodyRequest, *Page]
 	spacesByID  *dataloader.Loader[string, *Space]
 	spacesByKey *dataloader.Loader[string, *Space]
 	users       *dataloader.Loader[string, *User]
-	labels      *dataloader.Loader[string, []Label]
+	labels      *dataloader.Loader[contentKey, []Label]
 	versionOne  *dataloader.Loader[versionKey, *Version]
 	ancestors   *dataloader.Loader[ContentRef, []ContentRef]
 	nodes       *dataloader.Loader[ContentRef, TreeNode]
@@ -104,12 +105,13 @@ func New(ctx context.Context, cfg Config) *Loaders {
 		// this point discards whatever this request writes to the cache.
 		l.gen = cfg.Cache.generation(l.tenant)
 	}
-	l.pages = newLoader(l, "pages", l.loadPages)
+	l.pages = newLoader(l, "pages", l.loadContent(KindPage))
+	l.blogPosts = newLoader(l, "blogPosts", l.loadContent(KindBlogPost))
 	l.bodies = newLoader(l, "bodies", l.loadBodies)
 	l.spacesByID = newLoader(l, "spacesByID", l.loadSpacesByID)
 	l.spacesByKey = newLoader(l, "spacesByKey", l.loadSpacesByKey)
 	l.users = newLoader(l, "users", l.loadUsers)
-	l.labels = newLoader(l, "labels", cachedBatch(l, pageEntry(entryLabels), shareItems, l.loadLabels))
+	l.labels = newLoader(l, "labels", cachedBatch(l, func(k contentKey) entryKey { return entryKey{Kind: entryLabels, ID: k.ID} }, shareItems, l.loadLabels))
 	l.versionOne = newLoader(l, "versionOne", l.loadVersion)
 	l.ancestors = newLoader(l, "ancestors", l.loadAncestors)
 	l.nodes = newLoader(l, "nodes", l.loadNodes)

@@ -268,6 +268,10 @@ func demoDataset(now time.Time) Dataset {
 				"2026-05-02T03:14:09Z sentinel-0 -failover-abort-not-elected master sessions 10.0.4.11 6379 (quorum 3, reachable 2)\n")},
 		{ID: "att300008", PageID: "100030", Title: "pir-process.png", MediaType: "image/png", AuthorID: demoAlice, CreatedAt: ago(360, 0), Content: demoPNG(color.RGBA{0xff, 0x99, 0x1f, 0xff})},
 	}
+	posts, cs, as := demoBlogPosts(ago)
+	d.BlogPosts = posts
+	d.Comments = append(d.Comments, cs...)
+	d.Attachments = append(d.Attachments, as...)
 	slices.SortFunc(d.Pages, func(a, b Page) int { return lessID(a.ID, b.ID) })
 	return d
 }

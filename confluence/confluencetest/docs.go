@@ -28,7 +28,7 @@ type doc struct {
 var _ cql.Document = (*doc)(nil)
 
 func pageDoc(p *pageRec) *doc {
-	return &doc{kind: "page", page: p, text: p.info.text, info: p.info,
+	return &doc{kind: cmpOr(p.kind, "page"), page: p, text: p.info.text, info: p.info,
 		id: p.ID, title: p.Title, creator: p.AuthorID, created: p.CreatedAt}
 }
 
@@ -58,6 +58,9 @@ func attachmentDoc(p *pageRec, a *Attachment, text string) *doc {
 
 func (d *doc) ID() string { return d.id }
 
+// isContent reports whether d is a page or a blog post (not a comment, attachment or space).
+func (d *doc) isContent() bool { return d.kind == "page" || d.kind == kindBlogPost }
+
 func (d *doc) Type() string { return d.kind }
 
 func (d *doc) SpaceKey() string {
@@ -76,7 +79,7 @@ func (d *doc) Text() string { return d.text }
 
 func (d *doc) Labels() []string {
 	switch d.kind {
-	case "page":
+	case "page", kindBlogPost:
 		return d.page.Labels
 	case "space":
 		return d.space.Labels
@@ -89,7 +92,7 @@ func (d *doc) ParentID() string {
 		return d.node.ParentID
 	}
 	switch d.kind {
-	case "page":
+	case "page", kindBlogPost:
 		return d.page.ParentID
 	case "space":
 		return ""
@@ -102,7 +105,7 @@ func (d *doc) AncestorIDs() []string {
 		return d.node.anc
 	}
 	switch d.kind {
-	case "page":
+	case "page", kindBlogPost:
 		return d.page.anc
 	case "space":
 		return nil
@@ -113,7 +116,7 @@ func (d *doc) AncestorIDs() []string {
 func (d *doc) Creator() string { return d.creator }
 
 func (d *doc) Contributors() []string {
-	if d.kind != "page" {
+	if !d.isContent() {
 		return []string{d.Creator()}
 	}
 	var out []string
@@ -128,14 +131,14 @@ func (d *doc) Contributors() []string {
 func (d *doc) Mentions() []string { return d.info.mentions }
 
 func (d *doc) Watchers() []string {
-	if d.kind == "page" {
+	if d.isContent() {
 		return d.page.Watchers
 	}
 	return nil
 }
 
 func (d *doc) Favourites() []string {
-	if d.kind == "page" {
+	if d.isContent() {
 		return d.page.Favourites
 	}
 	return nil
@@ -146,13 +149,13 @@ func (d *doc) Macros() []string { return d.info.macros }
 func (d *doc) Created() time.Time { return d.created }
 
 func (d *doc) LastModified() time.Time {
-	if d.kind == "page" {
+	if d.isContent() {
 		return d.page.current().CreatedAt
 	}
 	return d.Created()
 }
 
-// searchDocs returns the search index: current pages (archived and trashed
+// searchDocs returns the search index: current pages and blog posts (archived and trashed
 // pages are not indexed, as on Cloud), their comments and attachments, and
 // current spaces. It is cached until the next Seed. The caller holds s.mu
 // (read); building takes the index lock.
@@ -168,7 +171,7 @@ func (s *Server) searchDocs() []*doc {
 			out = append(out, spaceDoc(sp))
 		}
 	}
-	for _, p := range s.st.pageOrder {
+	for _, p := range slices.Concat(s.st.pageOrder, s.st.blogOrder) {
 		if p.Status != "current" {
 			continue
 		}

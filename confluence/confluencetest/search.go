@@ -232,8 +232,8 @@ func (s *Server) searchRow(r *http.Request, d *doc, e expansion, mode string, te
 		return row
 	}
 	row["resultGlobalContainer"] = map[string]any{"title": d.page.space.Name, "displayUrl": "/spaces/" + d.page.SpaceKey}
-	if d.kind != "page" {
-		row["resultParentContainer"] = map[string]any{"title": d.page.Title, "displayUrl": "/spaces/" + d.page.SpaceKey + "/pages/" + d.page.ID + "/" + slug(d.page.Title)}
+	if !d.isContent() {
+		row["resultParentContainer"] = map[string]any{"title": d.page.Title, "displayUrl": webPath(d.page)}
 	}
 	return row
 }

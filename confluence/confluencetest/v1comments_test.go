@@ -105,11 +105,3 @@ func TestV1RepliesAreTheCommentsChildren(t *testing.T) {
 		t.Errorf("v2 children of 200002 = %v, want [200015]", got)
 	}
 }
-
-func toMaps(xs []any) []map[string]any {
-	out := make([]map[string]any, len(xs))
-	for i, x := range xs {
-		out[i] = x.(map[string]any)
-	}
-	return out
-}

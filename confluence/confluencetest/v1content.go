@@ -126,20 +126,22 @@ func (s *Server) v1Content(r *http.Request, d *doc, e expansion) map[string]any 
 	var v Version
 	var storage string
 	switch d.kind {
-	case "page":
+	case "page", kindBlogPost:
 		v, storage = p.current(), p.current().Body
-		links["webui"] = "/spaces/" + p.SpaceKey + "/pages/" + p.ID + "/" + slug(p.Title)
-		links["edituiv2"] = "/spaces/" + p.SpaceKey + "/pages/edit-v2/" + p.ID
+		links["webui"] = webPath(p)
 		links["tinyui"] = TinyUI(p.ID)
-		m["extensions"] = map[string]any{"position": p.Position}
-		delete(expandable, "extensions")
+		if d.kind == "page" {
+			links["edituiv2"] = "/spaces/" + p.SpaceKey + "/pages/edit-v2/" + p.ID
+			m["extensions"] = map[string]any{"position": p.Position}
+			delete(expandable, "extensions")
+		}
 	case "comment":
 		c := d.comment
 		v, storage = Version{Number: 1, AuthorID: c.AuthorID, CreatedAt: c.CreatedAt}, c.Body
-		links["webui"] = "/spaces/" + p.SpaceKey + "/pages/" + p.ID + "/" + slug(p.Title) + "?focusedCommentId=" + c.ID
+		links["webui"] = webPath(p) + "?focusedCommentId=" + c.ID
 		m["extensions"] = s.commentExtensions(c, e["extensions"])
 		delete(expandable, "extensions")
-		m["container"] = map[string]any{"id": p.ID, "type": "page", "status": p.Status, "title": p.Title}
+		m["container"] = map[string]any{"id": p.ID, "type": p.kind, "status": p.Status, "title": p.Title}
 		delete(expandable, "container")
 		if c.ParentID != "" && e.has("ancestors") {
 			var anc []any
@@ -163,14 +165,14 @@ func (s *Server) v1Content(r *http.Request, d *doc, e expansion) map[string]any 
 			"mediaTypeDescription": mediaDescription(a.MediaType), "fileId": s.fileID(a)}
 		m["metadata"] = map[string]any{"mediaType": a.MediaType, "comment": a.Comment}
 		delete(expandable, "extensions")
-		m["container"] = map[string]any{"id": p.ID, "type": "page", "status": p.Status, "title": p.Title}
+		m["container"] = map[string]any{"id": p.ID, "type": p.kind, "status": p.Status, "title": p.Title}
 		delete(expandable, "container")
 	}
 	if e.has("space") {
 		m["space"] = s.v1Space(r, p.space)
 		delete(expandable, "space")
 	}
-	if e.has("container") && d.kind == "page" {
+	if e.has("container") && d.isContent() {
 		m["container"] = s.v1Space(r, p.space)
 		delete(expandable, "container")
 	}
@@ -193,7 +195,7 @@ func (s *Server) v1Content(r *http.Request, d *doc, e expansion) map[string]any 
 		m["body"] = s.v1Body(e["body"], id, storage, p.ID, p.SpaceKey)
 		delete(expandable, "body")
 	}
-	if e.has("ancestors") && d.kind == "page" {
+	if e.has("ancestors") && d.isContent() {
 		anc := []any{}
 		for _, aid := range p.anc {
 			if ap := s.st.pages[aid]; ap != nil {
@@ -222,7 +224,7 @@ func (s *Server) v1Content(r *http.Request, d *doc, e expansion) map[string]any 
 		m["metadata"] = md
 		delete(expandable, "metadata")
 	}
-	if e.has("children") && (d.kind == "page" || d.kind == "comment") {
+	if e.has("children") && (d.isContent() || d.kind == "comment") {
 		m["children"] = s.v1Children(r, d, e["children"])
 		delete(expandable, "children")
 	}

@@ -52,12 +52,17 @@ type Page struct {
 	// kind of tree content: "" or "page" for a page, else folder, whiteboard, database or embed
 	// (such a record stands for that content, not for a page: see TreeNode).
 	Kind string
+	// Content is the kind of content the record is: "" for a page, ContentTypeBlogpost for a
+	// blog post (a BlogPost in GraphQL). Kind, above, tells tree items apart.
+	Content ContentType
 }
 
 // Version is one published version of a page.
 type Version struct {
 	// PageID is the page this version belongs to.
-	PageID    string
+	PageID string
+	// Kind is the kind of content PageID names: "" for a page, ContentTypeBlogpost for a blog post.
+	Kind      ContentType
 	Number    int
 	Message   *string
 	MinorEdit bool

@@ -48,6 +48,31 @@ type AttachmentText struct {
 	Format string `json:"format"`
 }
 
+// A list of blog posts.
+type BlogPostConnection struct {
+	// Blog posts with their cursors.
+	Edges []*BlogPostEdge `json:"edges"`
+	// The blog posts, without cursors.
+	Nodes []*BlogPost `json:"nodes"`
+	// Pagination state.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// A blog post in a list.
+type BlogPostEdge struct {
+	// Opaque position of this item, usable as `after`.
+	Cursor string `json:"cursor"`
+	// The blog post.
+	Node *BlogPost `json:"node"`
+}
+
+type BlogPostRepresentation struct {
+	ID *string `json:"id,omitempty"`
+	// The @key this representation matched: one of the BlogPostMatchedKey constants.
+	// gqlgen sets it from the fields the router sent; the router does not send it.
+	MatchedKey BlogPostMatchedKey `json:"-"`
+}
+
 // A body of content in one format.
 type Body struct {
 	// The format of `value`.
