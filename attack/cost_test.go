@@ -104,7 +104,7 @@ func TestLimitsBodyDepthAliases(t *testing.T) {
 	if got := g.postRaw(t, "Bearer "+key, big, false); got.Status != 413 || got.code() != server.CodeBodyTooLarge {
 		t.Errorf("oversized body: %d %q, want 413 %s", got.Status, got.code(), server.CodeBodyTooLarge)
 	}
-	deep := `{ page(id: "1") {` + strings.Repeat(" children { nodes {", 8) + " id" + strings.Repeat(" } }", 8) + " } }"
+	deep := `{ page(id: "1") {` + strings.Repeat(" children { nodes { ... on Page {", 8) + " id" + strings.Repeat(" } } }", 8) + " } }"
 	refusedFast(t, g, key, deep, nil, server.CodeDepthLimit, "")
 	var b strings.Builder
 	b.WriteString("{")

@@ -22,7 +22,7 @@ var nestedFieldSelections = []string{
 	"labels { name }",
 	"author { displayName }",
 	"children(first: 10) { nodes { id title } }",
-	"children(first: 10) { nodes { id title labels { name } } }",
+	"children(first: 10) { nodes { id title ... on Page { labels { name } } } }",
 	"comments(first: 5) { nodes { body { value } } }",
 	"comments(first: 5) { nodes { author { displayName } body { value } } }",
 	"attachments(first: 5) { nodes { title mediaType } }",

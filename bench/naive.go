@@ -200,19 +200,28 @@ func (n *Naive) labels(ctx context.Context, pageID string) ([]string, error) {
 	return out, nil
 }
 
-// children fetches the first max direct child pages of a page.
+// children fetches the first max direct children of every kind (pages, folders, whiteboards,
+// databases, embeds) of a page, as the API's children lists them.
 func (n *Naive) children(ctx context.Context, pageID string, max int) ([]v2Child, error) {
+	return n.childrenOf(ctx, "page", pageID, max)
+}
+
+// childrenOf fetches the first max direct children of every kind of tree content of kind.
+func (n *Naive) childrenOf(ctx context.Context, kind, id string, max int) ([]v2Child, error) {
 	var res v2List[v2Child]
-	if err := n.get(ctx, "/wiki/api/v2/pages/"+pageID+"/direct-children", limit(max), &res); err != nil {
+	if err := n.get(ctx, "/wiki/api/v2/"+treeSegment(kind)+"/"+id+"/direct-children", limit(max), &res); err != nil {
 		return nil, err
 	}
-	out := res.Results[:0]
-	for _, c := range res.Results {
-		if c.Type == "" || c.Type == "page" {
-			out = append(out, c)
-		}
+	return res.Results, nil
+}
+
+// treeSegment is the v2 route segment of a tree kind.
+func treeSegment(kind string) string {
+	switch kind {
+	case "folder", "whiteboard", "database", "embed":
+		return kind + "s"
 	}
-	return out, nil
+	return "pages"
 }
 
 // errNotFound reports an object the query needs that Confluence did not return.

@@ -177,6 +177,10 @@ func (n *Naive) nestedChildren(ctx context.Context, pageID string, np *NestedPag
 	}
 	np.Children = make([]NestedChild, len(cs))
 	return n.each(len(cs), func(i int) error {
+		if cs[i].Type != "" && cs[i].Type != "page" {
+			np.Children[i] = NestedChild{ID: cs[i].ID, Title: cs[i].Title} // labels are asked of pages only
+			return nil
+		}
 		ls, err := n.labels(ctx, cs[i].ID)
 		np.Children[i] = NestedChild{ID: cs[i].ID, Title: cs[i].Title, Labels: ls}
 		return err

@@ -5,7 +5,7 @@ import (
 )
 
 const pageTreeGraphQL = `query PageTree($key: String!, $root: ID!) { space(key: $key) {
-  pageTree(rootId: $root, maxDepth: 3) { entries { depth parentId hasChildren page { id title } } } } }`
+  pageTree(rootId: $root, maxDepth: 3) { entries { depth parentId hasChildren content { id title } } } } }`
 
 // TreeEntry is one entry of a flattened page tree, depth first, siblings in child order.
 type TreeEntry struct {
@@ -36,10 +36,10 @@ func pageTreeAPI(ctx context.Context, a *API, t Targets) (any, error) {
 					Depth       int    `json:"depth"`
 					ParentID    string `json:"parentId"`
 					HasChildren bool   `json:"hasChildren"`
-					Page        struct {
+					Content     struct {
 						ID    string `json:"id"`
 						Title string `json:"title"`
-					} `json:"page"`
+					} `json:"content"`
 				} `json:"entries"`
 			} `json:"pageTree"`
 		} `json:"space"`
@@ -52,7 +52,7 @@ func pageTreeAPI(ctx context.Context, a *API, t Targets) (any, error) {
 	}
 	out := make([]TreeEntry, len(res.Space.PageTree.Entries))
 	for i, e := range res.Space.PageTree.Entries {
-		out[i] = TreeEntry{ID: e.Page.ID, Title: e.Page.Title, ParentID: e.ParentID, Depth: e.Depth, HasChildren: e.HasChildren}
+		out[i] = TreeEntry{ID: e.Content.ID, Title: e.Content.Title, ParentID: e.ParentID, Depth: e.Depth, HasChildren: e.HasChildren}
 	}
 	return out, nil
 }

@@ -5,10 +5,21 @@ import (
 	"net/url"
 )
 
-const treeGraphQL = `query Tree($id: ID!) { page(id: $id) { id title
-  children(first: 25) { nodes { id title
-    children(first: 25) { nodes { id title
-      children(first: 25) { nodes { id title } } } } } } } }`
+// treeGraphQL asks three levels of children of every kind; each level goes on below pages,
+// folders and the other kinds alike.
+var treeGraphQL = `query Tree($id: ID!) { page(id: $id) { id title ` + treeLevels(3) + ` } }`
+
+// treeLevels is the children selection n levels deep.
+func treeLevels(n int) string {
+	if n == 0 {
+		return ""
+	}
+	below := treeLevels(n - 1)
+	if below != "" {
+		below = "... on Page { " + below + " } ... on Folder { " + below + " } ... on OtherContent { " + below + " }"
+	}
+	return "children(first: 25) { nodes { id title " + below + " } }"
+}
 
 // Tree is a page with its child pages, as deep as the query asked.
 type Tree struct {
@@ -86,16 +97,29 @@ func (n *Naive) tree(ctx context.Context, id string, depth int) (Tree, error) {
 
 // subtree fills t.Children down to depth levels, reading up to per children of each page.
 func (n *Naive) subtree(ctx context.Context, t *Tree, depth, per int) error {
+	return n.subtreeOf(ctx, t, "page", depth, per)
+}
+
+// subtreeOf is subtree below tree content of kind (children of every kind, each read through
+// its kind's route).
+func (n *Naive) subtreeOf(ctx context.Context, t *Tree, kind string, depth, per int) error {
 	if depth == 0 {
 		return nil
 	}
-	cs, err := n.children(ctx, t.ID, per)
+	cs, err := n.childrenOf(ctx, kind, t.ID, per)
 	if err != nil {
 		return err
 	}
 	t.Children = make([]Tree, len(cs))
 	return n.each(len(cs), func(i int) error {
 		t.Children[i] = Tree{ID: cs[i].ID, Title: cs[i].Title}
-		return n.subtree(ctx, &t.Children[i], depth-1, per)
+		return n.subtreeOf(ctx, &t.Children[i], cmpOr(cs[i].Type, "page"), depth-1, per)
 	})
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }

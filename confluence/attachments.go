@@ -19,6 +19,7 @@ type Attachment struct {
 	Title                string    `json:"title"` // the file name
 	CreatedAt            time.Time `json:"createdAt"`
 	PageID               string    `json:"pageId"`
+	BlogPostID           string    `json:"blogPostId,omitempty"`
 	MediaType            string    `json:"mediaType"`
 	MediaTypeDescription string    `json:"mediaTypeDescription"`
 	Comment              string    `json:"comment"`
@@ -43,6 +44,11 @@ type AttachmentListOptions struct {
 }
 
 func attachmentsRequest(pageID string, o *AttachmentListOptions) *request {
+	return contentAttachmentsRequest(pagesRoute, pageID, o)
+}
+
+// contentAttachmentsRequest lists the attachments of content id in the collection at route.
+func contentAttachmentsRequest(route, id string, o *AttachmentListOptions) *request {
 	q := query{}
 	if o != nil {
 		q.str("sort", o.Sort)
@@ -51,7 +57,7 @@ func attachmentsRequest(pageID string, o *AttachmentListOptions) *request {
 		q.str("filename", o.Filename)
 		o.ListOptions.apply(q)
 	}
-	return getRoute("/wiki/api/v2/pages/{id}/attachments", q, pageID)
+	return getRoute(route+"/{id}/attachments", q, id)
 }
 
 // ListForPage returns one page of a page's attachments.

@@ -48,12 +48,14 @@ type Client struct {
 	common service
 
 	Attachments *AttachmentsService
+	BlogPosts   *BlogPostsService
 	Comments    *CommentsService
 	Content     *ContentService
 	Labels      *LabelsService
 	Pages       *PagesService
 	Search      *SearchService
 	Spaces      *SpacesService
+	Tree        *TreeService
 	Users       *UsersService
 	Versions    *VersionsService
 }
@@ -156,12 +158,14 @@ func NewClient(opts Options) (*Client, error) {
 
 	c.common.client = c
 	c.Attachments = (*AttachmentsService)(&c.common)
+	c.BlogPosts = (*BlogPostsService)(&c.common)
 	c.Comments = (*CommentsService)(&c.common)
 	c.Content = (*ContentService)(&c.common)
 	c.Labels = (*LabelsService)(&c.common)
 	c.Pages = (*PagesService)(&c.common)
 	c.Search = (*SearchService)(&c.common)
 	c.Spaces = (*SpacesService)(&c.common)
+	c.Tree = (*TreeService)(&c.common)
 	c.Users = (*UsersService)(&c.common)
 	c.Versions = (*VersionsService)(&c.common)
 	return c, nil

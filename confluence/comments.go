@@ -71,6 +71,8 @@ var commentLists = map[string]struct {
 	"inline":         {"/wiki/api/v2/pages/{id}/inline-comments", true},
 	"footer-replies": {"/wiki/api/v2/footer-comments/{id}/children", false},
 	"inline-replies": {"/wiki/api/v2/inline-comments/{id}/children", true},
+	"blog-footer":    {blogPostsRoute + "/{id}/footer-comments", false},
+	"blog-inline":    {blogPostsRoute + "/{id}/inline-comments", true},
 }
 
 func (s *CommentsService) page(ctx context.Context, kind, id string, o *CommentListOptions) ([]Comment, *Response, error) {

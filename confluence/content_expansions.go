@@ -43,8 +43,8 @@ type ArrayLinks struct {
 }
 
 // ContentChildren is the children expansion of v1 content: children.page, children.comment
-// (comments and their replies, replies after the comment they answer) and children.attachment.
-// A member is nil when it was not expanded.
+// and children.attachment. A page's children.comment holds its top-level comments only (Cloud
+// ignores depth); a comment's holds its direct replies. A member is nil when it was not expanded.
 type ContentChildren struct {
 	Page       *ContentArray `json:"page,omitempty"`
 	Comment    *ContentArray `json:"comment,omitempty"`

@@ -54,6 +54,11 @@ var (
 	ErrResponseTooLarge = errors.New("confluence: response too large")
 	// ErrGone: the endpoint was removed (410, deprecated v1 routes).
 	ErrGone = errors.New("confluence: endpoint gone")
+	// ErrBadRequest: Confluence refused the request's parameters (400): a v2
+	// INVALID_REQUEST_PARAMETER or INVALID_REQUEST_BODY, a v1 BadRequestException,
+	// or a CQL query the search endpoints could not parse (that *CQLError
+	// matches ErrInvalidCQL as well). Retrying the same request cannot help.
+	ErrBadRequest = errors.New("confluence: bad request")
 )
 
 // Error is an error answer from Confluence (or a failure to get one).
@@ -164,8 +169,11 @@ func (e *CQLError) Error() string {
 	return fmt.Sprintf("confluence: %s: %d invalid cql: %s", e.Endpoint, e.Status, e.Message)
 }
 
-// Is matches ErrInvalidCQL.
-func (e *CQLError) Is(target error) bool { return target == ErrInvalidCQL }
+// Is matches ErrInvalidCQL, and ErrBadRequest when Confluence answered 400
+// (not for the 500 of an empty text term).
+func (e *CQLError) Is(target error) bool {
+	return target == ErrInvalidCQL || (target == ErrBadRequest && e.Status == http.StatusBadRequest)
+}
 
 // maxMessageLen bounds messages copied from upstream bodies.
 const maxMessageLen = 500
@@ -250,8 +258,10 @@ func clip(s string) string {
 //   - *RateLimitError for 429;
 //   - *CQLError for 400 (and the 500 "query parameter is required") on a
 //     search endpoint (isSearch);
-//   - *Error otherwise, matching ErrNotFound (404 naming the object),
-//     ErrCredentialsRejected (v2 404 with the bare title "Not Found", v1 403
+//   - *Error otherwise, matching ErrBadRequest (any other 400),
+//     ErrNotFound (404 naming the object, and every 404 outside the v2 routes),
+//     ErrCredentialsRejected (a 404 with the v2 envelope and the bare title
+//     "Not Found" on a v2 route, see credentialsAs404; v1 403
 //     "cannot access Confluence"/"not permitted to use Confluence", a
 //     non-HTML, non-scope 401), ErrScopeMismatch (401 "scope does not match"
 //     or X-Failure-Category FAILURE_CLIENT_SCOPE_CHECK), ErrScopedTokenOnSite
@@ -292,10 +302,12 @@ func checkResponse(endpoint string, onSite, isSearch bool, status int, header ht
 		} else {
 			e.kind = ErrForbidden
 		}
+	case status == http.StatusBadRequest:
+		e.kind = ErrBadRequest
 	case status == http.StatusNotFound:
 		// With bad credentials every v2 request answers 404 with the bare
 		// title "Not Found"; a real missing object always names its id.
-		if p.v2 && p.message == "Not Found" {
+		if credentialsAs404(endpoint) && p.v2 && p.message == "Not Found" {
 			e.kind = ErrCredentialsRejected
 			e.Message = "Not Found (Confluence's answer to rejected credentials)"
 		} else {
@@ -315,4 +327,19 @@ func checkResponse(endpoint string, onSite, isSearch bool, status int, header ht
 		e.Message = http.StatusText(status)
 	}
 	return e
+}
+
+// credentialsAs404 reports whether endpoint (a route pattern such as
+// "GET /wiki/api/v2/pages/{id}") is one where Confluence Cloud answers
+// rejected credentials with 404 rather than 401/403: the v2 routes, which
+// treat an unknown caller as anonymous and answer every request with
+// {"errors":[{"status":404,"code":"NOT_FOUND","title":"Not Found"}]}.
+// The v1 routes answer rejected credentials with 403 ("caller cannot access
+// Confluence" on /user/current, "Current user not permitted to use
+// Confluence" on search and the rest), so a 404 there is a missing or
+// hidden object whatever its body says; a 404 from the gateway (unknown
+// cloud id) or from an unknown path is not about credentials either.
+func credentialsAs404(endpoint string) bool {
+	_, route, _ := strings.Cut(endpoint, " ")
+	return strings.HasPrefix(route, "/wiki/api/v2/")
 }

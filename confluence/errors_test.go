@@ -79,13 +79,19 @@ func TestErrorMapping(t *testing.T) {
 			wantMsg: "Could not parse cql : type = = page",
 		},
 		{
-			name: "500 empty text term on search is a CQL error", status: 500, search: true,
-			body: `{"statusCode":500,"message":"java.lang.NullPointerException: query parameter is required."}`,
-			want: confluence.ErrInvalidCQL,
+			name: "400 on search is also a bad request", status: 400, search: true,
+			body: `{"statusCode":400,"data":{"authorized":true,"valid":true,"errors":[],"successful":true},"message":"com.atlassian.confluence.api.service.exceptions.BadRequestException: Could not parse cql : type = = page"}`,
+			want: confluence.ErrBadRequest, notWant: confluence.ErrUnavailable,
 		},
 		{
-			name: "400 elsewhere is a plain error with the v2 code", status: 400,
+			name: "500 empty text term on search is a CQL error", status: 500, search: true,
+			body: `{"statusCode":500,"message":"java.lang.NullPointerException: query parameter is required."}`,
+			want: confluence.ErrInvalidCQL, notWant: confluence.ErrBadRequest,
+		},
+		{
+			name: "400 elsewhere is a bad request with the v2 code", status: 400,
 			body:     `{"errors":[{"status":400,"code":"INVALID_REQUEST_PARAMETER","title":"Provided size {300} for 'limit' is greater than the max allowed: 250","detail":null}]}`,
+			want:     confluence.ErrBadRequest,
 			notWant:  confluence.ErrInvalidCQL,
 			wantCode: "INVALID_REQUEST_PARAMETER",
 		},

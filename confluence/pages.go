@@ -62,6 +62,8 @@ type Version struct {
 	// Page is set in version lists: the page at that version, with its body
 	// when a body format was requested.
 	Page *VersionPage `json:"page,omitempty"`
+	// BlogPost is Page in a blog post's version list (BlogPostVersion).
+	BlogPost *VersionPage `json:"blogpost,omitempty"`
 }
 
 // VersionPage is the page summary inside a version list item.
@@ -122,8 +124,8 @@ func (o *PageListOptions) query() query {
 	if o == nil {
 		return q
 	}
-	q.csv("id", o.IDs)
-	q.csv("space-id", o.SpaceIDs)
+	q.each("id", o.IDs)
+	q.each("space-id", o.SpaceIDs)
 	q.each("status", o.Status)
 	q.str("title", o.Title)
 	q.str("sort", o.Sort)
@@ -133,8 +135,20 @@ func (o *PageListOptions) query() query {
 	return q
 }
 
+// Content routes: pages and blog posts are read through the same code with the collection's
+// route (pagesRoute or blogPostsRoute) as parameter.
+const (
+	pagesRoute     = "/wiki/api/v2/pages"
+	blogPostsRoute = "/wiki/api/v2/blogposts"
+)
+
 func pagesListRequest(opts *PageListOptions) *request {
-	return getRoute("/wiki/api/v2/pages", opts.query())
+	return contentListRequest(pagesRoute, opts)
+}
+
+// contentListRequest lists the collection at route (pagesRoute or blogPostsRoute).
+func contentListRequest(route string, opts *PageListOptions) *request {
+	return getRoute(route, opts.query())
 }
 
 // List returns one page of pages.
@@ -166,13 +180,18 @@ type PageBatchOptions struct {
 //
 // Confluence API: GET /wiki/api/v2/pages?id=...&limit=250
 func (s *PagesService) GetMany(ctx context.Context, ids []string, opts *PageBatchOptions) ([]Page, error) {
+	return getMany(ctx, (*service)(s), pagesRoute, ids, opts)
+}
+
+// getMany is GetMany over the collection at route (pagesRoute or blogPostsRoute).
+func getMany(ctx context.Context, s *service, route string, ids []string, opts *PageBatchOptions) ([]Page, error) {
 	if opts == nil {
 		opts = &PageBatchOptions{}
 	}
 	var out []Page
 	for _, chunk := range chunks(ids, maxBatch) {
 		lo := &PageListOptions{IDs: chunk, Status: opts.Status, BodyFormat: opts.BodyFormat, ListOptions: ListOptions{Limit: maxBatch}}
-		got, err := collect(s.ListIter(ctx, lo))
+		got, err := collect(iterate[Page](ctx, s.client, contentListRequest(route, lo)))
 		out = append(out, got...)
 		if err != nil {
 			return out, err
@@ -199,6 +218,11 @@ type PageGetOptions struct {
 //
 // Confluence API: GET /wiki/api/v2/pages/{id}
 func (s *PagesService) Get(ctx context.Context, id string, opts *PageGetOptions) (*Page, *Response, error) {
+	return getContent(ctx, (*service)(s), pagesRoute, id, opts)
+}
+
+// getContent is Get over the collection at route (pagesRoute or blogPostsRoute).
+func getContent(ctx context.Context, s *service, route, id string, opts *PageGetOptions) (*Page, *Response, error) {
 	q := query{}
 	if opts != nil {
 		q.str("body-format", string(opts.BodyFormat))
@@ -206,7 +230,7 @@ func (s *PagesService) Get(ctx context.Context, id string, opts *PageGetOptions)
 		q.each("status", opts.Status)
 		q.bool("include-labels", opts.IncludeLabels)
 	}
-	return getOne[Page](ctx, s.client, getRoute("/wiki/api/v2/pages/{id}", q, id))
+	return getOne[Page](ctx, s.client, getRoute(route+"/{id}", q, id))
 }
 
 // ChildContent is an item of /pages/{id}/direct-children: a page, folder,

@@ -86,14 +86,17 @@ func (q query) bool(k string, v bool) {
 	}
 }
 
-// csv sets a comma-separated list (Confluence's documented array form).
+// csv sets a comma-separated list: the form of v1's multi-value expand.
+// v2 array parameters go through each.
 func (q query) csv(k string, vs []string) {
 	if len(vs) > 0 {
 		url.Values(q).Set(k, strings.Join(vs, ","))
 	}
 }
 
-// each repeats the parameter per value (status=current&status=archived).
+// each repeats the parameter per value (id=1&id=2, status=current&status=archived):
+// the v2 OpenAPI document declares its array parameters as type array with no
+// style/explode, which in OpenAPI 3.0 is form style, exploded: repeated.
 func (q query) each(k string, vs []string) {
 	for _, v := range vs {
 		url.Values(q).Add(k, v)

@@ -187,19 +187,18 @@ func (s *SearchService) ContentIter(ctx context.Context, opts *ContentSearchOpti
 // are set depends on the expansions requested (nil: not expanded).
 // Extensions come without asking on pages, comments and attachments.
 type Content struct {
-	ID        string          `json:"id"`
-	Type      string          `json:"type"` // page, blogpost, comment, attachment, folder, ...
-	Status    string          `json:"status"`
-	Title     string          `json:"title"`
-	Space     *SearchSpace    `json:"space,omitempty"`
-	Version   *ContentVersion `json:"version,omitempty"`
-	History   *ContentHistory `json:"history,omitempty"`
-	Ancestors []Content       `json:"ancestors,omitempty"`
-	// Container is the page of a comment or attachment (with the container expansion).
-	Container  *Content           `json:"container,omitempty"`
+	ID         string             `json:"id"`
+	Type       string             `json:"type"` // page, blogpost, comment, attachment, folder, ...
+	Status     string             `json:"status"`
+	Title      string             `json:"title"`
+	Space      *SearchSpace       `json:"space,omitempty"`
+	Version    *ContentVersion    `json:"version,omitempty"`
+	History    *ContentHistory    `json:"history,omitempty"`
+	Ancestors  []Content          `json:"ancestors,omitempty"`
 	Body       *Body              `json:"body,omitempty"`
 	Metadata   *ContentMetadata   `json:"metadata,omitempty"`
 	Children   *ContentChildren   `json:"children,omitempty"`
+	Container  *Content           `json:"container,omitempty"` // a comment's page (container expansion)
 	Extensions *ContentExtensions `json:"extensions,omitempty"`
 	Links      Links              `json:"_links"`
 }

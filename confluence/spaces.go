@@ -60,11 +60,11 @@ type SpaceListOptions struct {
 func spacesListRequest(o *SpaceListOptions) *request {
 	q := query{}
 	if o != nil {
-		q.csv("ids", o.IDs)
-		q.csv("keys", o.Keys)
+		q.each("ids", o.IDs)
+		q.each("keys", o.Keys)
 		q.str("type", o.Type)
 		q.str("status", o.Status)
-		q.csv("labels", o.Labels)
+		q.each("labels", o.Labels)
 		q.str("sort", o.Sort)
 		q.str("description-format", o.DescriptionFormat)
 		q.bool("include-icon", o.IncludeIcon)
@@ -149,6 +149,11 @@ type SpacePagesOptions struct {
 }
 
 func spacePagesRequest(id string, o *SpacePagesOptions) *request {
+	return spaceContentRequest("/wiki/api/v2/spaces/{id}/pages", id, o)
+}
+
+// spaceContentRequest lists a space's content at route (its pages or blog posts).
+func spaceContentRequest(route, id string, o *SpacePagesOptions) *request {
 	q := query{}
 	if o != nil {
 		q.str("depth", o.Depth)
@@ -158,7 +163,7 @@ func spacePagesRequest(id string, o *SpacePagesOptions) *request {
 		q.str("body-format", string(o.BodyFormat))
 		o.ListOptions.apply(q)
 	}
-	return getRoute("/wiki/api/v2/spaces/{id}/pages", q, id)
+	return getRoute(route, q, id)
 }
 
 // ListPages returns one page of a space's pages.

@@ -1,7 +1,6 @@
 package confluence
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"iter"
@@ -22,44 +21,27 @@ type DetailedVersion struct {
 	MinorEdit           bool      `json:"minorEdit"`
 	ContentTypeModified bool      `json:"contentTypeModified"`
 	Collaborators       []string  `json:"collaborators"`
-	// PrevVersion and NextVersion are neighbouring version numbers, 0 if none.
+	// PrevVersion and NextVersion are the neighbouring version numbers; 0
+	// when Confluence sends none (the first or the latest version).
 	PrevVersion int `json:"prevVersion"`
 	NextVersion int `json:"nextVersion"`
 }
 
-// UnmarshalJSON accepts RFC 3339 or epoch-ms timestamps, and neighbouring
-// versions given as numbers or as objects with a number.
+// UnmarshalJSON accepts RFC 3339 or epoch-ms timestamps. prevVersion and
+// nextVersion are integers, as the v2 OpenAPI document's DetailedVersion
+// declares them ("The version number of the version prior to / after this
+// current content update"); any other shape is a decoding error.
 func (v *DetailedVersion) UnmarshalJSON(b []byte) error {
 	type plain DetailedVersion
 	aux := struct {
 		*plain
-		CreatedAt   jsonTime        `json:"createdAt"`
-		PrevVersion json.RawMessage `json:"prevVersion"`
-		NextVersion json.RawMessage `json:"nextVersion"`
+		CreatedAt jsonTime `json:"createdAt"`
 	}{plain: (*plain)(v)}
 	if err := json.Unmarshal(b, &aux); err != nil {
 		return err
 	}
 	v.CreatedAt = time.Time(aux.CreatedAt)
-	v.PrevVersion = versionNumber(aux.PrevVersion)
-	v.NextVersion = versionNumber(aux.NextVersion)
 	return nil
-}
-
-func versionNumber(raw json.RawMessage) int {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || string(raw) == "null" {
-		return 0
-	}
-	if raw[0] == '{' {
-		var o struct {
-			Number int `json:"number"`
-		}
-		_ = json.Unmarshal(raw, &o)
-		return o.Number
-	}
-	n, _ := strconv.Atoi(string(bytes.Trim(raw, `"`)))
-	return n
 }
 
 // VersionListOptions are the parameters of the version list.
@@ -71,13 +53,18 @@ type VersionListOptions struct {
 }
 
 func versionsRequest(pageID string, o *VersionListOptions) *request {
+	return contentVersionsRequest(pagesRoute, pageID, o)
+}
+
+// contentVersionsRequest lists the versions of content id in the collection at route.
+func contentVersionsRequest(route, id string, o *VersionListOptions) *request {
 	q := query{}
 	if o != nil {
 		q.str("body-format", string(o.BodyFormat))
 		q.str("sort", o.Sort)
 		o.ListOptions.apply(q)
 	}
-	return getRoute("/wiki/api/v2/pages/{id}/versions", q, pageID)
+	return getRoute(route+"/{id}/versions", q, id)
 }
 
 // List returns one page of a page's versions.
@@ -99,6 +86,11 @@ func (s *VersionsService) ListIter(ctx context.Context, pageID string, opts *Ver
 //
 // Confluence API: GET /wiki/api/v2/pages/{page-id}/versions/{version-number}
 func (s *VersionsService) Get(ctx context.Context, pageID string, number int) (*DetailedVersion, *Response, error) {
-	req := getRoute("/wiki/api/v2/pages/{id}/versions/{number}", nil, pageID, strconv.Itoa(number))
+	return s.getAt(ctx, pagesRoute, pageID, number)
+}
+
+// getAt is Get for content id in the collection at route (pagesRoute or blogPostsRoute).
+func (s *VersionsService) getAt(ctx context.Context, route, id string, number int) (*DetailedVersion, *Response, error) {
+	req := getRoute(route+"/{id}/versions/{number}", nil, id, strconv.Itoa(number))
 	return getOne[DetailedVersion](ctx, s.client, req)
 }

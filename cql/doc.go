@@ -35,8 +35,12 @@
 //   - Text search (~, !~), a subset of Confluence's Lucene-derived syntax
 //     (https://developer.atlassian.com/cloud/confluence/performing-text-searches-using-cql/):
 //     case-insensitive words and double-quoted phrases, all of which must
-//     match; * and ? wildcards (not as the first character); "term~" fuzzy
-//     (edit distance 2, or term~0, term~1). No stemming, stop words or Lucene boolean operators.
+//     match, analysed as English: Lucene's English stop words are ignored
+//     (a phrase keeps their places) and words are stemmed, so "deployment
+//     procedure" finds "deploying procedures" (Stem; analysis.go); * and ?
+//     wildcards (not as the first character) and "term~" fuzzy (edit
+//     distance 2, or term~0, term~1) are not analysed and are compared with
+//     the stemmed words, as in Lucene. No Lucene boolean operators.
 //
 // All types are immutable once returned and safe for concurrent use.
 package cql

@@ -60,10 +60,10 @@ func sortByRelevance(docs []Document, terms []textItem) {
 	fs := make([]fields, len(docs))
 	df := make([]int, len(terms))
 	for i, d := range docs {
-		fs[i].title = tokenize(d.Title())
-		fs[i].text = tokenize(d.Text())
+		fs[i].title = analyze(d.Title())
+		fs[i].text = analyze(d.Text())
 		for _, l := range d.Labels() {
-			fs[i].text = append(fs[i].text, tokenize(l)...)
+			fs[i].text = append(fs[i].text, analyze(l)...)
 		}
 		for j := range terms {
 			if terms[j].matchField(fs[i].title) || terms[j].matchField(fs[i].text) {

@@ -2,6 +2,7 @@ package cql
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -9,23 +10,27 @@ import (
 
 // textQuery is a compiled text search (the value of ~ or !~), following
 // Confluence's text-search rules: whitespace-separated terms and double-quoted
-// phrases, case-insensitive, every one must match.
+// phrases, case-insensitive, analysed as English (analysis.go: stop words
+// ignored, words stemmed), every one must match. A search whose words are all
+// stop words has no items and matches nothing.
 type textQuery struct {
 	items []textItem
 }
 
 // textItem is one term or phrase.
 type textItem struct {
-	tokens   []string // lowercase words; more than one is a phrase
-	wildcard []rune   // lowercase pattern with '*' and '?' (set for wildcard terms)
-	fuzzy    int      // maximum edit distance for "term~" (0: exact)
+	tokens   []string // index terms (analyze); more than one is a phrase, in which "" stands for any one word
+	wildcard []rune   // lowercase pattern with '*' and '?' (set for wildcard terms), matched against index terms
+	fuzzy    int      // maximum edit distance for "term~" (raw terms only)
+	raw      bool     // tokens[0] is the lowercase, unstemmed word of "term~" or "term~0", matched against index terms
 }
 
 // compileText parses a text search. It returns a *Error without position
-// (the caller adds it) when the search has no term or a term starts with
-// a wildcard.
+// (the caller adds it) when the search has no word (only punctuation or
+// nothing) or a term starts with a wildcard.
 func compileText(s string) (*textQuery, *Error) {
 	q := &textQuery{}
+	words := false
 	rs := []rune(s)
 	for i := 0; i < len(rs); {
 		r := rs[i]
@@ -44,8 +49,10 @@ func compileText(s string) (*textQuery, *Error) {
 				i++
 			}
 			i++ // closing quote, if any
-			if toks := tokenize(b.String()); len(toks) > 0 {
-				q.items = append(q.items, textItem{tokens: toks})
+			terms := analyze(b.String())
+			words = words || len(terms) > 0
+			if terms = trimGaps(terms); len(terms) > 0 {
+				q.items = append(q.items, textItem{tokens: terms})
 			}
 			continue
 		}
@@ -62,23 +69,38 @@ func compileText(s string) (*textQuery, *Error) {
 			escaped = append(escaped, esc)
 			i++
 		}
-		item, err := compileTerm(raw, escaped)
+		item, hasWord, err := compileTerm(raw, escaped)
 		if err != nil {
 			return nil, err
 		}
+		words = words || hasWord
 		if item != nil {
 			q.items = append(q.items, *item)
 		}
 	}
-	if len(q.items) == 0 {
+	if !words {
 		return nil, &Error{Kind: KindEmptyText, Message: fmt.Sprintf("the text search %s has no word to look for; give at least one word", quote(s))}
 	}
 	return q, nil
 }
 
-// compileTerm turns one unquoted term into an item; nil if it holds no
-// word (only punctuation).
-func compileTerm(raw []rune, escaped []bool) (*textItem, *Error) {
+// trimGaps drops the stop words' places at both ends of a phrase: they
+// constrain nothing.
+func trimGaps(terms []string) []string {
+	for len(terms) > 0 && terms[0] == "" {
+		terms = terms[1:]
+	}
+	for len(terms) > 0 && terms[len(terms)-1] == "" {
+		terms = terms[:len(terms)-1]
+	}
+	return terms
+}
+
+// compileTerm turns one unquoted term into an item: nil if it holds no word
+// (only punctuation) or only stop words; hasWord reports whether it held a
+// word at all. Wildcard and fuzzy terms are not analysed (as in Lucene, they
+// are compared with the stemmed index terms); other terms are.
+func compileTerm(raw []rune, escaped []bool) (item *textItem, hasWord bool, err *Error) {
 	fuzzy := 0
 	// "roam~" or "roam~1": fuzzy match.
 	for j := len(raw) - 1; j >= 0; j-- {
@@ -104,7 +126,7 @@ func compileTerm(raw []rune, escaped []bool) (*textItem, *Error) {
 	for j, r := range raw {
 		if (r == '*' || r == '?') && !escaped[j] {
 			if j == 0 {
-				return nil, &Error{Kind: KindValue, Message: fmt.Sprintf("the text search term %s starts with a wildcard; put at least one character before '%c'", quote(string(raw)), r)}
+				return nil, false, &Error{Kind: KindValue, Message: fmt.Sprintf("the text search term %s starts with a wildcard; put at least one character before '%c'", quote(string(raw)), r)}
 			}
 			wild = true
 		}
@@ -122,49 +144,32 @@ func compileTerm(raw []rune, escaped []bool) (*textItem, *Error) {
 				pat = append(pat, unicode.ReplacementChar)
 			}
 		}
-		return &textItem{wildcard: pat}, nil
+		return &textItem{wildcard: pat}, true, nil
 	}
 	toks := tokenize(string(raw))
-	switch len(toks) {
-	case 0:
-		return nil, nil
-	case 1:
-		if fuzzy < 0 {
-			fuzzy = 0
-		}
-		return &textItem{tokens: toks, fuzzy: fuzzy}, nil
+	if len(toks) == 0 {
+		return nil, false, nil
 	}
-	return &textItem{tokens: toks}, nil
+	if len(toks) == 1 && fuzzy != 0 {
+		return &textItem{tokens: toks, fuzzy: max(fuzzy, 0), raw: true}, true, nil
+	}
+	if terms := trimGaps(analyze(string(raw))); len(terms) > 0 {
+		return &textItem{tokens: terms}, true, nil
+	}
+	return nil, true, nil
 }
 
 func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) || r == '_'
 }
 
-// tokenize splits s into lowercase words: runs of letters, digits, marks
-// and underscores.
-func tokenize(s string) []string {
-	var toks []string
-	var b strings.Builder
-	for _, r := range s {
-		if isWordRune(r) {
-			b.WriteRune(unicode.ToLower(r))
-			continue
-		}
-		if b.Len() > 0 {
-			toks = append(toks, b.String())
-			b.Reset()
-		}
-	}
-	if b.Len() > 0 {
-		toks = append(toks, b.String())
-	}
-	return toks
-}
-
-// match reports whether every item occurs in one of fields (each a
-// tokenized source: title, body, one label).
+// match reports whether every item occurs in one of fields (each an
+// analysed source: title, body, one label). A query without items (only stop
+// words) matches nothing.
 func (q *textQuery) match(fields [][]string) bool {
+	if len(q.items) == 0 {
+		return false
+	}
 	for _, it := range q.items {
 		found := false
 		for _, f := range fields {
@@ -184,25 +189,27 @@ func (it *textItem) matchField(toks []string) bool {
 	switch {
 	case it.wildcard != nil:
 		for _, t := range toks {
-			if globMatch(it.wildcard, []rune(t)) {
+			if t != "" && globMatch(it.wildcard, []rune(t)) {
+				return true
+			}
+		}
+		return false
+	case it.raw:
+		w := it.tokens[0]
+		for _, t := range toks {
+			if t != "" && (t == w || (it.fuzzy > 0 && editDistance(t, w) <= it.fuzzy)) {
 				return true
 			}
 		}
 		return false
 	case len(it.tokens) == 1:
-		w := it.tokens[0]
-		for _, t := range toks {
-			if t == w || (it.fuzzy > 0 && editDistance(t, w) <= it.fuzzy) {
-				return true
-			}
-		}
-		return false
+		return slices.Contains(toks, it.tokens[0])
 	}
 	n := len(it.tokens)
 outer:
 	for i := 0; i+n <= len(toks); i++ {
-		for j := range n {
-			if toks[i+j] != it.tokens[j] {
+		for j, w := range it.tokens {
+			if w != "" && toks[i+j] != w {
 				continue outer
 			}
 		}

@@ -12,7 +12,7 @@ import (
 // nestedQuery is the query of issue 5: the context an investigation needs, three levels deep.
 const nestedQuery = `query($key: String!) { space(key: $key) { name pages(first: 25) { nodes {
     id title labels { name } author { displayName }
-    children(first: 10) { nodes { id title labels { name } } }
+    children(first: 10) { nodes { id title ... on Page { labels { name } } } }
     comments(first: 5) { nodes { author { displayName } body { value } } }
     attachments(first: 5) { nodes { title mediaType } }
     versions(first: 3) { nodes { number message } } } } } }`
@@ -179,7 +179,7 @@ func TestLabelsOfManyNodesCostNoCallPerNode(t *testing.T) {
 		}
 	}
 	e.mustDo(t, `query($key: String!) { space(key: $key) { pages(depth: ALL, first: 100) { nodes {
-	  labels { name } children(first: 10) { nodes { labels { name } } } } } } }`, &r, varKey(key))
+	  labels { name } children(first: 10) { nodes { ... on Page { labels { name } } } } } } } }`, &r, varKey(key))
 	nodes, labelled := 0, 0
 	for _, p := range r.Space.Pages.Nodes {
 		nodes++
@@ -257,7 +257,7 @@ func TestPageTreeCallsAndAgreement(t *testing.T) {
 	e := newEnv(t, envOptions{dataset: "bench"})
 	key := e.sim.Spaces()[0].Key
 	type entry struct {
-		Page        struct{ ID string }
+		Content     struct{ ID string }
 		Depth       int
 		ParentID    *string
 		HasChildren bool
@@ -266,22 +266,23 @@ func TestPageTreeCallsAndAgreement(t *testing.T) {
 		Space struct{ PageTree struct{ Entries []entry } }
 	}
 	e.sim.ResetStats()
-	e.mustDo(t, `query($key: String!) { space(key: $key) { pageTree(maxDepth: 3) { entries { page { id } depth parentId hasChildren } } } }`, &whole, varKey(key))
+	e.mustDo(t, `query($key: String!) { space(key: $key) { pageTree(maxDepth: 3) { entries { content { id } depth parentId hasChildren } } } }`, &whole, varKey(key))
 	st := e.sim.Stats()
 	tree := whole.Space.PageTree.Entries
 	if len(tree) < 200 {
 		t.Fatalf("tree has %d entries, want a few hundred", len(tree))
 	}
-	// The space by key, then its 1000 pages 250 at a time.
-	if st.Total != 5 || st.ByEndpoint["GET /wiki/api/v2/spaces/{id}/pages"] != 4 {
-		t.Errorf("upstream calls = %v, want the space and 4 page-list reads", st.ByEndpoint)
+	// The space by key, then its 1000 pages 250 at a time, and one CQL search for its folders
+	// and whiteboard (the tree's other kinds).
+	if st.Total != 6 || st.ByEndpoint["GET /wiki/api/v2/spaces/{id}/pages"] != 4 || st.ByEndpoint["GET /wiki/rest/api/content/search"] != 1 {
+		t.Errorf("upstream calls = %v, want the space, 4 page-list reads and 1 content search", st.ByEndpoint)
 	}
 	// Pick the first top page with children and compare its subtree.
 	var root string
 	var sub []entry
 	for i, en := range tree {
 		if root == "" && en.Depth == 1 && en.HasChildren {
-			root = en.Page.ID
+			root = en.Content.ID
 			for _, c := range tree[i+1:] {
 				if c.Depth == 1 {
 					break
@@ -294,7 +295,7 @@ func TestPageTreeCallsAndAgreement(t *testing.T) {
 	var below struct {
 		Space struct{ PageTree struct{ Entries []entry } }
 	}
-	e.mustDo(t, `query($key: String!, $root: ID) { space(key: $key) { pageTree(rootId: $root, maxDepth: 2) { entries { page { id } depth parentId hasChildren } } } }`,
+	e.mustDo(t, `query($key: String!, $root: ID) { space(key: $key) { pageTree(rootId: $root, maxDepth: 2) { entries { content { id } depth parentId hasChildren } } } }`,
 		&below, varKey(key), client.Var("root", root))
 	got, _ := json.Marshal(below.Space.PageTree.Entries)
 	want, _ := json.Marshal(sub)

@@ -125,4 +125,11 @@ func setComplexity(c *ComplexityRoot) {
 	c.Page.Versions = func(child int, first *int, _ *string) int { return perParentList(child, items(first, 25)) }
 	c.Page.Descendants = func(child int, _ *int, first *int, _ *string) int { return perParentList(child, items(first, 50)) }
 	c.Comment.Replies = func(child int, first *int, _ *string) int { return perParentList(child, items(first, 25)) }
+	c.Query.Content = func(child int, _ string) int { return root(child) }
+	c.Folder.Children = func(child int, first *int, _ *string) int { return batchedList(child, items(first, 25)) }
+	c.Folder.Descendants = func(child int, _ *int, first *int, _ *string) int { return perParentList(child, items(first, 50)) }
+	c.OtherContent.Children = func(child int, first *int, _ *string) int { return batchedList(child, items(first, 25)) }
+	c.OtherContent.Descendants = func(child int, _ *int, first *int, _ *string) int {
+		return perParentList(child, items(first, 50))
+	}
 }

@@ -135,13 +135,13 @@ func makeBody(ctx context.Context, raw string, f model.BodyFormat, maxChars *int
 
 // holderOf is the link holder of a body of page pageID whose web URL (which names its space) is
 // pageURL; "" leaves the space to the link loader.
-func holderOf(pageID, pageURL string) *loaders.LinkHolder {
-	return &loaders.LinkHolder{PageID: pageID, SpaceKey: loaders.SpaceKeyOfURL(pageURL)}
+func holderOf(pageID, pageURL string, kind model.ContentType) *loaders.LinkHolder {
+	return &loaders.LinkHolder{PageID: pageID, SpaceKey: loaders.SpaceKeyOfURL(pageURL), Content: kind}
 }
 
 func pageBody(ctx context.Context, obj *model.Page, format *model.BodyFormat, maxChars *int, section *string) (*model.Body, error) {
 	f := bodyFormatArg(format)
-	p, err := loaders.For(ctx).Body(ctx, loaders.BodyRequest{PageID: obj.ID, Version: currentNumber(obj), IsCurrent: true, Format: upstreamFormat(f)})
+	p, err := loaders.For(ctx).Body(ctx, loaders.BodyRequest{PageID: obj.ID, Content: obj.Content, Version: currentNumber(obj), IsCurrent: true, Format: upstreamFormat(f)})
 	if err != nil {
 		return nil, err
 	}
@@ -149,16 +149,16 @@ func pageBody(ctx context.Context, obj *model.Page, format *model.BodyFormat, ma
 	if u == "" {
 		u = obj.URL
 	}
-	return makeBody(ctx, p.Body, f, maxChars, section, holderOf(obj.ID, u))
+	return makeBody(ctx, p.Body, f, maxChars, section, holderOf(obj.ID, u, obj.Content))
 }
 
 func versionBody(ctx context.Context, obj *model.Version, format *model.BodyFormat, maxChars *int) (*model.Body, error) {
 	f := bodyFormatArg(format)
-	p, err := loaders.For(ctx).Body(ctx, loaders.BodyRequest{PageID: obj.PageID, Version: obj.Number, Format: upstreamFormat(f)})
+	p, err := loaders.For(ctx).Body(ctx, loaders.BodyRequest{PageID: obj.PageID, Content: obj.Kind, Version: obj.Number, Format: upstreamFormat(f)})
 	if err != nil {
 		return nil, err
 	}
-	return makeBody(ctx, p.Body, f, maxChars, nil, holderOf(obj.PageID, p.URL))
+	return makeBody(ctx, p.Body, f, maxChars, nil, holderOf(obj.PageID, p.URL, obj.Kind))
 }
 
 func commentBody(ctx context.Context, obj *model.Comment, format *model.BodyFormat) (*model.Body, error) {
@@ -166,7 +166,7 @@ func commentBody(ctx context.Context, obj *model.Comment, format *model.BodyForm
 	if f == model.BodyFormatView || f == model.BodyFormatAtlasDocFormat {
 		return nil, inputErrorf("format", "comment bodies are available as MARKDOWN, TEXT or STORAGE")
 	}
-	return makeBody(ctx, obj.Storage, f, nil, nil, holderOf(obj.PageID, ""))
+	return makeBody(ctx, obj.Storage, f, nil, nil, holderOf(obj.PageID, "", ""))
 }
 
 // maxDiffContext caps the context lines of a diff.
@@ -186,7 +186,7 @@ func pageDiff(ctx context.Context, obj *model.Page, from, to, context *int) (*mo
 	current := currentNumber(obj)
 	var curBody *loaders.Page
 	if obj.Partial {
-		p, err := l.Body(ctx, loaders.BodyRequest{PageID: obj.ID, Format: "storage"})
+		p, err := l.Body(ctx, loaders.BodyRequest{PageID: obj.ID, Content: obj.Content, Format: "storage"})
 		if err != nil {
 			return nil, err
 		}
@@ -224,7 +224,7 @@ func pageDiff(ctx context.Context, obj *model.Page, from, to, context *int) (*mo
 			continue
 		}
 		wg.Go(func() {
-			bodies[i], errs[i] = l.Body(ctx, loaders.BodyRequest{PageID: obj.ID, Version: n, IsCurrent: n == current, Format: "storage"})
+			bodies[i], errs[i] = l.Body(ctx, loaders.BodyRequest{PageID: obj.ID, Content: obj.Content, Version: n, IsCurrent: n == current, Format: "storage"})
 		})
 	}
 	wg.Wait()
@@ -247,6 +247,7 @@ func pageDiff(ctx context.Context, obj *model.Page, from, to, context *int) (*mo
 	}
 	d := unifiedDiff(fmt.Sprintf("%s (version %d)", oldP.Title, fromN), fmt.Sprintf("%s (version %d)", newP.Title, toN), oldMD, newMD, ctxLines)
 	fromV, toV := versionAt(obj.ID, oldP.Current, fromN), versionAt(obj.ID, newP.Current, toN)
+	fromV.Kind, toV.Kind = obj.Content, obj.Content
 	out := &model.PageDiff{
 		From:         fromV,
 		To:           toV,

@@ -15,19 +15,24 @@ import (
 // failing the others (graphql.BatchErrorList).
 
 func findPages(ctx context.Context, reps []*model.PageRepresentation) ([]*model.Page, error) {
-	if _, err := requireCaller(ctx); err != nil {
-		return nil, err
-	}
 	ids := make([]string, len(reps))
 	for i, r := range reps {
 		if r.ID != nil {
 			ids[i] = *r.ID
 		}
 	}
-	ps, errs := readPages(ctx, ids)
-	out := make([]*model.Page, len(reps))
+	return findContent(ctx, loaders.KindPage, ids)
+}
+
+// findContent resolves the page (or blog post, by kind) entities ids in one bulk read.
+func findContent(ctx context.Context, kind loaders.ContentKind, ids []string) ([]*model.Page, error) {
+	if _, err := requireCaller(ctx); err != nil {
+		return nil, err
+	}
+	ps, errs := readContent(ctx, kind, ids)
+	out := make([]*model.Page, len(ids))
 	failed := false
-	for i := range reps {
+	for i := range ids {
 		if errs[i] != nil {
 			failed = true
 			continue

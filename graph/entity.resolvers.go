@@ -11,6 +11,16 @@ import (
 	"github.com/confluence-graph/confluence-graph/graph/model"
 )
 
+// FindBlogPost is the resolver for the findBlogPost field.
+func (r *entityResolver) FindBlogPost(ctx context.Context, reps []*model.BlogPostRepresentation) ([]*model.BlogPost, error) {
+	return findBlogPosts(ctx, reps)
+}
+
+// FindFolder is the resolver for the findFolder field.
+func (r *entityResolver) FindFolder(ctx context.Context, reps []*model.FolderRepresentation) ([]*model.Folder, error) {
+	return findFolders(ctx, reps)
+}
+
 // FindPage is the resolver for the findPage field.
 func (r *entityResolver) FindPage(ctx context.Context, reps []*model.PageRepresentation) ([]*model.Page, error) {
 	return findPages(ctx, reps)

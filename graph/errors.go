@@ -182,6 +182,15 @@ func presentError(ctx context.Context, err error, log *slog.Logger) *gqlerror.Er
 		set(CodeNotFound, fmt.Sprintf("%s %s not found (or not visible to the connected account)", loaderNF.Kind, loaderNF.Key))
 	case errors.Is(cause, confluence.ErrUnauthorized):
 		set(CodeConfluenceUnauthorized, confluenceAuthMessage(cause))
+		if scopes := missingScopes(cause); len(scopes) > 0 {
+			ext["missingScopes"] = scopes
+			need := scopes[0] + " this field needs"
+			if len(scopes) > 1 {
+				need += ", and " + strings.Join(scopes[1:], ", ") + " its fallback route needs"
+			}
+			gqlErr.Message = "the Confluence token lacks the scope " + need +
+				"; an admin must create a token with the scope and reconnect"
+		}
 	case errors.Is(cause, confluence.ErrForbidden):
 		set(CodeConfluenceForbidden, "the Confluence account cannot see this "+itemOf(ctx)+"; give it read access in Confluence")
 	case errors.Is(cause, confluence.ErrNotFound):
@@ -220,6 +229,17 @@ func safeText(err error) string {
 		return fmt.Sprintf("confluence CQL error: %s: status %d (upstream text withheld)", cq.Endpoint, cq.Status)
 	}
 	return err.Error()
+}
+
+// missingScopes names the scopes a scoped token lacked for err: those of a field no route could
+// serve (the v2 route's, then its fallback's), or the scope of the refused route. The gateway's
+// 401 body never names the scope, so the route does. nil when err is no scope refusal.
+func missingScopes(err error) []string {
+	var ms *loaders.MissingScopesError
+	if errors.As(err, &ms) {
+		return ms.Scopes
+	}
+	return confluence.MissingScopes(err)
 }
 
 // confluenceAuthMessage says which credential problem Confluence reported, without secrets.

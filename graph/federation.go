@@ -136,6 +136,10 @@ func (ec *executionContext) resolveEntityGroup(
 
 func isMulti(typeName string) bool {
 	switch typeName {
+	case "BlogPost":
+		return true
+	case "Folder":
+		return true
 	case "Page":
 		return true
 	case "Space":
@@ -179,6 +183,70 @@ func (ec *executionContext) resolveManyEntities(
 	}()
 
 	switch typeName {
+
+	case "BlogPost":
+		representations := make([]any, len(reps))
+		matchedKeys := make([]model.BlogPostMatchedKey, len(reps))
+		for i, rep := range reps {
+			matchedKey, err := matchedKeyForBlogPost(ctx, rep.entity)
+			if err != nil {
+				return fmt.Errorf(`finding resolver for Entity "BlogPost": %w`, err)
+			}
+			representations[i] = map[string]any(rep.entity)
+			matchedKeys[i] = matchedKey
+		}
+		typedReps, err := ec.unmarshalNBlogPostRepresentation2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPostRepresentationᚄ(ctx, representations)
+		if err != nil {
+			return fmt.Errorf(`unmarshalling representations for Entity "BlogPost": %w`, err)
+		}
+		for i, typedRep := range typedReps {
+			typedRep.MatchedKey = matchedKeys[i]
+		}
+		entities, err := ec.Resolvers.Entity().FindBlogPost(ctx, typedReps)
+		entityErrs, err := fedruntime.SplitEntityBatchErrors(err)
+		if err != nil {
+			return err
+		}
+		for i, entity := range entities {
+			if i < len(entityErrs) && entityErrs[i] != nil {
+				ec.Error(graphql.WithPathContext(ctx, graphql.NewPathWithIndex(reps[i].index)), entityErrs[i])
+				continue
+			}
+			list[reps[i].index] = entity
+		}
+		return nil
+
+	case "Folder":
+		representations := make([]any, len(reps))
+		matchedKeys := make([]model.FolderMatchedKey, len(reps))
+		for i, rep := range reps {
+			matchedKey, err := matchedKeyForFolder(ctx, rep.entity)
+			if err != nil {
+				return fmt.Errorf(`finding resolver for Entity "Folder": %w`, err)
+			}
+			representations[i] = map[string]any(rep.entity)
+			matchedKeys[i] = matchedKey
+		}
+		typedReps, err := ec.unmarshalNFolderRepresentation2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐFolderRepresentationᚄ(ctx, representations)
+		if err != nil {
+			return fmt.Errorf(`unmarshalling representations for Entity "Folder": %w`, err)
+		}
+		for i, typedRep := range typedReps {
+			typedRep.MatchedKey = matchedKeys[i]
+		}
+		entities, err := ec.Resolvers.Entity().FindFolder(ctx, typedReps)
+		entityErrs, err := fedruntime.SplitEntityBatchErrors(err)
+		if err != nil {
+			return err
+		}
+		for i, entity := range entities {
+			if i < len(entityErrs) && entityErrs[i] != nil {
+				ec.Error(graphql.WithPathContext(ctx, graphql.NewPathWithIndex(reps[i].index)), entityErrs[i])
+				continue
+			}
+			list[reps[i].index] = entity
+		}
+		return nil
 
 	case "Page":
 		representations := make([]any, len(reps))
@@ -247,6 +315,76 @@ func (ec *executionContext) resolveManyEntities(
 	default:
 		return errors.New("unknown type: " + typeName)
 	}
+}
+
+func matchedKeyForBlogPost(ctx context.Context, rep EntityRepresentation) (model.BlogPostMatchedKey, error) {
+	// we collect errors because a later entity resolver may work fine
+	// when an entity has multiple keys
+	entityResolverErrs := []error{}
+	for {
+		var (
+			m   EntityRepresentation
+			val any
+			ok  bool
+		)
+		_ = val
+		// if all of the KeyFields values for this resolver are null,
+		// we shouldn't use use it
+		allNull := true
+		m = rep
+		val, ok = m["id"]
+		if !ok {
+			entityResolverErrs = append(entityResolverErrs,
+				fmt.Errorf("%w due to missing Key Field \"id\" for BlogPost", ErrTypeNotFound))
+			break
+		}
+		if allNull {
+			allNull = val == nil
+		}
+		if allNull {
+			entityResolverErrs = append(entityResolverErrs,
+				fmt.Errorf("%w due to all null value KeyFields for BlogPost", ErrTypeNotFound))
+			break
+		}
+		return model.BlogPostMatchedKeyID, nil
+	}
+	return "", fmt.Errorf("%w for BlogPost due to %v", ErrTypeNotFound,
+		errors.Join(entityResolverErrs...).Error())
+}
+
+func matchedKeyForFolder(ctx context.Context, rep EntityRepresentation) (model.FolderMatchedKey, error) {
+	// we collect errors because a later entity resolver may work fine
+	// when an entity has multiple keys
+	entityResolverErrs := []error{}
+	for {
+		var (
+			m   EntityRepresentation
+			val any
+			ok  bool
+		)
+		_ = val
+		// if all of the KeyFields values for this resolver are null,
+		// we shouldn't use use it
+		allNull := true
+		m = rep
+		val, ok = m["id"]
+		if !ok {
+			entityResolverErrs = append(entityResolverErrs,
+				fmt.Errorf("%w due to missing Key Field \"id\" for Folder", ErrTypeNotFound))
+			break
+		}
+		if allNull {
+			allNull = val == nil
+		}
+		if allNull {
+			entityResolverErrs = append(entityResolverErrs,
+				fmt.Errorf("%w due to all null value KeyFields for Folder", ErrTypeNotFound))
+			break
+		}
+		return model.FolderMatchedKeyID, nil
+	}
+	return "", fmt.Errorf("%w for Folder due to %v", ErrTypeNotFound,
+		errors.Join(entityResolverErrs...).Error())
 }
 
 func matchedKeyForPage(ctx context.Context, rep EntityRepresentation) (model.PageMatchedKey, error) {

@@ -20,7 +20,7 @@ const pageFieldsQuery = `{ page(id: "100003") {
   section: body(section: "Pre-flight checklist") { value }
   parent { id title }
   ancestors { id title }
-  children { edges { cursor node { id title } } nodes { id status url } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }
+  children { edges { cursor node { id title } } nodes { id url ... on Page { status } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }
   descendants(depth: 1) { nodes { id title } }
   comments { nodes { id kind author { displayName } createdAt body { value } resolutionStatus highlightedText
                      replies { nodes { id kind body(format: TEXT) { value } author { displayName } } } } }
@@ -290,7 +290,7 @@ func TestSpacesAndTree(t *testing.T) {
 			All      struct{ Nodes []struct{ ID string } }
 			PageTree struct {
 				Entries []struct {
-					Page        struct{ Title string }
+					Content     struct{ Title string }
 					Depth       int
 					ParentID    *string
 					HasChildren bool
@@ -300,8 +300,8 @@ func TestSpacesAndTree(t *testing.T) {
 			}
 			Sub struct {
 				Entries []struct {
-					Page  struct{ Title string }
-					Depth int
+					Content struct{ Title string }
+					Depth   int
 				}
 			}
 		}
@@ -312,8 +312,8 @@ func TestSpacesAndTree(t *testing.T) {
 	  space(key: "ops") {
 	    pages { nodes { title } }
 	    all: pages(depth: ALL, first: 100) { nodes { id } }
-	    pageTree(maxDepth: 2) { entries { page { title } depth parentId hasChildren } truncated endCursor }
-	    sub: pageTree(rootId: "100002", maxDepth: 1) { entries { page { title } depth } } } }`, &r)
+	    pageTree(maxDepth: 2) { entries { content { title } depth parentId hasChildren } truncated endCursor }
+	    sub: pageTree(rootId: "100002", maxDepth: 1) { entries { content { title } depth } } } }`, &r)
 	if r.ByID.Key != "ARCH" {
 		t.Errorf("space(id: 98306).key = %q, want ARCH", r.ByID.Key)
 	}
@@ -326,24 +326,25 @@ func TestSpacesAndTree(t *testing.T) {
 	if len(r.Space.Pages.Nodes) != 1 || r.Space.Pages.Nodes[0].Title != "Operations Home" {
 		t.Errorf("root pages = %+v, want Operations Home", r.Space.Pages.Nodes)
 	}
-	if len(r.Space.All.Nodes) != 12 { // 14 minus one archived and one trashed page
-		t.Errorf("all OPS pages = %d, want 12", len(r.Space.All.Nodes))
+	if len(r.Space.All.Nodes) != 14 { // 16 (2 inside folders) minus one archived and one trashed page
+		t.Errorf("all OPS pages = %d, want 14", len(r.Space.All.Nodes))
 	}
 	var tree []string
 	for _, e := range r.Space.PageTree.Entries {
-		tree = append(tree, strings.Repeat(">", e.Depth)+e.Page.Title)
+		tree = append(tree, strings.Repeat(">", e.Depth)+e.Content.Title)
 	}
-	want := ">Operations Home,>>Runbooks,>>On-call Guide" // Scratch notes is trashed
+	// Scratch notes is trashed; the folder and the whiteboard are entries like the pages.
+	want := ">Operations Home,>>Runbooks,>>On-call Guide,>>Team handbooks,>>Incident response flow"
 	if strings.Join(tree, ",") != want {
 		t.Errorf("pageTree = %s\nwant %s", strings.Join(tree, ","), want)
 	}
 	if r.Space.PageTree.Truncated || r.Space.PageTree.EndCursor != nil {
-		t.Errorf("pageTree of 3 entries: truncated %v, endCursor %v; want false, null", r.Space.PageTree.Truncated, r.Space.PageTree.EndCursor)
+		t.Errorf("pageTree of 5 entries: truncated %v, endCursor %v; want false, null", r.Space.PageTree.Truncated, r.Space.PageTree.EndCursor)
 	}
-	if len(r.Space.PageTree.Entries) == 3 && (!r.Space.PageTree.Entries[1].HasChildren || r.Space.PageTree.Entries[1].ParentID == nil || *r.Space.PageTree.Entries[1].ParentID != "100001") {
+	if len(r.Space.PageTree.Entries) == 5 && (!r.Space.PageTree.Entries[1].HasChildren || r.Space.PageTree.Entries[1].ParentID == nil || *r.Space.PageTree.Entries[1].ParentID != "100001") {
 		t.Errorf("pageTree entries = %+v", r.Space.PageTree.Entries)
 	}
-	if len(r.Space.Sub.Entries) != 3 || r.Space.Sub.Entries[0].Page.Title != "Deployment Runbook" || r.Space.Sub.Entries[0].Depth != 1 {
+	if len(r.Space.Sub.Entries) != 3 || r.Space.Sub.Entries[0].Content.Title != "Deployment Runbook" || r.Space.Sub.Entries[0].Depth != 1 {
 		t.Errorf("pageTree(rootId: Runbooks) = %+v, want its 3 current children at depth 1", r.Space.Sub)
 	}
 }
@@ -462,5 +463,6 @@ func TestFieldValues(t *testing.T) {
 	check("hit url", h.URL, site+"/spaces/OPS/pages/100003/Deployment+Runbook")
 	check("hit excerpt", strings.HasPrefix(h.Excerpt, "Deployment Runbook How we ship services to production."), true)
 	check("hit lastModified is the current version's", h.LastModified.Equal(p.Current.CreatedAt), true)
-	check("totalCount", r.Search.TotalCount, 1)
+	// "Deployment Runbook: payments-api" (KB) has both words too; the shorter title ranks first.
+	check("totalCount", r.Search.TotalCount, 2)
 }

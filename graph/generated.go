@@ -31,9 +31,12 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Attachment() AttachmentResolver
+	BlogPost() BlogPostResolver
 	Comment() CommentResolver
 	Entity() EntityResolver
+	Folder() FolderResolver
 	Mutation() MutationResolver
+	OtherContent() OtherContentResolver
 	Page() PageResolver
 	Query() QueryResolver
 	SearchConnection() SearchConnectionResolver
@@ -79,6 +82,37 @@ type ComplexityRoot struct {
 		Truncated  func(childComplexity int) int
 	}
 
+	BlogPost struct {
+		Attachments    func(childComplexity int, mediaType *string, first *int, after *string) int
+		Author         func(childComplexity int) int
+		Body           func(childComplexity int, format *model.BodyFormat, maxChars *int, section *string) int
+		Comments       func(childComplexity int, kind *model.CommentKind, first *int, after *string) int
+		CreatedAt      func(childComplexity int) int
+		CurrentVersion func(childComplexity int) int
+		Diff           func(childComplexity int, from *int, to *int, context *int) int
+		ID             func(childComplexity int) int
+		Labels         func(childComplexity int) int
+		Space          func(childComplexity int) int
+		Status         func(childComplexity int) int
+		Title          func(childComplexity int) int
+		Type           func(childComplexity int) int
+		URL            func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+		Version        func(childComplexity int, number int) int
+		Versions       func(childComplexity int, first *int, after *string) int
+	}
+
+	BlogPostConnection struct {
+		Edges    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	BlogPostEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Body struct {
 		Format     func(childComplexity int) int
 		TotalChars func(childComplexity int) int
@@ -87,10 +121,12 @@ type ComplexityRoot struct {
 	}
 
 	Capability struct {
-		Message       func(childComplexity int) int
-		Name          func(childComplexity int) int
-		Ok            func(childComplexity int) int
-		RequiredScope func(childComplexity int) int
+		AffectedFields func(childComplexity int) int
+		Degraded       func(childComplexity int) int
+		Message        func(childComplexity int) int
+		Name           func(childComplexity int) int
+		Ok             func(childComplexity int) int
+		RequiredScope  func(childComplexity int) int
 	}
 
 	Comment struct {
@@ -128,10 +164,16 @@ type ComplexityRoot struct {
 		Domain          func(childComplexity int) int
 		Email           func(childComplexity int) int
 		LastValidatedAt func(childComplexity int) int
+		ReadPolicy      func(childComplexity int) int
 		Status          func(childComplexity int) int
 		TokenHint       func(childComplexity int) int
 		TokenType       func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
+	}
+
+	ConfluenceIntegrationPayload struct {
+		Integration func(childComplexity int) int
+		UserErrors  func(childComplexity int) int
 	}
 
 	ConnectConfluencePayload struct {
@@ -142,6 +184,17 @@ type ComplexityRoot struct {
 	ConnectionTestPayload struct {
 		Integration func(childComplexity int) int
 		UserErrors  func(childComplexity int) int
+	}
+
+	ContentConnection struct {
+		Edges    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	ContentEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	CqlError struct {
@@ -170,8 +223,25 @@ type ComplexityRoot struct {
 	}
 
 	Entity struct {
-		FindPage  func(childComplexity int, reps []*model.PageRepresentation) int
-		FindSpace func(childComplexity int, reps []*model.SpaceRepresentation) int
+		FindBlogPost func(childComplexity int, reps []*model.BlogPostRepresentation) int
+		FindFolder   func(childComplexity int, reps []*model.FolderRepresentation) int
+		FindPage     func(childComplexity int, reps []*model.PageRepresentation) int
+		FindSpace    func(childComplexity int, reps []*model.SpaceRepresentation) int
+	}
+
+	Folder struct {
+		Ancestors   func(childComplexity int) int
+		Author      func(childComplexity int) int
+		Children    func(childComplexity int, first *int, after *string) int
+		CreatedAt   func(childComplexity int) int
+		Descendants func(childComplexity int, depth *int, first *int, after *string) int
+		ID          func(childComplexity int) int
+		Parent      func(childComplexity int) int
+		Space       func(childComplexity int) int
+		Status      func(childComplexity int) int
+		Title       func(childComplexity int) int
+		Type        func(childComplexity int) int
+		URL         func(childComplexity int) int
 	}
 
 	Label struct {
@@ -183,8 +253,22 @@ type ComplexityRoot struct {
 	Mutation struct {
 		ConnectConfluence        func(childComplexity int, input model.ConnectConfluenceInput) int
 		DisconnectConfluence     func(childComplexity int) int
+		SetConfluenceReadPolicy  func(childComplexity int, input model.ReadPolicyInput) int
 		TestConfluenceConnection func(childComplexity int) int
 		UpdateConfluence         func(childComplexity int, input model.UpdateConfluenceInput) int
+	}
+
+	OtherContent struct {
+		Ancestors   func(childComplexity int) int
+		Children    func(childComplexity int, first *int, after *string) int
+		Descendants func(childComplexity int, depth *int, first *int, after *string) int
+		ID          func(childComplexity int) int
+		Parent      func(childComplexity int) int
+		Space       func(childComplexity int) int
+		Status      func(childComplexity int) int
+		Title       func(childComplexity int) int
+		Type        func(childComplexity int) int
+		URL         func(childComplexity int) int
 	}
 
 	Page struct {
@@ -248,6 +332,7 @@ type ComplexityRoot struct {
 	}
 
 	PageTreeEntry struct {
+		Content     func(childComplexity int) int
 		Depth       func(childComplexity int) int
 		HasChildren func(childComplexity int) int
 		Page        func(childComplexity int) int
@@ -255,7 +340,9 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		BlogPost              func(childComplexity int, id string) int
 		ConfluenceIntegration func(childComplexity int) int
+		Content               func(childComplexity int, id string) int
 		Page                  func(childComplexity int, id string) int
 		PageByURL             func(childComplexity int, url string) int
 		Pages                 func(childComplexity int, ids []string) int
@@ -267,6 +354,11 @@ type ComplexityRoot struct {
 		ValidateCql           func(childComplexity int, cql string) int
 		__resolve__service    func(childComplexity int) int
 		__resolve_entities    func(childComplexity int, representations []map[string]any) int
+	}
+
+	ReadPolicy struct {
+		AllowedSpaces  func(childComplexity int) int
+		ExcludedLabels func(childComplexity int) int
 	}
 
 	RelatedConnection struct {
@@ -321,6 +413,7 @@ type ComplexityRoot struct {
 	}
 
 	SearchResult struct {
+		Content      func(childComplexity int) int
 		Excerpt      func(childComplexity int) int
 		LastModified func(childComplexity int) int
 		Page         func(childComplexity int) int
@@ -331,6 +424,7 @@ type ComplexityRoot struct {
 	}
 
 	Space struct {
+		BlogPosts   func(childComplexity int, first *int, after *string) int
 		Description func(childComplexity int) int
 		Homepage    func(childComplexity int) int
 		ID          func(childComplexity int) int
@@ -402,6 +496,23 @@ type AttachmentResolver interface {
 
 	Text(ctx context.Context, obj *model.Attachment, maxChars *int, offset *int) (*model.AttachmentText, error)
 }
+type BlogPostResolver interface {
+	Status(ctx context.Context, obj *model.BlogPost) (model.ContentStatus, error)
+	Type(ctx context.Context, obj *model.BlogPost) (model.ContentType, error)
+	URL(ctx context.Context, obj *model.BlogPost) (string, error)
+	Space(ctx context.Context, obj *model.BlogPost) (*model.Space, error)
+	Author(ctx context.Context, obj *model.BlogPost) (*model.User, error)
+	CreatedAt(ctx context.Context, obj *model.BlogPost) (*time.Time, error)
+	UpdatedAt(ctx context.Context, obj *model.BlogPost) (*time.Time, error)
+	CurrentVersion(ctx context.Context, obj *model.BlogPost) (*model.Version, error)
+	Body(ctx context.Context, obj *model.BlogPost, format *model.BodyFormat, maxChars *int, section *string) (*model.Body, error)
+	Comments(ctx context.Context, obj *model.BlogPost, kind *model.CommentKind, first *int, after *string) (*model.CommentConnection, error)
+	Labels(ctx context.Context, obj *model.BlogPost) ([]*model.Label, error)
+	Versions(ctx context.Context, obj *model.BlogPost, first *int, after *string) (*model.VersionConnection, error)
+	Version(ctx context.Context, obj *model.BlogPost, number int) (*model.Version, error)
+	Diff(ctx context.Context, obj *model.BlogPost, from *int, to *int, context *int) (*model.PageDiff, error)
+	Attachments(ctx context.Context, obj *model.BlogPost, mediaType *string, first *int, after *string) (*model.AttachmentConnection, error)
+}
 type CommentResolver interface {
 	Author(ctx context.Context, obj *model.Comment) (*model.User, error)
 
@@ -410,14 +521,39 @@ type CommentResolver interface {
 	Replies(ctx context.Context, obj *model.Comment, first *int, after *string) (*model.CommentConnection, error)
 }
 type EntityResolver interface {
+	FindBlogPost(ctx context.Context, reps []*model.BlogPostRepresentation) ([]*model.BlogPost, error)
+	FindFolder(ctx context.Context, reps []*model.FolderRepresentation) ([]*model.Folder, error)
 	FindPage(ctx context.Context, reps []*model.PageRepresentation) ([]*model.Page, error)
 	FindSpace(ctx context.Context, reps []*model.SpaceRepresentation) ([]*model.Space, error)
+}
+type FolderResolver interface {
+	Type(ctx context.Context, obj *model.Folder) (model.ContentType, error)
+
+	URL(ctx context.Context, obj *model.Folder) (string, error)
+	Space(ctx context.Context, obj *model.Folder) (*model.Space, error)
+	Author(ctx context.Context, obj *model.Folder) (*model.User, error)
+	CreatedAt(ctx context.Context, obj *model.Folder) (*time.Time, error)
+	Parent(ctx context.Context, obj *model.Folder) (model.Content, error)
+	Ancestors(ctx context.Context, obj *model.Folder) ([]model.Content, error)
+	Children(ctx context.Context, obj *model.Folder, first *int, after *string) (*model.ContentConnection, error)
+	Descendants(ctx context.Context, obj *model.Folder, depth *int, first *int, after *string) (*model.ContentConnection, error)
 }
 type MutationResolver interface {
 	ConnectConfluence(ctx context.Context, input model.ConnectConfluenceInput) (*model.ConnectConfluencePayload, error)
 	UpdateConfluence(ctx context.Context, input model.UpdateConfluenceInput) (*model.ConnectConfluencePayload, error)
 	TestConfluenceConnection(ctx context.Context) (*model.ConnectionTestPayload, error)
 	DisconnectConfluence(ctx context.Context) (*model.DisconnectConfluencePayload, error)
+	SetConfluenceReadPolicy(ctx context.Context, input model.ReadPolicyInput) (*model.ConfluenceIntegrationPayload, error)
+}
+type OtherContentResolver interface {
+	Type(ctx context.Context, obj *model.OtherContent) (model.ContentType, error)
+
+	URL(ctx context.Context, obj *model.OtherContent) (string, error)
+	Space(ctx context.Context, obj *model.OtherContent) (*model.Space, error)
+	Parent(ctx context.Context, obj *model.OtherContent) (model.Content, error)
+	Ancestors(ctx context.Context, obj *model.OtherContent) ([]model.Content, error)
+	Children(ctx context.Context, obj *model.OtherContent, first *int, after *string) (*model.ContentConnection, error)
+	Descendants(ctx context.Context, obj *model.OtherContent, depth *int, first *int, after *string) (*model.ContentConnection, error)
 }
 type PageResolver interface {
 	Status(ctx context.Context, obj *model.Page) (model.ContentStatus, error)
@@ -429,10 +565,10 @@ type PageResolver interface {
 	UpdatedAt(ctx context.Context, obj *model.Page) (*time.Time, error)
 	CurrentVersion(ctx context.Context, obj *model.Page) (*model.Version, error)
 	Body(ctx context.Context, obj *model.Page, format *model.BodyFormat, maxChars *int, section *string) (*model.Body, error)
-	Parent(ctx context.Context, obj *model.Page) (*model.Page, error)
-	Ancestors(ctx context.Context, obj *model.Page) ([]*model.Page, error)
-	Children(ctx context.Context, obj *model.Page, first *int, after *string) (*model.PageConnection, error)
-	Descendants(ctx context.Context, obj *model.Page, depth *int, first *int, after *string) (*model.PageConnection, error)
+	Parent(ctx context.Context, obj *model.Page) (model.Content, error)
+	Ancestors(ctx context.Context, obj *model.Page) ([]model.Content, error)
+	Children(ctx context.Context, obj *model.Page, first *int, after *string) (*model.ContentConnection, error)
+	Descendants(ctx context.Context, obj *model.Page, depth *int, first *int, after *string) (*model.ContentConnection, error)
 	Comments(ctx context.Context, obj *model.Page, kind *model.CommentKind, first *int, after *string) (*model.CommentConnection, error)
 	Labels(ctx context.Context, obj *model.Page) ([]*model.Label, error)
 	Versions(ctx context.Context, obj *model.Page, first *int, after *string) (*model.VersionConnection, error)
@@ -443,6 +579,8 @@ type PageResolver interface {
 type QueryResolver interface {
 	Space(ctx context.Context, key *string, id *string) (*model.Space, error)
 	Spaces(ctx context.Context, keys []string, typeArg *model.SpaceType, first *int, after *string) (*model.SpaceConnection, error)
+	Content(ctx context.Context, id string) (model.Content, error)
+	BlogPost(ctx context.Context, id string) (*model.BlogPost, error)
 	Page(ctx context.Context, id string) (*model.Page, error)
 	Pages(ctx context.Context, ids []string) ([]*model.Page, error)
 	PageByURL(ctx context.Context, url string) (*model.Page, error)
@@ -457,12 +595,14 @@ type SearchConnectionResolver interface {
 }
 type SearchResultResolver interface {
 	Page(ctx context.Context, obj *model.SearchResult) (*model.Page, error)
+	Content(ctx context.Context, obj *model.SearchResult) (model.Content, error)
 	Space(ctx context.Context, obj *model.SearchResult) (*model.Space, error)
 }
 type SpaceResolver interface {
 	Homepage(ctx context.Context, obj *model.Space) (*model.Page, error)
 	Pages(ctx context.Context, obj *model.Space, depth *model.PageDepth, first *int, after *string) (*model.PageConnection, error)
 	PageTree(ctx context.Context, obj *model.Space, rootID *string, maxDepth *int, after *string) (*model.PageTree, error)
+	BlogPosts(ctx context.Context, obj *model.Space, first *int, after *string) (*model.BlogPostConnection, error)
 }
 type VersionResolver interface {
 	Author(ctx context.Context, obj *model.Version) (*model.User, error)
@@ -622,6 +762,171 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AttachmentText.Truncated(childComplexity), true
 
+	case "BlogPost.attachments":
+		if e.ComplexityRoot.BlogPost.Attachments == nil {
+			break
+		}
+
+		args, err := ec.field_BlogPost_attachments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BlogPost.Attachments(childComplexity, args["mediaType"].(*string), args["first"].(*int), args["after"].(*string)), true
+	case "BlogPost.author":
+		if e.ComplexityRoot.BlogPost.Author == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogPost.Author(childComplexity), true
+	case "BlogPost.body":
+		if e.ComplexityRoot.BlogPost.Body == nil {
+			break
+		}
+
+		args, err := ec.field_BlogPost_body_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BlogPost.Body(childComplexity, args["format"].(*model.BodyFormat), args["maxChars"].(*int), args["section"].(*string)), true
+	case "BlogPost.comments":
+		if e.ComplexityRoot.BlogPost.Comments == nil {
+			break
+		}
+
+		args, err := ec.field_BlogPost_comments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BlogPost.Comments(childComplexity, args["kind"].(*model.CommentKind), args["first"].(*int), args["after"].(*string)), true
+	case "BlogPost.createdAt":
+		if e.ComplexityRoot.BlogPost.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogPost.CreatedAt(childComplexity), true
+	case "BlogPost.currentVersion":
+		if e.ComplexityRoot.BlogPost.CurrentVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogPost.CurrentVersion(childComplexity), true
+	case "BlogPost.diff":
+		if e.ComplexityRoot.BlogPost.Diff == nil {
+			break
+		}
+
+		args, err := ec.field_BlogPost_diff_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BlogPost.Diff(childComplexity, args["from"].(*int), args["to"].(*int), args["context"].(*int)), true
+	case "BlogPost.id":
+		if e.ComplexityRoot.BlogPost.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogPost.ID(childComplexity), true
+	case "BlogPost.labels":
+		if e.ComplexityRoot.BlogPost.Labels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogPost.Labels(childComplexity), true
+	case "BlogPost.space":
+		if e.ComplexityRoot.BlogPost.Space == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogPost.Space(childComplexity), true
+	case "BlogPost.status":
+		if e.ComplexityRoot.BlogPost.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogPost.Status(childComplexity), true
+	case "BlogPost.title":
+		if e.ComplexityRoot.BlogPost.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogPost.Title(childComplexity), true
+	case "BlogPost.type":
+		if e.ComplexityRoot.BlogPost.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogPost.Type(childComplexity), true
+	case "BlogPost.url":
+		if e.ComplexityRoot.BlogPost.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogPost.URL(childComplexity), true
+	case "BlogPost.updatedAt":
+		if e.ComplexityRoot.BlogPost.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogPost.UpdatedAt(childComplexity), true
+	case "BlogPost.version":
+		if e.ComplexityRoot.BlogPost.Version == nil {
+			break
+		}
+
+		args, err := ec.field_BlogPost_version_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BlogPost.Version(childComplexity, args["number"].(int)), true
+	case "BlogPost.versions":
+		if e.ComplexityRoot.BlogPost.Versions == nil {
+			break
+		}
+
+		args, err := ec.field_BlogPost_versions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BlogPost.Versions(childComplexity, args["first"].(*int), args["after"].(*string)), true
+
+	case "BlogPostConnection.edges":
+		if e.ComplexityRoot.BlogPostConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogPostConnection.Edges(childComplexity), true
+	case "BlogPostConnection.nodes":
+		if e.ComplexityRoot.BlogPostConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogPostConnection.Nodes(childComplexity), true
+	case "BlogPostConnection.pageInfo":
+		if e.ComplexityRoot.BlogPostConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogPostConnection.PageInfo(childComplexity), true
+
+	case "BlogPostEdge.cursor":
+		if e.ComplexityRoot.BlogPostEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogPostEdge.Cursor(childComplexity), true
+	case "BlogPostEdge.node":
+		if e.ComplexityRoot.BlogPostEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlogPostEdge.Node(childComplexity), true
+
 	case "Body.format":
 		if e.ComplexityRoot.Body.Format == nil {
 			break
@@ -647,6 +952,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Body.Value(childComplexity), true
 
+	case "Capability.affectedFields":
+		if e.ComplexityRoot.Capability.AffectedFields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Capability.AffectedFields(childComplexity), true
+	case "Capability.degraded":
+		if e.ComplexityRoot.Capability.Degraded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Capability.Degraded(childComplexity), true
 	case "Capability.message":
 		if e.ComplexityRoot.Capability.Message == nil {
 			break
@@ -818,6 +1135,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ConfluenceIntegration.LastValidatedAt(childComplexity), true
+	case "ConfluenceIntegration.readPolicy":
+		if e.ComplexityRoot.ConfluenceIntegration.ReadPolicy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConfluenceIntegration.ReadPolicy(childComplexity), true
 	case "ConfluenceIntegration.status":
 		if e.ComplexityRoot.ConfluenceIntegration.Status == nil {
 			break
@@ -842,6 +1165,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ConfluenceIntegration.UpdatedAt(childComplexity), true
+
+	case "ConfluenceIntegrationPayload.integration":
+		if e.ComplexityRoot.ConfluenceIntegrationPayload.Integration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConfluenceIntegrationPayload.Integration(childComplexity), true
+	case "ConfluenceIntegrationPayload.userErrors":
+		if e.ComplexityRoot.ConfluenceIntegrationPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConfluenceIntegrationPayload.UserErrors(childComplexity), true
 
 	case "ConnectConfluencePayload.integration":
 		if e.ComplexityRoot.ConnectConfluencePayload.Integration == nil {
@@ -868,6 +1204,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ConnectionTestPayload.UserErrors(childComplexity), true
+
+	case "ContentConnection.edges":
+		if e.ComplexityRoot.ContentConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContentConnection.Edges(childComplexity), true
+	case "ContentConnection.nodes":
+		if e.ComplexityRoot.ContentConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContentConnection.Nodes(childComplexity), true
+	case "ContentConnection.pageInfo":
+		if e.ComplexityRoot.ContentConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContentConnection.PageInfo(childComplexity), true
+
+	case "ContentEdge.cursor":
+		if e.ComplexityRoot.ContentEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContentEdge.Cursor(childComplexity), true
+	case "ContentEdge.node":
+		if e.ComplexityRoot.ContentEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContentEdge.Node(childComplexity), true
 
 	case "CqlError.column":
 		if e.ComplexityRoot.CqlError.Column == nil {
@@ -951,6 +1319,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DisconnectConfluencePayload.UserErrors(childComplexity), true
 
+	case "Entity.findBlogPost":
+		if e.ComplexityRoot.Entity.FindBlogPost == nil {
+			break
+		}
+
+		args, err := ec.field_Entity_findBlogPost_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Entity.FindBlogPost(childComplexity, args["reps"].([]*model.BlogPostRepresentation)), true
+	case "Entity.findFolder":
+		if e.ComplexityRoot.Entity.FindFolder == nil {
+			break
+		}
+
+		args, err := ec.field_Entity_findFolder_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Entity.FindFolder(childComplexity, args["reps"].([]*model.FolderRepresentation)), true
 	case "Entity.findPage":
 		if e.ComplexityRoot.Entity.FindPage == nil {
 			break
@@ -973,6 +1363,89 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Entity.FindSpace(childComplexity, args["reps"].([]*model.SpaceRepresentation)), true
+
+	case "Folder.ancestors":
+		if e.ComplexityRoot.Folder.Ancestors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Folder.Ancestors(childComplexity), true
+	case "Folder.author":
+		if e.ComplexityRoot.Folder.Author == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Folder.Author(childComplexity), true
+	case "Folder.children":
+		if e.ComplexityRoot.Folder.Children == nil {
+			break
+		}
+
+		args, err := ec.field_Folder_children_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Folder.Children(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Folder.createdAt":
+		if e.ComplexityRoot.Folder.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Folder.CreatedAt(childComplexity), true
+	case "Folder.descendants":
+		if e.ComplexityRoot.Folder.Descendants == nil {
+			break
+		}
+
+		args, err := ec.field_Folder_descendants_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Folder.Descendants(childComplexity, args["depth"].(*int), args["first"].(*int), args["after"].(*string)), true
+	case "Folder.id":
+		if e.ComplexityRoot.Folder.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Folder.ID(childComplexity), true
+	case "Folder.parent":
+		if e.ComplexityRoot.Folder.Parent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Folder.Parent(childComplexity), true
+	case "Folder.space":
+		if e.ComplexityRoot.Folder.Space == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Folder.Space(childComplexity), true
+	case "Folder.status":
+		if e.ComplexityRoot.Folder.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Folder.Status(childComplexity), true
+	case "Folder.title":
+		if e.ComplexityRoot.Folder.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Folder.Title(childComplexity), true
+	case "Folder.type":
+		if e.ComplexityRoot.Folder.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Folder.Type(childComplexity), true
+	case "Folder.url":
+		if e.ComplexityRoot.Folder.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Folder.URL(childComplexity), true
 
 	case "Label.id":
 		if e.ComplexityRoot.Label.ID == nil {
@@ -1010,6 +1483,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DisconnectConfluence(childComplexity), true
+	case "Mutation.setConfluenceReadPolicy":
+		if e.ComplexityRoot.Mutation.SetConfluenceReadPolicy == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setConfluenceReadPolicy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetConfluenceReadPolicy(childComplexity, args["input"].(model.ReadPolicyInput)), true
 	case "Mutation.testConfluenceConnection":
 		if e.ComplexityRoot.Mutation.TestConfluenceConnection == nil {
 			break
@@ -1027,6 +1511,77 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateConfluence(childComplexity, args["input"].(model.UpdateConfluenceInput)), true
+
+	case "OtherContent.ancestors":
+		if e.ComplexityRoot.OtherContent.Ancestors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtherContent.Ancestors(childComplexity), true
+	case "OtherContent.children":
+		if e.ComplexityRoot.OtherContent.Children == nil {
+			break
+		}
+
+		args, err := ec.field_OtherContent_children_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.OtherContent.Children(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "OtherContent.descendants":
+		if e.ComplexityRoot.OtherContent.Descendants == nil {
+			break
+		}
+
+		args, err := ec.field_OtherContent_descendants_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.OtherContent.Descendants(childComplexity, args["depth"].(*int), args["first"].(*int), args["after"].(*string)), true
+	case "OtherContent.id":
+		if e.ComplexityRoot.OtherContent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtherContent.ID(childComplexity), true
+	case "OtherContent.parent":
+		if e.ComplexityRoot.OtherContent.Parent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtherContent.Parent(childComplexity), true
+	case "OtherContent.space":
+		if e.ComplexityRoot.OtherContent.Space == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtherContent.Space(childComplexity), true
+	case "OtherContent.status":
+		if e.ComplexityRoot.OtherContent.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtherContent.Status(childComplexity), true
+	case "OtherContent.title":
+		if e.ComplexityRoot.OtherContent.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtherContent.Title(childComplexity), true
+	case "OtherContent.type":
+		if e.ComplexityRoot.OtherContent.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtherContent.Type(childComplexity), true
+	case "OtherContent.url":
+		if e.ComplexityRoot.OtherContent.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtherContent.URL(childComplexity), true
 
 	case "Page.ancestors":
 		if e.ComplexityRoot.Page.Ancestors == nil {
@@ -1326,6 +1881,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageTree.Truncated(childComplexity), true
 
+	case "PageTreeEntry.content":
+		if e.ComplexityRoot.PageTreeEntry.Content == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageTreeEntry.Content(childComplexity), true
 	case "PageTreeEntry.depth":
 		if e.ComplexityRoot.PageTreeEntry.Depth == nil {
 			break
@@ -1351,12 +1912,34 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageTreeEntry.ParentID(childComplexity), true
 
+	case "Query.blogPost":
+		if e.ComplexityRoot.Query.BlogPost == nil {
+			break
+		}
+
+		args, err := ec.field_Query_blogPost_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.BlogPost(childComplexity, args["id"].(string)), true
 	case "Query.confluenceIntegration":
 		if e.ComplexityRoot.Query.ConfluenceIntegration == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Query.ConfluenceIntegration(childComplexity), true
+	case "Query.content":
+		if e.ComplexityRoot.Query.Content == nil {
+			break
+		}
+
+		args, err := ec.field_Query_content_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Content(childComplexity, args["id"].(string)), true
 
 	case "Query.page":
 		if e.ComplexityRoot.Query.Page == nil {
@@ -1474,6 +2057,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.__resolve_entities(childComplexity, args["representations"].([]map[string]any)), true
+
+	case "ReadPolicy.allowedSpaces":
+		if e.ComplexityRoot.ReadPolicy.AllowedSpaces == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReadPolicy.AllowedSpaces(childComplexity), true
+	case "ReadPolicy.excludedLabels":
+		if e.ComplexityRoot.ReadPolicy.ExcludedLabels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReadPolicy.ExcludedLabels(childComplexity), true
 
 	case "RelatedConnection.edges":
 		if e.ComplexityRoot.RelatedConnection.Edges == nil {
@@ -1662,6 +2258,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SearchEdge.Node(childComplexity), true
 
+	case "SearchResult.content":
+		if e.ComplexityRoot.SearchResult.Content == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchResult.Content(childComplexity), true
 	case "SearchResult.excerpt":
 		if e.ComplexityRoot.SearchResult.Excerpt == nil {
 			break
@@ -1705,6 +2307,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SearchResult.URL(childComplexity), true
 
+	case "Space.blogPosts":
+		if e.ComplexityRoot.Space.BlogPosts == nil {
+			break
+		}
+
+		args, err := ec.field_Space_blogPosts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Space.BlogPosts(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Space.description":
 		if e.ComplexityRoot.Space.Description == nil {
 			break
@@ -1942,10 +2555,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("BlogPostRepresentation", ec.unmarshalInputBlogPostRepresentation),
 			graphql.NewInputUnmarshaler("ConnectConfluenceInput", ec.unmarshalInputConnectConfluenceInput),
+			graphql.NewInputUnmarshaler("FolderRepresentation", ec.unmarshalInputFolderRepresentation),
 			graphql.NewInputUnmarshaler("IncidentInput", ec.unmarshalInputIncidentInput),
 			graphql.NewInputUnmarshaler("PageFilter", ec.unmarshalInputPageFilter),
 			graphql.NewInputUnmarshaler("PageRepresentation", ec.unmarshalInputPageRepresentation),
+			graphql.NewInputUnmarshaler("ReadPolicyInput", ec.unmarshalInputReadPolicyInput),
 			graphql.NewInputUnmarshaler("SpaceRepresentation", ec.unmarshalInputSpaceRepresentation),
 			graphql.NewInputUnmarshaler("UpdateConfluenceInput", ec.unmarshalInputUpdateConfluenceInput),
 		)
@@ -2028,7 +2644,8 @@ var sources = []*ast.Source{
 # Confluence Cloud site. The tenant comes from the API key the request carries, never from an
 # argument. Every list is a Relay connection with ` + "`" + `edges` + "`" + `, a ` + "`" + `nodes` + "`" + ` shortcut and ` + "`" + `pageInfo` + "`" + `;
 # ` + "`" + `first` + "`" + ` must be between 1 and 100. Errors carry ` + "`" + `extensions.code` + "`" + `: UNAUTHENTICATED, FORBIDDEN,
-# NOT_CONNECTED, CONFLUENCE_UNAUTHORIZED, CONFLUENCE_FORBIDDEN (the connected account may not see
+# NOT_CONNECTED, CONFLUENCE_UNAUTHORIZED (for a scoped token without a scope the field needs, with
+# ` + "`" + `missingScopes` + "`" + ` naming it), CONFLUENCE_FORBIDDEN (the connected account may not see
 # that item), NOT_FOUND, INVALID_CQL (with ` + "`" + `line` + "`" + ` and ` + "`" + `column` + "`" + `),
 # RATE_LIMITED (with ` + "`" + `retryAfterSeconds` + "`" + `), UPSTREAM_TIMEOUT, UPSTREAM_UNAVAILABLE, BAD_USER_INPUT
 # or INTERNAL. One failing field yields null and an error at its path; the rest of the answer stands:
@@ -2065,6 +2682,25 @@ type Query {
     "Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or edge ` + "`" + `cursor` + "`" + ` of the previous page)."
     after: String
   ): SpaceConnection
+
+  """
+  Content by id, of any kind: a page, a blog post, a folder, a whiteboard, a database or an
+  embed. Null with a NOT_FOUND error when it does not exist, is not visible or is of another
+  kind (a comment, an attachment).
+  """
+  content(
+    "The content id (a decimal string)."
+    id: ID!
+  ): Content
+
+  """
+  One blog post by id. Null with a NOT_FOUND error when it does not exist, is not visible or is
+  a page.
+  """
+  blogPost(
+    "The blog post id (a decimal string)."
+    id: ID!
+  ): BlogPost
 
   "One page by id. Null with a NOT_FOUND error when it does not exist or is not visible."
   page(
@@ -2127,7 +2763,7 @@ type Query {
   incident or alert, ranked, each with the reasons that scored it. The service extracts signals
   from the incident (words, the alert name whole and split, service, hostnames, error codes),
   sends at most four CQL searches in parallel (listed in ` + "`" + `queries` + "`" + `) and re-ranks the union
-  locally. Pages only, until blog posts are modelled. BAD_USER_INPUT when the incident has no
+  locally. Pages and blog posts (reviews are often blog posts). BAD_USER_INPUT when the incident has no
   word to search for, a field is too long, or ` + "`" + `first` + "`" + ` is outside 1..50.
   """
   related(
@@ -2183,6 +2819,43 @@ type Mutation {
 
   "Delete the stored credentials and drop every cached item of this tenant."
   disconnectConfluence: DisconnectConfluencePayload!
+
+  """
+  Set what the assistant may read, whatever the connected account can see: only the spaces in
+  ` + "`" + `allowedSpaces` + "`" + ` (empty: every space), never content labelled with one of ` + "`" + `excludedLabels` + "`" + `.
+  Space keys are checked against the spaces the token can see (UNKNOWN_SPACES lists the others);
+  malformed keys or labels, or more than 250 spaces or 50 labels, give INVALID_READ_POLICY.
+  Nothing is stored on a user error. The policy applies to every read from the next request on,
+  on every replica; it is kept when the token changes and deleted by ` + "`" + `disconnectConfluence` + "`" + `.
+  """
+  setConfluenceReadPolicy(
+    "The whole policy; it replaces the stored one."
+    input: ReadPolicyInput!
+  ): ConfluenceIntegrationPayload!
+}
+
+"A read policy to store."
+input ReadPolicyInput {
+  "Space keys the assistant may read, for example [\"OPS\", \"PIR\"]; empty or omitted: every space."
+  allowedSpaces: [String!]
+  "Labels that hide a page or blog post (and its comments, attachments and versions), for example [\"confidential\"]."
+  excludedLabels: [String!]
+}
+
+"What the assistant may read of the tenant's Confluence."
+type ReadPolicy {
+  "Space keys the assistant may read, sorted; empty: every space the account can see."
+  allowedSpaces: [String!]!
+  "Labels that hide content, sorted, lower case."
+  excludedLabels: [String!]!
+}
+
+"The outcome of a change of the stored connection's settings."
+type ConfluenceIntegrationPayload {
+  "The stored connection after the change; null when nothing is stored."
+  integration: ConfluenceIntegration
+  "What to fix; empty on success."
+  userErrors: [UserError!]!
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -2233,6 +2906,13 @@ type Space @key(fields: "id") @key(fields: "key") {
     "Continue a truncated tree: the ` + "`" + `endCursor` + "`" + ` of the previous call with the same arguments."
     after: String
   ): PageTree
+  "Current blog posts of the space, ordered as Confluence returns them (by id)."
+  blogPosts(
+    "How many items to return, 1..100 (BAD_USER_INPUT outside that range)."
+    first: Int = 25
+    "Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or edge ` + "`" + `cursor` + "`" + ` of the previous page)."
+    after: String
+  ): BlogPostConnection
 }
 
 "A page tree flattened depth-first, or the part of it that one call returns."
@@ -2267,15 +2947,17 @@ enum PageDepth {
   ALL
 }
 
-"One entry of a flattened page tree."
+"One entry of a flattened page tree: a page, a folder, a whiteboard, a database or an embed."
 type PageTreeEntry {
-  "The page."
-  page: Page!
+  "The content of the entry, of any kind."
+  content: Content!
+  "The page; null when the entry is not a page (see ` + "`" + `content` + "`" + `)."
+  page: Page
   "Depth below the tree's start: 1 for the first level."
   depth: Int!
-  "The parent page's id; null for a top-level page of the space."
+  "The parent's id (a page, a folder, ...); null for top-level content of the space."
   parentId: ID
-  "Whether the page has child pages (some may lie below maxDepth)."
+  "Whether the entry has children (some may lie below maxDepth)."
   hasChildren: Boolean!
 }
 
@@ -2323,18 +3005,21 @@ type Page implements Content @key(fields: "id") {
     "Return only the part under the heading with this text (case-insensitive); MARKDOWN and TEXT only."
     section: String
   ): Body
-  "The parent page; null for a top-level page."
-  parent: Page
-  "Ancestor pages, the top-most first."
-  ancestors: [Page!]
-  "Direct child pages that are current (archived and trashed ones are left out), in child order."
+  "The parent: a page or a folder (or another kind); null for a top-level page."
+  parent: Content
+  "Ancestors of every kind (pages, folders, ...), the top-most first."
+  ancestors: [Content!]
+  """
+  Direct children that are current (archived and trashed ones are left out), in child order, of
+  every kind: pages, folders, whiteboards, databases, embeds. ` + "`" + `... on Page` + "`" + ` for page fields.
+  """
   children(
     "How many items to return, 1..100 (BAD_USER_INPUT outside that range)."
     first: Int = 25
     "Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or edge ` + "`" + `cursor` + "`" + ` of the previous page)."
     after: String
-  ): PageConnection
-  "Current pages below this one down to ` + "`" + `depth` + "`" + ` levels (1..10), top to bottom."
+  ): ContentConnection
+  "Current content of every kind below this page down to ` + "`" + `depth` + "`" + ` levels (1..10), top to bottom."
   descendants(
     "How many levels below this page, 1..10."
     depth: Int = 2
@@ -2342,7 +3027,7 @@ type Page implements Content @key(fields: "id") {
     first: Int = 50
     "Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or edge ` + "`" + `cursor` + "`" + ` of the previous page)."
     after: String
-  ): PageConnection
+  ): ContentConnection
   """
   Comments on the page, footer comments first, then inline comments. ` + "`" + `kind` + "`" + ` restricts to one
   kind. Each comment has its replies.
@@ -2383,6 +3068,83 @@ type Page implements Content @key(fields: "id") {
     context: Int = 3
   ): PageDiff
   "Files attached to the page. ` + "`" + `mediaType` + "`" + ` filters, for example image/png."
+  attachments(
+    "Only attachments of this media type, for example image/png."
+    mediaType: String
+    "How many items to return, 1..100 (BAD_USER_INPUT outside that range)."
+    first: Int = 25
+    "Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or edge ` + "`" + `cursor` + "`" + ` of the previous page)."
+    after: String
+  ): AttachmentConnection
+}
+
+"""
+A Confluence blog post. It reads like a page (body in every format, labels, comments, versions,
+diff, attachments) but has no place in the page tree.
+"""
+type BlogPost implements Content @key(fields: "id") {
+  "Confluence's blog post id (a decimal string)."
+  id: ID!
+  "The blog post title."
+  title: String!
+  "current, draft or trashed."
+  status: ContentStatus!
+  "Always BLOGPOST."
+  type: ContentType!
+  "Absolute link to the blog post in the Confluence web UI."
+  url: String!
+  "The space the blog post belongs to."
+  space: Space
+  "Who created the blog post; null when the account is not visible."
+  author: User
+  "When the blog post was created."
+  createdAt: DateTime!
+  "When the current version was published."
+  updatedAt: DateTime!
+  "The current (latest published) version."
+  currentVersion: Version!
+  "The content, as Page.body describes it."
+  body(
+    "The representation to return; MARKDOWN by default."
+    format: BodyFormat = MARKDOWN
+    "Cut the value to at most this many characters (at least 1); STORAGE, VIEW and ATLAS_DOC_FORMAT stay well-formed. See ` + "`" + `truncated` + "`" + ` and ` + "`" + `totalChars` + "`" + `."
+    maxChars: Int
+    "Return only the part under the heading with this text (case-insensitive); MARKDOWN and TEXT only."
+    section: String
+  ): Body
+  "Comments on the blog post, footer comments first, then inline comments. Each comment has its replies."
+  comments(
+    "Only footer or only inline comments; both when omitted."
+    kind: CommentKind
+    "How many items to return, 1..100 (BAD_USER_INPUT outside that range)."
+    first: Int = 25
+    "Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or edge ` + "`" + `cursor` + "`" + ` of the previous page)."
+    after: String
+  ): CommentConnection
+  "Labels on the blog post."
+  labels: [Label!]
+  "Published versions, newest first."
+  versions(
+    "How many items to return, 1..100 (BAD_USER_INPUT outside that range)."
+    first: Int = 25
+    "Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or edge ` + "`" + `cursor` + "`" + ` of the previous page)."
+    after: String
+  ): VersionConnection
+  "One published version by number; null when it does not exist."
+  version(
+    "The version number, 1 for the first published version."
+    number: Int!
+  ): Version
+  "What changed between two versions, as Page.diff describes it."
+  diff(
+    "The older version; the one before ` + "`" + `to` + "`" + ` when omitted."
+    from: Int
+    "The newer version; the current version when omitted."
+    to: Int
+    "Unchanged lines shown around each change, 0..20."
+    context: Int = 3
+  ): PageDiff
+  "Files attached to the blog post. ` + "`" + `mediaType` + "`" + ` filters, for example image/png."
   attachments(
     "Only attachments of this media type, for example image/png."
     mediaType: String
@@ -2623,6 +3385,8 @@ enum ContentType {
   WHITEBOARD
   "A database."
   DATABASE
+  "An embed (a Smart Link in the page tree)."
+  EMBED
   "Any other kind."
   OTHER
 }
@@ -2641,6 +3405,8 @@ type SearchResult {
   lastModified: DateTime
   "The page, when the hit is a page."
   page: Page
+  "The page or blog post of the hit, when it is one; open it with a fragment (` + "`" + `... on BlogPost { body }` + "`" + `)."
+  content: Content
   "The space the hit belongs to (or the space itself when the hit is a space)."
   space: Space
 }
@@ -2755,6 +3521,24 @@ type PageConnection {
   nodes: [Page!]!
   "Pagination state."
   pageInfo: PageInfo!
+}
+
+"A list of blog posts."
+type BlogPostConnection {
+  "Blog posts with their cursors."
+  edges: [BlogPostEdge!]!
+  "The blog posts, without cursors."
+  nodes: [BlogPost!]!
+  "Pagination state."
+  pageInfo: PageInfo!
+}
+
+"A blog post in a list."
+type BlogPostEdge {
+  "Opaque position of this item, usable as ` + "`" + `after` + "`" + `."
+  cursor: String!
+  "The blog post."
+  node: BlogPost!
 }
 
 "A page in a list."
@@ -2880,6 +3664,100 @@ interface Content {
   space: Space
 }
 
+"A folder of the page tree: it holds pages and other folders and has no body."
+type Folder implements Content @key(fields: "id") {
+  "Confluence's folder id (a decimal string)."
+  id: ID!
+  "The folder name."
+  title: String!
+  "Always FOLDER."
+  type: ContentType!
+  "current, archived or trashed."
+  status: ContentStatus!
+  "Absolute link to the folder in the Confluence web UI."
+  url: String!
+  "The space the folder belongs to; null when it is not visible."
+  space: Space
+  "Who created the folder; null when the account is not visible."
+  author: User
+  "When the folder was created."
+  createdAt: DateTime!
+  "The parent: a page or a folder; null at the top of the space."
+  parent: Content
+  "Ancestors of every kind, the top-most first."
+  ancestors: [Content!]
+  "Direct children of every kind that are current, in child order."
+  children(
+    "How many items to return, 1..100 (BAD_USER_INPUT outside that range)."
+    first: Int = 25
+    "Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or edge ` + "`" + `cursor` + "`" + ` of the previous page)."
+    after: String
+  ): ContentConnection
+  "Current content of every kind below the folder down to ` + "`" + `depth` + "`" + ` levels (1..10), top to bottom."
+  descendants(
+    "How many levels below the folder, 1..10."
+    depth: Int = 2
+    "How many items to return, 1..100 (BAD_USER_INPUT outside that range)."
+    first: Int = 50
+    "Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or edge ` + "`" + `cursor` + "`" + ` of the previous page)."
+    after: String
+  ): ContentConnection
+}
+
+"A whiteboard, a database or an embed (Smart Link) of the page tree; ` + "`" + `type` + "`" + ` says which."
+type OtherContent implements Content {
+  "Confluence's content id (a decimal string)."
+  id: ID!
+  "The title."
+  title: String!
+  "WHITEBOARD, DATABASE or EMBED."
+  type: ContentType!
+  "current, archived or trashed."
+  status: ContentStatus!
+  "Absolute link to the content in the Confluence web UI."
+  url: String!
+  "The space the content belongs to; null when it is not visible."
+  space: Space
+  "The parent: a page or a folder; null at the top of the space."
+  parent: Content
+  "Ancestors of every kind, the top-most first."
+  ancestors: [Content!]
+  "Direct children of every kind that are current, in child order (content can be nested under a whiteboard, a database or an embed)."
+  children(
+    "How many items to return, 1..100 (BAD_USER_INPUT outside that range)."
+    first: Int = 25
+    "Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or edge ` + "`" + `cursor` + "`" + ` of the previous page)."
+    after: String
+  ): ContentConnection
+  "Current content of every kind below down to ` + "`" + `depth` + "`" + ` levels (1..10), top to bottom."
+  descendants(
+    "How many levels below, 1..10."
+    depth: Int = 2
+    "How many items to return, 1..100 (BAD_USER_INPUT outside that range)."
+    first: Int = 50
+    "Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or edge ` + "`" + `cursor` + "`" + ` of the previous page)."
+    after: String
+  ): ContentConnection
+}
+
+"A list of content of the page tree, of every kind."
+type ContentConnection {
+  "The items with their cursors."
+  edges: [ContentEdge!]!
+  "The items, without cursors."
+  nodes: [Content!]!
+  "Pagination state."
+  pageInfo: PageInfo!
+}
+
+"An item of a content list."
+type ContentEdge {
+  "Opaque position of this item, usable as ` + "`" + `after` + "`" + `."
+  cursor: String!
+  "The content: ` + "`" + `... on Page` + "`" + `, ` + "`" + `... on Folder` + "`" + ` or ` + "`" + `... on OtherContent` + "`" + ` for its own fields."
+  node: Content!
+}
+
 "An incident or alert to correlate with documentation. Every field is plain text, never CQL."
 input IncidentInput {
   "The incident or alert title (required, at most 1,000 characters)."
@@ -2999,6 +3877,8 @@ type ConfluenceIntegration {
   createdAt: DateTime!
   "When the connection was last changed."
   updatedAt: DateTime!
+  "What the assistant may read (set with setConfluenceReadPolicy)."
+  readPolicy: ReadPolicy!
 }
 
 "Connection states."
@@ -3031,6 +3911,10 @@ type Capability {
   requiredScope: String
   "Why the probe failed; null when ok."
   message: String
+  "True when the probe failed but its fields are still served, through a fallback route (the page tree through CQL search)."
+  degraded: Boolean!
+  "The GraphQL fields the failed capability degrades or makes unavailable, for example \"Page.children\"; empty when ok."
+  affectedFields: [String!]!
 }
 
 "Probed capabilities."
@@ -3049,6 +3933,16 @@ enum CapabilityName {
   READ_ATTACHMENTS
   "Read labels."
   READ_LABELS
+  "Read page versions."
+  READ_VERSIONS
+  "Read the page tree through the v2 hierarchy routes (direct-children, descendants): read:hierarchical-content:confluence."
+  READ_HIERARCHY
+  "Read a page's ancestors through the v2 route: read:content.metadata:confluence."
+  READ_ANCESTORS
+  "Read folders: read:folder:confluence."
+  READ_FOLDERS
+  "Read users in bulk (authors): read:user:confluence."
+  READ_USERS
   "Reported with ok true when the read path uses the v1 routes and CQL, because the v2 routes refuse the token's scopes (a scoped token with classic read:confluence-* scopes, as the integration guide's recipe makes)."
   V1_READ_PATH
 }
@@ -3091,6 +3985,12 @@ enum UserErrorCode {
   TOKEN_REQUIRED
   "The connection was changed or disconnected by another request while this one was being validated; nothing was written. Reload and try again."
   CONFLICT
+  "A space key or label of the read policy is malformed, or a list is too long (see the message)."
+  INVALID_READ_POLICY
+  "The read policy names spaces the connected account cannot see (the message lists them)."
+  UNKNOWN_SPACES
+  "The connection works, but the token lost scopes since it was last validated; the capabilities' affectedFields name what is degraded or unavailable."
+  DEGRADED
 }
 
 "Credentials for connecting a Confluence Cloud site."
@@ -3191,7 +4091,15 @@ type DisconnectConfluencePayload {
 `, BuiltIn: true},
 	{Name: "../federation/entity.graphql", Input: `
 # a union of all types that use the @key directive
-union _Entity = Page | Space
+union _Entity = BlogPost | Folder | Page | Space
+
+input BlogPostRepresentation {
+	id: ID
+}
+
+input FolderRepresentation {
+	id: ID
+}
 
 input PageRepresentation {
 	id: ID
@@ -3204,6 +4112,8 @@ input SpaceRepresentation {
 
 # fake type to build resolver interfaces for users to implement
 type Entity {
+	findBlogPost(reps: [BlogPostRepresentation!]!): [BlogPost]
+	findFolder(reps: [FolderRepresentation!]!): [Folder]
 	findPage(reps: [PageRepresentation!]!): [Page]
 	findSpace(reps: [SpaceRepresentation!]!): [Space]
 }
@@ -3290,6 +4200,68 @@ func (ec *executionContext) childFields_AttachmentText(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type AttachmentText", field.Name)
 }
 
+func (ec *executionContext) childFields_BlogPost(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_BlogPost_id(ctx, field)
+	case "title":
+		return ec.fieldContext_BlogPost_title(ctx, field)
+	case "status":
+		return ec.fieldContext_BlogPost_status(ctx, field)
+	case "type":
+		return ec.fieldContext_BlogPost_type(ctx, field)
+	case "url":
+		return ec.fieldContext_BlogPost_url(ctx, field)
+	case "space":
+		return ec.fieldContext_BlogPost_space(ctx, field)
+	case "author":
+		return ec.fieldContext_BlogPost_author(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_BlogPost_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_BlogPost_updatedAt(ctx, field)
+	case "currentVersion":
+		return ec.fieldContext_BlogPost_currentVersion(ctx, field)
+	case "body":
+		return ec.fieldContext_BlogPost_body(ctx, field)
+	case "comments":
+		return ec.fieldContext_BlogPost_comments(ctx, field)
+	case "labels":
+		return ec.fieldContext_BlogPost_labels(ctx, field)
+	case "versions":
+		return ec.fieldContext_BlogPost_versions(ctx, field)
+	case "version":
+		return ec.fieldContext_BlogPost_version(ctx, field)
+	case "diff":
+		return ec.fieldContext_BlogPost_diff(ctx, field)
+	case "attachments":
+		return ec.fieldContext_BlogPost_attachments(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BlogPost", field.Name)
+}
+
+func (ec *executionContext) childFields_BlogPostConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_BlogPostConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_BlogPostConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_BlogPostConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BlogPostConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_BlogPostEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_BlogPostEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_BlogPostEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BlogPostEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Body(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "format":
@@ -3314,6 +4286,10 @@ func (ec *executionContext) childFields_Capability(ctx context.Context, field gr
 		return ec.fieldContext_Capability_requiredScope(ctx, field)
 	case "message":
 		return ec.fieldContext_Capability_message(ctx, field)
+	case "degraded":
+		return ec.fieldContext_Capability_degraded(ctx, field)
+	case "affectedFields":
+		return ec.fieldContext_Capability_affectedFields(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Capability", field.Name)
 }
@@ -3396,8 +4372,20 @@ func (ec *executionContext) childFields_ConfluenceIntegration(ctx context.Contex
 		return ec.fieldContext_ConfluenceIntegration_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_ConfluenceIntegration_updatedAt(ctx, field)
+	case "readPolicy":
+		return ec.fieldContext_ConfluenceIntegration_readPolicy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ConfluenceIntegration", field.Name)
+}
+
+func (ec *executionContext) childFields_ConfluenceIntegrationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "integration":
+		return ec.fieldContext_ConfluenceIntegrationPayload_integration(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_ConfluenceIntegrationPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConfluenceIntegrationPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ConnectConfluencePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3418,6 +4406,28 @@ func (ec *executionContext) childFields_ConnectionTestPayload(ctx context.Contex
 		return ec.fieldContext_ConnectionTestPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ConnectionTestPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ContentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ContentConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_ContentConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ContentConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContentConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ContentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ContentEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ContentEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContentEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_CqlError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3468,6 +4478,36 @@ func (ec *executionContext) childFields_DisconnectConfluencePayload(ctx context.
 		return ec.fieldContext_DisconnectConfluencePayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DisconnectConfluencePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Folder(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Folder_id(ctx, field)
+	case "title":
+		return ec.fieldContext_Folder_title(ctx, field)
+	case "type":
+		return ec.fieldContext_Folder_type(ctx, field)
+	case "status":
+		return ec.fieldContext_Folder_status(ctx, field)
+	case "url":
+		return ec.fieldContext_Folder_url(ctx, field)
+	case "space":
+		return ec.fieldContext_Folder_space(ctx, field)
+	case "author":
+		return ec.fieldContext_Folder_author(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Folder_createdAt(ctx, field)
+	case "parent":
+		return ec.fieldContext_Folder_parent(ctx, field)
+	case "ancestors":
+		return ec.fieldContext_Folder_ancestors(ctx, field)
+	case "children":
+		return ec.fieldContext_Folder_children(ctx, field)
+	case "descendants":
+		return ec.fieldContext_Folder_descendants(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Folder", field.Name)
 }
 
 func (ec *executionContext) childFields_Label(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3604,6 +4644,8 @@ func (ec *executionContext) childFields_PageTree(ctx context.Context, field grap
 
 func (ec *executionContext) childFields_PageTreeEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "content":
+		return ec.fieldContext_PageTreeEntry_content(ctx, field)
 	case "page":
 		return ec.fieldContext_PageTreeEntry_page(ctx, field)
 	case "depth":
@@ -3614,6 +4656,16 @@ func (ec *executionContext) childFields_PageTreeEntry(ctx context.Context, field
 		return ec.fieldContext_PageTreeEntry_hasChildren(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageTreeEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_ReadPolicy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "allowedSpaces":
+		return ec.fieldContext_ReadPolicy_allowedSpaces(ctx, field)
+	case "excludedLabels":
+		return ec.fieldContext_ReadPolicy_excludedLabels(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReadPolicy", field.Name)
 }
 
 func (ec *executionContext) childFields_RelatedConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3732,6 +4784,8 @@ func (ec *executionContext) childFields_SearchResult(ctx context.Context, field 
 		return ec.fieldContext_SearchResult_lastModified(ctx, field)
 	case "page":
 		return ec.fieldContext_SearchResult_page(ctx, field)
+	case "content":
+		return ec.fieldContext_SearchResult_content(ctx, field)
 	case "space":
 		return ec.fieldContext_SearchResult_space(ctx, field)
 	}
@@ -3760,6 +4814,8 @@ func (ec *executionContext) childFields_Space(ctx context.Context, field graphql
 		return ec.fieldContext_Space_pages(ctx, field)
 	case "pageTree":
 		return ec.fieldContext_Space_pageTree(ctx, field)
+	case "blogPosts":
+		return ec.fieldContext_Space_blogPosts(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Space", field.Name)
 }
@@ -3998,6 +5054,162 @@ func (ec *executionContext) field_Attachment_text_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_BlogPost_attachments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "mediaType",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mediaType"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_BlogPost_body_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (*model.BodyFormat, error) {
+			return ec.unmarshalOBodyFormat2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBodyFormat(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "maxChars",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxChars"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "section",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["section"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_BlogPost_comments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (*model.CommentKind, error) {
+			return ec.unmarshalOCommentKind2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐCommentKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_BlogPost_diff_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "context",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["context"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_BlogPost_version_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "number",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["number"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_BlogPost_versions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Comment_body_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4034,6 +5246,34 @@ func (ec *executionContext) field_Comment_replies_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Entity_findBlogPost_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reps",
+		func(ctx context.Context, v any) ([]*model.BlogPostRepresentation, error) {
+			return ec.unmarshalNBlogPostRepresentation2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPostRepresentationᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reps"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Entity_findFolder_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reps",
+		func(ctx context.Context, v any) ([]*model.FolderRepresentation, error) {
+			return ec.unmarshalNFolderRepresentation2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐFolderRepresentationᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reps"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Entity_findPage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4062,12 +5302,78 @@ func (ec *executionContext) field_Entity_findSpace_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Folder_children_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Folder_descendants_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "depth",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["depth"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_connectConfluence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.ConnectConfluenceInput, error) {
 			return ec.unmarshalNConnectConfluenceInput2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐConnectConfluenceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setConfluenceReadPolicy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ReadPolicyInput, error) {
+			return ec.unmarshalNReadPolicyInput2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐReadPolicyInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4087,6 +5393,58 @@ func (ec *executionContext) field_Mutation_updateConfluence_args(ctx context.Con
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_OtherContent_children_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_OtherContent_descendants_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "depth",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["depth"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -4326,6 +5684,34 @@ func (ec *executionContext) field_Query__entities_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_blogPost_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_content_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_pageByUrl_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4537,6 +5923,28 @@ func (ec *executionContext) field_Query_validateCql_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["cql"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Space_blogPosts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -5245,6 +6653,710 @@ func (ec *executionContext) fieldContext_AttachmentText_format(_ context.Context
 	return graphql.NewScalarFieldContext("AttachmentText", field, false, false, "String")
 }
 
+func (ec *executionContext) _BlogPost_id(ctx context.Context, field graphql.CollectedField, obj *model.BlogPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPost_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPost_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlogPost", field, false, false, "ID")
+}
+
+func (ec *executionContext) _BlogPost_title(ctx context.Context, field graphql.CollectedField, obj *model.BlogPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPost_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPost_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlogPost", field, false, false, "String")
+}
+
+func (ec *executionContext) _BlogPost_status(ctx context.Context, field graphql.CollectedField, obj *model.BlogPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPost_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BlogPost().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ContentStatus) graphql.Marshaler {
+			return ec.marshalNContentStatus2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPost_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlogPost", field, true, true, "ContentStatus")
+}
+
+func (ec *executionContext) _BlogPost_type(ctx context.Context, field graphql.CollectedField, obj *model.BlogPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPost_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BlogPost().Type(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ContentType) graphql.Marshaler {
+			return ec.marshalNContentType2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPost_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlogPost", field, true, true, "ContentType")
+}
+
+func (ec *executionContext) _BlogPost_url(ctx context.Context, field graphql.CollectedField, obj *model.BlogPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPost_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BlogPost().URL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPost_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlogPost", field, true, true, "String")
+}
+
+func (ec *executionContext) _BlogPost_space(ctx context.Context, field graphql.CollectedField, obj *model.BlogPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPost_space(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BlogPost().Space(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Space) graphql.Marshaler {
+			return ec.marshalOSpace2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSpace(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPost_space(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogPost",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Space(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogPost_author(ctx context.Context, field graphql.CollectedField, obj *model.BlogPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPost_author(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BlogPost().Author(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPost_author(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogPost",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogPost_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.BlogPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPost_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BlogPost().CreatedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPost_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlogPost", field, true, true, "DateTime")
+}
+
+func (ec *executionContext) _BlogPost_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.BlogPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPost_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BlogPost().UpdatedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPost_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlogPost", field, true, true, "DateTime")
+}
+
+func (ec *executionContext) _BlogPost_currentVersion(ctx context.Context, field graphql.CollectedField, obj *model.BlogPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPost_currentVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BlogPost().CurrentVersion(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Version) graphql.Marshaler {
+			return ec.marshalNVersion2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐVersion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPost_currentVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogPost",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Version(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogPost_body(ctx context.Context, field graphql.CollectedField, obj *model.BlogPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPost_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BlogPost().Body(ctx, obj, fc.Args["format"].(*model.BodyFormat), fc.Args["maxChars"].(*int), fc.Args["section"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Body) graphql.Marshaler {
+			return ec.marshalOBody2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBody(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPost_body(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogPost",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Body(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BlogPost_body_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogPost_comments(ctx context.Context, field graphql.CollectedField, obj *model.BlogPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPost_comments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BlogPost().Comments(ctx, obj, fc.Args["kind"].(*model.CommentKind), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CommentConnection) graphql.Marshaler {
+			return ec.marshalOCommentConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐCommentConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPost_comments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogPost",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BlogPost_comments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogPost_labels(ctx context.Context, field graphql.CollectedField, obj *model.BlogPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPost_labels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BlogPost().Labels(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Label) graphql.Marshaler {
+			return ec.marshalOLabel2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐLabelᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPost_labels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogPost",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Label(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogPost_versions(ctx context.Context, field graphql.CollectedField, obj *model.BlogPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPost_versions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BlogPost().Versions(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.VersionConnection) graphql.Marshaler {
+			return ec.marshalOVersionConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐVersionConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPost_versions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogPost",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VersionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BlogPost_versions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogPost_version(ctx context.Context, field graphql.CollectedField, obj *model.BlogPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPost_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BlogPost().Version(ctx, obj, fc.Args["number"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Version) graphql.Marshaler {
+			return ec.marshalOVersion2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐVersion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPost_version(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogPost",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Version(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BlogPost_version_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogPost_diff(ctx context.Context, field graphql.CollectedField, obj *model.BlogPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPost_diff(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BlogPost().Diff(ctx, obj, fc.Args["from"].(*int), fc.Args["to"].(*int), fc.Args["context"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageDiff) graphql.Marshaler {
+			return ec.marshalOPageDiff2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageDiff(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPost_diff(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogPost",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageDiff(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BlogPost_diff_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogPost_attachments(ctx context.Context, field graphql.CollectedField, obj *model.BlogPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPost_attachments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BlogPost().Attachments(ctx, obj, fc.Args["mediaType"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AttachmentConnection) graphql.Marshaler {
+			return ec.marshalOAttachmentConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐAttachmentConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPost_attachments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogPost",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttachmentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BlogPost_attachments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogPostConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.BlogPostConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPostConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BlogPostEdge) graphql.Marshaler {
+			return ec.marshalNBlogPostEdge2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPostEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPostConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogPostConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BlogPostEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogPostConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.BlogPostConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPostConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BlogPost) graphql.Marshaler {
+			return ec.marshalNBlogPost2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPostᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPostConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogPostConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BlogPost(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogPostConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.BlogPostConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPostConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPostConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogPostConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlogPostEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.BlogPostEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPostEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPostEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlogPostEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _BlogPostEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.BlogPostEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlogPostEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BlogPost) graphql.Marshaler {
+			return ec.marshalNBlogPost2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPost(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlogPostEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlogPostEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BlogPost(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Body_format(ctx context.Context, field graphql.CollectedField, obj *model.Body) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5426,6 +7538,52 @@ func (ec *executionContext) _Capability_message(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Capability_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Capability", field, false, false, "String")
+}
+
+func (ec *executionContext) _Capability_degraded(ctx context.Context, field graphql.CollectedField, obj *model.Capability) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Capability_degraded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Degraded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Capability_degraded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Capability", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Capability_affectedFields(ctx context.Context, field graphql.CollectedField, obj *model.Capability) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Capability_affectedFields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AffectedFields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Capability_affectedFields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Capability", field, false, false, "String")
 }
 
@@ -6132,6 +8290,102 @@ func (ec *executionContext) fieldContext_ConfluenceIntegration_updatedAt(_ conte
 	return graphql.NewScalarFieldContext("ConfluenceIntegration", field, false, false, "DateTime")
 }
 
+func (ec *executionContext) _ConfluenceIntegration_readPolicy(ctx context.Context, field graphql.CollectedField, obj *model.ConfluenceIntegration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConfluenceIntegration_readPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReadPolicy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReadPolicy) graphql.Marshaler {
+			return ec.marshalNReadPolicy2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐReadPolicy(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConfluenceIntegration_readPolicy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConfluenceIntegration",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReadPolicy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConfluenceIntegrationPayload_integration(ctx context.Context, field graphql.CollectedField, obj *model.ConfluenceIntegrationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConfluenceIntegrationPayload_integration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Integration, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ConfluenceIntegration) graphql.Marshaler {
+			return ec.marshalOConfluenceIntegration2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐConfluenceIntegration(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConfluenceIntegrationPayload_integration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConfluenceIntegrationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConfluenceIntegration(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConfluenceIntegrationPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ConfluenceIntegrationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConfluenceIntegrationPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConfluenceIntegrationPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConfluenceIntegrationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ConnectConfluencePayload_integration(ctx context.Context, field graphql.CollectedField, obj *model.ConnectConfluencePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6255,6 +8509,157 @@ func (ec *executionContext) fieldContext_ConnectionTestPayload_userErrors(_ cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ContentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContentConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ContentEdge) graphql.Marshaler {
+			return ec.marshalNContentEdge2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContentConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContentEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContentConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ContentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContentConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Content) graphql.Marshaler {
+			return ec.marshalNContent2ᚕgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContentConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ContentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContentConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContentConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ContentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContentEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContentEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ContentEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ContentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContentEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Content) graphql.Marshaler {
+			return ec.marshalNContent2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContentEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContentEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
 	}
 	return fc, nil
@@ -6577,6 +8982,94 @@ func (ec *executionContext) fieldContext_DisconnectConfluencePayload_userErrors(
 	return fc, nil
 }
 
+func (ec *executionContext) _Entity_findBlogPost(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entity_findBlogPost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Entity().FindBlogPost(ctx, fc.Args["reps"].([]*model.BlogPostRepresentation))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BlogPost) graphql.Marshaler {
+			return ec.marshalOBlogPost2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPost(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Entity_findBlogPost(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Entity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BlogPost(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Entity_findBlogPost_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Entity_findFolder(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entity_findFolder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Entity().FindFolder(ctx, fc.Args["reps"].([]*model.FolderRepresentation))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Folder) graphql.Marshaler {
+			return ec.marshalOFolder2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐFolder(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Entity_findFolder(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Entity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Folder(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Entity_findFolder_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Entity_findPage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6659,6 +9152,360 @@ func (ec *executionContext) fieldContext_Entity_findSpace(ctx context.Context, f
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Entity_findSpace_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Folder_id(ctx context.Context, field graphql.CollectedField, obj *model.Folder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Folder_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Folder_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Folder", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Folder_title(ctx context.Context, field graphql.CollectedField, obj *model.Folder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Folder_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Folder_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Folder", field, false, false, "String")
+}
+
+func (ec *executionContext) _Folder_type(ctx context.Context, field graphql.CollectedField, obj *model.Folder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Folder_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Folder().Type(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ContentType) graphql.Marshaler {
+			return ec.marshalNContentType2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Folder_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Folder", field, true, true, "ContentType")
+}
+
+func (ec *executionContext) _Folder_status(ctx context.Context, field graphql.CollectedField, obj *model.Folder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Folder_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ContentStatus) graphql.Marshaler {
+			return ec.marshalNContentStatus2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Folder_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Folder", field, false, false, "ContentStatus")
+}
+
+func (ec *executionContext) _Folder_url(ctx context.Context, field graphql.CollectedField, obj *model.Folder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Folder_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Folder().URL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Folder_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Folder", field, true, true, "String")
+}
+
+func (ec *executionContext) _Folder_space(ctx context.Context, field graphql.CollectedField, obj *model.Folder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Folder_space(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Folder().Space(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Space) graphql.Marshaler {
+			return ec.marshalOSpace2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSpace(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Folder_space(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Folder",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Space(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Folder_author(ctx context.Context, field graphql.CollectedField, obj *model.Folder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Folder_author(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Folder().Author(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Folder_author(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Folder",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Folder_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Folder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Folder_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Folder().CreatedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Folder_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Folder", field, true, true, "DateTime")
+}
+
+func (ec *executionContext) _Folder_parent(ctx context.Context, field graphql.CollectedField, obj *model.Folder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Folder_parent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Folder().Parent(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Content) graphql.Marshaler {
+			return ec.marshalOContent2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Folder_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Folder",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Folder_ancestors(ctx context.Context, field graphql.CollectedField, obj *model.Folder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Folder_ancestors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Folder().Ancestors(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Content) graphql.Marshaler {
+			return ec.marshalOContent2ᚕgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Folder_ancestors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Folder",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Folder_children(ctx context.Context, field graphql.CollectedField, obj *model.Folder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Folder_children(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Folder().Children(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ContentConnection) graphql.Marshaler {
+			return ec.marshalOContentConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Folder_children(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Folder",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Folder_children_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Folder_descendants(ctx context.Context, field graphql.CollectedField, obj *model.Folder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Folder_descendants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Folder().Descendants(ctx, obj, fc.Args["depth"].(*int), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ContentConnection) graphql.Marshaler {
+			return ec.marshalOContentConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Folder_descendants(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Folder",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Folder_descendants_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6882,6 +9729,349 @@ func (ec *executionContext) fieldContext_Mutation_disconnectConfluence(_ context
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_DisconnectConfluencePayload(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setConfluenceReadPolicy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setConfluenceReadPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetConfluenceReadPolicy(ctx, fc.Args["input"].(model.ReadPolicyInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ConfluenceIntegrationPayload) graphql.Marshaler {
+			return ec.marshalNConfluenceIntegrationPayload2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐConfluenceIntegrationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setConfluenceReadPolicy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConfluenceIntegrationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setConfluenceReadPolicy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OtherContent_id(ctx context.Context, field graphql.CollectedField, obj *model.OtherContent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtherContent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OtherContent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OtherContent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _OtherContent_title(ctx context.Context, field graphql.CollectedField, obj *model.OtherContent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtherContent_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OtherContent_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OtherContent", field, false, false, "String")
+}
+
+func (ec *executionContext) _OtherContent_type(ctx context.Context, field graphql.CollectedField, obj *model.OtherContent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtherContent_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OtherContent().Type(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ContentType) graphql.Marshaler {
+			return ec.marshalNContentType2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OtherContent_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OtherContent", field, true, true, "ContentType")
+}
+
+func (ec *executionContext) _OtherContent_status(ctx context.Context, field graphql.CollectedField, obj *model.OtherContent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtherContent_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ContentStatus) graphql.Marshaler {
+			return ec.marshalNContentStatus2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OtherContent_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OtherContent", field, false, false, "ContentStatus")
+}
+
+func (ec *executionContext) _OtherContent_url(ctx context.Context, field graphql.CollectedField, obj *model.OtherContent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtherContent_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OtherContent().URL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OtherContent_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OtherContent", field, true, true, "String")
+}
+
+func (ec *executionContext) _OtherContent_space(ctx context.Context, field graphql.CollectedField, obj *model.OtherContent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtherContent_space(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OtherContent().Space(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Space) graphql.Marshaler {
+			return ec.marshalOSpace2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSpace(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OtherContent_space(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OtherContent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Space(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OtherContent_parent(ctx context.Context, field graphql.CollectedField, obj *model.OtherContent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtherContent_parent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OtherContent().Parent(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Content) graphql.Marshaler {
+			return ec.marshalOContent2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OtherContent_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OtherContent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OtherContent_ancestors(ctx context.Context, field graphql.CollectedField, obj *model.OtherContent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtherContent_ancestors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OtherContent().Ancestors(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Content) graphql.Marshaler {
+			return ec.marshalOContent2ᚕgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OtherContent_ancestors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OtherContent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OtherContent_children(ctx context.Context, field graphql.CollectedField, obj *model.OtherContent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtherContent_children(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.OtherContent().Children(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ContentConnection) graphql.Marshaler {
+			return ec.marshalOContentConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OtherContent_children(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OtherContent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_OtherContent_children_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OtherContent_descendants(ctx context.Context, field graphql.CollectedField, obj *model.OtherContent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OtherContent_descendants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.OtherContent().Descendants(ctx, obj, fc.Args["depth"].(*int), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ContentConnection) graphql.Marshaler {
+			return ec.marshalOContentConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OtherContent_descendants(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OtherContent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_OtherContent_descendants_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -7199,8 +10389,8 @@ func (ec *executionContext) _Page_parent(ctx context.Context, field graphql.Coll
 			return ec.Resolvers.Page().Parent(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Page) graphql.Marshaler {
-			return ec.marshalOPage2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPage(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Content) graphql.Marshaler {
+			return ec.marshalOContent2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContent(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7213,7 +10403,7 @@ func (ec *executionContext) fieldContext_Page_parent(_ context.Context, field gr
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Page(ctx, field)
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
 	}
 	return fc, nil
@@ -7231,8 +10421,8 @@ func (ec *executionContext) _Page_ancestors(ctx context.Context, field graphql.C
 			return ec.Resolvers.Page().Ancestors(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Page) graphql.Marshaler {
-			return ec.marshalOPage2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Content) graphql.Marshaler {
+			return ec.marshalOContent2ᚕgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7245,7 +10435,7 @@ func (ec *executionContext) fieldContext_Page_ancestors(_ context.Context, field
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Page(ctx, field)
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
 	}
 	return fc, nil
@@ -7264,8 +10454,8 @@ func (ec *executionContext) _Page_children(ctx context.Context, field graphql.Co
 			return ec.Resolvers.Page().Children(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageConnection) graphql.Marshaler {
-			return ec.marshalOPageConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ContentConnection) graphql.Marshaler {
+			return ec.marshalOContentConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentConnection(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7278,7 +10468,7 @@ func (ec *executionContext) fieldContext_Page_children(ctx context.Context, fiel
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_PageConnection(ctx, field)
+			return ec.childFields_ContentConnection(ctx, field)
 		},
 	}
 	defer func() {
@@ -7308,8 +10498,8 @@ func (ec *executionContext) _Page_descendants(ctx context.Context, field graphql
 			return ec.Resolvers.Page().Descendants(ctx, obj, fc.Args["depth"].(*int), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageConnection) graphql.Marshaler {
-			return ec.marshalOPageConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ContentConnection) graphql.Marshaler {
+			return ec.marshalOContentConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentConnection(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7322,7 +10512,7 @@ func (ec *executionContext) fieldContext_Page_descendants(ctx context.Context, f
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_PageConnection(ctx, field)
+			return ec.childFields_ContentConnection(ctx, field)
 		},
 	}
 	defer func() {
@@ -8146,6 +11336,38 @@ func (ec *executionContext) fieldContext_PageTree_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageTree", field, false, false, "String")
 }
 
+func (ec *executionContext) _PageTreeEntry_content(ctx context.Context, field graphql.CollectedField, obj *model.PageTreeEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageTreeEntry_content(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Content, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Content) graphql.Marshaler {
+			return ec.marshalNContent2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PageTreeEntry_content(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PageTreeEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageTreeEntry_page(ctx context.Context, field graphql.CollectedField, obj *model.PageTreeEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8159,10 +11381,10 @@ func (ec *executionContext) _PageTreeEntry_page(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Page) graphql.Marshaler {
-			return ec.marshalNPage2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPage(ctx, selections, v)
+			return ec.marshalOPage2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPage(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_PageTreeEntry_page(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -8329,6 +11551,94 @@ func (ec *executionContext) fieldContext_Query_spaces(ctx context.Context, field
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_spaces_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_content(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_content(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Content(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Content) graphql.Marshaler {
+			return ec.marshalOContent2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_content(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_content_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_blogPost(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_blogPost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().BlogPost(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BlogPost) graphql.Marshaler {
+			return ec.marshalOBlogPost2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPost(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_blogPost(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BlogPost(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_blogPost_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -8825,6 +12135,52 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ReadPolicy_allowedSpaces(ctx context.Context, field graphql.CollectedField, obj *model.ReadPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReadPolicy_allowedSpaces(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AllowedSpaces, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReadPolicy_allowedSpaces(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReadPolicy", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReadPolicy_excludedLabels(ctx context.Context, field graphql.CollectedField, obj *model.ReadPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReadPolicy_excludedLabels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExcludedLabels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReadPolicy_excludedLabels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReadPolicy", field, false, false, "String")
 }
 
 func (ec *executionContext) _RelatedConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RelatedConnection) (ret graphql.Marshaler) {
@@ -9772,6 +13128,38 @@ func (ec *executionContext) fieldContext_SearchResult_page(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _SearchResult_content(ctx context.Context, field graphql.CollectedField, obj *model.SearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchResult_content(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SearchResult().Content(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Content) graphql.Marshaler {
+			return ec.marshalOContent2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SearchResult_content(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchResult",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SearchResult_space(ctx context.Context, field graphql.CollectedField, obj *model.SearchResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10079,6 +13467,50 @@ func (ec *executionContext) fieldContext_Space_pageTree(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Space_pageTree_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Space_blogPosts(ctx context.Context, field graphql.CollectedField, obj *model.Space) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Space_blogPosts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Space().BlogPosts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BlogPostConnection) graphql.Marshaler {
+			return ec.marshalOBlogPostConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPostConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Space_blogPosts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Space",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BlogPostConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Space_blogPosts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11812,6 +15244,48 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputBlogPostRepresentation(ctx context.Context, obj any) (model.BlogPostRepresentation, error) {
+	var it model.BlogPostRepresentation
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBlogPostRepresentation unmarshals raw into the BlogPostRepresentation input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBlogPostRepresentation(ctx context.Context, raw any) (model.BlogPostRepresentation, error) {
+	var out model.BlogPostRepresentation
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BlogPostRepresentation", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputConnectConfluenceInput(ctx context.Context, obj any) (model.ConnectConfluenceInput, error) {
 	var it model.ConnectConfluenceInput
 	if obj == nil {
@@ -11865,6 +15339,48 @@ func (ec *executionContext) unmarshalInputConnectConfluenceInput(ctx context.Con
 func UnmarshalConnectConfluenceInput(ctx context.Context, raw any) (model.ConnectConfluenceInput, error) {
 	var out model.ConnectConfluenceInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ConnectConfluenceInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFolderRepresentation(ctx context.Context, obj any) (model.FolderRepresentation, error) {
+	var it model.FolderRepresentation
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFolderRepresentation unmarshals raw into the FolderRepresentation input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFolderRepresentation(ctx context.Context, raw any) (model.FolderRepresentation, error) {
+	var out model.FolderRepresentation
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FolderRepresentation", raw, &out)
 	return out, err
 }
 
@@ -12109,6 +15625,55 @@ func UnmarshalPageRepresentation(ctx context.Context, raw any) (model.PageRepres
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputReadPolicyInput(ctx context.Context, obj any) (model.ReadPolicyInput, error) {
+	var it model.ReadPolicyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"allowedSpaces", "excludedLabels"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "allowedSpaces":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowedSpaces"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowedSpaces = data
+		case "excludedLabels":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("excludedLabels"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExcludedLabels = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReadPolicyInput unmarshals raw into the ReadPolicyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReadPolicyInput(ctx context.Context, raw any) (model.ReadPolicyInput, error) {
+	var out model.ReadPolicyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReadPolicyInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSpaceRepresentation(ctx context.Context, obj any) (model.SpaceRepresentation, error) {
 	var it model.SpaceRepresentation
 	if obj == nil {
@@ -12229,6 +15794,27 @@ func (ec *executionContext) _Content(ctx context.Context, sel ast.SelectionSet, 
 			return graphql.Null
 		}
 		return ec._Page(ctx, sel, obj)
+	case model.OtherContent:
+		return ec._OtherContent(ctx, sel, &obj)
+	case *model.OtherContent:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._OtherContent(ctx, sel, obj)
+	case model.Folder:
+		return ec._Folder(ctx, sel, &obj)
+	case *model.Folder:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Folder(ctx, sel, obj)
+	case model.BlogPost:
+		return ec._BlogPost(ctx, sel, &obj)
+	case *model.BlogPost:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._BlogPost(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -12249,6 +15835,20 @@ func (ec *executionContext) __Entity(ctx context.Context, sel ast.SelectionSet, 
 			return graphql.Null
 		}
 		return ec._Page(ctx, sel, obj)
+	case model.Folder:
+		return ec._Folder(ctx, sel, &obj)
+	case *model.Folder:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Folder(ctx, sel, obj)
+	case model.BlogPost:
+		return ec._BlogPost(ctx, sel, &obj)
+	case *model.BlogPost:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._BlogPost(ctx, sel, obj)
 	case model.Space:
 		return ec._Space(ctx, sel, &obj)
 	case *model.Space:
@@ -12489,6 +16089,215 @@ func (ec *executionContext) _AttachmentText(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var blogPostImplementors = []string{"BlogPost", "Content", "_Entity"}
+
+func (ec *executionContext) _BlogPost(ctx context.Context, sel ast.SelectionSet, obj *model.BlogPost) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, blogPostImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BlogPost")
+		case "id":
+			out.Values[i] = ec._BlogPost_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._BlogPost_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BlogPost_status(ctx, field, obj)
+				})
+		case "type":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BlogPost_type(ctx, field, obj)
+				})
+		case "url":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BlogPost_url(ctx, field, obj)
+				})
+		case "space":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BlogPost_space(ctx, field, obj)
+				})
+		case "author":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BlogPost_author(ctx, field, obj)
+				})
+		case "createdAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BlogPost_createdAt(ctx, field, obj)
+				})
+		case "updatedAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BlogPost_updatedAt(ctx, field, obj)
+				})
+		case "currentVersion":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BlogPost_currentVersion(ctx, field, obj)
+				})
+		case "body":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BlogPost_body(ctx, field, obj)
+				})
+		case "comments":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BlogPost_comments(ctx, field, obj)
+				})
+		case "labels":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BlogPost_labels(ctx, field, obj)
+				})
+		case "versions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BlogPost_versions(ctx, field, obj)
+				})
+		case "version":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BlogPost_version(ctx, field, obj)
+				})
+		case "diff":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BlogPost_diff(ctx, field, obj)
+				})
+		case "attachments":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BlogPost_attachments(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var blogPostConnectionImplementors = []string{"BlogPostConnection"}
+
+func (ec *executionContext) _BlogPostConnection(ctx context.Context, sel ast.SelectionSet, obj *model.BlogPostConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, blogPostConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BlogPostConnection")
+		case "edges":
+			out.Values[i] = ec._BlogPostConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._BlogPostConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._BlogPostConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var blogPostEdgeImplementors = []string{"BlogPostEdge"}
+
+func (ec *executionContext) _BlogPostEdge(ctx context.Context, sel ast.SelectionSet, obj *model.BlogPostEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, blogPostEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BlogPostEdge")
+		case "cursor":
+			out.Values[i] = ec._BlogPostEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._BlogPostEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var bodyImplementors = []string{"Body"}
 
 func (ec *executionContext) _Body(ctx context.Context, sel ast.SelectionSet, obj *model.Body) graphql.Marshaler {
@@ -12566,6 +16375,16 @@ func (ec *executionContext) _Capability(ctx context.Context, sel ast.SelectionSe
 		case "message":
 			out.Values[i] = ec._Capability_message(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "degraded":
+			out.Values[i] = ec._Capability_degraded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "affectedFields":
+			out.Values[i] = ec._Capability_affectedFields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -12841,6 +16660,49 @@ func (ec *executionContext) _ConfluenceIntegration(ctx context.Context, sel ast.
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "readPolicy":
+			out.Values[i] = ec._ConfluenceIntegration_readPolicy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var confluenceIntegrationPayloadImplementors = []string{"ConfluenceIntegrationPayload"}
+
+func (ec *executionContext) _ConfluenceIntegrationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ConfluenceIntegrationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, confluenceIntegrationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConfluenceIntegrationPayload")
+		case "integration":
+			out.Values[i] = ec._ConfluenceIntegrationPayload_integration(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ConfluenceIntegrationPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12914,6 +16776,87 @@ func (ec *executionContext) _ConnectionTestPayload(ctx context.Context, sel ast.
 			}
 		case "userErrors":
 			out.Values[i] = ec._ConnectionTestPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var contentConnectionImplementors = []string{"ContentConnection"}
+
+func (ec *executionContext) _ContentConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ContentConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contentConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContentConnection")
+		case "edges":
+			out.Values[i] = ec._ContentConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._ContentConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ContentConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var contentEdgeImplementors = []string{"ContentEdge"}
+
+func (ec *executionContext) _ContentEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ContentEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contentEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContentEdge")
+		case "cursor":
+			out.Values[i] = ec._ContentEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ContentEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -13130,6 +17073,18 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet) g
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Entity")
+		case "findBlogPost":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Entity_findBlogPost(ctx, field)
+				})
+		case "findFolder":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Entity_findFolder(ctx, field)
+				})
 		case "findPage":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -13141,6 +17096,103 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet) g
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Entity_findSpace(ctx, field)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var folderImplementors = []string{"Folder", "Content", "_Entity"}
+
+func (ec *executionContext) _Folder(ctx context.Context, sel ast.SelectionSet, obj *model.Folder) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, folderImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Folder")
+		case "id":
+			out.Values[i] = ec._Folder_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._Folder_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Folder_type(ctx, field, obj)
+				})
+		case "status":
+			out.Values[i] = ec._Folder_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "url":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Folder_url(ctx, field, obj)
+				})
+		case "space":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Folder_space(ctx, field, obj)
+				})
+		case "author":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Folder_author(ctx, field, obj)
+				})
+		case "createdAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Folder_createdAt(ctx, field, obj)
+				})
+		case "parent":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Folder_parent(ctx, field, obj)
+				})
+		case "ancestors":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Folder_ancestors(ctx, field, obj)
+				})
+		case "children":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Folder_children(ctx, field, obj)
+				})
+		case "descendants":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Folder_descendants(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -13249,6 +17301,98 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "setConfluenceReadPolicy":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setConfluenceReadPolicy(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var otherContentImplementors = []string{"OtherContent", "Content"}
+
+func (ec *executionContext) _OtherContent(ctx context.Context, sel ast.SelectionSet, obj *model.OtherContent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, otherContentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OtherContent")
+		case "id":
+			out.Values[i] = ec._OtherContent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._OtherContent_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OtherContent_type(ctx, field, obj)
+				})
+		case "status":
+			out.Values[i] = ec._OtherContent_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "url":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OtherContent_url(ctx, field, obj)
+				})
+		case "space":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OtherContent_space(ctx, field, obj)
+				})
+		case "parent":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OtherContent_parent(ctx, field, obj)
+				})
+		case "ancestors":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OtherContent_ancestors(ctx, field, obj)
+				})
+		case "children":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OtherContent_children(ctx, field, obj)
+				})
+		case "descendants":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OtherContent_descendants(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13674,9 +17818,14 @@ func (ec *executionContext) _PageTreeEntry(ctx context.Context, sel ast.Selectio
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("PageTreeEntry")
+		case "content":
+			out.Values[i] = ec._PageTreeEntry_content(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "page":
 			out.Values[i] = ec._PageTreeEntry_page(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "depth":
@@ -13741,6 +17890,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_spaces(ctx, field)
+				})
+		case "content":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_content(ctx, field)
+				})
+		case "blogPost":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_blogPost(ctx, field)
 				})
 		case "page":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -13815,6 +17976,44 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var readPolicyImplementors = []string{"ReadPolicy"}
+
+func (ec *executionContext) _ReadPolicy(ctx context.Context, sel ast.SelectionSet, obj *model.ReadPolicy) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, readPolicyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReadPolicy")
+		case "allowedSpaces":
+			out.Values[i] = ec._ReadPolicy_allowedSpaces(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "excludedLabels":
+			out.Values[i] = ec._ReadPolicy_excludedLabels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -14222,6 +18421,12 @@ func (ec *executionContext) _SearchResult(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SearchResult_page(ctx, field, obj)
 				})
+		case "content":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SearchResult_content(ctx, field, obj)
+				})
 		case "space":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -14308,6 +18513,12 @@ func (ec *executionContext) _Space(ctx context.Context, sel ast.SelectionSet, ob
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Space_pageTree(ctx, field, obj)
+				})
+		case "blogPosts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Space_blogPosts(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -15082,6 +19293,73 @@ func (ec *executionContext) marshalNAttachmentEdge2ᚖgithubᚗcomᚋconfluence�
 	return ec._AttachmentEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNBlogPost2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPostᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BlogPost) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBlogPost2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPost(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBlogPost2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPost(ctx context.Context, sel ast.SelectionSet, v *model.BlogPost) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BlogPost!")
+		return graphql.Null
+	}
+	return ec._BlogPost(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBlogPostEdge2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPostEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BlogPostEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBlogPostEdge2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPostEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBlogPostEdge2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPostEdge(ctx context.Context, sel ast.SelectionSet, v *model.BlogPostEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BlogPostEdge!")
+		return graphql.Null
+	}
+	return ec._BlogPostEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNBlogPostRepresentation2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPostRepresentationᚄ(ctx context.Context, v any) ([]*model.BlogPostRepresentation, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.BlogPostRepresentation, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBlogPostRepresentation2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPostRepresentation(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNBlogPostRepresentation2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPostRepresentation(ctx context.Context, v any) (*model.BlogPostRepresentation, error) {
+	res, err := ec.unmarshalInputBlogPostRepresentation(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNBody2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBody(ctx context.Context, sel ast.SelectionSet, v *model.Body) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Body!")
@@ -15230,6 +19508,14 @@ func (ec *executionContext) marshalNConditionCheck2ᚖgithubᚗcomᚋconfluence�
 	return ec._ConditionCheck(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNConfluenceIntegrationPayload2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐConfluenceIntegrationPayload(ctx context.Context, sel ast.SelectionSet, v *model.ConfluenceIntegrationPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ConfluenceIntegrationPayload!")
+		return graphql.Null
+	}
+	return ec._ConfluenceIntegrationPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNConnectConfluenceInput2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐConnectConfluenceInput(ctx context.Context, v any) (model.ConnectConfluenceInput, error) {
 	res, err := ec.unmarshalInputConnectConfluenceInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -15257,6 +19543,46 @@ func (ec *executionContext) marshalNContent2githubᚗcomᚋconfluenceᚑgraphᚋ
 		return graphql.Null
 	}
 	return ec._Content(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNContent2ᚕgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Content) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContent2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNContentEdge2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ContentEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContentEdge2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNContentEdge2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentEdge(ctx context.Context, sel ast.SelectionSet, v *model.ContentEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ContentEdge!")
+		return graphql.Null
+	}
+	return ec._ContentEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNContentKind2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentKind(ctx context.Context, v any) (model.ContentKind, error) {
@@ -15411,6 +19737,25 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
 	}
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) unmarshalNFolderRepresentation2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐFolderRepresentationᚄ(ctx context.Context, v any) ([]*model.FolderRepresentation, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.FolderRepresentation, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFolderRepresentation2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐFolderRepresentation(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNFolderRepresentation2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐFolderRepresentation(ctx context.Context, v any) (*model.FolderRepresentation, error) {
+	res, err := ec.unmarshalInputFolderRepresentation(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -15595,6 +19940,19 @@ func (ec *executionContext) marshalNPageTreeEntry2ᚖgithubᚗcomᚋconfluence�
 		return graphql.Null
 	}
 	return ec._PageTreeEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReadPolicy2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐReadPolicy(ctx context.Context, sel ast.SelectionSet, v *model.ReadPolicy) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReadPolicy!")
+		return graphql.Null
+	}
+	return ec._ReadPolicy(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReadPolicyInput2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐReadPolicyInput(ctx context.Context, v any) (model.ReadPolicyInput, error) {
+	res, err := ec.unmarshalInputReadPolicyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNRelatedConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐRelatedConnection(ctx context.Context, sel ast.SelectionSet, v *model.RelatedConnection) graphql.Marshaler {
@@ -16303,6 +20661,33 @@ func (ec *executionContext) marshalOAttachmentText2ᚖgithubᚗcomᚋconfluence�
 	return ec._AttachmentText(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOBlogPost2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPost(ctx context.Context, sel ast.SelectionSet, v []*model.BlogPost) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOBlogPost2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPost(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOBlogPost2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPost(ctx context.Context, sel ast.SelectionSet, v *model.BlogPost) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BlogPost(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOBlogPostConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBlogPostConnection(ctx context.Context, sel ast.SelectionSet, v *model.BlogPostConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BlogPostConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOBody2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐBody(ctx context.Context, sel ast.SelectionSet, v *model.Body) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -16386,6 +20771,39 @@ func (ec *executionContext) marshalOConfluenceIntegration2ᚖgithubᚗcomᚋconf
 	return ec._ConfluenceIntegration(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOContent2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContent(ctx context.Context, sel ast.SelectionSet, v model.Content) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Content(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOContent2ᚕgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Content) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContent2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOContentConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentConnection(ctx context.Context, sel ast.SelectionSet, v *model.ContentConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ContentConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOContentKind2ᚕgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐContentKindᚄ(ctx context.Context, v any) ([]model.ContentKind, error) {
 	if v == nil {
 		return nil, nil
@@ -16456,6 +20874,26 @@ func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context,
 	return res
 }
 
+func (ec *executionContext) marshalOFolder2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐFolder(ctx context.Context, sel ast.SelectionSet, v []*model.Folder) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOFolder2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐFolder(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOFolder2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐFolder(ctx context.Context, sel ast.SelectionSet, v *model.Folder) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Folder(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -16520,25 +20958,6 @@ func (ec *executionContext) marshalOPage2ᚕᚖgithubᚗcomᚋconfluenceᚑgraph
 		fc.Result = &v[i]
 		return ec.marshalOPage2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPage(ctx, sel, v[i])
 	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOPage2ᚕᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPageᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Page) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNPage2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐPage(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
 
 	return ret
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/confluence-graph/confluence-graph/graph/model"
+	"github.com/confluence-graph/confluence-graph/readpolicy"
 )
 
 // Integrations is what the GraphQL layer needs from the integration settings service
@@ -52,6 +53,7 @@ type Integration struct {
 	LastValidatedAt *time.Time
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+	ReadPolicy      readpolicy.Policy // what the assistant may read
 }
 
 // IntegrationAccount is the Confluence account the token acts as.
@@ -61,10 +63,14 @@ type IntegrationAccount struct {
 
 // IntegrationCapability is the outcome of one capability probe.
 type IntegrationCapability struct {
-	Name          string // READ_ME, READ_SPACES, READ_PAGES, SEARCH, READ_COMMENTS, READ_ATTACHMENTS, READ_LABELS
+	Name          string // a CapabilityName: READ_ME, READ_SPACES, READ_PAGES, SEARCH, READ_HIERARCHY, ...
 	OK            bool
 	RequiredScope string // "" for classic tokens
 	Message       string // "" when OK
+	// Degraded: failed, but its fields are served through a fallback route.
+	Degraded bool
+	// AffectedFields: the GraphQL fields a failed capability degrades or makes unavailable.
+	AffectedFields []string
 }
 
 // IntegrationUserError is an expected, user-fixable problem (see the UserErrorCode enum).
@@ -115,6 +121,7 @@ func toModelIntegration(in *Integration) (*model.ConfluenceIntegration, error) {
 		CreatedAt:       in.CreatedAt,
 		UpdatedAt:       in.UpdatedAt,
 		Capabilities:    []*model.Capability{},
+		ReadPolicy:      modelReadPolicy(in.ReadPolicy),
 	}
 	if in.CloudID != "" {
 		out.CloudID = &in.CloudID
@@ -129,6 +136,7 @@ func toModelIntegration(in *Integration) (*model.ConfluenceIntegration, error) {
 		}
 		out.Capabilities = append(out.Capabilities, &model.Capability{
 			Name: name, Ok: c.OK, RequiredScope: strPtr(c.RequiredScope), Message: strPtr(c.Message),
+			Degraded: c.Degraded, AffectedFields: nonNilSlice(c.AffectedFields),
 		})
 	}
 	return out, nil

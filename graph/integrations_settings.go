@@ -101,6 +101,7 @@ func fromSettingsIntegration(in *settings.Integration) *Integration {
 		CreatedAt:       in.CreatedAt,
 		UpdatedAt:       in.UpdatedAt,
 		LastValidatedAt: timeOrNil(in.LastValidatedAt),
+		ReadPolicy:      in.ReadPolicy,
 	}
 	if in.AccountID != "" {
 		out.Account = &IntegrationAccount{AccountID: in.AccountID, DisplayName: in.AccountName}
@@ -116,14 +117,15 @@ func fromSettingsIntegration(in *settings.Integration) *Integration {
 		}
 		out.Capabilities = append(out.Capabilities, IntegrationCapability{
 			Name: c.Name, OK: c.OK, RequiredScope: scope, Message: msg,
+			Degraded: c.Degraded, AffectedFields: c.AffectedFields,
 		})
 	}
 	return out
 }
 
 // SettingsSource returns the loaders.Source that binds each request to its
-// tenant's pooled Confluence client (settings.Service.ClientReadPath; the v1
-// upstream when the stored integration's read path is v1), the
+// tenant's pooled Confluence client (settings.Service.ReadClient; the v1
+// upstream, loaders.NewV1Upstream's, when the stored read path is v1), the
 // tenant taken from the request's Caller. It reads the stored integration on
 // every request, before the request's first cross-request cache read, and
 // binds the request to the integration's credential version, so a disconnect
@@ -133,16 +135,33 @@ func fromSettingsIntegration(in *settings.Integration) *Integration {
 // the error presenter reports as NOT_CONNECTED.
 //
 // Use: loaders.Config{Source: graph.SettingsSource(svc), ...}.
+//
+// The Upstream reads the page tree through CQL search where the token lacks the v2 hierarchy
+// scopes (loaders.WithHierarchyFallback): known from the stored capabilities, or learnt from a
+// refused call and remembered per tenant and credential version for the Source's lifetime.
 func SettingsSource(svc *settings.Service) loaders.Source {
-	return loaders.ReadPathClientSource(func(ctx context.Context) (*confluence.Client, int64, bool, error) {
-		c, ok := CallerFrom(ctx)
-		if !ok {
-			return nil, 0, false, ErrUnauthenticated
+	memo := loaders.NewFallbackMemo()
+	return func(ctx context.Context) (loaders.Upstream, error) {
+		var (
+			tenant string
+			known  loaders.HierarchyRoutes
+		)
+		up, err := loaders.ReadPathClientSource(func(ctx context.Context) (*confluence.Client, int64, bool, error) {
+			c, ok := CallerFrom(ctx)
+			if !ok {
+				return nil, 0, false, ErrUnauthenticated
+			}
+			rc, err := svc.ReadClient(ctx, c.TenantID)
+			if errors.Is(err, settings.ErrNotConnected) {
+				return nil, 0, false, fmt.Errorf("%w: %w", loaders.ErrNotConnected, err)
+			}
+			tenant = c.TenantID
+			known.NoHierarchy, known.NoAncestors = settings.HierarchyFallback(rc.Capabilities)
+			return rc.Client, rc.CredentialVersion, rc.ReadPath == settings.ReadPathV1, err
+		})(ctx)
+		if err != nil {
+			return nil, err
 		}
-		cl, v, rp, err := svc.ClientReadPath(ctx, c.TenantID)
-		if errors.Is(err, settings.ErrNotConnected) {
-			return nil, 0, false, fmt.Errorf("%w: %w", loaders.ErrNotConnected, err)
-		}
-		return cl, v, rp == settings.ReadPathV1, err
-	})
+		return loaders.WithHierarchyFallback(up, memo, tenant, known), nil
+	}
 }

@@ -24,7 +24,7 @@ func bulkBodyFormat(ctx context.Context) string {
 	}
 	op := graphql.GetOperationContext(ctx)
 	adf, view := false, false
-	for _, f := range graphql.CollectFields(op, fc.Field.Selections, pageImplementors) {
+	for _, f := range graphql.CollectFields(op, fc.Field.Selections, contentImplementors) {
 		switch f.Name {
 		case "diff":
 			return "storage"
@@ -56,9 +56,17 @@ func bulkBodyFormat(ctx context.Context) string {
 // same bulk call when the selection needs it (bulkBodyFormat), metadata only otherwise. Results
 // and errors are aligned to ids; a missing id gets a not-found error.
 func readPages(ctx context.Context, ids []string) ([]*loaders.Page, []error) {
+	return readContent(ctx, loaders.KindPage, ids)
+}
+
+// readContent is readPages for content of kind (KindBlogPost: blog posts).
+func readContent(ctx context.Context, kind loaders.ContentKind, ids []string) ([]*loaders.Page, []error) {
 	l := loaders.For(ctx)
 	if format := bulkBodyFormat(ctx); format != "" {
-		return l.PagesWithBody(ctx, ids, format)
+		return l.ContentWithBody(ctx, kind, ids, format)
+	}
+	if kind == loaders.KindBlogPost {
+		return l.BlogPosts(ctx, ids)
 	}
 	return l.Pages(ctx, ids)
 }

@@ -40,10 +40,14 @@ func loadPage(ctx context.Context, id string) (*model.Page, error) {
 	return ps[0], nil
 }
 
-// fullPage returns obj when it is complete, else the complete record of the same page.
+// fullPage returns obj when it is complete, else the complete record of the same page (or
+// blog post, by obj.Kind).
 func fullPage(ctx context.Context, obj *model.Page) (*model.Page, error) {
 	if !obj.Partial {
 		return obj, nil
+	}
+	if obj.IsBlogPost() {
+		return loadContent(ctx, loaders.KindBlogPost, obj.ID)
 	}
 	return loadPage(ctx, obj.ID)
 }
@@ -140,39 +144,6 @@ func loadUser(ctx context.Context, id string) (*model.User, error) {
 	return nullIfNotFound(loaders.For(ctx).User(ctx, id))
 }
 
-func pageParent(ctx context.Context, obj *model.Page) (*model.Page, error) {
-	parentID := obj.ParentID
-	if parentID == "" && obj.Partial {
-		p, err := fullPage(ctx, obj)
-		if err != nil {
-			return nil, err
-		}
-		parentID = p.ParentID
-	}
-	if parentID == "" {
-		return nil, nil
-	}
-	return nullIfNotFound(loadPage(ctx, parentID))
-}
-
-func pageAncestors(ctx context.Context, obj *model.Page) ([]*model.Page, error) {
-	ids, err := loaders.For(ctx).Ancestors(ctx, obj.ID)
-	if err != nil {
-		return nil, err
-	}
-	ps, err := loadPages(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*model.Page, 0, len(ps))
-	for _, p := range ps {
-		if p != nil {
-			out = append(out, p)
-		}
-	}
-	return out, nil
-}
-
 func pageConnection(list loaders.List[loaders.Page], w window) *model.PageConnection {
 	nodes, edges, info := edgesOf(list, w, ptrTo[model.Page],
 		func(c string, n *model.Page) *model.PageEdge { return &model.PageEdge{Cursor: c, Node: n} })
@@ -201,27 +172,8 @@ func listConnection[T, C any](first *int, after *string, def int, load func(need
 	return conn(list, w), nil
 }
 
-func pageChildren(ctx context.Context, obj *model.Page, first *int, after *string) (*model.PageConnection, error) {
-	return listConnection(first, after, 25, func(need int, from loaders.ListFrom) (loaders.List[model.Page], error) {
-		return loaders.For(ctx).ChildrenFrom(ctx, obj.ID, need, from)
-	}, pageConnection)
-}
-
-func pageDescendants(ctx context.Context, obj *model.Page, depth, first *int, after *string) (*model.PageConnection, error) {
-	d := 2
-	if depth != nil {
-		d = *depth
-	}
-	if d < 1 || d > 10 {
-		return nil, inputErrorf("depth", "depth must be between 1 and 10, got %d", d)
-	}
-	return listConnection(first, after, 50, func(need int, from loaders.ListFrom) (loaders.List[model.Page], error) {
-		return loaders.For(ctx).DescendantsFrom(ctx, obj.ID, d, need, from)
-	}, pageConnection)
-}
-
 func pageLabels(ctx context.Context, obj *model.Page) ([]*model.Label, error) {
-	ls, err := loaders.For(ctx).Labels(ctx, obj.ID)
+	ls, err := loaders.For(ctx).ContentLabels(ctx, obj.Content, obj.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -247,7 +199,7 @@ func commentConnection(list loaders.List[loaders.Comment], w window) *model.Comm
 
 func pageComments(ctx context.Context, obj *model.Page, kind *model.CommentKind, first *int, after *string) (*model.CommentConnection, error) {
 	return listConnection(first, after, 25, func(need int, from loaders.ListFrom) (loaders.List[model.Comment], error) {
-		return loaders.For(ctx).CommentsFrom(ctx, obj.ID, commentKindArg(kind), need, from)
+		return loaders.For(ctx).ContentCommentsFrom(ctx, obj.Content, obj.ID, commentKindArg(kind), need, from)
 	}, commentConnection)
 }
 
@@ -261,7 +213,7 @@ func pageVersions(ctx context.Context, obj *model.Page, first *int, after *strin
 	bodies := selects(ctx, "VersionConnection", "nodes", "Version", "body") || selects(ctx, "VersionConnection", "edges", "VersionEdge", "node", "Version", "body")
 	return listConnection(first, after, 25, func(need int, from loaders.ListFrom) (loaders.List[model.Version], error) {
 		return loaders.For(ctx).Versions(ctx, loaders.VersionsRequest{
-			VersionsQuery: loaders.VersionsQuery{PageID: obj.ID, WithBodies: bodies}, First: need, Current: currentNumber(obj), From: from})
+			VersionsQuery: loaders.VersionsQuery{PageID: obj.ID, Content: obj.Content, WithBodies: bodies}, First: need, Current: currentNumber(obj), From: from})
 	}, func(list loaders.List[model.Version], w window) *model.VersionConnection {
 		nodes, edges, info := edgesOf(list, w, ptrTo[model.Version],
 			func(c string, n *model.Version) *model.VersionEdge { return &model.VersionEdge{Cursor: c, Node: n} })
@@ -276,7 +228,7 @@ func pageVersion(ctx context.Context, obj *model.Page, number int) (*model.Versi
 	if currentNumber(obj) == number {
 		return &obj.Current, nil
 	}
-	return nullIfNotFound(loaders.For(ctx).Version(ctx, obj.ID, number))
+	return nullIfNotFound(loaders.For(ctx).ContentVersion(ctx, obj.Content, obj.ID, number))
 }
 
 func pageAttachments(ctx context.Context, obj *model.Page, mediaType *string, first *int, after *string) (*model.AttachmentConnection, error) {
@@ -285,7 +237,7 @@ func pageAttachments(ctx context.Context, obj *model.Page, mediaType *string, fi
 		mt = *mediaType
 	}
 	return listConnection(first, after, 25, func(need int, from loaders.ListFrom) (loaders.List[model.Attachment], error) {
-		return loaders.For(ctx).AttachmentsFrom(ctx, obj.ID, mt, need, from)
+		return loaders.For(ctx).ContentAttachmentsFrom(ctx, obj.Content, obj.ID, mt, need, from)
 	}, func(list loaders.List[model.Attachment], w window) *model.AttachmentConnection {
 		nodes, edges, info := edgesOf(list, w, ptrTo[model.Attachment],
 			func(c string, n *model.Attachment) *model.AttachmentEdge {

@@ -11,16 +11,16 @@ import (
 
 // A tree of more than 2,000 entries says it is truncated and its endCursor returns the rest. The
 // continuation reads the tree again up to the entries it returns: here the space's 3,000 pages,
-// 250 a call (the space itself comes from the cache).
+// 250 a call, and its other content in one search (the space itself comes from the cache).
 func TestPageTreeTruncatedContinues(t *testing.T) {
 	e := newEnv(t, envOptions{dataset: "bench", benchSpaces: 1, benchPages: 3000, cache: loaders.NewCache(0, time.Minute)})
 	key := e.sim.Spaces()[0].Key
 	const q = `query($key: String!, $after: String) { space(key: $key) { pageTree(maxDepth: 5, after: $after) {
-	  entries { page { id } depth } truncated endCursor } } }`
+	  entries { content { id } depth } truncated endCursor } } }`
 	type tree struct {
 		Space struct {
 			PageTree struct {
-				Entries   []struct{ Page struct{ ID string } }
+				Entries   []struct{ Content struct{ ID string } }
 				Truncated bool
 				EndCursor *string
 			}
@@ -34,8 +34,9 @@ func TestPageTreeTruncatedContinues(t *testing.T) {
 	}
 	e.sim.ResetStats()
 	e.mustDo(t, q, &rest, varKey(key), client.Var("after", *got.EndCursor))
-	if st := e.sim.Stats(); st.Total != 12 || st.ByEndpoint["GET /wiki/api/v2/spaces/{id}/pages"] != 12 {
-		t.Errorf("continuation: upstream calls %v, want 12 page-list reads", st.ByEndpoint)
+	// The 12 page-list reads and the one content search for the space's folders and whiteboard.
+	if st := e.sim.Stats(); st.Total != 13 || st.ByEndpoint["GET /wiki/api/v2/spaces/{id}/pages"] != 12 || st.ByEndpoint["GET /wiki/rest/api/content/search"] != 1 {
+		t.Errorf("continuation: upstream calls %v, want 12 page-list reads and 1 content search", st.ByEndpoint)
 	}
 	more := rest.Space.PageTree
 	if len(more.Entries) == 0 || more.Truncated || more.EndCursor != nil {
@@ -43,10 +44,10 @@ func TestPageTreeTruncatedContinues(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	for _, en := range append(got.Entries, more.Entries...) {
-		if seen[en.Page.ID] {
-			t.Fatalf("page %s listed twice", en.Page.ID)
+		if seen[en.Content.ID] {
+			t.Fatalf("page %s listed twice", en.Content.ID)
 		}
-		seen[en.Page.ID] = true
+		seen[en.Content.ID] = true
 	}
 	t.Logf("tree of %d entries in two calls", len(seen))
 }

@@ -66,8 +66,11 @@ func related(ctx context.Context, in model.IncidentInput, first *int, kinds []mo
 	hits := make([][]loaders.SearchHit, len(qs))
 	// Bodies asked of the answer ride on the searches (and prime the body loader), so reading
 	// the top hits costs no bulk page read of its own.
-	withBodies := selects(ctx, "RelatedConnection", "nodes", "RelatedContent", "content", "Page", "body") ||
-		selects(ctx, "RelatedConnection", "edges", "RelatedEdge", "node", "RelatedContent", "content", "Page", "body")
+	withBodies := false
+	for _, typ := range []string{"Page", "BlogPost"} {
+		withBodies = withBodies || selects(ctx, "RelatedConnection", "nodes", "RelatedContent", "content", typ, "body") ||
+			selects(ctx, "RelatedConnection", "edges", "RelatedEdge", "node", "RelatedContent", "content", typ, "body")
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	for i, q := range qs {
 		g.Go(func() error {
@@ -121,7 +124,8 @@ const (
 
 // correlationQueries writes the (at most four) searches for an incident.
 func correlationQueries(s signals, spaces []string, kinds []model.ContentKind) ([]query, error) {
-	scope := []cql.Expr{cql.Field("type").Eq(cql.String("page"))}
+	// Blog posts too: many teams publish their post-incident reviews as blog posts.
+	scope := []cql.Expr{cql.Field("type").In(cql.String("page"), cql.String("blogpost"))}
 	if len(spaces) > 0 {
 		scope = append(scope, cql.Field("space").In(cql.Strings(spaces...)...))
 	}

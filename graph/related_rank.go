@@ -79,8 +79,12 @@ func (c *candidate) because(w float64, signal, detail string) {
 
 func (c *candidate) toModel() *model.RelatedContent {
 	h := c.hit
+	var content model.Content = &model.Page{ID: h.ContentID, Title: h.Title, Partial: true}
+	if h.Type == "blogpost" {
+		content = asBlogPost(&model.Page{ID: h.ContentID, Title: h.Title, Partial: true})
+	}
 	return &model.RelatedContent{
-		Content: &model.Page{ID: h.ContentID, Title: h.Title, Partial: true},
+		Content: content,
 		Score:   math.Round(c.score*1000) / 1000, Kind: c.kind, Reasons: c.reasons, Excerpt: h.Excerpt,
 		URL: h.URL, SpaceKey: h.SpaceKey, LastModified: timeOrNil(h.LastModified),
 	}

@@ -27,6 +27,81 @@ func (r *attachmentResolver) Text(ctx context.Context, obj *model.Attachment, ma
 	return attachmentText(ctx, obj, maxChars, offset)
 }
 
+// Status is the resolver for the status field.
+func (r *blogPostResolver) Status(ctx context.Context, obj *model.BlogPost) (model.ContentStatus, error) {
+	return pageStatus(ctx, asPage(obj))
+}
+
+// Type is the resolver for the type field.
+func (r *blogPostResolver) Type(ctx context.Context, obj *model.BlogPost) (model.ContentType, error) {
+	return model.ContentTypeBlogpost, nil
+}
+
+// URL is the resolver for the url field.
+func (r *blogPostResolver) URL(ctx context.Context, obj *model.BlogPost) (string, error) {
+	return pageURL(ctx, asPage(obj))
+}
+
+// Space is the resolver for the space field.
+func (r *blogPostResolver) Space(ctx context.Context, obj *model.BlogPost) (*model.Space, error) {
+	return pageSpace(ctx, asPage(obj))
+}
+
+// Author is the resolver for the author field.
+func (r *blogPostResolver) Author(ctx context.Context, obj *model.BlogPost) (*model.User, error) {
+	return pageAuthor(ctx, asPage(obj))
+}
+
+// CreatedAt is the resolver for the createdAt field.
+func (r *blogPostResolver) CreatedAt(ctx context.Context, obj *model.BlogPost) (*time.Time, error) {
+	return pageCreatedAt(ctx, asPage(obj))
+}
+
+// UpdatedAt is the resolver for the updatedAt field.
+func (r *blogPostResolver) UpdatedAt(ctx context.Context, obj *model.BlogPost) (*time.Time, error) {
+	return pageUpdatedAt(ctx, asPage(obj))
+}
+
+// CurrentVersion is the resolver for the currentVersion field.
+func (r *blogPostResolver) CurrentVersion(ctx context.Context, obj *model.BlogPost) (*model.Version, error) {
+	return pageCurrentVersion(ctx, asPage(obj))
+}
+
+// Body is the resolver for the body field.
+func (r *blogPostResolver) Body(ctx context.Context, obj *model.BlogPost, format *model.BodyFormat, maxChars *int, section *string) (*model.Body, error) {
+	return pageBody(ctx, asPage(obj), format, maxChars, section)
+}
+
+// Comments is the resolver for the comments field.
+func (r *blogPostResolver) Comments(ctx context.Context, obj *model.BlogPost, kind *model.CommentKind, first *int, after *string) (*model.CommentConnection, error) {
+	return pageComments(ctx, asPage(obj), kind, first, after)
+}
+
+// Labels is the resolver for the labels field.
+func (r *blogPostResolver) Labels(ctx context.Context, obj *model.BlogPost) ([]*model.Label, error) {
+	return pageLabels(ctx, asPage(obj))
+}
+
+// Versions is the resolver for the versions field.
+func (r *blogPostResolver) Versions(ctx context.Context, obj *model.BlogPost, first *int, after *string) (*model.VersionConnection, error) {
+	return pageVersions(ctx, asPage(obj), first, after)
+}
+
+// Version is the resolver for the version field.
+func (r *blogPostResolver) Version(ctx context.Context, obj *model.BlogPost, number int) (*model.Version, error) {
+	return pageVersion(ctx, asPage(obj), number)
+}
+
+// Diff is the resolver for the diff field.
+func (r *blogPostResolver) Diff(ctx context.Context, obj *model.BlogPost, from *int, to *int, context *int) (*model.PageDiff, error) {
+	return pageDiff(ctx, asPage(obj), from, to, context)
+}
+
+// Attachments is the resolver for the attachments field.
+func (r *blogPostResolver) Attachments(ctx context.Context, obj *model.BlogPost, mediaType *string, first *int, after *string) (*model.AttachmentConnection, error) {
+	return pageAttachments(ctx, asPage(obj), mediaType, first, after)
+}
+
 // Author is the resolver for the author field.
 func (r *commentResolver) Author(ctx context.Context, obj *model.Comment) (*model.User, error) {
 	return loadUser(ctx, obj.AuthorID)
@@ -40,6 +115,51 @@ func (r *commentResolver) Body(ctx context.Context, obj *model.Comment, format *
 // Replies is the resolver for the replies field.
 func (r *commentResolver) Replies(ctx context.Context, obj *model.Comment, first *int, after *string) (*model.CommentConnection, error) {
 	return commentReplies(ctx, obj, first, after)
+}
+
+// Type is the resolver for the type field.
+func (r *folderResolver) Type(ctx context.Context, obj *model.Folder) (model.ContentType, error) {
+	return nodeType(&obj.TreeNode), nil
+}
+
+// URL is the resolver for the url field.
+func (r *folderResolver) URL(ctx context.Context, obj *model.Folder) (string, error) {
+	return nodeURL(ctx, &obj.TreeNode)
+}
+
+// Space is the resolver for the space field.
+func (r *folderResolver) Space(ctx context.Context, obj *model.Folder) (*model.Space, error) {
+	return nodeSpace(ctx, &obj.TreeNode)
+}
+
+// Author is the resolver for the author field.
+func (r *folderResolver) Author(ctx context.Context, obj *model.Folder) (*model.User, error) {
+	return nodeAuthor(ctx, &obj.TreeNode)
+}
+
+// CreatedAt is the resolver for the createdAt field.
+func (r *folderResolver) CreatedAt(ctx context.Context, obj *model.Folder) (*time.Time, error) {
+	return nodeCreatedAt(ctx, &obj.TreeNode)
+}
+
+// Parent is the resolver for the parent field.
+func (r *folderResolver) Parent(ctx context.Context, obj *model.Folder) (model.Content, error) {
+	return nodeParent(ctx, &obj.TreeNode)
+}
+
+// Ancestors is the resolver for the ancestors field.
+func (r *folderResolver) Ancestors(ctx context.Context, obj *model.Folder) ([]model.Content, error) {
+	return treeAncestors(ctx, nodeRef(&obj.TreeNode))
+}
+
+// Children is the resolver for the children field.
+func (r *folderResolver) Children(ctx context.Context, obj *model.Folder, first *int, after *string) (*model.ContentConnection, error) {
+	return treeChildren(ctx, nodeRef(&obj.TreeNode), first, after)
+}
+
+// Descendants is the resolver for the descendants field.
+func (r *folderResolver) Descendants(ctx context.Context, obj *model.Folder, depth *int, first *int, after *string) (*model.ContentConnection, error) {
+	return treeDescendants(ctx, nodeRef(&obj.TreeNode), depth, first, after)
 }
 
 // ConnectConfluence is the resolver for the connectConfluence field.
@@ -60,6 +180,46 @@ func (r *mutationResolver) TestConfluenceConnection(ctx context.Context) (*model
 // DisconnectConfluence is the resolver for the disconnectConfluence field.
 func (r *mutationResolver) DisconnectConfluence(ctx context.Context) (*model.DisconnectConfluencePayload, error) {
 	return r.disconnect(ctx)
+}
+
+// SetConfluenceReadPolicy is the resolver for the setConfluenceReadPolicy field.
+func (r *mutationResolver) SetConfluenceReadPolicy(ctx context.Context, input model.ReadPolicyInput) (*model.ConfluenceIntegrationPayload, error) {
+	return r.setReadPolicy(ctx, input)
+}
+
+// Type is the resolver for the type field.
+func (r *otherContentResolver) Type(ctx context.Context, obj *model.OtherContent) (model.ContentType, error) {
+	return nodeType(&obj.TreeNode), nil
+}
+
+// URL is the resolver for the url field.
+func (r *otherContentResolver) URL(ctx context.Context, obj *model.OtherContent) (string, error) {
+	return nodeURL(ctx, &obj.TreeNode)
+}
+
+// Space is the resolver for the space field.
+func (r *otherContentResolver) Space(ctx context.Context, obj *model.OtherContent) (*model.Space, error) {
+	return nodeSpace(ctx, &obj.TreeNode)
+}
+
+// Parent is the resolver for the parent field.
+func (r *otherContentResolver) Parent(ctx context.Context, obj *model.OtherContent) (model.Content, error) {
+	return nodeParent(ctx, &obj.TreeNode)
+}
+
+// Ancestors is the resolver for the ancestors field.
+func (r *otherContentResolver) Ancestors(ctx context.Context, obj *model.OtherContent) ([]model.Content, error) {
+	return treeAncestors(ctx, nodeRef(&obj.TreeNode))
+}
+
+// Children is the resolver for the children field.
+func (r *otherContentResolver) Children(ctx context.Context, obj *model.OtherContent, first *int, after *string) (*model.ContentConnection, error) {
+	return treeChildren(ctx, nodeRef(&obj.TreeNode), first, after)
+}
+
+// Descendants is the resolver for the descendants field.
+func (r *otherContentResolver) Descendants(ctx context.Context, obj *model.OtherContent, depth *int, first *int, after *string) (*model.ContentConnection, error) {
+	return treeDescendants(ctx, nodeRef(&obj.TreeNode), depth, first, after)
 }
 
 // Status is the resolver for the status field.
@@ -108,22 +268,22 @@ func (r *pageResolver) Body(ctx context.Context, obj *model.Page, format *model.
 }
 
 // Parent is the resolver for the parent field.
-func (r *pageResolver) Parent(ctx context.Context, obj *model.Page) (*model.Page, error) {
+func (r *pageResolver) Parent(ctx context.Context, obj *model.Page) (model.Content, error) {
 	return pageParent(ctx, obj)
 }
 
 // Ancestors is the resolver for the ancestors field.
-func (r *pageResolver) Ancestors(ctx context.Context, obj *model.Page) ([]*model.Page, error) {
+func (r *pageResolver) Ancestors(ctx context.Context, obj *model.Page) ([]model.Content, error) {
 	return pageAncestors(ctx, obj)
 }
 
 // Children is the resolver for the children field.
-func (r *pageResolver) Children(ctx context.Context, obj *model.Page, first *int, after *string) (*model.PageConnection, error) {
+func (r *pageResolver) Children(ctx context.Context, obj *model.Page, first *int, after *string) (*model.ContentConnection, error) {
 	return pageChildren(ctx, obj, first, after)
 }
 
 // Descendants is the resolver for the descendants field.
-func (r *pageResolver) Descendants(ctx context.Context, obj *model.Page, depth *int, first *int, after *string) (*model.PageConnection, error) {
+func (r *pageResolver) Descendants(ctx context.Context, obj *model.Page, depth *int, first *int, after *string) (*model.ContentConnection, error) {
 	return pageDescendants(ctx, obj, depth, first, after)
 }
 
@@ -165,6 +325,16 @@ func (r *queryResolver) Space(ctx context.Context, key *string, id *string) (*mo
 // Spaces is the resolver for the spaces field.
 func (r *queryResolver) Spaces(ctx context.Context, keys []string, typeArg *model.SpaceType, first *int, after *string) (*model.SpaceConnection, error) {
 	return listSpaces(ctx, keys, typeArg, first, after)
+}
+
+// Content is the resolver for the content field.
+func (r *queryResolver) Content(ctx context.Context, id string) (model.Content, error) {
+	return queryContent(ctx, id)
+}
+
+// BlogPost is the resolver for the blogPost field.
+func (r *queryResolver) BlogPost(ctx context.Context, id string) (*model.BlogPost, error) {
+	return loadBlogPost(ctx, id)
 }
 
 // Page is the resolver for the page field.
@@ -217,6 +387,11 @@ func (r *searchResultResolver) Page(ctx context.Context, obj *model.SearchResult
 	return searchResultPage(ctx, obj)
 }
 
+// Content is the resolver for the content field.
+func (r *searchResultResolver) Content(ctx context.Context, obj *model.SearchResult) (model.Content, error) {
+	return searchResultContent(ctx, obj)
+}
+
 // Space is the resolver for the space field.
 func (r *searchResultResolver) Space(ctx context.Context, obj *model.SearchResult) (*model.Space, error) {
 	return searchResultSpace(ctx, obj)
@@ -237,6 +412,11 @@ func (r *spaceResolver) PageTree(ctx context.Context, obj *model.Space, rootID *
 	return spacePageTree(ctx, obj, rootID, maxDepth, after)
 }
 
+// BlogPosts is the resolver for the blogPosts field.
+func (r *spaceResolver) BlogPosts(ctx context.Context, obj *model.Space, first *int, after *string) (*model.BlogPostConnection, error) {
+	return spaceBlogPosts(ctx, obj, first, after)
+}
+
 // Author is the resolver for the author field.
 func (r *versionResolver) Author(ctx context.Context, obj *model.Version) (*model.User, error) {
 	return loadUser(ctx, obj.AuthorID)
@@ -250,11 +430,20 @@ func (r *versionResolver) Body(ctx context.Context, obj *model.Version, format *
 // Attachment returns AttachmentResolver implementation.
 func (r *Resolver) Attachment() AttachmentResolver { return &attachmentResolver{r} }
 
+// BlogPost returns BlogPostResolver implementation.
+func (r *Resolver) BlogPost() BlogPostResolver { return &blogPostResolver{r} }
+
 // Comment returns CommentResolver implementation.
 func (r *Resolver) Comment() CommentResolver { return &commentResolver{r} }
 
+// Folder returns FolderResolver implementation.
+func (r *Resolver) Folder() FolderResolver { return &folderResolver{r} }
+
 // Mutation returns MutationResolver implementation.
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
+
+// OtherContent returns OtherContentResolver implementation.
+func (r *Resolver) OtherContent() OtherContentResolver { return &otherContentResolver{r} }
 
 // Page returns PageResolver implementation.
 func (r *Resolver) Page() PageResolver { return &pageResolver{r} }
@@ -276,8 +465,11 @@ func (r *Resolver) Version() VersionResolver { return &versionResolver{r} }
 
 type (
 	attachmentResolver       struct{ *Resolver }
+	blogPostResolver         struct{ *Resolver }
 	commentResolver          struct{ *Resolver }
+	folderResolver           struct{ *Resolver }
 	mutationResolver         struct{ *Resolver }
+	otherContentResolver     struct{ *Resolver }
 	pageResolver             struct{ *Resolver }
 	queryResolver            struct{ *Resolver }
 	searchConnectionResolver struct{ *Resolver }

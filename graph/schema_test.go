@@ -85,11 +85,11 @@ func cost(t *testing.T, query string, vars map[string]any) int {
 // 100 pages while a 100 x 100 x 100 nesting stays far above any sensible limit.
 func TestComplexityPricesCallsAndItems(t *testing.T) {
 	flat := cost(t, `{ page(id: "1") { children(first: 10) { nodes { id } } } }`, nil)
-	nested := cost(t, `{ page(id: "1") { children(first: 10) { nodes { id children(first: 10) { nodes { id } } } } } }`, nil)
+	nested := cost(t, `{ page(id: "1") { children(first: 10) { nodes { id ... on Page { children(first: 10) { nodes { id } } } } } } }`, nil)
 	defaulted := cost(t, `{ page(id: "1") { children { nodes { id } } } }`, nil)
-	wide := cost(t, `{ page(id: "1") { children(first: 10) { nodes { id title status url } } } }`, nil)
-	perPage := cost(t, `{ page(id: "1") { children(first: 10) { nodes { id versions(first: 1) { nodes { number } } } } } }`, nil)
-	batched := cost(t, `{ page(id: "1") { children(first: 10) { nodes { id attachments(first: 1) { nodes { title } } } } } }`, nil)
+	wide := cost(t, `{ page(id: "1") { children(first: 10) { nodes { id title url ... on Page { status } } } } }`, nil)
+	perPage := cost(t, `{ page(id: "1") { children(first: 10) { nodes { id ... on Page { versions(first: 1) { nodes { number } } } } } } }`, nil)
+	batched := cost(t, `{ page(id: "1") { children(first: 10) { nodes { id ... on Page { attachments(first: 1) { nodes { title } } } } } } }`, nil)
 	if flat < 10 || nested-flat < 10*10 || defaulted <= flat {
 		t.Errorf("costs: first 10 = %d, nested 10x10 = %d, default 25 = %d; want the items multiplied", flat, nested, defaulted)
 	}
@@ -102,7 +102,7 @@ func TestComplexityPricesCallsAndItems(t *testing.T) {
 	q1 := func(first int) int {
 		return cost(t, strings.Replace(nestedQuery, "pages(first: 25)", "pages(first: "+itoa(first)+")", 1), map[string]any{"key": "BENCH1"})
 	}
-	huge := cost(t, `{ space(key: "A") { pages(first: 100) { nodes { children(first: 100) { nodes { children(first: 100) { nodes { id } } } } } } } }`, nil)
+	huge := cost(t, `{ space(key: "A") { pages(first: 100) { nodes { children(first: 100) { nodes { ... on Page { children(first: 100) { nodes { id } } } } } } } } }`, nil)
 	t.Logf("costs: nested query at 25 pages %d, at 100 pages %d; 100 x 100 x 100 children %d", q1(25), q1(100), huge)
 	if c := q1(25); c < 500 || c > 2000 {
 		t.Errorf("nested query cost = %d, want between 500 and 2,000", c)

@@ -170,8 +170,13 @@ func searchResultPage(ctx context.Context, obj *model.SearchResult) (*model.Page
 // selectsHitBody reports whether the search field being resolved selects the body of its hits'
 // pages (nodes.page.body or edges.node.page.body), so the search can bring bodies along.
 func selectsHitBody(ctx context.Context) bool {
-	return selects(ctx, "SearchConnection", "nodes", "SearchResult", "page", "Page", "body") ||
-		selects(ctx, "SearchConnection", "edges", "SearchEdge", "node", "SearchResult", "page", "Page", "body")
+	for _, p := range [][2]string{{"page", "Page"}, {"content", "Page"}, {"content", "BlogPost"}} {
+		if selects(ctx, "SearchConnection", "nodes", "SearchResult", p[0], p[1], "body") ||
+			selects(ctx, "SearchConnection", "edges", "SearchEdge", "node", "SearchResult", p[0], p[1], "body") {
+			return true
+		}
+	}
+	return false
 }
 
 // selects reports whether the field being resolved selects the given path below it. path

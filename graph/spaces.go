@@ -79,10 +79,13 @@ const maxTreeEntries = 2000
 // spacePageTree flattens a page tree depth-first, children in child order, and returns the
 // maxTreeEntries entries after the one after names (the tree's start when nil).
 //
+// Entries are content of every kind: pages, folders, whiteboards, databases, embeds.
 // Below a root page it reads the root's descendants (one extra level tells whether the deepest
 // pages have children). For a whole space it reads the space's page list with parent links,
-// 250 pages a call, instead of one descendants call per top-level page; a space too large for
-// the entries asked falls back to the descendants of each top-level page. A continuation reads
+// 250 pages a call, and the space's other content (folders, ...) with one CQL content search,
+// instead of one descendants call per top-level page; a parent that neither read returned (the
+// search refused) is read by id, so no page is orphaned. A space too large for the entries
+// asked falls back to the descendants of each top-level page or folder. A continuation reads
 // the tree again up to the entries it returns (within the cache's TTL that costs no call).
 func spacePageTree(ctx context.Context, obj *model.Space, rootID *string, maxDepth *int, after *string) (*model.PageTree, error) {
 	md := 3
@@ -128,12 +131,22 @@ func spacePageTree(ctx context.Context, obj *model.Space, rootID *string, maxDep
 		if err != nil {
 			return nil, err
 		}
+		nodes, err := l.SpaceTreeNodes(ctx, obj.Key)
+		if err != nil {
+			return nil, err
+		}
 		if !all.More {
-			ids := make(map[string]bool, len(all.Items))
-			for _, p := range all.Items {
+			items := append(append([]loaders.Page(nil), all.Items...), nodes...)
+			more, err := l.ResolveParents(ctx, items)
+			if err != nil {
+				return nil, err
+			}
+			items = append(items, more...)
+			ids := make(map[string]bool, len(items))
+			for _, p := range items {
 				ids[p.ID] = true
 			}
-			for _, p := range all.Items {
+			for _, p := range items {
 				if p.ParentID == "" || !ids[p.ParentID] {
 					tops = append(tops, p)
 				} else {
@@ -142,7 +155,7 @@ func spacePageTree(ctx context.Context, obj *model.Space, rootID *string, maxDep
 			}
 			break
 		}
-		if tops, cut, err = treeByDescendants(ctx, l, obj.ID, md, want, children); err != nil {
+		if tops, cut, err = treeByDescendants(ctx, l, obj.ID, nodes, md, want, children); err != nil {
 			return nil, err
 		}
 	}
@@ -156,7 +169,10 @@ func spacePageTree(ctx context.Context, obj *model.Space, rootID *string, maxDep
 		if len(out) >= want {
 			return
 		}
-		e := &model.PageTreeEntry{Page: &p, Depth: depth, HasChildren: len(children[p.ID]) > 0}
+		e := &model.PageTreeEntry{Content: contentOf(p), Depth: depth, HasChildren: len(children[p.ID]) > 0}
+		if pg, ok := e.Content.(*model.Page); ok {
+			e.Page = pg
+		}
 		if parent != "" {
 			e.ParentID = &parent
 		}
@@ -181,19 +197,26 @@ func spacePageTree(ctx context.Context, obj *model.Space, rootID *string, maxDep
 }
 
 // treeByDescendants reads the top-level pages of a space and the first first descendants of
-// each of them (one call per top page, concurrently), filling children; it returns the top
-// pages and whether a read stopped before its list's end.
-func treeByDescendants(ctx context.Context, l *loaders.Loaders, spaceID string, md, first int, children map[string][]loaders.Page) ([]loaders.Page, bool, error) {
+// each of them and of each top-level node among nodes (one call per top item, concurrently),
+// filling children; it returns the top items and whether a read stopped before its list's end.
+func treeByDescendants(ctx context.Context, l *loaders.Loaders, spaceID string, nodes []loaders.Page, md, first int, children map[string][]loaders.Page) ([]loaders.Page, bool, error) {
 	list, err := l.SpacePages(ctx, loaders.SpacePagesRequest{SpacePagesQuery: loaders.SpacePagesQuery{SpaceID: spaceID, RootOnly: true}, First: first})
 	if err != nil {
 		return nil, false, err
 	}
 	tops, cut := list.Items, list.More
+	for _, n := range nodes {
+		if n.ParentID == "" {
+			tops = append(tops, n)
+		}
+	}
 	results := make([]loaders.List[loaders.Page], len(tops))
 	errs := make([]error, len(tops))
 	var wg sync.WaitGroup
 	for i := range tops {
-		wg.Go(func() { results[i], errs[i] = l.Descendants(ctx, tops[i].ID, md, first) })
+		wg.Go(func() {
+			results[i], errs[i] = l.DescendantsOf(ctx, loaders.ContentRef{ID: tops[i].ID, Kind: tops[i].Kind}, md, first, loaders.ListFrom{})
+		})
 	}
 	wg.Wait()
 	for i := range tops {

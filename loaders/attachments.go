@@ -17,7 +17,12 @@ func (l *Loaders) Attachments(ctx context.Context, pageID, mediaType string, fir
 
 // AttachmentsFrom is Attachments read from from.
 func (l *Loaders) AttachmentsFrom(ctx context.Context, pageID, mediaType string, first int, from ListFrom) (List[Attachment], error) {
-	key := attachmentsKey{PageID: pageID, MediaType: mediaType, N: first, From: from}
+	return l.ContentAttachmentsFrom(ctx, KindPage, pageID, mediaType, first, from)
+}
+
+// ContentAttachmentsFrom is AttachmentsFrom for content of kind content (a page or a blog post).
+func (l *Loaders) ContentAttachmentsFrom(ctx context.Context, content ContentKind, id, mediaType string, first int, from ListFrom) (List[Attachment], error) {
+	key := attachmentsKey{PageID: id, Content: content, MediaType: mediaType, N: first, From: from}
 	return load(ctx, l, func(l *Loaders) *dataloader.Loader[attachmentsKey, List[Attachment]] { return l.attachments }, key)
 }
 
@@ -37,6 +42,6 @@ func (l *Loaders) loadAttachments(ctx context.Context, keys []attachmentsKey) []
 // attachmentsOf reads the attachments of one page through the per-page endpoint.
 func attachmentsOf(ctx context.Context, up Upstream, k attachmentsKey) (List[Attachment], error) {
 	return collectFrom(ctx, k.From.Cursor, k.N, func(opt ListOptions) ([]Attachment, string, error) {
-		return up.Attachments(ctx, k.PageID, k.MediaType, opt)
+		return up.Attachments(ctx, k.Content, k.PageID, k.MediaType, opt)
 	})
 }

@@ -19,9 +19,14 @@ import (
 // cost nothing more. A missing id gets a *NotFoundError of kind "page". With the cross-request
 // cache, a page whose metadata and body at that version are cached costs no call.
 func (l *Loaders) PagesWithBody(ctx context.Context, ids []string, format string) ([]*Page, []error) {
+	return l.ContentWithBody(ctx, KindPage, ids, format)
+}
+
+// ContentWithBody is PagesWithBody for content of kind (KindBlogPost: GET /blogposts?id=...).
+func (l *Loaders) ContentWithBody(ctx context.Context, kind ContentKind, ids []string, format string) ([]*Page, []error) {
 	keys := make([]BodyRequest, len(ids))
 	for i, id := range ids {
-		keys[i] = BodyRequest{PageID: id, Format: format}.normalized()
+		keys[i] = BodyRequest{PageID: id, Content: kind, Format: format}.normalized()
 	}
 	return loadMany(ctx, l, func(l *Loaders) *dataloader.Loader[BodyRequest, *Page] { return l.bodies }, keys)
 }
@@ -39,7 +44,11 @@ func (l *Loaders) loadBodies(ctx context.Context, keys []BodyRequest) []*dataloa
 	if err != nil {
 		return fill(out, err)
 	}
-	bulk := map[string][]int{} // format -> key indexes
+	type bulkKey struct {
+		format string
+		kind   ContentKind
+	}
+	bulk := map[bulkKey][]int{} // format and kind -> key indexes
 	var single []int
 	for i, k := range keys {
 		if p, ok := l.cachedBody(k); ok {
@@ -47,7 +56,8 @@ func (l *Loaders) loadBodies(ctx context.Context, keys []BodyRequest) []*dataloa
 			continue
 		}
 		if k.IsCurrent && (k.Format == "storage" || k.Format == "atlas_doc_format") {
-			bulk[k.Format] = append(bulk[k.Format], i)
+			bk := bulkKey{k.Format, k.Content}
+			bulk[bk] = append(bulk[bk], i)
 		} else {
 			single = append(single, i)
 		}
@@ -55,8 +65,8 @@ func (l *Loaders) loadBodies(ctx context.Context, keys []BodyRequest) []*dataloa
 	if len(bulk) == 0 && len(single) == 0 {
 		return out
 	}
-	for format, idx := range bulk {
-		l.loadCurrentBodies(ctx, up, format, keys, idx, out)
+	for bk, idx := range bulk {
+		l.loadCurrentBodies(ctx, up, bk.kind, bk.format, keys, idx, out)
 	}
 	rest := make([]BodyRequest, len(single))
 	for j, i := range single {
@@ -67,10 +77,11 @@ func (l *Loaders) loadBodies(ctx context.Context, keys []BodyRequest) []*dataloa
 		if k.IsCurrent {
 			v = 0
 		}
-		p, err := up.PageAt(ctx, k.PageID, v, k.Format)
+		p, err := up.PageAt(ctx, k.Content, k.PageID, v, k.Format)
 		if err != nil {
 			return nil, err
 		}
+		p.Content = k.Content
 		l.cacheBody(p, k.Format)
 		if k.IsCurrent {
 			l.cachePage(p)
@@ -85,13 +96,16 @@ func (l *Loaders) loadBodies(ctx context.Context, keys []BodyRequest) []*dataloa
 }
 
 // loadCurrentBodies answers keys[idx] (current bodies in format) with bulk reads into out.
-func (l *Loaders) loadCurrentBodies(ctx context.Context, up Upstream, format string, keys []BodyRequest, idx []int, out []*dataloader.Result[*Page]) {
+func (l *Loaders) loadCurrentBodies(ctx context.Context, up Upstream, kind ContentKind, format string, keys []BodyRequest, idx []int, out []*dataloader.Result[*Page]) {
 	ids := make([]string, len(idx))
 	for j, i := range idx {
 		ids[j] = keys[i].PageID
 	}
 	found, err := fetchChunked(ids, func(c []string) ([]Page, error) {
-		return up.PagesByID(ctx, c, format)
+		if kind == KindPage {
+			return up.PagesByID(ctx, c, format)
+		}
+		return up.ContentByID(ctx, kind, c, format)
 	}, pageID)
 	for _, i := range idx {
 		if err != nil {
@@ -100,7 +114,7 @@ func (l *Loaders) loadCurrentBodies(ctx context.Context, up Upstream, format str
 		}
 		p, ok := found[keys[i].PageID]
 		if !ok {
-			out[i] = &dataloader.Result[*Page]{Error: &NotFoundError{Kind: "page", Key: keys[i].PageID}}
+			out[i] = &dataloader.Result[*Page]{Error: &NotFoundError{Kind: kindName(kind), Key: keys[i].PageID}}
 			continue
 		}
 		l.cacheBody(p, format)
@@ -122,7 +136,7 @@ func (l *Loaders) cachedBody(k BodyRequest) (*Page, bool) {
 		p := v.(Page)
 		return &p, true
 	}
-	m, ok := l.cached(entryKey{Kind: entryPage, ID: k.PageID})
+	m, ok := l.cached(entryKey{Kind: metaEntry(k.Content), ID: k.PageID})
 	if !ok {
 		return nil, false
 	}
@@ -144,7 +158,7 @@ func (l *Loaders) cachedBody(k BodyRequest) (*Page, bool) {
 func (l *Loaders) primeCurrent(ctx context.Context, p Page, format string) {
 	meta := p
 	meta.Body = ""
-	l.pages.Prime(ctx, p.ID, &meta)
+	l.contentLoader(p.Content).Prime(ctx, p.ID, &meta)
 	l.primeBody(ctx, p, format, true)
 }
 
@@ -152,10 +166,10 @@ func (l *Loaders) primeCurrent(ctx context.Context, p Page, format string) {
 // current says it is the current version, which is also asked for as version 0.
 func (l *Loaders) primeBody(ctx context.Context, p Page, format string, current bool) {
 	if current {
-		l.bodies.Prime(ctx, BodyRequest{PageID: p.ID, Format: format}.normalized(), &p)
+		l.bodies.Prime(ctx, BodyRequest{PageID: p.ID, Content: p.Content, Format: format}.normalized(), &p)
 	}
 	if p.Current.Number > 0 {
-		l.bodies.Prime(ctx, BodyRequest{PageID: p.ID, Version: p.Current.Number, IsCurrent: current, Format: format}, &p)
+		l.bodies.Prime(ctx, BodyRequest{PageID: p.ID, Content: p.Content, Version: p.Current.Number, IsCurrent: current, Format: format}, &p)
 	}
 }
 

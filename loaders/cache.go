@@ -90,6 +90,9 @@ const (
 	// The batched CQL reads, by page id, for the TTL.
 	entryLabels  // a page's labels
 	entryDetails // a page's expanded details search row (details.go); nil: not expanded
+	// Blog post metadata by id (no body), apart from entryPage so that a page read never
+	// answers a blog post id (Confluence answers 404 there).
+	entryBlogPost
 )
 
 // entryKey names an item of one tenant: ID is the page, space or account id (the upper-cased
@@ -290,7 +293,7 @@ func shareAsIs[V any](v V) V { return v }
 // primeLabels records a page's labels read by another batched search for this request and,
 // for the TTL, the next ones.
 func (l *Loaders) primeLabels(ctx context.Context, pageID string, ls []Label) {
-	l.labels.Prime(ctx, pageID, ls)
+	l.labels.Prime(ctx, contentKey{ID: pageID}, ls)
 	l.putMeta(entryKey{Kind: entryLabels, ID: pageID}, slices.Clone(ls))
 }
 

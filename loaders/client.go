@@ -1,6 +1,7 @@
 package loaders
 
 import (
+	"cmp"
 	"context"
 	"html"
 	"strings"
@@ -91,10 +92,11 @@ func every[T, V any](f func(T) V) func(T) (V, bool) {
 	return func(x T) (V, bool) { return f(x), true }
 }
 
-// isCurrentPage reports whether a listing row is a current page (rows without a type or status
-// count as pages and current): folders, whiteboards, archived and trashed pages are left out.
-func isCurrentPage(typ, status string) bool {
-	return (typ == "" || typ == "page") && (status == "" || status == "current")
+// isCurrentTreeItem reports whether a listing row is current content of the page tree (a page,
+// folder, whiteboard, database or embed; rows without a type count as pages, without a status
+// as current).
+func isCurrentTreeItem(typ, status string) bool {
+	return (typ == "" || confluence.IsTreeKind(typ)) && (status == "" || status == "current")
 }
 
 func (u *clientUpstream) learn(resp *confluence.Response) {
@@ -126,17 +128,25 @@ func (u *clientUpstream) abs(link string) string {
 }
 
 func (u *clientUpstream) PagesByID(ctx context.Context, ids []string, bodyFormat string) ([]Page, error) {
+	return u.ContentByID(ctx, KindPage, ids, bodyFormat)
+}
+
+func (u *clientUpstream) ContentByID(ctx context.Context, kind ContentKind, ids []string, bodyFormat string) ([]Page, error) {
 	var out []Page
 	opt := &confluence.PageListOptions{IDs: ids, BodyFormat: confluence.BodyFormat(bodyFormat),
 		ListOptions: confluence.ListOptions{Limit: maxBatch}}
+	lister := u.c.Pages.List
+	if kind == KindBlogPost {
+		lister = u.c.BlogPosts.List
+	}
 	for {
-		ps, resp, err := u.c.Pages.List(ctx, opt)
+		ps, resp, err := lister(ctx, opt)
 		if err != nil {
 			return nil, err
 		}
 		u.learn(resp)
 		for _, p := range ps {
-			out = append(out, u.page(p))
+			out = append(out, u.contentOf(kind, p))
 		}
 		if resp.NextCursor == "" {
 			return out, nil
@@ -145,13 +155,17 @@ func (u *clientUpstream) PagesByID(ctx context.Context, ids []string, bodyFormat
 	}
 }
 
-func (u *clientUpstream) PageAt(ctx context.Context, id string, version int, bodyFormat string) (Page, error) {
-	p, resp, err := u.c.Pages.Get(ctx, id, &confluence.PageGetOptions{BodyFormat: confluence.BodyFormat(bodyFormat), Version: version})
+func (u *clientUpstream) PageAt(ctx context.Context, kind ContentKind, id string, version int, bodyFormat string) (Page, error) {
+	get := u.c.Pages.Get
+	if kind == KindBlogPost {
+		get = u.c.BlogPosts.Get
+	}
+	p, resp, err := get(ctx, id, &confluence.PageGetOptions{BodyFormat: confluence.BodyFormat(bodyFormat), Version: version})
 	if err != nil {
 		return Page{}, err
 	}
 	u.learn(resp)
-	out := u.page(*p)
+	out := u.contentOf(kind, *p)
 	if v := p.Body.Get(confluence.BodyFormat(bodyFormat)); v != nil {
 		out.Body = v.Value
 	}
@@ -180,43 +194,82 @@ func (u *clientUpstream) SpacePages(ctx context.Context, q SpacePagesQuery, opt 
 	if q.RootOnly {
 		depth = "root"
 	}
-	return mapped(u, every(u.page))(u.c.Spaces.ListPages(ctx, q.SpaceID, &confluence.SpacePagesOptions{Depth: depth,
-		Status: []string{"current"}, ListOptions: listOptions(opt)}))
+	list := u.c.Spaces.ListPages
+	if q.Content == KindBlogPost {
+		list = u.c.BlogPosts.ListInSpace
+	}
+	return mapped(u, every(func(p confluence.Page) Page { return u.contentOf(q.Content, p) }))(list(ctx, q.SpaceID,
+		&confluence.SpacePagesOptions{Depth: depth, Status: []string{"current"}, ListOptions: listOptions(opt)}))
 }
 
-func (u *clientUpstream) Children(ctx context.Context, pageID string, opt ListOptions) ([]Page, string, error) {
+// treeKind is the confluence kind of ref ("" is a page).
+func treeKind(ref ContentRef) string {
+	if ref.Kind == "" {
+		return confluence.KindPage
+	}
+	return ref.Kind
+}
+
+func (u *clientUpstream) Children(ctx context.Context, parent ContentRef, opt ListOptions) ([]Page, string, error) {
 	return mapped(u, func(c confluence.ChildContent) (Page, bool) {
-		p := listedPage(c.ID, c.Title, c.Status, pageID, c.ChildPosition)
-		p.SpaceID = c.SpaceID
-		return p, isCurrentPage(c.Type, c.Status)
-	})(u.c.Pages.ListDirectChildren(ctx, pageID, &confluence.ChildrenOptions{ListOptions: listOptions(opt)}))
+		p := listedPage(c.ID, c.Title, c.Status, parent.ID, c.ChildPosition)
+		p.SpaceID, p.Kind, p.ParentType = c.SpaceID, c.Type, treeKind(parent)
+		return p, isCurrentTreeItem(c.Type, c.Status)
+	})(u.c.Tree.ListDirectChildren(ctx, treeKind(parent), parent.ID, &confluence.ChildrenOptions{ListOptions: listOptions(opt)}))
 }
 
-func (u *clientUpstream) Descendants(ctx context.Context, pageID string, depth int, opt ListOptions) ([]Page, string, error) {
-	return mapped(u, func(d confluence.Descendant) (Page, bool) {
+func (u *clientUpstream) Descendants(ctx context.Context, of ContentRef, depth int, opt ListOptions) ([]Page, string, error) {
+	ds, resp, err := u.c.Tree.ListDescendants(ctx, treeKind(of), of.ID, &confluence.DescendantsOptions{Depth: depth, ListOptions: listOptions(opt)})
+	if err != nil {
+		return nil, "", err
+	}
+	u.learn(resp)
+	kinds := map[string]string{of.ID: treeKind(of)} // the rows' parents come before them (top to bottom)
+	var out []Page
+	for _, d := range ds {
+		kinds[d.ID] = d.Type
+		if !isCurrentTreeItem(d.Type, d.Status) {
+			continue
+		}
 		p := listedPage(d.ID, d.Title, d.Status, d.ParentID, d.ChildPosition)
-		p.Depth = d.Depth
-		return p, isCurrentPage(d.Type, d.Status)
-	})(u.c.Pages.ListDescendants(ctx, pageID, &confluence.DescendantsOptions{Depth: depth, ListOptions: listOptions(opt)}))
+		p.Depth, p.Kind, p.ParentType = d.Depth, d.Type, kinds[d.ParentID]
+		out = append(out, p)
+	}
+	return out, resp.NextCursor, nil
 }
 
-func (u *clientUpstream) Ancestors(ctx context.Context, pageID string) ([]string, error) {
-	as, err := u.c.Pages.AllAncestors(ctx, pageID)
+func (u *clientUpstream) Ancestors(ctx context.Context, of ContentRef) ([]ContentRef, error) {
+	as, err := u.c.Tree.AllAncestors(ctx, treeKind(of), of.ID)
 	if err != nil {
 		return nil, err
 	}
-	var out []string
+	out := make([]ContentRef, 0, len(as))
 	for _, a := range as {
-		if a.Type == "" || a.Type == "page" {
-			out = append(out, a.ID)
-		}
+		out = append(out, ContentRef{ID: a.ID, Kind: cmp.Or(a.Type, confluence.KindPage)})
 	}
 	return out, nil
 }
 
-func (u *clientUpstream) Labels(ctx context.Context, pageID string, opt ListOptions) ([]Label, string, error) {
+func (u *clientUpstream) Node(ctx context.Context, ref ContentRef) (TreeNode, error) {
+	n, resp, err := u.c.Tree.Get(ctx, treeKind(ref), ref.ID)
+	if err != nil {
+		return TreeNode{}, err
+	}
+	u.learn(resp)
+	return u.node(*n), nil
+}
+
+func (u *clientUpstream) ContentTypes(ctx context.Context, ids []string) (map[string]string, error) {
+	return u.c.Tree.ContentTypes(ctx, ids)
+}
+
+func (u *clientUpstream) Labels(ctx context.Context, content ContentKind, pageID string, opt ListOptions) ([]Label, string, error) {
+	list := u.c.Labels.ListForPage
+	if content == KindBlogPost {
+		list = u.c.BlogPosts.ListLabels
+	}
 	return mapped(u, every(func(l confluence.Label) Label { return label(l.ID, l.Name, l.Prefix) }))(
-		u.c.Labels.ListForPage(ctx, pageID, &confluence.LabelListOptions{ListOptions: listOptions(opt)}))
+		list(ctx, pageID, &confluence.LabelListOptions{ListOptions: listOptions(opt)}))
 }
 
 // commentLister is one of the Comments service's list methods (footer or inline, comments or replies).
@@ -233,7 +286,10 @@ func (u *clientUpstream) listComments(ctx context.Context, id, pageID string, ki
 	return mapped(u, every(func(c confluence.Comment) Comment { return u.comment(c, pageID, kind) }))(list(ctx, id, o))
 }
 
-func (u *clientUpstream) Comments(ctx context.Context, pageID string, kind CommentKind, opt ListOptions) ([]Comment, string, error) {
+func (u *clientUpstream) Comments(ctx context.Context, content ContentKind, pageID string, kind CommentKind, opt ListOptions) ([]Comment, string, error) {
+	if content == KindBlogPost {
+		return u.listComments(ctx, pageID, pageID, kind, opt, u.c.BlogPosts.ListInlineComments, u.c.BlogPosts.ListFooterComments)
+	}
 	return u.listComments(ctx, pageID, pageID, kind, opt, u.c.Comments.ListInline, u.c.Comments.ListFooter)
 }
 
@@ -252,22 +308,34 @@ func (u *clientUpstream) Versions(ctx context.Context, q VersionsQuery, opt List
 	if q.WithBodies {
 		o.BodyFormat = confluence.FormatStorage
 	}
-	vs, resp, err := u.c.Versions.List(ctx, q.PageID, o)
+	list := u.c.Versions.List
+	if q.Content == KindBlogPost {
+		list = u.c.BlogPosts.ListVersions
+	}
+	vs, resp, err := list(ctx, q.PageID, o)
 	if err != nil {
 		return nil, "", err
 	}
 	out := make([]Version, len(vs))
 	for i, v := range vs {
 		out[i] = version(q.PageID, v)
-		if p := v.Page; q.WithBodies && p != nil && p.Body.Storage != nil {
+		p := v.Page
+		if p == nil {
+			p = v.BlogPost
+		}
+		if q.WithBodies && p != nil && p.Body.Storage != nil {
 			out[i].HasBody, out[i].Title, out[i].Body = true, p.Title, p.Body.Storage.Value
 		}
 	}
 	return out, resp.NextCursor, nil
 }
 
-func (u *clientUpstream) Version(ctx context.Context, pageID string, number int) (Version, error) {
-	v, _, err := u.c.Versions.Get(ctx, pageID, number)
+func (u *clientUpstream) Version(ctx context.Context, content ContentKind, pageID string, number int) (Version, error) {
+	get := u.c.Versions.Get
+	if content == KindBlogPost {
+		get = u.c.BlogPosts.GetVersion
+	}
+	v, _, err := get(ctx, pageID, number)
 	if err != nil {
 		return Version{}, err
 	}
@@ -275,8 +343,12 @@ func (u *clientUpstream) Version(ctx context.Context, pageID string, number int)
 		CreatedAt: v.CreatedAt, AuthorID: v.AuthorID}), nil
 }
 
-func (u *clientUpstream) Attachments(ctx context.Context, pageID, mediaType string, opt ListOptions) ([]Attachment, string, error) {
-	return mapped(u, every(u.attachment))(u.c.Attachments.ListForPage(ctx, pageID,
+func (u *clientUpstream) Attachments(ctx context.Context, content ContentKind, pageID, mediaType string, opt ListOptions) ([]Attachment, string, error) {
+	list := u.c.Attachments.ListForPage
+	if content == KindBlogPost {
+		list = u.c.BlogPosts.ListAttachments
+	}
+	return mapped(u, every(u.attachment))(list(ctx, pageID,
 		&confluence.AttachmentListOptions{MediaType: mediaType, ListOptions: listOptions(opt)}))
 }
 
@@ -360,6 +432,8 @@ func (u *clientUpstream) ExpandsChildren() bool { return true }
 // expanded collection holds at most 25 items, and a longer one is read through the per-page
 // endpoint by the loaders.
 func (u *clientUpstream) ContentSearch(ctx context.Context, cql string, expand []string, opt ListOptions) ([]Content, string, error) {
-	return mapped(u, func(c confluence.Content) (Content, bool) { return u.content(c), isCurrentPage(c.Type, c.Status) })(
+	return mapped(u, func(c confluence.Content) (Content, bool) {
+		return u.content(c), isCurrentTreeItem(c.Type, c.Status) || (c.Type == "blogpost" && c.Status == "current")
+	})(
 		u.c.Search.Content(ctx, &confluence.ContentSearchOptions{CQL: cql, Expand: expand, Cursor: opt.Cursor, Limit: opt.Limit}))
 }

@@ -1,6 +1,7 @@
 package loaders
 
 import (
+	"cmp"
 	"sort"
 	"strings"
 
@@ -22,9 +23,11 @@ func (u *clientUpstream) page(p confluence.Page) Page {
 		AuthorID: p.AuthorID,
 		Created:  p.CreatedAt,
 		URL:      u.abs(p.Links.WebUI),
+		// The parent may be a folder, whiteboard, database or embed as well as a page.
+		ParentType: p.ParentType,
 	}
-	if p.ParentType != "" && p.ParentType != "page" {
-		out.ParentID = "" // a folder, whiteboard, ... is not a page parent
+	if out.ParentID != "" && out.ParentType == "" {
+		out.ParentType = confluence.KindPage
 	}
 	if p.Position != nil {
 		out.Position, out.HasPosition = *p.Position, true
@@ -39,6 +42,13 @@ func (u *clientUpstream) page(p confluence.Page) Page {
 	} else if b := p.Body.View; b != nil {
 		out.Body = b.Value
 	}
+	return out
+}
+
+// contentOf maps a v2 page or blog post (kind) and marks its kind.
+func (u *clientUpstream) contentOf(kind ContentKind, p confluence.Page) Page {
+	out := u.page(p)
+	out.Content, out.Current.Kind = kind, kind
 	return out
 }
 
@@ -115,8 +125,8 @@ func comment(id, pageID string, kind CommentKind, parentID, resolution, selectio
 }
 
 func (u *clientUpstream) comment(c confluence.Comment, pageID string, kind CommentKind) Comment {
-	if c.PageID != "" {
-		pageID = c.PageID
+	if id := cmp.Or(c.PageID, c.BlogPostID); id != "" {
+		pageID = id
 	}
 	var storage, selection string
 	if c.Body.Storage != nil {
@@ -133,7 +143,7 @@ func (u *clientUpstream) comment(c confluence.Comment, pageID string, kind Comme
 }
 
 func (u *clientUpstream) attachment(a confluence.Attachment) Attachment {
-	x := Attachment{ID: a.ID, PageID: a.PageID, Title: a.Title, MediaType: a.MediaType, Comment: strPtr(a.Comment),
+	x := Attachment{ID: a.ID, PageID: cmp.Or(a.PageID, a.BlogPostID), Title: a.Title, MediaType: a.MediaType, Comment: strPtr(a.Comment),
 		FileSize: fileSize(a.FileSize), CreatedAt: a.CreatedAt, WebURL: u.abs(a.Links.WebUI)}
 	if a.Version != nil {
 		x.Version, x.AuthorID = a.Version.Number, a.Version.AuthorID
@@ -168,9 +178,9 @@ func strPtr(s string) *string {
 
 // content maps a v1 content row with its expansions.
 func (u *clientUpstream) content(c confluence.Content) Content {
-	p := Page{ID: c.ID, Title: c.Title, Status: statusOf(c.Status), URL: u.abs(c.Links.WebUI), Partial: true}
+	p := Page{ID: c.ID, Title: c.Title, Status: statusOf(c.Status), URL: u.abs(c.Links.WebUI), Partial: true, Kind: c.Type}
 	if n := len(c.Ancestors); n > 0 {
-		p.ParentID = c.Ancestors[n-1].ID
+		p.ParentID, p.ParentType = c.Ancestors[n-1].ID, cmp.Or(c.Ancestors[n-1].Type, confluence.KindPage)
 	}
 	if c.Space != nil {
 		p.SpaceID = c.Space.ID
@@ -178,7 +188,16 @@ func (u *clientUpstream) content(c confluence.Content) Content {
 	if e := c.Extensions; e != nil && e.Position != nil {
 		p.Position, p.HasPosition = *e.Position, true
 	}
+	if c.Type == "blogpost" {
+		p.Content = KindBlogPost
+	}
 	ct := Content{Page: p}
+	for _, a := range c.Ancestors {
+		if a.Type == "" || a.Type == "page" {
+			ct.AncestorIDs = append(ct.AncestorIDs, a.ID)
+		}
+		ct.AncestorRefs = append(ct.AncestorRefs, ContentRef{ID: a.ID, Kind: cmp.Or(a.Type, confluence.KindPage)})
+	}
 	if md := c.Metadata; md != nil && md.Labels != nil {
 		ct.LabelsComplete = md.Labels.Complete()
 		ct.Labels = make([]Label, len(md.Labels.Results))
@@ -264,4 +283,14 @@ func (u *clientUpstream) v1Attachment(x confluence.Content, pageID string) Attac
 		}
 	}
 	return a
+}
+
+// node maps a v2 folder, whiteboard, database or embed.
+func (u *clientUpstream) node(n confluence.Node) TreeNode {
+	out := TreeNode{ID: n.ID, Title: n.Title, Kind: n.Type, Status: statusOf(n.Status), SpaceID: n.SpaceID,
+		ParentID: n.ParentID, ParentType: n.ParentType, AuthorID: n.AuthorID, Created: n.CreatedAt, URL: u.abs(n.Links.WebUI)}
+	if n.Position != nil {
+		out.Position, out.HasPosition = *n.Position, true
+	}
+	return out
 }

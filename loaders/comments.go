@@ -9,7 +9,7 @@ import (
 
 // Comments of many pages: with an ExpandingUpstream one details search (details.go) for up to 50
 // pages; otherwise, and for a page whose expanded list is cut, the per-page endpoints (footer and
-// inline read at once). Replies: one call per comment.
+// inline read at once). Replies: one content search per 50 comments (replies.go).
 
 // Comments returns the first first top-level comments of a page of kind (CommentFooter,
 // CommentInline, or "" for footer comments followed by inline ones).
@@ -20,7 +20,12 @@ func (l *Loaders) Comments(ctx context.Context, pageID string, kind CommentKind,
 // CommentsFrom is Comments read from from. A cursor only resumes one kind: with kind "" only
 // the list's start ("" Cursor) can be resumed, and the answer has no Next.
 func (l *Loaders) CommentsFrom(ctx context.Context, pageID string, kind CommentKind, first int, from ListFrom) (List[Comment], error) {
-	key := commentsKey{PageID: pageID, Kind: kind, N: first, From: from}
+	return l.ContentCommentsFrom(ctx, KindPage, pageID, kind, first, from)
+}
+
+// ContentCommentsFrom is CommentsFrom for content of kind content (a page or a blog post).
+func (l *Loaders) ContentCommentsFrom(ctx context.Context, content ContentKind, id string, kind CommentKind, first int, from ListFrom) (List[Comment], error) {
+	key := commentsKey{PageID: id, Content: content, Kind: kind, N: first, From: from}
 	return load(ctx, l, func(l *Loaders) *dataloader.Loader[commentsKey, List[Comment]] { return l.comments }, key)
 }
 
@@ -50,7 +55,7 @@ func commentsOf(ctx context.Context, up Upstream, k commentsKey) (List[Comment],
 	}
 	list := func(kind CommentKind) (List[Comment], error) {
 		return collectFrom(ctx, cursor, k.N, func(opt ListOptions) ([]Comment, string, error) {
-			return up.Comments(ctx, k.PageID, kind, opt)
+			return up.Comments(ctx, k.Content, k.PageID, kind, opt)
 		})
 	}
 	if k.Kind != "" {
@@ -96,12 +101,4 @@ func topLevel(cs []Comment, kind CommentKind) []Comment {
 		return inline
 	}
 	return append(footer, inline...)
-}
-
-func (l *Loaders) loadReplies(ctx context.Context, keys []repliesKey) []*dataloader.Result[List[Comment]] {
-	return each(ctx, l, keys, func(ctx context.Context, up Upstream, k repliesKey) (List[Comment], error) {
-		return collectFrom(ctx, k.From.Cursor, k.N, func(opt ListOptions) ([]Comment, string, error) {
-			return up.Replies(ctx, k.CommentID, k.Kind, opt)
-		})
-	})
 }

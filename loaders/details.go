@@ -13,8 +13,10 @@ import (
 // bodies cap a v1 search page at 50). It needs an ExpandingUpstream; a page whose expanded
 // collection is cut (more than 25 items) is read per page, so nothing is dropped.
 
-// detailsExpand are the expansions of the details call.
-var detailsExpand = []string{"metadata.labels", "children.comment.body.storage", "children.comment.version", "children.comment.ancestors", "children.attachment.version"}
+// detailsExpand are the expansions of the details call. children.comment holds a page's
+// top-level comments only; their inline selection and resolution come only when expanded.
+var detailsExpand = []string{"metadata.labels", "children.comment.body.storage", "children.comment.version", "children.comment.ancestors",
+	"children.comment.extensions.inlineProperties", "children.comment.extensions.resolution", "children.attachment.version"}
 
 const detailsChunk = 50
 

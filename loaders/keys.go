@@ -6,7 +6,9 @@ package loaders
 // BodyRequest names a page body: the page, the version (0: the current one) and the format
 // (storage, atlas_doc_format or view).
 type BodyRequest struct {
-	PageID  string
+	PageID string
+	// Content is the kind of content PageID names (KindPage or KindBlogPost).
+	Content ContentKind
 	Version int // 0: the current version
 	// IsCurrent says Version is known to be the current version, so the body may come from the
 	// bulk current-body read. It is implied when Version is 0.
@@ -24,20 +26,25 @@ func (r BodyRequest) normalized() BodyRequest {
 
 // versionKey names one version of a page.
 type versionKey struct {
-	PageID string
-	Number int
+	PageID  string
+	Content ContentKind
+	Number  int
 }
 
-// childrenKey names the first N child pages of a page (N <= 0: all) from From.
+// childrenKey names the first N children (of every kind) of the tree content PageID of Kind
+// ("" : a page) (N <= 0: all) from From.
 type childrenKey struct {
 	PageID string
+	Kind   string
 	N      int
 	From   ListFrom
 }
 
-// descendantsKey names the first N pages below a page, down to Depth levels.
+// descendantsKey names the first N items below the tree content PageID of Kind, down to Depth
+// levels.
 type descendantsKey struct {
 	PageID string
+	Kind   string
 	Depth  int
 	N      int
 	From   ListFrom
@@ -52,10 +59,11 @@ type spacePagesKey struct {
 
 // commentsKey names the first N top-level comments of a page of Kind ("" for both kinds).
 type commentsKey struct {
-	PageID string
-	Kind   CommentKind
-	N      int
-	From   ListFrom
+	PageID  string
+	Content ContentKind // the kind of content PageID names
+	Kind    CommentKind
+	N       int
+	From    ListFrom
 }
 
 // repliesKey names the first N replies to a comment of Kind.
@@ -78,12 +86,20 @@ type versionsKey struct {
 // attachmentsKey names the first N attachments of a page, of MediaType when set.
 type attachmentsKey struct {
 	PageID    string
+	Content   ContentKind // the kind of content PageID names
 	MediaType string
 	N         int
 	From      ListFrom
 }
 
+// contentKey names a page or blog post by id (the labels loader's key).
+type contentKey struct {
+	ID      string
+	Content ContentKind
+}
+
 // pageID returns the page a per-page list key names; the batched (CQL) readers group by it.
+func (k contentKey) pageID() string     { return k.ID }
 func (k commentsKey) pageID() string    { return k.PageID }
 func (k attachmentsKey) pageID() string { return k.PageID }
 func (k childrenKey) pageID() string    { return k.PageID }

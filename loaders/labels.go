@@ -13,10 +13,16 @@ import (
 
 // Labels returns every label of a page.
 func (l *Loaders) Labels(ctx context.Context, pageID string) ([]Label, error) {
-	return load(ctx, l, func(l *Loaders) *dataloader.Loader[string, []Label] { return l.labels }, pageID)
+	return l.ContentLabels(ctx, KindPage, pageID)
 }
 
-func (l *Loaders) loadLabels(ctx context.Context, ids []string) []*dataloader.Result[[]Label] {
+// ContentLabels is Labels for content of kind content (a page or a blog post).
+func (l *Loaders) ContentLabels(ctx context.Context, content ContentKind, id string) ([]Label, error) {
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[contentKey, []Label] { return l.labels }, contentKey{ID: id, Content: content})
+}
+
+func (l *Loaders) loadLabels(ctx context.Context, keys []contentKey) []*dataloader.Result[[]Label] {
+	ids := pageIDs(keys)
 	// An expanding upstream brings labels with the details call that comments and attachments
 	// of the same pages make anyway. That call carries comment bodies, which cap it at 50 pages,
 	// so the labels of more pages come from a labels-only search (250 pages a call) instead.
@@ -24,7 +30,7 @@ func (l *Loaders) loadLabels(ctx context.Context, ids []string) []*dataloader.Re
 		out := fromDetails(ctx, l, ids, detailsChunk, func(ct *Content, _ int) ([]Label, bool) {
 			return nonNil(ct.Labels), ct.LabelsComplete
 		})
-		return fillRest(ctx, l, ids, out, labelsOf)
+		return fillRest(ctx, l, keys, out, labelsOf)
 	}
 	out := make([]*dataloader.Result[[]Label], len(ids))
 	if !l.cfg.NoCQLBatching && len(ids) > 1 {
@@ -38,13 +44,13 @@ func (l *Loaders) loadLabels(ctx context.Context, ids []string) []*dataloader.Re
 			}
 		}
 	}
-	return fillRest(ctx, l, ids, out, labelsOf)
+	return fillRest(ctx, l, keys, out, labelsOf)
 }
 
 // labelsOf reads every label of a page through the per-page endpoint.
-func labelsOf(ctx context.Context, up Upstream, id string) ([]Label, error) {
+func labelsOf(ctx context.Context, up Upstream, k contentKey) ([]Label, error) {
 	ls, err := collectAll(ctx, func(opt ListOptions) ([]Label, string, error) {
-		return up.Labels(ctx, id, opt)
+		return up.Labels(ctx, k.Content, k.ID, opt)
 	})
 	return nonNil(ls), err
 }

@@ -228,17 +228,24 @@ func (r *linkResolver) content(k linkKey) (SearchHit, bool) {
 	return SearchHit{}, false
 }
 
-// container returns the id of the page holding the file key names; "" when it is not found.
-func (r *linkResolver) container(k linkKey) string {
+// container returns the id and kind of the page or blog post holding the file key names; ""
+// when it is not found.
+func (r *linkResolver) container(k linkKey) (string, ContentKind) {
 	t := k.Target
 	switch {
 	case t.Container == 0 || (t.ContentID == "" && t.Title == ""):
-		return k.Holder.PageID
+		return k.Holder.PageID, k.Holder.Content
 	case t.ContentID != "":
-		return t.ContentID
+		if h, ok := r.byID[t.ContentID]; ok && h.Type == "blogpost" {
+			return t.ContentID, KindBlogPost
+		}
+		return t.ContentID, KindPage
 	}
 	h, _ := r.content(k)
-	return h.ContentID
+	if h.Type == "blogpost" {
+		return h.ContentID, KindBlogPost
+	}
+	return h.ContentID, KindPage
 }
 
 // findAttachments lists the files of every page the batch's file targets live on, in one
@@ -250,9 +257,9 @@ func (r *linkResolver) findAttachments(ctx context.Context, l *Loaders) error {
 		if r.keys[i].Target.Kind != storage.LinkAttachment {
 			continue
 		}
-		if id := r.container(r.keys[i]); id != "" && !seen[id] {
+		if id, kind := r.container(r.keys[i]); id != "" && !seen[id] {
 			seen[id] = true
-			keys = append(keys, attachmentsKey{PageID: id, N: maxBatch})
+			keys = append(keys, attachmentsKey{PageID: id, Content: kind, N: maxBatch})
 		}
 	}
 	if len(keys) == 0 {
@@ -282,7 +289,8 @@ func (r *linkResolver) url(k linkKey) string {
 	case storage.LinkSpace:
 		return r.spaces[strings.ToUpper(t.SpaceKey)]
 	case storage.LinkAttachment:
-		files := r.files[r.container(k)]
+		id, _ := r.container(k)
+		files := r.files[id]
 		for _, name := range append([]string{t.Filename}, suffixed(t.Filename)...) {
 			for _, a := range files {
 				if a.Title == name {

@@ -22,6 +22,9 @@ import (
 type LinkHolder struct {
 	PageID   string
 	SpaceKey string
+	// Content is the kind of content PageID names (KindPage or KindBlogPost), for the files
+	// the body links on its own content.
+	Content ContentKind
 }
 
 // linkKey is one target of a body on Holder's page.

@@ -70,13 +70,15 @@ type Loaders struct {
 	sem   chan struct{}
 
 	pages       *dataloader.Loader[string, *Page]
+	blogPosts   *dataloader.Loader[string, *Page] // the page loader's function for KindBlogPost
 	bodies      *dataloader.Loader[BodyRequest, *Page]
 	spacesByID  *dataloader.Loader[string, *Space]
 	spacesByKey *dataloader.Loader[string, *Space]
 	users       *dataloader.Loader[string, *User]
-	labels      *dataloader.Loader[string, []Label]
+	labels      *dataloader.Loader[contentKey, []Label]
 	versionOne  *dataloader.Loader[versionKey, *Version]
-	ancestors   *dataloader.Loader[string, []string]
+	ancestors   *dataloader.Loader[ContentRef, []ContentRef]
+	nodes       *dataloader.Loader[ContentRef, TreeNode]
 	children    *dataloader.Loader[childrenKey, List[Page]]
 	descendants *dataloader.Loader[descendantsKey, List[Page]]
 	spacePages  *dataloader.Loader[spacePagesKey, List[Page]]
@@ -103,19 +105,21 @@ func New(ctx context.Context, cfg Config) *Loaders {
 		// this point discards whatever this request writes to the cache.
 		l.gen = cfg.Cache.generation(l.tenant)
 	}
-	l.pages = newLoader(l, "pages", l.loadPages)
+	l.pages = newLoader(l, "pages", l.loadContent(KindPage))
+	l.blogPosts = newLoader(l, "blogPosts", l.loadContent(KindBlogPost))
 	l.bodies = newLoader(l, "bodies", l.loadBodies)
 	l.spacesByID = newLoader(l, "spacesByID", l.loadSpacesByID)
 	l.spacesByKey = newLoader(l, "spacesByKey", l.loadSpacesByKey)
 	l.users = newLoader(l, "users", l.loadUsers)
-	l.labels = newLoader(l, "labels", cachedBatch(l, pageEntry(entryLabels), shareItems, l.loadLabels))
+	l.labels = newLoader(l, "labels", cachedBatch(l, func(k contentKey) entryKey { return entryKey{Kind: entryLabels, ID: k.ID} }, shareItems, l.loadLabels))
 	l.versionOne = newLoader(l, "versionOne", l.loadVersion)
 	l.ancestors = newLoader(l, "ancestors", l.loadAncestors)
+	l.nodes = newLoader(l, "nodes", l.loadNodes)
 	l.children = newLoader(l, "children", cachedBatch(l, listEntry[childrenKey](entryChildren), shareList, resumedApart(l, l.loadChildren, childrenOf)))
 	l.descendants = newLoader(l, "descendants", l.loadDescendants)
 	l.spacePages = newLoader(l, "spacePages", cachedBatch(l, listEntry[spacePagesKey](entrySpacePages), shareList, l.loadSpacePages))
 	l.comments = newLoader(l, "comments", cachedBatch(l, listEntry[commentsKey](entryComments), shareList, resumedApart(l, l.loadComments, commentsOf)))
-	l.replies = newLoader(l, "replies", l.loadReplies)
+	l.replies = newLoader(l, "replies", resumedApart(l, l.loadReplies, repliesOf))
 	l.versions = newLoader(l, "versions", cachedBatch(l, listEntry[versionsKey](entryVersions), shareList, l.loadVersions))
 	l.attachments = newLoader(l, "attachments", cachedBatch(l, listEntry[attachmentsKey](entryAttachments), shareList, resumedApart(l, l.loadAttachments, attachmentsOf)))
 	l.details = newLoader(l, "details", cachedBatch(l, pageEntry(entryDetails), shareAsIs, l.loadDetails))

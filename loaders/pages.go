@@ -24,41 +24,76 @@ func (l *Loaders) Pages(ctx context.Context, ids []string) ([]*Page, []error) {
 	return loadMany(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Page] { return l.pages }, ids)
 }
 
-// PrimePage records a complete page so later loads of its id cost nothing.
+// BlogPost returns one blog post (metadata, no body): the page loader's read through
+// GET /blogposts?id=..., batched and cached the same way.
+func (l *Loaders) BlogPost(ctx context.Context, id string) (*Page, error) {
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Page] { return l.blogPosts }, id)
+}
+
+// BlogPosts returns blog posts in the order of ids, with a per-id error (nil where found).
+func (l *Loaders) BlogPosts(ctx context.Context, ids []string) ([]*Page, []error) {
+	return loadMany(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Page] { return l.blogPosts }, ids)
+}
+
+// PrimePage records a complete page (or blog post, by its Kind) so later loads of its id cost
+// nothing.
 func (l *Loaders) PrimePage(ctx context.Context, p Page) {
 	if l == nil || p.Partial {
 		return
 	}
-	l.pages.Prime(ctx, p.ID, &p)
+	l.contentLoader(p.Content).Prime(ctx, p.ID, &p)
+}
+
+// contentLoader is the by-id loader of kind: pages or blog posts.
+func (l *Loaders) contentLoader(kind ContentKind) *dataloader.Loader[string, *Page] {
+	if kind == KindBlogPost {
+		return l.blogPosts
+	}
+	return l.pages
+}
+
+// metaEntry is the cache entry kind of the metadata of content of kind.
+func metaEntry(kind ContentKind) entryKind {
+	if kind == KindBlogPost {
+		return entryBlogPost
+	}
+	return entryPage
 }
 
 func pageID(p Page) string { return p.ID }
 
-func (l *Loaders) loadPages(ctx context.Context, ids []string) []*dataloader.Result[*Page] {
-	return loadBulk(ctx, l, ids, bulkLookup[Page]{
-		kind: "page", cacheKind: entryPage,
-		fetch: func(ctx context.Context, up Upstream, ids []string) ([]Page, error) {
-			return up.PagesByID(ctx, ids, "")
-		},
-		keyOf: pageID,
-		keep:  func(_ context.Context, p Page) { l.cachePage(p) },
-	})
+// loadContent is the by-id batch function of kind: one GET /pages (or /blogposts) ?id=... per
+// 250 ids, with the cross-request cache in front.
+func (l *Loaders) loadContent(kind ContentKind) func(ctx context.Context, ids []string) []*dataloader.Result[*Page] {
+	return func(ctx context.Context, ids []string) []*dataloader.Result[*Page] {
+		return loadBulk(ctx, l, ids, bulkLookup[Page]{
+			kind: kindName(kind), cacheKind: metaEntry(kind),
+			fetch: func(ctx context.Context, up Upstream, ids []string) ([]Page, error) {
+				if kind == KindPage {
+					return up.PagesByID(ctx, ids, "")
+				}
+				return up.ContentByID(ctx, kind, ids, "")
+			},
+			keyOf: pageID,
+			keep:  func(_ context.Context, p Page) { l.cachePage(p) },
+		})
+	}
 }
 
-// cachePage keeps a complete page's metadata (without its body) across requests.
+// cachePage keeps a complete page's (or blog post's) metadata (without its body) across requests.
 func (l *Loaders) cachePage(p Page) {
 	if p.Partial {
 		return
 	}
 	p.Body = ""
-	l.putMeta(entryKey{Kind: entryPage, ID: p.ID}, p)
+	l.putMeta(entryKey{Kind: metaEntry(p.Content), ID: p.ID}, p)
 }
 
-// primePages records complete pages of a listing for the page loader and the cache.
+// primePages records complete pages (or blog posts) of a listing for their loader and the cache.
 func (l *Loaders) primePages(ctx context.Context, ps []Page) {
 	for i := range ps {
 		if p := ps[i]; !p.Partial {
-			l.pages.Prime(ctx, p.ID, &p)
+			l.contentLoader(p.Content).Prime(ctx, p.ID, &p)
 			l.cachePage(p)
 		}
 	}

@@ -17,6 +17,8 @@ type (
 	Label      = model.Label
 	Comment    = model.Comment
 	Attachment = model.Attachment
+	// TreeNode is a folder, whiteboard, database or embed.
+	TreeNode = model.TreeNode
 	// CommentKind is CommentFooter or CommentInline; "" stands for both where a method says so.
 	CommentKind = model.CommentKind
 )
@@ -68,6 +70,12 @@ type Content struct {
 	AttachmentsComplete bool
 	// Users are the accounts the expansions named (comment authors), for priming.
 	Users []User
+	// AncestorIDs are the ids of the page's ancestor pages, the top-most first, when the
+	// ancestors expansion was asked (folders and other non-page ancestors left out).
+	AncestorIDs []string
+	// AncestorRefs are the ancestors of every kind (folders too), the top-most first, when the
+	// ancestors expansion was asked.
+	AncestorRefs []ContentRef
 
 	err error // set by the loaders when the batched read failed for good
 }

@@ -51,6 +51,9 @@ func (l *Loaders) Search(ctx context.Context, r SearchRequest) (SearchPage, bool
 			continue
 		}
 		p := Page{ID: h.ContentID, Title: h.Title, Partial: true, Body: h.Body, Current: Version{PageID: h.ContentID, Number: h.Version}}
+		if h.Type == "blogpost" {
+			p.Content, p.Current.Kind = KindBlogPost, KindBlogPost
+		}
 		l.primeBody(ctx, p, "storage", true)
 		l.cacheBody(p, "storage")
 	}

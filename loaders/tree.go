@@ -2,40 +2,87 @@ package loaders
 
 import (
 	"context"
+	"errors"
 	"sort"
 
 	"github.com/graph-gophers/dataloader/v7"
+
+	"github.com/confluence-graph/confluence-graph/confluence"
+	"github.com/confluence-graph/confluence-graph/graph/model"
 )
 
-// The page tree: children of many pages in one CQL content search parent in (...) (with the
-// children's labels and positions, plus one bulk page read for child order when the upstream
-// does not report positions); descendants and ancestors one call per page.
+// The content tree: pages, folders, whiteboards, databases and embeds. Children of many parents
+// in one CQL content search `parent in (...)` over every tree kind (with the children's labels
+// and positions, plus one bulk read for child order when the upstream does not report
+// positions); descendants, ancestors and folders (and the other kinds) one call each.
 
-// Children returns the first first child pages of a page (Partial records), in child order.
+// treeCQL is the batched children query: every kind of tree content under the parents.
+const treeCQL = "type in (page, folder, whiteboard, database, embed) AND parent in (%s)"
+
+// Children returns the first first children of every kind of a page (Partial records, Kind
+// set), in child order.
 func (l *Loaders) Children(ctx context.Context, pageID string, first int) (List[Page], error) {
 	return l.ChildrenFrom(ctx, pageID, first, ListFrom{})
 }
 
 // ChildrenFrom is Children read from from.
 func (l *Loaders) ChildrenFrom(ctx context.Context, pageID string, first int, from ListFrom) (List[Page], error) {
-	key := childrenKey{PageID: pageID, N: first, From: from}
+	return l.ChildrenOf(ctx, ContentRef{ID: pageID}, first, from)
+}
+
+// ChildrenOf is ChildrenFrom for a parent of any tree kind (a page or a folder, ...).
+func (l *Loaders) ChildrenOf(ctx context.Context, parent ContentRef, first int, from ListFrom) (List[Page], error) {
+	key := childrenKey{PageID: parent.ID, Kind: kindKey(parent.Kind), N: first, From: from}
 	return load(ctx, l, func(l *Loaders) *dataloader.Loader[childrenKey, List[Page]] { return l.children }, key)
 }
 
-// Descendants returns the first first pages below a page down to depth levels (Partial records).
+// Descendants returns the first first items of every kind below a page down to depth levels
+// (Partial records with Kind and Depth).
 func (l *Loaders) Descendants(ctx context.Context, pageID string, depth, first int) (List[Page], error) {
 	return l.DescendantsFrom(ctx, pageID, depth, first, ListFrom{})
 }
 
 // DescendantsFrom is Descendants read from from.
 func (l *Loaders) DescendantsFrom(ctx context.Context, pageID string, depth, first int, from ListFrom) (List[Page], error) {
-	key := descendantsKey{PageID: pageID, Depth: depth, N: first, From: from}
+	return l.DescendantsOf(ctx, ContentRef{ID: pageID}, depth, first, from)
+}
+
+// DescendantsOf is DescendantsFrom below tree content of any kind.
+func (l *Loaders) DescendantsOf(ctx context.Context, of ContentRef, depth, first int, from ListFrom) (List[Page], error) {
+	key := descendantsKey{PageID: of.ID, Kind: kindKey(of.Kind), Depth: depth, N: first, From: from}
 	return load(ctx, l, func(l *Loaders) *dataloader.Loader[descendantsKey, List[Page]] { return l.descendants }, key)
 }
 
-// Ancestors returns the ids of a page's ancestors, the top-most first.
-func (l *Loaders) Ancestors(ctx context.Context, pageID string) ([]string, error) {
-	return load(ctx, l, func(l *Loaders) *dataloader.Loader[string, []string] { return l.ancestors }, pageID)
+// Ancestors returns the ancestors of every kind of tree content, the top-most first.
+func (l *Loaders) Ancestors(ctx context.Context, of ContentRef) ([]ContentRef, error) {
+	of.Kind = kindKey(of.Kind)
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[ContentRef, []ContentRef] { return l.ancestors }, of)
+}
+
+// Node returns a folder, whiteboard, database or embed (ref.Kind) by id.
+func (l *Loaders) Node(ctx context.Context, ref ContentRef) (TreeNode, error) {
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[ContentRef, TreeNode] { return l.nodes }, ref)
+}
+
+// ContentTypes returns the content type of each visible id among ids (at most 100).
+func (l *Loaders) ContentTypes(ctx context.Context, ids []string) (map[string]string, error) {
+	up, err := l.upstream(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.acquire(ctx); err != nil {
+		return nil, err
+	}
+	defer l.release()
+	return up.ContentTypes(ctx, ids)
+}
+
+// kindKey is the canonical kind of a key: "" for a page.
+func kindKey(kind string) string {
+	if model.IsPageKind(kind) {
+		return ""
+	}
+	return kind
 }
 
 func (l *Loaders) loadChildren(ctx context.Context, keys []childrenKey) []*dataloader.Result[List[Page]] {
@@ -47,7 +94,11 @@ func (l *Loaders) loadChildren(ctx context.Context, keys []childrenKey) []*datal
 		if byParent != nil {
 			out := make([]*dataloader.Result[List[Page]], len(keys))
 			for i, k := range keys {
-				out[i] = &dataloader.Result[List[Page]]{Data: trim(byParent[k.PageID], k.N)}
+				items := byParent[k.PageID]
+				for j := range items {
+					items[j].ParentType = cmpOr(k.Kind, confluence.KindPage)
+				}
+				out[i] = &dataloader.Result[List[Page]]{Data: trim(items, k.N)}
 			}
 			return out
 		}
@@ -55,17 +106,17 @@ func (l *Loaders) loadChildren(ctx context.Context, keys []childrenKey) []*datal
 	return each(ctx, l, keys, childrenOf)
 }
 
-// childrenOf reads the children of one page through the per-page endpoint.
+// childrenOf reads the children of one parent through its kind's direct-children endpoint.
 func childrenOf(ctx context.Context, up Upstream, k childrenKey) (List[Page], error) {
 	return collectFrom(ctx, k.From.Cursor, k.N, func(opt ListOptions) ([]Page, string, error) {
-		return up.Children(ctx, k.PageID, opt)
+		return up.Children(ctx, ContentRef{ID: k.PageID, Kind: k.Kind}, opt)
 	})
 }
 
-// searchChildren reads the children of parents through CQL content searches, each parent's in
-// child order, priming the labels of the children. It answers nil (use the per-page endpoint)
-// when the search is refused (canFallBack) or cannot tell parents apart; another failure is
-// returned.
+// searchChildren reads the children of every kind of parents through CQL content searches, each
+// parent's in child order, priming the labels of the child pages. It answers nil (use the
+// per-parent endpoint) when the search is refused (canFallBack) or cannot tell parents apart;
+// another failure is returned.
 func (l *Loaders) searchChildren(ctx context.Context, parents []string) (map[string][]Page, error) {
 	up, err := l.upstream(ctx)
 	if err != nil {
@@ -73,13 +124,16 @@ func (l *Loaders) searchChildren(ctx context.Context, parents []string) (map[str
 	}
 	byParent := map[string][]Page{}
 	expand := []string{"ancestors", "metadata.labels"}
-	ok, err := searchChunks(ctx, up, parents, cqlChunk, "type = page AND parent in (%s)", expand, func(ct Content) bool {
+	ok, err := searchChunks(ctx, up, parents, cqlChunk, treeCQL, expand, func(ct Content) bool {
 		p := ct.Page
 		if p.ParentID == "" {
-			return false // the upstream cannot tell parents apart; use per-page calls
+			return false // the upstream cannot tell parents apart; use per-parent calls
+		}
+		if p.Kind == "" {
+			p.Kind = confluence.KindPage
 		}
 		byParent[p.ParentID] = append(byParent[p.ParentID], p)
-		if ct.LabelsComplete {
+		if ct.LabelsComplete && model.IsPageKind(p.Kind) {
 			l.primeLabels(ctx, p.ID, nonNil(ct.Labels))
 		}
 		return true
@@ -101,14 +155,20 @@ func (l *Loaders) searchChildren(ctx context.Context, parents []string) (map[str
 	return byParent, nil
 }
 
-// completePositions replaces the rows without a child position by the full pages, read in bulk
-// (250 per call), which also primes the page loader; a row whose page is gone is dropped.
+// completePositions replaces the rows without a child position by the full records: pages read
+// in bulk (250 per call, which also primes the page loader), other kinds one call each; a row
+// whose content is gone is dropped.
 func (l *Loaders) completePositions(ctx context.Context, up Upstream, byParent map[string][]Page) error {
 	var childIDs []string
+	var nodes []ContentRef
 	for _, ps := range byParent {
 		for _, p := range ps {
-			if !p.HasPosition {
+			switch {
+			case p.HasPosition:
+			case model.IsPageKind(p.Kind):
 				childIDs = append(childIDs, p.ID)
+			default:
+				nodes = append(nodes, ContentRef{ID: p.ID, Kind: p.Kind})
 			}
 		}
 	}
@@ -122,13 +182,32 @@ func (l *Loaders) completePositions(ctx context.Context, up Upstream, byParent m
 	if err != nil {
 		return err
 	}
+	nodePos := map[string]TreeNode{}
+	for _, ref := range nodes {
+		n, err := l.Node(ctx, ref)
+		if err != nil && !isNotFound(err) {
+			return err
+		}
+		if err == nil {
+			nodePos[ref.ID] = n
+		}
+	}
 	for parent, ps := range byParent {
 		kept := ps[:0]
 		for _, p := range ps {
-			if p.HasPosition {
+			switch {
+			case p.HasPosition:
 				kept = append(kept, p)
-			} else if f, ok := full[p.ID]; ok {
-				kept = append(kept, f)
+			case model.IsPageKind(p.Kind):
+				if f, ok := full[p.ID]; ok {
+					f.Kind = p.Kind
+					kept = append(kept, f)
+				}
+			default:
+				if n, ok := nodePos[p.ID]; ok {
+					p.Position, p.HasPosition = n.Position, n.HasPosition
+					kept = append(kept, p)
+				}
 			}
 		}
 		byParent[parent] = kept
@@ -160,13 +239,29 @@ func uniquePageIDs[K interface{ pageID() string }](keys []K) []string {
 func (l *Loaders) loadDescendants(ctx context.Context, keys []descendantsKey) []*dataloader.Result[List[Page]] {
 	return each(ctx, l, keys, func(ctx context.Context, up Upstream, k descendantsKey) (List[Page], error) {
 		return collectFrom(ctx, k.From.Cursor, k.N, func(opt ListOptions) ([]Page, string, error) {
-			return up.Descendants(ctx, k.PageID, k.Depth, opt)
+			return up.Descendants(ctx, ContentRef{ID: k.PageID, Kind: k.Kind}, k.Depth, opt)
 		})
 	})
 }
 
-func (l *Loaders) loadAncestors(ctx context.Context, ids []string) []*dataloader.Result[[]string] {
-	return each(ctx, l, ids, func(ctx context.Context, up Upstream, id string) ([]string, error) {
-		return up.Ancestors(ctx, id)
+func (l *Loaders) loadAncestors(ctx context.Context, refs []ContentRef) []*dataloader.Result[[]ContentRef] {
+	return each(ctx, l, refs, func(ctx context.Context, up Upstream, ref ContentRef) ([]ContentRef, error) {
+		return up.Ancestors(ctx, ref)
 	})
+}
+
+func (l *Loaders) loadNodes(ctx context.Context, refs []ContentRef) []*dataloader.Result[TreeNode] {
+	return each(ctx, l, refs, func(ctx context.Context, up Upstream, ref ContentRef) (TreeNode, error) {
+		return up.Node(ctx, ref)
+	})
+}
+
+// isNotFound reports whether err means "does not exist or not visible".
+func isNotFound(err error) bool { return errors.Is(err, confluence.ErrNotFound) }
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }

@@ -12,24 +12,32 @@ import (
 
 // NewV1Upstream returns the Upstream that reads only through v1 routes and CQL: the read path
 // of a token the v2 routes refuse, such as a scoped token holding the classic read:confluence-*
-// scopes (v2 accepts granular scopes only). It answers as NewClientUpstream does: pages by id
-// through a CQL content search id in (...) with expansions, hierarchy through /child/page, CQL
-// ancestor = and the ancestors expansion, versions, labels, comments and attachments through
-// /content/{id}/..., spaces through /space, users through /user/bulk. Lists page by offset; the
-// cursor is the decimal start of the next page. It is an ExpandingUpstream and safe for
-// concurrent use.
+// scopes (v2 accepts granular scopes only). It answers as NewClientUpstream does: pages and blog
+// posts by id through a CQL content search `type = page|blogpost AND id in (...)` with
+// expansions (v1 content is type-agnostic), the tree of every kind through the CQL reads
+// WithHierarchyFallback uses (`type in (page, folder, ...) AND parent = X`), ancestors, folders
+// and other tree nodes through /content/{id}, content types through a CQL `id in (...)` search,
+// versions, labels, comments and attachments through /content/{id}/..., spaces through /space,
+// users through /user/bulk, and batched comment replies through the same CQL content search as
+// NewClientUpstream. Lists page by offset; the cursor is the decimal start of the next page
+// ("fb:<offset>" for tree lists). Tree lists are read whole once and memoised for the
+// upstream's lifetime, so use one per request (as a Source does). It is an ExpandingUpstream and
+// safe for concurrent use.
 func NewV1Upstream(c *confluence.Client) Upstream {
 	return newV1Upstream(c, 0)
 }
 
 func newV1Upstream(c *confluence.Client, cred int64) *v1Upstream {
-	return &v1Upstream{clientUpstream: &clientUpstream{c: c, cred: cred}, spaceKeys: map[string]string{}}
+	u := &v1Upstream{clientUpstream: &clientUpstream{c: c, cred: cred}, spaceKeys: map[string]string{}}
+	u.tree = newCQLTree(u)
+	return u
 }
 
-// v1Upstream overrides the v2 reads of clientUpstream (whose Search, ContentSearch, Download,
-// SiteURL and mapping it shares) with v1 ones.
+// v1Upstream overrides the v2 reads of clientUpstream (whose Search, ContentSearch,
+// CommentReplies, Download, SiteURL and mapping it shares) with v1 ones.
 type v1Upstream struct {
 	*clientUpstream
+	tree      *cqlTree
 	mu        sync.Mutex
 	spaceKeys map[string]string // space id -> key, learnt from space answers
 }
@@ -84,6 +92,18 @@ func withBody(expand []string, bodyFormat string) []string {
 }
 
 func (u *v1Upstream) PagesByID(ctx context.Context, ids []string, bodyFormat string) ([]Page, error) {
+	return u.ContentByID(ctx, KindPage, ids, bodyFormat)
+}
+
+// v1Type is the v1 content type of kind.
+func v1Type(kind ContentKind) string {
+	if kind == KindBlogPost {
+		return "blogpost"
+	}
+	return "page"
+}
+
+func (u *v1Upstream) ContentByID(ctx context.Context, kind ContentKind, ids []string, bodyFormat string) ([]Page, error) {
 	expand := withBody(v1PageExpand, bodyFormat)
 	found := map[string]bool{}
 	var out []Page
@@ -94,22 +114,25 @@ func (u *v1Upstream) PagesByID(ctx context.Context, ids []string, bodyFormat str
 		}
 		cur := ""
 		for {
-			cs, resp, err := u.c.Search.Content(ctx, &confluence.ContentSearchOptions{CQL: fmt.Sprintf("type = page AND id in (%s)", list),
+			cs, resp, err := u.c.Search.Content(ctx, &confluence.ContentSearchOptions{CQL: fmt.Sprintf("type = %s AND id in (%s)", v1Type(kind), list),
 				Expand: expand, Cursor: cur, Limit: maxBatch})
 			if err != nil {
 				return nil, err
 			}
 			u.learn(resp)
 			for _, x := range cs {
-				if !found[x.ID] {
+				if !found[x.ID] && x.Type == v1Type(kind) {
 					found[x.ID] = true
-					out = append(out, u.v1Page(x, bodyFormat))
+					out = append(out, u.v1Page(kind, x, bodyFormat))
 				}
 			}
 			if cur = resp.NextCursor; cur == "" {
 				break
 			}
 		}
+	}
+	if kind == KindBlogPost {
+		return out, nil // v2 lists current blog posts only, as CQL does
 	}
 	// CQL does not see archived pages; v2 lists them. Read the rest one by one.
 	for _, id := range ids {
@@ -126,13 +149,13 @@ func (u *v1Upstream) PagesByID(ctx context.Context, ids []string, bodyFormat str
 		}
 		u.learn(resp)
 		if x.Type == "" || x.Type == "page" {
-			out = append(out, u.v1Page(*x, bodyFormat))
+			out = append(out, u.v1Page(kind, *x, bodyFormat))
 		}
 	}
 	return out, nil
 }
 
-func (u *v1Upstream) PageAt(ctx context.Context, id string, version int, bodyFormat string) (Page, error) {
+func (u *v1Upstream) PageAt(ctx context.Context, kind ContentKind, id string, version int, bodyFormat string) (Page, error) {
 	o := &confluence.ContentGetOptions{Expand: withBody(v1PageExpand, bodyFormat), Version: version, Status: []string{"current", "archived"}}
 	if version > 0 {
 		o.Status = append(o.Status, "historical")
@@ -142,7 +165,10 @@ func (u *v1Upstream) PageAt(ctx context.Context, id string, version int, bodyFor
 		return Page{}, err
 	}
 	u.learn(resp)
-	return u.v1Page(*x, bodyFormat), nil
+	if x.Type != "" && x.Type != v1Type(kind) {
+		return Page{}, &NotFoundError{Kind: kindName(kind), Key: id} // v2 answers 404 there
+	}
+	return u.v1Page(kind, *x, bodyFormat), nil
 }
 
 func (u *v1Upstream) Spaces(ctx context.Context, f SpaceFilter, opt ListOptions) ([]Space, string, error) {
@@ -179,8 +205,7 @@ func (u *v1Upstream) spaceKey(ctx context.Context, id string) (string, error) {
 			return s.Key, nil
 		}
 	}
-	return "", &confluence.Error{Status: 404, Code: "NOT_FOUND", Endpoint: "GET /wiki/rest/api/space",
-		Message: "no space with id " + id}
+	return "", &NotFoundError{Kind: "space", Key: id}
 }
 
 func (u *v1Upstream) SpacePages(ctx context.Context, q SpacePagesQuery, opt ListOptions) ([]Page, string, error) {
@@ -189,39 +214,16 @@ func (u *v1Upstream) SpacePages(ctx context.Context, q SpacePagesQuery, opt List
 		return nil, "", err
 	}
 	depth := "all"
-	if q.RootOnly {
+	if q.RootOnly && q.Content != KindBlogPost {
 		depth = "root"
 	}
-	return v1Mapped(u, func(x confluence.Content) (Page, bool) { return u.v1Page(x, ""), isCurrentPage(x.Type, x.Status) })(
-		u.c.Content.SpaceContent(ctx, key, "page", &confluence.SpaceContentOptions{Depth: depth, Expand: v1PageExpand, V1ListOptions: v1List(opt)}))
-}
-
-func (u *v1Upstream) Children(ctx context.Context, pageID string, opt ListOptions) ([]Page, string, error) {
+	typ := v1Type(q.Content)
 	return v1Mapped(u, func(x confluence.Content) (Page, bool) {
-		p := listedPage(x.ID, x.Title, x.Status, pageID, position(x))
-		if x.Space != nil {
-			p.SpaceID = x.Space.ID
-		}
-		return p, isCurrentPage(x.Type, x.Status)
-	})(u.c.Content.Children(ctx, pageID, "page", &confluence.ChildOptions{Expand: []string{"space"}, V1ListOptions: v1List(opt)}))
+		return u.v1Page(q.Content, x, ""), x.Type == typ && (x.Status == "" || x.Status == "current")
+	})(u.c.Content.SpaceContent(ctx, key, typ, &confluence.SpaceContentOptions{Depth: depth, Expand: v1PageExpand, V1ListOptions: v1List(opt)}))
 }
 
-func (u *v1Upstream) Ancestors(ctx context.Context, pageID string) ([]string, error) {
-	x, resp, err := u.c.Content.Get(ctx, pageID, &confluence.ContentGetOptions{Expand: []string{"ancestors"}, Status: []string{"current", "archived"}})
-	if err != nil {
-		return nil, err
-	}
-	u.learn(resp)
-	var out []string
-	for _, a := range x.Ancestors {
-		if a.Type == "" || a.Type == "page" {
-			out = append(out, a.ID)
-		}
-	}
-	return out, nil
-}
-
-func (u *v1Upstream) Labels(ctx context.Context, pageID string, opt ListOptions) ([]Label, string, error) {
+func (u *v1Upstream) Labels(ctx context.Context, _ ContentKind, pageID string, opt ListOptions) ([]Label, string, error) {
 	o := v1List(opt)
 	return v1Mapped(u, every(func(l confluence.Label) Label { return label(l.ID, l.Name, l.Prefix) }))(u.c.Content.Labels(ctx, pageID, &o))
 }
@@ -246,7 +248,7 @@ func (u *v1Upstream) v1Comments(ctx context.Context, id, pageID string, kind Com
 	}))(u.c.Content.Children(ctx, id, "comment", o))
 }
 
-func (u *v1Upstream) Comments(ctx context.Context, pageID string, kind CommentKind, opt ListOptions) ([]Comment, string, error) {
+func (u *v1Upstream) Comments(ctx context.Context, _ ContentKind, pageID string, kind CommentKind, opt ListOptions) ([]Comment, string, error) {
 	return u.v1Comments(ctx, pageID, pageID, kind, opt)
 }
 
@@ -267,7 +269,7 @@ func (u *v1Upstream) Versions(ctx context.Context, q VersionsQuery, opt ListOpti
 		u.c.Content.Versions(ctx, q.PageID, &o))
 }
 
-func (u *v1Upstream) Version(ctx context.Context, pageID string, number int) (Version, error) {
+func (u *v1Upstream) Version(ctx context.Context, _ ContentKind, pageID string, number int) (Version, error) {
 	v, _, err := u.c.Content.Version(ctx, pageID, number)
 	if err != nil {
 		return Version{}, err
@@ -275,7 +277,7 @@ func (u *v1Upstream) Version(ctx context.Context, pageID string, number int) (Ve
 	return v1Version(pageID, *v), nil
 }
 
-func (u *v1Upstream) Attachments(ctx context.Context, pageID, mediaType string, opt ListOptions) ([]Attachment, string, error) {
+func (u *v1Upstream) Attachments(ctx context.Context, _ ContentKind, pageID, mediaType string, opt ListOptions) ([]Attachment, string, error) {
 	return v1Mapped(u, func(x confluence.Content) (Attachment, bool) {
 		a := u.v1Attachment(x, pageID)
 		return a, mediaType == "" || strings.EqualFold(a.MediaType, mediaType)
@@ -299,7 +301,7 @@ func (u *v1Upstream) Attachment(ctx context.Context, id string) (Attachment, err
 }
 
 // ReadPathClientSource is VersionedClientSource for a lookup that also reports whether the
-// tenant's token reads through the v1 routes (settings.Service.ClientReadPath): the Upstream
+// tenant's token reads through the v1 routes (settings.ReadClient.ReadPath): the Upstream
 // is then NewV1Upstream's, Credentialed with the version; otherwise NewClientUpstream's.
 func ReadPathClientSource(get func(ctx context.Context) (c *confluence.Client, version int64, v1 bool, err error)) Source {
 	return func(ctx context.Context) (Upstream, error) {

@@ -33,6 +33,12 @@ func upstreamAs(t *testing.T, sim *confluencetest.Server, account string, v1 boo
 	return loaders.NewClientUpstream(c)
 }
 
+// upstreamRead is one read of an Upstream, compared between the v1 and v2 upstreams.
+type upstreamRead struct {
+	name string
+	read func(up loaders.Upstream) (any, error)
+}
+
 // all reads a whole upstream list, 2 items a call (so the paging is exercised).
 func all[T any](ctx context.Context, f func(loaders.ListOptions) ([]T, string, error)) ([]T, error) {
 	var out []T
@@ -67,10 +73,7 @@ func TestV1UpstreamAnswersAsV2(t *testing.T) {
 		slices.SortFunc(ps, func(a, b loaders.Page) int { return strings.Compare(a.ID, b.ID) })
 		return ps
 	}
-	reads := []struct {
-		name string
-		read func(up loaders.Upstream) (any, error)
-	}{
+	reads := []upstreamRead{
 		{"pages by id", func(up loaders.Upstream) (any, error) {
 			ps, err := up.PagesByID(ctx, []string{"100003", "100013", "100014", "999999", "100051", "100020"}, "")
 			return sortPages(ps), err
@@ -79,9 +82,13 @@ func TestV1UpstreamAnswersAsV2(t *testing.T) {
 			ps, err := up.PagesByID(ctx, []string{"100003", "100008"}, "storage")
 			return sortPages(ps), err
 		}},
-		{"page at version", func(up loaders.Upstream) (any, error) { return up.PageAt(ctx, "100003", 2, "storage") }},
-		{"page at current, view", func(up loaders.Upstream) (any, error) { return up.PageAt(ctx, "100021", 0, "view") }},
-		{"page at, adf", func(up loaders.Upstream) (any, error) { return up.PageAt(ctx, "100006", 0, "atlas_doc_format") }},
+		{"page at version", func(up loaders.Upstream) (any, error) {
+			return up.PageAt(ctx, loaders.KindPage, "100003", 2, "storage")
+		}},
+		{"page at current, view", func(up loaders.Upstream) (any, error) { return up.PageAt(ctx, loaders.KindPage, "100021", 0, "view") }},
+		{"page at, adf", func(up loaders.Upstream) (any, error) {
+			return up.PageAt(ctx, loaders.KindPage, "100006", 0, "atlas_doc_format")
+		}},
 		{"spaces", func(up loaders.Upstream) (any, error) {
 			return all(ctx, func(o loaders.ListOptions) ([]loaders.Space, string, error) {
 				return up.Spaces(ctx, loaders.SpaceFilter{}, o)
@@ -108,25 +115,31 @@ func TestV1UpstreamAnswersAsV2(t *testing.T) {
 			})
 		}},
 		{"children", func(up loaders.Upstream) (any, error) {
-			return all(ctx, func(o loaders.ListOptions) ([]loaders.Page, string, error) { return up.Children(ctx, "100002", o) })
+			ps, err := all(ctx, func(o loaders.ListOptions) ([]loaders.Page, string, error) {
+				return up.Children(ctx, loaders.ContentRef{ID: "100002"}, o)
+			})
+			return treeRows(ps), err
 		}},
 		{"descendants", func(up loaders.Upstream) (any, error) {
-			return all(ctx, func(o loaders.ListOptions) ([]loaders.Page, string, error) {
-				return up.Descendants(ctx, "100001", 3, o)
+			ps, err := all(ctx, func(o loaders.ListOptions) ([]loaders.Page, string, error) {
+				return up.Descendants(ctx, loaders.ContentRef{ID: "100001"}, 3, o)
 			})
+			return treeRows(ps), err
 		}},
-		{"ancestors", func(up loaders.Upstream) (any, error) { return up.Ancestors(ctx, "100004") }},
+		{"ancestors", func(up loaders.Upstream) (any, error) { return up.Ancestors(ctx, loaders.ContentRef{ID: "100004"}) }},
 		{"labels", func(up loaders.Upstream) (any, error) {
-			return all(ctx, func(o loaders.ListOptions) ([]loaders.Label, string, error) { return up.Labels(ctx, "100008", o) })
+			return all(ctx, func(o loaders.ListOptions) ([]loaders.Label, string, error) {
+				return up.Labels(ctx, loaders.KindPage, "100008", o)
+			})
 		}},
 		{"footer comments", func(up loaders.Upstream) (any, error) {
 			return all(ctx, func(o loaders.ListOptions) ([]loaders.Comment, string, error) {
-				return up.Comments(ctx, "100003", loaders.CommentFooter, o)
+				return up.Comments(ctx, loaders.KindPage, "100003", loaders.CommentFooter, o)
 			})
 		}},
 		{"inline comments", func(up loaders.Upstream) (any, error) {
 			return all(ctx, func(o loaders.ListOptions) ([]loaders.Comment, string, error) {
-				return up.Comments(ctx, "100006", loaders.CommentInline, o)
+				return up.Comments(ctx, loaders.KindPage, "100006", loaders.CommentInline, o)
 			})
 		}},
 		{"replies", func(up loaders.Upstream) (any, error) {
@@ -144,23 +157,24 @@ func TestV1UpstreamAnswersAsV2(t *testing.T) {
 				return up.Versions(ctx, loaders.VersionsQuery{PageID: "100008"}, o)
 			})
 		}},
-		{"version", func(up loaders.Upstream) (any, error) { return up.Version(ctx, "100008", 3) }},
+		{"version", func(up loaders.Upstream) (any, error) { return up.Version(ctx, loaders.KindPage, "100008", 3) }},
 		{"attachments", func(up loaders.Upstream) (any, error) {
 			return all(ctx, func(o loaders.ListOptions) ([]loaders.Attachment, string, error) {
-				return up.Attachments(ctx, "100031", "", o)
+				return up.Attachments(ctx, loaders.KindPage, "100031", "", o)
 			})
 		}},
 		{"attachments by media type", func(up loaders.Upstream) (any, error) {
 			return all(ctx, func(o loaders.ListOptions) ([]loaders.Attachment, string, error) {
-				return up.Attachments(ctx, "100003", "image/png", o)
+				return up.Attachments(ctx, loaders.KindPage, "100003", "image/png", o)
 			})
 		}},
 		{"attachment", func(up loaders.Upstream) (any, error) { return up.Attachment(ctx, "att300003") }},
 		{"missing page", func(up loaders.Upstream) (any, error) {
-			_, err := up.PageAt(ctx, "999999", 0, "storage")
+			_, err := up.PageAt(ctx, loaders.KindPage, "999999", 0, "storage")
 			return errors.Is(err, confluence.ErrNotFound), nil
 		}},
 	}
+	reads = append(reads, kindReads(ctx)...)
 	for _, r := range reads {
 		t.Run(r.name, func(t *testing.T) {
 			want, err := r.read(v2)
@@ -173,6 +187,14 @@ func TestV1UpstreamAnswersAsV2(t *testing.T) {
 			}
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("v1 answer differs from v2:\n v1 %+v\n v2 %+v", got, want)
+				if g, w := reflect.ValueOf(got), reflect.ValueOf(want); g.Kind() == reflect.Slice && w.Kind() == reflect.Slice {
+					for i := range min(g.Len(), w.Len()) {
+						if !reflect.DeepEqual(g.Index(i).Interface(), w.Index(i).Interface()) {
+							t.Errorf("first difference at %d:\n v1 %+v\n v2 %+v", i, g.Index(i).Interface(), w.Index(i).Interface())
+							break
+						}
+					}
+				}
 			}
 		})
 	}

@@ -38,7 +38,12 @@ func (l *Loaders) Versions(ctx context.Context, r VersionsRequest) (List[Version
 
 // Version returns one version of a page; a *NotFoundError when it does not exist.
 func (l *Loaders) Version(ctx context.Context, pageID string, number int) (*Version, error) {
-	key := versionKey{PageID: pageID, Number: number}
+	return l.ContentVersion(ctx, KindPage, pageID, number)
+}
+
+// ContentVersion is Version for content of kind content (a page or a blog post).
+func (l *Loaders) ContentVersion(ctx context.Context, content ContentKind, id string, number int) (*Version, error) {
+	key := versionKey{PageID: id, Content: content, Number: number}
 	return load(ctx, l, func(l *Loaders) *dataloader.Loader[versionKey, *Version] { return l.versionOne }, key)
 }
 
@@ -51,11 +56,12 @@ func (l *Loaders) loadVersions(ctx context.Context, keys []versionsKey) []*datal
 			if v.HasBody {
 				meta := v
 				meta.HasBody, meta.Title, meta.Body = false, "", ""
-				p := Page{ID: k.PageID, Title: v.Title, Partial: true, Body: v.Body, Current: meta}
+				p := Page{ID: k.PageID, Title: v.Title, Partial: true, Body: v.Body, Current: meta, Content: k.Content}
 				l.primeBody(ctx, p, "storage", false)
 				l.cacheBody(p, "storage")
 			}
 			list.Items[i].Body, list.Items[i].HasBody = "", false // bodies live in the body loader
+			list.Items[i].Kind = k.Content
 		}
 		return list, err
 	})
@@ -63,13 +69,14 @@ func (l *Loaders) loadVersions(ctx context.Context, keys []versionsKey) []*datal
 
 func (l *Loaders) loadVersion(ctx context.Context, keys []versionKey) []*dataloader.Result[*Version] {
 	return each(ctx, l, keys, func(ctx context.Context, up Upstream, k versionKey) (*Version, error) {
-		v, err := up.Version(ctx, k.PageID, k.Number)
+		v, err := up.Version(ctx, k.Content, k.PageID, k.Number)
 		if errors.Is(err, confluence.ErrNotFound) {
 			return nil, &NotFoundError{Kind: "version", Key: k.PageID + "@" + strconv.Itoa(k.Number)}
 		}
 		if err != nil {
 			return nil, err
 		}
+		v.Kind = k.Content
 		return &v, nil
 	})
 }

@@ -51,10 +51,11 @@ var examples = map[string]example{
 	"validate-cql": {contains: []string{`"valid":false`, `"line":1`}},
 	// "Open a link someone pasted": the page the link names.
 	"page-by-url": {contains: []string{`"title":"Redis Failover Procedure"`}},
-	// "Correlating an incident": the known issue and the runbook that name the alert, with the
-	// ALERT_NAME reason, and the CQL sent.
+	// "Correlating an incident": the known issue, the review blog post and the runbook that name
+	// the alert, with the ALERT_NAME reason, and the CQL sent (pages and blog posts).
 	"related-redis": {contains: []string{`"kind":"KNOWN_ISSUE"`, `"title":"Redis Failover Procedure"`,
-		`"detail":"names alert RedisPrimaryDown"`, `"queries":["type = page AND`}},
+		`"title":"Post-incident review: sessions logout during Redis failover"`,
+		`"detail":"names alert RedisPrimaryDown"`, `"queries":["type IN (\"page\", \"blogpost\") AND`}},
 	// "A search that finds nothing says why": zebra eliminated everything; the broader query
 	// joins the other words with OR.
 	"search-diagnosis": {contains: []string{`"totalCount":0`, `"eliminatedBy":"text ~ zebra"`,

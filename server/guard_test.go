@@ -189,7 +189,7 @@ func TestDefaultComplexityLimitAdmitsNestedQueryAt100Pages(t *testing.T) {
 	if got := e.post(key, q100, map[string]any{"key": "BENCH1"}); got.code() == server.CodeComplexityLimit {
 		t.Errorf("nested query at 100 pages refused: %s", got.message())
 	}
-	huge := `{ space(key: "A") { pages(first: 100) { nodes { children(first: 100) { nodes { children(first: 100) { nodes { id } } } } } } } }`
+	huge := `{ space(key: "A") { pages(first: 100) { nodes { children(first: 100) { nodes { ... on Page { children(first: 100) { nodes { id } } } } } } } } }`
 	if got := e.post(key, huge, nil); got.code() != server.CodeComplexityLimit {
 		t.Errorf("100 x 100 x 100 children: code %q, want %s; %.300s", got.code(), server.CodeComplexityLimit, got.Raw)
 	}

@@ -424,7 +424,7 @@ func TestZeroConfigEnforcesDefaultLimits(t *testing.T) {
 
 	deep := "id"
 	for range 6 {
-		deep = "children { nodes { " + deep + " } }"
+		deep = "children { nodes { ... on Page { " + deep + " } } }"
 	}
 	deep = "{ spaces { nodes { homepage { " + deep + " } } } }" // depth 3 + 2*6 + 1 = 16
 	aliases := make([]string, server.DefaultAliasLimit+1)

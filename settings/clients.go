@@ -77,21 +77,27 @@ func (s *Service) Client(ctx context.Context, tenantID string) (*confluence.Clie
 // version grows with every new token and never repeats for a tenant, even
 // across Disconnect. Errors are Client's.
 func (s *Service) ClientVersion(ctx context.Context, tenantID string) (*confluence.Client, int64, error) {
-	c, rec, err := s.clientRecord(ctx, tenantID)
+	c, rec, err := s.client(ctx, tenantID)
 	if err != nil {
 		return nil, 0, err
 	}
 	return c, rec.CredentialVersion, nil
 }
 
-// clientFor returns the pooled client of rec's tenant and credential
-// version, building (and pooling) it when there is none.
-func (s *Service) clientFor(ctx context.Context, rec *Integration) (*confluence.Client, error) {
-	tenantID := rec.TenantID
+// client is ClientVersion returning the stored record the client was
+// built or found for.
+func (s *Service) client(ctx context.Context, tenantID string) (*confluence.Client, *Integration, error) {
+	rec, err := s.store.GetIntegration(ctx, tenantID)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil, fmt.Errorf("%w: tenant %q", ErrNotConnected, tenantID)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
 	s.pool.mu.Lock()
 	if p, ok := s.pool.clients[tenantID]; ok && p.version == rec.CredentialVersion {
 		s.pool.mu.Unlock()
-		return p.client, nil
+		return p.client, rec, nil
 	}
 	gen := s.pool.gen[tenantID]
 	s.pool.mu.Unlock()
@@ -103,30 +109,30 @@ func (s *Service) clientFor(ctx context.Context, rec *Integration) (*confluence.
 				fmt.Sprintf("credential_version=%d unavailable=%t", rec.CredentialVersion, errors.Is(err, envelope.ErrKeyServiceUnavailable)))
 		}
 		if errors.Is(err, envelope.ErrKeyServiceUnavailable) {
-			return nil, fmt.Errorf("%w: tenant %q: %w", ErrEncryptionUnavailable, tenantID, err)
+			return nil, nil, fmt.Errorf("%w: tenant %q: %w", ErrEncryptionUnavailable, tenantID, err)
 		}
-		return nil, fmt.Errorf("settings: open token of tenant %q: %w", tenantID, err)
+		return nil, nil, fmt.Errorf("settings: open token of tenant %q: %w", tenantID, err)
 	}
 	c, err := s.newClient(rec.Domain, rec.Email, string(token), rec.TokenType, rec.CloudID, false)
 	clear(token)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 
 	s.pool.mu.Lock()
 	defer s.pool.mu.Unlock()
 	if s.pool.gen[tenantID] != gen {
 		// Dropped while we built it: serve this caller, pool nothing.
-		return c, nil
+		return c, rec, nil
 	}
 	if p, ok := s.pool.clients[tenantID]; ok && p.version >= rec.CredentialVersion {
 		if p.version == rec.CredentialVersion {
-			return p.client, nil
+			return p.client, rec, nil
 		}
-		return c, nil
+		return c, rec, nil
 	}
 	s.pool.clients[tenantID] = pooledClient{version: rec.CredentialVersion, client: c}
-	return c, nil
+	return c, rec, nil
 }
 
 // token returns the plaintext token of rec through the token cache. The

@@ -3,7 +3,10 @@ package settings
 import (
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
+
+	"github.com/confluence-graph/confluence-graph/readpolicy"
 )
 
 // TokenType says how a Confluence API token authenticates. It is detected
@@ -55,6 +58,12 @@ type Capability struct {
 	RequiredScope string `json:"requiredScope,omitempty"`
 	// Detail is a short, secret-free explanation of a failed probe.
 	Detail string `json:"detail,omitempty"`
+	// Degraded reports a failed capability whose fields are served through
+	// a fallback route (the page tree through CQL search).
+	Degraded bool `json:"degraded,omitempty"`
+	// AffectedFields names the GraphQL fields ("Page.children") a failed
+	// capability degrades or makes unavailable; nil when OK.
+	AffectedFields []string `json:"affectedFields,omitempty"`
 }
 
 // Integration is one tenant's connection to its Confluence Cloud site. A
@@ -99,6 +108,11 @@ type Integration struct {
 	// the last validation (ReadPathV1 for a token the v2 routes refuse);
 	// "" (never decided) reads as ReadPathV2.
 	ReadPath ReadPath
+	// ReadPolicy restricts what the tenant's reads return (the zero value
+	// allows every space the account can see). Set with
+	// Service.SetReadPolicy, normalized; kept by Connect, Update and Test,
+	// deleted with the credentials by Disconnect.
+	ReadPolicy readpolicy.Policy
 
 	// Revision names one stored state of the tenant's integration. Every
 	// change (a put or a delete) takes the next value of a per-tenant
@@ -164,7 +178,12 @@ func (in *Integration) Clone() *Integration {
 	}
 	if in.Capabilities != nil {
 		out.Capabilities = append([]Capability(nil), in.Capabilities...)
+		for i := range out.Capabilities {
+			out.Capabilities[i].AffectedFields = slices.Clone(out.Capabilities[i].AffectedFields)
+		}
 	}
+	out.ReadPolicy.AllowedSpaces = slices.Clone(in.ReadPolicy.AllowedSpaces)
+	out.ReadPolicy.ExcludedLabels = slices.Clone(in.ReadPolicy.ExcludedLabels)
 	return &out
 }
 

@@ -2,8 +2,6 @@ package settings
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/confluence-graph/confluence-graph/confluence"
 )
@@ -34,23 +32,9 @@ const (
 	ScopeSpaceSummary   = "read:confluence-space.summary"
 )
 
-// ClientReadPath is ClientVersion that also returns the read path decided
-// when the credential was validated (ReadPathV2 for records validated
-// before read paths were stored). Errors are Client's.
-func (s *Service) ClientReadPath(ctx context.Context, tenantID string) (*confluence.Client, int64, ReadPath, error) {
-	c, rec, err := s.clientRecord(ctx, tenantID)
-	if err != nil {
-		return nil, 0, "", err
-	}
-	rp := rec.ReadPath
-	if rp != ReadPathV1 {
-		rp = ReadPathV2
-	}
-	return c, rec.CredentialVersion, rp, nil
-}
-
 // probeV1 runs when the v2 page read refused the token's scopes: it probes
-// every capability through the v1 routes and, when pages, spaces and search
+// every capability (the route families the v2 probes cover) through the v1
+// routes and CQL and, when pages, spaces and search
 // all work there, records them with the CapV1ReadPath capability, sets the
 // read path to v1 and the status to CONNECTED, and reports true. Otherwise
 // it leaves v as it was and reports false, and the v2 probes report what is
@@ -91,6 +75,30 @@ func (v *validation) probeV1(ctx context.Context, c *confluence.Client) (bool, e
 			_, _, err := c.Content.Labels(ctx, id, &confluence.V1ListOptions{Limit: 1})
 			return err
 		}},
+		{CapReadVersions, ScopeContentSummary, false, func(id string) error {
+			_, _, err := c.Content.Versions(ctx, id, &confluence.V1ListOptions{Limit: 1})
+			return err
+		}},
+		// The tree of every kind: CQL parent = X (the read NewV1Upstream uses).
+		{CapReadHierarchy, ScopeSearch, false, func(id string) error {
+			_, _, err := c.Search.Content(ctx, &confluence.ContentSearchOptions{CQL: "type in (page, folder) AND parent = " + id, Limit: 1})
+			return err
+		}},
+		{CapReadAncestors, ScopeContentSummary, false, func(id string) error {
+			_, _, err := c.Content.Get(ctx, id, &confluence.ContentGetOptions{Expand: []string{"ancestors"}})
+			return err
+		}},
+		{CapReadFolders, ScopeSearch, false, func(string) error {
+			_, _, err := c.Search.Content(ctx, &confluence.ContentSearchOptions{CQL: "type = folder", Limit: 1})
+			return err
+		}},
+		{CapReadUsers, ScopeReadUser, false, func(string) error {
+			if v.accountID == "" {
+				return nil
+			}
+			_, err := c.Content.UsersBulk(ctx, []string{v.accountID})
+			return err
+		}},
 	}
 	// A page id, through the content search (search:confluence).
 	rows, _, err := c.Search.Content(ctx, &confluence.ContentSearchOptions{CQL: "type = page", Limit: 1})
@@ -102,7 +110,7 @@ func (v *validation) probeV1(ctx context.Context, c *confluence.Client) (bool, e
 		pageID = rows[0].ID
 	}
 	for _, p := range probes {
-		if !p.required && pageID == "" {
+		if !p.required && pageID == "" && p.name != CapReadFolders && p.name != CapReadUsers {
 			continue
 		}
 		cp := Capability{Name: p.name, RequiredScope: p.scope}
@@ -117,21 +125,9 @@ func (v *validation) probeV1(ctx context.Context, c *confluence.Client) (bool, e
 		}
 		v.caps = append(v.caps, cp)
 	}
+	v.grade()
 	v.caps = append(v.caps, Capability{Name: CapV1ReadPath, OK: true,
 		Detail: "the token's scopes are classic ones, which the v2 routes refuse: reads use the v1 routes"})
 	v.readPath, v.status = ReadPathV1, StatusConnected
 	return true, nil
-}
-
-// clientRecord is ClientVersion returning the record read for the call.
-func (s *Service) clientRecord(ctx context.Context, tenantID string) (*confluence.Client, *Integration, error) {
-	rec, err := s.store.GetIntegration(ctx, tenantID)
-	if errors.Is(err, ErrNotFound) {
-		return nil, nil, fmt.Errorf("%w: tenant %q", ErrNotConnected, tenantID)
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	c, err := s.clientFor(ctx, rec)
-	return c, rec, err
 }

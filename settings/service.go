@@ -11,6 +11,7 @@ import (
 
 	"github.com/confluence-graph/confluence-graph/confluence"
 	"github.com/confluence-graph/confluence-graph/envelope"
+	"github.com/confluence-graph/confluence-graph/readpolicy"
 )
 
 // Audit actions recorded by the Service.
@@ -246,15 +247,18 @@ func (s *Service) connectValidated(ctx context.Context, tenantID, actorKeyID, ac
 	ev := event(tenantID, actorKeyID, action, OutcomeSuccess, fmt.Sprintf("%s token_type=%s", detail, rec.TokenType))
 	var reapply func(fresh *Integration) *Integration
 	if base != nil {
-		rec.Revision = base.Revision
+		rec.Revision, rec.ReadPolicy = base.Revision, base.ReadPolicy
 		reapply = func(fresh *Integration) *Integration {
 			if !sameCredential(base, fresh) {
 				return nil
 			}
 			r := rec.Clone()
-			r.Revision = fresh.Revision
+			r.Revision, r.ReadPolicy = fresh.Revision, fresh.ReadPolicy
 			return r
 		}
+	} else if reapply, err = s.keepPolicy(ctx, rec); err != nil {
+		s.audit(ctx, tenantID, actorKeyID, action, OutcomeFailure, detail+" error=store")
+		return Result{}, fmt.Errorf("settings: read stored integration: %w", err)
 	}
 	rec, err = s.write(ctx, rec, ev, reapply)
 	if errors.Is(err, errChanged) {
@@ -327,6 +331,29 @@ func (s *Service) Update(ctx context.Context, tenantID, actorKeyID string, in Up
 		return s.refuse(ctx, tenantID, actorKeyID, ActionUpdate, "", errs...), nil
 	}
 	return s.connectValidated(ctx, tenantID, actorKeyID, ActionUpdate, site, email, token, cur)
+}
+
+// keepPolicy makes a Connect that replaces a stored integration keep its
+// read policy: rec takes the stored policy and revision, and the returned
+// reapply takes a fresher record's (or, when it was deleted meanwhile, none:
+// the Connect then writes whatever is stored at the time, as before).
+func (s *Service) keepPolicy(ctx context.Context, rec *Integration) (func(fresh *Integration) *Integration, error) {
+	prev, err := s.store.GetIntegration(ctx, rec.TenantID)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	rec.Revision, rec.ReadPolicy = prev.Revision, prev.ReadPolicy
+	return func(fresh *Integration) *Integration {
+		r := rec.Clone()
+		r.Revision, r.ReadPolicy = 0, readpolicy.Policy{}
+		if fresh != nil {
+			r.Revision, r.ReadPolicy = fresh.Revision, fresh.ReadPolicy
+		}
+		return r
+	}, nil
 }
 
 // audit appends an event; a failure to append is logged, not returned,

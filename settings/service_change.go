@@ -93,7 +93,11 @@ func (s *Service) Test(ctx context.Context, tenantID, actorKeyID string) (Result
 		s.audit(ctx, tenantID, actorKeyID, ActionTest, OutcomeFailure, detail+" error=store")
 		return Result{}, fmt.Errorf("settings: store validation result: %w", err)
 	}
-	return Result{Integration: public(stored), UserErrors: v.errs}, nil
+	res := Result{Integration: public(stored), UserErrors: v.errs}
+	if ue := v.lostSince(cur.Capabilities); ue != nil && len(v.errs) == 0 {
+		res.UserErrors = append(res.UserErrors, *ue)
+	}
+	return res, nil
 }
 
 // Disconnect deletes the tenant's integration and drops every cached item

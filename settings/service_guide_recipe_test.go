@@ -21,7 +21,8 @@ func TestGuideRecipeConnectsOnV1(t *testing.T) {
 			caps[c.Name] = c
 		}
 		for _, name := range []string{settings.CapReadMe, settings.CapReadSpaces, settings.CapReadPages, settings.CapSearch,
-			settings.CapReadComments, settings.CapReadAttachments, settings.CapReadLabels, settings.CapV1ReadPath} {
+			settings.CapReadComments, settings.CapReadAttachments, settings.CapReadLabels, settings.CapReadVersions,
+			settings.CapReadHierarchy, settings.CapReadAncestors, settings.CapReadFolders, settings.CapReadUsers, settings.CapV1ReadPath} {
 			if !caps[name].OK {
 				t.Errorf("capability %s = %+v; want ok", name, caps[name])
 			}
@@ -33,15 +34,18 @@ func TestGuideRecipeConnectsOnV1(t *testing.T) {
 		if err != nil || stored.ReadPath != settings.ReadPathV1 {
 			t.Fatalf("stored read path = %v %v; want v1", stored, err)
 		}
-		_, _, rp, err := e.svc.ClientReadPath(t.Context(), "guide")
-		if err != nil || rp != settings.ReadPathV1 {
-			t.Errorf("ClientReadPath = %q %v; want v1", rp, err)
+		if hier, anc := settings.HierarchyFallback(in.Capabilities); hier || anc {
+			t.Errorf("HierarchyFallback(guide capabilities) = %t %t; want false false (the v1 path reads the tree by CQL)", hier, anc)
+		}
+		rc, err := e.svc.ReadClient(t.Context(), "guide")
+		if err != nil || rc.ReadPath != settings.ReadPathV1 {
+			t.Errorf("ReadClient read path = %q %v; want v1", rc.ReadPath, err)
 		}
 		for _, acct := range []string{"classic", "scoped"} {
 			in := e.mustConnect(t, "t-"+acct, acct)
-			_, _, rp, err := e.svc.ClientReadPath(t.Context(), "t-"+acct)
-			if in.ReadPath != settings.ReadPathV2 || rp != settings.ReadPathV2 || err != nil {
-				t.Errorf("%s read path = %q / %q %v; want v2", acct, in.ReadPath, rp, err)
+			rc, err := e.svc.ReadClient(t.Context(), "t-"+acct)
+			if in.ReadPath != settings.ReadPathV2 || rc.ReadPath != settings.ReadPathV2 || err != nil {
+				t.Errorf("%s read path = %q / %q %v; want v2", acct, in.ReadPath, rc.ReadPath, err)
 			}
 			for _, c := range in.Capabilities {
 				if c.Name == settings.CapV1ReadPath {

@@ -37,7 +37,8 @@ func TestConnectDemoAccounts(t *testing.T) {
 				t.Errorf("CredentialVersion = %d; want 1", in.CredentialVersion)
 			}
 			wantCaps := []string{settings.CapReadMe, settings.CapReadSpaces, settings.CapReadPages, settings.CapSearch,
-				settings.CapReadComments, settings.CapReadAttachments, settings.CapReadLabels}
+				settings.CapReadComments, settings.CapReadAttachments, settings.CapReadLabels,
+				settings.CapReadVersions, settings.CapReadHierarchy, settings.CapReadAncestors, settings.CapReadFolders, settings.CapReadUsers}
 			var gotCaps []string
 			for _, c := range in.Capabilities {
 				gotCaps = append(gotCaps, c.Name)

@@ -218,6 +218,9 @@ func (s *Service) validate(ctx context.Context, site, email, token string, known
 			v.caps = append(v.caps, cp)
 		}
 	}
+	if err := v.runMoreProbes(ctx, c, pageID); err != nil || len(v.errs) > 0 {
+		return v, err
+	}
 
 	if len(v.missing) > 0 {
 		hints := make([]string, 0, len(v.missing)+1)
@@ -337,7 +340,7 @@ func scopeUse(scope string) string {
 }
 
 func capWhat(name string) string {
-	for _, p := range append(append([]probe(nil), baseProbes...), pageProbes...) {
+	for _, p := range slices.Concat(baseProbes, pageProbes, morePageProbes, siteProbes) {
 		if p.name == name {
 			return p.what
 		}

@@ -24,12 +24,12 @@ func TestSimPrintsBannerAndServes(t *testing.T) {
 	}()
 	sc := bufio.NewScanner(pr)
 	var lines []string
-	for len(lines) < 7 && sc.Scan() {
+	for len(lines) < 8 && sc.Scan() {
 		lines = append(lines, sc.Text())
 	}
 	go func() { _, _ = io.Copy(io.Discard, pr) }()
-	if len(lines) != 7 {
-		t.Fatalf("banner = %q, want 7 lines (base url, cloud id, 5 accounts)", lines)
+	if len(lines) != 8 {
+		t.Fatalf("banner = %q, want 8 lines (base url, cloud id, 6 accounts)", lines)
 	}
 	base, ok := strings.CutPrefix(lines[0], "base url: ")
 	if !ok || !strings.HasPrefix(base, "http://127.0.0.1:") {
@@ -53,8 +53,8 @@ func TestSimPrintsBannerAndServes(t *testing.T) {
 			t.Errorf("scoped account scopes = %q, want a comma list with read:page:confluence or read:confluence-content.summary", f[3])
 		}
 	}
-	if types["classic"] != 2 || types["scoped"] != 3 {
-		t.Errorf("account types = %v, want 2 classic and 3 scoped (granular, without search, the guide's recipe)", types)
+	if types["classic"] != 2 || types["scoped"] != 4 {
+		t.Errorf("account types = %v, want 2 classic and 4 scoped (granular, without search, without hierarchy, the guide's recipe)", types)
 	}
 
 	resp, err := http.Get(base + "/_edge/tenant_info")

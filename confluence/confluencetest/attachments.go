@@ -19,8 +19,12 @@ func (s *Server) attachmentJSON(r *http.Request, at *Attachment, p *pageRec, sin
 	if single {
 		links["base"] = s.base(r)
 	}
+	container := "pageId"
+	if p.kind == kindBlogPost {
+		container = "blogPostId"
+	}
 	return map[string]any{
-		"id": at.ID, "status": "current", "title": at.Title, "createdAt": ts(at.CreatedAt), "pageId": p.ID,
+		"id": at.ID, "status": "current", "title": at.Title, "createdAt": ts(at.CreatedAt), container: p.ID,
 		"mediaType": at.MediaType, "mediaTypeDescription": mediaDescription(at.MediaType), "comment": at.Comment,
 		"fileId": s.fileID(at), "fileSize": len(at.Content), "webuiLink": webui, "downloadLink": download,
 		"version": versionJSON(Version{Number: at.Version, AuthorID: at.AuthorID, CreatedAt: at.CreatedAt}),
@@ -99,7 +103,7 @@ func (s *Server) findAttachment(a *Account, id string) (*Attachment, *pageRec) {
 	if at == nil {
 		return nil, nil
 	}
-	p := s.st.visiblePage(a, at.PageID)
+	p := s.st.visibleContent(a, at.PageID)
 	if p == nil {
 		return nil, nil
 	}

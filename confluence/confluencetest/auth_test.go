@@ -143,7 +143,7 @@ func TestRestrictedSpaceIsHidden(t *testing.T) {
 	if got := hits(classic); !slices.Contains(got, "100051") {
 		t.Errorf("classic search = %v, want 100051", got)
 	}
-	if got := hits(restricted); slices.Contains(got, "100051") || len(got) != 4 {
-		t.Errorf("restricted search = %v, want the 4 PIR pages only", got)
+	if got := hits(restricted); slices.Contains(got, "100051") || len(got) != 6 {
+		t.Errorf("restricted search = %v, want the 4 PIR pages and 2 PIR blog posts only", got)
 	}
 }

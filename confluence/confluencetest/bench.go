@@ -135,6 +135,11 @@ func benchDataset(seed int64, spaces, perSpace int, now time.Time) Dataset {
 			}
 		}
 	}
+	benchFolders(&d, now)
+	posts, cs, as := benchBlogPosts(seed, d.Spaces, users, words, now)
+	d.BlogPosts = posts
+	d.Comments = append(d.Comments, cs...)
+	d.Attachments = append(d.Attachments, as...)
 	for i := range d.Accounts {
 		if d.Accounts[i].Name == "restricted" {
 			d.Accounts[i].Spaces = visible

@@ -10,12 +10,17 @@ import (
 func (s *Server) commentJSON(r *http.Request, c *Comment, p *pageRec, format string, single bool) map[string]any {
 	title := "Re: " + p.Title
 	m := map[string]any{
-		"id": c.ID, "status": c.Status, "title": title, "pageId": c.PageID,
+		"id": c.ID, "status": c.Status, "title": title,
 		"version": versionJSON(Version{Number: 1, AuthorID: c.AuthorID, CreatedAt: c.CreatedAt}),
 		"body":    s.bodyJSON(format, c.Body, p.ID, p.SpaceKey),
 		"_links": map[string]any{
-			"webui": "/spaces/" + p.SpaceKey + "/pages/" + p.ID + "/" + slug(p.Title) + "?focusedCommentId=" + c.ID,
+			"webui": webPath(p) + "?focusedCommentId=" + c.ID,
 		},
+	}
+	if p.kind == kindBlogPost {
+		m["blogPostId"] = c.PageID
+	} else {
+		m["pageId"] = c.PageID
 	}
 	if c.ParentID != "" {
 		m["parentCommentId"] = c.ParentID

@@ -27,12 +27,14 @@ func TestTreeEndpoints(t *testing.T) {
 		t.Errorf("direct-children of missing: %d %s", r.status, r.body)
 	}
 	d1 := mustGet(t, base+"100001/descendants?depth=1", a).results(t)
-	if got := ids(d1); !slices.Equal(got, []string{"100002", "100010"}) {
+	// Every kind of content: the folder "Team handbooks" and the whiteboard sit beside the pages.
+	if got := ids(d1); !slices.Equal(got, []string{"100002", "100010", "400001", "400003"}) || d1[2]["type"] != "folder" || d1[3]["type"] != "whiteboard" {
 		t.Errorf("descendants depth=1 = %v", got)
 	}
 	d3 := mustGet(t, base+"100001/descendants?depth=3&limit=250", a).results(t)
-	if len(d3) != 12 || d3[len(d3)-1]["depth"] != 3.0 {
-		t.Errorf("descendants depth=3 = %d rows, last depth %v; want 12 rows ending at depth 3", len(d3), d3[len(d3)-1]["depth"])
+	// 12 pages, 2 folders, the whiteboard, and the 2 pages inside the folders.
+	if len(d3) != 17 || d3[len(d3)-1]["depth"] != 3.0 {
+		t.Errorf("descendants depth=3 = %d rows, last depth %v; want 17 rows ending at depth 3", len(d3), d3[len(d3)-1]["depth"])
 	}
 	if r := get(t, base+"100001/descendants?depth=11", a); r.status != http.StatusBadRequest {
 		t.Errorf("depth=11 status = %d, want 400", r.status)

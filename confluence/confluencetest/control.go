@@ -15,6 +15,7 @@ import (
 //	POST /__sim/seed         Seed with a Dataset JSON body
 //	GET  /__sim/accounts     Accounts
 //	POST /__sim/revoke       {"email": "..."}: RevokeToken
+//	POST /__sim/scopes       {"email": "...", "scopes": ["read:page:confluence", ...]}: SetScopes (scopes.go)
 //	POST /__sim/latency      {"latency": "100ms", "jitter": "20ms"}
 //	POST /__sim/rate-limit   {"perSecond": 10, "burst": 20}
 //	POST /__sim/fault-rate   {"rate": 0.1}

@@ -123,7 +123,7 @@ func TestDemoDataset(t *testing.T) {
 	for _, ac := range accts {
 		names = append(names, ac.Name+"/"+ac.Type)
 	}
-	if !slices.Equal(names, []string{"classic/classic", "scoped/scoped", "scoped-nosearch/scoped", "scoped-guide/scoped", "restricted/classic"}) {
+	if !slices.Equal(names, []string{"classic/classic", "scoped/scoped", "scoped-nosearch/scoped", "scoped-nohier/scoped", "scoped-guide/scoped", "restricted/classic"}) {
 		t.Errorf("accounts = %v", names)
 	}
 	if sc := s.Account("scoped-nosearch").Scopes; slices.Contains(sc, "search:confluence") || !slices.Contains(sc, "read:page:confluence") {

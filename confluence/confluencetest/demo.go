@@ -19,7 +19,8 @@ const (
 	demoEve   = "712020:5b1f0c3e-a7d4-4c52-9e21-0a1b2c3d4e05"
 	demoAnnie = "712020:5b1f0c3e-a7d4-4c52-9e21-0a1b2c3d4e06"
 	demoNoSrc = "712020:5b1f0c3e-a7d4-4c52-9e21-0a1b2c3d4e07"
-	demoGuide = "712020:5b1f0c3e-a7d4-4c52-9e21-0a1b2c3d4e08"
+	demoNoHie = "712020:5b1f0c3e-a7d4-4c52-9e21-0a1b2c3d4e08"
+	demoGuide = "712020:5b1f0c3e-a7d4-4c52-9e21-0a1b2c3d4e09"
 )
 
 // GuideRecipeScopes are the scopes of a scoped token made as the integration guide says: every
@@ -42,7 +43,8 @@ func demoAccounts() []Account {
 		{Name: "classic", Email: "alice@example.com", Token: "ATATT3xDemoClassicAlice0001", AccountID: demoAlice, Type: TokenClassic},
 		{Name: "scoped", Email: "annie-bot@example.com", Token: "ATATT3xDemoScopedAnnie0002", AccountID: demoAnnie, Type: TokenScoped, Scopes: ReadScopes()},
 		{Name: "scoped-nosearch", Email: "nosearch-bot@example.com", Token: "ATATT3xDemoScopedNoSearch0003", AccountID: demoNoSrc, Type: TokenScoped, Scopes: noSearch},
-		{Name: "scoped-guide", Email: "guide-bot@example.com", Token: "ATATT3xDemoScopedGuide0005", AccountID: demoGuide, Type: TokenScoped, Scopes: GuideRecipeScopes()},
+		{Name: "scoped-nohier", Email: "nohier-bot@example.com", Token: "ATATT3xDemoScopedNoHier0005", AccountID: demoNoHie, Type: TokenScoped, Scopes: noHierarchyScopes()},
+		{Name: "scoped-guide", Email: "guide-bot@example.com", Token: "ATATT3xDemoScopedGuide0006", AccountID: demoGuide, Type: TokenScoped, Scopes: GuideRecipeScopes()},
 		{Name: "restricted", Email: "bob@example.com", Token: "ATATT3xDemoClassicBob0004", AccountID: demoBob, Type: TokenClassic, Spaces: []string{"OPS", "ARCH", "PIR", "ENG"}},
 	}
 }
@@ -63,6 +65,7 @@ func demoDataset(now time.Time) Dataset {
 			{AccountID: demoEve, DisplayName: "Eve Tanaka", Email: "eve@example.com", TimeZone: "Asia/Tokyo"},
 			{AccountID: demoAnnie, DisplayName: "Annie (SRE assistant)", Email: "annie-bot@example.com"},
 			{AccountID: demoNoSrc, DisplayName: "No-search bot", Email: "nosearch-bot@example.com"},
+			{AccountID: demoNoHie, DisplayName: "No-hierarchy bot", Email: "nohier-bot@example.com"},
 			{AccountID: demoGuide, DisplayName: "Guide-recipe bot", Email: "guide-bot@example.com"},
 		},
 		Accounts: demoAccounts(),
@@ -223,10 +226,13 @@ func demoDataset(now time.Time) Dataset {
 		page("100051", "SEC", "100050", 1, "SEC-2026-003: Leaked credential rotation", demoEve, L("security", "postmortem"),
 			v(ago(5, 0), demoEve, "", `<h1>SEC-2026-003</h1><p>A database credential was committed to a public gist and rotated within 40 minutes.</p>`)),
 	}
+	d.Pages = append(d.Pages, demoDeployPages(ago)...)
 	kb := demoKBSpace
 	kb.CreatedAt = ago(100, 0)
 	d.Spaces = append(d.Spaces, kb)
 	d.Pages = append(d.Pages, demoIncidentPages(ago)...)
+	d.Pages = append(d.Pages, demoFolderPages(ago)...)
+	d.Nodes = demoNodes(ago)
 	for i := range d.Pages {
 		switch d.Pages[i].ID {
 		case "100013":
@@ -251,6 +257,10 @@ func demoDataset(now time.Time) Dataset {
 		{ID: "200011", PageID: "100006", Kind: "inline", ParentID: "200010", AuthorID: demoDan, CreatedAt: ago(3, 22), Body: `<p>Yes, unchanged.</p>`, Selection: "SENTINEL failover sessions", ResolutionStatus: "open"},
 		{ID: "200012", PageID: "100006", Kind: "inline", AuthorID: demoCarol, CreatedAt: ago(10, 0), Body: `<p>Typo fixed.</p>`, Selection: "Sentinel reports", ResolutionStatus: "resolved"},
 		{ID: "200013", PageID: "100021", Kind: "inline", AuthorID: demoDan, CreatedAt: ago(5, 0), Body: `<p>p99 target seems tight for PSP calls.</p>`, Selection: "p99 latency under 300 ms", ResolutionStatus: "open"},
+		// A deeper thread: a reply to a reply, and a reply to that (footer), and a reply to an inline reply.
+		{ID: "200015", PageID: "100003", ParentID: "200002", AuthorID: demoBob, CreatedAt: ago(1, 23), Body: `<p>Should the rollback step list it as well?</p>`},
+		{ID: "200016", PageID: "100003", ParentID: "200015", AuthorID: demoAlice, CreatedAt: ago(1, 22), Body: `<p>Done, both steps name it now.</p>`},
+		{ID: "200017", PageID: "100006", Kind: "inline", ParentID: "200011", AuthorID: demoAlice, CreatedAt: ago(3, 20), Body: `<p>Thanks, closing once the doc says so.</p>`, Selection: "SENTINEL failover sessions", ResolutionStatus: "open"},
 		{ID: "200014", PageID: "100051", AuthorID: demoEve, CreatedAt: ago(4, 0), Body: `<p>Restricted discussion.</p>`},
 	}
 	d.Attachments = []Attachment{
@@ -269,6 +279,10 @@ func demoDataset(now time.Time) Dataset {
 				"2026-05-02T03:14:09Z sentinel-0 -failover-abort-not-elected master sessions 10.0.4.11 6379 (quorum 3, reachable 2)\n")},
 		{ID: "att300008", PageID: "100030", Title: "pir-process.png", MediaType: "image/png", AuthorID: demoAlice, CreatedAt: ago(360, 0), Content: demoPNG(color.RGBA{0xff, 0x99, 0x1f, 0xff})},
 	}
+	posts, cs, as := demoBlogPosts(ago)
+	d.BlogPosts = posts
+	d.Comments = append(d.Comments, cs...)
+	d.Attachments = append(d.Attachments, as...)
 	slices.SortFunc(d.Pages, func(a, b Page) int { return lessID(a.ID, b.ID) })
 	return d
 }

@@ -46,7 +46,8 @@ func demoIncidentPages(ago func(days, hours int) time.Time) []Page {
 				`Action: enable AOF on the primary and replicas before restarts.</p>`),
 		page("100107", "KB", "100100", 5, "Session Store Architecture", demoCarol, L("architecture", "redis"), ago(70, 0),
 			`<p>The sessions cluster is one Redis primary and two replicas in three zones, watched by three Sentinels (quorum 2). `+
-				`Clients discover the primary through Sentinel. See `+pageLink("OPS", "Redis Failover Procedure")+`.</p>`),
+				`Clients discover the primary through Sentinel. See `+pageLink("OPS", "Redis Failover Procedure")+
+				`. The last failover is reviewed in `+blogPostLink("PIR", demoBlogRedisTitle, ago(9, 0))+`.</p>`),
 		page("100108", "KB", "100100", 6, "Cluster upgrade planning", demoEve, L("planning"), ago(11, 0),
 			`<p>Primary goals for the Kubernetes cluster upgrade: no downtime, node pools one zone at a time, sessions pinned during the drain.</p>`),
 	}

@@ -32,10 +32,15 @@
 //     expansion, 25 with body.export_view or body.styled_view).
 //   - Expanded children.page / children.comment / children.attachment hold
 //     at most 25 items (with _links.next when more exist); metadata.labels
-//     at most 200. children.comment lists every comment of the page, footer
-//     and inline, replies included, in thread order; a reply carries
-//     ancestors (its parent comments, root first) and every comment carries
-//     extensions.location ("footer" or "inline").
+//     at most 200. As on Cloud, children.comment (and v1 child/comment) of a
+//     page lists its top-level comments only, footer and inline; a comment's
+//     children.comment lists its direct replies. Every comment carries
+//     extensions.location ("footer" or "inline"); inline selection and
+//     resolution only with the extensions.inlineProperties and
+//     extensions.resolution expansions, ancestors (parent comments, root
+//     first) only with the ancestors expansion. v1 child/comment caps limit
+//     at 100; location=inline lists every inline comment, location=resolved
+//     the resolved ones.
 //   - Search without ORDER BY ranks a text search (text, title or
 //     siteSearch ~) by relevance, a Lucene-classic score with title matches
 //     boosted (cql's Query.SortRelevance); other searches, and ties, sort by
@@ -54,7 +59,9 @@
 //   - The view body format is a simple HTML rendering of storage format.
 //   - A scoped token may search with search:confluence or
 //     read:content-details:confluence; the demo "scoped-nosearch" account
-//     holds neither.
+//     holds neither. The demo "scoped-nohier" account lacks
+//     read:hierarchical-content:confluence and read:folder:confluence
+//     (CONFCLOUD-82041); POST /__sim/scopes changes an account's scopes.
 //   - Bad or revoked credentials give the v2 bare 404 and the v1 403 bodies
 //     on both hosts.
 //

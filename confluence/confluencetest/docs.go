@@ -17,6 +17,7 @@ type doc struct {
 	comment *Comment
 	att     *Attachment
 	space   *Space
+	node    *nodeRec // a folder, whiteboard, database or embed
 	text    string
 	info    bodyInfo
 
@@ -27,8 +28,14 @@ type doc struct {
 var _ cql.Document = (*doc)(nil)
 
 func pageDoc(p *pageRec) *doc {
-	return &doc{kind: "page", page: p, text: p.info.text, info: p.info,
+	return &doc{kind: cmpOr(p.kind, "page"), page: p, text: p.info.text, info: p.info,
 		id: p.ID, title: p.Title, creator: p.AuthorID, created: p.CreatedAt}
+}
+
+// nodeDoc is a folder, whiteboard, database or embed: no text (full text
+// never matches one), its kind as the CQL type.
+func nodeDoc(n *nodeRec) *doc {
+	return &doc{kind: n.Type, node: n, id: n.ID, title: n.Title, creator: n.AuthorID, created: n.CreatedAt}
 }
 
 func spaceDoc(sp *Space) *doc {
@@ -51,11 +58,17 @@ func attachmentDoc(p *pageRec, a *Attachment, text string) *doc {
 
 func (d *doc) ID() string { return d.id }
 
+// isContent reports whether d is a page or a blog post (not a comment, attachment or space).
+func (d *doc) isContent() bool { return d.kind == "page" || d.kind == kindBlogPost }
+
 func (d *doc) Type() string { return d.kind }
 
 func (d *doc) SpaceKey() string {
 	if d.kind == "space" {
 		return d.space.Key
+	}
+	if d.node != nil {
+		return d.node.SpaceKey
 	}
 	return d.page.SpaceKey
 }
@@ -66,7 +79,7 @@ func (d *doc) Text() string { return d.text }
 
 func (d *doc) Labels() []string {
 	switch d.kind {
-	case "page":
+	case "page", kindBlogPost:
 		return d.page.Labels
 	case "space":
 		return d.space.Labels
@@ -75,8 +88,11 @@ func (d *doc) Labels() []string {
 }
 
 func (d *doc) ParentID() string {
+	if d.node != nil {
+		return d.node.ParentID
+	}
 	switch d.kind {
-	case "page":
+	case "page", kindBlogPost:
 		return d.page.ParentID
 	case "space":
 		return ""
@@ -85,8 +101,11 @@ func (d *doc) ParentID() string {
 }
 
 func (d *doc) AncestorIDs() []string {
+	if d.node != nil {
+		return d.node.anc
+	}
 	switch d.kind {
-	case "page":
+	case "page", kindBlogPost:
 		return d.page.anc
 	case "space":
 		return nil
@@ -97,7 +116,7 @@ func (d *doc) AncestorIDs() []string {
 func (d *doc) Creator() string { return d.creator }
 
 func (d *doc) Contributors() []string {
-	if d.kind != "page" {
+	if !d.isContent() {
 		return []string{d.Creator()}
 	}
 	var out []string
@@ -112,14 +131,14 @@ func (d *doc) Contributors() []string {
 func (d *doc) Mentions() []string { return d.info.mentions }
 
 func (d *doc) Watchers() []string {
-	if d.kind == "page" {
+	if d.isContent() {
 		return d.page.Watchers
 	}
 	return nil
 }
 
 func (d *doc) Favourites() []string {
-	if d.kind == "page" {
+	if d.isContent() {
 		return d.page.Favourites
 	}
 	return nil
@@ -130,13 +149,13 @@ func (d *doc) Macros() []string { return d.info.macros }
 func (d *doc) Created() time.Time { return d.created }
 
 func (d *doc) LastModified() time.Time {
-	if d.kind == "page" {
+	if d.isContent() {
 		return d.page.current().CreatedAt
 	}
 	return d.Created()
 }
 
-// searchDocs returns the search index: current pages (archived and trashed
+// searchDocs returns the search index: current pages and blog posts (archived and trashed
 // pages are not indexed, as on Cloud), their comments and attachments, and
 // current spaces. It is cached until the next Seed. The caller holds s.mu
 // (read); building takes the index lock.
@@ -152,7 +171,7 @@ func (s *Server) searchDocs() []*doc {
 			out = append(out, spaceDoc(sp))
 		}
 	}
-	for _, p := range s.st.pageOrder {
+	for _, p := range slices.Concat(s.st.pageOrder, s.st.blogOrder) {
 		if p.Status != "current" {
 			continue
 		}
@@ -166,6 +185,11 @@ func (s *Server) searchDocs() []*doc {
 				t = string(a.Content)
 			}
 			out = append(out, attachmentDoc(p, a, t))
+		}
+	}
+	for _, n := range s.st.nodes {
+		if n.Status == "current" {
+			out = append(out, nodeDoc(n))
 		}
 	}
 	s.idx, s.idxGen = out, s.st.gen

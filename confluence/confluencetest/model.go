@@ -9,10 +9,13 @@ import "time"
 type Dataset struct {
 	Spaces      []Space      `json:"spaces,omitempty"`
 	Pages       []Page       `json:"pages,omitempty"`
+	BlogPosts   []BlogPost   `json:"blogPosts,omitempty"`
 	Comments    []Comment    `json:"comments,omitempty"`
 	Attachments []Attachment `json:"attachments,omitempty"`
-	Users       []User       `json:"users,omitempty"`
-	Accounts    []Account    `json:"accounts,omitempty"`
+	// Nodes are the content tree's other kinds: folders, whiteboards, databases, embeds.
+	Nodes    []Node    `json:"nodes,omitempty"`
+	Users    []User    `json:"users,omitempty"`
+	Accounts []Account `json:"accounts,omitempty"`
 }
 
 // Space is a Confluence space. ID is a decimal string; Key is matched
@@ -46,6 +49,21 @@ type Page struct {
 	Versions   []Version `json:"versions,omitempty"`
 	Watchers   []string  `json:"watchers,omitempty"`
 	Favourites []string  `json:"favourites,omitempty"`
+}
+
+// BlogPost is a blog post with its version history, like Page but without a
+// place in the page tree. Its id shares the content id space with pages.
+// Status is current (default), draft or trashed. Comments and attachments
+// name it by id in their PageID.
+type BlogPost struct {
+	ID        string    `json:"id"`
+	SpaceKey  string    `json:"spaceKey"`
+	Title     string    `json:"title"`
+	Status    string    `json:"status,omitempty"`
+	AuthorID  string    `json:"authorId,omitempty"`
+	CreatedAt time.Time `json:"createdAt,omitzero"`
+	Labels    []string  `json:"labels,omitempty"`
+	Versions  []Version `json:"versions,omitempty"`
 }
 
 // Version is one published version of a page. Title, when set, is the page

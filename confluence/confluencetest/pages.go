@@ -25,7 +25,7 @@ var pageSorts = []string{"id", "-id", "created-date", "-created-date", "modified
 // reporting false for a bad value.
 func (s *Server) pageFilter(w http.ResponseWriter, r *http.Request, bySpace bool) (pageFilter, bool) {
 	q := r.URL.Query()
-	f := pageFilter{statuses: multi(r, "status"), body: q.Get("body-format"), sortBy: q.Get("sort")}
+	f := pageFilter{statuses: multi(r, "status"), body: single(r, "body-format"), sortBy: single(r, "sort")}
 	if bySpace {
 		ids, ok := multiParam(w, r, "space-id", 100)
 		if !ok {
@@ -33,11 +33,15 @@ func (s *Server) pageFilter(w http.ResponseWriter, r *http.Request, bySpace bool
 		}
 		f.spaceIDs = ids
 	}
-	if !enumParam(w, "status", "PageStatus", f.statuses, []string{"current", "archived", "deleted", "trashed"}) {
+	statusType, allowed, def := "PageStatus", []string{"current", "archived", "deleted", "trashed"}, []string{"current", "archived"}
+	if isBlogRoute(r) {
+		statusType, allowed, def = "BlogPostStatus", blogStatuses, []string{"current"}
+	}
+	if !enumParam(w, "status", statusType, f.statuses, allowed) {
 		return f, false
 	}
 	if len(f.statuses) == 0 {
-		f.statuses = []string{"current", "archived"}
+		f.statuses = def
 	}
 	if f.body != "" && !enumParam(w, "body-format", "PrimaryBodyRepresentation", []string{f.body}, []string{"storage", "atlas_doc_format"}) {
 		return f, false
@@ -109,19 +113,27 @@ func (s *Server) listPages(w http.ResponseWriter, r *http.Request, a *Account) {
 	if !ok {
 		return
 	}
-	var out []*pageRec
+	out, find := s.st.pageOrder, s.st.visiblePage
+	if isBlogRoute(r) { // GET /blogposts
+		out, find = s.st.blogOrder, s.st.visibleBlogPost
+	}
 	if len(ids) > 0 {
-		seen := map[string]bool{}
-		for _, id := range ids {
-			if p := s.st.visiblePage(a, id); p != nil && !seen[id] {
-				seen[id] = true
-				out = append(out, p)
-			}
-		}
-	} else {
-		out = s.st.pageOrder
+		out = s.st.byIDs(ids, func(id string) *pageRec { return find(a, id) })
 	}
 	s.writePages(w, r, f, out, func(p *pageRec) bool { return canSee(a, p.SpaceKey) })
+}
+
+// byIDs returns what find finds for each of ids, once each, in the order asked (a list's id filter).
+func (st *store) byIDs(ids []string, find func(id string) *pageRec) []*pageRec {
+	var out []*pageRec
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if p := find(id); p != nil && !seen[id] {
+			seen[id] = true
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // versionJSON is the v2 version object.
@@ -133,8 +145,11 @@ func versionJSON(v Version) map[string]any {
 }
 
 func pageLinks(p *pageRec) map[string]any {
+	if p.kind == kindBlogPost {
+		return map[string]any{"webui": blogPath(p), "editui": "/pages/resumedraft.action?draftId=" + p.ID, "tinyui": TinyUI(p.ID)}
+	}
 	return map[string]any{
-		"webui":    "/spaces/" + p.SpaceKey + "/pages/" + p.ID + "/" + slug(p.Title),
+		"webui":    webPath(p),
 		"editui":   "/pages/resumedraft.action?draftId=" + p.ID,
 		"edituiv2": "/spaces/" + p.SpaceKey + "/pages/edit-v2/" + p.ID,
 		"tinyui":   TinyUI(p.ID),
@@ -167,6 +182,14 @@ func (s *Server) renderView(storage, pageID, spaceKey string) string {
 			}
 			return ""
 		},
+		blogHref: func(key, title string) string {
+			for _, p := range s.st.blogOrder {
+				if strings.EqualFold(p.SpaceKey, key) && p.Title == title {
+					return "/wiki" + blogPath(p)
+				}
+			}
+			return ""
+		},
 		pageHref: func(key, title string) string {
 			for _, p := range s.st.pageOrder {
 				if strings.EqualFold(p.SpaceKey, key) && p.Title == title {
@@ -187,7 +210,7 @@ func (s *Server) pageJSON(r *http.Request, p *pageRec, v Version, format string,
 	title := cmpOr(v.Title, p.Title)
 	var parentID, parentType, position any
 	if p.ParentID != "" {
-		parentID, parentType = p.ParentID, "page"
+		parentID, parentType = p.ParentID, cmpOr(s.st.kindOf(p.ParentID), "page")
 	}
 	position = p.Position
 	if p.Status == "trashed" {
@@ -200,6 +223,11 @@ func (s *Server) pageJSON(r *http.Request, p *pageRec, v Version, format string,
 		"authorId": p.AuthorID, "ownerId": p.AuthorID, "lastOwnerId": nil,
 		"createdAt": ts(p.CreatedAt), "version": versionJSON(v),
 		"body": s.bodyJSON(format, v.Body, p.ID, p.SpaceKey), "_links": links,
+	}
+	self := "/wiki/api/v2/pages/" + p.ID
+	if p.kind == kindBlogPost {
+		asBlogPost(m)
+		self = "/wiki/api/v2/blogposts/" + p.ID
 	}
 	if !single {
 		return m
@@ -214,14 +242,14 @@ func (s *Server) pageJSON(r *http.Request, p *pageRec, v Version, format string,
 		for _, l := range p.Labels {
 			res = append(res, s.labelJSON(l))
 		}
-		m["labels"] = capped(res, "/wiki/api/v2/pages/"+p.ID+"/labels")
+		m["labels"] = capped(res, self+"/labels")
 	}
 	if q.Get("include-versions") == "true" {
 		var res []any
 		for i := len(p.Versions) - 1; i >= 0; i-- {
 			res = append(res, versionJSON(p.Versions[i]))
 		}
-		m["versions"] = capped(res, "/wiki/api/v2/pages/"+p.ID+"/versions")
+		m["versions"] = capped(res, self+"/versions")
 	}
 	return m
 }
@@ -230,9 +258,16 @@ func (s *Server) labelJSON(name string) map[string]any {
 	return map[string]any{"id": s.st.labelID(name), "name": name, "prefix": "global"}
 }
 
-// findPage resolves {id} to a visible page or writes the 404.
+// findPage resolves {id} to a visible page (a blog post on a /blogposts route) or writes the 404.
 func (s *Server) findPage(w http.ResponseWriter, r *http.Request, a *Account) *pageRec {
 	id := r.PathValue("id")
+	if isBlogRoute(r) {
+		p := s.st.visibleBlogPost(a, id)
+		if p == nil {
+			v2Error(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("Cannot find a blog post with id [%s]", id), nil)
+		}
+		return p
+	}
 	p := s.st.visiblePage(a, id)
 	if p == nil {
 		v2Error(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("Cannot find a page with id [%s]", id), nil)
@@ -244,7 +279,7 @@ var singleBodyFormats = []string{"storage", "atlas_doc_format", "view", "export_
 
 func (s *Server) getPage(w http.ResponseWriter, r *http.Request, a *Account) {
 	q := r.URL.Query()
-	format := q.Get("body-format")
+	format := single(r, "body-format")
 	if format != "" && !enumParam(w, "body-format", "PrimaryBodyRepresentationSingle", []string{format}, singleBodyFormats) {
 		return
 	}
@@ -318,7 +353,11 @@ func (s *Server) pageVersions(w http.ResponseWriter, r *http.Request, a *Account
 		}
 		m := versionJSON(v)
 		delete(m, "ncsStepVersion")
-		m["page"] = page
+		if p.kind == kindBlogPost {
+			m["blogpost"] = page
+		} else {
+			m["page"] = page
+		}
 		return m
 	})
 }
@@ -335,20 +374,18 @@ func (s *Server) pageVersion(w http.ResponseWriter, r *http.Request, a *Account)
 		return
 	}
 	v := p.Versions[i]
-	var prev, next any
-	if i > 0 {
-		prev = versionRef(p.Versions[i-1])
-	}
-	if i+1 < len(p.Versions) {
-		next = versionRef(p.Versions[i+1])
-	}
-	writeJSON(w, http.StatusOK, map[string]any{
+	// DetailedVersion (v2 OpenAPI): prevVersion and nextVersion are the
+	// neighbouring version numbers as integers; both are optional, and absent
+	// here when there is no such version.
+	out := map[string]any{
 		"number": v.Number, "authorId": v.AuthorID, "message": v.Message, "createdAt": ts(v.CreatedAt),
 		"minorEdit": v.MinorEdit, "contentTypeModified": false, "collaborators": []string{v.AuthorID},
-		"prevVersion": prev, "nextVersion": next,
-	})
-}
-
-func versionRef(v Version) map[string]any {
-	return map[string]any{"number": v.Number, "authorId": v.AuthorID, "message": v.Message, "createdAt": ts(v.CreatedAt), "minorEdit": v.MinorEdit}
+	}
+	if i > 0 {
+		out["prevVersion"] = p.Versions[i-1].Number
+	}
+	if i+1 < len(p.Versions) {
+		out["nextVersion"] = p.Versions[i+1].Number
+	}
+	writeJSON(w, http.StatusOK, out)
 }

@@ -132,7 +132,8 @@ func nextURL(r *http.Request, cursor string, drop ...string) string {
 }
 
 // writeV2List pages items by limit/cursor and writes a MultiEntityResult
-// with _links.next and a Link header when more remain.
+// with _links.next and a Link header when more remain, and neither on the
+// last page.
 func (s *Server) writeV2List(w http.ResponseWriter, r *http.Request, n, def int, item func(i int) any) {
 	limit, offset, ok := listParams(w, r, def)
 	if !ok {
@@ -144,17 +145,17 @@ func (s *Server) writeV2List(w http.ResponseWriter, r *http.Request, n, def int,
 		results = append(results, item(i))
 	}
 	links := map[string]any{"base": s.base(r)}
-	link := fmt.Sprintf(`<%s>; rel="base"`, s.base(r))
 	if end < n {
+		// The Link header comes only with a next page (the v2 OpenAPI document
+		// describes it as carrying the rel="next" URL, with rel="base" beside
+		// it); the last page has neither the header nor _links.next.
 		next := nextURL(r, encodeCursor(end))
 		links["next"] = next
-		link = fmt.Sprintf(`<%s>; rel="next", `, next) + link
+		w.Header().Set("Link", fmt.Sprintf(`<%s>; rel="next", <%s>; rel="base"`, next, s.base(r)))
 	}
-	w.Header().Set("Link", link)
 	writeJSON(w, http.StatusOK, map[string]any{"results": results, "_links": links})
 }
 
-// multi reads an array query parameter given repeated or comma-separated.
 // multiParam reads the values of a multi-valued parameter (as multi does) and, when there are
 // more than max, answers INVALID_REQUEST_PARAMETER with Confluence's title and reports false.
 func multiParam(w http.ResponseWriter, r *http.Request, name string, max int) ([]string, bool) {
@@ -166,6 +167,19 @@ func multiParam(w http.ResponseWriter, r *http.Request, name string, max int) ([
 	return v, true
 }
 
+// single reads a parameter the v2 OpenAPI document declares as one value
+// (a string or an enum, not an array) the way Confluence's Spring binding
+// does: repeated values arrive joined with commas, so "type=global&type=personal"
+// and "type=global,personal" are both the one value "global,personal", which
+// fails the enum check.
+func single(r *http.Request, name string) string {
+	return strings.Join(r.URL.Query()[name], ",")
+}
+
+// multi reads an array query parameter. The v2 OpenAPI document declares
+// array parameters (id, space-id, ids, keys, labels, status, ...) without
+// style/explode, which in OpenAPI 3.0 means repeated (id=1&id=2); their
+// descriptions say comma-separated, and Cloud accepts both, so both are read.
 func multi(r *http.Request, name string) []string {
 	var out []string
 	for _, v := range r.URL.Query()[name] {

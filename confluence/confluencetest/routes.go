@@ -18,6 +18,9 @@ const (
 	scopeUserClassc = "read:confluence-user"
 	scopeSearch     = "search:confluence"
 	scopeAttClassic = "readonly:content.attachment:confluence"
+	scopeWhiteboard = "read:whiteboard:confluence"
+	scopeDatabase   = "read:database:confluence"
+	scopeEmbed      = "read:embed:confluence"
 	// Classic scopes of the v1 content and space routes (x-atlassian-oauth2-scopes, state Current).
 	scopeContentSummary = "read:confluence-content.summary"
 	scopeSpaceSummary   = "read:confluence-space.summary"
@@ -28,7 +31,7 @@ const (
 func ReadScopes() []string {
 	return []string{scopePage, scopeSpace, scopeHierarchy, scopeMetadata, scopeComment, scopeAttachment,
 		scopeLabel, scopeFolder, scopeUser, scopeDetails, scopeUserClassc, scopeSearch, scopeAttClassic,
-		scopeContentSummary, scopeSpaceSummary}
+		scopeWhiteboard, scopeDatabase, scopeEmbed, scopeContentSummary, scopeSpaceSummary}
 }
 
 func (s *Server) routes() {
@@ -42,9 +45,9 @@ func (s *Server) routes() {
 		{pattern: "GET " + v2 + "/pages", scopes: []string{scopePage}, h: s.listPages},
 		{pattern: "GET " + v2 + "/pages/{id}", scopes: []string{scopePage}, h: s.getPage},
 		{pattern: "GET " + v2 + "/pages/{id}/children", scopes: []string{scopePage}, h: s.pageChildren},
-		{pattern: "GET " + v2 + "/pages/{id}/direct-children", scopes: []string{scopeHierarchy}, h: s.directChildren},
-		{pattern: "GET " + v2 + "/pages/{id}/descendants", scopes: []string{scopeHierarchy}, h: s.descendants},
-		{pattern: "GET " + v2 + "/pages/{id}/ancestors", scopes: []string{scopeMetadata}, h: s.ancestors},
+		{pattern: "GET " + v2 + "/pages/{id}/direct-children", scopes: []string{scopeHierarchy}, h: s.treeDirectChildren("page")},
+		{pattern: "GET " + v2 + "/pages/{id}/descendants", scopes: []string{scopeHierarchy}, h: s.treeDescendants("page")},
+		{pattern: "GET " + v2 + "/pages/{id}/ancestors", scopes: []string{scopeMetadata}, h: s.treeAncestors("page")},
 		{pattern: "GET " + v2 + "/pages/{id}/labels", scopes: []string{scopePage}, h: s.pageLabels},
 		{pattern: "GET " + v2 + "/pages/{id}/versions", scopes: []string{scopePage}, h: s.pageVersions},
 		{pattern: "GET " + v2 + "/pages/{id}/versions/{n}", scopes: []string{scopePage}, h: s.pageVersion},
@@ -55,6 +58,15 @@ func (s *Server) routes() {
 		{pattern: "GET " + v2 + "/footer-comments/{id}/children", scopes: []string{scopeComment}, h: s.footerChildren},
 		{pattern: "GET " + v2 + "/inline-comments/{id}/children", scopes: []string{scopeComment}, h: s.inlineChildren},
 		{pattern: "GET " + v2 + "/pages/{id}/attachments", scopes: []string{scopeAttachment}, h: s.pageAttachments},
+		{pattern: "GET " + v2 + "/blogposts", scopes: []string{scopePage}, h: s.listPages},
+		{pattern: "GET " + v2 + "/blogposts/{id}", scopes: []string{scopePage}, h: s.getPage},
+		{pattern: "GET " + v2 + "/spaces/{id}/blogposts", scopes: []string{scopePage}, h: s.spaceBlogPosts},
+		{pattern: "GET " + v2 + "/blogposts/{id}/labels", scopes: []string{scopePage}, h: s.pageLabels},
+		{pattern: "GET " + v2 + "/blogposts/{id}/versions", scopes: []string{scopePage}, h: s.pageVersions},
+		{pattern: "GET " + v2 + "/blogposts/{id}/versions/{n}", scopes: []string{scopePage}, h: s.pageVersion},
+		{pattern: "GET " + v2 + "/blogposts/{id}/footer-comments", scopes: []string{scopeComment}, h: s.footerComments},
+		{pattern: "GET " + v2 + "/blogposts/{id}/inline-comments", scopes: []string{scopeComment}, h: s.inlineComments},
+		{pattern: "GET " + v2 + "/blogposts/{id}/attachments", scopes: []string{scopeAttachment}, h: s.pageAttachments},
 		{pattern: "GET " + v2 + "/attachments/{id}", scopes: []string{scopeAttachment}, h: s.getAttachment},
 		{pattern: "GET " + v2 + "/labels", scopes: []string{scopeLabel}, h: s.listLabels},
 		{pattern: "GET " + v2 + "/labels/{id}/pages", scopes: []string{scopePage}, h: s.labelPages},
@@ -63,6 +75,7 @@ func (s *Server) routes() {
 		{pattern: "POST " + v2 + "/users-bulk", scopes: []string{scopeUser}, h: s.usersBulk},
 		{pattern: "GET " + v1 + "/search", scopes: []string{scopeSearch, scopeDetails}, h: s.search},
 		{pattern: "GET " + v1 + "/content/search", scopes: []string{scopeSearch, scopeDetails}, h: s.contentSearch},
+		{pattern: "GET " + v1 + "/content/{id}/child/comment", scopes: []string{scopeComment, scopeDetails, scopeContentSummary}, h: s.contentComments},
 		{pattern: "GET " + v1 + "/user/current", scopes: []string{scopeUserClassc, scopeDetails}, h: s.currentUser},
 		{pattern: "GET " + v1 + "/content/{id}/child/attachment/{att}/download", scopes: []string{scopeAttachment, scopeAttClassic}, h: s.downloadAttachment},
 		{pattern: "GET " + v1 + "/content/{id}", scopes: []string{scopeContentSummary, scopeDetails}, h: s.v1GetContent},
@@ -80,6 +93,7 @@ func (s *Server) routes() {
 		{pattern: "GET " + v1 + "/user/bulk", scopes: []string{scopeUserClassc, scopeDetails}, h: s.v1UsersBulk},
 		{pattern: "GET /media/file/{att}/binary", noAuth: true, h: s.mediaBinary},
 	}
+	rts = append(rts, s.nodeRoutes(v2)...)
 	s.mux = http.NewServeMux()
 	s.rts = map[string]route{}
 	for _, rt := range rts {
@@ -90,6 +104,7 @@ func (s *Server) routes() {
 		s.rts[rt.pattern] = rt
 	}
 	s.controlRoutes()
+	s.scopeRoutes()
 }
 
 func (s *Server) tenantInfo(w http.ResponseWriter, _ *http.Request, _ *Account) {

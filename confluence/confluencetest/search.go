@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/confluence-graph/confluence-graph/cql"
 )
@@ -82,7 +84,7 @@ func (s *Server) runSearch(w http.ResponseWriter, r *http.Request, a *Account, e
 			writeCQLError(w, raw, err)
 			return nil
 		}
-		if ok {
+		if ok && (d.node == nil || !fullText(query.Expr())) {
 			matched = append(matched, d)
 		}
 	}
@@ -111,7 +113,12 @@ func writeCQLError(w http.ResponseWriter, raw string, err error) {
 		return
 	}
 	switch ce.Kind {
-	case cql.KindSyntax:
+	case cql.KindSyntax, cql.KindOperator, cql.KindValue:
+		// Confluence names no position and gives no hint: a query its parser
+		// refuses (bad syntax, an operator or function the field does not take,
+		// an unquoted IN list, an ISO date) is "Could not parse cql : <cql>".
+		// Unknown fields, unknown type values and empty text terms have their
+		// own texts, below and in badValue.
 		v1Error(w, http.StatusBadRequest, badRequestPrefix+"Could not parse cql : "+raw)
 	case cql.KindUnknownField:
 		msg := fmt.Sprintf("No field exists with the name: '%s'", ce.Field)
@@ -122,7 +129,7 @@ func writeCQLError(w http.ResponseWriter, raw string, err error) {
 	case cql.KindEmptyText:
 		writeJSON(w, http.StatusInternalServerError, map[string]any{"statusCode": 500, "message": "java.lang.NullPointerException: query parameter is required."})
 	default:
-		v1Error(w, http.StatusBadRequest, badRequestPrefix+ce.Message)
+		v1Error(w, http.StatusBadRequest, badRequestPrefix+"Could not parse cql : "+raw)
 	}
 }
 
@@ -220,9 +227,13 @@ func (s *Server) searchRow(r *http.Request, d *doc, e expansion, mode string, te
 	row["entityType"] = "content"
 	row["url"] = content["_links"].(map[string]any)["webui"]
 	row["iconCssClass"] = "aui-icon content-type-" + d.kind
+	if d.node != nil {
+		row["resultGlobalContainer"] = map[string]any{"title": d.node.space.Name, "displayUrl": "/spaces/" + d.node.SpaceKey}
+		return row
+	}
 	row["resultGlobalContainer"] = map[string]any{"title": d.page.space.Name, "displayUrl": "/spaces/" + d.page.SpaceKey}
-	if d.kind != "page" {
-		row["resultParentContainer"] = map[string]any{"title": d.page.Title, "displayUrl": "/spaces/" + d.page.SpaceKey + "/pages/" + d.page.ID + "/" + slug(d.page.Title)}
+	if !d.isContent() {
+		row["resultParentContainer"] = map[string]any{"title": d.page.Title, "displayUrl": webPath(d.page)}
 	}
 	return row
 }
@@ -246,10 +257,17 @@ func (s *Server) contentSearch(w http.ResponseWriter, r *http.Request, a *Accoun
 	})
 }
 
-// textTerms collects the words of text, title and siteSearch ~ clauses for
-// highlighting (wildcards and quotes removed).
+// textTerms collects the terms of text, title and siteSearch ~ clauses for
+// highlighting: the stem of each word (cql.Stem; stop words left out) and,
+// for a wildcard term, its lowercase part before the first wildcard
+// followed by "*".
 func textTerms(x cql.Expr) []string {
 	var out []string
+	add := func(t string) {
+		if t != "" && t != "*" && !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
 	var walk func(x cql.Expr)
 	walk = func(x cql.Expr) {
 		switch x := x.(type) {
@@ -263,11 +281,16 @@ func textTerms(x cql.Expr) []string {
 			}
 			for _, v := range x.Values {
 				if l, ok := v.(*cql.Literal); ok {
-					for _, w := range strings.FieldsFunc(l.Text, func(r rune) bool {
-						return r == ' ' || r == '"' || r == '*' || r == '?' || r == '~' || r == '\\'
-					}) {
-						if !slices.Contains(out, strings.ToLower(w)) {
-							out = append(out, strings.ToLower(w))
+					for _, w := range strings.FieldsFunc(l.Text, func(r rune) bool { return r == ' ' || r == '"' || r == '\\' }) {
+						if i := strings.IndexAny(w, "*?"); i > 0 {
+							add(strings.ToLower(w[:i]) + "*")
+							continue
+						}
+						if i := strings.LastIndex(w, "~"); i > 0 {
+							w = w[:i] // fuzzy
+						}
+						for _, span := range wordSpans(w) {
+							add(cql.Stem(span.text))
 						}
 					}
 				}
@@ -276,6 +299,55 @@ func textTerms(x cql.Expr) []string {
 	}
 	walk(x)
 	return out
+}
+
+// wordSpan is one word of a text and its byte offset.
+type wordSpan struct {
+	text string
+	at   int
+}
+
+// wordSpans splits s into words as text search does: runs of letters,
+// digits, marks and underscores, with an apostrophe inside a word kept.
+func wordSpans(s string) []wordSpan {
+	isWord := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) || r == '_' }
+	var out []wordSpan
+	start := -1
+	for i, r := range s {
+		switch {
+		case isWord(r):
+			if start < 0 {
+				start = i
+			}
+		case (r == '\'' || r == '\u2019') && start >= 0:
+			if next, _ := utf8.DecodeRuneInString(s[i+utf8.RuneLen(r):]); isWord(next) {
+				continue
+			}
+			fallthrough
+		default:
+			if start >= 0 {
+				out = append(out, wordSpan{s[start:i], start})
+				start = -1
+			}
+		}
+	}
+	if start >= 0 {
+		out = append(out, wordSpan{s[start:], start})
+	}
+	return out
+}
+
+// termHit reports whether a word of a document is one the terms of
+// textTerms match.
+func termHit(word string, terms []string) bool {
+	st := cql.Stem(word)
+	lower := strings.ToLower(word)
+	for _, t := range terms {
+		if p, ok := strings.CutSuffix(t, "*"); ok && strings.HasPrefix(lower, p) || st != "" && t == st {
+			return true
+		}
+	}
+	return false
 }
 
 // excerptFor returns the row title and excerpt for an excerpt mode.
@@ -294,17 +366,17 @@ func excerptFor(title, text, mode string, terms []string) (string, string) {
 	return highlight(title, nil, true), ""
 }
 
-// snippet is up to n runes of text around the first term hit.
+// snippet is up to n runes of text around the first word a term matches.
 func snippet(text string, terms []string, n int) string {
 	rs := []rune(text)
 	if len(rs) <= n {
 		return text
 	}
-	lower := strings.ToLower(text)
 	at := -1
-	for _, t := range terms {
-		if i := strings.Index(lower, t); i >= 0 && (at < 0 || i < at) {
-			at = i
+	for _, w := range wordSpans(text) {
+		if termHit(w.text, terms) {
+			at = w.at
+			break
 		}
 	}
 	start := 0
@@ -315,8 +387,8 @@ func snippet(text string, terms []string, n int) string {
 	return string(rs[start:end])
 }
 
-// highlight wraps case-insensitive occurrences of terms in @@@hl@@@ markers,
-// HTML-escaping the rest when escape is set.
+// highlight wraps the words that terms match (termHit) in @@@hl@@@
+// markers, HTML-escaping the rest when escape is set.
 func highlight(s string, terms []string, escape bool) string {
 	esc := func(x string) string {
 		if escape {
@@ -327,27 +399,17 @@ func highlight(s string, terms []string, escape bool) string {
 	if len(terms) == 0 {
 		return esc(s)
 	}
-	lower := strings.ToLower(s)
 	var b strings.Builder
 	i := 0
-	for i < len(s) {
-		best, blen := -1, 0
-		for _, t := range terms {
-			if t == "" {
-				continue
-			}
-			if j := strings.Index(lower[i:], t); j >= 0 && (best < 0 || j < best || (j == best && len(t) > blen)) {
-				best, blen = j, len(t)
-			}
+	for _, w := range wordSpans(s) {
+		if !termHit(w.text, terms) {
+			continue
 		}
-		if best < 0 || len(lower) != len(s) {
-			b.WriteString(esc(s[i:]))
-			break
-		}
-		b.WriteString(esc(s[i : i+best]))
-		b.WriteString("@@@hl@@@" + esc(s[i+best:i+best+blen]) + "@@@endhl@@@")
-		i += best + blen
+		b.WriteString(esc(s[i:w.at]))
+		b.WriteString("@@@hl@@@" + esc(w.text) + "@@@endhl@@@")
+		i = w.at + len(w.text)
 	}
+	b.WriteString(esc(s[i:]))
 	return b.String()
 }
 

@@ -222,7 +222,7 @@ func (s *Server) Accounts() []Account {
 }
 
 // Account returns the account with the given Name (demo: "classic",
-// "scoped", "scoped-nosearch", "restricted"); the zero Account if none.
+// "scoped", "scoped-nosearch", "scoped-nohier", "restricted"); the zero Account if none.
 func (s *Server) Account(name string) Account {
 	for _, a := range s.Accounts() {
 		if a.Name == name {

@@ -67,7 +67,14 @@ func (s *Server) listSpaces(w http.ResponseWriter, r *http.Request, a *Account) 
 	if !ok {
 		return
 	}
-	types, statuses := multi(r, "type"), multi(r, "status")
+	// type and status are single values in the v2 OpenAPI document (not arrays).
+	var types, statuses []string
+	if v := single(r, "type"); v != "" {
+		types = []string{v}
+	}
+	if v := single(r, "status"); v != "" {
+		statuses = []string{v}
+	}
 	if !enumParam(w, "type", "SpaceType", types, []string{"global", "collaboration", "knowledge_base", "personal", "system", "onboarding", "xflow_sample_space"}) ||
 		!enumParam(w, "status", "SpaceStatus", statuses, []string{"current", "archived"}) {
 		return

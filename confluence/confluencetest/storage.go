@@ -137,6 +137,7 @@ type renderer struct {
 	spaceKey   string
 	userName   func(accountID string) string
 	pageHref   func(spaceKey, title string) string
+	blogHref   func(spaceKey, title string) string // "" when no such blog post
 	attachHref func(pageID, filename string) string
 }
 
@@ -314,6 +315,18 @@ func (r *renderer) link(b *strings.Builder, n *node) {
 			label = title
 		}
 		b.WriteString(`<a href="` + esc(r.pageHref(key, title)) + `">` + esc(label) + `</a>`)
+	case child(n, "ri:blog-post") != nil:
+		bp := child(n, "ri:blog-post")
+		key := cmpOr(bp.attrs["ri:space-key"], r.spaceKey)
+		title := bp.attrs["ri:content-title"]
+		if label == "" {
+			label = title
+		}
+		if href := r.blogHref(key, title); href != "" {
+			b.WriteString(`<a href="` + esc(href) + `">` + esc(label) + `</a>`)
+		} else {
+			b.WriteString(esc(label))
+		}
 	case child(n, "ri:attachment") != nil:
 		f := child(n, "ri:attachment").attrs["ri:filename"]
 		if label == "" {

@@ -16,6 +16,8 @@ type store struct {
 	spaceByKey  map[string]*Space // by lower-case key
 	pages       map[string]*pageRec
 	pageOrder   []*pageRec            // by numeric id
+	blogs       map[string]*pageRec   // blog posts by id (kind "blogpost")
+	blogOrder   []*pageRec            // by numeric id
 	children    map[string][]*pageRec // parent id -> children by position
 	roots       map[string][]*pageRec // space key (lower) -> root pages by position
 	comments    map[string]*Comment
@@ -23,6 +25,8 @@ type store struct {
 	replies     map[string][]*Comment // comment id -> replies by id
 	attachments map[string]*Attachment
 	pageAtts    map[string][]*Attachment
+	nodes       map[string]*nodeRec   // folders, whiteboards, databases, embeds by id
+	tree        map[string][]treeItem // parent id -> children of every kind by position
 	users       map[string]*User
 	accounts    []*Account
 	labelIDs    map[string]string
@@ -32,6 +36,7 @@ type store struct {
 // pageRec is a page plus what is derived from its current body.
 type pageRec struct {
 	*Page
+	kind   string // "page" or "blogpost" (blogRec)
 	space  *Space
 	info   bodyInfo // of the current version
 	parsed bool
@@ -43,8 +48,8 @@ func (p *pageRec) current() Version { return p.Versions[len(p.Versions)-1] }
 func newStore() *store {
 	return &store{
 		spaces: map[string]*Space{}, spaceByKey: map[string]*Space{},
-		pages: map[string]*pageRec{}, comments: map[string]*Comment{},
-		attachments: map[string]*Attachment{}, users: map[string]*User{},
+		pages: map[string]*pageRec{}, blogs: map[string]*pageRec{}, comments: map[string]*Comment{},
+		attachments: map[string]*Attachment{}, users: map[string]*User{}, nodes: map[string]*nodeRec{},
 		labelIDs: map[string]string{},
 	}
 }
@@ -106,24 +111,10 @@ func (st *store) seed(d Dataset, now time.Time) error {
 			continue
 		}
 		p.Status = cmp.Or(p.Status, "current")
-		if len(p.Versions) == 0 {
-			p.Versions = []Version{{}}
-		}
-		p.Versions = slices.Clone(p.Versions)
-		for i := range p.Versions {
-			v := &p.Versions[i]
-			v.Number = cmp.Or(v.Number, i+1)
-			v.AuthorID = cmp.Or(v.AuthorID, p.AuthorID)
-			if v.CreatedAt.IsZero() {
-				v.CreatedAt = cmp.Or(p.CreatedAt, now)
-			}
-		}
-		if p.CreatedAt.IsZero() {
-			p.CreatedAt = p.Versions[0].CreatedAt
-		}
-		p.AuthorID = cmp.Or(p.AuthorID, p.Versions[0].AuthorID)
-		st.pages[p.ID] = &pageRec{Page: &p}
+		normalizeVersions(&p, now)
+		st.pages[p.ID] = &pageRec{Page: &p, kind: "page"}
 	}
+	errs = append(errs, st.seedBlogPosts(d.BlogPosts, now)...)
 	for _, c := range d.Comments {
 		if c.ID == "" || c.PageID == "" {
 			errs = append(errs, errors.New("confluencetest: comment needs id and pageId"))
@@ -154,10 +145,49 @@ func (st *store) seed(d Dataset, now time.Time) error {
 		}
 		st.attachments[a.ID] = &a
 	}
+	errs = append(errs, st.seedNodes(d.Nodes, now)...)
 	if err := st.reindex(); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// normalizeVersions gives a page (or blog post) at least one version, numbers and dates its
+// versions and fills its creation time and author from the first one.
+func normalizeVersions(p *Page, now time.Time) {
+	if len(p.Versions) == 0 {
+		p.Versions = []Version{{}}
+	}
+	p.Versions = slices.Clone(p.Versions)
+	for i := range p.Versions {
+		v := &p.Versions[i]
+		v.Number = cmp.Or(v.Number, i+1)
+		v.AuthorID = cmp.Or(v.AuthorID, p.AuthorID)
+		if v.CreatedAt.IsZero() {
+			v.CreatedAt = cmp.Or(p.CreatedAt, now)
+		}
+	}
+	if p.CreatedAt.IsZero() {
+		p.CreatedAt = p.Versions[0].CreatedAt
+	}
+	p.AuthorID = cmp.Or(p.AuthorID, p.Versions[0].AuthorID)
+}
+
+// link ties a page or blog post to its space, parses its current body and registers its
+// labels; an unknown space is an error.
+func (st *store) link(p *pageRec) error {
+	sp := st.spaceByKey[strings.ToLower(p.SpaceKey)]
+	if sp == nil {
+		return fmt.Errorf("confluencetest: %s %s: unknown space %q", p.kind, p.ID, p.SpaceKey)
+	}
+	p.space = sp
+	if !p.parsed {
+		p.info, p.parsed = parseStorage(p.current().Body), true
+	}
+	for _, l := range p.Labels {
+		st.labelID(l)
+	}
+	return nil
 }
 
 // reindex rebuilds every derived index from the primary maps.
@@ -173,22 +203,15 @@ func (st *store) reindex() error {
 	st.children = map[string][]*pageRec{}
 	st.roots = map[string][]*pageRec{}
 	for id, p := range st.pages {
-		sp := st.spaceByKey[strings.ToLower(p.SpaceKey)]
-		if sp == nil {
-			errs = append(errs, fmt.Errorf("confluencetest: page %s: unknown space %q", id, p.SpaceKey))
+		if err := st.link(p); err != nil {
+			errs = append(errs, err)
 			delete(st.pages, id)
 			continue
-		}
-		p.space = sp
-		if !p.parsed {
-			p.info, p.parsed = parseStorage(p.current().Body), true
-		}
-		for _, l := range p.Labels {
-			st.labelID(l)
 		}
 		st.pageOrder = append(st.pageOrder, p)
 	}
 	slices.SortFunc(st.pageOrder, func(a, b *pageRec) int { return lessID(a.ID, b.ID) })
+	errs = append(errs, st.reindexBlogPosts()...)
 	for _, p := range st.pageOrder {
 		if p.ParentID != "" && st.pages[p.ParentID] != nil && p.Status != "trashed" {
 			st.children[p.ParentID] = append(st.children[p.ParentID], p)
@@ -206,14 +229,11 @@ func (st *store) reindex() error {
 	for _, c := range st.roots {
 		slices.SortFunc(c, byPos)
 	}
+	if err := st.indexNodes(); err != nil {
+		errs = append(errs, err)
+	}
 	for _, p := range st.pageOrder {
-		p.anc = p.anc[:0]
-		seen := map[string]bool{p.ID: true}
-		for q := st.pages[p.ParentID]; q != nil && !seen[q.ID]; q = st.pages[q.ParentID] {
-			seen[q.ID] = true
-			p.anc = append(p.anc, q.ID)
-		}
-		slices.Reverse(p.anc)
+		p.anc = st.ancestorsOf(p.ID, p.ParentID)
 	}
 	st.pageCmts = map[string][]*Comment{}
 	st.replies = map[string][]*Comment{}
@@ -279,13 +299,13 @@ func (st *store) visiblePage(a *Account, id string) *pageRec {
 	return p
 }
 
-// commentPage returns the page of comment c if visible to a.
+// visibleComment returns comment id and its page or blog post if visible to a.
 func (st *store) visibleComment(a *Account, id string) (*Comment, *pageRec) {
 	c := st.comments[id]
 	if c == nil {
 		return nil, nil
 	}
-	p := st.visiblePage(a, c.PageID)
+	p := st.visibleContent(a, c.PageID)
 	if p == nil {
 		return nil, nil
 	}

@@ -72,8 +72,10 @@ func (s *Server) convertIDs(w http.ResponseWriter, r *http.Request, a *Account) 
 	res := map[string]any{}
 	for _, id := range contentIDs {
 		res[id] = nil
-		if s.st.visiblePage(a, id) != nil {
-			res[id] = "page"
+		if p := s.st.visibleContent(a, id); p != nil {
+			res[id] = p.kind
+		} else if n := s.st.nodes[id]; n != nil && canSee(a, n.SpaceKey) {
+			res[id] = n.Type
 		} else if c, _ := s.st.visibleComment(a, id); c != nil {
 			res[id] = c.Kind + "-comment"
 		} else if at, _ := s.findAttachment(a, id); at != nil {

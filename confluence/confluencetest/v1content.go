@@ -106,6 +106,9 @@ func (s *Server) v1Body(e expansion, id, storage, pageID, spaceKey string) map[s
 // v1Content renders a search document as a v1 Content object with the
 // expansions in e.
 func (s *Server) v1Content(r *http.Request, d *doc, e expansion) map[string]any {
+	if d.node != nil {
+		return s.v1NodeContent(r, d.node, e)
+	}
 	id := d.ID()
 	p := d.page
 	status := "current"
@@ -123,27 +126,24 @@ func (s *Server) v1Content(r *http.Request, d *doc, e expansion) map[string]any 
 	var v Version
 	var storage string
 	switch d.kind {
-	case "page":
+	case "page", kindBlogPost:
 		v, storage = p.current(), p.current().Body
-		links["webui"] = "/spaces/" + p.SpaceKey + "/pages/" + p.ID + "/" + slug(p.Title)
-		links["edituiv2"] = "/spaces/" + p.SpaceKey + "/pages/edit-v2/" + p.ID
+		links["webui"] = webPath(p)
 		links["tinyui"] = TinyUI(p.ID)
-		m["extensions"] = map[string]any{"position": p.Position}
-		delete(expandable, "extensions")
+		if d.kind == "page" {
+			links["edituiv2"] = "/spaces/" + p.SpaceKey + "/pages/edit-v2/" + p.ID
+			m["extensions"] = map[string]any{"position": p.Position}
+			delete(expandable, "extensions")
+		}
 	case "comment":
 		c := d.comment
 		v, storage = Version{Number: 1, AuthorID: c.AuthorID, CreatedAt: c.CreatedAt}, c.Body
-		links["webui"] = "/spaces/" + p.SpaceKey + "/pages/" + p.ID + "/" + slug(p.Title) + "?focusedCommentId=" + c.ID
-		ext := map[string]any{"location": c.Kind}
-		if c.Kind == "inline" {
-			ext["inlineProperties"] = map[string]any{"originalSelection": c.Selection, "markerRef": "marker-" + c.ID}
-			ext["resolution"] = map[string]any{"status": c.ResolutionStatus, "lastModifier": s.v1User(c.AuthorID), "lastModifiedDate": ts(c.CreatedAt)}
-		}
-		m["extensions"] = ext
+		links["webui"] = webPath(p) + "?focusedCommentId=" + c.ID
+		m["extensions"] = s.commentExtensions(c, e["extensions"])
 		delete(expandable, "extensions")
-		m["container"] = map[string]any{"id": p.ID, "type": "page", "status": p.Status, "title": p.Title}
+		m["container"] = map[string]any{"id": p.ID, "type": p.kind, "status": p.Status, "title": p.Title}
 		delete(expandable, "container")
-		if c.ParentID != "" {
+		if c.ParentID != "" && e.has("ancestors") {
 			var anc []any
 			for pid := c.ParentID; pid != ""; {
 				pc := s.st.comments[pid]
@@ -166,14 +166,14 @@ func (s *Server) v1Content(r *http.Request, d *doc, e expansion) map[string]any 
 			"mediaTypeDescription": mediaDescription(a.MediaType), "fileId": s.fileID(a)}
 		m["metadata"] = map[string]any{"mediaType": a.MediaType, "comment": a.Comment}
 		delete(expandable, "extensions")
-		m["container"] = map[string]any{"id": p.ID, "type": "page", "status": p.Status, "title": p.Title}
+		m["container"] = map[string]any{"id": p.ID, "type": p.kind, "status": p.Status, "title": p.Title}
 		delete(expandable, "container")
 	}
 	if e.has("space") {
 		m["space"] = s.v1Space(r, p.space)
 		delete(expandable, "space")
 	}
-	if e.has("container") && d.kind == "page" {
+	if e.has("container") && d.isContent() {
 		m["container"] = s.v1Space(r, p.space)
 		delete(expandable, "container")
 	}
@@ -196,11 +196,13 @@ func (s *Server) v1Content(r *http.Request, d *doc, e expansion) map[string]any 
 		m["body"] = s.v1Body(e["body"], id, storage, p.ID, p.SpaceKey)
 		delete(expandable, "body")
 	}
-	if e.has("ancestors") && d.kind == "page" {
+	if e.has("ancestors") && d.isContent() {
 		anc := []any{}
 		for _, aid := range p.anc {
 			if ap := s.st.pages[aid]; ap != nil {
 				anc = append(anc, s.v1Content(r, pageDoc(ap), nil))
+			} else if n := s.st.nodes[aid]; n != nil {
+				anc = append(anc, s.v1NodeContent(r, n, nil))
 			}
 		}
 		m["ancestors"] = anc
@@ -223,8 +225,8 @@ func (s *Server) v1Content(r *http.Request, d *doc, e expansion) map[string]any 
 		m["metadata"] = md
 		delete(expandable, "metadata")
 	}
-	if e.has("children") && d.kind == "page" {
-		m["children"] = s.v1Children(r, p, e["children"])
+	if e.has("children") && (d.isContent() || d.kind == "comment") {
+		m["children"] = s.v1Children(r, d, e["children"])
 		delete(expandable, "children")
 	}
 	m["_expandable"] = expandable
@@ -235,7 +237,8 @@ func (s *Server) v1Content(r *http.Request, d *doc, e expansion) map[string]any 
 // childLimit is the size of an expanded children.* collection.
 const childLimit = 25
 
-func (s *Server) v1Children(r *http.Request, p *pageRec, e expansion) map[string]any {
+func (s *Server) v1Children(r *http.Request, parent *doc, e expansion) map[string]any {
+	p, id := parent.page, parent.ID()
 	out := map[string]any{}
 	coll := func(kind string, ds []*doc) map[string]any {
 		res := []any{}
@@ -245,13 +248,13 @@ func (s *Server) v1Children(r *http.Request, p *pageRec, e expansion) map[string
 			}
 			res = append(res, s.v1Content(r, d, e[kind]))
 		}
-		links := map[string]any{"self": s.base(r) + "/rest/api/content/" + p.ID + "/child/" + kind}
+		links := map[string]any{"self": s.base(r) + "/rest/api/content/" + id + "/child/" + kind}
 		if len(ds) > childLimit {
-			links["next"] = "/rest/api/content/" + p.ID + "/child/" + kind + "?limit=25&start=25"
+			links["next"] = "/rest/api/content/" + id + "/child/" + kind + "?limit=25&start=25"
 		}
 		return map[string]any{"results": res, "start": 0, "limit": childLimit, "size": len(res), "_links": links}
 	}
-	if e.has("page") {
+	if e.has("page") && parent.kind == "page" {
 		var ds []*doc
 		for _, c := range s.kids(p) {
 			if c.Status == "current" {
@@ -261,19 +264,22 @@ func (s *Server) v1Children(r *http.Request, p *pageRec, e expansion) map[string
 		out["page"] = coll("page", ds)
 	}
 	if e.has("comment") {
-		var ds []*doc
-		for _, c := range s.st.pageCmts[p.ID] {
-			ds = append(ds, s.commentDocs(p, c)...)
+		// A page's comments are its top-level ones; a comment's are its direct replies.
+		cs := s.st.pageCmts[p.ID]
+		if parent.kind == "comment" {
+			cs = s.st.replies[parent.comment.ID]
 		}
-		out["comment"] = coll("comment", ds)
+		out["comment"] = coll("comment", s.commentsOnly(p, cs, nil))
 	}
 	if e.has("attachment") {
 		var ds []*doc
-		for _, a := range s.st.pageAtts[p.ID] {
-			ds = append(ds, attachmentDoc(p, a, ""))
+		if parent.kind == "page" {
+			for _, a := range s.st.pageAtts[p.ID] {
+				ds = append(ds, attachmentDoc(p, a, ""))
+			}
 		}
 		out["attachment"] = coll("attachment", ds)
 	}
-	out["_expandable"] = map[string]any{"page": "", "comment": "", "attachment": "", "whiteboard": "", "database": "", "embed": "", "folder": ""}
+	s.v1NodeChildren(r, p.ID, e, out)
 	return out
 }

@@ -86,8 +86,10 @@ func (s *Server) v1Page(r *http.Request, p *pageRec, v Version, e expansion) map
 	return m
 }
 
-// v1GetContent is GET /wiki/rest/api/content/{id}: an attachment (att…), a page, its `version=N` with
-// `status=historical`, an archived page with status=archived or any.
+// v1GetContent is GET /wiki/rest/api/content/{id}: an attachment (att…), a page or blog post (v1
+// content is type-agnostic), its `version=N` with `status=historical`, an archived page with
+// status=archived or any, or a folder, whiteboard, database or embed (Cloud serves the tree's
+// other kinds on v1 content too, with their type).
 func (s *Server) v1GetContent(w http.ResponseWriter, r *http.Request, a *Account) {
 	id := r.PathValue("id")
 	statuses := multi(r, "status")
@@ -95,14 +97,25 @@ func (s *Server) v1GetContent(w http.ResponseWriter, r *http.Request, a *Account
 		statuses = []string{"current"}
 	}
 	if at := s.st.attachments[id]; at != nil {
-		if p := s.st.visiblePage(a, at.PageID); p != nil {
+		if p := s.st.visibleContent(a, at.PageID); p != nil {
 			m := s.v1Content(r, attachmentDoc(p, at, ""), parseExpand(multi(r, "expand")))
 			m["_links"].(map[string]any)["base"] = s.base(r)
 			writeJSON(w, http.StatusOK, m)
 			return
 		}
 	}
-	p := s.st.visiblePage(a, id)
+	if n := s.st.nodes[id]; n != nil && canSee(a, n.SpaceKey) {
+		if !slices.Contains(statuses, n.Status) && !slices.Contains(statuses, "any") {
+			v1NotFound(w, id)
+			return
+		}
+		m := s.v1NodeContent(r, n, parseExpand(multi(r, "expand")))
+		links := m["_links"].(map[string]any)
+		links["base"], links["context"] = s.base(r), "/wiki"
+		writeJSON(w, http.StatusOK, m)
+		return
+	}
+	p := s.st.visibleContent(a, id)
 	if p == nil || p.Status == "trashed" && !slices.Contains(statuses, "trashed") && !slices.Contains(statuses, "any") {
 		v1NotFound(w, id)
 		return
@@ -131,60 +144,48 @@ func (s *Server) v1GetContent(w http.ResponseWriter, r *http.Request, a *Account
 	writeJSON(w, http.StatusOK, m)
 }
 
-// v1ChildList is GET /wiki/rest/api/content/{id}/child/{type}: a page's current child pages in
-// child order, its top-level comments (location footer, inline or resolved; replies are the
-// children of a comment) or its attachments; a comment's replies.
+// v1ChildList is GET /wiki/rest/api/content/{id}/child/{type} (child/comment has its own
+// handler, contentComments): the current children of one tree kind (page, folder, whiteboard,
+// database, embed) of a page or tree node in child order, or a page's or blog post's attachments.
+// A blog post has no tree children; a type that is not a child type is a 400.
 func (s *Server) v1ChildList(w http.ResponseWriter, r *http.Request, a *Account) {
 	id, typ := r.PathValue("id"), r.PathValue("type")
-	if typ != "page" && typ != "comment" && typ != "attachment" {
+	_, isNode := nodeKinds[typ]
+	if typ != "page" && typ != "attachment" && !isNode {
 		v1Error(w, http.StatusBadRequest, "Content type "+typ+" is not a valid child type")
 		return
 	}
 	e := parseExpand(multi(r, "expand"))
-	if c, p := s.st.visibleComment(a, id); c != nil {
-		if typ != "comment" {
-			s.writeV1List(w, r, 0, 25, 250, nil)
-			return
-		}
-		rs := s.st.replies[c.ID]
-		s.writeV1List(w, r, len(rs), 25, 250, func(i int) any { return s.v1Content(r, commentDoc(p, rs[i], parseStorage(rs[i].Body)), e) })
-		return
-	}
-	p := s.st.visiblePage(a, id)
-	if p == nil {
-		v1NotFound(w, id)
+	if c, _ := s.st.visibleComment(a, id); c != nil {
+		s.writeV1List(w, r, 0, 25, 250, nil)
 		return
 	}
 	var ds []*doc
-	switch typ {
-	case "page":
-		for _, c := range s.kids(p) {
-			if c.Status == "current" {
-				ds = append(ds, pageDoc(c))
-			}
-		}
-	case "comment":
-		locs := multi(r, "location")
-		for _, c := range s.st.pageCmts[p.ID] {
-			loc := c.Kind
-			if loc == "inline" && c.ResolutionStatus == "resolved" {
-				loc = "resolved"
-			}
-			if c.Status == "current" && (len(locs) == 0 || slices.Contains(locs, loc)) {
-				ds = append(ds, commentDoc(p, c, parseStorage(c.Body)))
-			}
-		}
-	case "attachment":
+	switch p, n := s.st.visibleContent(a, id), s.st.nodes[id]; {
+	case p != nil && typ == "attachment":
 		for _, at := range s.st.pageAtts[p.ID] {
 			ds = append(ds, attachmentDoc(p, at, ""))
 		}
+	case p != nil && p.kind == kindBlogPost:
+	case p != nil || n != nil && canSee(a, n.SpaceKey):
+		for _, c := range s.treeKids(id) {
+			switch {
+			case c.page != nil && typ == "page" && c.page.Status == "current":
+				ds = append(ds, pageDoc(c.page))
+			case c.node != nil && c.node.Type == typ && c.node.Status == "current":
+				ds = append(ds, nodeDoc(c.node))
+			}
+		}
+	default:
+		v1NotFound(w, id)
+		return
 	}
 	s.writeV1List(w, r, len(ds), 25, 250, func(i int) any { return s.v1Content(r, ds[i], e) })
 }
 
 // v1Labels is GET /wiki/rest/api/content/{id}/label (default and most 200 a page).
 func (s *Server) v1Labels(w http.ResponseWriter, r *http.Request, a *Account) {
-	p := s.st.visiblePage(a, r.PathValue("id"))
+	p := s.st.visibleContent(a, r.PathValue("id"))
 	if p == nil {
 		v1NotFound(w, r.PathValue("id"))
 		return
@@ -200,7 +201,7 @@ func (s *Server) v1Labels(w http.ResponseWriter, r *http.Request, a *Account) {
 
 // v1Versions is GET /wiki/rest/api/content/{id}/version: newest first, default 200 a page.
 func (s *Server) v1Versions(w http.ResponseWriter, r *http.Request, a *Account) {
-	p := s.st.visiblePage(a, r.PathValue("id"))
+	p := s.st.visibleContent(a, r.PathValue("id"))
 	if p == nil {
 		v1NotFound(w, r.PathValue("id"))
 		return
@@ -212,7 +213,7 @@ func (s *Server) v1Versions(w http.ResponseWriter, r *http.Request, a *Account) 
 
 // v1VersionN is GET /wiki/rest/api/content/{id}/version/{n}.
 func (s *Server) v1VersionN(w http.ResponseWriter, r *http.Request, a *Account) {
-	p := s.st.visiblePage(a, r.PathValue("id"))
+	p := s.st.visibleContent(a, r.PathValue("id"))
 	n, err := strconv.Atoi(r.PathValue("n"))
 	if p == nil || err != nil {
 		v1NotFound(w, r.PathValue("id"))
@@ -228,7 +229,7 @@ func (s *Server) v1VersionN(w http.ResponseWriter, r *http.Request, a *Account) 
 
 // v1History is GET /wiki/rest/api/content/{id}/history.
 func (s *Server) v1History(w http.ResponseWriter, r *http.Request, a *Account) {
-	p := s.st.visiblePage(a, r.PathValue("id"))
+	p := s.st.visibleContent(a, r.PathValue("id"))
 	if p == nil {
 		v1NotFound(w, r.PathValue("id"))
 		return

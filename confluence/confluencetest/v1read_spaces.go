@@ -75,13 +75,14 @@ func (s *Server) v1GetSpace(w http.ResponseWriter, r *http.Request, a *Account) 
 }
 
 // v1SpaceContent is GET /wiki/rest/api/space/{key}/content/{type}: the space's current pages
-// (depth root: top-level only) by content id ascending, as the v1 specification says.
+// (depth root: top-level only) or blog posts by content id ascending, as the v1 specification says.
 func (s *Server) v1SpaceContent(w http.ResponseWriter, r *http.Request, a *Account) {
 	sp := s.v1SpaceByKey(w, r, a)
 	if sp == nil {
 		return
 	}
-	if typ := r.PathValue("type"); typ != "page" {
+	typ := r.PathValue("type")
+	if typ != "page" && typ != kindBlogPost {
 		s.writeV1List(w, r, 0, 25, 250, nil)
 		return
 	}
@@ -91,7 +92,11 @@ func (s *Server) v1SpaceContent(w http.ResponseWriter, r *http.Request, a *Accou
 		return
 	}
 	var out []*pageRec
-	for _, p := range s.st.pageOrder {
+	order := s.st.pageOrder
+	if typ == kindBlogPost {
+		order = s.st.blogOrder // blog posts have no parent: every one is at the root
+	}
+	for _, p := range order {
 		if p.space == sp && p.Status == "current" && (depth != "root" || p.ParentID == "") {
 			out = append(out, p)
 		}

@@ -77,8 +77,8 @@ func TestV1ContentRoutes(t *testing.T) {
 	if got := ids(mustGet(t, base+"/content/200004/child/comment", a).results(t)); !slices.Equal(got, []string{"200005", "200006"}) {
 		t.Errorf("replies = %v", got)
 	}
-	if got := ids(mustGet(t, base+"/content/100006/child/comment?location=inline", a).results(t)); !slices.Equal(got, []string{"200010"}) {
-		t.Errorf("open inline comments = %v", got)
+	if got := ids(mustGet(t, base+"/content/100006/child/comment?location=inline", a).results(t)); !slices.Equal(got, []string{"200010", "200012"}) {
+		t.Errorf("inline comments = %v", got)
 	}
 	if got := ids(mustGet(t, base+"/content/100006/child/comment?location=resolved", a).results(t)); !slices.Equal(got, []string{"200012"}) {
 		t.Errorf("resolved inline comments = %v", got)

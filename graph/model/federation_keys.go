@@ -2,6 +2,24 @@
 
 package model
 
+// BlogPostMatchedKey is the @key a BlogPost representation matched, which
+// its MatchedKey field reports: one of the constants below, each holding
+// the key's fields as gqlgen prints them.
+type BlogPostMatchedKey string
+
+const (
+	BlogPostMatchedKeyID BlogPostMatchedKey = "id"
+)
+
+// FolderMatchedKey is the @key a Folder representation matched, which
+// its MatchedKey field reports: one of the constants below, each holding
+// the key's fields as gqlgen prints them.
+type FolderMatchedKey string
+
+const (
+	FolderMatchedKeyID FolderMatchedKey = "id"
+)
+
 // PageMatchedKey is the @key a Page representation matched, which
 // its MatchedKey field reports: one of the constants below, each holding
 // the key's fields as gqlgen prints them.

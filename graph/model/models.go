@@ -45,12 +45,24 @@ type Page struct {
 	HasPosition bool
 	// Body is the body in the representation a body read asked for; "" on other reads.
 	Body string
+	// ParentType is the kind of the parent (page, folder, whiteboard, database, embed); "" when
+	// unknown or at the space root.
+	ParentType string
+	// Kind is set on the records of a children, descendants or tree listing, which hold every
+	// kind of tree content: "" or "page" for a page, else folder, whiteboard, database or embed
+	// (such a record stands for that content, not for a page: see TreeNode).
+	Kind string
+	// Content is the kind of content the record is: "" for a page, ContentTypeBlogpost for a
+	// blog post (a BlogPost in GraphQL). Kind, above, tells tree items apart.
+	Content ContentType
 }
 
 // Version is one published version of a page.
 type Version struct {
 	// PageID is the page this version belongs to.
-	PageID    string
+	PageID string
+	// Kind is the kind of content PageID names: "" for a page, ContentTypeBlogpost for a blog post.
+	Kind      ContentType
 	Number    int
 	Message   *string
 	MinorEdit bool

@@ -48,6 +48,31 @@ type AttachmentText struct {
 	Format string `json:"format"`
 }
 
+// A list of blog posts.
+type BlogPostConnection struct {
+	// Blog posts with their cursors.
+	Edges []*BlogPostEdge `json:"edges"`
+	// The blog posts, without cursors.
+	Nodes []*BlogPost `json:"nodes"`
+	// Pagination state.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// A blog post in a list.
+type BlogPostEdge struct {
+	// Opaque position of this item, usable as `after`.
+	Cursor string `json:"cursor"`
+	// The blog post.
+	Node *BlogPost `json:"node"`
+}
+
+type BlogPostRepresentation struct {
+	ID *string `json:"id,omitempty"`
+	// The @key this representation matched: one of the BlogPostMatchedKey constants.
+	// gqlgen sets it from the fields the router sent; the router does not send it.
+	MatchedKey BlogPostMatchedKey `json:"-"`
+}
+
 // A body of content in one format.
 type Body struct {
 	// The format of `value`.
@@ -70,6 +95,10 @@ type Capability struct {
 	RequiredScope *string `json:"requiredScope,omitempty"`
 	// Why the probe failed; null when ok.
 	Message *string `json:"message,omitempty"`
+	// True when the probe failed but its fields are still served, through a fallback route (the page tree through CQL search).
+	Degraded bool `json:"degraded"`
+	// The GraphQL fields the failed capability degrades or makes unavailable, for example "Page.children"; empty when ok.
+	AffectedFields []string `json:"affectedFields"`
 }
 
 // A list of comments.
@@ -122,6 +151,16 @@ type ConfluenceIntegration struct {
 	CreatedAt time.Time `json:"createdAt"`
 	// When the connection was last changed.
 	UpdatedAt time.Time `json:"updatedAt"`
+	// What the assistant may read (set with setConfluenceReadPolicy).
+	ReadPolicy *ReadPolicy `json:"readPolicy"`
+}
+
+// The outcome of a change of the stored connection's settings.
+type ConfluenceIntegrationPayload struct {
+	// The stored connection after the change; null when nothing is stored.
+	Integration *ConfluenceIntegration `json:"integration,omitempty"`
+	// What to fix; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 // Credentials for connecting a Confluence Cloud site.
@@ -148,6 +187,24 @@ type ConnectionTestPayload struct {
 	Integration *ConfluenceIntegration `json:"integration,omitempty"`
 	// Problems found; empty when everything works.
 	UserErrors []*UserError `json:"userErrors"`
+}
+
+// A list of content of the page tree, of every kind.
+type ContentConnection struct {
+	// The items with their cursors.
+	Edges []*ContentEdge `json:"edges"`
+	// The items, without cursors.
+	Nodes []Content `json:"nodes"`
+	// Pagination state.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// An item of a content list.
+type ContentEdge struct {
+	// Opaque position of this item, usable as `after`.
+	Cursor string `json:"cursor"`
+	// The content: `... on Page`, `... on Folder` or `... on OtherContent` for its own fields.
+	Node Content `json:"node"`
 }
 
 // A problem in a CQL query.
@@ -190,6 +247,13 @@ type DisconnectConfluencePayload struct {
 	Disconnected bool `json:"disconnected"`
 	// Problems; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
+}
+
+type FolderRepresentation struct {
+	ID *string `json:"id,omitempty"`
+	// The @key this representation matched: one of the FolderMatchedKey constants.
+	// gqlgen sets it from the fields the router sent; the router does not send it.
+	MatchedKey FolderMatchedKey `json:"-"`
 }
 
 // An incident or alert to correlate with documentation. Every field is plain text, never CQL.
@@ -320,19 +384,37 @@ type PageTree struct {
 	EndCursor *string `json:"endCursor,omitempty"`
 }
 
-// One entry of a flattened page tree.
+// One entry of a flattened page tree: a page, a folder, a whiteboard, a database or an embed.
 type PageTreeEntry struct {
-	// The page.
-	Page *Page `json:"page"`
+	// The content of the entry, of any kind.
+	Content Content `json:"content"`
+	// The page; null when the entry is not a page (see `content`).
+	Page *Page `json:"page,omitempty"`
 	// Depth below the tree's start: 1 for the first level.
 	Depth int `json:"depth"`
-	// The parent page's id; null for a top-level page of the space.
+	// The parent's id (a page, a folder, ...); null for top-level content of the space.
 	ParentID *string `json:"parentId,omitempty"`
-	// Whether the page has child pages (some may lie below maxDepth).
+	// Whether the entry has children (some may lie below maxDepth).
 	HasChildren bool `json:"hasChildren"`
 }
 
 type Query struct {
+}
+
+// What the assistant may read of the tenant's Confluence.
+type ReadPolicy struct {
+	// Space keys the assistant may read, sorted; empty: every space the account can see.
+	AllowedSpaces []string `json:"allowedSpaces"`
+	// Labels that hide content, sorted, lower case.
+	ExcludedLabels []string `json:"excludedLabels"`
+}
+
+// A read policy to store.
+type ReadPolicyInput struct {
+	// Space keys the assistant may read, for example ["OPS", "PIR"]; empty or omitted: every space.
+	AllowedSpaces []string `json:"allowedSpaces,omitempty"`
+	// Labels that hide a page or blog post (and its comments, attachments and versions), for example ["confidential"].
+	ExcludedLabels []string `json:"excludedLabels,omitempty"`
 }
 
 // Related content, best first.
@@ -585,6 +667,16 @@ const (
 	CapabilityNameReadAttachments CapabilityName = "READ_ATTACHMENTS"
 	// Read labels.
 	CapabilityNameReadLabels CapabilityName = "READ_LABELS"
+	// Read page versions.
+	CapabilityNameReadVersions CapabilityName = "READ_VERSIONS"
+	// Read the page tree through the v2 hierarchy routes (direct-children, descendants): read:hierarchical-content:confluence.
+	CapabilityNameReadHierarchy CapabilityName = "READ_HIERARCHY"
+	// Read a page's ancestors through the v2 route: read:content.metadata:confluence.
+	CapabilityNameReadAncestors CapabilityName = "READ_ANCESTORS"
+	// Read folders: read:folder:confluence.
+	CapabilityNameReadFolders CapabilityName = "READ_FOLDERS"
+	// Read users in bulk (authors): read:user:confluence.
+	CapabilityNameReadUsers CapabilityName = "READ_USERS"
 	// Reported with ok true when the read path uses the v1 routes and CQL, because the v2 routes refuse the token's scopes (a scoped token with classic read:confluence-* scopes, as the integration guide's recipe makes).
 	CapabilityNameV1ReadPath CapabilityName = "V1_READ_PATH"
 )
@@ -597,12 +689,17 @@ var AllCapabilityName = []CapabilityName{
 	CapabilityNameReadComments,
 	CapabilityNameReadAttachments,
 	CapabilityNameReadLabels,
+	CapabilityNameReadVersions,
+	CapabilityNameReadHierarchy,
+	CapabilityNameReadAncestors,
+	CapabilityNameReadFolders,
+	CapabilityNameReadUsers,
 	CapabilityNameV1ReadPath,
 }
 
 func (e CapabilityName) IsValid() bool {
 	switch e {
-	case CapabilityNameReadMe, CapabilityNameReadSpaces, CapabilityNameReadPages, CapabilityNameSearch, CapabilityNameReadComments, CapabilityNameReadAttachments, CapabilityNameReadLabels, CapabilityNameV1ReadPath:
+	case CapabilityNameReadMe, CapabilityNameReadSpaces, CapabilityNameReadPages, CapabilityNameSearch, CapabilityNameReadComments, CapabilityNameReadAttachments, CapabilityNameReadLabels, CapabilityNameReadVersions, CapabilityNameReadHierarchy, CapabilityNameReadAncestors, CapabilityNameReadFolders, CapabilityNameReadUsers, CapabilityNameV1ReadPath:
 		return true
 	}
 	return false
@@ -858,6 +955,8 @@ const (
 	ContentTypeWhiteboard ContentType = "WHITEBOARD"
 	// A database.
 	ContentTypeDatabase ContentType = "DATABASE"
+	// An embed (a Smart Link in the page tree).
+	ContentTypeEmbed ContentType = "EMBED"
 	// Any other kind.
 	ContentTypeOther ContentType = "OTHER"
 )
@@ -871,12 +970,13 @@ var AllContentType = []ContentType{
 	ContentTypeFolder,
 	ContentTypeWhiteboard,
 	ContentTypeDatabase,
+	ContentTypeEmbed,
 	ContentTypeOther,
 }
 
 func (e ContentType) IsValid() bool {
 	switch e {
-	case ContentTypePage, ContentTypeBlogpost, ContentTypeComment, ContentTypeAttachment, ContentTypeSpace, ContentTypeFolder, ContentTypeWhiteboard, ContentTypeDatabase, ContentTypeOther:
+	case ContentTypePage, ContentTypeBlogpost, ContentTypeComment, ContentTypeAttachment, ContentTypeSpace, ContentTypeFolder, ContentTypeWhiteboard, ContentTypeDatabase, ContentTypeEmbed, ContentTypeOther:
 		return true
 	}
 	return false
@@ -1317,6 +1417,12 @@ const (
 	UserErrorCodeTokenRequired UserErrorCode = "TOKEN_REQUIRED"
 	// The connection was changed or disconnected by another request while this one was being validated; nothing was written. Reload and try again.
 	UserErrorCodeConflict UserErrorCode = "CONFLICT"
+	// A space key or label of the read policy is malformed, or a list is too long (see the message).
+	UserErrorCodeInvalidReadPolicy UserErrorCode = "INVALID_READ_POLICY"
+	// The read policy names spaces the connected account cannot see (the message lists them).
+	UserErrorCodeUnknownSpaces UserErrorCode = "UNKNOWN_SPACES"
+	// The connection works, but the token lost scopes since it was last validated; the capabilities' affectedFields name what is degraded or unavailable.
+	UserErrorCodeDegraded UserErrorCode = "DEGRADED"
 )
 
 var AllUserErrorCode = []UserErrorCode{
@@ -1332,11 +1438,14 @@ var AllUserErrorCode = []UserErrorCode{
 	UserErrorCodeNotConnected,
 	UserErrorCodeTokenRequired,
 	UserErrorCodeConflict,
+	UserErrorCodeInvalidReadPolicy,
+	UserErrorCodeUnknownSpaces,
+	UserErrorCodeDegraded,
 }
 
 func (e UserErrorCode) IsValid() bool {
 	switch e {
-	case UserErrorCodeInvalidDomain, UserErrorCodeDomainNotAllowed, UserErrorCodeInvalidEmail, UserErrorCodeInvalidCredentials, UserErrorCodeMissingScopes, UserErrorCodeSiteNotFound, UserErrorCodeConnectionTimeout, UserErrorCodeRateLimited, UserErrorCodeEncryptionUnavailable, UserErrorCodeNotConnected, UserErrorCodeTokenRequired, UserErrorCodeConflict:
+	case UserErrorCodeInvalidDomain, UserErrorCodeDomainNotAllowed, UserErrorCodeInvalidEmail, UserErrorCodeInvalidCredentials, UserErrorCodeMissingScopes, UserErrorCodeSiteNotFound, UserErrorCodeConnectionTimeout, UserErrorCodeRateLimited, UserErrorCodeEncryptionUnavailable, UserErrorCodeNotConnected, UserErrorCodeTokenRequired, UserErrorCodeConflict, UserErrorCodeInvalidReadPolicy, UserErrorCodeUnknownSpaces, UserErrorCodeDegraded:
 		return true
 	}
 	return false

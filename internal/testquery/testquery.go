@@ -11,7 +11,7 @@ package testquery
 // the number of pages.
 const Nested = `query Nested($key: String!) { space(key: $key) { name pages(first: 25) { nodes {
   id title labels { name } author { displayName }
-  children(first: 10) { nodes { id title labels { name } } }
+  children(first: 10) { nodes { id title ... on Page { labels { name } } } }
   comments(first: 5) { nodes { author { displayName } body { value } } }
   attachments(first: 5) { nodes { title mediaType } }
   versions(first: 3) { nodes { number message } } } } } }`

@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/confluence-graph/confluence-graph/readpolicy"
 	"github.com/confluence-graph/confluence-graph/settings"
 )
 
@@ -92,7 +93,16 @@ func integration(tenant string, n int) *settings.Integration {
 		Status:          []settings.Status{settings.StatusConnected, settings.StatusInvalidCredentials}[n%2],
 		LastValidatedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC).Add(time.Duration(n) * time.Second),
 		LastError:       fmt.Sprintf("error %d", n),
+		ReadPolicy:      policy(n),
 	}
+}
+
+// policy is a read policy that depends on n; odd n gives the empty policy.
+func policy(n int) readpolicy.Policy {
+	if n%2 == 1 {
+		return readpolicy.Policy{}
+	}
+	return readpolicy.Policy{AllowedSpaces: []string{"OPS", fmt.Sprintf("S%d", n)}, ExcludedLabels: []string{fmt.Sprintf("it's\"%d", n)}}
 }
 
 func mustPut(t *testing.T, s settings.Store, in *settings.Integration) {

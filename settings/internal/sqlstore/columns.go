@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/confluence-graph/confluence-graph/readpolicy"
 	"github.com/confluence-graph/confluence-graph/settings"
 )
 
@@ -33,6 +34,38 @@ func decodeCapabilities(b []byte) ([]settings.Capability, error) {
 		return nil, nil
 	}
 	return c, nil
+}
+
+// storedPolicy is the JSON of the read_policy column.
+type storedPolicy struct {
+	AllowedSpaces  []string `json:"allowedSpaces,omitempty"`
+	ExcludedLabels []string `json:"excludedLabels,omitempty"`
+}
+
+// encodeReadPolicy returns the JSON the read_policy column holds; the
+// empty policy is "{}".
+func encodeReadPolicy(p readpolicy.Policy) ([]byte, error) {
+	b, err := json.Marshal(storedPolicy(p))
+	if err != nil {
+		return nil, fmt.Errorf("encode read policy: %w", err)
+	}
+	return b, nil
+}
+
+// decodeReadPolicy reads the read_policy column; empty lists read back as
+// nil, so a record round-trips unchanged.
+func decodeReadPolicy(b []byte) (readpolicy.Policy, error) {
+	var p storedPolicy
+	if err := json.Unmarshal(b, &p); err != nil {
+		return readpolicy.Policy{}, fmt.Errorf("decode read policy: %w", err)
+	}
+	if len(p.AllowedSpaces) == 0 {
+		p.AllowedSpaces = nil
+	}
+	if len(p.ExcludedLabels) == 0 {
+		p.ExcludedLabels = nil
+	}
+	return readpolicy.Policy(p), nil
 }
 
 // secretHash reads an API key's stored SHA-256; id names the key in the

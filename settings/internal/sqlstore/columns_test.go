@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"bytes"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -16,13 +17,14 @@ func TestCapabilitiesRoundTrip(t *testing.T) {
 	if got, err := decodeCapabilities(b); err != nil || got != nil {
 		t.Errorf("DecodeCapabilities([]) = %v, %v; want nil", got, err)
 	}
-	in := []settings.Capability{{Name: "SEARCH", OK: false, RequiredScope: "search:confluence", Detail: "the token lacks search:confluence"}}
+	in := []settings.Capability{{Name: "SEARCH", OK: false, RequiredScope: "search:confluence", Detail: "the token lacks search:confluence"},
+		{Name: "READ_HIERARCHY", RequiredScope: "read:hierarchical-content:confluence", Degraded: true, AffectedFields: []string{"Page.children"}}}
 	b, err = encodeCapabilities(in)
 	if err != nil {
 		t.Fatal(err)
 	}
 	got, err := decodeCapabilities(b)
-	if err != nil || len(got) != 1 || got[0] != in[0] {
+	if err != nil || !reflect.DeepEqual(got, in) {
 		t.Errorf("round trip = %+v, %v; want %+v", got, err, in)
 	}
 	if _, err := decodeCapabilities([]byte("{")); err == nil || !strings.Contains(err.Error(), "decode capabilities") {
