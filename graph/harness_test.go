@@ -115,7 +115,15 @@ func newEnv(t testing.TB, o envOptions) *env {
 		return cc, nil
 	})
 	if o.v1 {
-		source = loaders.ReadPathClientSource(func(context.Context) (*confluence.Client, int64, bool, error) { return cc, 0, true, nil })
+		// As graph.SettingsSource serves a v1 tenant: the v1 upstream inside the hierarchy fallback.
+		v1 := loaders.ReadPathClientSource(func(context.Context) (*confluence.Client, int64, bool, error) { return cc, 0, true, nil })
+		source = func(ctx context.Context) (loaders.Upstream, error) {
+			up, err := v1(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return loaders.WithHierarchyFallback(up, nil, "t1", loaders.HierarchyRoutes{}), nil
+		}
 	}
 	if o.noExpansions {
 		inner := source

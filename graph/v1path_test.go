@@ -81,13 +81,18 @@ func TestV1ReadPathAnswersAsV2(t *testing.T) {
 		tk.opts.sim = sim
 		envs[i] = newEnv(t, tk.opts)
 	}
-	for _, q := range v1PathQueries {
+	for _, q := range append(v1PathQueries, v1KindQueries...) {
 		t.Run(q.name, func(t *testing.T) {
 			var want any
 			for i, tk := range tokens {
 				got, errs := runV1(t, envs[i], q.query)
 				if len(errs) > 0 {
 					t.Fatalf("%s: errors %+v", tk.name, errs)
+				}
+				for _, must := range v1KindMust[q.name] {
+					if !strings.Contains(toJSON(got), must) {
+						t.Errorf("%s answer lacks %s: %s", tk.name, must, toJSON(got))
+					}
 				}
 				if i == 0 {
 					want = got

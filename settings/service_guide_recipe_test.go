@@ -1,6 +1,8 @@
 package settings_test
 
 import (
+	"maps"
+	"strings"
 	"testing"
 
 	"github.com/confluence-graph/confluence-graph/settings"
@@ -54,4 +56,28 @@ func TestGuideRecipeConnectsOnV1(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestGuideRecipeTreeThroughSettingsSource: graph.SettingsSource serves the guide-recipe tenant
+// through the v1 upstream inside the hierarchy fallback wrapper: every hierarchy field (folders
+// and whiteboards included) answers as on the classic token, without one v2 call.
+func TestGuideRecipeTreeThroughSettingsSource(t *testing.T) {
+	want, _ := hierarchyAnswer(t, "classic")
+	got, calls := hierarchyAnswer(t, "scoped-guide")
+	if got != want {
+		t.Errorf("guide recipe answer =\n%s\nwant (classic)\n%s", got, want)
+	}
+	for ep, n := range calls {
+		if strings.Contains(ep, "/wiki/api/v2/") {
+			t.Errorf("%s called %d times; want no v2 call on the v1 read path", ep, n)
+		}
+	}
+	// CQL content searches: the pages by id, the ancestors' titles, the batched children of the
+	// three pages, the space's folders and whiteboards, 3 levels of each of the two descendants
+	// walks; GET /content/{id}: the ancestors of the three pages; the space by key and its pages.
+	wantCalls := map[string]int{"GET /wiki/rest/api/content/search": 1 + 1 + 1 + 1 + 3 + 3, "GET /wiki/rest/api/content/{id}": 3,
+		"GET /wiki/rest/api/space": 1, "GET /wiki/rest/api/space/{key}/content/{type}": 1}
+	if !maps.Equal(calls, wantCalls) {
+		t.Errorf("calls = %v; want %v", calls, wantCalls)
+	}
 }
