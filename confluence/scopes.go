@@ -22,6 +22,7 @@ const (
 	ScopeSearch           = "search:confluence"
 	ScopeReadCurrentUser  = "read:confluence-user"
 	ScopeReadContentClass = "read:confluence-content.summary"
+	ScopeReadSpaceClass   = "read:confluence-space.summary"
 )
 
 // RouteScopes returns the scope a token needs for endpoint, a route pattern
@@ -57,8 +58,10 @@ func RouteScopes(endpoint string) []string {
 		return []string{ScopeReadPage}
 	case route == "/wiki/rest/api/search", route == "/wiki/rest/api/content/search":
 		return []string{ScopeSearch}
-	case route == "/wiki/rest/api/user/current":
+	case strings.HasPrefix(route, "/wiki/rest/api/user"):
 		return []string{ScopeReadCurrentUser}
+	case strings.HasPrefix(route, "/wiki/rest/api/space") && !has("/content/"):
+		return []string{ScopeReadSpaceClass}
 	case has("/wiki/rest/api/"):
 		return []string{ScopeReadContentClass}
 	}

@@ -34,6 +34,9 @@ func TestRouteScopes(t *testing.T) {
 		"GET /wiki/rest/api/content/search":                                          "search:confluence",
 		"GET /wiki/rest/api/user/current":                                            "read:confluence-user",
 		"GET /wiki/rest/api/content/{id}/child/page":                                 "read:confluence-content.summary",
+		"GET /wiki/rest/api/space/{key}":                                             "read:confluence-space.summary",
+		"GET /wiki/rest/api/space/{key}/content/{type}":                              "read:confluence-content.summary",
+		"GET /wiki/rest/api/user/bulk":                                               "read:confluence-user",
 	} {
 		if got := confluence.RouteScopes(endpoint); !slices.Equal(got, []string{want}) {
 			t.Errorf("RouteScopes(%q) = %v, want [%s]", endpoint, got, want)

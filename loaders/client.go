@@ -179,14 +179,19 @@ func (u *clientUpstream) Spaces(ctx context.Context, f SpaceFilter, opt ListOpti
 
 func (u *clientUpstream) Users(ctx context.Context, accountIDs []string) ([]User, error) {
 	us, err := u.c.Users.GetMany(ctx, accountIDs)
-	if err != nil {
-		return nil, err
+	return users(us), err
+}
+
+// users maps accounts (nil for none).
+func users(us []confluence.User) []User {
+	if us == nil {
+		return nil
 	}
 	out := make([]User, len(us))
 	for i, x := range us {
 		out[i] = user(x.AccountID, x.DisplayName, x.PublicName, x.Email)
 	}
-	return out, nil
+	return out
 }
 
 func (u *clientUpstream) SpacePages(ctx context.Context, q SpacePagesQuery, opt ListOptions) ([]Page, string, error) {

@@ -28,6 +28,12 @@ func newFixtureAs(t *testing.T, account, dataset string, opts ...confluencetest.
 	t.Helper()
 	sim := confluencetest.NewServer(append([]confluencetest.Option{confluencetest.WithDataset(dataset)}, opts...)...)
 	t.Cleanup(sim.Close)
+	return &fixture{sim: sim, up: loaders.NewClientUpstream(clientAs(t, sim, account))}
+}
+
+// clientAs returns a client of the simulator's demo account (a scoped one through its gateway).
+func clientAs(t *testing.T, sim *confluencetest.Server, account string) *confluence.Client {
+	t.Helper()
 	acc := sim.Account(account)
 	o := confluence.Options{Site: sim.Host(), Email: acc.Email, Token: acc.Token,
 		TokenType: confluence.TokenClassic, AllowedDevHost: sim.Host(), RateLimit: -1, MaxConcurrency: 16, MaxRetries: -1}
@@ -38,7 +44,7 @@ func newFixtureAs(t *testing.T, account, dataset string, opts ...confluencetest.
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{sim: sim, up: loaders.NewClientUpstream(c)}
+	return c
 }
 
 // newLoaders returns fresh request loaders of tenant t1 without a cross-request cache, with the

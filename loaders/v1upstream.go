@@ -178,14 +178,7 @@ func (u *v1Upstream) Spaces(ctx context.Context, f SpaceFilter, opt ListOptions)
 
 func (u *v1Upstream) Users(ctx context.Context, accountIDs []string) ([]User, error) {
 	us, err := u.c.Content.UsersBulk(ctx, accountIDs)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]User, len(us))
-	for i, x := range us {
-		out[i] = user(x.AccountID, x.DisplayName, x.PublicName, x.Email)
-	}
-	return out, nil
+	return users(us), err
 }
 
 // spaceKey returns the key of space id, asking Confluence once.

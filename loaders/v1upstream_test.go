@@ -17,16 +17,7 @@ import (
 // NewV1Upstream when v1.
 func upstreamAs(t *testing.T, sim *confluencetest.Server, account string, v1 bool) loaders.Upstream {
 	t.Helper()
-	acc := sim.Account(account)
-	o := confluence.Options{Site: sim.Host(), Email: acc.Email, Token: acc.Token,
-		TokenType: confluence.TokenClassic, AllowedDevHost: sim.Host(), RateLimit: -1, MaxConcurrency: 16, MaxRetries: -1}
-	if acc.Type == confluencetest.TokenScoped {
-		o.TokenType, o.GatewayURL, o.CloudID = confluence.TokenScoped, sim.URL(), sim.CloudID()
-	}
-	c, err := confluence.NewClient(o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := clientAs(t, sim, account)
 	if v1 {
 		return loaders.NewV1Upstream(c)
 	}

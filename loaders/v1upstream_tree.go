@@ -49,21 +49,11 @@ func (u *v1Upstream) Node(ctx context.Context, ref ContentRef) (TreeNode, error)
 	if x.Type != treeKind(ref) || x.Type == confluence.KindPage {
 		return TreeNode{}, &NotFoundError{Kind: treeKind(ref), Key: ref.ID}
 	}
-	n := TreeNode{ID: x.ID, Title: x.Title, Kind: x.Type, Status: statusOf(x.Status), URL: u.abs(x.Links.WebUI)}
-	if k := len(x.Ancestors); k > 0 && x.Status != "trashed" {
-		n.ParentID, n.ParentType = x.Ancestors[k-1].ID, cmp.Or(x.Ancestors[k-1].Type, confluence.KindPage)
-	}
-	if x.Space != nil {
-		n.SpaceID = x.Space.ID
-	}
-	if h := x.History; h != nil {
-		n.Created = h.CreatedDate
-		if h.CreatedBy != nil {
-			n.AuthorID = h.CreatedBy.AccountID
-		}
-	}
-	if pos := position(*x); pos != nil && x.Status != "trashed" {
-		n.Position, n.HasPosition = *pos, true
+	p := u.v1Page(KindPage, *x, "")
+	n := TreeNode{ID: p.ID, Title: p.Title, Kind: x.Type, Status: p.Status, URL: p.URL, SpaceID: p.SpaceID,
+		AuthorID: p.AuthorID, Created: p.Created}
+	if x.Status != "trashed" { // v2 answers a trashed node without parent or position
+		n.ParentID, n.ParentType, n.Position, n.HasPosition = p.ParentID, p.ParentType, p.Position, p.HasPosition
 	}
 	return n, nil
 }
