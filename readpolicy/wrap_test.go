@@ -21,10 +21,10 @@ func wrapText(t testing.TB, p Policy, user string) string {
 func TestWrapKeepsTheRestrictionOutsideTheUsersQuery(t *testing.T) {
 	p := Policy{AllowedSpaces: []string{"OPS", "PIR"}, ExcludedLabels: []string{"confidential"}}
 	cases := map[string]string{
-		`type = page`: `type = page AND space IN ("OPS", "PIR") AND label NOT IN ("confidential")`,
+		`type = page`:               `type = page AND space IN ("OPS", "PIR") AND label NOT IN ("confidential")`,
 		`space = HR OR type = page`: `(space = HR OR type = page) AND space IN ("OPS", "PIR") AND label NOT IN ("confidential")`,
-		`text ~ "x" OR space = HR ORDER BY lastModified DESC`: `(text ~ x OR space = HR) AND space IN ("OPS", "PIR") AND label NOT IN ("confidential") ORDER BY lastModified DESC`,
-		`title = "a\") OR (space = HR"`: `title = "a\") OR (space = HR" AND space IN ("OPS", "PIR") AND label NOT IN ("confidential")`,
+		`text ~ "x" OR space = HR ORDER BY lastModified DESC`:  `(text ~ x OR space = HR) AND space IN ("OPS", "PIR") AND label NOT IN ("confidential") ORDER BY lastModified DESC`,
+		`title = "a\") OR (space = HR"`:                        `title = "a\") OR (space = HR" AND space IN ("OPS", "PIR") AND label NOT IN ("confidential")`,
 		`type = page AND (space = HR OR label = confidential)`: `type = page AND (space = HR OR label = confidential) AND space IN ("OPS", "PIR") AND label NOT IN ("confidential")`,
 	}
 	for in, want := range cases {
