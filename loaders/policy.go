@@ -3,6 +3,7 @@ package loaders
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/graph-gophers/dataloader/v7"
 
@@ -80,22 +81,20 @@ func (l *Loaders) policy(ctx context.Context) (readpolicy.Policy, error) {
 	return readpolicy.Policy{}, nil
 }
 
-// allowedSpaceIDs returns the ids of the policy's allowed spaces (nil when every space is
-// allowed): one batched, cached spaces read by key.
-func (l *Loaders) allowedSpaceIDs(ctx context.Context, p readpolicy.Policy) (map[string]bool, error) {
-	if len(p.AllowedSpaces) == 0 {
-		return nil, nil
-	}
-	spaces, errs := loadMany(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Space] { return l.spacesByKey }, p.AllowedSpaces)
-	ids := make(map[string]bool, len(spaces))
+// spaceKeys returns the keys of the spaces with ids, through the spaces loader (batched and
+// cached: a query that selects its pages' space reads the same spaces).
+func (l *Loaders) spaceKeys(ctx context.Context, ids []string) (map[string]string, error) {
+	spaces, errs := loadMany(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Space] { return l.spacesByID }, ids)
+	keys := make(map[string]string, len(spaces))
 	for i, s := range spaces {
-		if errs[i] == nil && s != nil {
-			ids[s.ID] = true
-		} else if errs[i] != nil && !isNotFound(errs[i]) {
+		switch {
+		case errs[i] == nil && s != nil:
+			keys[ids[i]] = s.Key
+		case errs[i] != nil && !isNotFound(errs[i]):
 			return nil, errs[i]
 		}
 	}
-	return ids, nil
+	return keys, nil
 }
 
 // hiddenSpace reports whether the policy hides the space with id or key.
@@ -108,8 +107,8 @@ func (l *Loaders) hiddenSpace(ctx context.Context, s *Space) (bool, error) {
 }
 
 // visible reports, for each of ps (nil entries are not visible), whether the policy lets it be
-// read: its space (by SpaceID; a listing record without one inherits its parent's, which was
-// checked) and its labels.
+// read: its space (by SpaceID, through the spaces loader; a listing record without one lies in
+// its parent's space, which was checked) and its labels (through the labels loader).
 func (l *Loaders) visible(ctx context.Context, ps []*Page) ([]bool, error) {
 	ok := make([]bool, len(ps))
 	p, err := l.policy(ctx)
@@ -122,9 +121,17 @@ func (l *Loaders) visible(ctx context.Context, ps []*Page) ([]bool, error) {
 	if p.Empty() {
 		return ok, nil
 	}
-	spaceIDs, err := l.allowedSpaceIDs(ctx, p)
-	if err != nil {
-		return nil, err
+	var spaceKeys map[string]string
+	if len(p.AllowedSpaces) > 0 {
+		var ids []string
+		for i, pg := range ps {
+			if ok[i] && pg.SpaceID != "" && !slices.Contains(ids, pg.SpaceID) {
+				ids = append(ids, pg.SpaceID)
+			}
+		}
+		if spaceKeys, err = l.spaceKeys(ctx, ids); err != nil {
+			return nil, err
+		}
 	}
 	var keys []contentKey
 	var at []int
@@ -132,7 +139,7 @@ func (l *Loaders) visible(ctx context.Context, ps []*Page) ([]bool, error) {
 		if !ok[i] {
 			continue
 		}
-		if spaceIDs != nil && pg.SpaceID != "" && !spaceIDs[pg.SpaceID] {
+		if spaceKeys != nil && pg.SpaceID != "" && !p.AllowsSpace(spaceKeys[pg.SpaceID]) {
 			ok[i] = false
 			continue
 		}

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/confluence-graph/confluence-graph/confluence"
+
+	"github.com/confluence-graph/confluence-graph/readpolicy"
 )
 
 // ReadClient is a tenant's pooled Confluence client with what the stored
@@ -18,6 +20,10 @@ type ReadClient struct {
 	// Capabilities are the capabilities probed at the last validation
 	// (a copy), in probe order.
 	Capabilities []Capability
+	// ReadPolicy is the stored read policy (a copy): what the tenant's
+	// reads may return. Read with the credential on every request, so a
+	// policy set on any replica applies from the next request on.
+	ReadPolicy readpolicy.Policy
 }
 
 // ReadClient is ClientVersion with the stored token type and capabilities,
@@ -28,8 +34,9 @@ func (s *Service) ReadClient(ctx context.Context, tenantID string) (ReadClient, 
 	if err != nil {
 		return ReadClient{}, err
 	}
+	cp := rec.Clone()
 	return ReadClient{Client: c, CredentialVersion: rec.CredentialVersion, TokenType: rec.TokenType,
-		Capabilities: rec.Clone().Capabilities}, nil
+		Capabilities: cp.Capabilities, ReadPolicy: cp.ReadPolicy}, nil
 }
 
 // HierarchyFallback reports what the capabilities say about the page tree
