@@ -152,6 +152,17 @@ func TestReadPolicyHoldsOnEveryReadPath(t *testing.T) {
 			t.Errorf("comment hits with the policy = %d, without = %d; want fewer but some (those on the labelled page and in hidden spaces left out)",
 				len(tree.Comments.Nodes), len(all.Search.Nodes))
 		}
+		// Correlation and structured search run through the same wrapped, filtered search.
+		const found = `{ related(incident: {title: "RedisPrimaryDown alert firing on sessions cluster"}) { nodes { content { id } } }
+		  searchPages(filter: {title: "Redis Failover"}) { nodes { page { id } } } }`
+		var withPolicy, without any
+		g.as(acme, found, &withPolicy)
+		g.as(free, found, &without)
+		wp, _ := json.Marshal(withPolicy)
+		wo, _ := json.Marshal(without)
+		if strings.Contains(string(wp), `"`+labelledPage+`"`) || !strings.Contains(string(wo), `"`+labelledPage+`"`) {
+			t.Errorf("related/searchPages: with the policy %s; without %s; want the labelled page only without", wp, wo)
+		}
 		var sp struct{ Space *struct{ Key string } }
 		if errs := g.as(acme, `{ space(key: "ENG") { key } }`, &sp); sp.Space != nil || len(errs) != 1 || errs[0].Extensions["code"] != "NOT_FOUND" {
 			t.Errorf("space ENG = %+v, %+v; want NOT_FOUND", sp.Space, errs)
