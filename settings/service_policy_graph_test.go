@@ -40,6 +40,7 @@ func cachedGQL(t *testing.T, e *env, svc *settings.Service) *gql {
 const (
 	allowedPage  = "100003" // Deployment Runbook, OPS
 	labelledPage = "100006" // Redis Failover Procedure, OPS: comments, attachments; labelled confidential below
+	oncallPage   = "100010" // On-call Guide, OPS: links to both
 )
 
 // policyReads are the read fields of a page, each named, with %s the page id.
@@ -162,6 +163,17 @@ func TestReadPolicyHoldsOnEveryReadPath(t *testing.T) {
 		wo, _ := json.Marshal(without)
 		if strings.Contains(string(wp), `"`+labelledPage+`"`) || !strings.Contains(string(wo), `"`+labelledPage+`"`) {
 			t.Errorf("related/searchPages: with the policy %s; without %s; want the labelled page only without", wp, wo)
+		}
+		// A link from an allowed page to a hidden one keeps its text but gets no URL.
+		var body struct{ Page struct{ Body struct{ Value string } } }
+		const oncall = `{ page(id: "%s") { body { value } } }`
+		g.as(acme, fmt.Sprintf(oncall, oncallPage), &body)
+		if v := body.Page.Body.Value; !strings.Contains(v, "/pages/"+allowedPage+"/") || strings.Contains(v, "/pages/"+labelledPage+"/") {
+			t.Errorf("on-call guide under the policy links: %s; want the runbook linked and the hidden page not", v)
+		}
+		g.as(free, fmt.Sprintf(oncall, oncallPage), &body)
+		if v := body.Page.Body.Value; !strings.Contains(v, "/pages/"+labelledPage+"/") {
+			t.Errorf("on-call guide without a policy does not link the Redis procedure: %s", v)
 		}
 		var sp struct{ Space *struct{ Key string } }
 		if errs := g.as(acme, `{ space(key: "ENG") { key } }`, &sp); sp.Space != nil || len(errs) != 1 || errs[0].Extensions["code"] != "NOT_FOUND" {
