@@ -7,6 +7,7 @@ import (
 
 	"github.com/confluence-graph/confluence-graph/confluence"
 	"github.com/confluence-graph/confluence-graph/loaders"
+	"github.com/confluence-graph/confluence-graph/readpolicy"
 	"github.com/confluence-graph/confluence-graph/settings"
 )
 
@@ -145,6 +146,7 @@ func SettingsSource(svc *settings.Service) loaders.Source {
 		var (
 			tenant string
 			known  loaders.HierarchyRoutes
+			policy readpolicy.Policy
 		)
 		up, err := loaders.ReadPathClientSource(func(ctx context.Context) (*confluence.Client, int64, bool, error) {
 			c, ok := CallerFrom(ctx)
@@ -157,11 +159,12 @@ func SettingsSource(svc *settings.Service) loaders.Source {
 			}
 			tenant = c.TenantID
 			known.NoHierarchy, known.NoAncestors = settings.HierarchyFallback(rc.Capabilities)
+			policy = rc.ReadPolicy
 			return rc.Client, rc.CredentialVersion, rc.ReadPath == settings.ReadPathV1, err
 		})(ctx)
 		if err != nil {
 			return nil, err
 		}
-		return loaders.WithHierarchyFallback(up, memo, tenant, known), nil
+		return loaders.WithReadPolicy(loaders.WithHierarchyFallback(up, memo, tenant, known), policy), nil
 	}
 }

@@ -119,10 +119,10 @@ func rank(s signals, qs []query, hits [][]loaders.SearchHit, now time.Time) []*c
 	avg := averageLengths(cs)
 	df := documentFrequencies(s.terms, cs)
 	for _, c := range cs {
-		scoreTerms(c, s, weights, df, float64(len(cs)), avg)
-		scoreSignals(c, s, qs)
 		var why string
 		c.kind, why = kindOf(c.hit)
+		scoreTerms(c, s, weights, df, float64(len(cs)), avg)
+		scoreSignals(c, s, qs)
 		if c.kind == model.ContentKindPostmortem {
 			if age := now.Sub(c.hit.LastModified).Hours() / 24; age >= 0 && age < reviewsWindow {
 				c.because(bonusRecent*(1-age/reviewsWindow), "RECENT_REVIEW", fmt.Sprintf("review modified %d days before the incident", int(age)))
@@ -229,7 +229,13 @@ func scoreSignals(c *candidate, s signals, qs []query) {
 	fromVerbatim := slices.Contains(c.queries, roleVerbatim)
 	credited := false
 	if s.alert != "" && (seen(s.alert) || (fromVerbatim && len(verbatim) == 1)) {
-		c.because(bonusAlert, "ALERT_NAME", "names alert "+s.alert)
+		if c.kind == model.ContentKindPostmortem {
+			// A review naming the alert tells what happened last time; the runbook or known
+			// issue naming it tells what to do now, which on-call needs first.
+			c.because(bonusAlert/2, "ALERT_NAME", "names alert "+s.alert+" (a review of an earlier firing)")
+		} else {
+			c.because(bonusAlert, "ALERT_NAME", "names alert "+s.alert)
+		}
 		credited = true
 	}
 	for _, e := range s.errors {

@@ -28,14 +28,16 @@ func (l *Loaders) ContentWithBody(ctx context.Context, kind ContentKind, ids []s
 	for i, id := range ids {
 		keys[i] = BodyRequest{PageID: id, Content: kind, Format: format}.normalized()
 	}
-	return loadMany(ctx, l, func(l *Loaders) *dataloader.Loader[BodyRequest, *Page] { return l.bodies }, keys)
+	ps, errs := loadMany(ctx, l, func(l *Loaders) *dataloader.Loader[BodyRequest, *Page] { return l.bodies }, keys)
+	return l.checkMany(ctx, ps, errs, kindName(kind), ids)
 }
 
 // Body returns the page r names with its body in r.Format (storage, atlas_doc_format or view);
 // Title is the title at that version. Current storage and ADF bodies of many pages come from
 // one bulk call; bodies at a version are cached across requests.
 func (l *Loaders) Body(ctx context.Context, r BodyRequest) (*Page, error) {
-	return load(ctx, l, func(l *Loaders) *dataloader.Loader[BodyRequest, *Page] { return l.bodies }, r.normalized())
+	p, err := load(ctx, l, func(l *Loaders) *dataloader.Loader[BodyRequest, *Page] { return l.bodies }, r.normalized())
+	return l.checkOne(ctx, p, err, kindName(r.Content), r.PageID)
 }
 
 func (l *Loaders) loadBodies(ctx context.Context, keys []BodyRequest) []*dataloader.Result[*Page] {

@@ -369,6 +369,9 @@ func (u *clientUpstream) Search(ctx context.Context, q SearchQuery, opt ListOpti
 	if q.WithDetails {
 		expand = append(expand, "content.metadata.labels", "content.ancestors")
 	}
+	if q.WithContainers {
+		expand = append(expand, "content.container")
+	}
 	res, resp, err := u.c.Search.CQL(ctx, &confluence.SearchOptions{CQL: q.CQL, Expand: expand,
 		Cursor: opt.Cursor, Limit: opt.Limit})
 	if err != nil {
@@ -387,6 +390,9 @@ func (u *clientUpstream) Search(ctx context.Context, q SearchQuery, opt ListOpti
 			}
 			if r.Content.Space != nil {
 				h.SpaceKey = r.Content.Space.Key
+			}
+			if c := r.Content.Container; c != nil && c.ID != "" {
+				h.Container = ContentRef{ID: c.ID, Kind: c.Type}
 			}
 			if b := r.Content.Body; bodies && b != nil && b.Storage != nil && r.Content.Version != nil {
 				h.HasBody, h.Body, h.Version = true, b.Storage.Value, r.Content.Version.Number

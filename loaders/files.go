@@ -76,6 +76,9 @@ func (l *Loaders) AttachmentByID(ctx context.Context, id string) (*Attachment, e
 	if err != nil {
 		return nil, err
 	}
+	if err := l.checkContainer(ctx, a.PageID, id); err != nil {
+		return nil, err
+	}
 	return &a, nil
 }
 

@@ -28,6 +28,9 @@ type linkResolver struct {
 	anyTitle    map[string][]SearchHit
 	spaces      map[string]string       // space key -> URL
 	files       map[string][]Attachment // page id -> its attachments
+	// restrict, when set, adds the tenant's read policy to each lookup query (a link to hidden
+	// content then resolves to nothing, like a link to a page that does not exist).
+	restrict func(cql string) (string, error)
 }
 
 func newLinkResolver(keys []linkKey, todo []int, spaceOf func(string) string) *linkResolver {
@@ -138,6 +141,11 @@ func (r *linkResolver) searchContent(ctx context.Context, up Upstream) error {
 		return err
 	}
 	for _, q := range queries {
+		if r.restrict != nil {
+			if q, err = r.restrict(q); err != nil {
+				return err
+			}
+		}
 		hits, err := collectAll(ctx, func(opt ListOptions) ([]SearchHit, string, error) {
 			sp, err := up.Search(ctx, SearchQuery{CQL: q}, opt)
 			return sp.Hits, sp.Next, err

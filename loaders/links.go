@@ -82,8 +82,17 @@ func (l *Loaders) ResolveLinks(ctx context.Context, holder LinkHolder, targets [
 
 func (l *Loaders) loadLinks(ctx context.Context, keys []linkKey) []*dataloader.Result[string] {
 	out := make([]*dataloader.Result[string], len(keys))
+	policy, err := l.policy(ctx)
+	if err != nil {
+		return fill(out, err)
+	}
+	restricted := !policy.Empty() // resolved under the policy: never from or into the shared cache
 	var todo []int
 	for i, k := range keys {
+		if restricted {
+			todo = append(todo, i)
+			continue
+		}
 		if v, ok := l.cached(entryKey{Kind: entryLink, ID: k.cacheID()}); ok {
 			out[i] = &dataloader.Result[string]{Data: v.(string)}
 			continue
@@ -104,6 +113,12 @@ func (l *Loaders) loadLinks(ctx context.Context, keys []linkKey) []*dataloader.R
 		return fill(out, err)
 	}
 	r := newLinkResolver(keys, todo, l.cachedSpaceKey)
+	if restricted {
+		r.restrict = func(q string) (string, error) {
+			w, _, err := l.policyCQL(ctx, q)
+			return w, err
+		}
+	}
 	if err := r.searchContent(ctx, up); err != nil {
 		return fill(out, err)
 	}
@@ -113,7 +128,9 @@ func (l *Loaders) loadLinks(ctx context.Context, keys []linkKey) []*dataloader.R
 	for _, i := range todo {
 		u := r.url(keys[i])
 		out[i] = &dataloader.Result[string]{Data: u}
-		l.putMeta(entryKey{Kind: entryLink, ID: keys[i].cacheID()}, u)
+		if !restricted {
+			l.putMeta(entryKey{Kind: entryLink, ID: keys[i].cacheID()}, u)
+		}
 	}
 	return out
 }

@@ -16,23 +16,27 @@ import (
 
 // Page returns one page (metadata, no body).
 func (l *Loaders) Page(ctx context.Context, id string) (*Page, error) {
-	return load(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Page] { return l.pages }, id)
+	p, err := load(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Page] { return l.pages }, id)
+	return l.checkOne(ctx, p, err, "page", id)
 }
 
 // Pages returns pages in the order of ids, with a per-id error (nil where found).
 func (l *Loaders) Pages(ctx context.Context, ids []string) ([]*Page, []error) {
-	return loadMany(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Page] { return l.pages }, ids)
+	ps, errs := loadMany(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Page] { return l.pages }, ids)
+	return l.checkMany(ctx, ps, errs, "page", ids)
 }
 
 // BlogPost returns one blog post (metadata, no body): the page loader's read through
 // GET /blogposts?id=..., batched and cached the same way.
 func (l *Loaders) BlogPost(ctx context.Context, id string) (*Page, error) {
-	return load(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Page] { return l.blogPosts }, id)
+	p, err := load(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Page] { return l.blogPosts }, id)
+	return l.checkOne(ctx, p, err, "blog post", id)
 }
 
 // BlogPosts returns blog posts in the order of ids, with a per-id error (nil where found).
 func (l *Loaders) BlogPosts(ctx context.Context, ids []string) ([]*Page, []error) {
-	return loadMany(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Page] { return l.blogPosts }, ids)
+	ps, errs := loadMany(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Page] { return l.blogPosts }, ids)
+	return l.checkMany(ctx, ps, errs, "blog post", ids)
 }
 
 // PrimePage records a complete page (or blog post, by its Kind) so later loads of its id cost

@@ -47,6 +47,9 @@ type SearchHit struct {
 	Labels    []string
 	Ancestors []string
 	SpaceName string
+	// Container is the page or blog post a comment or attachment hit belongs to, with
+	// SearchQuery.WithContainers; zero otherwise.
+	Container ContentRef
 }
 
 // SearchPage is one page of search results.

@@ -31,6 +31,11 @@ func (l *Loaders) Search(ctx context.Context, r SearchRequest) (SearchPage, bool
 	}
 	q := r.SearchQuery
 	q.WithBodies = q.WithBodies && r.First <= searchBodyCap
+	cqlText, policy, err := l.policyCQL(ctx, q.CQL)
+	if err != nil {
+		return SearchPage{}, false, err
+	}
+	q.CQL, q.WithContainers = cqlText, q.WithContainers || policy.RestrictsLabels()
 	var total int
 	var ran string
 	list, err := collectFrom(ctx, r.From.Cursor, r.First, func(opt ListOptions) ([]SearchHit, string, error) {
@@ -45,6 +50,9 @@ func (l *Loaders) Search(ctx context.Context, r SearchRequest) (SearchPage, bool
 	}
 	if ran == "" {
 		ran = q.CQL
+	}
+	if list.Items, err = l.filterHits(ctx, policy, list.Items); err != nil {
+		return SearchPage{}, false, err
 	}
 	for _, h := range list.Items {
 		if !h.HasBody || h.ContentID == "" {

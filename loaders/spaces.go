@@ -12,12 +12,14 @@ import (
 
 // SpaceByID returns a space by id.
 func (l *Loaders) SpaceByID(ctx context.Context, id string) (*Space, error) {
-	return load(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Space] { return l.spacesByID }, id)
+	s, err := load(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Space] { return l.spacesByID }, id)
+	return l.checkSpace(ctx, s, err, id)
 }
 
 // SpaceByKey returns a space by key (case-insensitive).
 func (l *Loaders) SpaceByKey(ctx context.Context, key string) (*Space, error) {
-	return load(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Space] { return l.spacesByKey }, key)
+	s, err := load(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Space] { return l.spacesByKey }, key)
+	return l.checkSpace(ctx, s, err, key)
 }
 
 // SpacesRequest lists spaces from From: those with Keys and of Type when set, First items.
@@ -43,7 +45,19 @@ func (l *Loaders) Spaces(ctx context.Context, r SpacesRequest) (List[Space], err
 	for _, s := range list.Items {
 		l.primeSpace(ctx, s)
 	}
-	return list, err
+	if err != nil {
+		return list, err
+	}
+	kept := list.Items[:0:0]
+	for _, s := range list.Items {
+		if hidden, err := l.hiddenSpace(ctx, &s); err != nil {
+			return List[Space]{}, err
+		} else if !hidden {
+			kept = append(kept, s)
+		}
+	}
+	list.Items = kept
+	return list, nil
 }
 
 // SpacePagesRequest asks for the first First pages of a space from From.
@@ -55,8 +69,14 @@ type SpacePagesRequest struct {
 
 // SpacePages returns the first r.First current pages of a space (top-level only with RootOnly).
 func (l *Loaders) SpacePages(ctx context.Context, r SpacePagesRequest) (List[Page], error) {
+	if _, err := l.SpaceByID(ctx, r.SpaceID); err != nil && isNotFound(err) {
+		if p, perr := l.policy(ctx); perr == nil && len(p.AllowedSpaces) > 0 {
+			return List[Page]{}, err // a hidden space lists nothing
+		}
+	}
 	key := spacePagesKey{SpacePagesQuery: r.SpacePagesQuery, N: r.First, From: r.From}
-	return load(ctx, l, func(l *Loaders) *dataloader.Loader[spacePagesKey, List[Page]] { return l.spacePages }, key)
+	list, err := load(ctx, l, func(l *Loaders) *dataloader.Loader[spacePagesKey, List[Page]] { return l.spacePages }, key)
+	return l.filterList(ctx, list, err)
 }
 
 func (l *Loaders) loadSpacesByID(ctx context.Context, ids []string) []*dataloader.Result[*Space] {

@@ -33,7 +33,8 @@ func (l *Loaders) ChildrenFrom(ctx context.Context, pageID string, first int, fr
 // ChildrenOf is ChildrenFrom for a parent of any tree kind (a page or a folder, ...).
 func (l *Loaders) ChildrenOf(ctx context.Context, parent ContentRef, first int, from ListFrom) (List[Page], error) {
 	key := childrenKey{PageID: parent.ID, Kind: kindKey(parent.Kind), N: first, From: from}
-	return load(ctx, l, func(l *Loaders) *dataloader.Loader[childrenKey, List[Page]] { return l.children }, key)
+	list, err := load(ctx, l, func(l *Loaders) *dataloader.Loader[childrenKey, List[Page]] { return l.children }, key)
+	return l.filterList(ctx, list, err)
 }
 
 // Descendants returns the first first items of every kind below a page down to depth levels
@@ -50,18 +51,30 @@ func (l *Loaders) DescendantsFrom(ctx context.Context, pageID string, depth, fir
 // DescendantsOf is DescendantsFrom below tree content of any kind.
 func (l *Loaders) DescendantsOf(ctx context.Context, of ContentRef, depth, first int, from ListFrom) (List[Page], error) {
 	key := descendantsKey{PageID: of.ID, Kind: kindKey(of.Kind), Depth: depth, N: first, From: from}
-	return load(ctx, l, func(l *Loaders) *dataloader.Loader[descendantsKey, List[Page]] { return l.descendants }, key)
+	list, err := load(ctx, l, func(l *Loaders) *dataloader.Loader[descendantsKey, List[Page]] { return l.descendants }, key)
+	return l.filterList(ctx, list, err)
 }
 
 // Ancestors returns the ancestors of every kind of tree content, the top-most first.
 func (l *Loaders) Ancestors(ctx context.Context, of ContentRef) ([]ContentRef, error) {
 	of.Kind = kindKey(of.Kind)
-	return load(ctx, l, func(l *Loaders) *dataloader.Loader[ContentRef, []ContentRef] { return l.ancestors }, of)
+	refs, err := load(ctx, l, func(l *Loaders) *dataloader.Loader[ContentRef, []ContentRef] { return l.ancestors }, of)
+	if err != nil {
+		return nil, err
+	}
+	return l.hiddenAncestors(ctx, refs)
 }
 
 // Node returns a folder, whiteboard, database or embed (ref.Kind) by id.
 func (l *Loaders) Node(ctx context.Context, ref ContentRef) (TreeNode, error) {
-	return load(ctx, l, func(l *Loaders) *dataloader.Loader[ContentRef, TreeNode] { return l.nodes }, ref)
+	n, err := load(ctx, l, func(l *Loaders) *dataloader.Loader[ContentRef, TreeNode] { return l.nodes }, ref)
+	if err != nil {
+		return n, err
+	}
+	if _, err := l.checkOne(ctx, &Page{ID: n.ID, SpaceID: n.SpaceID, Kind: n.Kind}, nil, n.Kind, n.ID); err != nil {
+		return TreeNode{}, err
+	}
+	return n, nil
 }
 
 // ContentTypes returns the content type of each visible id among ids (at most 100).

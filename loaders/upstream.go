@@ -44,6 +44,9 @@ type SearchQuery struct {
 	// WithDetails asks for the labels, the ancestors' titles and the space name of content hits
 	// (SearchHit.Labels, Ancestors and SpaceName) in the same call.
 	WithDetails bool
+	// WithContainers asks for the page or blog post each comment and attachment hit belongs to
+	// (SearchHit.Container), which the read policy judges them by.
+	WithContainers bool
 }
 
 // ContentRef names content of the page tree: its id and its kind (page, folder, whiteboard,

@@ -47,6 +47,8 @@ var examples = map[string]example{
 	// postmortems, newest first, with author, comments and what changed.
 	"database-postmortems": {ordered: true, contains: []string{`"title":"PIR-2026-014: Primary database outage"`,
 		`"displayName":"`, `"unified":"`, `"title":"PIR-2025-088: Database connection pool exhaustion"`}},
+	// "Read policy": the demo tenant's, empty.
+	"read-policy": {contains: []string{`"readPolicy":{"allowedSpaces":[],"excludedLabels":[]}`}},
 	// "Check a query before running it": the CQL is reported invalid, with a position.
 	"validate-cql": {contains: []string{`"valid":false`, `"line":1`}},
 	// "Open a link someone pasted": the page the link names.

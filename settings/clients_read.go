@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/confluence-graph/confluence-graph/confluence"
+
+	"github.com/confluence-graph/confluence-graph/readpolicy"
 )
 
 // ReadClient is a tenant's pooled Confluence client with what the stored
@@ -21,6 +23,10 @@ type ReadClient struct {
 	// ReadPath is the read path decided when the credential was validated
 	// (ReadPathV2 for records validated before read paths were stored).
 	ReadPath ReadPath
+	// ReadPolicy is the stored read policy (a copy): what the tenant's
+	// reads may return. Read with the credential on every request, so a
+	// policy set on any replica applies from the next request on.
+	ReadPolicy readpolicy.Policy
 }
 
 // ReadClient is ClientVersion with the stored token type and capabilities,
@@ -35,8 +41,9 @@ func (s *Service) ReadClient(ctx context.Context, tenantID string) (ReadClient, 
 	if rp != ReadPathV1 {
 		rp = ReadPathV2
 	}
+	cp := rec.Clone()
 	return ReadClient{Client: c, CredentialVersion: rec.CredentialVersion, TokenType: rec.TokenType,
-		Capabilities: rec.Clone().Capabilities, ReadPath: rp}, nil
+		Capabilities: cp.Capabilities, ReadPolicy: cp.ReadPolicy, ReadPath: rp}, nil
 }
 
 // HierarchyFallback reports what the capabilities say about the page tree

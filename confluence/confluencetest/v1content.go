@@ -273,7 +273,7 @@ func (s *Server) v1Children(r *http.Request, parent *doc, e expansion) map[strin
 	}
 	if e.has("attachment") {
 		var ds []*doc
-		if parent.kind == "page" {
+		if parent.isContent() { // pages and blog posts have attachments
 			for _, a := range s.st.pageAtts[p.ID] {
 				ds = append(ds, attachmentDoc(p, a, ""))
 			}
