@@ -131,3 +131,40 @@ func (v *validation) probeV1(ctx context.Context, c *confluence.Client) (bool, e
 	v.readPath, v.status = ReadPathV1, StatusConnected
 	return true, nil
 }
+
+// spaceKeys returns the keys among keys of the spaces c can see, through the
+// read path rp's space list (v1 /space for ReadPathV1, whose tokens v2
+// refuses; v2 /spaces otherwise).
+func spaceKeys(ctx context.Context, c *confluence.Client, rp ReadPath, keys []string) ([]string, error) {
+	var out []string
+	if rp == ReadPathV1 {
+		opt := &confluence.V1SpaceListOptions{Keys: keys, V1ListOptions: confluence.V1ListOptions{Limit: 250}}
+		for {
+			spaces, resp, err := c.Content.Spaces(ctx, opt)
+			if err != nil {
+				return nil, err
+			}
+			for _, sp := range spaces {
+				out = append(out, sp.Key)
+			}
+			if resp == nil || resp.NextStart() <= 0 {
+				return out, nil
+			}
+			opt.Start = resp.NextStart()
+		}
+	}
+	opt := &confluence.SpaceListOptions{Keys: keys, ListOptions: confluence.ListOptions{Limit: 250}}
+	for {
+		spaces, resp, err := c.Spaces.List(ctx, opt)
+		if err != nil {
+			return nil, err
+		}
+		for _, sp := range spaces {
+			out = append(out, sp.Key)
+		}
+		if resp == nil || resp.NextCursor == "" {
+			return out, nil
+		}
+		opt.Cursor = resp.NextCursor
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/confluence-graph/confluence-graph/graph"
+	"github.com/confluence-graph/confluence-graph/readpolicy"
 	"github.com/confluence-graph/confluence-graph/settings"
 )
 
@@ -79,5 +81,42 @@ func TestGuideRecipeTreeThroughSettingsSource(t *testing.T) {
 		"GET /wiki/rest/api/space": 1, "GET /wiki/rest/api/space/{key}/content/{type}": 1}
 	if !maps.Equal(calls, wantCalls) {
 		t.Errorf("calls = %v; want %v", calls, wantCalls)
+	}
+}
+
+// TestReadPolicyHoldsOnTheV1ReadPath: SettingsSource binds the stored read policy on the v1 read
+// path too: on the guide-recipe tenant an allowed page answers every read, a page in a space
+// outside the allow-list and a page with an excluded label answer none.
+func TestReadPolicyHoldsOnTheV1ReadPath(t *testing.T) {
+	e := newEnv(t, storeKinds()[0])
+	if in := e.mustConnect(t, "acme", "scoped-guide"); in.ReadPath != settings.ReadPathV1 {
+		t.Fatalf("read path = %q; want v1", in.ReadPath)
+	}
+	if res, err := e.svc.SetReadPolicy(t.Context(), "acme", "admin", readpolicy.Policy{
+		AllowedSpaces: []string{"OPS", "PIR", "ARCH"}, ExcludedLabels: []string{"confidential"}}); err != nil || !res.OK() {
+		t.Fatalf("SetReadPolicy = %+v, %v", res.UserErrors, err)
+	}
+	e.sim.AddLabel(labelledPage, "confidential")
+	g := cachedGQL(t, e, e.svc)
+	acme := graph.Caller{TenantID: "acme", KeyID: "k", Role: graph.RoleReader}
+	e.sim.ResetStats()
+	for _, c := range []struct {
+		name, id string
+		visible  bool
+	}{
+		{"allowed page", allowedPage, true},
+		{"page in a hidden space", e.sim.PageIDs("ENG")[0], false},
+		{"page with an excluded label", labelledPage, false},
+	} {
+		for read, ok := range readsOf(t, g, acme, c.id) {
+			if ok != c.visible {
+				t.Errorf("%s, %s: visible = %t; want %t", c.name, read, ok, c.visible)
+			}
+		}
+	}
+	for ep, n := range e.sim.Stats().ByEndpoint {
+		if strings.Contains(ep, "/wiki/api/v2/") {
+			t.Errorf("%s called %d times; want no v2 call on the v1 read path", ep, n)
+		}
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/confluence-graph/confluence-graph/confluence"
 	"github.com/confluence-graph/confluence-graph/readpolicy"
 )
 
@@ -102,23 +101,16 @@ func (s *Service) checkSpaces(ctx context.Context, rec *Integration, keys []stri
 	defer cancel()
 	seen := map[string]bool{}
 	for chunk := range slices.Chunk(keys, 250) {
-		opt := &confluence.SpaceListOptions{Keys: chunk, ListOptions: confluence.ListOptions{Limit: 250}}
-		for {
-			spaces, resp, err := c.Spaces.List(ctx, opt)
-			if err != nil {
-				var v validation
-				if ferr := v.fatal(ctx, err); ferr != nil {
-					return nil, ferr
-				}
-				return v.errs, nil
+		found, err := spaceKeys(ctx, c, rec.ReadPath, chunk)
+		if err != nil {
+			var v validation
+			if ferr := v.fatal(ctx, err); ferr != nil {
+				return nil, ferr
 			}
-			for _, sp := range spaces {
-				seen[strings.ToUpper(sp.Key)] = true
-			}
-			if resp == nil || resp.NextCursor == "" {
-				break
-			}
-			opt.Cursor = resp.NextCursor
+			return v.errs, nil
+		}
+		for _, k := range found {
+			seen[strings.ToUpper(k)] = true
 		}
 	}
 	var unknown []string
