@@ -14,6 +14,7 @@ import (
 // and lines of text.
 func demoPDF(title string, lines ...string) []byte {
 	p := fpdf.New("P", "mm", "A4", "")
+	p.SetCatalogSort(true) // resources in a fixed order: map order would change the bytes from run to run
 	fixed := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	p.SetCreationDate(fixed)
 	p.SetModificationDate(fixed)
