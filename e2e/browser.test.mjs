@@ -312,7 +312,24 @@ test('the settings page connects the demo Confluence and names a missing scope',
     assert.deepEqual((await pageGraphQL(page, POLICY_QUERY, admin)).data.confluenceIntegration.readPolicy, { allowedSpaces: ['OPS', 'PIR'], excludedLabels: ['confidential'] });
     await page.screenshot({ path: path.join(RESULTS, 'settings-policy-refused.png'), fullPage: true });
 
+    // A space the list cannot show (the policy hides ENG) is added by key; an unknown key is refused, the spaces marked.
+    await page.fill('#excluded-labels', 'confidential');
+    await page.fill('#extra-spaces', 'ENG, NOPE');
+    await savePolicy(page);
+    assert.deepEqual(await page.$$eval('#policy-errors > li', (items) => items.map((li) => li.dataset.code)), ['UNKNOWN_SPACES']);
+    assert.match(await page.textContent('#policy-errors'), /NOPE/);
+    assert.equal(await page.getAttribute('#extra-spaces', 'aria-invalid'), 'true');
+    assert.equal(await page.$eval('#policy-spaces', (f) => f.classList.contains('invalid')), true);
+    assert.equal(await page.getAttribute('#excluded-labels', 'aria-invalid'), null);
+    await page.fill('#extra-spaces', 'eng');
+    await savePolicy(page);
+    assert.match(await page.textContent('#policy-message'), /^Saved: the assistant reads only the spaces ENG, OPS, PIR,/);
+    assert.deepEqual(await checkedSpaces(page), ['ENG', 'OPS', 'PIR']);
+    assert.equal(await page.inputValue('#extra-spaces'), '');
+    assert.equal(await page.$eval('#policy-spaces', (f) => f.classList.contains('invalid')), false);
+
     // Unchecking every space and clearing the labels allows everything again.
+    await page.uncheck('#space-list input[data-key="ENG"]');
     await page.uncheck('#space-list input[data-key="OPS"]');
     await page.uncheck('#space-list input[data-key="PIR"]');
     await page.fill('#excluded-labels', '');
@@ -321,6 +338,34 @@ test('the settings page connects the demo Confluence and names a missing scope',
     assert.equal(await page.textContent('#policy-message'), 'Saved: the assistant reads every space the account can see.');
     assert.equal(await page.getAttribute('#excluded-labels', 'aria-invalid'), null);
     assert.deepEqual(await pageGraphQL(page, '{ space(key: "ENG") { key } }', admin), { data: { space: { key: 'ENG' } } });
+  });
+
+  await t.test('the space picker lists every page of spaces, following endCursor', async () => {
+    // The demo has fewer spaces than one page holds, so this page's space
+    // listings are answered here: two pages, the second after cursor c1.
+    const listing = await context.newPage();
+    const afters = [];
+    await listing.route('**/graphql', async (route) => {
+      const body = route.request().postDataJSON();
+      if (!/SettingsSpaces/.test(body?.query ?? '')) return route.continue();
+      const after = body.variables?.after ?? null;
+      afters.push(after);
+      const spaces = after === null
+        ? { nodes: [{ key: 'ZED', name: 'Zed' }, { key: 'OPS', name: 'Operations' }], pageInfo: { hasNextPage: true, endCursor: 'c1' } }
+        : { nodes: [{ key: 'ALPHA', name: 'Alpha <b>not bold</b>' }], pageInfo: { hasNextPage: false, endCursor: 'c2' } };
+      return route.fulfill({ contentType: 'application/json', body: JSON.stringify({ data: { spaces } }) });
+    });
+    await listing.goto(new URL('settings', serviceURL()).toString());
+    await listing.fill('#admin-key', requireEnv('CG_ADMIN_KEY'));
+    await listing.click('#admin-key-save');
+    await openPolicy(listing);
+    assert.deepEqual(afters, [null, 'c1']);
+    assert.deepEqual(await listing.$$eval('#space-list input', (boxes) => boxes.map((b) => b.dataset.key)), ['ALPHA', 'OPS', 'ZED']);
+    // Names from the service are text, never markup.
+    assert.equal(await listing.textContent('#space-list li[data-key="ALPHA"] .name'), 'Alpha <b>not bold</b>');
+    await listing.fill('#space-filter', 'alp');
+    assert.deepEqual(await listing.$$eval('#space-list li:not([hidden])', (items) => items.map((li) => li.dataset.key)), ['ALPHA']);
+    await listing.close();
   });
   await page.close();
 });

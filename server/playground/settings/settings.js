@@ -253,7 +253,7 @@
       label.appendChild(box);
       label.appendChild(el('span', s.key, 'key'));
       if (s.name != null) label.appendChild(el('span', s.name, 'name'));
-      else if (policy.spaces) label.appendChild(el('span', 'not in the list of spaces the account can see', 'name missing'));
+      else if (policy.spaces) label.appendChild(el('span', '(not listed)', 'name missing'));
       li.appendChild(label);
       list.appendChild(li);
     });
