@@ -163,11 +163,15 @@ async function statusBadge(page) {
   return (await page.textContent('#status')).trim();
 }
 
-/** openPolicy opens the Confluence card's read policy part, which lists the spaces on opening. */
+/**
+ * openPolicy opens the Confluence card's read policy part and waits until
+ * it has listed the spaces (it lists them on opening; data-spaces says how far it got).
+ */
 async function openPolicy(page) {
   await page.waitForSelector('#policy:not([hidden]) > summary', WAIT);
   if (!(await page.$eval('#policy', (d) => d.open))) await page.click('#policy > summary');
-  await page.waitForFunction(() => document.querySelector('#spaces-status').textContent === '', null, WAIT);
+  await page.waitForFunction(() => /^(listed|failed)$/.test(document.querySelector('#policy').dataset.spaces), null, WAIT);
+  assert.equal(await page.$eval('#policy', (d) => d.dataset.spaces), 'listed', await page.textContent('#spaces-status'));
 }
 
 /** savePolicy presses Save policy and waits for the outcome. */

@@ -314,6 +314,7 @@
     policy.generation++;
     policy.spaces = null;
     policy.loading = null;
+    $('policy').dataset.spaces = ''; // listing, listed or failed once asked
     $('spaces-hidden-note').hidden = true;
     if ($('policy').open) loadSpaces();
   }
@@ -334,6 +335,7 @@
     var under = policy.stored;
     var all = [];
     $('spaces-status').textContent = 'Listing the spaces…';
+    $('policy').dataset.spaces = 'listing';
     function next(after, n) {
       return gql(Q_SPACES, { after: after }).then(function (data) {
         var c = data.spaces || { nodes: [], pageInfo: { hasNextPage: false } };
@@ -346,12 +348,14 @@
     policy.loading = next(null, 1).then(function (cut) {
       if (gen !== policy.generation) return;
       policy.spaces = all;
+      $('policy').dataset.spaces = 'listed';
       $('spaces-status').textContent = cut ? 'Only the first ' + all.length + ' spaces are listed; type other keys below.' :
         all.length ? '' : 'The service lists no space for this account.';
       $('spaces-hidden-note').hidden = !(under && under.allowedSpaces.length);
       renderSpaceList(policy.dirty ? checkedKeys() : (policy.stored ? policy.stored.allowedSpaces : []));
     }, function (err) {
       if (gen !== policy.generation) return;
+      $('policy').dataset.spaces = 'failed';
       $('spaces-status').textContent = 'The spaces could not be listed: ' + (err instanceof RequestError ? err.message : err) +
         ' Type space keys below instead.';
     }).then(function () {
