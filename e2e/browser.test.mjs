@@ -297,8 +297,9 @@ test('the settings page connects the demo Confluence and names a missing scope',
     assert.deepEqual(await checkedSpaces(page), ['OPS', 'PIR']);
     assert.equal(await page.inputValue('#excluded-labels'), 'confidential');
     assert.equal(await page.textContent('#policy-summary'), '(OPS, PIR; hiding confidential)');
-    // The service hides the other spaces from the list too; the page says so.
-    assert.equal(await page.isVisible('#spaces-hidden-note'), true);
+    // The picker lists every space the account can see (availableSpaces ignores the policy), so
+    // ENG can be allowed again by ticking it.
+    assert.ok((await page.$$eval('#space-list input', (xs) => xs.map((x) => x.value))).includes('ENG'));
 
     // A label with a space (quoted, so it stays one entry) is refused: message and hints shown, the field marked, nothing stored.
     await page.fill('#excluded-labels', 'confidential, "top secret"');
@@ -357,7 +358,7 @@ test('the settings page connects the demo Confluence and names a missing scope',
       const spaces = after === null
         ? { nodes: [{ key: 'ZED', name: 'Zed' }, { key: 'OPS', name: 'Operations' }], pageInfo: { hasNextPage: true, endCursor: 'c1' } }
         : { nodes: [{ key: 'ALPHA', name: 'Alpha <b>not bold</b>' }], pageInfo: { hasNextPage: false, endCursor: 'c2' } };
-      return route.fulfill({ contentType: 'application/json', body: JSON.stringify({ data: { spaces } }) });
+      return route.fulfill({ contentType: 'application/json', body: JSON.stringify({ data: { availableSpaces: spaces } }) });
     });
     await listing.goto(new URL('settings', serviceURL()).toString());
     await listing.fill('#admin-key', requireEnv('CG_ADMIN_KEY'));

@@ -15,7 +15,7 @@
   var M_CONNECT = /* graphql */ 'mutation SettingsConnect($input: ConnectConfluenceInput!) { connectConfluence(input: $input) { integration { status domain email tokenType tokenHint cloudId account { accountId displayName } capabilities { name ok requiredScope message } lastValidatedAt readPolicy { allowedSpaces excludedLabels } } userErrors { field code message hints } } }';
   var M_TEST = /* graphql */ 'mutation SettingsTest { testConfluenceConnection { integration { status domain email tokenType tokenHint cloudId account { accountId displayName } capabilities { name ok requiredScope message } lastValidatedAt readPolicy { allowedSpaces excludedLabels } } userErrors { field code message hints } } }';
   var M_DISCONNECT = /* graphql */ 'mutation SettingsDisconnect { disconnectConfluence { disconnected userErrors { field code message hints } } }';
-  var Q_SPACES = /* graphql */ 'query SettingsSpaces($after: String) { spaces(first: 100, after: $after) { nodes { key name } pageInfo { hasNextPage endCursor } } }';
+  var Q_SPACES = /* graphql */ 'query SettingsSpaces($after: String) { availableSpaces(first: 100, after: $after) { nodes { key name } pageInfo { hasNextPage endCursor } } }';
   var M_POLICY = /* graphql */ 'mutation SettingsReadPolicy($input: ReadPolicyInput!) { setConfluenceReadPolicy(input: $input) { integration { readPolicy { allowedSpaces excludedLabels } } userErrors { field code message hints } } }';
 
   function $(id) { return document.getElementById(id); }
@@ -315,7 +315,6 @@
     policy.spaces = null;
     policy.loading = null;
     $('policy').dataset.spaces = ''; // listing, listed or failed once asked
-    $('spaces-hidden-note').hidden = true;
     if ($('policy').open) loadSpaces();
   }
 
@@ -328,17 +327,16 @@
   }
 
   // loadSpaces lists every space the service shows (all pages of spaces),
-  // once; the service hides the spaces a stored allow-list leaves out.
+  // once; availableSpaces lists every space the account can see, whatever the stored policy.
   function loadSpaces() {
     if (policy.spaces || policy.loading) return policy.loading || Promise.resolve();
     var gen = policy.generation;
-    var under = policy.stored;
     var all = [];
     $('spaces-status').textContent = 'Listing the spaces…';
     $('policy').dataset.spaces = 'listing';
     function next(after, n) {
       return gql(Q_SPACES, { after: after }).then(function (data) {
-        var c = data.spaces || { nodes: [], pageInfo: { hasNextPage: false } };
+        var c = data.availableSpaces || { nodes: [], pageInfo: { hasNextPage: false } };
         all = all.concat(c.nodes);
         var more = c.pageInfo.hasNextPage && c.pageInfo.endCursor && c.pageInfo.endCursor !== after;
         if (more && n < MAX_SPACE_PAGES) return next(c.pageInfo.endCursor, n + 1);
@@ -351,7 +349,6 @@
       $('policy').dataset.spaces = 'listed';
       $('spaces-status').textContent = cut ? 'Only the first ' + all.length + ' spaces are listed; type other keys below.' :
         all.length ? '' : 'The service lists no space for this account.';
-      $('spaces-hidden-note').hidden = !(under && under.allowedSpaces.length);
       renderSpaceList(policy.dirty ? checkedKeys() : (policy.stored ? policy.stored.allowedSpaces : []));
     }, function (err) {
       if (gen !== policy.generation) return;
