@@ -118,7 +118,9 @@ func TestReadPolicyHoldsOnEveryReadPath(t *testing.T) {
 			}
 			Spaces struct{ Nodes []struct{ Key string } }
 			Space  struct {
-				PageTree struct{ Entries []struct{ Content struct{ ID string } } }
+				PageTree struct {
+					Entries []struct{ Content struct{ ID string } }
+				}
 			}
 			Comments struct{ Nodes []struct{ Title string } }
 		}
@@ -147,7 +149,9 @@ func TestReadPolicyHoldsOnEveryReadPath(t *testing.T) {
 		if len(tree.Spaces.Nodes) != 3 {
 			t.Errorf("spaces = %+v; want OPS, PIR, ARCH", tree.Spaces.Nodes)
 		}
-		var all struct{ Search struct{ Nodes []struct{ Title string } } }
+		var all struct {
+			Search struct{ Nodes []struct{ Title string } }
+		}
 		g.as(free, `{ search(cql: "type = comment", first: 100) { nodes { title } } }`, &all)
 		if len(tree.Comments.Nodes) == 0 || len(tree.Comments.Nodes) >= len(all.Search.Nodes) {
 			t.Errorf("comment hits with the policy = %d, without = %d; want fewer but some (those on the labelled page and in hidden spaces left out)",
@@ -165,7 +169,9 @@ func TestReadPolicyHoldsOnEveryReadPath(t *testing.T) {
 			t.Errorf("related/searchPages: with the policy %s; without %s; want the labelled page only without", wp, wo)
 		}
 		// A link from an allowed page to a hidden one keeps its text but gets no URL.
-		var body struct{ Page struct{ Body struct{ Value string } } }
+		var body struct {
+			Page struct{ Body struct{ Value string } }
+		}
 		const oncall = `{ page(id: "%s") { body { value } } }`
 		g.as(acme, fmt.Sprintf(oncall, oncallPage), &body)
 		if v := body.Page.Body.Value; !strings.Contains(v, "/pages/"+allowedPage+"/") || strings.Contains(v, "/pages/"+labelledPage+"/") {
