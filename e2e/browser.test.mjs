@@ -1,7 +1,8 @@
 // Browser tests of the embedded pages in Debian's headless Chromium, driven
 // by playwright-core: the GraphiQL playground runs a query through its UI,
-// and the settings page connects the demo Confluence. Every request the
-// browser makes is recorded; any to a host other than the service fails.
+// and the settings page connects the demo Confluence and sets its read
+// policy. Every request the browser makes is recorded; any to a host other
+// than the service fails.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -162,6 +163,47 @@ async function statusBadge(page) {
   return (await page.textContent('#status')).trim();
 }
 
+/**
+ * openPolicy opens the Confluence card's read policy part and waits until
+ * it has listed the spaces (it lists them on opening; data-spaces says how far it got).
+ */
+async function openPolicy(page) {
+  await page.waitForSelector('#policy:not([hidden]) > summary', WAIT);
+  if (!(await page.$eval('#policy', (d) => d.open))) await page.click('#policy > summary');
+  await page.waitForFunction(() => /^(listed|failed)$/.test(document.querySelector('#policy').dataset.spaces), null, WAIT);
+  assert.equal(await page.$eval('#policy', (d) => d.dataset.spaces), 'listed', await page.textContent('#spaces-status'));
+}
+
+/** savePolicy presses Save policy and waits for the outcome. */
+async function savePolicy(page) {
+  await page.click('#policy-save');
+  await page.waitForFunction(() => {
+    const m = document.querySelector('#policy-message').textContent;
+    return !document.querySelector('#policy-save').disabled && m !== '' && m !== 'Saving…';
+  }, null, WAIT);
+}
+
+async function checkedSpaces(page) {
+  return page.$$eval('#space-list input:checked', (boxes) => boxes.map((b) => b.dataset.key));
+}
+
+/** pageGraphQL runs a query with fetch from the page, as the page's own script does. */
+async function pageGraphQL(page, query, key) {
+  return page.evaluate(
+    async ([q, k]) => {
+      const res = await fetch('graphql', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${k}` },
+        body: JSON.stringify({ query: q }),
+      });
+      return res.json();
+    },
+    [query, key],
+  );
+}
+
+const POLICY_QUERY = '{ confluenceIntegration { readPolicy { allowedSpaces excludedLabels } } }';
+
 test('the settings page connects the demo Confluence and names a missing scope', async (t) => {
   const { classic, scopedNoSearch } = demoAccounts();
   const page = await context.newPage();
@@ -217,6 +259,118 @@ test('the settings page connects the demo Confluence and names a missing scope',
     await page.waitForFunction(() => document.querySelector('#status').textContent === 'NOT_CONNECTED', null, WAIT);
     await connect(page, classic);
     await page.waitForFunction(() => document.querySelector('#status').textContent === 'CONNECTED', null, WAIT);
+  });
+
+  await t.test('the read policy: spaces and a label saved, shown after a reload, a refused label changes nothing, ENG hidden', async () => {
+    const admin = requireEnv('CG_ADMIN_KEY');
+    await connect(page, classic);
+    await page.waitForFunction(() => document.querySelector('#status').textContent === 'CONNECTED', null, WAIT);
+    await openPolicy(page);
+    // No policy: every space is listed, none is checked, and the page says what that means.
+    const listed = await page.$$eval('#space-list input', (boxes) => boxes.map((b) => b.dataset.key));
+    assert.ok(['ENG', 'OPS', 'PIR'].every((k) => listed.includes(k)), `spaces listed: ${listed}`);
+    assert.deepEqual(await checkedSpaces(page), []);
+    assert.match(await page.textContent('#spaces-rule'), /No space is checked: the assistant may read every space/);
+    assert.equal(await page.textContent('#policy-summary'), '(every space; no label hidden)');
+
+    await page.check('#space-list input[data-key="OPS"]');
+    await page.check('#space-list input[data-key="PIR"]');
+    assert.match(await page.textContent('#spaces-rule'), /^Only the 2 spaces OPS, PIR may be read/);
+    await page.fill('#excluded-labels', 'confidential');
+    await savePolicy(page);
+    assert.equal(await page.textContent('#policy-message'), 'Saved: the assistant reads only the spaces OPS, PIR, except content labelled confidential.');
+    assert.deepEqual(await page.$$eval('#policy-errors > li', (items) => items.length), 0);
+    assert.deepEqual((await pageGraphQL(page, POLICY_QUERY, admin)).data.confluenceIntegration.readPolicy, { allowedSpaces: ['OPS', 'PIR'], excludedLabels: ['confidential'] });
+    await page.screenshot({ path: path.join(RESULTS, 'settings-policy-saved.png'), fullPage: true });
+
+    // The policy is enforced from the next request on: ENG is as absent as a space that does not exist.
+    const eng = await pageGraphQL(page, '{ space(key: "ENG") { key } }', admin);
+    assert.equal(eng.data?.space, null, JSON.stringify(eng));
+    assert.deepEqual(eng.errors?.map((e) => e.extensions?.code), ['NOT_FOUND'], JSON.stringify(eng));
+    const ops = await pageGraphQL(page, '{ space(key: "OPS") { key } }', admin);
+    assert.deepEqual(ops, { data: { space: { key: 'OPS' } } });
+
+    // After a reload the stored policy is shown: OPS and PIR checked, the label in its field.
+    await page.reload();
+    await page.waitForFunction(() => document.querySelector('#status').textContent === 'CONNECTED', null, WAIT);
+    await openPolicy(page);
+    assert.deepEqual(await checkedSpaces(page), ['OPS', 'PIR']);
+    assert.equal(await page.inputValue('#excluded-labels'), 'confidential');
+    assert.equal(await page.textContent('#policy-summary'), '(OPS, PIR; hiding confidential)');
+    // The picker lists every space the account can see (availableSpaces ignores the policy), so
+    // ENG can be allowed again by ticking it.
+    assert.ok((await page.$$eval('#space-list input', (xs) => xs.map((x) => x.value))).includes('ENG'));
+
+    // A label with a space (quoted, so it stays one entry) is refused: message and hints shown, the field marked, nothing stored.
+    await page.fill('#excluded-labels', 'confidential, "top secret"');
+    await savePolicy(page);
+    assert.match(await page.textContent('#policy-message'), /^Not saved: .*The stored policy is unchanged\.$/);
+    const errors = await page.$$eval('#policy-errors > li', (items) =>
+      items.map((li) => ({ code: li.dataset.code, text: li.textContent, hints: li.querySelectorAll('.hints li').length })),
+    );
+    assert.deepEqual(errors.map((e) => e.code), ['INVALID_READ_POLICY'], JSON.stringify(errors));
+    assert.ok(errors[0].text.includes('"top secret" has white space'), `the refusal does not name the label: ${errors[0].text}`);
+    assert.ok(errors[0].hints > 0, 'the refusal shows no hint');
+    assert.equal(await page.getAttribute('#excluded-labels', 'aria-invalid'), 'true');
+    assert.equal(await page.getAttribute('#extra-spaces', 'aria-invalid'), null);
+    assert.equal(await page.textContent('#policy-summary'), '(OPS, PIR; hiding confidential)');
+    assert.deepEqual((await pageGraphQL(page, POLICY_QUERY, admin)).data.confluenceIntegration.readPolicy, { allowedSpaces: ['OPS', 'PIR'], excludedLabels: ['confidential'] });
+    await page.screenshot({ path: path.join(RESULTS, 'settings-policy-refused.png'), fullPage: true });
+
+    // A space the list cannot show (the policy hides ENG) is added by key; an unknown key is refused, the spaces marked.
+    await page.fill('#excluded-labels', 'confidential');
+    await page.fill('#extra-spaces', 'ENG, NOPE');
+    await savePolicy(page);
+    assert.deepEqual(await page.$$eval('#policy-errors > li', (items) => items.map((li) => li.dataset.code)), ['UNKNOWN_SPACES']);
+    assert.match(await page.textContent('#policy-errors'), /NOPE/);
+    assert.equal(await page.getAttribute('#extra-spaces', 'aria-invalid'), 'true');
+    assert.equal(await page.$eval('#policy-spaces', (f) => f.classList.contains('invalid')), true);
+    assert.equal(await page.getAttribute('#excluded-labels', 'aria-invalid'), null);
+    await page.fill('#extra-spaces', 'eng');
+    await savePolicy(page);
+    assert.match(await page.textContent('#policy-message'), /^Saved: the assistant reads only the spaces ENG, OPS, PIR,/);
+    assert.deepEqual(await checkedSpaces(page), ['ENG', 'OPS', 'PIR']);
+    assert.equal(await page.inputValue('#extra-spaces'), '');
+    assert.equal(await page.$eval('#policy-spaces', (f) => f.classList.contains('invalid')), false);
+
+    // Unchecking every space and clearing the labels allows everything again.
+    await page.uncheck('#space-list input[data-key="ENG"]');
+    await page.uncheck('#space-list input[data-key="OPS"]');
+    await page.uncheck('#space-list input[data-key="PIR"]');
+    await page.fill('#excluded-labels', '');
+    assert.match(await page.textContent('#spaces-rule'), /every space/);
+    await savePolicy(page);
+    assert.equal(await page.textContent('#policy-message'), 'Saved: the assistant reads every space the account can see.');
+    assert.equal(await page.getAttribute('#excluded-labels', 'aria-invalid'), null);
+    assert.deepEqual(await pageGraphQL(page, '{ space(key: "ENG") { key } }', admin), { data: { space: { key: 'ENG' } } });
+  });
+
+  await t.test('the space picker lists every page of spaces, following endCursor', async () => {
+    // The demo has fewer spaces than one page holds, so this page's space
+    // listings are answered here: two pages, the second after cursor c1.
+    const listing = await context.newPage();
+    const afters = [];
+    await listing.route('**/graphql', async (route) => {
+      const body = route.request().postDataJSON();
+      if (!/SettingsSpaces/.test(body?.query ?? '')) return route.continue();
+      const after = body.variables?.after ?? null;
+      afters.push(after);
+      const spaces = after === null
+        ? { nodes: [{ key: 'ZED', name: 'Zed' }, { key: 'OPS', name: 'Operations' }], pageInfo: { hasNextPage: true, endCursor: 'c1' } }
+        : { nodes: [{ key: 'ALPHA', name: 'Alpha <b>not bold</b>' }], pageInfo: { hasNextPage: false, endCursor: 'c2' } };
+      return route.fulfill({ contentType: 'application/json', body: JSON.stringify({ data: { availableSpaces: spaces } }) });
+    });
+    await listing.goto(new URL('settings', serviceURL()).toString());
+    await listing.fill('#admin-key', requireEnv('CG_ADMIN_KEY'));
+    await listing.click('#admin-key-save');
+    await openPolicy(listing);
+    assert.deepEqual(afters, [null, 'c1']);
+    assert.deepEqual(await listing.$$eval('#space-list input', (boxes) => boxes.map((b) => b.dataset.key)), ['ALPHA', 'OPS', 'ZED']);
+    // Names from the service are text, never markup.
+    assert.equal(await listing.textContent('#space-list li[data-key="ALPHA"] .name'), 'Alpha <b>not bold</b>');
+    await listing.fill('#space-filter', 'alp');
+    assert.deepEqual(await listing.$$eval('#space-list li:not([hidden])', (items) => items.map((li) => li.dataset.key)), ['ALPHA']);
+    await listing.close();
   });
   await page.close();
 });

@@ -340,6 +340,7 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		AvailableSpaces       func(childComplexity int, first *int, after *string) int
 		BlogPost              func(childComplexity int, id string) int
 		ConfluenceIntegration func(childComplexity int) int
 		Content               func(childComplexity int, id string) int
@@ -587,6 +588,7 @@ type QueryResolver interface {
 	Search(ctx context.Context, cql string, first *int, after *string) (*model.SearchConnection, error)
 	SearchPages(ctx context.Context, filter model.PageFilter, first *int, after *string) (*model.SearchConnection, error)
 	Related(ctx context.Context, incident model.IncidentInput, first *int, kinds []model.ContentKind, spaces []string) (*model.RelatedConnection, error)
+	AvailableSpaces(ctx context.Context, first *int, after *string) (*model.SpaceConnection, error)
 	ValidateCql(ctx context.Context, cql string) (*model.CqlValidation, error)
 	ConfluenceIntegration(ctx context.Context) (*model.ConfluenceIntegration, error)
 }
@@ -1912,6 +1914,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageTreeEntry.ParentID(childComplexity), true
 
+	case "Query.availableSpaces":
+		if e.ComplexityRoot.Query.AvailableSpaces == nil {
+			break
+		}
+
+		args, err := ec.field_Query_availableSpaces_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AvailableSpaces(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Query.blogPost":
 		if e.ComplexityRoot.Query.BlogPost == nil {
 			break
@@ -2776,6 +2789,18 @@ type Query {
     "Only these space keys."
     spaces: [String!]
   ): RelatedConnection!
+
+  """
+  Every space the connected account can see, whatever the read policy, ordered by id: what an
+  admin chooses the policy's allowed spaces from. Admin keys only (FORBIDDEN otherwise); every
+  other read, ` + "`" + `spaces` + "`" + ` included, leaves the spaces the policy hides out.
+  """
+  availableSpaces(
+    "How many items to return, 1..100 (BAD_USER_INPUT outside that range)."
+    first: Int = 100
+    "Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or edge ` + "`" + `cursor` + "`" + ` of the previous page)."
+    after: String
+  ): SpaceConnection
 
   "Check a CQL query without running it (no upstream call). Errors carry line and column."
   validateCql(
@@ -5681,6 +5706,28 @@ func (ec *executionContext) field_Query__entities_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["representations"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_availableSpaces_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -11909,6 +11956,50 @@ func (ec *executionContext) fieldContext_Query_related(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_availableSpaces(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_availableSpaces(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AvailableSpaces(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SpaceConnection) graphql.Marshaler {
+			return ec.marshalOSpaceConnection2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐSpaceConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_availableSpaces(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SpaceConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_availableSpaces_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_validateCql(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17938,6 +18029,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_related(ctx, field)
+				})
+		case "availableSpaces":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_availableSpaces(ctx, field)
 				})
 		case "validateCql":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,

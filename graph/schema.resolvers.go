@@ -367,6 +367,11 @@ func (r *queryResolver) Related(ctx context.Context, incident model.IncidentInpu
 	return related(ctx, incident, first, kinds, spaces)
 }
 
+// AvailableSpaces is the resolver for the availableSpaces field.
+func (r *queryResolver) AvailableSpaces(ctx context.Context, first *int, after *string) (*model.SpaceConnection, error) {
+	return availableSpaces(ctx, first, after)
+}
+
 // ValidateCql is the resolver for the validateCql field.
 func (r *queryResolver) ValidateCql(ctx context.Context, cql string) (*model.CqlValidation, error) {
 	return validateCQL(ctx, cql)

@@ -255,3 +255,30 @@ func TestReadPolicyCostsNoExtraCallWhenLabelsAreSelected(t *testing.T) {
 		t.Errorf("upstream calls with the policy = %d, without = %d; want the same", with, without)
 	}
 }
+
+// TestAvailableSpacesListsWhatThePolicyHidesToAdminsOnly: the picker of the settings page lists
+// every space the account sees whatever the policy, for admin keys; a reader key is refused.
+func TestAvailableSpacesListsWhatThePolicyHidesToAdminsOnly(t *testing.T) {
+	e := newEnv(t, storeKinds()[0])
+	e.mustConnect(t, "acme", "classic")
+	if res, err := e.svc.SetReadPolicy(t.Context(), "acme", "admin", readpolicy.Policy{AllowedSpaces: []string{"OPS"}}); err != nil || !res.OK() {
+		t.Fatalf("SetReadPolicy = %+v, %v", res.UserErrors, err)
+	}
+	g := cachedGQL(t, e, e.svc)
+	var out struct {
+		AvailableSpaces struct{ Nodes []struct{ Key string } }
+		Spaces          struct{ Nodes []struct{ Key string } }
+	}
+	const q = `{ availableSpaces { nodes { key } } spaces { nodes { key } } }`
+	if errs := g.as(graph.Caller{TenantID: "acme", KeyID: "a", Role: graph.RoleAdmin}, q, &out); len(errs) > 0 {
+		t.Fatalf("errors: %+v", errs)
+	}
+	if len(out.Spaces.Nodes) != 1 || out.Spaces.Nodes[0].Key != "OPS" || len(out.AvailableSpaces.Nodes) < 4 {
+		t.Errorf("spaces = %+v, availableSpaces = %+v; want OPS only, and every visible space", out.Spaces.Nodes, out.AvailableSpaces.Nodes)
+	}
+	var denied any
+	errs := g.as(graph.Caller{TenantID: "acme", KeyID: "r", Role: graph.RoleReader}, `{ availableSpaces { nodes { key } } }`, &denied)
+	if len(errs) != 1 || errs[0].Extensions["code"] != "FORBIDDEN" {
+		t.Errorf("reader: errors %+v; want FORBIDDEN", errs)
+	}
+}

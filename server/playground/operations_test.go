@@ -45,8 +45,8 @@ func TestPageOperationsMatchSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	marked := regexp.MustCompile(`/\* graphql \*/ '([^']*)'`).FindAllStringSubmatch(string(settingsJS), -1)
-	if got, want := len(marked), 4; got != want {
-		t.Fatalf("settings.js operations: got %d, want %d (integration, connect, test, disconnect)", got, want)
+	if got, want := len(marked), 6; got != want {
+		t.Fatalf("settings.js operations: got %d, want %d (integration, connect, test, disconnect, spaces, read policy)", got, want)
 	}
 	defaultQuery, err := os.ReadFile("web/src/default-query.graphql")
 	if err != nil {

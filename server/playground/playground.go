@@ -69,9 +69,10 @@ func PlaygroundHandler(demoKey string) http.Handler {
 
 // SettingsHandler returns the handler of the reference settings page: the
 // page at "/settings" and its script and stylesheet under "/settings/".
-// The page calls the connectConfluence, testConfluenceConnection and
-// disconnectConfluence mutations with an admin key the user types in; the
-// key stays in the browser's sessionStorage. Other paths answer 404 and
+// The page calls the connectConfluence, testConfluenceConnection,
+// disconnectConfluence and setConfluenceReadPolicy mutations, and lists
+// spaces for the read policy's space picker, with an admin key the user
+// types in; the key stays in the browser's sessionStorage. Other paths answer 404 and
 // methods other than GET and HEAD answer 405. Safe for concurrent use.
 func SettingsHandler() http.Handler {
 	return pageHandler{

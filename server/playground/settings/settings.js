@@ -11,10 +11,12 @@
 
   // The operations are whole string literals marked graphql so the Go tests
   // can check each one against schema.graphqls.
-  var Q_INTEGRATION = /* graphql */ 'query SettingsIntegration { confluenceIntegration { status domain email tokenType tokenHint cloudId account { accountId displayName } capabilities { name ok requiredScope message } lastValidatedAt } }';
-  var M_CONNECT = /* graphql */ 'mutation SettingsConnect($input: ConnectConfluenceInput!) { connectConfluence(input: $input) { integration { status domain email tokenType tokenHint cloudId account { accountId displayName } capabilities { name ok requiredScope message } lastValidatedAt } userErrors { field code message hints } } }';
-  var M_TEST = /* graphql */ 'mutation SettingsTest { testConfluenceConnection { integration { status domain email tokenType tokenHint cloudId account { accountId displayName } capabilities { name ok requiredScope message } lastValidatedAt } userErrors { field code message hints } } }';
+  var Q_INTEGRATION = /* graphql */ 'query SettingsIntegration { confluenceIntegration { status domain email tokenType tokenHint cloudId account { accountId displayName } capabilities { name ok requiredScope message } lastValidatedAt readPolicy { allowedSpaces excludedLabels } } }';
+  var M_CONNECT = /* graphql */ 'mutation SettingsConnect($input: ConnectConfluenceInput!) { connectConfluence(input: $input) { integration { status domain email tokenType tokenHint cloudId account { accountId displayName } capabilities { name ok requiredScope message } lastValidatedAt readPolicy { allowedSpaces excludedLabels } } userErrors { field code message hints } } }';
+  var M_TEST = /* graphql */ 'mutation SettingsTest { testConfluenceConnection { integration { status domain email tokenType tokenHint cloudId account { accountId displayName } capabilities { name ok requiredScope message } lastValidatedAt readPolicy { allowedSpaces excludedLabels } } userErrors { field code message hints } } }';
   var M_DISCONNECT = /* graphql */ 'mutation SettingsDisconnect { disconnectConfluence { disconnected userErrors { field code message hints } } }';
+  var Q_SPACES = /* graphql */ 'query SettingsSpaces($after: String) { availableSpaces(first: 100, after: $after) { nodes { key name } pageInfo { hasNextPage endCursor } } }';
+  var M_POLICY = /* graphql */ 'mutation SettingsReadPolicy($input: ReadPolicyInput!) { setConfluenceReadPolicy(input: $input) { integration { readPolicy { allowedSpaces excludedLabels } } userErrors { field code message hints } } }';
 
   function $(id) { return document.getElementById(id); }
 
@@ -85,8 +87,9 @@
     return e;
   }
 
-  function renderUserErrors(errors) {
-    var list = $('user-errors');
+  // renderUserErrors lists errors in list (the connection's list by default).
+  function renderUserErrors(errors, list) {
+    list = list || $('user-errors');
     clear(list);
     (errors || []).forEach(function (ue) {
       var li = el('li', null, 'user-error');
@@ -109,6 +112,9 @@
     $('status').dataset.status = status;
     $('details').hidden = !it;
     $('capabilities').hidden = !it;
+    $('policy').hidden = !it;
+    if (it) renderPolicy(it.readPolicy, false);
+    else resetPolicy();
     var body = $('capabilities').tBodies[0];
     clear(body);
     if (!it) return;
@@ -138,6 +144,7 @@
   }
 
   function load() {
+    resetPolicy(); // another key may be another tenant
     if (!memoryKey) {
       showMessage('Enter an admin API key to see and change the connection.', false);
       return Promise.resolve();
@@ -155,6 +162,251 @@
     }).then(function () { setBusy(false); });
   }
 
+  // ---- What the assistant may read: the tenant's read policy ----
+
+  // At most this many pages of 100 spaces are listed (a policy allows at most 250 spaces).
+  var MAX_SPACE_PAGES = 100;
+
+  var policy = {
+    stored: null,      // {allowedSpaces, excludedLabels} as the service last reported it
+    spaces: null,      // [{key, name}] the service listed, or null until listed
+    generation: 0,     // bumped when a listing in flight is no longer wanted
+    loading: null,     // the listing in flight
+    dirty: false       // the form holds edits not saved yet
+  };
+
+  // parseList splits a comma or space separated field into entries; a
+  // double-quoted run is one entry, spaces included, so the service can say
+  // why it is refused rather than the page silently splitting it.
+  function parseList(text) {
+    if ((text.match(/"/g) || []).length % 2) return { error: 'a double quote (") is not closed' };
+    var items = [];
+    var re = /"([^"]*)"|[^\s,"]+/g;
+    var m;
+    while ((m = re.exec(text)) !== null) items.push(m[1] != null ? m[1] : m[0]);
+    return { items: items };
+  }
+
+  // formatList is parseList's inverse: entries that parseList would split are quoted.
+  function formatList(items) {
+    return items.map(function (s) { return s === '' || /[\s,]/.test(s) ? '"' + s + '"' : s; }).join(', ');
+  }
+
+  function unique(items) {
+    var seen = {};
+    return items.filter(function (s) { if (seen[s]) return false; seen[s] = true; return true; });
+  }
+
+  // describePolicy says in words what p lets the assistant read.
+  function describePolicy(p) {
+    var spaces = p.allowedSpaces.length ? 'only the spaces ' + p.allowedSpaces.join(', ') : 'every space the account can see';
+    var labels = p.excludedLabels.length ? ', except content labelled ' + p.excludedLabels.join(', ') : '';
+    return spaces + labels;
+  }
+
+  function checkedKeys() {
+    return Array.prototype.map.call(document.querySelectorAll('#space-list input:checked'), function (b) { return b.dataset.key; });
+  }
+
+  // formSpaces is the allow-list the form would save, or {error}.
+  function formSpaces() {
+    var extra = parseList($('extra-spaces').value);
+    if (extra.error) return extra;
+    return { items: unique(checkedKeys().concat(extra.items)) };
+  }
+
+  // updateRule states plainly which spaces the form allows.
+  function updateRule() {
+    var f = formSpaces();
+    var keys = f.items || checkedKeys();
+    $('spaces-rule').textContent = keys.length ?
+      'Only the ' + (keys.length === 1 ? 'space' : keys.length + ' spaces') + ' ' + keys.join(', ') + ' may be read.' :
+      'No space is checked: the assistant may read every space the account can see.';
+  }
+
+  function applyFilter() {
+    var q = $('space-filter').value.trim().toLowerCase();
+    Array.prototype.forEach.call($('space-list').children, function (li) {
+      li.hidden = q !== '' && li.textContent.toLowerCase().indexOf(q) < 0;
+    });
+  }
+
+  // renderSpaceList shows the listed spaces and any checked key the list
+  // lacks (a stored key the account no longer sees), sorted by key.
+  function renderSpaceList(checked) {
+    var list = $('space-list');
+    var rows = (policy.spaces || []).slice();
+    var listed = {};
+    rows.forEach(function (s) { listed[s.key] = true; });
+    checked.forEach(function (k) { if (!listed[k]) { listed[k] = true; rows.push({ key: k, name: null }); } });
+    rows.sort(function (a, b) { return a.key < b.key ? -1 : a.key > b.key ? 1 : 0; });
+    clear(list);
+    rows.forEach(function (s) {
+      var li = el('li');
+      li.dataset.key = s.key;
+      var label = el('label');
+      var box = document.createElement('input');
+      box.type = 'checkbox';
+      box.value = s.key;
+      box.dataset.key = s.key;
+      box.checked = checked.indexOf(s.key) >= 0;
+      label.appendChild(box);
+      label.appendChild(el('span', s.key, 'key'));
+      if (s.name != null) label.appendChild(el('span', s.name, 'name'));
+      else if (policy.spaces) label.appendChild(el('span', '(not listed)', 'name missing'));
+      li.appendChild(label);
+      list.appendChild(li);
+    });
+    applyFilter();
+    updateRule();
+  }
+
+  function setInvalid(id, invalid) {
+    var e = $(id);
+    e.classList.toggle('invalid', invalid);
+    if (e.tagName === 'INPUT') {
+      if (invalid) e.setAttribute('aria-invalid', 'true');
+      else e.removeAttribute('aria-invalid');
+    }
+  }
+
+  // markInvalid highlights the fields errors name (field ["input", name]).
+  function markInvalid(errors) {
+    errors.forEach(function (ue) {
+      var name = ue.field && ue.field[ue.field.length - 1];
+      if (name === 'allowedSpaces') { setInvalid('policy-spaces', true); setInvalid('extra-spaces', true); }
+      if (name === 'excludedLabels') setInvalid('excluded-labels', true);
+    });
+  }
+
+  function clearPolicyProblems() {
+    ['policy-spaces', 'extra-spaces', 'excluded-labels'].forEach(function (id) { setInvalid(id, false); });
+    renderUserErrors([], $('policy-errors'));
+    showPolicyMessage('', false);
+  }
+
+  function showPolicyMessage(text, isError) {
+    var m = $('policy-message');
+    m.textContent = text || '';
+    m.className = isError ? 'error' : (text ? 'ok' : '');
+  }
+
+  // fillPolicyForm puts p in the form, dropping unsaved edits.
+  function fillPolicyForm(p) {
+    $('excluded-labels').value = formatList(p.excludedLabels);
+    $('extra-spaces').value = '';
+    renderSpaceList(p.allowedSpaces);
+    policy.dirty = false;
+  }
+
+  // renderPolicy records the stored policy p and shows it; the form takes
+  // it too when reset is set or it holds no unsaved edits.
+  function renderPolicy(p, reset) {
+    p = p || { allowedSpaces: [], excludedLabels: [] };
+    policy.stored = p;
+    $('policy-summary').textContent = '(' + (p.allowedSpaces.length ? p.allowedSpaces.join(', ') : 'every space') + '; ' +
+      (p.excludedLabels.length ? 'hiding ' + p.excludedLabels.join(', ') : 'no label hidden') + ')';
+    if (reset || !policy.dirty) fillPolicyForm(p);
+  }
+
+  // reloadSpaces forgets the listed spaces, and lists them again if the part is open.
+  function reloadSpaces() {
+    policy.generation++;
+    policy.spaces = null;
+    policy.loading = null;
+    $('policy').dataset.spaces = ''; // listing, listed or failed once asked
+    if ($('policy').open) loadSpaces();
+  }
+
+  function resetPolicy() {
+    policy.stored = null;
+    policy.dirty = false;
+    clearPolicyProblems();
+    clear($('space-list'));
+    reloadSpaces();
+  }
+
+  // loadSpaces lists every space the service shows (all pages of spaces),
+  // once; availableSpaces lists every space the account can see, whatever the stored policy.
+  function loadSpaces() {
+    if (policy.spaces || policy.loading) return policy.loading || Promise.resolve();
+    var gen = policy.generation;
+    var all = [];
+    $('spaces-status').textContent = 'Listing the spaces…';
+    $('policy').dataset.spaces = 'listing';
+    function next(after, n) {
+      return gql(Q_SPACES, { after: after }).then(function (data) {
+        var c = data.availableSpaces || { nodes: [], pageInfo: { hasNextPage: false } };
+        all = all.concat(c.nodes);
+        var more = c.pageInfo.hasNextPage && c.pageInfo.endCursor && c.pageInfo.endCursor !== after;
+        if (more && n < MAX_SPACE_PAGES) return next(c.pageInfo.endCursor, n + 1);
+        return more;
+      });
+    }
+    policy.loading = next(null, 1).then(function (cut) {
+      if (gen !== policy.generation) return;
+      policy.spaces = all;
+      $('policy').dataset.spaces = 'listed';
+      $('spaces-status').textContent = cut ? 'Only the first ' + all.length + ' spaces are listed; type other keys below.' :
+        all.length ? '' : 'The service lists no space for this account.';
+      renderSpaceList(policy.dirty ? checkedKeys() : (policy.stored ? policy.stored.allowedSpaces : []));
+    }, function (err) {
+      if (gen !== policy.generation) return;
+      $('policy').dataset.spaces = 'failed';
+      $('spaces-status').textContent = 'The spaces could not be listed: ' + (err instanceof RequestError ? err.message : err) +
+        ' Type space keys below instead.';
+    }).then(function () {
+      if (gen === policy.generation) policy.loading = null;
+    });
+    return policy.loading;
+  }
+
+  $('policy').addEventListener('toggle', function () {
+    if ($('policy').open) loadSpaces();
+  });
+
+  $('space-filter').addEventListener('input', applyFilter);
+  $('space-filter').addEventListener('keydown', function (e) {
+    if (e.key === 'Enter') e.preventDefault(); // filtering is not saving
+  });
+
+  $('policy-form').addEventListener('input', function (e) {
+    if (e.target.id === 'space-filter') return;
+    policy.dirty = true;
+    if (e.target.id === 'excluded-labels') setInvalid('excluded-labels', false);
+    else { setInvalid('policy-spaces', false); setInvalid('extra-spaces', false); }
+    updateRule();
+  });
+
+  $('policy-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    clearPolicyProblems();
+    var spaces = formSpaces();
+    var labels = parseList($('excluded-labels').value);
+    if (spaces.error || labels.error) {
+      if (spaces.error) setInvalid('extra-spaces', true);
+      if (labels.error) setInvalid('excluded-labels', true);
+      showPolicyMessage('Not saved: ' + (spaces.error || labels.error) + '. The stored policy is unchanged.', true);
+      return;
+    }
+    var input = { allowedSpaces: spaces.items, excludedLabels: labels.items };
+    $('policy-save').disabled = true;
+    showPolicyMessage('Saving…', false);
+    gql(M_POLICY, { input: input }).then(function (data) {
+      var p = data.setConfluenceReadPolicy;
+      renderUserErrors(p.userErrors, $('policy-errors'));
+      markInvalid(p.userErrors);
+      if (p.userErrors.length) {
+        showPolicyMessage('Not saved: fix the problems below. The stored policy is unchanged.', true);
+        return;
+      }
+      if (p.integration) renderPolicy(p.integration.readPolicy, true);
+      showPolicyMessage('Saved: the assistant reads ' + describePolicy(policy.stored) + '.', false);
+    }).catch(function (err) {
+      showPolicyMessage(err instanceof RequestError ? err.message : 'Unexpected error: ' + err, true);
+    }).then(function () { $('policy-save').disabled = false; });
+  });
+
   $('admin-key').value = memoryKey;
   $('admin-key-form').addEventListener('submit', function (e) {
     e.preventDefault();
@@ -170,6 +422,7 @@
         var p = data.connectConfluence;
         if (p.integration) {
           $('api-token').value = '';
+          reloadSpaces(); // a new account may see other spaces
           renderIntegration(p.integration);
         }
         // Nothing was stored: show what is stored now, which is unchanged.
