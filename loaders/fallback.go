@@ -105,15 +105,13 @@ func (e *MissingScopesError) Unwrap() error { return e.Err }
 // optional interfaces (Credentialed, Sited, ExpandingUpstream), pass through to up. When the
 // fallback is refused for a scope too, the error is a *MissingScopesError naming both scopes.
 func WithHierarchyFallback(up Upstream, memo *FallbackMemo, tenant string, known HierarchyRoutes) Upstream {
-	f := &fallbackUpstream{Upstream: up, memo: memo, tenant: tenant, known: known, tree: newCQLTree(up)}
-	if c, ok := up.(Credentialed); ok {
-		f.cred = c.CredentialVersion()
-	}
+	f := &fallbackUpstream{wrapped: wrapped{up}, memo: memo, tenant: tenant, known: known, tree: newCQLTree(up)}
+	f.cred = f.wrapped.CredentialVersion()
 	return f
 }
 
 type fallbackUpstream struct {
-	Upstream
+	wrapped
 	memo   *FallbackMemo
 	tenant string
 	cred   int64
@@ -130,19 +128,6 @@ var (
 // CredentialVersion implements Credentialed: up's version (0 when up is not Credentialed).
 func (f *fallbackUpstream) CredentialVersion() int64 { return f.cred }
 
-// Site implements Sited: up's site ("" when up is not Sited).
-func (f *fallbackUpstream) Site() string {
-	if s, ok := f.Upstream.(Sited); ok {
-		return s.Site()
-	}
-	return ""
-}
-
-// ExpandsChildren implements ExpandingUpstream: up's answer (false when up is not one).
-func (f *fallbackUpstream) ExpandsChildren() bool {
-	x, ok := f.Upstream.(ExpandingUpstream)
-	return ok && x.ExpandsChildren()
-}
 
 func (f *fallbackUpstream) routes() HierarchyRoutes {
 	return f.known.or(f.memo.Routes(f.tenant, f.cred))

@@ -33,11 +33,11 @@ func WithReadPolicy(up Upstream, p readpolicy.Policy) Upstream {
 	if up == nil || p.Empty() {
 		return up
 	}
-	return &policied{Upstream: up, p: p}
+	return &policied{wrapped: wrapped{up}, p: p}
 }
 
 type policied struct {
-	Upstream
+	wrapped
 	p readpolicy.Policy
 }
 
@@ -50,24 +50,6 @@ var (
 
 func (u *policied) ReadPolicy() readpolicy.Policy { return u.p }
 
-func (u *policied) CredentialVersion() int64 {
-	if c, ok := u.Upstream.(Credentialed); ok {
-		return c.CredentialVersion()
-	}
-	return 0
-}
-
-func (u *policied) Site() string {
-	if s, ok := u.Upstream.(Sited); ok {
-		return s.Site()
-	}
-	return ""
-}
-
-func (u *policied) ExpandsChildren() bool {
-	x, ok := u.Upstream.(ExpandingUpstream)
-	return ok && x.ExpandsChildren()
-}
 
 // policy returns the read policy of the request's tenant (empty when none is set).
 func (l *Loaders) policy(ctx context.Context) (readpolicy.Policy, error) {

@@ -19,15 +19,9 @@ const spaceNodesCQL = "type in (folder, whiteboard, database, embed) AND space =
 // upstream cannot run content searches (ErrUnsupported or a refusal canFallBack accepts): the
 // caller then finds the nodes through their pages' parents (ResolveParents).
 func (l *Loaders) SpaceTreeNodes(ctx context.Context, spaceKey string) ([]Page, error) {
-	up, err := l.upstream(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := l.acquire(ctx); err != nil {
-		return nil, err
-	}
-	defer l.release()
-	rows, err := contentSearchAll(ctx, up, fmt.Sprintf(spaceNodesCQL, cql.Quote(spaceKey)), []string{"ancestors"})
+	rows, err := direct(ctx, l, func(up Upstream) ([]Content, error) {
+		return contentSearchAll(ctx, up, fmt.Sprintf(spaceNodesCQL, cql.Quote(spaceKey)), []string{"ancestors"})
+	})
 	if err != nil {
 		if canFallBack(err) {
 			return nil, nil

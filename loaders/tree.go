@@ -79,15 +79,22 @@ func (l *Loaders) Node(ctx context.Context, ref ContentRef) (TreeNode, error) {
 
 // ContentTypes returns the content type of each visible id among ids (at most 100).
 func (l *Loaders) ContentTypes(ctx context.Context, ids []string) (map[string]string, error) {
+	return direct(ctx, l, func(up Upstream) (map[string]string, error) { return up.ContentTypes(ctx, ids) })
+}
+
+// direct makes one upstream read outside the dataloaders: it binds the request's Upstream and
+// holds one of the request's concurrency slots while call runs.
+func direct[T any](ctx context.Context, l *Loaders, call func(Upstream) (T, error)) (T, error) {
+	var zero T
 	up, err := l.upstream(ctx)
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
 	if err := l.acquire(ctx); err != nil {
-		return nil, err
+		return zero, err
 	}
 	defer l.release()
-	return up.ContentTypes(ctx, ids)
+	return call(up)
 }
 
 // kindKey is the canonical kind of a key: "" for a page.

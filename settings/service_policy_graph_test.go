@@ -282,3 +282,27 @@ func TestAvailableSpacesListsWhatThePolicyHidesToAdminsOnly(t *testing.T) {
 		t.Errorf("reader: errors %+v; want FORBIDDEN", errs)
 	}
 }
+
+// TestReadPolicyLeavesHiddenAncestorsOut: a page under a labelled page keeps its place, but the
+// hidden ancestor is left out of ancestors and parent is null.
+func TestReadPolicyLeavesHiddenAncestorsOut(t *testing.T) {
+	e := newEnv(t, storeKinds()[0])
+	e.mustConnect(t, "acme", "classic")
+	e.sim.AddLabel("100002", "confidential") // Runbooks, the parent of the Deployment Runbook
+	if res, err := e.svc.SetReadPolicy(t.Context(), "acme", "admin", readpolicy.Policy{ExcludedLabels: []string{"confidential"}}); err != nil || !res.OK() {
+		t.Fatalf("SetReadPolicy = %+v, %v", res.UserErrors, err)
+	}
+	g := cachedGQL(t, e, e.svc)
+	var out struct {
+		Page struct {
+			Parent    *struct{ ID string }
+			Ancestors []struct{ ID string }
+		}
+	}
+	if errs := g.as(graph.Caller{TenantID: "acme", KeyID: "r", Role: graph.RoleReader}, `{ page(id: "100003") { parent { id } ancestors { id } } }`, &out); len(errs) > 0 {
+		t.Fatalf("errors: %+v", errs)
+	}
+	if out.Page.Parent != nil || len(out.Page.Ancestors) != 1 || out.Page.Ancestors[0].ID != "100001" {
+		t.Errorf("parent = %+v, ancestors = %+v; want no parent and only 100001", out.Page.Parent, out.Page.Ancestors)
+	}
+}
