@@ -128,7 +128,6 @@ var (
 // CredentialVersion implements Credentialed: up's version (0 when up is not Credentialed).
 func (f *fallbackUpstream) CredentialVersion() int64 { return f.cred }
 
-
 func (f *fallbackUpstream) routes() HierarchyRoutes {
 	return f.known.or(f.memo.Routes(f.tenant, f.cred))
 }

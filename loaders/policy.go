@@ -50,7 +50,6 @@ var (
 
 func (u *policied) ReadPolicy() readpolicy.Policy { return u.p }
 
-
 // policy returns the read policy of the request's tenant (empty when none is set).
 func (l *Loaders) policy(ctx context.Context) (readpolicy.Policy, error) {
 	up, err := l.upstream(ctx)
