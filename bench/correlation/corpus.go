@@ -37,6 +37,10 @@ var spaces = []confluencetest.Space{
 
 func l(ls ...string) []string { return ls }
 
+// blogReviews are the reviews published as blog posts, as many teams publish them: in the
+// corpus they are rows like the others, served as blog posts.
+var blogReviews = map[string]bool{"302": true, "312": true, "341": true, "371": true}
+
 var pages = []row{
 	{"2000", "OPS", "", "Operations", nil, 400, `<p>Operations home: runbooks and playbooks.</p>`},
 	{"2001", "OPS", "2000", "Runbooks", nil, 400, `<p>Every runbook has detect, mitigate and verify sections.</p>`},
@@ -210,6 +214,12 @@ func Dataset(now time.Time) confluencetest.Dataset {
 	}
 	for i, r := range pages {
 		at := now.AddDate(0, 0, -r.age)
+		if blogReviews[r.id] {
+			d.BlogPosts = append(d.BlogPosts, confluencetest.BlogPost{ID: r.id, SpaceKey: r.space, Title: r.title,
+				AuthorID: account, CreatedAt: at, Labels: r.labels,
+				Versions: []confluencetest.Version{{CreatedAt: at, AuthorID: account, Body: r.body}}})
+			continue
+		}
 		d.Pages = append(d.Pages, confluencetest.Page{ID: r.id, SpaceKey: r.space, ParentID: r.parent, Position: i, Title: r.title,
 			AuthorID: account, CreatedAt: at, Labels: r.labels,
 			Versions: []confluencetest.Version{{CreatedAt: at, AuthorID: account, Body: r.body}}})
