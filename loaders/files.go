@@ -124,7 +124,8 @@ func (l *Loaders) download(ctx context.Context, a *Attachment) (*FileStream, err
 	if err != nil {
 		return nil, err
 	}
-	if fs.Size < 0 && a.FileSize != nil {
+	if fs.Size < 0 && a.FileSize != nil && *a.FileSize > 0 {
+		// 0 is also what a record without fileSize decodes to: not a size to promise.
 		fs.Size = int64(*a.FileSize)
 	}
 	return &fs, nil

@@ -98,6 +98,10 @@ func (s *Server) downloadHandler() http.Handler {
 			hd.Set("Content-Disposition", "attachment")
 		}
 		w.WriteHeader(http.StatusOK)
+		if f.Size < 0 {
+			// Chunked: the status goes out now, so a cut below shows as a broken body.
+			_ = http.NewResponseController(w).Flush()
+		}
 		buf := make([]byte, downloadBuffer)
 		n, err := io.CopyBuffer(writerOnly{w}, f.Body, buf)
 		if err == nil && f.Size >= 0 && n != f.Size {
