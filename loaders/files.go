@@ -2,10 +2,13 @@ package loaders
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"net/http"
 
 	"github.com/confluence-graph/confluence-graph/attachtext"
+	"github.com/confluence-graph/confluence-graph/confluence"
 )
 
 // Attachment files: one attachment by id, its bytes as a stream, and its extracted text.
@@ -66,8 +69,8 @@ func (l *Loaders) SiteURL(ctx context.Context) (string, error) {
 }
 
 // AttachmentByID returns one attachment by id: one call. An attachment the tenant's Confluence
-// does not have (or does not show the connected account) gives an error matching
-// confluence.ErrNotFound.
+// does not have (or does not show the connected account), or one on content the read policy
+// hides, gives the same *NotFoundError (Kind "attachment"), which matches confluence.ErrNotFound.
 func (l *Loaders) AttachmentByID(ctx context.Context, id string) (*Attachment, error) {
 	if l == nil {
 		return nil, ErrNoLoaders
@@ -77,6 +80,10 @@ func (l *Loaders) AttachmentByID(ctx context.Context, id string) (*Attachment, e
 		return nil, err
 	}
 	a, err := up.Attachment(ctx, id)
+	if ce, ok := errors.AsType[*confluence.Error](err); ok && ce.Status == http.StatusNotFound {
+		// The same error as one the read policy hides, so the two cannot be told apart.
+		return nil, &NotFoundError{Kind: "attachment", Key: id}
+	}
 	if err != nil {
 		return nil, err
 	}
