@@ -6,7 +6,7 @@
 //
 // Extract reads at most Options.MaxBytes of a file (20 MiB unless set), as a
 // stream: a text file beyond the cap yields the text of its first MaxBytes
-// and says so (Text.Incomplete); a PDF or DOCX, which cannot be read from a
+// and says so (Text.Incomplete, and CutMarker at the end of the text); a PDF or DOCX, which cannot be read from a
 // prefix, is refused with a *TooLargeError. Other formats get an
 // *UnsupportedError naming the type; a broken, encrypted or hostile document
 // (a zip bomb, a PDF whose streams inflate without end) gets a

@@ -37,7 +37,8 @@ type Text struct {
 	Truncated bool
 	// Incomplete reports that only part of the file was read (it was larger
 	// than MaxBytes, or a document's parts exceeded their caps), so
-	// TotalChars counts the text of that part only.
+	// TotalChars counts the text of that part only. The text of a text or
+	// HTML file cut at MaxBytes ends with CutMarker(MaxBytes).
 	Incomplete bool
 }
 
@@ -92,6 +93,21 @@ func CheckType(mediaType, filename string) error {
 	return nil
 }
 
+// NeedsWholeFile reports whether the extractor for a file of this media type
+// and name needs the whole file (PDF, DOCX): Extract refuses such a file over
+// the byte cap with a *TooLargeError, where it reads other formats' prefix.
+func NeedsWholeFile(mediaType, filename string) bool {
+	f := formatOf(mediaType, filename)
+	return f == "pdf" || f == "docx"
+}
+
+// CutMarker is the line Extract appends to the text of a file it read only
+// the first limit bytes of (a text or HTML file over the cap), so a reader of
+// the text sees where it was cut.
+func CutMarker(limit int64) string {
+	return fmt.Sprintf("\n\n[… text cut here: the file is larger than the %d-byte limit; this is the text of its first %d bytes]", limit, limit)
+}
+
 // Window returns the part of a whole extracted text (one from Extract with
 // no Offset and no MaxChars, as a cache keeps it) that Offset and MaxChars
 // select, with TotalChars, Format and Incomplete carried over.
@@ -144,6 +160,9 @@ func Extract(ctx context.Context, r io.Reader, mediaType, filename string, opts 
 			return Text{}, err
 		}
 		text, err = plainText(b, format)
+		if err == nil && incomplete {
+			text += CutMarker(limit)
+		}
 	}
 	if err != nil {
 		return Text{}, err

@@ -26,6 +26,9 @@ type request struct {
 	limit  int64      // body cap; 0 means Options.MaxResponseBytes
 	// redirect: a 3xx answer is returned to the caller, not an error.
 	redirect bool
+	// stream: a 2xx answer's body is left open for the caller (rawResponse.stream)
+	// instead of being read; limit caps what the stream yields.
+	stream bool
 	// keep: parameters to put back into next links that drop them.
 	keep url.Values
 	// err is an id getRoute refused; every sender returns it before any
@@ -60,6 +63,9 @@ type rawResponse struct {
 	header http.Header
 	body   []byte
 	onSite bool
+	// stream is the open body of a 2xx answer to a stream request (body is
+	// then nil); the caller must close it.
+	stream *streamBody
 }
 
 // Response describes the HTTP answer behind a method's result and where the
@@ -94,14 +100,20 @@ type links struct {
 
 // send routes a request by token type, following the auto fallback, and
 // returns the answer or a typed error.
-func (c *Client) send(ctx context.Context, req *request) (*rawResponse, error) {
+func (c *Client) send(ctx context.Context, req *request) (raw *rawResponse, err error) {
 	if req.next == "" && req.abs == nil && !allowedMethod(req.method, req.path) {
 		return nil, &Error{Code: "WRITE_REFUSED", Endpoint: req.endpoint(), Message: "not a read", kind: ErrWriteRefused}
 	}
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.opts.CallTimeout)
-		defer cancel()
+		defer func() {
+			if raw != nil && raw.stream != nil {
+				raw.stream.onClose(cancel) // the call lasts until the stream is closed
+				return
+			}
+			cancel()
+		}()
 	}
 	if req.site || req.abs != nil {
 		raw, err := c.exchange(ctx, c.siteBase, req, true)
@@ -121,7 +133,7 @@ func (c *Client) send(ctx context.Context, req *request) (*rawResponse, error) {
 	}
 	// Auto: the site first; on its 401, the gateway. The routing is fixed
 	// by the first answer that shows the token was accepted by one host.
-	raw, err := c.exchange(ctx, c.siteBase, req, true)
+	raw, err = c.exchange(ctx, c.siteBase, req, true)
 	if err == nil && raw.status == http.StatusUnauthorized {
 		base, gerr := c.gatewayBase(ctx)
 		if gerr != nil {

@@ -100,8 +100,8 @@ func (c *Client) exchange(ctx context.Context, base *url.URL, req *request, onSi
 	if err != nil {
 		return nil, err
 	}
-	if req.method != http.MethodGet || req.abs != nil {
-		return c.retrying(ctx, u, req, onSite)
+	if req.method != http.MethodGet || req.abs != nil || req.stream {
+		return c.retrying(ctx, u, req, onSite) // a stream has one reader: never shared
 	}
 	key := u.String()
 	ch := c.reads.DoChan(key, func() (any, error) {
@@ -258,10 +258,31 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, req *request, onSite b
 	return raw, err
 }
 
-// roundTrip sends one HTTP request and reads the body up to the cap.
+// roundTrip sends one HTTP request and reads the body up to the cap. For a
+// stream request, a 2xx answer's body is left open (rawResponse.stream): the
+// attempt timeout then covers the exchange up to the response headers only,
+// and the body is read under ctx until the stream is closed.
 func (c *Client) roundTrip(ctx context.Context, u *url.URL, req *request, onSite bool) (*rawResponse, error) {
-	actx, cancel := context.WithTimeout(ctx, c.opts.AttemptTimeout)
-	defer cancel()
+	var (
+		actx   context.Context
+		cancel context.CancelFunc
+		timer  *time.Timer
+	)
+	if req.stream {
+		actx, cancel = context.WithCancel(ctx)
+		timer = time.AfterFunc(c.opts.AttemptTimeout, cancel)
+	} else {
+		actx, cancel = context.WithTimeout(ctx, c.opts.AttemptTimeout)
+	}
+	open := false
+	defer func() {
+		if !open {
+			if timer != nil {
+				timer.Stop()
+			}
+			cancel()
+		}
+	}()
 	var body io.Reader
 	if req.body != nil {
 		body = bytes.NewReader(req.body)
@@ -284,11 +305,17 @@ func (c *Client) roundTrip(ctx context.Context, u *url.URL, req *request, onSite
 		c.observe(req, 0, time.Since(start))
 		return nil, classifyTransport(ctx, actx, err)
 	}
-	defer func() { _ = resp.Body.Close() }()
 	limit := req.limit
 	if limit <= 0 {
 		limit = c.opts.MaxResponseBytes
 	}
+	if req.stream && resp.StatusCode >= 200 && resp.StatusCode < 300 && timer.Stop() {
+		c.observe(req, resp.StatusCode, time.Since(start))
+		open = true
+		return &rawResponse{status: resp.StatusCode, header: resp.Header, onSite: onSite,
+			stream: &streamBody{c: c, req: req, ctx: ctx, actx: actx, rc: resp.Body, left: limit, limit: limit, size: resp.ContentLength, cancel: []func(){cancel}}}, nil
+	}
+	defer func() { _ = resp.Body.Close() }()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	c.observe(req, resp.StatusCode, time.Since(start))
 	if err != nil {

@@ -35,7 +35,8 @@ func attachmentDownloadURL(ctx context.Context, obj *model.Attachment) string {
 }
 
 // attachmentText extracts obj's text (cached by attachment id and version) and returns the
-// window offset and maxChars select.
+// window offset and maxChars select. A text-like file over the download limit gives the text
+// of its first part, ending with attachtext.CutMarker, incomplete and truncated.
 func attachmentText(ctx context.Context, obj *model.Attachment, maxChars, offset *int) (*model.AttachmentText, error) {
 	limit, off := 0, 0
 	if maxChars != nil {
@@ -55,7 +56,9 @@ func attachmentText(ctx context.Context, obj *model.Attachment, maxChars, offset
 		return nil, err
 	}
 	w := txt.Window(off, limit)
-	return &model.AttachmentText{Text: w.Text, Truncated: w.Truncated, TotalChars: w.TotalChars,
+	// Text of a file read only in part (over the download limit) is followed by the rest of
+	// the file: truncated, whatever the window.
+	return &model.AttachmentText{Text: w.Text, Truncated: w.Truncated || w.Incomplete, TotalChars: w.TotalChars,
 		Incomplete: w.Incomplete, Format: w.Format}, nil
 }
 
@@ -75,10 +78,12 @@ func attachmentError(err error) string {
 			t = "an unknown type"
 		}
 		return fmt.Sprintf("cannot extract text from %s (%s): text is available for text, Markdown, CSV, JSON, YAML, log, HTML, PDF and DOCX files", unsupported.Filename, t)
+	case errors.As(err, &tooLarge) && tooLarge.WholeFile:
+		return fmt.Sprintf("attachment %s (%s) is larger than the %d-byte download limit, and the text of a PDF or DOCX file needs the whole file", tooLarge.ID, tooLarge.Title, tooLarge.Limit)
 	case errors.As(err, &tooLarge):
 		return fmt.Sprintf("attachment %s (%s) is larger than the %d-byte download limit", tooLarge.ID, tooLarge.Title, tooLarge.Limit)
 	case errors.As(err, &docTooLarge):
-		return fmt.Sprintf("the %s file is larger than the %d-byte limit", docTooLarge.Format, docTooLarge.Limit)
+		return fmt.Sprintf("the %s file is larger than the %d-byte download limit, and the text of a PDF or DOCX file needs the whole file", docTooLarge.Format, docTooLarge.Limit)
 	case errors.Is(err, attachtext.ErrEncrypted):
 		return "the document is encrypted; its text cannot be read"
 	case errors.As(err, &document):

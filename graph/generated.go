@@ -3344,8 +3344,12 @@ type Attachment {
   """
   A link of this service that downloads the file: GET it with the same API key (Authorization:
   Bearer cg_...); the service fetches the bytes with the tenant's Confluence credentials, which
-  never appear in the URL. An attachment the tenant's Confluence does not show answers 404; a
-  file over the download limit (20 MB unless configured) answers 413.
+  never appear in the URL. The file is streamed with its Content-Type, Content-Disposition and,
+  when its size is known, Content-Length. An attachment the tenant's Confluence (or its read
+  policy) does not show answers 404; a file over the download limit (20 MB unless configured)
+  answers 413 before any byte is sent. A file whose size neither Confluence nor its media host
+  reports is sent chunked and, should it pass the limit, cut off without the final chunk, which
+  HTTP clients report as an error.
   """
   downloadUrl: String!
   "Absolute link to the attachment in the Confluence web UI."
@@ -3353,9 +3357,13 @@ type Attachment {
   """
   The text of the file: plain text, Markdown, CSV, JSON, YAML, logs and other text files as
   they are, HTML converted to Markdown, PDF and DOCX extracted. ` + "`" + `offset` + "`" + ` skips that many
-  characters, ` + "`" + `maxChars` + "`" + ` returns at most that many. A type without a text extractor (an image)
-  gives BAD_USER_INPUT naming the type, as do a file over the download limit and a document
-  that cannot be read (encrypted or broken).
+  characters, ` + "`" + `maxChars` + "`" + ` returns at most that many. A text, Markdown, CSV, JSON, YAML, log or
+  HTML file over the download limit (20 MB unless configured) gives the text of its first part
+  (the limit's bytes), ending with a line "[… text cut here: the file is larger than the
+  N-byte limit; …]", with ` + "`" + `incomplete` + "`" + ` and ` + "`" + `truncated` + "`" + ` true. A PDF or DOCX over the limit,
+  whose text needs the whole file, gives BAD_USER_INPUT naming the limit. A type without a
+  text extractor (an image) gives BAD_USER_INPUT naming the type, as does a document that
+  cannot be read (encrypted or broken).
   """
   text(
     "Return at most this many characters (at least 1); all of them when omitted."
@@ -3369,11 +3377,11 @@ type Attachment {
 type AttachmentText {
   "The text from ` + "`" + `offset` + "`" + ` on, at most ` + "`" + `maxChars` + "`" + ` characters."
   text: String!
-  "True when more text follows the returned part."
+  "True when more text follows the returned part: in the extracted text, or in the part of the file not read (incomplete)."
   truncated: Boolean!
   "The length of the whole extracted text in characters."
   totalChars: Int!
-  "True when only part of the file could be read (a document part over its size cap), so the text and totalChars cover that part only."
+  "True when only part of the file could be read (a text file over the download limit, or a document part over its size cap), so the text and totalChars cover that part only."
   incomplete: Boolean!
   "The extractor used: text, html, pdf or docx."
   format: String!

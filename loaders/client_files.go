@@ -16,12 +16,13 @@ func (u *clientUpstream) Attachment(ctx context.Context, id string) (Attachment,
 	return u.attachment(*a), nil
 }
 
-func (u *clientUpstream) Download(ctx context.Context, pageID, attachmentID string) (File, error) {
-	f, _, err := u.c.Attachments.Download(ctx, pageID, attachmentID)
+// Download streams the file through the v1 download route (the v1 upstream shares it).
+func (u *clientUpstream) Download(ctx context.Context, pageID, attachmentID string) (FileStream, error) {
+	f, _, err := u.c.Attachments.DownloadStream(ctx, pageID, attachmentID)
 	if err != nil {
-		return File{}, err
+		return FileStream{}, err
 	}
-	return File{ContentType: f.ContentType, Data: f.Data}, nil
+	return FileStream{ContentType: f.ContentType, Size: f.Size, Body: f.Body}, nil
 }
 
 // SiteURL is the wiki base the answers named (or the client's, before any answer) without its

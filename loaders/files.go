@@ -1,23 +1,27 @@
 package loaders
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 
 	"github.com/confluence-graph/confluence-graph/attachtext"
 	"github.com/confluence-graph/confluence-graph/confluence"
 )
 
-// Attachment files: one attachment by id, its bytes, and its extracted text. Downloads are
-// capped at Config.MaxAttachmentBytes; extracted text is kept across requests by attachment id
-// and version (a version's file never changes).
+// Attachment files: one attachment by id, its bytes as a stream, and its extracted text.
+// Downloads are capped at Config.MaxAttachmentBytes and never held whole in memory; extracted
+// text is kept across requests by attachment id and version (a version's file never changes).
 
-// File is a downloaded attachment.
-type File struct {
+// FileStream is an attachment download in progress; the caller must close Body.
+type FileStream struct {
 	ContentType string // as the download answered it
-	Data        []byte
+	// Size is the file's length: what the media host announced, else the attachment's
+	// fileSize; -1 when neither is known.
+	Size int64
+	Body io.ReadCloser
 }
 
 // FileTooLargeError is returned for an attachment larger than Config.MaxAttachmentBytes.
@@ -26,6 +30,9 @@ type FileTooLargeError struct {
 	Title string
 	Size  int64 // the file's size; 0 when Confluence did not report it
 	Limit int64
+	// WholeFile reports a refusal of text extraction, whose format (PDF, DOCX) needs the
+	// whole file where other formats' text is read from the first Limit bytes.
+	WholeFile bool
 }
 
 func (e *FileTooLargeError) Error() string {
@@ -62,8 +69,8 @@ func (l *Loaders) SiteURL(ctx context.Context) (string, error) {
 }
 
 // AttachmentByID returns one attachment by id: one call. An attachment the tenant's Confluence
-// does not have (or does not show the connected account) gives an error matching
-// confluence.ErrNotFound.
+// does not have (or does not show the connected account), or one on content the read policy
+// hides, gives the same *NotFoundError (Kind "attachment"), which matches confluence.ErrNotFound.
 func (l *Loaders) AttachmentByID(ctx context.Context, id string) (*Attachment, error) {
 	if l == nil {
 		return nil, ErrNoLoaders
@@ -73,6 +80,10 @@ func (l *Loaders) AttachmentByID(ctx context.Context, id string) (*Attachment, e
 		return nil, err
 	}
 	a, err := up.Attachment(ctx, id)
+	if ce, ok := errors.AsType[*confluence.Error](err); ok && ce.Status == http.StatusNotFound {
+		// The same error as one the read policy hides, so the two cannot be told apart.
+		return nil, &NotFoundError{Kind: "attachment", Key: id}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -82,10 +93,12 @@ func (l *Loaders) AttachmentByID(ctx context.Context, id string) (*Attachment, e
 	return &a, nil
 }
 
-// Download returns the bytes of a: one download (Confluence redirects it to its media host).
-// A file known to be larger than MaxAttachmentBytes is refused before downloading, one that
-// turns out larger while downloading when the cap is reached; both with *FileTooLargeError.
-func (l *Loaders) Download(ctx context.Context, a *Attachment) (*File, error) {
+// OpenFile starts the download of a (one download; Confluence redirects it to its media host)
+// and returns its body unread, for the caller to pass on and close. A file larger than
+// MaxAttachmentBytes is refused with *FileTooLargeError before any byte is read when its size
+// is known (the attachment's fileSize, else the media host's Content-Length); otherwise Body
+// fails with *FileTooLargeError once the cap is passed, after yielding the cap's bytes.
+func (l *Loaders) OpenFile(ctx context.Context, a *Attachment) (*FileStream, error) {
 	if l == nil {
 		return nil, ErrNoLoaders
 	}
@@ -95,28 +108,44 @@ func (l *Loaders) Download(ctx context.Context, a *Attachment) (*File, error) {
 		tooLarge.Size = int64(*a.FileSize)
 		return nil, tooLarge
 	}
+	fs, err := l.download(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	if fs.Size > limit {
+		_ = fs.Body.Close()
+		tooLarge.Size = fs.Size
+		return nil, tooLarge
+	}
+	fs.Body = &cappedBody{rc: fs.Body, left: limit, tooLarge: tooLarge}
+	return fs, nil
+}
+
+// download opens a's file with no cap of the loaders' own (the upstream's applies).
+func (l *Loaders) download(ctx context.Context, a *Attachment) (*FileStream, error) {
 	up, err := l.upstream(ctx)
 	if err != nil {
 		return nil, err
 	}
-	f, err := up.Download(ctx, a.PageID, a.ID)
-	if errors.Is(err, confluence.ErrResponseTooLarge) {
-		return nil, tooLarge
-	}
+	fs, err := up.Download(ctx, a.PageID, a.ID)
 	if err != nil {
 		return nil, err
 	}
-	if int64(len(f.Data)) > limit {
-		tooLarge.Size = int64(len(f.Data))
-		return nil, tooLarge
+	if fs.Size < 0 && a.FileSize != nil && *a.FileSize > 0 {
+		// 0 is also what a record without fileSize decodes to: not a size to promise.
+		fs.Size = int64(*a.FileSize)
 	}
-	return &f, nil
+	return &fs, nil
 }
 
 // AttachmentText returns the whole extracted text of a (attachtext.Extract with no window;
 // callers cut it with Text.Window). A type no extractor reads gives *attachtext.UnsupportedError
-// before anything is downloaded; see Download and attachtext.Extract for the other errors. The
-// text is cached across requests by the tenant, the attachment id and its version.
+// before anything is downloaded. A file over MaxAttachmentBytes is read up to the cap only: a
+// text, CSV, JSON, YAML, log, Markdown or HTML file gives the text of that first part, marked
+// Incomplete and ending with attachtext.CutMarker; a PDF or DOCX, which needs the whole file,
+// gives *FileTooLargeError (refused before downloading when its size is known) or
+// *attachtext.TooLargeError. The text is cached across requests by the tenant, the attachment
+// id and its version.
 func (l *Loaders) AttachmentText(ctx context.Context, a *Attachment) (attachtext.Text, error) {
 	if l == nil {
 		return attachtext.Text{}, ErrNoLoaders
@@ -130,15 +159,28 @@ func (l *Loaders) AttachmentText(ctx context.Context, a *Attachment) (attachtext
 			return v.(attachtext.Text), nil
 		}
 	}
-	f, err := l.Download(ctx, a)
+	limit := l.MaxAttachmentBytes()
+	whole := attachtext.NeedsWholeFile(a.MediaType, a.Title)
+	tooLarge := &FileTooLargeError{ID: a.ID, Title: a.Title, Limit: limit, WholeFile: true}
+	if whole && a.FileSize != nil && int64(*a.FileSize) > limit {
+		tooLarge.Size = int64(*a.FileSize)
+		return attachtext.Text{}, tooLarge
+	}
+	fs, err := l.download(ctx, a)
 	if err != nil {
 		return attachtext.Text{}, err
 	}
+	defer func() { _ = fs.Body.Close() }()
+	if whole && fs.Size > limit {
+		tooLarge.Size = fs.Size
+		return attachtext.Text{}, tooLarge
+	}
 	mt := a.MediaType
 	if mt == "" {
-		mt = f.ContentType
+		mt = fs.ContentType
 	}
-	txt, err := attachtext.Extract(ctx, bytes.NewReader(f.Data), mt, a.Title, attachtext.Options{MaxBytes: l.MaxAttachmentBytes()})
+	// Extract reads at most limit+1 bytes and stops; closing the body then ends the download.
+	txt, err := attachtext.Extract(ctx, &overflowByte{r: fs.Body}, mt, a.Title, attachtext.Options{MaxBytes: limit})
 	if err != nil {
 		return attachtext.Text{}, err
 	}

@@ -108,9 +108,11 @@ type Upstream interface {
 	Attachments(ctx context.Context, content ContentKind, pageID, mediaType string, opt ListOptions) ([]Attachment, string, error)
 	// Attachment returns one attachment by id (with or without the "att" prefix).
 	Attachment(ctx context.Context, id string) (Attachment, error)
-	// Download returns the bytes of attachment attachmentID of page pageID. It returns an error
-	// matching confluence.ErrResponseTooLarge when the file exceeds the upstream's download cap.
-	Download(ctx context.Context, pageID, attachmentID string) (File, error)
+	// Download starts the download of attachment attachmentID of page pageID and returns the
+	// file's body unread (the caller closes it), so the bytes pass through in bounded memory.
+	// FileStream.Size is the length the host announced (-1 when unknown). Reading past the
+	// upstream's download cap fails with an error matching confluence.ErrResponseTooLarge.
+	Download(ctx context.Context, pageID, attachmentID string) (FileStream, error)
 	// SiteURL is the tenant's site, such as "https://acme.atlassian.net" (no trailing slash),
 	// the base of the web links the loaders return.
 	SiteURL() string

@@ -2,6 +2,9 @@ package server
 
 import (
 	"errors"
+	"fmt"
+	"io"
+	"log/slog"
 	"mime"
 	"net/http"
 	"strconv"
@@ -14,7 +17,9 @@ import (
 // The attachment download route: GET /attachments/{id}/download streams a file of the caller's
 // tenant, fetched with the tenant's Confluence credentials, to a caller holding an API key of
 // that tenant. The attachment is looked up on the tenant's own site, so an attachment of another
-// tenant's site is not found there (404); files over Config.MaxAttachmentBytes answer 413.
+// tenant's site is not found there (404), nor is one on a page the tenant's read policy hides;
+// files over Config.MaxAttachmentBytes answer 413 (see downloadHandler for a file whose size is
+// known only once it is read).
 
 // DefaultMaxAttachmentBytes is the default of Config.MaxAttachmentBytes: 20 MiB.
 const DefaultMaxAttachmentBytes = 20 << 20
@@ -38,15 +43,25 @@ var downloadStatus = map[string]int{
 
 // downloadHandler is the download route behind authentication, with the request's loaders
 // bound to the caller's tenant.
+//
+// The file is streamed: its bytes pass from the media host to the caller through a fixed-size
+// buffer, whatever the file's size. The cap (Config.MaxAttachmentBytes) is enforced before
+// the first byte when the size is known, from the attachment's fileSize or else the media
+// host's Content-Length: 413 with a JSON error, nothing of the file sent. Content-Length is
+// then set. When neither tells the size, the file is sent chunked and, should it pass the cap,
+// or should the upstream fail mid-file, the response is aborted: its chunked encoding never
+// ends (HTTP/2: the stream is reset), which every client reports as an error (Go:
+// io.ErrUnexpectedEOF; curl: exit 18), so a cut file is never taken for a whole one. The
+// whole transfer must end within Config.OperationTimeout.
 func (s *Server) downloadHandler() http.Handler {
 	present := graph.NewErrorPresenter(s.log)
 	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		l := loaders.For(ctx)
 		a, err := l.AttachmentByID(ctx, r.PathValue("id"))
-		var f *loaders.File
+		var f *loaders.FileStream
 		if err == nil {
-			f, err = l.Download(ctx, a)
+			f, err = l.OpenFile(ctx, a)
 		}
 		if err != nil {
 			e := present(ctx, err)
@@ -61,6 +76,7 @@ func (s *Server) downloadHandler() http.Handler {
 			writeGraphQLError(w, r, status, e.Message, code)
 			return
 		}
+		defer func() { _ = f.Body.Close() }()
 		ct := a.MediaType
 		if ct == "" {
 			ct = f.ContentType
@@ -70,7 +86,9 @@ func (s *Server) downloadHandler() http.Handler {
 		}
 		hd := w.Header()
 		hd.Set("Content-Type", ct)
-		hd.Set("Content-Length", strconv.Itoa(len(f.Data)))
+		if f.Size >= 0 {
+			hd.Set("Content-Length", strconv.FormatInt(f.Size, 10))
+		}
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("Cache-Control", "private, no-store")
 		hd.Set("Content-Security-Policy", "sandbox")
@@ -79,7 +97,25 @@ func (s *Server) downloadHandler() http.Handler {
 		} else {
 			hd.Set("Content-Disposition", "attachment")
 		}
-		_, _ = w.Write(f.Data)
+		w.WriteHeader(http.StatusOK)
+		if f.Size < 0 {
+			// Chunked: the status goes out now, so a cut below shows as a broken body.
+			_ = http.NewResponseController(w).Flush()
+		}
+		buf := make([]byte, downloadBuffer)
+		n, err := io.CopyBuffer(writerOnly{w}, f.Body, buf)
+		if err == nil && f.Size >= 0 && n != f.Size {
+			err = fmt.Errorf("the file ended after %d of the %d bytes announced", n, f.Size)
+		}
+		if err != nil {
+			attrs := []any{slog.String("attachment", a.ID), slog.Int64("sent_bytes", n)}
+			if tl, ok := errors.AsType[*loaders.FileTooLargeError](err); ok {
+				s.log.WarnContext(ctx, "download cut at the size cap", append(attrs, slog.Int64("limit", tl.Limit))...)
+			} else {
+				s.log.WarnContext(ctx, "download failed mid-file", append(attrs, slog.String("error", present(ctx, err).Message))...)
+			}
+			panic(http.ErrAbortHandler) // the client sees a broken transfer, never a short file
+		}
 	})
 	h = loaders.Middleware(s.loaderConfig(), h)
 	if s.cfg.OperationTimeout > 0 {
@@ -87,6 +123,12 @@ func (s *Server) downloadHandler() http.Handler {
 	}
 	return s.requireKey(h)
 }
+
+// downloadBuffer is the size of the one buffer a download passes through.
+const downloadBuffer = 32 << 10
+
+// writerOnly hides the writer's io.ReaderFrom, so io.CopyBuffer uses the route's own buffer.
+type writerOnly struct{ io.Writer }
 
 // withPublicURL puts the service's public base URL on each request's context, so downloadUrl
 // answers are absolute: Config.PublicURL when set, else the scheme and Host the request came

@@ -38,11 +38,11 @@ type AttachmentEdge struct {
 type AttachmentText struct {
 	// The text from `offset` on, at most `maxChars` characters.
 	Text string `json:"text"`
-	// True when more text follows the returned part.
+	// True when more text follows the returned part: in the extracted text, or in the part of the file not read (incomplete).
 	Truncated bool `json:"truncated"`
 	// The length of the whole extracted text in characters.
 	TotalChars int `json:"totalChars"`
-	// True when only part of the file could be read (a document part over its size cap), so the text and totalChars cover that part only.
+	// True when only part of the file could be read (a text file over the download limit, or a document part over its size cap), so the text and totalChars cover that part only.
 	Incomplete bool `json:"incomplete"`
 	// The extractor used: text, html, pdf or docx.
 	Format string `json:"format"`
