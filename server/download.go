@@ -57,6 +57,9 @@ func (s *Server) downloadHandler() http.Handler {
 	present := graph.NewErrorPresenter(s.log)
 	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
+		// A download is not a GraphQL operation: the access log and http_requests_total
+		// record it by status, graphql_operations_total does not count it.
+		stateFrom(ctx).set(func(st *requestState) { st.graphql = false })
 		l := loaders.For(ctx)
 		a, err := l.AttachmentByID(ctx, r.PathValue("id"))
 		var f *loaders.FileStream

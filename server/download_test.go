@@ -3,10 +3,12 @@ package server_test
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/confluence-graph/confluence-graph/confluence/confluencetest"
+	"github.com/confluence-graph/confluence-graph/internal/testsupport"
 	"github.com/confluence-graph/confluence-graph/server"
 	"github.com/confluence-graph/confluence-graph/settings"
 )
@@ -70,6 +72,27 @@ func TestDownloadURLServesTheFile(t *testing.T) {
 	if status, _, _, body := download(t, s.http.URL+"/attachments/att999999/download", key); status != http.StatusNotFound || !strings.Contains(body, "NOT_FOUND") {
 		t.Errorf("unknown attachment: %d %s, want 404 NOT_FOUND", status, body)
 	}
+	// Downloads are counted by status, not as GraphQL operations (they were "rejected" ones).
+	ms := httptest.NewServer(s.app.MetricsHandler())
+	t.Cleanup(ms.Close)
+	_, metrics := testsupport.Get(t, ms.URL+"/metrics")
+	if !strings.Contains(metrics, `http_requests_total{code="200",handler="download"} 1`) || strings.Contains(metrics, `outcome="rejected"`) {
+		t.Errorf("metrics after downloads:\n%s", grepLines(metrics, "download", "outcome"))
+	}
+}
+
+// grepLines returns the lines of s holding any of words.
+func grepLines(s string, words ...string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		for _, w := range words {
+			if strings.Contains(l, w) {
+				out = append(out, l)
+				break
+			}
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 // A tenant's key reaches only the files its own Confluence credentials can see: a file tenant A
