@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"time"
 	"strings"
 
 	"github.com/confluence-graph/confluence-graph/graph"
@@ -121,11 +122,14 @@ func (s *Server) downloadHandler() http.Handler {
 		}
 	})
 	h = loaders.Middleware(s.loaderConfig(), h)
-	if s.cfg.OperationTimeout > 0 {
-		h = withTimeout(s.cfg.OperationTimeout, h)
-	}
+	// A download streams up to the size cap to a caller of any speed: it gets its own, longer
+	// deadline than a GraphQL operation (each upstream call still has the client's timeouts).
+	h = withTimeout(max(s.cfg.OperationTimeout, downloadTimeout), h)
 	return s.requireKey(h)
 }
+
+// downloadTimeout bounds a whole download: 20 MB at 35 KB/s.
+const downloadTimeout = 10 * time.Minute
 
 // downloadBuffer is the size of the one buffer a download passes through.
 const downloadBuffer = 32 << 10
