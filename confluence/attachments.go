@@ -99,6 +99,9 @@ const maxRedirects = 3
 // Confluence API: GET /wiki/rest/api/content/{id}/child/attachment/{attachmentId}/download
 func (s *AttachmentsService) Download(ctx context.Context, pageID, attachmentID string) (*File, *Response, error) {
 	c := s.client
+	if c.dc {
+		return s.dcDownload(ctx, attachmentID)
+	}
 	route := "/wiki/rest/api/content/{id}/child/attachment/{attachmentId}/download"
 	req := getRoute(route, nil, pageID, attachmentID)
 	if req.err != nil {

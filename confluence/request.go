@@ -103,6 +103,9 @@ func (c *Client) send(ctx context.Context, req *request) (*rawResponse, error) {
 		ctx, cancel = context.WithTimeout(ctx, c.opts.CallTimeout)
 		defer cancel()
 	}
+	if c.dc {
+		return c.sendDC(ctx, req)
+	}
 	if req.site || req.abs != nil {
 		raw, err := c.exchange(ctx, c.siteBase, req, true)
 		return c.finish(ctx, req, raw, err)
