@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/confluence-graph/confluence-graph/confluence"
+	"github.com/confluence-graph/confluence-graph/confluence/confluencetest"
 )
 
 // dcRecorder is a fake Data Center at /confluence that records every request.
@@ -209,5 +210,50 @@ func TestDataCenterTLS(t *testing.T) {
 	}
 	if _, err := confluence.LoadCABundle(filepath.Join(t.TempDir(), "none.pem")); err == nil {
 		t.Error("a missing bundle loaded")
+	}
+}
+
+// TestDataCenterClientAgainstSimulator reads the Data Center simulator
+// through the client: current user by user key, version, content,
+// experimental versions and an attachment download, with deterministic calls.
+func TestDataCenterClientAgainstSimulator(t *testing.T) {
+	sim := confluencetest.NewServer(confluencetest.WithDataset("demo"), confluencetest.WithFlavor(confluencetest.FlavorDataCenter))
+	defer sim.Close()
+	acct := sim.Account("classic")
+	c, err := newDCClient(t, sim.BaseURL(), acct.Token, sim.Host(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	me, _, err := c.Users.Current(ctx)
+	if err != nil || me.UserKey != confluencetest.UserKey(acct.AccountID) || me.AccountID != "" {
+		t.Fatalf("current = %+v, %v", me, err)
+	}
+	byName, _, err := c.Users.ByUsername(ctx, me.Username)
+	if err != nil || byName.UserKey != me.UserKey {
+		t.Fatalf("by username = %+v, %v", byName, err)
+	}
+	info, _, err := c.ServerInformation(ctx)
+	if err != nil || info.Version != confluencetest.DataCenterVersion {
+		t.Fatalf("server information = %+v, %v", info, err)
+	}
+	page := sim.PageIDs("ENG")[0]
+	sim.ResetStats()
+	if _, _, err := c.Content.Get(ctx, page, &confluence.ContentGetOptions{Expand: []string{"history"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.Content.Versions(ctx, page, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := sim.Stats().Total; got != 2 {
+		t.Fatalf("calls = %d, want 2", got)
+	}
+	bad, _ := newDCClient(t, sim.BaseURL(), "expired-pat", sim.Host(), nil)
+	if _, _, err := bad.Users.Current(ctx); !errors.Is(err, confluence.ErrCredentialsRejected) {
+		t.Fatalf("expired PAT = %v", err)
+	}
+	noCtx, _ := newDCClient(t, sim.URL(), acct.Token, sim.Host(), nil)
+	if _, _, err := noCtx.Users.Current(ctx); !errors.Is(err, confluence.ErrNotFound) {
+		t.Fatalf("base URL without the context path = %v", err)
 	}
 }
