@@ -36,7 +36,9 @@ func WithFlavor(f string) Option { return func(c *config) { c.flavor = f } }
 
 // WithContextPath sets the Data Center context path ("/confluence" by default; "/" serves at
 // the root). Cloud ignores it.
-func WithContextPath(p string) Option { return func(c *config) { c.contextPath = p; c.contextSet = true } }
+func WithContextPath(p string) Option {
+	return func(c *config) { c.contextPath = p; c.contextSet = true }
+}
 
 // Flavor is FlavorCloud or FlavorDataCenter.
 func (s *Server) Flavor() string {

@@ -94,12 +94,12 @@ func TestDataCenterRefusesWhatDataCenterLacks(t *testing.T) {
 		code      int
 		html      bool
 	}{
-		{s.BaseURL() + "/rest/api/content/100", "Basic", 401, true},                 // PAT only
-		{s.BaseURL() + "/rest/api/content/100", "Bearer expired", 401, true},        // unknown/expired PAT
-		{s.BaseURL() + "/rest/api/content/100", "Bearer scoped-tok", 401, true},     // no scoped tokens on DC
-		{s.URL() + "/rest/api/content/100", "Bearer " + dcPAT, 404, true},           // no context path
-		{s.BaseURL() + "/wiki/api/v2/pages/100", "Bearer " + dcPAT, 404, true},      // no v2
-		{s.URL() + "/wiki/rest/api/content/100", "Bearer " + dcPAT, 404, true},      // no /wiki
+		{s.BaseURL() + "/rest/api/content/100", "Basic", 401, true},             // PAT only
+		{s.BaseURL() + "/rest/api/content/100", "Bearer expired", 401, true},    // unknown/expired PAT
+		{s.BaseURL() + "/rest/api/content/100", "Bearer scoped-tok", 401, true}, // no scoped tokens on DC
+		{s.URL() + "/rest/api/content/100", "Bearer " + dcPAT, 404, true},       // no context path
+		{s.BaseURL() + "/wiki/api/v2/pages/100", "Bearer " + dcPAT, 404, true},  // no v2
+		{s.URL() + "/wiki/rest/api/content/100", "Bearer " + dcPAT, 404, true},  // no /wiki
 		{s.BaseURL() + "/rest/api/user/bulk?accountId=u-bob", "Bearer " + dcPAT, 404, true},
 		{s.BaseURL() + "/rest/api/content/100/version/1", "Bearer " + dcPAT, 404, true}, // experimental only
 		{s.BaseURL() + "/rest/api/content/999", "Bearer " + dcPAT, 404, false},
