@@ -86,6 +86,12 @@ func (c *Client) sendDC(ctx context.Context, req *request) (*rawResponse, error)
 				return nil, dcUnsupportedErr(req)
 			}
 			r.route, r.path = rt, p
+			if st, ok := strings.CutPrefix(req.query.Get("cursor"), dcStartCursor); ok {
+				r.query = cloneValues(req.query)
+				r.query.Del("cursor")
+				r.query.Del("next")
+				r.query.Set("start", st)
+			}
 		}
 	}
 	raw, err := c.exchange(ctx, c.siteBase, &r, true)
@@ -186,4 +192,16 @@ func newDataCenterClient(opts Options) (*Client, error) {
 	}
 	c.auth = "Bearer " + dco.PAT
 	return c.init(), nil
+}
+
+// dcStartCursor prefixes the Response.NextCursor of a Data Center search
+// page: "start:N".
+const dcStartCursor = "start:"
+
+func cloneValues(v url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
 }

@@ -321,6 +321,11 @@ func (r *Response) setLinks(l links) {
 	if r.NextURL != "" {
 		if u, err := url.Parse(r.NextURL); err == nil {
 			r.NextCursor = u.Query().Get("cursor")
+			// Data Center pages its searches by start only: the cursor is
+			// then "start:N", which the client sends back as start=N.
+			if st := u.Query().Get("start"); r.NextCursor == "" && st != "" && strings.HasSuffix(u.Path, "/search") {
+				r.NextCursor = dcStartCursor + st
+			}
 		}
 	}
 }

@@ -32,6 +32,15 @@ type User struct {
 	ProfilePicture         *ProfilePicture `json:"profilePicture,omitempty"`
 }
 
+// ID is the user's identifier: the account id on Cloud, the user key on
+// Data Center.
+func (u *User) ID() string {
+	if u.AccountID != "" {
+		return u.AccountID
+	}
+	return u.UserKey
+}
+
 // ProfilePicture is a user's avatar.
 type ProfilePicture struct {
 	Path      string `json:"path"`

@@ -72,6 +72,11 @@ func (s *Server) dcValue(v any, experimental bool) any {
 			}
 			delete(x, "accountId")
 		}
+		if u, ok := x["url"].(string); ok {
+			if c, ok := x["content"].(map[string]any); ok {
+				x["url"] = s.dcWebUI(u, c) // a search result's web link
+			}
+		}
 		for k, e := range x {
 			if k == "_links" {
 				if l, ok := e.(map[string]any); ok {
@@ -88,8 +93,17 @@ func (s *Server) dcValue(v any, experimental bool) any {
 	return v
 }
 
-// dcString moves absolute and /wiki-relative paths under the base URL.
+// accountIDAttr is a storage-format mention by account id; Data Center writes ri:userkey.
+var accountIDAttr = regexp.MustCompile(`ri:account-id="([^"]*)"`)
+
+// dcString moves absolute and /wiki-relative paths under the base URL, and writes mentions in
+// bodies by user key.
 func (s *Server) dcString(v string) string {
+	if strings.Contains(v, `ri:account-id="`) {
+		v = accountIDAttr.ReplaceAllStringFunc(v, func(m string) string {
+			return `ri:userkey="` + UserKey(accountIDAttr.FindStringSubmatch(m)[1]) + `"`
+		})
+	}
 	if s.url != "" && strings.HasPrefix(v, s.url+"/wiki") {
 		return s.BaseURL() + strings.TrimPrefix(v, s.url+"/wiki")
 	}
