@@ -1,8 +1,8 @@
 package loaders
 
 import (
-	"net/url"
 	"context"
+	"net/url"
 	"strings"
 )
 
