@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/confluence-graph/confluence-graph/confluence/confluencetest"
+	"github.com/confluence-graph/confluence-graph/internal/testquery"
 )
 
 // The read path on Confluence Data Center (the v1 routes at a context path, a PAT as Bearer,
@@ -141,4 +142,43 @@ func countLinks(dropped []string) int {
 		}
 	}
 	return n
+}
+
+// TestReadPathNestedCallCountsOnBothDeployments pins the upstream calls of the reference query
+// (testquery.Nested) on Data Center beside Cloud's v1 path: the same reads, with one user
+// lookup per distinct author (Data Center has no bulk user route) instead of one users bulk.
+func TestReadPathNestedCallCountsOnBothDeployments(t *testing.T) {
+	cloud := confluencetest.NewServer(confluencetest.WithDataset("bench"))
+	t.Cleanup(cloud.Close)
+	dc := confluencetest.NewServer(confluencetest.WithDataset("bench"), confluencetest.WithFlavor(confluencetest.FlavorDataCenter))
+	t.Cleanup(dc.Close)
+	envs := []*env{newEnv(t, envOptions{sim: cloud, account: "scoped-guide", v1: true}), newEnv(t, envOptions{sim: dc})}
+	key := cloud.Spaces()[0].Key
+	var answers [2]nestedResp
+	for i, e := range envs {
+		e.sim.ResetStats()
+		e.mustDo(t, testquery.Nested, &answers[i], varKey(key))
+	}
+	st := dc.Stats()
+	t.Logf("data center: %d calls\n%s", st.Total, perEndpoint(st.ByEndpoint))
+	authors := map[string]bool{}
+	for _, p := range answers[1].Space.Pages.Nodes {
+		if p.Author != nil {
+			authors[p.Author.DisplayName] = true
+		}
+	}
+	want := map[string]int{
+		"GET /wiki/rest/api/space":                      1,
+		"GET /wiki/rest/api/space/{key}/content/{type}": 1,
+		"GET /wiki/rest/api/content/search":             2,
+		"GET /wiki/rest/api/user":                       len(authors),
+		"GET /wiki/rest/api/content/{id}/version":       25,
+	}
+	if len(authors) == 0 || !reflect.DeepEqual(st.ByEndpoint, want) {
+		t.Errorf("data center upstream calls = %d:\n%s\nwant:\n%s", st.Total, perEndpoint(st.ByEndpoint), perEndpoint(want))
+	}
+	cst := cloud.Stats()
+	if cst.ByEndpoint["GET /wiki/rest/api/user/bulk"] != 1 || cst.Total != 30 {
+		t.Errorf("cloud v1 upstream calls = %d:\n%s", cst.Total, perEndpoint(cst.ByEndpoint))
+	}
 }
