@@ -8,8 +8,8 @@
 package app
 
 import (
-	"crypto/x509"
 	"context"
+	"crypto/x509"
 	"fmt"
 	"log/slog"
 	"net"

@@ -76,23 +76,6 @@ func TestServeParseFlags(t *testing.T) {
 			},
 		},
 		{
-			name: "data center hosts from CG_ALLOW_DATACENTER_HOST and repeated flags",
-			env:  map[string]string{"CG_ALLOW_DATACENTER_HOST": "wiki.corp.example,10.20.0.0/16"},
-			args: []string{"--allow-datacenter-host", "docs.corp.example", "--allow-datacenter-host", "192.168.7.0/24"},
-			want: valueIs(func(m *Main) string { return strings.Join(m.Config.DataCenterHosts, ";") },
-				"wiki.corp.example,10.20.0.0/16;docs.corp.example;192.168.7.0/24"),
-		},
-		{
-			name:    "a data center host that is a URL is refused",
-			args:    []string{"--allow-datacenter-host", "https://wiki.corp.example"},
-			wantErr: true,
-		},
-		{
-			name:    "a missing data center CA file is refused",
-			args:    []string{"--datacenter-ca-file", "/nonexistent/ca.pem"},
-			wantErr: true,
-		},
-		{
 			name: "demo turns the playground on",
 			args: []string{"--demo"},
 			want: func(m *Main) string {
