@@ -9,6 +9,7 @@ package app
 
 import (
 	"context"
+	"crypto/x509"
 	"fmt"
 	"log/slog"
 	"net"
@@ -110,12 +111,24 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	a.metrics.Instrument(&clientOpts)
 	clientOpts.Tracer = tracing.Upstream{} // a span per upstream call
 	reqLog := server.WithRequestIDs(a.log) // lines logged inside a request carry its request_id
+	dcHosts, err := confluence.ParseHostAllowList(cfg.DataCenterHosts)
+	if err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
+	var dcCAs *x509.CertPool
+	if cfg.DataCenterCAFile != "" {
+		if dcCAs, err = confluence.LoadCABundle(cfg.DataCenterCAFile); err != nil {
+			return nil, fmt.Errorf("app: %w", err)
+		}
+	}
 	a.settings, err = settings.NewService(settings.ServiceConfig{
-		Store:        a.store,
-		Sealer:       sealer,
-		Client:       clientOpts,
-		TenantCaches: []settings.TenantCache{a.cache},
-		Logger:       reqLog,
+		Store:             a.store,
+		Sealer:            sealer,
+		Client:            clientOpts,
+		TenantCaches:      []settings.TenantCache{a.cache},
+		Logger:            reqLog,
+		DataCenterHosts:   dcHosts,
+		DataCenterRootCAs: dcCAs,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)

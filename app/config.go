@@ -58,6 +58,12 @@ type Config struct {
 	// CloudID) are ignored, and the metrics hooks and the Tracer are set
 	// by New.
 	Client confluence.Options
+	// DataCenterHosts lists the Confluence Data Center hosts tenants may
+	// connect: host names or CIDRs (--allow-datacenter-host); empty allows
+	// none. DataCenterCAFile, when set, is a PEM bundle trusted for their
+	// certificates besides the system roots (--datacenter-ca-file).
+	DataCenterHosts  []string
+	DataCenterCAFile string
 	// RedisURL, when set, is the redis:// or rediss:// URL of the Redis
 	// holding the per-site Confluence rate budget that all replicas
 	// share, SharedRate requests per second with bursts of SharedBurst;

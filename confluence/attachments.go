@@ -135,6 +135,9 @@ func (s *AttachmentsService) Download(ctx context.Context, pageID, attachmentID 
 // Confluence API: GET /wiki/rest/api/content/{id}/child/attachment/{attachmentId}/download
 func (s *AttachmentsService) DownloadStream(ctx context.Context, pageID, attachmentID string) (*FileStream, *Response, error) {
 	c := s.client
+	if c.dc {
+		return s.dcDownload(ctx, attachmentID)
+	}
 	route := "/wiki/rest/api/content/{id}/child/attachment/{attachmentId}/download"
 	req := getRoute(route, nil, pageID, attachmentID)
 	if req.err != nil {

@@ -33,6 +33,7 @@ type Client struct {
 
 	mu      sync.Mutex
 	mode    TokenType // resolved routing; TokenAuto until known
+	dc      bool      // Options.DataCenter: siteBase is the instance base URL
 	cloudID string
 
 	cloudIDGroup singleflight.Group
@@ -72,6 +73,9 @@ type service struct {
 // ErrHostNotAllowed.
 func NewClient(opts Options) (*Client, error) {
 	opts.applyDefaults()
+	if opts.DataCenter != nil {
+		return newDataCenterClient(opts)
+	}
 	if opts.Email == "" || opts.Token == "" {
 		return nil, fmt.Errorf("confluence: email and token are required")
 	}
@@ -143,7 +147,12 @@ func NewClient(opts Options) (*Client, error) {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	c.auth = "Basic " + base64.StdEncoding.EncodeToString([]byte(opts.Email+":"+opts.Token))
+	return c.init(), nil
+}
 
+// init builds the limits, breaker and services shared by both deployments.
+func (c *Client) init() *Client {
+	opts := c.opts
 	c.shared = opts.Limiter
 	c.limiter = rate.NewLimiter(rate.Inf, 0)
 	if opts.RateLimit > 0 {
@@ -168,7 +177,7 @@ func NewClient(opts Options) (*Client, error) {
 	c.Tree = (*TreeService)(&c.common)
 	c.Users = (*UsersService)(&c.common)
 	c.Versions = (*VersionsService)(&c.common)
-	return c, nil
+	return c
 }
 
 // String describes the client without credentials.
@@ -183,7 +192,13 @@ func (c *Client) Site() string { return c.site }
 // (plain http only for the allowed development host). It is what Confluence's
 // _links.base names, so callers can make relative links absolute before any
 // response has told them the base.
-func (c *Client) WikiURL() string { return c.siteBase.String() + "/wiki" }
+// On Data Center it is the base URL with its context path.
+func (c *Client) WikiURL() string {
+	if c.dc {
+		return c.siteBase.String()
+	}
+	return c.siteBase.String() + "/wiki"
+}
 
 // TokenType reports the routing in use: TokenClassic (site host) or
 // TokenScoped (gateway). For a client created with TokenAuto it returns

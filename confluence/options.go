@@ -100,6 +100,10 @@ type Options struct {
 	// Email and Token are the Basic-auth credentials (account email and API token).
 	Email string
 	Token string
+	// DataCenter, when set, makes the client talk to Confluence Data Center
+	// instead of Cloud (see DataCenterOptions); Site, Email, Token,
+	// TokenType, CloudID and GatewayURL are then ignored.
+	DataCenter *DataCenterOptions
 	// TokenType selects routing; the zero value is TokenAuto.
 	TokenType TokenType
 	// CloudID, when known, saves the /_edge/tenant_info lookup for the gateway.
@@ -225,6 +229,9 @@ type Options struct {
 
 // String masks the token.
 func (o Options) String() string {
+	if o.DataCenter != nil {
+		return fmt.Sprintf("confluence.Options{DataCenter:%q PAT:%s}", o.DataCenter.BaseURL, mask(o.DataCenter.PAT))
+	}
 	return fmt.Sprintf("confluence.Options{Site:%q Email:%q Token:%s TokenType:%s}", o.Site, o.Email, mask(o.Token), o.TokenType)
 }
 

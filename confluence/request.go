@@ -115,6 +115,9 @@ func (c *Client) send(ctx context.Context, req *request) (raw *rawResponse, err 
 			cancel()
 		}()
 	}
+	if c.dc {
+		return c.sendDC(ctx, req)
+	}
 	if req.site || req.abs != nil {
 		raw, err := c.exchange(ctx, c.siteBase, req, true)
 		return c.finish(ctx, req, raw, err)
@@ -330,6 +333,11 @@ func (r *Response) setLinks(l links) {
 	if r.NextURL != "" {
 		if u, err := url.Parse(r.NextURL); err == nil {
 			r.NextCursor = u.Query().Get("cursor")
+			// Data Center pages its searches by start only: the cursor is
+			// then "start:N", which the client sends back as start=N.
+			if st := u.Query().Get("start"); r.NextCursor == "" && st != "" && strings.HasSuffix(u.Path, "/search") {
+				r.NextCursor = dcStartCursor + st
+			}
 		}
 	}
 }

@@ -42,6 +42,7 @@ type guardTransport struct {
 	next    http.RoundTripper
 	hostOK  func(host string) bool
 	devHost string
+	dcPort  string // the Data Center base URL's explicit port, if any
 }
 
 // RoundTrip implements http.RoundTripper.
@@ -60,7 +61,7 @@ func (t *guardTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	case req.URL.Scheme != "https":
 		return nil, hostRefusal(req, "plain http is allowed only for the development host")
-	case req.URL.Port() != "" && req.URL.Port() != "443":
+	case req.URL.Port() != "" && req.URL.Port() != "443" && req.URL.Port() != t.dcPort:
 		return nil, hostRefusal(req, "port "+req.URL.Port())
 	case !t.hostOK(req.URL.Hostname()):
 		return nil, hostRefusal(req, "host "+req.URL.Hostname())

@@ -11,7 +11,11 @@ type UsersService service
 
 // User is a Confluence user as v1 and v2 return it.
 type User struct {
-	AccountID   string `json:"accountId"`
+	AccountID string `json:"accountId"`
+	// UserKey and Username identify a Data Center user (which has no
+	// account id).
+	UserKey     string `json:"userKey,omitempty"`
+	Username    string `json:"username,omitempty"`
 	AccountType string `json:"accountType,omitempty"` // atlassian, app, ""
 	// Type is v1's known, unknown, anonymous or user.
 	Type          string `json:"type,omitempty"`
@@ -26,6 +30,15 @@ type User struct {
 	IsGuest                bool            `json:"isGuest,omitempty"`
 	PersonalSpaceID        string          `json:"personalSpaceId,omitempty"`
 	ProfilePicture         *ProfilePicture `json:"profilePicture,omitempty"`
+}
+
+// ID is the user's identifier: the account id on Cloud, the user key on
+// Data Center.
+func (u *User) ID() string {
+	if u.AccountID != "" {
+		return u.AccountID
+	}
+	return u.UserKey
 }
 
 // ProfilePicture is a user's avatar.
@@ -43,7 +56,7 @@ type ProfilePicture struct {
 // Confluence API: GET /wiki/rest/api/user/current
 func (s *UsersService) Current(ctx context.Context) (*User, *Response, error) {
 	u, resp, err := getOne[User](ctx, s.client, getRoute("/wiki/rest/api/user/current", nil))
-	if err == nil && (u.AccountID == "" || u.Type == "anonymous") {
+	if err == nil && ((u.AccountID == "" && u.UserKey == "") || u.Type == "anonymous") {
 		return nil, resp, &Error{Status: resp.StatusCode, Code: "ANONYMOUS", Endpoint: resp.Endpoint,
 			Message: "Confluence answered as an anonymous user", kind: ErrCredentialsRejected}
 	}

@@ -51,7 +51,11 @@ func convertBody(ctx context.Context, raw string, f model.BodyFormat, holder *lo
 		urls  map[storage.LinkTarget]string
 		wg    sync.WaitGroup
 	)
-	if ids := storage.Mentions(raw); len(ids) > 0 {
+	mentions := storage.Mentions
+	if l.DataCenter(ctx) {
+		mentions = storage.UserKeyMentions // Data Center mentions users by user key
+	}
+	if ids := mentions(raw); len(ids) > 0 {
 		wg.Go(func() { names = displayNames(ctx, l, ids) })
 	}
 	if holder != nil && f == model.BodyFormatMarkdown {

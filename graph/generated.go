@@ -158,13 +158,16 @@ type ComplexityRoot struct {
 
 	ConfluenceIntegration struct {
 		Account         func(childComplexity int) int
+		BaseURL         func(childComplexity int) int
 		Capabilities    func(childComplexity int) int
 		CloudID         func(childComplexity int) int
 		CreatedAt       func(childComplexity int) int
+		Deployment      func(childComplexity int) int
 		Domain          func(childComplexity int) int
 		Email           func(childComplexity int) int
 		LastValidatedAt func(childComplexity int) int
 		ReadPolicy      func(childComplexity int) int
+		ServerVersion   func(childComplexity int) int
 		Status          func(childComplexity int) int
 		TokenHint       func(childComplexity int) int
 		TokenType       func(childComplexity int) int
@@ -1101,6 +1104,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ConfluenceIntegration.Account(childComplexity), true
+	case "ConfluenceIntegration.baseUrl":
+		if e.ComplexityRoot.ConfluenceIntegration.BaseURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConfluenceIntegration.BaseURL(childComplexity), true
 	case "ConfluenceIntegration.capabilities":
 		if e.ComplexityRoot.ConfluenceIntegration.Capabilities == nil {
 			break
@@ -1119,6 +1128,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ConfluenceIntegration.CreatedAt(childComplexity), true
+	case "ConfluenceIntegration.deployment":
+		if e.ComplexityRoot.ConfluenceIntegration.Deployment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConfluenceIntegration.Deployment(childComplexity), true
 	case "ConfluenceIntegration.domain":
 		if e.ComplexityRoot.ConfluenceIntegration.Domain == nil {
 			break
@@ -1143,6 +1158,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ConfluenceIntegration.ReadPolicy(childComplexity), true
+	case "ConfluenceIntegration.serverVersion":
+		if e.ComplexityRoot.ConfluenceIntegration.ServerVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConfluenceIntegration.ServerVersion(childComplexity), true
 	case "ConfluenceIntegration.status":
 		if e.ComplexityRoot.ConfluenceIntegration.Status == nil {
 			break
@@ -3912,6 +3933,12 @@ type ConfluenceIntegration {
   updatedAt: DateTime!
   "What the assistant may read (set with setConfluenceReadPolicy)."
   readPolicy: ReadPolicy!
+  "Where Confluence runs."
+  deployment: ConfluenceDeployment!
+  "DATA_CENTER: the base URL with its context path; null for CLOUD."
+  baseUrl: String
+  "DATA_CENTER: the version the latest validation reported, for example 9.2.3; null when unknown or CLOUD."
+  serverVersion: String
 }
 
 "Connection states."
@@ -3978,6 +4005,8 @@ enum CapabilityName {
   READ_USERS
   "Reported with ok true when the read path uses the v1 routes and CQL, because the v2 routes refuse the token's scopes (a scoped token with classic read:confluence-* scopes, as the integration guide's recipe makes)."
   V1_READ_PATH
+  "DATA_CENTER: the instance reported its version (GET /rest/api/server-information)."
+  SERVER_VERSION
 }
 
 "An expected, user-fixable problem with a mutation's input or credentials."
@@ -4028,12 +4057,24 @@ enum UserErrorCode {
 
 "Credentials for connecting a Confluence Cloud site."
 input ConnectConfluenceInput {
-  "The site host, for example acme.atlassian.net (a scheme and path are ignored)."
-  domain: String!
-  "The email of the Atlassian account that owns the token."
-  email: String!
-  "A classic or scoped API token. It is stored encrypted and never shown again."
+  "Where Confluence runs: CLOUD (the default) or DATA_CENTER."
+  deployment: ConfluenceDeployment = CLOUD
+  "Cloud: the site host, for example acme.atlassian.net (a scheme and path are ignored). Required for CLOUD, ignored for DATA_CENTER."
+  domain: String
+  "DATA_CENTER: the base URL with its context path, for example https://wiki.corp.example/confluence. Ignored for CLOUD."
+  baseUrl: String
+  "The email of the Atlassian account that owns the token. Required for CLOUD, optional for DATA_CENTER."
+  email: String
+  "A classic or scoped API token (CLOUD), or a personal access token (DATA_CENTER). It is stored encrypted and never shown again."
   apiToken: String!
+}
+
+"Where a tenant's Confluence runs."
+enum ConfluenceDeployment {
+  "Confluence Cloud (<site>.atlassian.net), with an Atlassian API token."
+  CLOUD
+  "A self-hosted Confluence Data Center (7.9 or later), with a personal access token; reads use the v1 REST routes."
+  DATA_CENTER
 }
 
 "Changes to a stored connection; omitted fields keep their values."
@@ -4407,6 +4448,12 @@ func (ec *executionContext) childFields_ConfluenceIntegration(ctx context.Contex
 		return ec.fieldContext_ConfluenceIntegration_updatedAt(ctx, field)
 	case "readPolicy":
 		return ec.fieldContext_ConfluenceIntegration_readPolicy(ctx, field)
+	case "deployment":
+		return ec.fieldContext_ConfluenceIntegration_deployment(ctx, field)
+	case "baseUrl":
+		return ec.fieldContext_ConfluenceIntegration_baseUrl(ctx, field)
+	case "serverVersion":
+		return ec.fieldContext_ConfluenceIntegration_serverVersion(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ConfluenceIntegration", field.Name)
 }
@@ -8375,6 +8422,75 @@ func (ec *executionContext) fieldContext_ConfluenceIntegration_readPolicy(_ cont
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ConfluenceIntegration_deployment(ctx context.Context, field graphql.CollectedField, obj *model.ConfluenceIntegration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConfluenceIntegration_deployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deployment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ConfluenceDeployment) graphql.Marshaler {
+			return ec.marshalNConfluenceDeployment2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐConfluenceDeployment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConfluenceIntegration_deployment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConfluenceIntegration", field, false, false, "ConfluenceDeployment")
+}
+
+func (ec *executionContext) _ConfluenceIntegration_baseUrl(ctx context.Context, field graphql.CollectedField, obj *model.ConfluenceIntegration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConfluenceIntegration_baseUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BaseURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConfluenceIntegration_baseUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConfluenceIntegration", field, false, false, "String")
+}
+
+func (ec *executionContext) _ConfluenceIntegration_serverVersion(ctx context.Context, field graphql.CollectedField, obj *model.ConfluenceIntegration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConfluenceIntegration_serverVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ServerVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConfluenceIntegration_serverVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConfluenceIntegration", field, false, false, "String")
 }
 
 func (ec *executionContext) _ConfluenceIntegrationPayload_integration(ctx context.Context, field graphql.CollectedField, obj *model.ConfluenceIntegrationPayload) (ret graphql.Marshaler) {
@@ -15396,23 +15512,41 @@ func (ec *executionContext) unmarshalInputConnectConfluenceInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"domain", "email", "apiToken"}
+	if _, present := asMap["deployment"]; !present {
+		asMap["deployment"] = "CLOUD"
+	}
+
+	fieldsInOrder := [...]string{"deployment", "domain", "baseUrl", "email", "apiToken"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "deployment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deployment"))
+			data, err := ec.unmarshalOConfluenceDeployment2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐConfluenceDeployment(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Deployment = data
 		case "domain":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domain"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Domain = data
+		case "baseUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("baseUrl"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BaseURL = data
 		case "email":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -16762,6 +16896,21 @@ func (ec *executionContext) _ConfluenceIntegration(ctx context.Context, sel ast.
 		case "readPolicy":
 			out.Values[i] = ec._ConfluenceIntegration_readPolicy(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deployment":
+			out.Values[i] = ec._ConfluenceIntegration_deployment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "baseUrl":
+			out.Values[i] = ec._ConfluenceIntegration_baseUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "serverVersion":
+			out.Values[i] = ec._ConfluenceIntegration_serverVersion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -19613,6 +19762,16 @@ func (ec *executionContext) marshalNConditionCheck2ᚖgithubᚗcomᚋconfluence�
 	return ec._ConditionCheck(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNConfluenceDeployment2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐConfluenceDeployment(ctx context.Context, v any) (model.ConfluenceDeployment, error) {
+	var res model.ConfluenceDeployment
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNConfluenceDeployment2githubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐConfluenceDeployment(ctx context.Context, sel ast.SelectionSet, v model.ConfluenceDeployment) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNConfluenceIntegrationPayload2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐConfluenceIntegrationPayload(ctx context.Context, sel ast.SelectionSet, v *model.ConfluenceIntegrationPayload) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ConfluenceIntegrationPayload!")
@@ -20863,6 +21022,22 @@ func (ec *executionContext) unmarshalOCommentKind2ᚖgithubᚗcomᚋconfluence�
 }
 
 func (ec *executionContext) marshalOCommentKind2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐCommentKind(ctx context.Context, sel ast.SelectionSet, v *model.CommentKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOConfluenceDeployment2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐConfluenceDeployment(ctx context.Context, v any) (*model.ConfluenceDeployment, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ConfluenceDeployment)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOConfluenceDeployment2ᚖgithubᚗcomᚋconfluenceᚑgraphᚋconfluenceᚑgraphᚋgraphᚋmodelᚐConfluenceDeployment(ctx context.Context, sel ast.SelectionSet, v *model.ConfluenceDeployment) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

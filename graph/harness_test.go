@@ -91,6 +91,11 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if acc.Type == confluencetest.TokenScoped {
 		co.TokenType, co.GatewayURL, co.CloudID = confluence.TokenScoped, sim.URL(), sim.CloudID()
 	}
+	if sim.Flavor() == confluencetest.FlavorDataCenter {
+		// A Data Center tenant: the PAT as Bearer at the base URL, always the v1 read path.
+		co.DataCenter = &confluence.DataCenterOptions{BaseURL: sim.BaseURL(), PAT: acc.Token}
+		o.v1 = true
+	}
 	cc, err := confluence.NewClient(co)
 	if err != nil {
 		t.Fatalf("confluence.NewClient: %v", err)

@@ -30,9 +30,26 @@ type Integrations interface {
 	Disconnect(ctx context.Context, tenantID string, actor Caller) (bool, []IntegrationUserError, error)
 }
 
-// ConnectInput is connectConfluence's input. APIToken is a secret: never log it.
+// ConnectInput is connectConfluence's input. APIToken is a secret: never log it. Deployment
+// is DeploymentCloud ("" too) or DeploymentDataCenter; BaseURL is Data Center's base URL with its
+// context path.
 type ConnectInput struct {
 	Domain, Email, APIToken string
+	Deployment              string
+	BaseURL                 string
+}
+
+// The deployments of ConnectInput and Integration.
+const (
+	DeploymentCloud      = "cloud"
+	DeploymentDataCenter = "datacenter"
+)
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
 }
 
 // UpdateInput is updateConfluence's input; nil fields keep their stored values.
@@ -54,6 +71,9 @@ type Integration struct {
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 	ReadPolicy      readpolicy.Policy // what the assistant may read
+	Deployment      string            // DeploymentCloud ("" too) or DeploymentDataCenter
+	BaseURL         string            // Data Center's base URL, "" for Cloud
+	ServerVersion   string            // Data Center's version, "" when unknown
 }
 
 // IntegrationAccount is the Confluence account the token acts as.
@@ -125,6 +145,11 @@ func toModelIntegration(in *Integration) (*model.ConfluenceIntegration, error) {
 	}
 	if in.CloudID != "" {
 		out.CloudID = &in.CloudID
+	}
+	out.Deployment = model.ConfluenceDeploymentCloud
+	if in.Deployment == DeploymentDataCenter {
+		out.Deployment = model.ConfluenceDeploymentDataCenter
+		out.BaseURL, out.ServerVersion = strPtr(in.BaseURL), strPtr(in.ServerVersion)
 	}
 	if a := in.Account; a != nil {
 		out.Account = &model.User{AccountID: a.AccountID, DisplayName: strPtr(a.DisplayName), Email: strPtr(a.Email)}
@@ -203,7 +228,11 @@ func withIntegrations[T any](ctx context.Context, r *Resolver, require func(cont
 
 func (r *Resolver) connect(ctx context.Context, input model.ConnectConfluenceInput) (*model.ConnectConfluencePayload, error) {
 	return r.storeCredentials(ctx, "connect", func(svc Integrations, c Caller) (IntegrationResult, error) {
-		return svc.Connect(ctx, c.TenantID, c, ConnectInput{Domain: input.Domain, Email: input.Email, APIToken: input.APIToken})
+		in := ConnectInput{Domain: deref(input.Domain), Email: deref(input.Email), APIToken: input.APIToken, BaseURL: deref(input.BaseURL)}
+		if input.Deployment != nil && *input.Deployment == model.ConfluenceDeploymentDataCenter {
+			in.Deployment = DeploymentDataCenter
+		}
+		return svc.Connect(ctx, c.TenantID, c, in)
 	})
 }
 

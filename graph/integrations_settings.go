@@ -44,7 +44,8 @@ func (a *SettingsIntegrations) Get(ctx context.Context, tenantID string) (*Integ
 
 // Connect validates and stores the credentials (settings.Service.Connect).
 func (a *SettingsIntegrations) Connect(ctx context.Context, tenantID string, actor Caller, in ConnectInput) (IntegrationResult, error) {
-	res, err := a.svc.Connect(ctx, tenantID, actor.KeyID, settings.ConnectInput{Domain: in.Domain, Email: in.Email, APIToken: in.APIToken})
+	res, err := a.svc.Connect(ctx, tenantID, actor.KeyID, settings.ConnectInput{Domain: in.Domain, Email: in.Email, APIToken: in.APIToken,
+		Deployment: settings.Deployment(in.Deployment), BaseURL: in.BaseURL})
 	return fromSettingsResult(res), err
 }
 
@@ -103,6 +104,9 @@ func fromSettingsIntegration(in *settings.Integration) *Integration {
 		UpdatedAt:       in.UpdatedAt,
 		LastValidatedAt: timeOrNil(in.LastValidatedAt),
 		ReadPolicy:      in.ReadPolicy,
+		Deployment:      string(in.Deployment),
+		BaseURL:         in.BaseURL,
+		ServerVersion:   in.ServerVersion,
 	}
 	if in.AccountID != "" {
 		out.Account = &IntegrationAccount{AccountID: in.AccountID, DisplayName: in.AccountName}

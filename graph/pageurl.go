@@ -97,6 +97,9 @@ func linkHost(u *url.URL) string {
 //	/wiki/pages/viewpage.action?pageId=ID     (legacy; any path ending in viewpage.action)
 //	/wiki/display/KEY/Title                   (legacy; '+' stands for a space in Title)
 //
+// and Data Center's, the same forms under its context path instead of /wiki
+// (/confluence/display/KEY/Title, /confluence/x/TINY, .../pages/viewpage.action?pageId=ID).
+//
 // The scheme and host are optional; the host is returned in pageRef.Host for the caller to check
 // against the tenant's site. Userinfo (user@host) is refused. It returns an *InputError for
 // anything else.
@@ -135,6 +138,11 @@ func parsePagePath(u *url.URL) (pageRef, error) {
 	}
 	parts := strings.Split(strings.Trim(u.EscapedPath(), "/"), "/")
 	if len(parts) > 0 && parts[0] == "wiki" {
+		parts = parts[1:]
+	}
+	// Data Center serves under its context path (/confluence/display/KEY/Title,
+	// /confluence/x/TINY): skip up to two leading segments before a known form.
+	for skip := 0; skip < 2 && len(parts) > 1 && parts[0] != "spaces" && parts[0] != "x" && parts[0] != "display"; skip++ {
 		parts = parts[1:]
 	}
 	seg := func(i int) string {

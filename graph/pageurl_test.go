@@ -31,6 +31,11 @@ func TestParsePageURL(t *testing.T) {
 		{"host in capitals with a trailing dot and the default port", "https://ACME.Atlassian.NET.:443/wiki/x/AYBfAg", pageRef{ID: "39813121", Host: acme}},
 		{"development host with its port", "http://127.0.0.1:9090/wiki/x/AYBfAg", pageRef{ID: "39813121", Host: "127.0.0.1:9090"}},
 		{"network-path reference keeps its host", "//evil.example/wiki/x/AYBfAg", pageRef{ID: "39813121", Host: "evil.example"}},
+		// Data Center: the same forms under the context path.
+		{"data center display link", "https://wiki.corp.example/confluence/display/OPS/Redis+Failover", pageRef{SpaceKey: "OPS", Title: "Redis Failover", Host: "wiki.corp.example"}},
+		{"data center viewpage", "https://wiki.corp.example:8443/confluence/pages/viewpage.action?pageId=98306", pageRef{ID: "98306", Host: "wiki.corp.example:8443"}},
+		{"data center tiny link", "https://wiki.corp.example/confluence/x/AYBfAg", pageRef{ID: "39813121", Host: "wiki.corp.example"}},
+		{"data center at the root", "https://wiki.corp.example/display/OPS/Home", pageRef{SpaceKey: "OPS", Title: "Home", Host: "wiki.corp.example"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -54,6 +59,8 @@ func TestParsePageURLRejects(t *testing.T) {
 		"/wiki/x/!!!",
 		"/wiki/x/AAAA",
 		"/display/OPS",
+		"/confluence/display/OPS",
+		"https://wiki.corp.example/confluence/",
 		"https://example.com/",
 		"https://acme.atlassian.net@evil.example/wiki/x/AYBfAg",
 		"https://user:pw@acme.atlassian.net/wiki/x/AYBfAg",

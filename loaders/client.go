@@ -189,7 +189,7 @@ func users(us []confluence.User) []User {
 	}
 	out := make([]User, len(us))
 	for i, x := range us {
-		out[i] = user(x.AccountID, x.DisplayName, x.PublicName, x.Email)
+		out[i] = user(x.ID(), x.DisplayName, x.PublicName, x.Email)
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package loaders
 
 import (
 	"context"
+	"net/url"
 	"strings"
 )
 
@@ -26,13 +27,20 @@ func (u *clientUpstream) Download(ctx context.Context, pageID, attachmentID stri
 }
 
 // SiteURL is the wiki base the answers named (or the client's, before any answer) without its
-// /wiki suffix.
+// /wiki suffix; on Data Center the base URL's scheme and host (no context path).
 func (u *clientUpstream) SiteURL() string {
 	u.mu.Lock()
 	base := u.base
 	u.mu.Unlock()
 	if base == "" {
 		base = u.c.WikiURL()
+	}
+	if u.c.DataCenter() {
+		// Data Center's base URL carries its context path; root-relative links are
+		// relative to the host.
+		if x, err := url.Parse(base); err == nil {
+			return x.Scheme + "://" + x.Host
+		}
 	}
 	return strings.TrimSuffix(strings.TrimRight(base, "/"), "/wiki")
 }

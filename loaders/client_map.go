@@ -257,9 +257,9 @@ func v1Comment(x confluence.Content, pageID string) (Comment, *User) {
 	var by *User
 	if v := x.Version; v != nil {
 		cm.CreatedAt = v.When
-		if b := v.By; b != nil && b.AccountID != "" {
-			cm.AuthorID = b.AccountID
-			a := user(b.AccountID, b.DisplayName, b.PublicName, b.Email)
+		if b := v.By; b != nil && b.ID() != "" {
+			cm.AuthorID = b.ID()
+			a := user(b.ID(), b.DisplayName, b.PublicName, b.Email)
 			by = &a
 		}
 	}
@@ -279,7 +279,7 @@ func (u *clientUpstream) v1Attachment(x confluence.Content, pageID string) Attac
 	if v := x.Version; v != nil {
 		a.Version, a.CreatedAt = v.Number, v.When
 		if v.By != nil {
-			a.AuthorID = v.By.AccountID
+			a.AuthorID = v.By.ID()
 		}
 	}
 	return a

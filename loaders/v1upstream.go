@@ -177,6 +177,9 @@ func (u *v1Upstream) Spaces(ctx context.Context, f SpaceFilter, opt ListOptions)
 }
 
 func (u *v1Upstream) Users(ctx context.Context, accountIDs []string) ([]User, error) {
+	if u.c.DataCenter() {
+		return u.dcUsers(ctx, accountIDs)
+	}
 	us, err := u.c.Content.UsersBulk(ctx, accountIDs)
 	return users(us), err
 }

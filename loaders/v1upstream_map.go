@@ -27,7 +27,7 @@ func (u *v1Upstream) v1Page(kind ContentKind, x confluence.Content, bodyFormat s
 	if h := x.History; h != nil {
 		p.Created = h.CreatedDate
 		if h.CreatedBy != nil {
-			p.AuthorID = h.CreatedBy.AccountID
+			p.AuthorID = h.CreatedBy.ID()
 		}
 	}
 	if pos := position(x); pos != nil {
@@ -56,7 +56,7 @@ func position(x confluence.Content) *int {
 func v1Version(pageID string, v confluence.ContentVersion) Version {
 	out := version(pageID, confluence.Version{Number: v.Number, Message: v.Message, MinorEdit: v.MinorEdit, CreatedAt: v.When})
 	if v.By != nil {
-		out.AuthorID = v.By.AccountID
+		out.AuthorID = v.By.ID()
 	}
 	return out
 }
@@ -68,6 +68,9 @@ func (u *v1Upstream) v1Space(s confluence.V1Space) Space {
 	out := Space{ID: s.ID, Key: s.Key, Name: s.Name, Type: spaceTypeOf(s.Type), Status: s.Status, URL: u.abs(s.Links.WebUI)}
 	if out.URL == "" {
 		out.URL = u.abs("/spaces/" + s.Key)
+		if u.c.DataCenter() {
+			out.URL = u.abs("/display/" + s.Key)
+		}
 	}
 	if s.Homepage != nil {
 		out.HomepageID = s.Homepage.ID

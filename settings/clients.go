@@ -113,7 +113,12 @@ func (s *Service) client(ctx context.Context, tenantID string) (*confluence.Clie
 		}
 		return nil, nil, fmt.Errorf("settings: open token of tenant %q: %w", tenantID, err)
 	}
-	c, err := s.newClient(rec.Domain, rec.Email, string(token), rec.TokenType, rec.CloudID, false)
+	var c *confluence.Client
+	if rec.Deployment == DeploymentDataCenter {
+		c, err = s.newDCClient(rec.BaseURL, string(token), false)
+	} else {
+		c, err = s.newClient(rec.Domain, rec.Email, string(token), rec.TokenType, rec.CloudID, false)
+	}
 	clear(token)
 	if err != nil {
 		return nil, nil, err

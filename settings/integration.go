@@ -113,6 +113,16 @@ type Integration struct {
 	// Service.SetReadPolicy, normalized; kept by Connect, Update and Test,
 	// deleted with the credentials by Disconnect.
 	ReadPolicy readpolicy.Policy
+	// Deployment is DeploymentCloud ("" reads as Cloud) or
+	// DeploymentDataCenter. For Data Center, Domain holds the base URL's
+	// host, BaseURL the base URL with its context path, Email the email
+	// given at connect or else the token's Data Center username,
+	// TokenType is TokenClassic (a personal access token: unscoped, sent to
+	// the instance itself) and ServerVersion the version the last
+	// validation reported ("" when the instance did not say).
+	Deployment    Deployment
+	BaseURL       string
+	ServerVersion string
 
 	// Revision names one stored state of the tenant's integration. Every
 	// change (a put or a delete) takes the next value of a per-tenant
@@ -150,8 +160,10 @@ func (in *Integration) Validate() error {
 		return fmt.Errorf("%w: integration tenant id is empty", ErrInvalid)
 	case in.Domain == "":
 		return fmt.Errorf("%w: integration domain is empty", ErrInvalid)
-	case in.Email == "":
+	case in.Email == "" && in.Deployment != DeploymentDataCenter:
 		return fmt.Errorf("%w: integration email is empty", ErrInvalid)
+	case in.Deployment == DeploymentDataCenter && in.BaseURL == "":
+		return fmt.Errorf("%w: data center integration has no base URL", ErrInvalid)
 	case !in.TokenType.Valid():
 		return fmt.Errorf("%w: integration token type %q is unknown", ErrInvalid, in.TokenType)
 	case len(in.EncryptedToken) == 0:

@@ -96,6 +96,10 @@ func (v *validation) probeV1(ctx context.Context, c *confluence.Client) (bool, e
 			if v.accountID == "" {
 				return nil
 			}
+			if c.DataCenter() { // no bulk route: the user by key
+				_, _, err := c.Users.ByKey(ctx, v.accountID)
+				return err
+			}
 			_, err := c.Content.UsersBulk(ctx, []string{v.accountID})
 			return err
 		}},
@@ -126,8 +130,11 @@ func (v *validation) probeV1(ctx context.Context, c *confluence.Client) (bool, e
 		v.caps = append(v.caps, cp)
 	}
 	v.grade()
-	v.caps = append(v.caps, Capability{Name: CapV1ReadPath, OK: true,
-		Detail: "the token's scopes are classic ones, which the v2 routes refuse: reads use the v1 routes"})
+	detail := "the token's scopes are classic ones, which the v2 routes refuse: reads use the v1 routes"
+	if c.DataCenter() {
+		detail = "Confluence Data Center has only the v1 routes: reads use them"
+	}
+	v.caps = append(v.caps, Capability{Name: CapV1ReadPath, OK: true, Detail: detail})
 	v.readPath, v.status = ReadPathV1, StatusConnected
 	return true, nil
 }

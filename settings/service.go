@@ -2,10 +2,12 @@ package settings
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"hash/fnv"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -82,6 +84,12 @@ type ServiceConfig struct {
 	// Logger receives one secret-free line per change or failed
 	// validation, and audit-write failures. Nil means slog.Default().
 	Logger *slog.Logger
+	// DataCenterHosts are the Confluence Data Center hosts tenants may
+	// connect (--allow-datacenter-host); nil or empty: none.
+	DataCenterHosts *confluence.HostAllowList
+	// DataCenterRootCAs verifies Data Center certificates (system roots plus
+	// --datacenter-ca-file); nil: the system roots.
+	DataCenterRootCAs *x509.CertPool
 }
 
 // Service connects tenants to Confluence: it validates credentials against
@@ -105,6 +113,9 @@ type Service struct {
 	now          func() time.Time
 	log          *slog.Logger
 
+	dcHosts *confluence.HostAllowList
+	dcCAs   *x509.CertPool
+
 	locks [64]sync.Mutex // per-tenant change locks, by hash
 	pool  clientPool
 }
@@ -125,6 +136,8 @@ func NewService(cfg ServiceConfig) (*Service, error) {
 		tenantCaches: cfg.TenantCaches,
 		now:          cfg.Now,
 		log:          cfg.Logger,
+		dcHosts:      cfg.DataCenterHosts,
+		dcCAs:        cfg.DataCenterRootCAs,
 	}
 	if s.tokens == nil {
 		s.tokens = envelope.NewCache(envelope.CacheOptions{})
@@ -188,10 +201,16 @@ func (s *Service) Connect(ctx context.Context, tenantID, actorKeyID string, in C
 		return Result{}, err
 	}
 	defer unlock()
+	if in.Deployment == DeploymentDataCenter {
+		return s.connectDataCenter(ctx, tenantID, actorKeyID, in)
+	}
 
 	var errs []UserError
 	site, ue := NormalizeDomain(in.Domain, s.base.AllowedDevHost)
 	if ue != nil {
+		if !strings.Contains(strings.ToLower(in.Domain), "atlassian.net") {
+			ue.Hints = append(ue.Hints, "For a self-hosted Confluence Data Center choose the DATA_CENTER deployment and give its base URL, for example https://wiki.corp.example/confluence.")
+		}
 		errs = append(errs, *ue)
 	}
 	email, ue := ValidateEmail(in.Email)
@@ -205,7 +224,7 @@ func (s *Service) Connect(ctx context.Context, tenantID, actorKeyID string, in C
 	if len(errs) > 0 {
 		return s.refuse(ctx, tenantID, actorKeyID, ActionConnect, "", errs...), nil
 	}
-	return s.connectValidated(ctx, tenantID, actorKeyID, ActionConnect, site, email, token, nil)
+	return s.connectValidated(ctx, tenantID, actorKeyID, ActionConnect, site, email, token, "", nil)
 }
 
 // connectValidated validates a well-formed credential and stores it when it
@@ -213,9 +232,18 @@ func (s *Service) Connect(ctx context.Context, tenantID, actorKeyID string, in C
 // nil when it depends on nothing stored (Connect); the write is refused
 // with CONFLICT when base changed meanwhile in a way the change depended
 // on (see sameCredential). The caller holds the tenant lock.
-func (s *Service) connectValidated(ctx context.Context, tenantID, actorKeyID, action, site, email, token string, base *Integration) (Result, error) {
+//
+// dcBase, when not empty, is a Data Center base URL: the credential is then a
+// personal access token validated there (site is the base URL's host).
+func (s *Service) connectValidated(ctx context.Context, tenantID, actorKeyID, action, site, email, token, dcBase string, base *Integration) (Result, error) {
 	detail := fmt.Sprintf("domain=%s token_hint=%s", site, tokenHint(token))
-	v, err := s.validate(ctx, site, email, token, nil)
+	var v validation
+	var err error
+	if dcBase != "" {
+		v, err = s.validateDC(ctx, dcBase, token)
+	} else {
+		v, err = s.validate(ctx, site, email, token, nil)
+	}
 	if err != nil {
 		s.audit(ctx, tenantID, actorKeyID, action, OutcomeFailure, detail+" error=validation")
 		return Result{}, err
@@ -330,7 +358,11 @@ func (s *Service) Update(ctx context.Context, tenantID, actorKeyID string, in Up
 	if len(errs) > 0 {
 		return s.refuse(ctx, tenantID, actorKeyID, ActionUpdate, "", errs...), nil
 	}
-	return s.connectValidated(ctx, tenantID, actorKeyID, ActionUpdate, site, email, token, cur)
+	dcBase := ""
+	if cur.Deployment == DeploymentDataCenter {
+		dcBase = cur.BaseURL
+	}
+	return s.connectValidated(ctx, tenantID, actorKeyID, ActionUpdate, site, email, token, dcBase, cur)
 }
 
 // keepPolicy makes a Connect that replaces a stored integration keep its

@@ -51,7 +51,12 @@ func (s *Service) Test(ctx context.Context, tenantID, actorKeyID string) (Result
 		s.audit(ctx, tenantID, actorKeyID, ActionTest, OutcomeFailure, detail+" error=decrypt")
 		return Result{}, fmt.Errorf("settings: open stored token: %w", err)
 	}
-	v, err := s.validate(ctx, cur.Domain, cur.Email, string(token), cur)
+	var v validation
+	if cur.Deployment == DeploymentDataCenter {
+		v, err = s.validateDC(ctx, cur.BaseURL, string(token))
+	} else {
+		v, err = s.validate(ctx, cur.Domain, cur.Email, string(token), cur)
+	}
 	clear(token)
 	if err != nil {
 		s.audit(ctx, tenantID, actorKeyID, ActionTest, OutcomeFailure, detail+" error=validation")

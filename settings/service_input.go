@@ -11,10 +11,18 @@ type ConnectInput struct {
 	Domain   string
 	Email    string
 	APIToken string `json:"-"`
+	// Deployment is DeploymentCloud ("" too) or DeploymentDataCenter. For
+	// Data Center, BaseURL is the instance's base URL with its context path,
+	// APIToken a personal access token, Email optional and Domain ignored.
+	Deployment Deployment
+	BaseURL    string
 }
 
 // String masks the token.
 func (in ConnectInput) String() string {
+	if in.Deployment == DeploymentDataCenter {
+		return fmt.Sprintf("settings.ConnectInput{Deployment:%s BaseURL:%q Email:%q APIToken:***}", in.Deployment, in.BaseURL, in.Email)
+	}
 	return fmt.Sprintf("settings.ConnectInput{Domain:%q Email:%q APIToken:***}", in.Domain, in.Email)
 }
 

@@ -95,6 +95,11 @@ type validation struct {
 	errs   []UserError
 	// readPath is the read path the probes chose ("" : v2; see probeV1).
 	readPath ReadPath
+	// deployment, baseURL and serverVersion are set by validateDC.
+	deployment    Deployment
+	baseURL       string
+	serverVersion string
+	username      string // the Data Center username, stored as Email when none was given
 }
 
 // applyTo copies what the validation learnt into rec.
@@ -113,6 +118,15 @@ func (v *validation) applyTo(rec *Integration) {
 	}
 	if v.status != "" {
 		rec.ReadPath = cmp.Or(v.readPath, ReadPathV2)
+	}
+	if v.deployment != "" {
+		rec.Deployment, rec.BaseURL = v.deployment, v.baseURL
+		if rec.Email == "" {
+			rec.Email = v.username
+		}
+		if v.serverVersion != "" {
+			rec.ServerVersion = v.serverVersion
+		}
 	}
 }
 

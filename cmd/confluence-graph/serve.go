@@ -16,6 +16,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/confluence-graph/confluence-graph/app"
+	"github.com/confluence-graph/confluence-graph/confluence"
 	"github.com/confluence-graph/confluence-graph/confluence/confluencetest"
 	"github.com/confluence-graph/confluence-graph/server"
 	"github.com/confluence-graph/confluence-graph/settings"
@@ -98,6 +99,10 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string, stderr io.W
 	envStr("CG_LOCAL_KEY_FILE", &c.LocalKeyFile)
 	envStr("CG_GATEWAY_URL", &c.Client.GatewayURL)
 	envStr("CG_ALLOW_HOSTS", &c.Client.AllowedDevHost)
+	if v := getenv("CG_ALLOW_DATACENTER_HOST"); v != "" {
+		c.DataCenterHosts = append(c.DataCenterHosts, v)
+	}
+	envStr("CG_DATACENTER_CA_FILE", &c.DataCenterCAFile)
 	envStr("CG_REDIS_URL", &c.RedisURL)
 	envStr("CG_OTLP_ENDPOINT", &c.OTLPEndpoint)
 	rate, burst := c.SharedRate, c.SharedBurst
@@ -121,6 +126,14 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string, stderr io.W
 	fs.StringVar(&c.LocalKeyFile, "local-key-file", c.LocalKeyFile, "local master key file, created 0600 if missing (CG_LOCAL_KEY_FILE)")
 	fs.StringVar(&c.Client.GatewayURL, "gateway-url", c.Client.GatewayURL, "Atlassian API gateway for scoped tokens (CG_GATEWAY_URL)")
 	fs.StringVar(&c.Client.AllowedDevHost, "allow-host", c.Client.AllowedDevHost, "development: one loopback host:port allowed over plain HTTP (CG_ALLOW_HOSTS)")
+	fs.Func("allow-datacenter-host", "a Confluence Data Center host tenants may connect: a host name or CIDR, repeatable or comma-separated (CG_ALLOW_DATACENTER_HOST)", func(v string) error {
+		if _, err := confluence.ParseHostAllowList([]string{v}); err != nil {
+			return err
+		}
+		c.DataCenterHosts = append(c.DataCenterHosts, v)
+		return nil
+	})
+	fs.StringVar(&c.DataCenterCAFile, "datacenter-ca-file", c.DataCenterCAFile, "PEM CA bundle trusted for Confluence Data Center certificates besides the system roots (CG_DATACENTER_CA_FILE)")
 	fs.BoolVar(&c.Server.Playground, "playground", c.Server.Playground, "serve GraphiQL at / and the settings page at /settings, with introspection on (CG_PLAYGROUND; default on with --demo)")
 	fs.DurationVar(&c.CacheTTL, "cache-ttl", c.CacheTTL, "how long Confluence metadata is cached across requests; 0 disables (CG_CACHE_TTL)")
 	fs.StringVar(&c.RedisURL, "redis-url", c.RedisURL, "redis:// URL of the Confluence rate budget shared by all replicas; empty limits each process on its own (CG_REDIS_URL)")
@@ -194,6 +207,16 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string, stderr io.W
 		}
 		if f.value != "" && !isLoopbackHostPort(f.value) {
 			fmt.Fprintf(stderr, "serve: --%s %q must be a loopback host:port (127.0.0.1, ::1 or localhost)\n", f.name, f.value)
+			return errUsage
+		}
+	}
+	if _, err := confluence.ParseHostAllowList(c.DataCenterHosts); err != nil {
+		fmt.Fprintf(stderr, "serve: CG_ALLOW_DATACENTER_HOST: %v\n", err)
+		return errUsage
+	}
+	if c.DataCenterCAFile != "" {
+		if _, err := confluence.LoadCABundle(c.DataCenterCAFile); err != nil {
+			fmt.Fprintf(stderr, "serve: --datacenter-ca-file: %v\n", err)
 			return errUsage
 		}
 	}

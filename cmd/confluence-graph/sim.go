@@ -12,7 +12,7 @@ import (
 func init() {
 	register(command{
 		name:    "sim",
-		summary: "run the Confluence Cloud simulator (demo or bench data)",
+		summary: "run the Confluence simulator, Cloud or Data Center (demo or bench data)",
 		run:     runSim,
 	})
 }
@@ -31,6 +31,8 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	jitter := fs.Duration("jitter", 0, "random extra latency in [0, jitter)")
 	rateLimit := fs.Float64("rate-limit", 0, "per-account requests per second before 429 (0 = unlimited)")
 	burst := fs.Int("burst", 0, "rate-limit bucket size (default: the rate, at least 1)")
+	flavor := fs.String("flavor", "cloud", "deployment to imitate: cloud or datacenter (v1 at the context path, PATs as Bearer)")
+	contextPath := fs.String("context-path", confluencetest.DefaultContextPath, "datacenter: the context path the instance serves at")
 	faultRate := fs.Float64("fault-rate", 0, "fraction of requests failed at random (502/503/reset/hang), 0..1")
 	if err := parseArgs(fs, args, "sim", stderr); err != nil {
 		return helpIsNoError(err)
@@ -49,6 +51,8 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		confluencetest.WithBenchSize(*spaces, *pages),
 		confluencetest.WithSeed(*seed),
 		confluencetest.WithLatency(*latency, *jitter),
+		confluencetest.WithFlavor(*flavor),
+		confluencetest.WithContextPath(*contextPath),
 	)
 	if err != nil {
 		return fmt.Errorf("sim: %w", err)

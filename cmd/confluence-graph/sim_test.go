@@ -205,3 +205,40 @@ func TestSimFlagsConfigureTheSimulator(t *testing.T) {
 		t.Errorf("the first simulator stopped answering")
 	}
 }
+
+// TestSimDataCenterFlavor runs `sim --flavor datacenter`: the banner names the
+// base URL with its context path and a PAT that reads the v1 routes as Bearer.
+func TestSimDataCenterFlavor(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	pr, pw := io.Pipe()
+	go func() {
+		_ = run(ctx, []string{"sim", "--addr", "127.0.0.1:0", "--flavor", "datacenter", "--context-path", "/wiki-dc"}, pw, io.Discard)
+		pw.Close()
+	}()
+	sc := bufio.NewScanner(pr)
+	var base, pat string
+	for sc.Scan() && pat == "" {
+		l := sc.Text()
+		if v, ok := strings.CutPrefix(l, "base url: "); ok {
+			base = v
+		}
+		if v, ok := strings.CutPrefix(l, "pat: "); ok {
+			pat = strings.Fields(v)[1]
+		}
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	if !strings.HasSuffix(base, "/wiki-dc") || pat == "" {
+		t.Fatalf("banner base %q pat %q", base, pat)
+	}
+	req, _ := http.NewRequest(http.MethodGet, base+"/rest/api/space?limit=1", nil)
+	req.Header.Set("Authorization", "Bearer "+pat)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("space list = %d", resp.StatusCode)
+	}
+}

@@ -11,8 +11,22 @@ import (
 // "account: EMAIL TOKEN TYPE SCOPES" (TYPE classic or scoped, SCOPES
 // comma-separated, "-" when there are none). It returns the first write
 // error.
+//
+// A Data Center simulator writes instead "base url: URL/CONTEXT", "flavor:
+// datacenter", "version: V", then for each classic account "pat: USERNAME
+// TOKEN" (the personal access token to send as Bearer).
 func (s *Server) WriteBanner(w io.Writer) error {
 	var b strings.Builder
+	if s.Flavor() == FlavorDataCenter {
+		fmt.Fprintf(&b, "base url: %s\nflavor: %s\nversion: %s\n", s.BaseURL(), FlavorDataCenter, DataCenterVersion)
+		for _, a := range s.Accounts() {
+			if a.Type != TokenScoped && !a.Revoked {
+				fmt.Fprintf(&b, "pat: %s %s\n", cmpOr(s.Username(a.AccountID), a.Email), a.Token)
+			}
+		}
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
 	fmt.Fprintf(&b, "base url: %s\n", s.URL())
 	fmt.Fprintf(&b, "cloud id: %s\n", s.CloudID())
 	for _, a := range s.Accounts() {

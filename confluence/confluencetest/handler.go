@@ -62,6 +62,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.ctl.ServeHTTP(w, r)
 		return
 	}
+	if s.cfg.flavor == FlavorDataCenter && r.Context().Value(dcInnerKey{}) == nil {
+		s.serveDC(w, r)
+		return
+	}
 	path := r.URL.Path
 	gateway := false
 	if rest, ok := strings.CutPrefix(path, "/ex/confluence/"); ok {

@@ -30,6 +30,9 @@ type config struct {
 	latency     time.Duration
 	jitter      time.Duration
 	cloudID     string
+	flavor      string // FlavorCloud or FlavorDataCenter
+	contextPath string // Data Center only
+	contextSet  bool
 }
 
 // WithDataset loads a built-in dataset: "demo", "bench" or "" (empty site,
@@ -100,6 +103,9 @@ func newServer(opts []Option) (*Server, error) {
 	cfg := config{benchSpaces: 10, benchPages: 1000, seed: 42, cloudID: DefaultCloudID}
 	for _, o := range opts {
 		o(&cfg)
+	}
+	if err := cfg.checkFlavor(); err != nil {
+		return nil, err
 	}
 	s := &Server{cfg: cfg, now: cfg.now, done: make(chan struct{}), st: newStore()}
 	if s.now == nil {

@@ -91,6 +91,9 @@ func (s *Server) contentComments(w http.ResponseWriter, r *http.Request, a *Acco
 			return
 		}
 	}
+	if s.cfg.flavor == FlavorDataCenter && q.Get("depth") == "all" && p.ID == id {
+		cs = s.withReplies(cs) // Data Center honours depth=all: replies follow their parent
+	}
 	ds := s.commentsOnly(p, cs, func(c *Comment) bool {
 		return len(locs) == 0 || slices.Contains(locs, c.Kind) ||
 			(c.Kind == "inline" && c.ResolutionStatus == "resolved" && slices.Contains(locs, "resolved"))
@@ -111,4 +114,14 @@ func (s *Server) contentComments(w http.ResponseWriter, r *http.Request, a *Acco
 		links["next"] = self + "?" + nq.Encode()
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"results": res, "start": start, "limit": limit, "size": len(res), "_links": links})
+}
+
+// withReplies lists cs with every reply after its parent, depth first.
+func (s *Server) withReplies(cs []*Comment) []*Comment {
+	var out []*Comment
+	for _, c := range cs {
+		out = append(out, c)
+		out = append(out, s.withReplies(s.st.replies[c.ID])...)
+	}
+	return out
 }

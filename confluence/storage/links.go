@@ -227,8 +227,8 @@ func userID(n *node) string {
 func (r *renderer) mention(n *node) string {
 	id := userID(n)
 	name := id
-	if acc := n.attr("ri:account-id"); acc != "" && r.opts.ResolveUser != nil {
-		if dn, ok := r.opts.ResolveUser(acc); ok && strings.TrimSpace(dn) != "" {
+	if id != "unknown-user" && r.opts.ResolveUser != nil {
+		if dn, ok := r.opts.ResolveUser(id); ok && strings.TrimSpace(dn) != "" {
 			name = strings.TrimSpace(dn)
 		}
 	}

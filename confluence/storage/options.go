@@ -10,10 +10,10 @@ package storage
 // API should collect what a body refers to first (Mentions for users, Links
 // for link targets), resolve it in one batch, and pass map lookups here.
 type Options struct {
-	// ResolveUser returns the display name of a user mentioned by account id
-	// (ri:user ri:account-id). When it is nil or reports !ok the mention
-	// renders as "@" followed by the id. Mentions by the older ri:userkey or
-	// ri:username render as "@" followed by that value without a lookup.
+	// ResolveUser returns the display name of a mentioned user by the id
+	// Mentions reports (ri:account-id, else ri:userkey, else ri:username:
+	// Data Center's mentions). When it is nil or reports !ok the mention
+	// renders as "@" followed by the id.
 	ResolveUser func(accountID string) (displayName string, ok bool)
 
 	// ResolveLink returns the absolute URL of a link target: a page, blog

@@ -91,14 +91,20 @@ func headingLevel(n *node) int {
 // each once, in order of first appearance. Callers resolve them in one batch
 // and pass the result as Options.ResolveUser. Malformed input yields the ids
 // that could be read; the result is nil when there are none.
-func Mentions(storage string) []string {
+func Mentions(storage string) []string { return mentions(storage, "ri:account-id") }
+
+// UserKeyMentions is Mentions for Confluence Data Center, whose bodies mention
+// users by user key (ri:user ri:userkey): the user keys, each once, in order.
+func UserKeyMentions(storage string) []string { return mentions(storage, "ri:userkey") }
+
+func mentions(storage, attr string) []string {
 	root, _ := parse(storage)
 	var ids []string
 	seen := map[string]bool{}
 	var walk func(*node)
 	walk = func(n *node) {
 		if n.name == "ri:user" {
-			if id := n.attr("ri:account-id"); id != "" && !seen[id] {
+			if id := n.attr(attr); id != "" && !seen[id] {
 				seen[id] = true
 				ids = append(ids, id)
 			}

@@ -32,6 +32,20 @@ func TestMentions(t *testing.T) {
 	}
 }
 
+// TestUserKeyMentions: Data Center bodies mention users by user key; the user is then
+// resolved and rendered by that key.
+func TestUserKeyMentions(t *testing.T) {
+	in := `<p><ac:link><ri:user ri:userkey="k2"/></ac:link> <ac:link><ri:user ri:account-id="a"/></ac:link> <ac:link><ri:user ri:userkey="k1"/></ac:link> <ac:link><ri:user ri:userkey="k2"/></ac:link></p>`
+	if diff := cmp.Diff([]string{"k2", "k1"}, storage.UserKeyMentions(in)); diff != "" {
+		t.Errorf("UserKeyMentions (-want +got):\n%s", diff)
+	}
+	got, err := storage.ToMarkdown(`<p><ac:link><ri:user ri:userkey="k1"/></ac:link> hi</p>`, storage.Options{
+		ResolveUser: func(id string) (string, bool) { return map[string]string{"k1": "Alice"}[id], id == "k1" }})
+	if err != nil || !strings.Contains(got, "@Alice hi") {
+		t.Errorf("mention by user key = %q, %v", got, err)
+	}
+}
+
 func TestToMarkdownWithZeroOptions(t *testing.T) {
 	in := `<p><ac:link><ri:user ri:account-id="557058:x"/></ac:link> see <ac:link><ri:page ri:content-title="Plan"/></ac:link> and <ac:link><ri:attachment ri:filename="a.pdf"/></ac:link></p><ac:image><ri:attachment ri:filename="d.png"/></ac:image>`
 	got, err := storage.ToMarkdown(in, storage.Options{})

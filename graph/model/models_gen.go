@@ -153,6 +153,12 @@ type ConfluenceIntegration struct {
 	UpdatedAt time.Time `json:"updatedAt"`
 	// What the assistant may read (set with setConfluenceReadPolicy).
 	ReadPolicy *ReadPolicy `json:"readPolicy"`
+	// Where Confluence runs.
+	Deployment ConfluenceDeployment `json:"deployment"`
+	// DATA_CENTER: the base URL with its context path; null for CLOUD.
+	BaseURL *string `json:"baseUrl,omitempty"`
+	// DATA_CENTER: the version the latest validation reported, for example 9.2.3; null when unknown or CLOUD.
+	ServerVersion *string `json:"serverVersion,omitempty"`
 }
 
 // The outcome of a change of the stored connection's settings.
@@ -165,11 +171,15 @@ type ConfluenceIntegrationPayload struct {
 
 // Credentials for connecting a Confluence Cloud site.
 type ConnectConfluenceInput struct {
-	// The site host, for example acme.atlassian.net (a scheme and path are ignored).
-	Domain string `json:"domain"`
-	// The email of the Atlassian account that owns the token.
-	Email string `json:"email"`
-	// A classic or scoped API token. It is stored encrypted and never shown again.
+	// Where Confluence runs: CLOUD (the default) or DATA_CENTER.
+	Deployment *ConfluenceDeployment `json:"deployment,omitempty"`
+	// Cloud: the site host, for example acme.atlassian.net (a scheme and path are ignored). Required for CLOUD, ignored for DATA_CENTER.
+	Domain *string `json:"domain,omitempty"`
+	// DATA_CENTER: the base URL with its context path, for example https://wiki.corp.example/confluence. Ignored for CLOUD.
+	BaseURL *string `json:"baseUrl,omitempty"`
+	// The email of the Atlassian account that owns the token. Required for CLOUD, optional for DATA_CENTER.
+	Email *string `json:"email,omitempty"`
+	// A classic or scoped API token (CLOUD), or a personal access token (DATA_CENTER). It is stored encrypted and never shown again.
 	APIToken string `json:"apiToken"`
 }
 
@@ -679,6 +689,8 @@ const (
 	CapabilityNameReadUsers CapabilityName = "READ_USERS"
 	// Reported with ok true when the read path uses the v1 routes and CQL, because the v2 routes refuse the token's scopes (a scoped token with classic read:confluence-* scopes, as the integration guide's recipe makes).
 	CapabilityNameV1ReadPath CapabilityName = "V1_READ_PATH"
+	// DATA_CENTER: the instance reported its version (GET /rest/api/server-information).
+	CapabilityNameServerVersion CapabilityName = "SERVER_VERSION"
 )
 
 var AllCapabilityName = []CapabilityName{
@@ -695,11 +707,12 @@ var AllCapabilityName = []CapabilityName{
 	CapabilityNameReadFolders,
 	CapabilityNameReadUsers,
 	CapabilityNameV1ReadPath,
+	CapabilityNameServerVersion,
 }
 
 func (e CapabilityName) IsValid() bool {
 	switch e {
-	case CapabilityNameReadMe, CapabilityNameReadSpaces, CapabilityNameReadPages, CapabilityNameSearch, CapabilityNameReadComments, CapabilityNameReadAttachments, CapabilityNameReadLabels, CapabilityNameReadVersions, CapabilityNameReadHierarchy, CapabilityNameReadAncestors, CapabilityNameReadFolders, CapabilityNameReadUsers, CapabilityNameV1ReadPath:
+	case CapabilityNameReadMe, CapabilityNameReadSpaces, CapabilityNameReadPages, CapabilityNameSearch, CapabilityNameReadComments, CapabilityNameReadAttachments, CapabilityNameReadLabels, CapabilityNameReadVersions, CapabilityNameReadHierarchy, CapabilityNameReadAncestors, CapabilityNameReadFolders, CapabilityNameReadUsers, CapabilityNameV1ReadPath, CapabilityNameServerVersion:
 		return true
 	}
 	return false
@@ -793,6 +806,64 @@ func (e *CommentKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e CommentKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Where a tenant's Confluence runs.
+type ConfluenceDeployment string
+
+const (
+	// Confluence Cloud (<site>.atlassian.net), with an Atlassian API token.
+	ConfluenceDeploymentCloud ConfluenceDeployment = "CLOUD"
+	// A self-hosted Confluence Data Center (7.9 or later), with a personal access token; reads use the v1 REST routes.
+	ConfluenceDeploymentDataCenter ConfluenceDeployment = "DATA_CENTER"
+)
+
+var AllConfluenceDeployment = []ConfluenceDeployment{
+	ConfluenceDeploymentCloud,
+	ConfluenceDeploymentDataCenter,
+}
+
+func (e ConfluenceDeployment) IsValid() bool {
+	switch e {
+	case ConfluenceDeploymentCloud, ConfluenceDeploymentDataCenter:
+		return true
+	}
+	return false
+}
+
+func (e ConfluenceDeployment) String() string {
+	return string(e)
+}
+
+func (e *ConfluenceDeployment) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ConfluenceDeployment(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ConfluenceDeployment", str)
+	}
+	return nil
+}
+
+func (e ConfluenceDeployment) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ConfluenceDeployment) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ConfluenceDeployment) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

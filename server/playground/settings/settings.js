@@ -11,9 +11,9 @@
 
   // The operations are whole string literals marked graphql so the Go tests
   // can check each one against schema.graphqls.
-  var Q_INTEGRATION = /* graphql */ 'query SettingsIntegration { confluenceIntegration { status domain email tokenType tokenHint cloudId account { accountId displayName } capabilities { name ok requiredScope message } lastValidatedAt readPolicy { allowedSpaces excludedLabels } } }';
-  var M_CONNECT = /* graphql */ 'mutation SettingsConnect($input: ConnectConfluenceInput!) { connectConfluence(input: $input) { integration { status domain email tokenType tokenHint cloudId account { accountId displayName } capabilities { name ok requiredScope message } lastValidatedAt readPolicy { allowedSpaces excludedLabels } } userErrors { field code message hints } } }';
-  var M_TEST = /* graphql */ 'mutation SettingsTest { testConfluenceConnection { integration { status domain email tokenType tokenHint cloudId account { accountId displayName } capabilities { name ok requiredScope message } lastValidatedAt readPolicy { allowedSpaces excludedLabels } } userErrors { field code message hints } } }';
+  var Q_INTEGRATION = /* graphql */ 'query SettingsIntegration { confluenceIntegration { status deployment baseUrl serverVersion domain email tokenType tokenHint cloudId account { accountId displayName } capabilities { name ok requiredScope message } lastValidatedAt readPolicy { allowedSpaces excludedLabels } } }';
+  var M_CONNECT = /* graphql */ 'mutation SettingsConnect($input: ConnectConfluenceInput!) { connectConfluence(input: $input) { integration { status deployment baseUrl serverVersion domain email tokenType tokenHint cloudId account { accountId displayName } capabilities { name ok requiredScope message } lastValidatedAt readPolicy { allowedSpaces excludedLabels } } userErrors { field code message hints } } }';
+  var M_TEST = /* graphql */ 'mutation SettingsTest { testConfluenceConnection { integration { status deployment baseUrl serverVersion domain email tokenType tokenHint cloudId account { accountId displayName } capabilities { name ok requiredScope message } lastValidatedAt readPolicy { allowedSpaces excludedLabels } } userErrors { field code message hints } } }';
   var M_DISCONNECT = /* graphql */ 'mutation SettingsDisconnect { disconnectConfluence { disconnected userErrors { field code message hints } } }';
   var Q_SPACES = /* graphql */ 'query SettingsSpaces($after: String) { availableSpaces(first: 100, after: $after) { nodes { key name } pageInfo { hasNextPage endCursor } } }';
   var M_POLICY = /* graphql */ 'mutation SettingsReadPolicy($input: ReadPolicyInput!) { setConfluenceReadPolicy(input: $input) { integration { readPolicy { allowedSpaces excludedLabels } } userErrors { field code message hints } } }';
@@ -118,14 +118,21 @@
     var body = $('capabilities').tBodies[0];
     clear(body);
     if (!it) return;
+    $('detail-deployment').textContent = it.deployment === 'DATA_CENTER' ? 'Confluence Data Center' : 'Confluence Cloud';
     $('detail-domain').textContent = it.domain;
+    $('detail-base-url').textContent = it.baseUrl || '—';
+    $('detail-version').textContent = it.serverVersion || '—';
     $('detail-email').textContent = it.email;
     $('token-type').textContent = it.tokenType;
     $('token-hint').textContent = '••••' + it.tokenHint;
     $('account').textContent = it.account ? (it.account.displayName || it.account.accountId) : '—';
     $('cloud-id').textContent = it.cloudId || '—';
     $('last-validated').textContent = it.lastValidatedAt ? new Date(it.lastValidatedAt).toLocaleString() : 'never';
-    if (!$('domain').value) $('domain').value = it.domain;
+    if (it.deployment === 'DATA_CENTER') {
+      $('deployment').value = 'DATA_CENTER';
+      if (!$('base-url').value) $('base-url').value = it.baseUrl || '';
+      showDeployment();
+    } else if (!$('domain').value) $('domain').value = it.domain;
     if (!$('email').value) $('email').value = it.email;
     (it.capabilities || []).forEach(function (c) {
       var tr = document.createElement('tr');
@@ -414,9 +421,23 @@
     load();
   });
 
+  // showDeployment shows the fields of the chosen deployment: the domain for Cloud, the base URL
+  // for Data Center (whose email is optional).
+  function showDeployment() {
+    var dc = $('deployment').value === 'DATA_CENTER';
+    document.querySelectorAll('.cloud-only').forEach(function (n) { n.hidden = dc; });
+    document.querySelectorAll('.dc-only').forEach(function (n) { n.hidden = !dc; });
+    $('email').placeholder = dc ? 'optional for Data Center' : 'you@example.com';
+    $('api-token').placeholder = dc ? 'paste the personal access token' : 'paste the API token';
+  }
+  $('deployment').addEventListener('change', showDeployment);
+  showDeployment();
+
   $('connect-form').addEventListener('submit', function (e) {
     e.preventDefault();
-    var input = { domain: $('domain').value.trim(), email: $('email').value.trim(), apiToken: $('api-token').value.trim() };
+    var input = { deployment: $('deployment').value, email: $('email').value.trim(), apiToken: $('api-token').value.trim() };
+    if (input.deployment === 'DATA_CENTER') input.baseUrl = $('base-url').value.trim();
+    else input.domain = $('domain').value.trim();
     run(function () {
       return gql(M_CONNECT, { input: input }).then(function (data) {
         var p = data.connectConfluence;

@@ -12,7 +12,8 @@ import (
 
 const integrationColumns = `tenant_id, domain, email, token_type, cloud_id, encrypted_token, token_hint,
 	account_id, account_name, capabilities, status, last_validated_at, last_error,
-credential_version, revision, created_at, updated_at, read_policy, read_path`
+credential_version, revision, created_at, updated_at, read_policy, read_path,
+	deployment, base_url, server_version`
 
 // GetIntegration implements settings.Store.
 func (s *Store) GetIntegration(ctx context.Context, tenantID string) (*settings.Integration, error) {
@@ -139,7 +140,7 @@ func (s *Store) PutIntegration(ctx context.Context, in *settings.Integration, au
 			return err
 		}
 		_, err = tx.ExecContext(ctx, s.q(`INSERT INTO integrations (`+integrationColumns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (tenant_id) DO UPDATE SET
 				domain = excluded.domain, email = excluded.email, token_type = excluded.token_type,
 				cloud_id = excluded.cloud_id, encrypted_token = excluded.encrypted_token,
@@ -148,10 +149,12 @@ func (s *Store) PutIntegration(ctx context.Context, in *settings.Integration, au
 				status = excluded.status, last_validated_at = excluded.last_validated_at,
 				last_error = excluded.last_error, credential_version = excluded.credential_version,
 				revision = excluded.revision, created_at = excluded.created_at, updated_at = excluded.updated_at,
-				read_policy = excluded.read_policy, read_path = excluded.read_path`),
+				read_policy = excluded.read_policy, read_path = excluded.read_path,
+				deployment = excluded.deployment, base_url = excluded.base_url, server_version = excluded.server_version`),
 			in.TenantID, in.Domain, in.Email, string(in.TokenType), in.CloudID, in.EncryptedToken, in.TokenHint,
 			in.AccountID, in.AccountName, string(caps), string(in.Status), s.d.Time(in.LastValidatedAt), in.LastError,
-			c.credentialVersion, c.revision, s.d.Time(createdAt), s.d.Time(now), string(policy), string(in.ReadPath))
+			c.credentialVersion, c.revision, s.d.Time(createdAt), s.d.Time(now), string(policy), string(in.ReadPath),
+			string(in.Deployment), in.BaseURL, in.ServerVersion)
 		if err != nil {
 			return err
 		}
@@ -234,18 +237,21 @@ func scanIntegration(row scanner) (*settings.Integration, error) {
 	var (
 		in                          settings.Integration
 		tokenType, status, readPath string
+		deployment                  string
 		caps, policy                []byte
 		lastValidated, created, upd nullTime
 	)
 	err := row.Scan(&in.TenantID, &in.Domain, &in.Email, &tokenType, &in.CloudID, &in.EncryptedToken, &in.TokenHint,
 		&in.AccountID, &in.AccountName, &caps, &status, &lastValidated, &in.LastError,
-		&in.CredentialVersion, &in.Revision, &created, &upd, &policy, &readPath)
+		&in.CredentialVersion, &in.Revision, &created, &upd, &policy, &readPath,
+		&deployment, &in.BaseURL, &in.ServerVersion)
 	if err != nil {
 		return nil, err
 	}
 	in.TokenType = settings.TokenType(tokenType)
 	in.Status = settings.Status(status)
 	in.ReadPath = settings.ReadPath(readPath)
+	in.Deployment = settings.Deployment(deployment)
 	in.LastValidatedAt = lastValidated.t
 	in.CreatedAt = created.t
 	in.UpdatedAt = upd.t
