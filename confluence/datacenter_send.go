@@ -1,11 +1,13 @@
 package confluence
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -126,7 +128,7 @@ func (c *Client) DataCenter() bool { return c.dc }
 // REST download route: the attachment's _links.download (a path under the
 // base, "/download/attachments/{pageId}/{file}?version=N&api=v2") is read
 // with the token. Two calls.
-func (s *AttachmentsService) dcDownload(ctx context.Context, attachmentID string) (*File, *Response, error) {
+func (s *AttachmentsService) dcDownload(ctx context.Context, attachmentID string) (*FileStream, *Response, error) {
 	c := s.client
 	if !strings.HasPrefix(attachmentID, "att") {
 		attachmentID = "att" + attachmentID
@@ -139,13 +141,17 @@ func (s *AttachmentsService) dcDownload(ctx context.Context, attachmentID string
 	if link == "" {
 		return nil, resp, &Error{Endpoint: resp.Endpoint, Code: "NO_DOWNLOAD_LINK", Message: "the attachment has no download link", kind: ErrNotFound}
 	}
-	req := &request{method: http.MethodGet, route: "/download/attachments/{pageId}/{file}", next: link, limit: c.opts.MaxDownloadBytes}
+	req := &request{method: http.MethodGet, route: "/download/attachments/{pageId}/{file}", next: link, limit: c.opts.MaxDownloadBytes, stream: true}
 	raw, err := c.send(ctx, req)
 	resp = newResponse(req, raw)
 	if err != nil {
 		return nil, resp, err
 	}
-	return &File{ContentType: raw.header.Get("Content-Type"), Data: raw.body}, resp, nil
+	ct := raw.header.Get("Content-Type")
+	if raw.stream != nil {
+		return &FileStream{ContentType: ct, Size: raw.stream.size, Body: raw.stream}, resp, nil
+	}
+	return &FileStream{ContentType: ct, Size: int64(len(raw.body)), Body: io.NopCloser(bytes.NewReader(raw.body))}, resp, nil
 }
 
 // newDataCenterClient is NewClient for Options.DataCenter.
