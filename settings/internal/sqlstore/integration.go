@@ -16,7 +16,7 @@ credential_version, revision, created_at, updated_at, read_policy, read_path`
 
 // GetIntegration implements settings.Store.
 func (s *Store) GetIntegration(ctx context.Context, tenantID string) (*settings.Integration, error) {
-	row := s.db.QueryRowContext(ctx, s.q(`SELECT `+integrationColumns+` FROM integrations WHERE tenant_id = ?`), tenantID)
+	row := s.queryRow(ctx, &s.hot.getIntegration, tenantID)
 	in, err := scanIntegration(row)
 	if isNoRows(err) {
 		return nil, s.notFound("get integration")
