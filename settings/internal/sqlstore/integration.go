@@ -249,10 +249,10 @@ func scanIntegration(row scanner) (*settings.Integration, error) {
 	in.LastValidatedAt = lastValidated.t
 	in.CreatedAt = created.t
 	in.UpdatedAt = upd.t
-	if in.Capabilities, err = decodeCapabilities(caps); err != nil {
+	if in.Capabilities, err = decodeCapabilitiesMemo(caps); err != nil {
 		return nil, err
 	}
-	if in.ReadPolicy, err = decodeReadPolicy(policy); err != nil {
+	if in.ReadPolicy, err = decodeReadPolicyMemo(policy); err != nil {
 		return nil, err
 	}
 	return &in, nil
