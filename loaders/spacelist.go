@@ -25,8 +25,9 @@ type spaceListRead struct {
 }
 
 // SpacePageList returns the first need current pages of a space, every level (need <= 0: all),
-// as SpacePages does, reading through a snapshot kept for the cache's TTL: the pages an earlier
-// read of the list (by this or an earlier request of the tenant) already has cost no call, and
+// as SpacePages does, reading through a snapshot kept for the cache's TTL (and for the request
+// when the cache is off): the pages an earlier read of the list (by this or an earlier request
+// of the tenant) already has cost no call, and
 // the rest is read from the upstream cursor where that read stopped, 250 a call, at most
 // maxCalls calls (<= 0: no bound; List.More tells whether the list goes on).
 func (l *Loaders) SpacePageList(ctx context.Context, spaceID string, need, maxCalls int) (List[Page], error) {
@@ -43,6 +44,8 @@ func (l *Loaders) SpacePageList(ctx context.Context, spaceID string, need, maxCa
 	var read spaceListRead
 	started := false
 	if v, ok := l.cached(key); ok {
+		read, started = v.(spaceListRead), true
+	} else if v, ok := l.spaceLists.Load(spaceID); ok {
 		read, started = v.(spaceListRead), true
 	}
 	enough := func() bool { return need > 0 && len(read.Items) >= need }
@@ -67,6 +70,7 @@ func (l *Loaders) SpacePageList(ctx context.Context, spaceID string, need, maxCa
 		}
 		l.release()
 		l.putMeta(key, read)
+		l.spaceLists.Store(spaceID, read)
 	}
 	list := List[Page]{Items: slices.Clone(read.Items), More: read.Next != ""}
 	if need > 0 && len(list.Items) > need {

@@ -51,3 +51,21 @@ func TestSpacePageListResumesWhereTheLastReadStopped(t *testing.T) {
 		})
 	}
 }
+
+// Without the cross-request cache, reads of one request still share what they read: the second,
+// longer read costs only the pages the first did not read.
+func TestSpacePageListSharesWithinARequestWithoutCache(t *testing.T) {
+	f := newFixture(t, "bench", confluencetest.WithBenchSize(1, 1000))
+	space := f.sim.Spaces()[0].ID
+	l := f.newLoaders(t)
+	if _, err := l.SpacePageList(t.Context(), space, 300, 0); err != nil {
+		t.Fatal(err)
+	}
+	list, err := l.SpacePageList(t.Context(), space, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.sim.Stats().ByEndpoint["GET /wiki/api/v2/spaces/{id}/pages"]; got != 4 || len(list.Items) != 1000 || list.More {
+		t.Errorf("page-list calls = %d, %d items, more %v; want 4 (2 + the 2 after them), 1000, false", got, len(list.Items), list.More)
+	}
+}
