@@ -98,9 +98,13 @@ const maxTreeEntries = 2000
 // pages have children). For a whole space it reads the space's page list with parent links,
 // 250 pages a call, and the space's other content (folders, ...) with one CQL content search,
 // instead of one descendants call per top-level page; a parent that neither read returned (the
-// search refused) is read by id, so no page is orphaned. A space too large for the entries
-// asked falls back to the descendants of each top-level page or folder. A continuation reads
-// the tree again up to the entries it returns (within the cache's TTL that costs no call).
+// search refused) is read by id, so no page is orphaned. When the entries asked do not cover
+// the list, it reads on while that costs no more calls than the descendants of each top-level
+// page or folder would, and falls back to those descendants when the list is longer still.
+// A continuation builds
+// the tree again up to the entries it returns; within the cache's TTL the space's page list and
+// other content come from what earlier calls read (loaders.SpacePageList), so it reads only the
+// part of the list no earlier call read, from where the last read stopped.
 func spacePageTree(ctx context.Context, obj *model.Space, rootID *string, maxDepth *int, after *string) (*model.PageTree, error) {
 	md := 3
 	if maxDepth != nil {
@@ -141,13 +145,24 @@ func spacePageTree(ctx context.Context, obj *model.Space, rootID *string, maxDep
 			}
 		}
 	default:
-		all, err := l.SpacePages(ctx, loaders.SpacePagesRequest{SpacePagesQuery: loaders.SpacePagesQuery{SpaceID: obj.ID}, First: want})
+		all, err := l.SpacePageList(ctx, obj.ID, want, 0)
 		if err != nil {
 			return nil, err
 		}
-		nodes, err := l.SpaceTreeNodes(ctx, obj.Key)
+		nodes, err := l.SpaceTreeNodesCached(ctx, obj.Key)
 		if err != nil {
 			return nil, err
+		}
+		var roots loaders.List[loaders.Page]
+		if all.More {
+			// The descendants route costs a call per top-level item: while the rest of the list
+			// costs no more calls than that, reading it is cheaper (and a continuation reuses it).
+			if roots, err = l.SpacePages(ctx, loaders.SpacePagesRequest{SpacePagesQuery: loaders.SpacePagesQuery{SpaceID: obj.ID, RootOnly: true}, First: want}); err != nil {
+				return nil, err
+			}
+			if all, err = l.SpacePageList(ctx, obj.ID, 0, len(roots.Items)+topNodes(nodes)); err != nil {
+				return nil, err
+			}
 		}
 		if !all.More {
 			items := append(append([]loaders.Page(nil), all.Items...), nodes...)
@@ -169,7 +184,7 @@ func spacePageTree(ctx context.Context, obj *model.Space, rootID *string, maxDep
 			}
 			break
 		}
-		if tops, cut, err = treeByDescendants(ctx, l, obj.ID, nodes, md, want, children); err != nil {
+		if tops, cut, err = treeByDescendants(ctx, l, roots, nodes, md, want, children); err != nil {
 			return nil, err
 		}
 	}
@@ -210,14 +225,21 @@ func spacePageTree(ctx context.Context, obj *model.Space, rootID *string, maxDep
 	return tree, nil
 }
 
-// treeByDescendants reads the top-level pages of a space and the first first descendants of
-// each of them and of each top-level node among nodes (one call per top item, concurrently),
-// filling children; it returns the top items and whether a read stopped before its list's end.
-func treeByDescendants(ctx context.Context, l *loaders.Loaders, spaceID string, nodes []loaders.Page, md, first int, children map[string][]loaders.Page) ([]loaders.Page, bool, error) {
-	list, err := l.SpacePages(ctx, loaders.SpacePagesRequest{SpacePagesQuery: loaders.SpacePagesQuery{SpaceID: spaceID, RootOnly: true}, First: first})
-	if err != nil {
-		return nil, false, err
+// topNodes counts the top-level items among nodes.
+func topNodes(nodes []loaders.Page) int {
+	n := 0
+	for _, p := range nodes {
+		if p.ParentID == "" {
+			n++
+		}
 	}
+	return n
+}
+
+// treeByDescendants reads the first first descendants of each of the space's top-level pages
+// (list) and of each top-level node among nodes (one call per top item, concurrently), filling
+// children; it returns the top items and whether a read stopped before its list's end.
+func treeByDescendants(ctx context.Context, l *loaders.Loaders, list loaders.List[loaders.Page], nodes []loaders.Page, md, first int, children map[string][]loaders.Page) ([]loaders.Page, bool, error) {
 	tops, cut := list.Items, list.More
 	for _, n := range nodes {
 		if n.ParentID == "" {

@@ -68,6 +68,9 @@ type Loaders struct {
 	bound atomic.Bool // set once up is bound without error; cache use needs it
 	cred  int64       // up's credential version (Credentialed); written before bound is set
 	sem   chan struct{}
+	// spaceLists holds this request's reads of space page lists (spacelist.go), space id ->
+	// spaceListRead, for when the cross-request cache is off.
+	spaceLists sync.Map
 
 	pages       *dataloader.Loader[string, *Page]
 	blogPosts   *dataloader.Loader[string, *Page] // the page loader's function for KindBlogPost

@@ -16,6 +16,9 @@ import (
 
 // Page returns one page (metadata, no body).
 func (l *Loaders) Page(ctx context.Context, id string) (*Page, error) {
+	if p, ok := cachedFirst[Page](ctx, l, entryKey{Kind: entryPage, ID: id}); ok {
+		return l.checkOne(ctx, p, nil, "page", id)
+	}
 	p, err := load(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Page] { return l.pages }, id)
 	return l.checkOne(ctx, p, err, "page", id)
 }

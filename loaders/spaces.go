@@ -12,12 +12,18 @@ import (
 
 // SpaceByID returns a space by id.
 func (l *Loaders) SpaceByID(ctx context.Context, id string) (*Space, error) {
+	if s, ok := cachedFirst[Space](ctx, l, entryKey{Kind: entrySpace, ID: id}); ok {
+		return l.checkSpace(ctx, s, nil, id)
+	}
 	s, err := load(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Space] { return l.spacesByID }, id)
 	return l.checkSpace(ctx, s, err, id)
 }
 
 // SpaceByKey returns a space by key (case-insensitive).
 func (l *Loaders) SpaceByKey(ctx context.Context, key string) (*Space, error) {
+	if s, ok := cachedFirst[Space](ctx, l, entryKey{Kind: entrySpaceKey, ID: strings.ToUpper(key)}); ok {
+		return l.checkSpace(ctx, s, nil, key)
+	}
 	s, err := load(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Space] { return l.spacesByKey }, key)
 	return l.checkSpace(ctx, s, err, key)
 }

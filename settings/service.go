@@ -297,6 +297,7 @@ func (s *Service) connectValidated(ctx context.Context, tenantID, actorKeyID, ac
 		return Result{}, fmt.Errorf("settings: store integration: %w", err)
 	}
 	s.dropTenant(tenantID)
+	s.warmClient(ctx, rec, token)
 	s.log.InfoContext(ctx, "settings: integration stored", "tenant_id", tenantID, "action", action,
 		"domain", site, "token_type", string(rec.TokenType), "credential_version", rec.CredentialVersion, "revision", rec.Revision)
 	return Result{Integration: public(rec)}, nil

@@ -280,14 +280,22 @@ func TestAuditTrail(t *testing.T) {
 }
 
 // TestConcurrentClientColdMiss: many first requests of one tenant share one
-// decrypt and one pooled client.
+// decrypt and one pooled client. The tenant is connected through another
+// service over the same store (another replica, or before a restart), so
+// this one's pool is cold.
 func TestConcurrentClientColdMiss(t *testing.T) {
 	counting := &countingSealer{}
-	e := newEnv(t, storeKinds()[0], func(c *settings.ServiceConfig) {
+	var cfg settings.ServiceConfig
+	connector := newEnv(t, storeKinds()[0], func(c *settings.ServiceConfig) {
 		counting.next = c.Sealer
 		c.Sealer = counting
+		cfg = *c
 	})
-	e.mustConnect(t, "acme", "classic")
+	connector.mustConnect(t, "acme", "classic")
+	e := *connector
+	e.tokens = envelope.NewCache(envelope.CacheOptions{})
+	cfg.TokenCache = e.tokens
+	e.svc = mustService(t, cfg)
 	const n = 16
 	var wg sync.WaitGroup
 	errs := make([]error, n)

@@ -28,7 +28,7 @@ func (s *Store) CreateAPIKey(ctx context.Context, k *settings.APIKey) error {
 
 // GetAPIKey implements settings.Store.
 func (s *Store) GetAPIKey(ctx context.Context, id string) (*settings.APIKey, error) {
-	k, err := scanAPIKey(s.db.QueryRowContext(ctx, s.q(`SELECT `+apiKeyColumns+` FROM api_keys WHERE id = ?`), id))
+	k, err := scanAPIKey(s.queryRow(ctx, &s.hot.getAPIKey, id))
 	if isNoRows(err) {
 		return nil, s.notFound("get api key")
 	}

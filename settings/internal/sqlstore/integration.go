@@ -17,7 +17,7 @@ credential_version, revision, created_at, updated_at, read_policy, read_path,
 
 // GetIntegration implements settings.Store.
 func (s *Store) GetIntegration(ctx context.Context, tenantID string) (*settings.Integration, error) {
-	row := s.db.QueryRowContext(ctx, s.q(`SELECT `+integrationColumns+` FROM integrations WHERE tenant_id = ?`), tenantID)
+	row := s.queryRow(ctx, &s.hot.getIntegration, tenantID)
 	in, err := scanIntegration(row)
 	if isNoRows(err) {
 		return nil, s.notFound("get integration")
@@ -255,10 +255,10 @@ func scanIntegration(row scanner) (*settings.Integration, error) {
 	in.LastValidatedAt = lastValidated.t
 	in.CreatedAt = created.t
 	in.UpdatedAt = upd.t
-	if in.Capabilities, err = decodeCapabilities(caps); err != nil {
+	if in.Capabilities, err = decodeCapabilitiesMemo(caps); err != nil {
 		return nil, err
 	}
-	if in.ReadPolicy, err = decodeReadPolicy(policy); err != nil {
+	if in.ReadPolicy, err = decodeReadPolicyMemo(policy); err != nil {
 		return nil, err
 	}
 	return &in, nil

@@ -65,6 +65,8 @@ type Store struct {
 	// Now returns the current time for store-kept timestamps. New sets it
 	// to time.Now; tests may replace it before the first call.
 	Now func() time.Time
+
+	hot hotStatements // prepared per-request lookups (prepared.go)
 }
 
 var _ settings.Store = (*Store)(nil)
@@ -73,6 +75,7 @@ var _ settings.Store = (*Store)(nil)
 // pending migration. On error db is left open for the caller to close.
 func New(ctx context.Context, db *sql.DB, d Dialect) (*Store, error) {
 	s := &Store{db: db, d: d, Now: time.Now}
+	s.hot.init()
 	if err := s.migrate(ctx); err != nil {
 		return nil, err
 	}
@@ -81,6 +84,7 @@ func New(ctx context.Context, db *sql.DB, d Dialect) (*Store, error) {
 
 // Close closes the database handle. Calls after Close fail.
 func (s *Store) Close() error {
+	s.hot.close()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("%s: close: %w", s.d.Name, err)
 	}
