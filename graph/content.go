@@ -143,8 +143,20 @@ func holderOf(pageID, pageURL string, kind model.ContentType) *loaders.LinkHolde
 	return &loaders.LinkHolder{PageID: pageID, SpaceKey: loaders.SpaceKeyOfURL(pageURL), Content: kind}
 }
 
+// checkFormat refuses ATLAS_DOC_FORMAT on Confluence Data Center, which has no ADF (its body
+// representations are storage, view, export_view, styled_view, editor and anonymous_export_view).
+func checkFormat(ctx context.Context, f model.BodyFormat) error {
+	if f == model.BodyFormatAtlasDocFormat && loaders.For(ctx).DataCenter(ctx) {
+		return inputErrorf("format", "ATLAS_DOC_FORMAT is Confluence Cloud's format and Confluence Data Center has none; ask for STORAGE, VIEW, MARKDOWN or TEXT")
+	}
+	return nil
+}
+
 func pageBody(ctx context.Context, obj *model.Page, format *model.BodyFormat, maxChars *int, section *string) (*model.Body, error) {
 	f := bodyFormatArg(format)
+	if err := checkFormat(ctx, f); err != nil {
+		return nil, err
+	}
 	p, err := loaders.For(ctx).Body(ctx, loaders.BodyRequest{PageID: obj.ID, Content: obj.Content, Version: currentNumber(obj), IsCurrent: true, Format: upstreamFormat(f)})
 	if err != nil {
 		return nil, err
@@ -158,6 +170,9 @@ func pageBody(ctx context.Context, obj *model.Page, format *model.BodyFormat, ma
 
 func versionBody(ctx context.Context, obj *model.Version, format *model.BodyFormat, maxChars *int) (*model.Body, error) {
 	f := bodyFormatArg(format)
+	if err := checkFormat(ctx, f); err != nil {
+		return nil, err
+	}
 	p, err := loaders.For(ctx).Body(ctx, loaders.BodyRequest{PageID: obj.PageID, Content: obj.Kind, Version: obj.Number, Format: upstreamFormat(f)})
 	if err != nil {
 		return nil, err

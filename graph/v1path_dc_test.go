@@ -182,3 +182,28 @@ func TestReadPathNestedCallCountsOnBothDeployments(t *testing.T) {
 		t.Errorf("cloud v1 upstream calls = %d:\n%s", cst.Total, perEndpoint(cst.ByEndpoint))
 	}
 }
+
+// TestAtlasDocFormatOnBothDeployments: Cloud's v1 read path answers ATLAS_DOC_FORMAT with an ADF
+// document; Data Center, which has no ADF, refuses it with BAD_USER_INPUT naming the formats
+// it has, instead of an empty body.
+func TestAtlasDocFormatOnBothDeployments(t *testing.T) {
+	cloud := confluencetest.NewServer(confluencetest.WithDataset("demo"))
+	t.Cleanup(cloud.Close)
+	dc := confluencetest.NewServer(confluencetest.WithDataset("demo"), confluencetest.WithFlavor(confluencetest.FlavorDataCenter))
+	t.Cleanup(dc.Close)
+	const q = `{ page(id: "100021") { adf: body(format: ATLAS_DOC_FORMAT) { value } v: versions(first: 1) { nodes { body(format: ATLAS_DOC_FORMAT) { value } } } } }`
+	got, errs := runV1(t, newEnv(t, envOptions{sim: cloud, account: "scoped-guide", v1: true}), q)
+	b, _ := json.Marshal(got)
+	if len(errs) > 0 || !strings.Contains(string(b), `\"type\":\"doc\"`) {
+		t.Errorf("Cloud v1: %s, errors %+v; want an ADF doc", b, errs)
+	}
+	_, errs = runV1(t, newEnv(t, envOptions{sim: dc}), q)
+	if len(errs) != 2 {
+		t.Fatalf("Data Center: errors %+v; want one per ATLAS_DOC_FORMAT body", errs)
+	}
+	for _, e := range errs {
+		if e.Extensions["code"] != "BAD_USER_INPUT" || !strings.Contains(e.Message, "STORAGE") {
+			t.Errorf("Data Center: %+v; want BAD_USER_INPUT naming the formats Data Center has", e)
+		}
+	}
+}

@@ -38,7 +38,7 @@ var v1PathQueries = []struct{ name, query string }{
 	{"page 100031", `{ page(id: "100031") { ` + v1PageFields + ` } }`},
 	{"archived page", `{ page(id: "100013") { id title status } }`},
 	{"bodies", `{ page(id: "100021") { md: body { value truncated totalChars } text: body(format: TEXT) { value }
-	  storage: body(format: STORAGE) { value } view: body(format: VIEW) { value } adf: body(format: ATLAS_DOC_FORMAT) { value }
+	  storage: body(format: STORAGE) { value } view: body(format: VIEW) { value }
 	  section: body(section: "Dependencies") { value } } }`},
 	{"diff", `{ page(id: "100008") { diff(from: 2, to: 4) { from { number } to { number } unified linesAdded linesRemoved titleChanged } } }`},
 	{"version bodies", `{ page(id: "100003") { versions(first: 4) { nodes { number body { value } } } } }`},

@@ -90,6 +90,9 @@ func (s *Server) v1Body(e expansion, id, storage, pageID, spaceKey string) map[s
 	b := map[string]any{}
 	exp := map[string]any{}
 	for _, f := range []string{"storage", "view", "export_view", "styled_view", "atlas_doc_format", "editor", "editor2", "dynamic", "anonymous_export_view"} {
+		if f == "atlas_doc_format" && s.Flavor() == FlavorDataCenter {
+			continue // Data Center has no ADF: the expansion names nothing there
+		}
 		if !e.has(f) {
 			exp[f] = ""
 			continue
