@@ -8,8 +8,8 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
-	"time"
 	"strings"
+	"time"
 
 	"github.com/confluence-graph/confluence-graph/graph"
 	"github.com/confluence-graph/confluence-graph/loaders"
