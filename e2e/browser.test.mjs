@@ -247,6 +247,26 @@ test('the settings page connects the demo Confluence and names a missing scope',
     await page.screenshot({ path: path.join(RESULTS, 'settings-missing-scope.png'), fullPage: true });
   });
 
+  await t.test('Data Center: the base URL replaces the domain, and a host the operator has not allowed is refused', async () => {
+    await page.selectOption('#deployment', 'DATA_CENTER');
+    assert.equal(await page.isVisible('#base-url'), true, 'the base URL field is hidden for Data Center');
+    assert.equal(await page.isVisible('#domain'), false, 'the Cloud domain field is still shown for Data Center');
+    await page.fill('#base-url', 'https://wiki.corp.example/confluence');
+    await page.fill('#email', '');
+    await page.fill('#api-token', 'NjE3ODkwMTIzNDU2Ok0dCq1Zr8y7Jm2Xw9Lp5Tq3Ve');
+    await page.click('#save');
+    await page.waitForFunction(() => !document.querySelector('#save').disabled && document.querySelector('#message').textContent !== 'Working…', null, WAIT);
+    const errors = await page.$$eval('#user-errors > li', (items) => items.map((li) => li.dataset.code));
+    assert.deepEqual(errors, ['DOMAIN_NOT_ALLOWED'], `userErrors: ${errors}; message: ${await page.textContent('#message')}`);
+    assert.match(await page.textContent('#message'), /^Not saved/);
+    // Nothing was stored: the Cloud connection saved before is still shown.
+    assert.equal(await statusBadge(page), 'CONNECTED');
+    assert.equal(await page.textContent('#token-type'), 'CLASSIC');
+    await page.selectOption('#deployment', 'CLOUD');
+    assert.equal(await page.isVisible('#domain'), true);
+    assert.equal(await page.isVisible('#base-url'), false);
+  });
+
   await t.test('Test re-validates the stored connection', async () => {
     await page.click('#test');
     await page.waitForFunction(() => /works|problems/.test(document.querySelector('#message').textContent), null, WAIT);
