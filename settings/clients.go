@@ -113,12 +113,7 @@ func (s *Service) client(ctx context.Context, tenantID string) (*confluence.Clie
 		}
 		return nil, nil, fmt.Errorf("settings: open token of tenant %q: %w", tenantID, err)
 	}
-	var c *confluence.Client
-	if rec.Deployment == DeploymentDataCenter {
-		c, err = s.newDCClient(rec.BaseURL, string(token), false)
-	} else {
-		c, err = s.newClient(rec.Domain, rec.Email, string(token), rec.TokenType, rec.CloudID, false)
-	}
+	c, err := s.recordClient(rec, string(token))
 	clear(token)
 	if err != nil {
 		return nil, nil, err
@@ -184,4 +179,13 @@ func (s *Service) newClient(site, email, token string, tt TokenType, cloudID str
 		return nil, fmt.Errorf("settings: confluence client: %w", err)
 	}
 	return c, nil
+}
+
+// recordClient builds the read client of a stored record with its token: Data Center's or
+// Cloud's, as the record's deployment says.
+func (s *Service) recordClient(rec *Integration, token string) (*confluence.Client, error) {
+	if rec.Deployment == DeploymentDataCenter {
+		return s.newDCClient(rec.BaseURL, token, false)
+	}
+	return s.newClient(rec.Domain, rec.Email, token, rec.TokenType, rec.CloudID, false)
 }

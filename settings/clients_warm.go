@@ -25,7 +25,7 @@ func (s *Service) warmClient(ctx context.Context, rec *Integration, token string
 	s.pool.mu.Lock()
 	gen := s.pool.gen[rec.TenantID]
 	s.pool.mu.Unlock()
-	c, err := s.newClient(rec.Domain, rec.Email, token, rec.TokenType, rec.CloudID, false)
+	c, err := s.recordClient(rec, token)
 	if err != nil {
 		return
 	}
