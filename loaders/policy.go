@@ -52,6 +52,9 @@ func (u *policied) ReadPolicy() readpolicy.Policy { return u.p }
 
 // policy returns the read policy of the request's tenant (empty when none is set).
 func (l *Loaders) policy(ctx context.Context) (readpolicy.Policy, error) {
+	if l == nil {
+		return readpolicy.Policy{}, ErrNoLoaders
+	}
 	up, err := l.upstream(ctx)
 	if err != nil {
 		return readpolicy.Policy{}, err

@@ -78,9 +78,14 @@ type SpacePagesRequest struct {
 
 // SpacePages returns the first r.First current pages of a space (top-level only with RootOnly).
 func (l *Loaders) SpacePages(ctx context.Context, r SpacePagesRequest) (List[Page], error) {
-	if _, err := l.SpaceByID(ctx, r.SpaceID); err != nil && isNotFound(err) {
-		if p, perr := l.policy(ctx); perr == nil && len(p.AllowedSpaces) > 0 {
-			return List[Page]{}, err // a hidden space lists nothing
+	p, err := l.policy(ctx)
+	if err != nil {
+		return List[Page]{}, err
+	}
+	if len(p.AllowedSpaces) > 0 {
+		// Under an allow-list a hidden space lists nothing (SpaceByID answers NotFound).
+		if _, err := l.SpaceByID(ctx, r.SpaceID); err != nil {
+			return List[Page]{}, err
 		}
 	}
 	key := spacePagesKey{SpacePagesQuery: r.SpacePagesQuery, N: r.First, From: r.From}

@@ -36,6 +36,11 @@ type Policy struct {
 	ExcludedLabels []string
 }
 
+// Clone returns a copy of p that shares no slice with it.
+func (p Policy) Clone() Policy {
+	return Policy{AllowedSpaces: slices.Clone(p.AllowedSpaces), ExcludedLabels: slices.Clone(p.ExcludedLabels)}
+}
+
 // Empty reports whether p allows everything.
 func (p Policy) Empty() bool { return len(p.AllowedSpaces) == 0 && len(p.ExcludedLabels) == 0 }
 

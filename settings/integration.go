@@ -188,15 +188,21 @@ func (in *Integration) Clone() *Integration {
 	if in.EncryptedToken != nil {
 		out.EncryptedToken = append([]byte(nil), in.EncryptedToken...)
 	}
-	if in.Capabilities != nil {
-		out.Capabilities = append([]Capability(nil), in.Capabilities...)
-		for i := range out.Capabilities {
-			out.Capabilities[i].AffectedFields = slices.Clone(out.Capabilities[i].AffectedFields)
-		}
-	}
-	out.ReadPolicy.AllowedSpaces = slices.Clone(in.ReadPolicy.AllowedSpaces)
-	out.ReadPolicy.ExcludedLabels = slices.Clone(in.ReadPolicy.ExcludedLabels)
+	out.Capabilities = CloneCapabilities(in.Capabilities)
+	out.ReadPolicy = in.ReadPolicy.Clone()
 	return &out
+}
+
+// CloneCapabilities returns a deep copy of cs (nil for nil).
+func CloneCapabilities(cs []Capability) []Capability {
+	if cs == nil {
+		return nil
+	}
+	out := slices.Clone(cs)
+	for i := range out {
+		out[i].AffectedFields = slices.Clone(out[i].AffectedFields)
+	}
+	return out
 }
 
 // String describes in without the encrypted token. It has a value

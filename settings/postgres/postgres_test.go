@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -81,7 +80,7 @@ func TestConcurrentOpensMigrateOnce(t *testing.T) {
 	if err != nil {
 		t.Fatalf("read schema_migrations: %v", err)
 	}
-	if got, want := strings.Join(versions, ","), migrationNames(t); got != want {
+	if got, want := strings.Join(versions, ","), settingstest.MigrationNames(t); got != want {
 		t.Errorf("schema_migrations after %d concurrent opens = %q; want %q", replicas, got, want)
 	}
 }
@@ -141,19 +140,4 @@ func TestFailedWriteInsideTransactionKeepsPrevious(t *testing.T) {
 		}
 		return db
 	})
-}
-
-// migrationNames lists the migrations in the migrations directory, in
-// order, as schema_migrations records them.
-func migrationNames(t *testing.T) string {
-	t.Helper()
-	files, err := filepath.Glob("migrations/*.sql")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("migrations: %v (%d files)", err, len(files))
-	}
-	var names []string
-	for _, f := range files {
-		names = append(names, strings.TrimSuffix(filepath.Base(f), ".sql"))
-	}
-	return strings.Join(names, ",")
 }

@@ -114,7 +114,7 @@ func TestPragmasAndMigrations(t *testing.T) {
 		}
 		versions = append(versions, v)
 	}
-	if got, want := strings.Join(versions, ","), migrationNames(t); got != want {
+	if got, want := strings.Join(versions, ","), settingstest.MigrationNames(t); got != want {
 		t.Errorf("schema_migrations versions = %q; want %q", got, want)
 	}
 }
@@ -190,19 +190,4 @@ func TestRevisionsMigrationKeepsRecords(t *testing.T) {
 	if err := db.PutIntegration(t.Context(), got, nil); !errors.Is(err, settings.ErrStale) {
 		t.Errorf("PutIntegration based on revision 1 again = %v; want ErrStale", err)
 	}
-}
-
-// migrationNames lists the migrations in the migrations directory, in
-// order, as schema_migrations records them.
-func migrationNames(t *testing.T) string {
-	t.Helper()
-	files, err := filepath.Glob("migrations/*.sql")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("migrations: %v (%d files)", err, len(files))
-	}
-	var names []string
-	for _, f := range files {
-		names = append(names, strings.TrimSuffix(filepath.Base(f), ".sql"))
-	}
-	return strings.Join(names, ",")
 }

@@ -1,8 +1,6 @@
 package sqlstore
 
 import (
-	"slices"
-
 	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/confluence-graph/confluence-graph/readpolicy"
@@ -24,40 +22,25 @@ var (
 // decodeCapabilitiesMemo is decodeCapabilities through the memo.
 func decodeCapabilitiesMemo(b []byte) ([]settings.Capability, error) {
 	if c, ok := capsMemo.Get(string(b)); ok {
-		return cloneCapabilities(c), nil
+		return settings.CloneCapabilities(c), nil
 	}
 	c, err := decodeCapabilities(b)
 	if err != nil {
 		return nil, err
 	}
-	capsMemo.Add(string(b), cloneCapabilities(c))
+	capsMemo.Add(string(b), settings.CloneCapabilities(c))
 	return c, nil
 }
 
 // decodeReadPolicyMemo is decodeReadPolicy through the memo.
 func decodeReadPolicyMemo(b []byte) (readpolicy.Policy, error) {
 	if p, ok := policyMemo.Get(string(b)); ok {
-		return clonePolicy(p), nil
+		return p.Clone(), nil
 	}
 	p, err := decodeReadPolicy(b)
 	if err != nil {
 		return readpolicy.Policy{}, err
 	}
-	policyMemo.Add(string(b), clonePolicy(p))
+	policyMemo.Add(string(b), p.Clone())
 	return p, nil
-}
-
-func cloneCapabilities(cs []settings.Capability) []settings.Capability {
-	if cs == nil {
-		return nil
-	}
-	out := slices.Clone(cs)
-	for i := range out {
-		out[i].AffectedFields = slices.Clone(out[i].AffectedFields)
-	}
-	return out
-}
-
-func clonePolicy(p readpolicy.Policy) readpolicy.Policy {
-	return readpolicy.Policy{AllowedSpaces: slices.Clone(p.AllowedSpaces), ExcludedLabels: slices.Clone(p.ExcludedLabels)}
 }
