@@ -251,11 +251,14 @@ func (r *renderer) image(n *node) string {
 	for _, c := range n.children {
 		switch c.name {
 		case "ri:attachment":
-			t, _ := targetOf(c)
+			t, named := targetOf(c)
 			name = t.Filename
 			src = name
 			if alt == "" && caption == "" {
 				alt = name
+			}
+			if !named {
+				break // no file named: nothing to resolve (Links lists none either)
 			}
 			url, ok, tried := r.resolve(t)
 			switch {
