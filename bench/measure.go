@@ -105,6 +105,7 @@ type Observation struct {
 	Calls      int            // requests the simulator counted
 	ByEndpoint map[string]int // by route pattern
 	Chain      int            // longest chain of non-overlapping requests (Recorder.CriticalPath)
+	InFlight   int            // most requests in flight at once (Recorder.MaxInFlight)
 }
 
 // Observe reports the upstream requests since Prepare(m).
@@ -113,7 +114,7 @@ func (h *Harness) Observe(m Mode) (Observation, error) {
 	if err != nil {
 		return Observation{}, err
 	}
-	return Observation{Calls: st.Total, ByEndpoint: maps.Clone(st.ByEndpoint), Chain: h.rec[m].CriticalPath()}, nil
+	return Observation{Calls: st.Total, ByEndpoint: maps.Clone(st.ByEndpoint), Chain: h.rec[m].CriticalPath(), InFlight: h.rec[m].MaxInFlight()}, nil
 }
 
 // renew gives an API mode a fresh confluence client and an empty cache, so every run is cold and

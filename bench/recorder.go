@@ -86,3 +86,36 @@ func criticalPath(spans []span) int {
 	}
 	return best
 }
+
+// MaxInFlight is the largest number of recorded requests that were in flight at one instant
+// (a request ending exactly when another starts does not overlap it).
+func (r *Recorder) MaxInFlight() int {
+	r.mu.Lock()
+	spans := slices.Clone(r.spans)
+	r.mu.Unlock()
+	return maxInFlight(spans)
+}
+
+func maxInFlight(spans []span) int {
+	type edge struct {
+		at    time.Time
+		delta int
+	}
+	edges := make([]edge, 0, 2*len(spans))
+	for _, s := range spans {
+		edges = append(edges, edge{s.start, 1}, edge{s.end, -1})
+	}
+	// By time, ends before starts at the same instant.
+	slices.SortFunc(edges, func(a, b edge) int {
+		if c := a.at.Compare(b.at); c != 0 {
+			return c
+		}
+		return a.delta - b.delta
+	})
+	n, most := 0, 0
+	for _, e := range edges {
+		n += e.delta
+		most = max(most, n)
+	}
+	return most
+}

@@ -54,3 +54,22 @@ func TestPercentile(t *testing.T) {
 		})
 	}
 }
+
+func TestMaxInFlight(t *testing.T) {
+	at := func(ms int) time.Time { return time.Unix(0, 0).Add(time.Duration(ms) * time.Millisecond) }
+	sp := func(from, to int) span { return span{at(from), at(to)} }
+	for _, tt := range []struct {
+		name  string
+		spans []span
+		want  int
+	}{
+		{"none", nil, 0},
+		{"in sequence, touching", []span{sp(0, 50), sp(50, 100)}, 1},
+		{"three at once", []span{sp(0, 50), sp(1, 51), sp(2, 52)}, 3},
+		{"two waves", []span{sp(0, 50), sp(0, 50), sp(51, 100), sp(51, 100), sp(52, 60)}, 3},
+	} {
+		if got := maxInFlight(tt.spans); got != tt.want {
+			t.Errorf("%s: maxInFlight() = %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}

@@ -67,10 +67,10 @@ func (r *Report) Markdown() string {
 		"this process only: the API server with its loaders and client, or the naive client). Latency is added by the "+
 		"simulator to every response. The API is the service as `serve` runs it (`app.New`), queried with an API key; "+
 		"before each run its tenant is connected again, which empties the tenant's cross-request cache (every run is "+
-		"cold) and gives it a fresh confluence client (its rate limiter starts full). The simulator evaluates CQL by scanning every page "+
-		"(tens to a few hundred ms per search on this dataset and machine), so the wall times of CQL-backed fields "+
-		"(labels, children, search) carry CPU time that Confluence spends on an index; calls and critical path do not "+
-		"depend on it.\n\n", spaces, pages, r.Targets.SpaceKey)
+		"cold) and gives it a fresh confluence client (its rate limiter starts full). The simulator evaluates a CQL query on the documents its "+
+		"id, parent, ancestor or space clause admits (an index, as Confluence has) and on every document otherwise, "+
+		"so the wall time of a full-text search carries CPU time that Confluence spends on a text index; calls and "+
+		"critical path do not depend on it.\n\n", spaces, pages, r.Targets.SpaceKey)
 	p("Modes: **api** = GraphQL over loopback HTTP with the confluence client's default per-tenant limits; " +
 		"**api-unlimited** = the same with the client's rate and concurrency limits lifted (what the loaders alone " +
 		"achieve); **naive-seq** = one REST call per node, one after another (a tool-calling agent); **naive-conc** = " +

@@ -185,8 +185,11 @@ type Options struct {
 	// Limiter, whose Wait covers the shared pause too, MaxQueueWait bounds
 	// that as well.
 	MaxQueueWait time.Duration
-	// MaxConcurrency caps in-flight requests per client; default 16, enough
-	// for one nesting level of per-page lists to run in two rounds.
+	// MaxConcurrency caps in-flight requests per client; default 32, enough
+	// for one nesting level of per-page lists (25 pages by default, plus the
+	// batch searches) to run in one round. What Confluence sees is paced by
+	// the adaptive rate (its burst and its backing off on 429s); this cap
+	// bounds our own connections (docs/confluence-notes.md, "Concurrency").
 	MaxConcurrency int
 	// MaxResponseBytes caps a JSON response body; default 32 MiB.
 	// MaxDownloadBytes caps an attachment download; default 100 MiB.
@@ -293,7 +296,7 @@ func (o *Options) applyDefaults() {
 		o.MaxQueueWait = 0
 	}
 	if o.MaxConcurrency <= 0 {
-		o.MaxConcurrency = 16
+		o.MaxConcurrency = 32
 	}
 	if o.MaxResponseBytes <= 0 {
 		o.MaxResponseBytes = 32 << 20

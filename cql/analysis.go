@@ -107,3 +107,30 @@ func tokenize(s string) []string {
 	}
 	return toks
 }
+
+// IndexTerms returns the index terms of s as text ~ and title ~ compare them: each word lower-cased
+// and stemmed, with "" standing in for a stop word.
+func IndexTerms(s string) []string { return analyze(s) }
+
+// AnalyzedDocument is a Document that keeps the index terms of its title and text, so that a
+// text search need not analyze them again on every query, as a search index keeps them.
+// TitleTerms must equal IndexTerms(Title()) and TextTerms IndexTerms(Text()); callers do not modify them.
+type AnalyzedDocument interface {
+	Document
+	TitleTerms() []string
+	TextTerms() []string
+}
+
+func titleTerms(d Document) []string {
+	if a, ok := d.(AnalyzedDocument); ok {
+		return a.TitleTerms()
+	}
+	return analyze(d.Title())
+}
+
+func textTerms(d Document) []string {
+	if a, ok := d.(AnalyzedDocument); ok {
+		return a.TextTerms()
+	}
+	return analyze(d.Text())
+}

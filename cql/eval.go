@@ -88,14 +88,14 @@ func (q *Query) evalClause(c *Clause, d Document, e *evalEnv) (bool, error) {
 		return matchDate(c, t, e), nil
 	case kindText:
 		tq := q.text[c]
-		fields := [][]string{analyze(d.Title()), analyze(d.Text())}
+		fields := [][]string{titleTerms(d), textTerms(d)}
 		for _, l := range d.Labels() {
 			fields = append(fields, analyze(l))
 		}
 		return tq.match(fields), nil
 	case kindTitle:
 		if c.Op == OpContains || c.Op == OpNotContains {
-			return q.text[c].match([][]string{analyze(d.Title())}), nil
+			return q.text[c].match([][]string{titleTerms(d)}), nil
 		}
 		return anyIn([]string{d.Title()}, e.values(c), true), nil
 	case kindContent:

@@ -2,6 +2,7 @@ package cql
 
 import (
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -60,8 +61,8 @@ func sortByRelevance(docs []Document, terms []textItem) {
 	fs := make([]fields, len(docs))
 	df := make([]int, len(terms))
 	for i, d := range docs {
-		fs[i].title = analyze(d.Title())
-		fs[i].text = analyze(d.Text())
+		fs[i].title = titleTerms(d)
+		fs[i].text = slices.Clip(textTerms(d)) // labels are appended to a copy, never to the document's terms
 		for _, l := range d.Labels() {
 			fs[i].text = append(fs[i].text, analyze(l)...)
 		}

@@ -3,6 +3,7 @@ package confluencetest
 import (
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/confluence-graph/confluence-graph/cql"
@@ -23,9 +24,13 @@ type doc struct {
 
 	id, title, creator string
 	created            time.Time
+
+	terms     sync.Once // fills titleTerms and textTerms on the first text search
+	titleTerm []string
+	textTerm  []string
 }
 
-var _ cql.Document = (*doc)(nil)
+var _ cql.AnalyzedDocument = (*doc)(nil)
 
 func pageDoc(p *pageRec) *doc {
 	return &doc{kind: cmpOr(p.kind, "page"), page: p, text: p.info.text, info: p.info,
@@ -74,6 +79,15 @@ func (d *doc) SpaceKey() string {
 }
 
 func (d *doc) Title() string { return d.title }
+
+// TitleTerms and TextTerms are the document's analyzed title and text, kept for every later
+// search (cql.AnalyzedDocument); a doc is rebuilt whenever the store changes.
+func (d *doc) TitleTerms() []string { d.analyze(); return d.titleTerm }
+func (d *doc) TextTerms() []string  { d.analyze(); return d.textTerm }
+
+func (d *doc) analyze() {
+	d.terms.Do(func() { d.titleTerm, d.textTerm = cql.IndexTerms(d.title), cql.IndexTerms(d.text) })
+}
 
 func (d *doc) Text() string { return d.text }
 
@@ -150,16 +164,16 @@ func (d *doc) Created() time.Time { return d.created }
 
 func (d *doc) LastModified() time.Time {
 	if d.isContent() {
-		return d.page.current().CreatedAt
+		return d.page.Versions[len(d.page.Versions)-1].CreatedAt // not current(): it copies the whole version, bodies included, on every comparison
 	}
 	return d.Created()
 }
 
-// searchDocs returns the search index: current pages and blog posts (archived and trashed
+// searchDocs returns the search index of current pages and blog posts (archived and trashed
 // pages are not indexed, as on Cloud), their comments and attachments, and
 // current spaces. It is cached until the next Seed. The caller holds s.mu
 // (read); building takes the index lock.
-func (s *Server) searchDocs() []*doc {
+func (s *Server) searchDocs() *docIndex {
 	s.idxMu.Lock()
 	defer s.idxMu.Unlock()
 	if s.idx != nil && s.idxGen == s.st.gen {
@@ -192,8 +206,8 @@ func (s *Server) searchDocs() []*doc {
 			out = append(out, nodeDoc(n))
 		}
 	}
-	s.idx, s.idxGen = out, s.st.gen
-	return out
+	s.idx, s.idxGen = newDocIndex(out), s.st.gen
+	return s.idx
 }
 
 func (s *Server) commentDocs(p *pageRec, c *Comment) []*doc {

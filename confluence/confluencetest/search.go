@@ -78,7 +78,7 @@ func (s *Server) runSearch(w http.ResponseWriter, r *http.Request, a *Account, e
 		}
 	}
 	var matched []cql.Document
-	for _, d := range s.searchDocs() {
+	for _, d := range s.searchDocs().candidates(query, env) {
 		ok, err := query.Match(d, env)
 		if err != nil {
 			writeCQLError(w, raw, err)

@@ -90,7 +90,7 @@ type Server struct {
 	st *store
 
 	idxMu  sync.Mutex
-	idx    []*doc
+	idx    *docIndex
 	idxGen int
 
 	sw switches
