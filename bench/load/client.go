@@ -1,13 +1,16 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"sync"
 	"time"
@@ -113,37 +116,57 @@ func phase(ctx context.Context, clients int, d time.Duration, max int, do reques
 	return out
 }
 
-// gqlClient posts GraphQL requests to the service.
+// gqlClient posts GraphQL requests to the service the way a load generator such as wrk does:
+// each load client has one keep-alive HTTP/1.1 connection of its own, its request is written as
+// bytes and the answer read with net/http's ReadResponse. An http.Client would spend, per
+// request, goroutine hand-offs and allocations on the same 2 cores as the service, and that
+// time would show up as the service's latency.
 type gqlClient struct {
-	url  string
-	http *http.Client
+	host, path string
+	timeout    time.Duration
+	conns      []clientConn // one per load client, used by that client's goroutine only
 }
 
-// newGQLClient returns a client for url keeping up to conns idle
-// connections (one per load client) and giving up on a request after
+// clientConn is one load client's connection (nil until its first request, and after an error).
+type clientConn struct {
+	c   net.Conn
+	br  *bufio.Reader
+	req bytes.Buffer
+}
+
+// newGQLClient returns a client for url with conns load clients, giving up on a request after
 // timeout.
-func newGQLClient(url string, conns int, timeout time.Duration) *gqlClient {
-	tr := &http.Transport{MaxIdleConns: conns, MaxIdleConnsPerHost: conns, IdleConnTimeout: time.Minute}
-	return &gqlClient{url: url, http: &http.Client{Transport: tr, Timeout: timeout}}
+func newGQLClient(rawURL string, conns int, timeout time.Duration) *gqlClient {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		panic(err) // the service's own URL
+	}
+	return &gqlClient{host: u.Host, path: u.RequestURI(), timeout: timeout, conns: make([]clientConn, conns)}
 }
 
-// Close drops the idle connections.
-func (c *gqlClient) Close() { c.http.CloseIdleConnections() }
-
-// post sends body with key and classifies the answer; field is the root
-// field a complete answer has non-null.
-func (c *gqlClient) post(ctx context.Context, key string, body []byte, field string) (Outcome, string) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(body))
-	if err != nil {
-		return Failed, err.Error()
+// Close closes every connection. No request may be in flight.
+func (c *gqlClient) Close() {
+	for i := range c.conns {
+		c.conns[i].drop()
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+key)
-	resp, err := c.http.Do(req)
+}
+
+func (cc *clientConn) drop() {
+	if cc.c != nil {
+		_ = cc.c.Close()
+		cc.c, cc.br = nil, nil
+	}
+}
+
+// post sends body with key on load client i's connection and classifies the answer; field is
+// the root field a complete answer has non-null.
+func (c *gqlClient) post(ctx context.Context, i int, key string, body []byte, field string) (Outcome, string) {
+	cc := &c.conns[i]
+	status, answer, err := c.roundTrip(ctx, cc, key, body)
 	if err != nil {
+		cc.drop()
 		return transportOutcome(err), err.Error()
 	}
-	defer resp.Body.Close()
 	var out struct {
 		Data   map[string]json.RawMessage `json:"data"`
 		Errors []struct {
@@ -151,22 +174,61 @@ func (c *gqlClient) post(ctx context.Context, key string, body []byte, field str
 			Extensions map[string]any `json:"extensions"`
 		} `json:"errors"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		return transportOutcome(err), fmt.Sprintf("HTTP %d: undecodable body: %v", resp.StatusCode, err)
+	if err := json.Unmarshal(answer, &out); err != nil {
+		return Failed, fmt.Sprintf("HTTP %d: undecodable body: %v", status, err)
 	}
 	codes := make([]string, len(out.Errors))
 	for i, e := range out.Errors {
 		codes[i], _ = e.Extensions["code"].(string)
 	}
-	o := classify(resp.StatusCode, codes, len(out.Data[field]) > 0 && string(out.Data[field]) != "null")
+	o := classify(status, codes, len(out.Data[field]) > 0 && string(out.Data[field]) != "null")
 	switch {
 	case o == Complete:
 		return o, ""
 	case len(out.Errors) > 0:
-		return o, fmt.Sprintf("HTTP %d: %s: %s", resp.StatusCode, codes[0], out.Errors[0].Message)
+		return o, fmt.Sprintf("HTTP %d: %s: %s", status, codes[0], out.Errors[0].Message)
 	default:
-		return o, fmt.Sprintf("HTTP %d: no data for %s", resp.StatusCode, field)
+		return o, fmt.Sprintf("HTTP %d: no data for %s", status, field)
 	}
+}
+
+// roundTrip writes one request on cc (dialling first when it has no connection) and reads the
+// whole answer, within the client's timeout or ctx's deadline, whichever comes first.
+func (c *gqlClient) roundTrip(ctx context.Context, cc *clientConn, key string, body []byte) (int, []byte, error) {
+	deadline := time.Now().Add(c.timeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	if cc.c == nil {
+		conn, err := (&net.Dialer{Deadline: deadline}).DialContext(ctx, "tcp", c.host)
+		if err != nil {
+			return 0, nil, err
+		}
+		cc.c, cc.br = conn, bufio.NewReaderSize(conn, 16<<10)
+	}
+	if err := cc.c.SetDeadline(deadline); err != nil {
+		return 0, nil, err
+	}
+	cc.req.Reset()
+	fmt.Fprintf(&cc.req, "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n"+
+		"Authorization: Bearer %s\r\nContent-Length: %d\r\n\r\n", c.path, c.host, key, len(body))
+	cc.req.Write(body)
+	if _, err := cc.c.Write(cc.req.Bytes()); err != nil {
+		return 0, nil, err
+	}
+	resp, err := http.ReadResponse(cc.br, nil)
+	if err != nil {
+		return 0, nil, err
+	}
+	answer, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if err != nil {
+		return 0, nil, err
+	}
+	if resp.Close {
+		cc.drop()
+	}
+	return resp.StatusCode, answer, nil
 }
 
 // classify decides the outcome of an answer from its HTTP status, the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -141,5 +142,27 @@ func TestFlagBounds(t *testing.T) {
 		if err := run(t.Context(), args, nil, new(strings.Builder)); err == nil {
 			t.Errorf("run(%v) = nil, want a bounds error", args)
 		}
+	}
+}
+
+// TestClientRedialsAfterClose checks that a load client whose connection the service closed
+// (Connection: close, or an error) dials again for its next request instead of failing.
+func TestClientRedialsAfterClose(t *testing.T) {
+	var auth []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		auth = append(auth, r.Header.Get("Authorization"))
+		w.Header().Set("Connection", "close")
+		_, _ = w.Write([]byte(`{"data":{"space":{"name":"x"}}}`))
+	}))
+	defer srv.Close()
+	c := newGQLClient(srv.URL+"/graphql", 1, time.Minute)
+	defer c.Close()
+	for n := range 3 {
+		if o, msg := c.post(t.Context(), 0, "k1", []byte(`{}`), "space"); o != Complete {
+			t.Fatalf("request %d: outcome %v (%s), want Complete", n, o, msg)
+		}
+	}
+	if len(auth) != 3 || auth[2] != "Bearer k1" {
+		t.Errorf("server saw %q, want three requests with the key", auth)
 	}
 }

@@ -125,7 +125,7 @@ func (st *stack) api(keys []string, query string, vars map[string]any, field str
 		panic(err) // strings and a map of strings always marshal
 	}
 	return func(ctx context.Context, i int) (Outcome, string) {
-		return st.gql.post(ctx, keys[i%len(keys)], body, field)
+		return st.gql.post(ctx, i, keys[i%len(keys)], body, field)
 	}
 }
 
