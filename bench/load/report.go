@@ -81,7 +81,7 @@ func (r Report) Markdown() string {
 		"(starting at %d requests/s, bursts of %d) and per-tenant admission control "+
 		"(%d operations in flight, %s queue wait, then HTTP 429 RATE_LIMITED). "+
 		"The simulator runs in the same process (bench dataset, %d spaces × %d pages, %s added latency); "+
-		"clients send over loopback HTTP with reader keys of tenants connected through `settings.Service.Connect`.\n\n",
+		"clients send over loopback HTTP/1.1, each on one keep-alive connection of its own with its request written as bytes (as wrk does, so that the clients take little of the CPU they share with the service), with reader keys of tenants connected through `settings.Service.Connect`.\n\n",
 		confluence.DefaultRateLimit, confluence.DefaultRateBurst,
 		server.DefaultMaxTenantOperations, server.DefaultTenantQueueWait, c.Spaces, c.PagesPerSpace, c.Latency)
 	r.writeRuns(p)
