@@ -277,27 +277,41 @@ func (p *parser) parseList(op Op) ([]Value, error) {
 	p.skip()
 	var vs []Value
 	after := fmt.Sprintf("after '%s ('", op)
+	where := fmt.Sprintf("in the %s list", op)
 	for {
 		v, err := p.parseValue(after)
 		if err != nil {
 			return nil, err
 		}
 		vs = append(vs, v)
-		t, err := p.cur()
+		more, err := p.listSep(where)
 		if err != nil {
 			return nil, err
 		}
-		switch t.kind {
-		case tokComma:
-			p.skip()
-			after = "after ','"
-			continue
-		case tokRParen:
-			p.skip()
+		if !more {
 			return vs, nil
 		}
-		return nil, syntaxErr(t.pos, "expected ',' or ')' in the %s list, found %s", op, t.describe())
+		after = "after ','"
 	}
+}
+
+// listSep reads what follows an item of a parenthesised list (an IN list or a function's
+// arguments): after ',' it reports that another item follows, after ')' that the list is
+// closed; anything else is a syntax error, where naming the list ("in the IN list").
+func (p *parser) listSep(where string) (bool, error) {
+	t, err := p.cur()
+	if err != nil {
+		return false, err
+	}
+	switch t.kind {
+	case tokComma:
+		p.skip()
+		return true, nil
+	case tokRParen:
+		p.skip()
+		return false, nil
+	}
+	return false, syntaxErr(t.pos, "expected ',' or ')' %s, found %s", where, t.describe())
 }
 
 // parseValue reads a literal or a function call; after describes what
@@ -337,6 +351,7 @@ func (p *parser) parseFunc() (Value, error) {
 		p.skip()
 		return f, nil
 	}
+	where := "to close " + name.text + "("
 	for {
 		t, err := p.cur()
 		if err != nil {
@@ -353,19 +368,13 @@ func (p *parser) parseFunc() (Value, error) {
 		}
 		p.skip()
 		f.Args = append(f.Args, Literal{Text: t.text, Pos: t.pos})
-		n, err := p.cur()
+		more, err := p.listSep(where)
 		if err != nil {
 			return nil, err
 		}
-		switch n.kind {
-		case tokComma:
-			p.skip()
-			continue
-		case tokRParen:
-			p.skip()
+		if !more {
 			return f, nil
 		}
-		return nil, syntaxErr(n.pos, "expected ',' or ')' to close %s(, found %s", name.text, n.describe())
 	}
 }
 
