@@ -89,6 +89,12 @@ func (p *parser) cur() (token, error) { return p.peek(0) }
 
 func (p *parser) skip() { p.i++ }
 
+// callAhead reports whether a '(' follows the current token: a word there is a function call.
+func (p *parser) callAhead() bool {
+	n, err := p.peek(1)
+	return err == nil && n.kind == tokLParen
+}
+
 // isWord reports whether t is the unquoted word w, case-insensitively.
 func isWord(t token, w string) bool {
 	return t.kind == tokWord && strings.EqualFold(t.text, w)
@@ -262,14 +268,12 @@ func (p *parser) parseList(op Op) ([]Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	if t.kind == tokWord {
-		if n, err := p.peek(1); err == nil && n.kind == tokLParen {
-			v, err := p.parseValue("after " + op.String())
-			if err != nil {
-				return nil, err
-			}
-			return []Value{v}, nil
+	if t.kind == tokWord && p.callAhead() {
+		v, err := p.parseValue("after " + op.String())
+		if err != nil {
+			return nil, err
 		}
+		return []Value{v}, nil
 	}
 	if t.kind != tokLParen {
 		return nil, syntaxErr(t.pos, "expected '(' and a list of values after %s, e.g. (a, b), found %s", op, t.describe())
@@ -326,7 +330,7 @@ func (p *parser) parseValue(after string) (Value, error) {
 		p.skip()
 		return &Literal{Text: t.text, Pos: t.pos}, nil
 	case tokWord:
-		if n, err := p.peek(1); err == nil && n.kind == tokLParen {
+		if p.callAhead() {
 			return p.parseFunc()
 		}
 		if reservedWords[strings.ToLower(t.text)] {
@@ -360,7 +364,7 @@ func (p *parser) parseFunc() (Value, error) {
 		switch {
 		case t.kind == tokString:
 		case t.kind == tokWord && !reservedWords[strings.ToLower(t.text)]:
-			if n, err := p.peek(1); err == nil && n.kind == tokLParen {
+			if p.callAhead() {
 				return nil, syntaxErr(t.pos, "a function argument must be a plain value, not the call %s()", t.text)
 			}
 		default:
