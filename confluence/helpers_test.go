@@ -61,6 +61,17 @@ func wantErrorMatch(t *testing.T, err error, want, notWant []error) {
 	}
 }
 
+// failGets calls c.Pages.Get n times and stops t unless every call fails with an error
+// matching want.
+func failGets(t *testing.T, c *confluence.Client, n int, want error) {
+	t.Helper()
+	for range n {
+		if _, _, err := c.Pages.Get(t.Context(), "1", nil); !errors.Is(err, want) {
+			t.Fatalf("error %v, want %v", err, want)
+		}
+	}
+}
+
 // wantRequests fails t unless c has served want requests; what names them
 // in the message.
 func (c *counting) wantRequests(t *testing.T, what string, want int64) {
