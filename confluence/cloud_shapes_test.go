@@ -2,7 +2,6 @@ package confluence_test
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -205,19 +204,7 @@ func TestCloudShapeErrors(t *testing.T) {
 			t.Parallel()
 			c, _, _ := newTestClient(t, jsonHandler(tt.status, tt.body), func(o *confluence.Options) { o.MaxRetries = -1 })
 			err := tt.call(c)
-			if err == nil {
-				t.Fatalf("nil error, want one (fixture from %s)", tt.source)
-			}
-			for _, w := range tt.want {
-				if !errors.Is(err, w) {
-					t.Errorf("error %v does not match %v (fixture from %s)", err, w, tt.source)
-				}
-			}
-			for _, nw := range tt.notWant {
-				if errors.Is(err, nw) {
-					t.Errorf("error %v matches %v (fixture from %s)", err, nw, tt.source)
-				}
-			}
+			wantErrorMatch(t, err, tt.want, tt.notWant)
 			assertNoSecret(t, err.Error())
 		})
 	}

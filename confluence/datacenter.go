@@ -189,19 +189,9 @@ var privateRanges = []netip.Prefix{
 }
 
 func (g dcDialGuard) control(network, address string, _ syscall.RawConn) error {
-	if network != "tcp4" && network != "tcp6" {
-		return fmt.Errorf("%w: network %s", ErrHostNotAllowed, network)
-	}
-	ap, err := netip.ParseAddrPort(address)
-	if err != nil {
-		return fmt.Errorf("%w: dial address %q", ErrHostNotAllowed, address)
-	}
-	a := ap.Addr().Unmap()
-	if g.dev.IsValid() && a.IsLoopback() && ap.Port() == g.dev.Port() {
-		return nil
-	}
-	if ap.Port() != g.port {
-		return fmt.Errorf("%w: port %d", ErrHostNotAllowed, ap.Port())
+	a, devHost, err := dialTarget(network, address, g.dev, g.port)
+	if err != nil || devHost {
+		return err
 	}
 	if g.hosts.allowsAddr(a) {
 		return nil

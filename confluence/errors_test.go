@@ -138,15 +138,7 @@ func TestErrorMapping(t *testing.T) {
 			} else {
 				_, _, err = c.Pages.Get(t.Context(), "999", nil)
 			}
-			if err == nil {
-				t.Fatal("got nil error, want one")
-			}
-			if tt.want != nil && !errors.Is(err, tt.want) {
-				t.Errorf("errors.Is(%v, %v) = false, want true", err, tt.want)
-			}
-			if tt.notWant != nil && errors.Is(err, tt.notWant) {
-				t.Errorf("errors.Is(%v, %v) = true, want false", err, tt.notWant)
-			}
+			wantErrorMatch(t, err, []error{tt.want}, []error{tt.notWant})
 			var ce *confluence.Error
 			var cq *confluence.CQLError
 			var rl *confluence.RateLimitError

@@ -42,6 +42,36 @@ func silentHandler(t *testing.T) http.Handler {
 	})
 }
 
+// wantErrorMatch stops t unless err is an error, and fails it unless err matches (errors.Is)
+// every error of want and none of notWant; nil entries are skipped.
+func wantErrorMatch(t *testing.T, err error, want, notWant []error) {
+	t.Helper()
+	if err == nil {
+		t.Fatal("got nil error, want one")
+	}
+	for _, w := range want {
+		if w != nil && !errors.Is(err, w) {
+			t.Errorf("error %v does not match %v", err, w)
+		}
+	}
+	for _, nw := range notWant {
+		if nw != nil && errors.Is(err, nw) {
+			t.Errorf("error %v matches %v", err, nw)
+		}
+	}
+}
+
+// failGets calls c.Pages.Get n times and stops t unless every call fails with an error
+// matching want.
+func failGets(t *testing.T, c *confluence.Client, n int, want error) {
+	t.Helper()
+	for range n {
+		if _, _, err := c.Pages.Get(t.Context(), "1", nil); !errors.Is(err, want) {
+			t.Fatalf("error %v, want %v", err, want)
+		}
+	}
+}
+
 // wantRequests fails t unless c has served want requests; what names them
 // in the message.
 func (c *counting) wantRequests(t *testing.T, what string, want int64) {

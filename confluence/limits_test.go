@@ -187,11 +187,7 @@ func TestBreakerIsPerClientAndIgnores429(t *testing.T) {
 		o.MaxRetries = -1
 		o.BreakerFailures = 2
 	})
-	for range 5 {
-		if _, _, err := throttled.Pages.Get(t.Context(), "1", nil); !errors.Is(err, confluence.ErrRateLimited) {
-			t.Fatalf("error %v, want ErrRateLimited", err)
-		}
-	}
+	failGets(t, throttled, 5, confluence.ErrRateLimited)
 	if got, want := throttled.BreakerState(), "closed"; got != want {
 		t.Errorf("breaker after five 429s = %s, want %s", got, want)
 	}

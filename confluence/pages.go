@@ -250,13 +250,14 @@ type ChildrenOptions struct {
 	ListOptions
 }
 
-func childrenRequest(id string, opts *ChildrenOptions) *request {
+// query is the list's parameters (none for nil options).
+func (o *ChildrenOptions) query() query {
 	q := query{}
-	if opts != nil {
-		q.str("sort", opts.Sort)
-		opts.ListOptions.apply(q)
+	if o != nil {
+		q.str("sort", o.Sort)
+		o.ListOptions.apply(q)
 	}
-	return getRoute("/wiki/api/v2/pages/{id}/direct-children", q, id)
+	return q
 }
 
 // ListDirectChildren returns one page of a page's direct children (all
@@ -264,14 +265,14 @@ func childrenRequest(id string, opts *ChildrenOptions) *request {
 //
 // Confluence API: GET /wiki/api/v2/pages/{id}/direct-children
 func (s *PagesService) ListDirectChildren(ctx context.Context, id string, opts *ChildrenOptions) ([]ChildContent, *Response, error) {
-	return list[ChildContent](ctx, s.client, childrenRequest(id, opts))
+	return (*TreeService)(s).ListDirectChildren(ctx, KindPage, id, opts)
 }
 
 // ListDirectChildrenIter yields every direct child.
 //
 // Confluence API: GET /wiki/api/v2/pages/{id}/direct-children
 func (s *PagesService) ListDirectChildrenIter(ctx context.Context, id string, opts *ChildrenOptions) iter.Seq2[ChildContent, error] {
-	return iterate[ChildContent](ctx, s.client, childrenRequest(id, opts))
+	return (*TreeService)(s).ListDirectChildrenIter(ctx, KindPage, id, opts)
 }
 
 // Descendant is an item of /pages/{id}/descendants. Depth is relative to
@@ -293,27 +294,28 @@ type DescendantsOptions struct {
 	ListOptions
 }
 
-func descendantsRequest(id string, opts *DescendantsOptions) *request {
+// query is the list's parameters (none for nil options).
+func (o *DescendantsOptions) query() query {
 	q := query{}
-	if opts != nil {
-		q.int("depth", opts.Depth)
-		opts.ListOptions.apply(q)
+	if o != nil {
+		q.int("depth", o.Depth)
+		o.ListOptions.apply(q)
 	}
-	return getRoute("/wiki/api/v2/pages/{id}/descendants", q, id)
+	return q
 }
 
 // ListDescendants returns one page of a page's descendants, top to bottom.
 //
 // Confluence API: GET /wiki/api/v2/pages/{id}/descendants
 func (s *PagesService) ListDescendants(ctx context.Context, id string, opts *DescendantsOptions) ([]Descendant, *Response, error) {
-	return list[Descendant](ctx, s.client, descendantsRequest(id, opts))
+	return (*TreeService)(s).ListDescendants(ctx, KindPage, id, opts)
 }
 
 // ListDescendantsIter yields every descendant down to opts.Depth.
 //
 // Confluence API: GET /wiki/api/v2/pages/{id}/descendants
 func (s *PagesService) ListDescendantsIter(ctx context.Context, id string, opts *DescendantsOptions) iter.Seq2[Descendant, error] {
-	return iterate[Descendant](ctx, s.client, descendantsRequest(id, opts))
+	return iterate[Descendant](ctx, s.client, treeDescendantsRequest(KindPage, id, opts))
 }
 
 // Ancestor is an item of /pages/{id}/ancestors.
@@ -327,9 +329,7 @@ type Ancestor struct {
 //
 // Confluence API: GET /wiki/api/v2/pages/{id}/ancestors
 func (s *PagesService) ListAncestors(ctx context.Context, id string, limit int) ([]Ancestor, *Response, error) {
-	q := query{}
-	q.int("limit", limit)
-	return list[Ancestor](ctx, s.client, getRoute("/wiki/api/v2/pages/{id}/ancestors", q, id))
+	return (*TreeService)(s).ListAncestors(ctx, KindPage, id, limit)
 }
 
 // AllAncestors returns every ancestor of a page, highest first. When a call

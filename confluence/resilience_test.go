@@ -219,11 +219,7 @@ func TestBreakerOpensOn5xxAndRecovers(t *testing.T) {
 			mu.Unlock()
 		}
 	})
-	for range 3 {
-		if _, _, err := c.Pages.Get(t.Context(), "1", nil); !errors.Is(err, confluence.ErrUnavailable) {
-			t.Fatalf("error %v, want ErrUnavailable", err)
-		}
-	}
+	failGets(t, c, 3, confluence.ErrUnavailable)
 	if got, want := c.BreakerState(), "open"; got != want {
 		t.Fatalf("breaker = %s, want %s", got, want)
 	}
@@ -262,11 +258,7 @@ func TestBreakerIgnores4xx(t *testing.T) {
 	c, srv, _ := newTestClient(t, jsonHandler(404, `{"errors":[{"status":404,"code":"NOT_FOUND","title":"Cannot find a page with id [1]"}]}`), func(o *confluence.Options) {
 		o.BreakerFailures = 2
 	})
-	for range 6 {
-		if _, _, err := c.Pages.Get(t.Context(), "1", nil); !errors.Is(err, confluence.ErrNotFound) {
-			t.Fatalf("error %v, want ErrNotFound", err)
-		}
-	}
+	failGets(t, c, 6, confluence.ErrNotFound)
 	if got, want := c.BreakerState(), "closed"; got != want {
 		t.Errorf("breaker = %s, want %s", got, want)
 	}

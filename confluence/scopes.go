@@ -2,6 +2,7 @@ package confluence
 
 import (
 	"errors"
+	"slices"
 	"strings"
 )
 
@@ -25,6 +26,20 @@ const (
 	ScopeReadSpaceClass   = "read:confluence-space.summary"
 )
 
+// scopesByPart names the scope of the routes that hold one of parts, in the order RouteScopes
+// tries them before its other rules (the first match wins).
+var scopesByPart = []struct {
+	scope string
+	parts []string
+}{
+	{ScopeReadHierarchy, []string{"/direct-children", "/descendants"}},
+	{ScopeReadMetadata, []string{"/ancestors", "/convert-ids-to-types"}},
+	{ScopeReadFolder, []string{"/folders"}},
+	{ScopeReadComment, []string{"comments", "/child/comment"}},
+	{ScopeReadAttachment, []string{"/attachments", "/child/attachment"}},
+	{ScopeReadUser, []string{"/users-bulk"}},
+}
+
 // RouteScopes returns the scope a token needs for endpoint, a route pattern
 // as Error.Endpoint holds it ("GET /wiki/api/v2/pages/{id}/direct-children").
 // For a v1 route that also accepts a granular scope, the classic scope
@@ -37,19 +52,12 @@ func RouteScopes(endpoint string) []string {
 	}
 	route, _, _ = strings.Cut(route, " ") // "… (redirect)"
 	has := func(s string) bool { return strings.Contains(route, s) }
+	for _, r := range scopesByPart {
+		if slices.ContainsFunc(r.parts, has) {
+			return []string{r.scope}
+		}
+	}
 	switch {
-	case has("/direct-children"), has("/descendants"):
-		return []string{ScopeReadHierarchy}
-	case has("/ancestors"), has("/convert-ids-to-types"):
-		return []string{ScopeReadMetadata}
-	case has("/folders"):
-		return []string{ScopeReadFolder}
-	case has("comments"), has("/child/comment"):
-		return []string{ScopeReadComment}
-	case has("/attachments"), has("/child/attachment"):
-		return []string{ScopeReadAttachment}
-	case has("/users-bulk"):
-		return []string{ScopeReadUser}
 	case route == "/wiki/api/v2/labels":
 		return []string{ScopeReadLabel}
 	case has("/wiki/api/v2/spaces") && !strings.HasSuffix(route, "/pages"):

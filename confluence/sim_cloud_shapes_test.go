@@ -18,8 +18,7 @@ import (
 // client maps each to ErrBadRequest.
 func TestSimBadRequests(t *testing.T) {
 	t.Parallel()
-	sim := newSim(t, 0)
-	c := simClient(t, sim, "classic", confluence.TokenClassic, nil)
+	_, c := simPair(t, 0, "classic", confluence.TokenClassic, nil)
 	ctx := t.Context()
 
 	_, _, err := c.Pages.List(ctx, &confluence.PageListOptions{ListOptions: confluence.ListOptions{Limit: 300}})

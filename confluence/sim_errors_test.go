@@ -58,15 +58,11 @@ func TestSimErrorMapping(t *testing.T) {
 			t.Parallel()
 			c := simClient(t, sim, tt.account, tt.tt, nil)
 			err := tt.call(c)
-			if err == nil {
-				t.Fatal("got nil error, want one")
+			want := tt.want
+			if want == errAny {
+				want = nil
 			}
-			if tt.want != errAny && !errors.Is(err, tt.want) {
-				t.Errorf("error %v, want %v", err, tt.want)
-			}
-			if tt.notWant != nil && errors.Is(err, tt.notWant) {
-				t.Errorf("error %v also matches %v", err, tt.notWant)
-			}
+			wantErrorMatch(t, err, []error{want}, []error{tt.notWant})
 			var cq *confluence.CQLError
 			if errors.Is(err, confluence.ErrInvalidCQL) && (!errors.As(err, &cq) || cq.Message == "") {
 				t.Errorf("error %v is not a *CQLError with Confluence's message", err)

@@ -114,20 +114,35 @@ type dialGuard struct {
 
 // control is a net.Dialer Control function.
 func (g dialGuard) control(network, address string, _ syscall.RawConn) error {
+	a, devHost, err := dialTarget(network, address, g.dev, 443)
+	if err != nil || devHost {
+		return err
+	}
+	return checkAddr(a)
+}
+
+// dialTarget is the check every dial guard starts with: it refuses a
+// network other than TCP, an address that does not parse and, unless the
+// dial is to the development host dev (a loopback address on dev's port,
+// when dev is valid), a port other than port. It returns the address,
+// IPv4-mapped IPv6 unmapped, and whether the dial is to the development
+// host, which the guards then let through without further checks.
+func dialTarget(network, address string, dev netip.AddrPort, port uint16) (netip.Addr, bool, error) {
 	if network != "tcp4" && network != "tcp6" {
-		return fmt.Errorf("%w: network %s", ErrHostNotAllowed, network)
+		return netip.Addr{}, false, fmt.Errorf("%w: network %s", ErrHostNotAllowed, network)
 	}
 	ap, err := netip.ParseAddrPort(address)
 	if err != nil {
-		return fmt.Errorf("%w: dial address %q", ErrHostNotAllowed, address)
+		return netip.Addr{}, false, fmt.Errorf("%w: dial address %q", ErrHostNotAllowed, address)
 	}
-	if g.dev.IsValid() && ap.Addr().Unmap().IsLoopback() && ap.Port() == g.dev.Port() {
-		return nil
+	a := ap.Addr().Unmap()
+	if dev.IsValid() && a.IsLoopback() && ap.Port() == dev.Port() {
+		return a, true, nil
 	}
-	if ap.Port() != 443 {
-		return fmt.Errorf("%w: port %d", ErrHostNotAllowed, ap.Port())
+	if ap.Port() != port {
+		return netip.Addr{}, false, fmt.Errorf("%w: port %d", ErrHostNotAllowed, ap.Port())
 	}
-	return checkAddr(ap.Addr())
+	return a, false, nil
 }
 
 // mediaHost reports whether host is an Atlassian media host that attachment

@@ -83,13 +83,9 @@ func (s *TreeService) Get(ctx context.Context, kind, id string) (*Node, *Respons
 	return getOne[Node](ctx, s.client, treeRequest(kind, "", query{}, id))
 }
 
+// treeChildrenRequest lists the direct children of the content id of kind (KindPage included).
 func treeChildrenRequest(kind, id string, opts *ChildrenOptions) *request {
-	q := query{}
-	if opts != nil {
-		q.str("sort", opts.Sort)
-		opts.ListOptions.apply(q)
-	}
-	return treeRequest(kind, "/direct-children", q, id)
+	return treeRequest(kind, "/direct-children", opts.query(), id)
 }
 
 // ListDirectChildren returns one page of the direct children of every kind of the content id
@@ -107,13 +103,9 @@ func (s *TreeService) ListDirectChildrenIter(ctx context.Context, kind, id strin
 	return iterate[ChildContent](ctx, s.client, treeChildrenRequest(kind, id, opts))
 }
 
+// treeDescendantsRequest lists the descendants of the content id of kind (KindPage included).
 func treeDescendantsRequest(kind, id string, opts *DescendantsOptions) *request {
-	q := query{}
-	if opts != nil {
-		q.int("depth", opts.Depth)
-		opts.ListOptions.apply(q)
-	}
-	return treeRequest(kind, "/descendants", q, id)
+	return treeRequest(kind, "/descendants", opts.query(), id)
 }
 
 // ListDescendants returns one page of the descendants of every kind below the content id of

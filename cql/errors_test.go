@@ -29,6 +29,8 @@ func TestParseErrors(t *testing.T) {
 		{"missing operator", `type page`, cql.KindSyntax, 1, 6, 5, "expected an operator"},
 		{"empty IN list", `label in ()`, cql.KindSyntax, 1, 11, 10, "expected a value after 'IN ('"},
 		{"trailing comma in list", `label in (a, )`, cql.KindSyntax, 1, 14, 13, "expected a value after ','"},
+		{"IN list without comma", `label in (a b)`, cql.KindSyntax, 1, 13, 12, "expected ',' or ')' in the IN list, found 'b'"},
+		{"arguments without comma", `created > now(a b)`, cql.KindSyntax, 1, 17, 16, "expected ',' or ')' to close now(, found 'b'"},
 		{"IN without list", `label in a`, cql.KindSyntax, 1, 10, 9, "expected '(' and a list of values after IN"},
 		{"NOT without IN", `label not a`, cql.KindSyntax, 1, 11, 10, "expected IN after 'label NOT'"},
 		{"dangling AND", `type = page AND`, cql.KindSyntax, 1, 16, 15, "expected a field name, NOT or '('"},

@@ -89,6 +89,12 @@ func (p *parser) cur() (token, error) { return p.peek(0) }
 
 func (p *parser) skip() { p.i++ }
 
+// callAhead reports whether a '(' follows the current token: a word there is a function call.
+func (p *parser) callAhead() bool {
+	n, err := p.peek(1)
+	return err == nil && n.kind == tokLParen
+}
+
 // isWord reports whether t is the unquoted word w, case-insensitively.
 func isWord(t token, w string) bool {
 	return t.kind == tokWord && strings.EqualFold(t.text, w)
@@ -262,14 +268,12 @@ func (p *parser) parseList(op Op) ([]Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	if t.kind == tokWord {
-		if n, err := p.peek(1); err == nil && n.kind == tokLParen {
-			v, err := p.parseValue("after " + op.String())
-			if err != nil {
-				return nil, err
-			}
-			return []Value{v}, nil
+	if t.kind == tokWord && p.callAhead() {
+		v, err := p.parseValue("after " + op.String())
+		if err != nil {
+			return nil, err
 		}
+		return []Value{v}, nil
 	}
 	if t.kind != tokLParen {
 		return nil, syntaxErr(t.pos, "expected '(' and a list of values after %s, e.g. (a, b), found %s", op, t.describe())
@@ -277,27 +281,41 @@ func (p *parser) parseList(op Op) ([]Value, error) {
 	p.skip()
 	var vs []Value
 	after := fmt.Sprintf("after '%s ('", op)
+	where := fmt.Sprintf("in the %s list", op)
 	for {
 		v, err := p.parseValue(after)
 		if err != nil {
 			return nil, err
 		}
 		vs = append(vs, v)
-		t, err := p.cur()
+		more, err := p.listSep(where)
 		if err != nil {
 			return nil, err
 		}
-		switch t.kind {
-		case tokComma:
-			p.skip()
-			after = "after ','"
-			continue
-		case tokRParen:
-			p.skip()
+		if !more {
 			return vs, nil
 		}
-		return nil, syntaxErr(t.pos, "expected ',' or ')' in the %s list, found %s", op, t.describe())
+		after = "after ','"
 	}
+}
+
+// listSep reads what follows an item of a parenthesised list (an IN list or a function's
+// arguments): after ',' it reports that another item follows, after ')' that the list is
+// closed; anything else is a syntax error, where naming the list ("in the IN list").
+func (p *parser) listSep(where string) (bool, error) {
+	t, err := p.cur()
+	if err != nil {
+		return false, err
+	}
+	switch t.kind {
+	case tokComma:
+		p.skip()
+		return true, nil
+	case tokRParen:
+		p.skip()
+		return false, nil
+	}
+	return false, syntaxErr(t.pos, "expected ',' or ')' %s, found %s", where, t.describe())
 }
 
 // parseValue reads a literal or a function call; after describes what
@@ -312,7 +330,7 @@ func (p *parser) parseValue(after string) (Value, error) {
 		p.skip()
 		return &Literal{Text: t.text, Pos: t.pos}, nil
 	case tokWord:
-		if n, err := p.peek(1); err == nil && n.kind == tokLParen {
+		if p.callAhead() {
 			return p.parseFunc()
 		}
 		if reservedWords[strings.ToLower(t.text)] {
@@ -337,6 +355,7 @@ func (p *parser) parseFunc() (Value, error) {
 		p.skip()
 		return f, nil
 	}
+	where := "to close " + name.text + "("
 	for {
 		t, err := p.cur()
 		if err != nil {
@@ -345,7 +364,7 @@ func (p *parser) parseFunc() (Value, error) {
 		switch {
 		case t.kind == tokString:
 		case t.kind == tokWord && !reservedWords[strings.ToLower(t.text)]:
-			if n, err := p.peek(1); err == nil && n.kind == tokLParen {
+			if p.callAhead() {
 				return nil, syntaxErr(t.pos, "a function argument must be a plain value, not the call %s()", t.text)
 			}
 		default:
@@ -353,19 +372,13 @@ func (p *parser) parseFunc() (Value, error) {
 		}
 		p.skip()
 		f.Args = append(f.Args, Literal{Text: t.text, Pos: t.pos})
-		n, err := p.cur()
+		more, err := p.listSep(where)
 		if err != nil {
 			return nil, err
 		}
-		switch n.kind {
-		case tokComma:
-			p.skip()
-			continue
-		case tokRParen:
-			p.skip()
+		if !more {
 			return f, nil
 		}
-		return nil, syntaxErr(n.pos, "expected ',' or ')' to close %s(, found %s", name.text, n.describe())
 	}
 }
 

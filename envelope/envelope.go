@@ -45,7 +45,7 @@ func (e *Envelope) Encrypt(ctx context.Context, plaintext []byte, c Context) ([]
 		return nil, fmt.Errorf("%w: key service %T returned a %d-byte data key, %d-byte wrapped key, key id %q; want %d, >0, non-empty",
 			ErrKeyServiceUnavailable, e.ks, len(dk.Plaintext), len(dk.Wrapped), dk.KeyID, DataKeySize)
 	}
-	aead, err := newGCM(dk.Plaintext)
+	aead, err := NewGCM(dk.Plaintext)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +80,7 @@ func (e *Envelope) Decrypt(ctx context.Context, in []byte, c Context) ([]byte, e
 	if len(key) != DataKeySize {
 		return nil, fmt.Errorf("%w: key %q unwrapped to %d bytes, want %d", ErrDecrypt, b.keyID, len(key), DataKeySize)
 	}
-	aead, err := newGCM(key)
+	aead, err := NewGCM(key)
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +124,11 @@ func associatedData(b blob, encCtx map[string]string) []byte {
 	return append(ad, EncodeContext(encCtx)...)
 }
 
-func newGCM(key []byte) (cipher.AEAD, error) {
+// NewGCM returns AES-GCM (standard nonce and tag sizes) under key, which is 16, 24 or 32 bytes
+// (AES-128, -192 or -256): the AEAD that seals blobs under their data keys, and that
+// envelope/localkey wraps data keys with. The error for a key of another size is prefixed
+// "envelope:".
+func NewGCM(key []byte) (cipher.AEAD, error) {
 	block, err := aes.NewCipher(key)
 	if err != nil {
 		return nil, fmt.Errorf("envelope: %w", err)

@@ -170,6 +170,26 @@ func TestDecryptRejectsWrongSizeKey(t *testing.T) {
 	}
 }
 
+// TestNewGCM: a 32-byte key gives AES-256-GCM with the standard 12-byte nonce and 16-byte
+// tag, which opens what it sealed; a key of another size is refused with the package prefix.
+func TestNewGCM(t *testing.T) {
+	aead, err := envelope.NewGCM(make([]byte, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aead.NonceSize() != 12 || aead.Overhead() != 16 {
+		t.Fatalf("nonce %d, tag %d bytes; want 12 and 16", aead.NonceSize(), aead.Overhead())
+	}
+	nonce := make([]byte, 12)
+	got, err := aead.Open(nil, nonce, aead.Seal(nil, nonce, []byte("x"), []byte("ad")), []byte("ad"))
+	if err != nil || string(got) != "x" {
+		t.Fatalf("Open = %q, %v; want x", got, err)
+	}
+	if _, err := envelope.NewGCM(make([]byte, 5)); err == nil || !strings.HasPrefix(err.Error(), "envelope: ") {
+		t.Fatalf("NewGCM(5 bytes) error = %v, want one prefixed envelope:", err)
+	}
+}
+
 func TestPingWrapsUnclassifiedErrors(t *testing.T) {
 	err := envelope.New(broken{err: errors.New("no route")}).Ping(context.Background())
 	if !errors.Is(err, envelope.ErrKeyServiceUnavailable) || !strings.Contains(err.Error(), "no route") {

@@ -77,36 +77,55 @@ func (p Policy) Normalize() (Policy, error) {
 	if len(p.ExcludedLabels) > MaxLabels {
 		return out, &InvalidError{FieldLabels, fmt.Sprintf("at most %d labels may be excluded, got %d", MaxLabels, len(p.ExcludedLabels))}
 	}
-	for _, k := range p.AllowedSpaces {
-		k = strings.TrimSpace(k)
-		if err := checkKey(k); err != nil {
-			return Policy{}, err
-		}
-		if !strings.HasPrefix(k, "~") {
-			k = strings.ToUpper(k) // personal keys keep the user's spelling
-		}
-		out.AllowedSpaces = append(out.AllowedSpaces, k)
+	var err error
+	if out.AllowedSpaces, err = normalizeList(p.AllowedSpaces, checkKey, keyCase); err != nil {
+		return Policy{}, err
 	}
-	for _, l := range p.ExcludedLabels {
-		l = strings.TrimSpace(l)
-		if err := checkLabel(l); err != nil {
-			return Policy{}, err
-		}
-		out.ExcludedLabels = append(out.ExcludedLabels, strings.ToLower(l))
+	if out.ExcludedLabels, err = normalizeList(p.ExcludedLabels, checkLabel, strings.ToLower); err != nil {
+		return Policy{}, err
 	}
-	slices.Sort(out.AllowedSpaces)
-	out.AllowedSpaces = slices.Compact(out.AllowedSpaces)
-	slices.Sort(out.ExcludedLabels)
-	out.ExcludedLabels = slices.Compact(out.ExcludedLabels)
 	return out, nil
 }
 
-func checkKey(k string) error {
+// normalizeList trims every entry of in, returns check's error for the first bad one, and
+// otherwise the entries rewritten by norm, sorted, without duplicates (nil for none).
+func normalizeList(in []string, check func(string) error, norm func(string) string) ([]string, error) {
+	var out []string
+	for _, e := range in {
+		e = strings.TrimSpace(e)
+		if err := check(e); err != nil {
+			return nil, err
+		}
+		out = append(out, norm(e))
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// keyCase upper-cases a space key; a personal space's key ("~" and the user's name or account
+// id) keeps the user's spelling.
+func keyCase(k string) string {
+	if strings.HasPrefix(k, "~") {
+		return k
+	}
+	return strings.ToUpper(k)
+}
+
+// checkLength refuses an empty entry of field f and one longer than limit bytes; what names the
+// entry in the message ("space key", "label").
+func checkLength(f Field, what, s string, limit int) error {
 	switch {
-	case k == "":
-		return &InvalidError{FieldSpaces, "a space key is empty; remove it"}
-	case len(k) > MaxKeyLen:
-		return &InvalidError{FieldSpaces, fmt.Sprintf("space key %.20q... is longer than %d characters", k, MaxKeyLen)}
+	case s == "":
+		return &InvalidError{f, "a " + what + " is empty; remove it"}
+	case len(s) > limit:
+		return &InvalidError{f, fmt.Sprintf("%s %.20q... is longer than %d characters", what, s, limit)}
+	}
+	return nil
+}
+
+func checkKey(k string) error {
+	if err := checkLength(FieldSpaces, "space key", k, MaxKeyLen); err != nil {
+		return err
 	}
 	body, personal := strings.CutPrefix(k, "~")
 	if body == "" {
@@ -125,11 +144,10 @@ func checkKey(k string) error {
 }
 
 func checkLabel(l string) error {
+	if err := checkLength(FieldLabels, "label", l, MaxLabelLen); err != nil {
+		return err
+	}
 	switch {
-	case l == "":
-		return &InvalidError{FieldLabels, "a label is empty; remove it"}
-	case len(l) > MaxLabelLen:
-		return &InvalidError{FieldLabels, fmt.Sprintf("label %.20q... is longer than %d characters", l, MaxLabelLen)}
 	case strings.IndexFunc(l, unicode.IsSpace) >= 0:
 		return &InvalidError{FieldLabels, fmt.Sprintf("%q has white space, and a Confluence label is one word (the editor splits on spaces); give each label on its own, such as %q", l, strings.Fields(l)[0])}
 	case strings.IndexFunc(l, unicode.IsControl) >= 0:

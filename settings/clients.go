@@ -171,12 +171,19 @@ func (s *Service) newClient(site, email, token string, tt TokenType, cloudID str
 	default:
 		o.TokenType = confluence.TokenAuto
 	}
+	return s.buildClient(o, validation, "confluence client")
+}
+
+// buildClient builds a client from o, the Service's template filled in for one credential; for
+// validation the call timeout is the validation timeout. A failure is wrapped as "settings:
+// what: ...".
+func (s *Service) buildClient(o confluence.Options, validation bool, what string) (*confluence.Client, error) {
 	if validation {
 		o.CallTimeout = s.timeout
 	}
 	c, err := confluence.NewClient(o)
 	if err != nil {
-		return nil, fmt.Errorf("settings: confluence client: %w", err)
+		return nil, fmt.Errorf("settings: %s: %w", what, err)
 	}
 	return c, nil
 }

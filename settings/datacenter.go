@@ -103,14 +103,7 @@ func (s *Service) connectDataCenter(ctx context.Context, tenantID, actorKeyID st
 func (s *Service) newDCClient(base, pat string, validation bool) (*confluence.Client, error) {
 	o := s.base
 	o.DataCenter = &confluence.DataCenterOptions{BaseURL: base, PAT: pat, Hosts: s.dcHosts, RootCAs: s.dcCAs}
-	if validation {
-		o.CallTimeout = s.timeout
-	}
-	c, err := confluence.NewClient(o)
-	if err != nil {
-		return nil, fmt.Errorf("settings: confluence data center client: %w", err)
-	}
-	return c, nil
+	return s.buildClient(o, validation, "confluence data center client")
 }
 
 // validateDC probes a personal access token at a Data Center base URL: who it is (user key and

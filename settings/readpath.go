@@ -49,56 +49,45 @@ func (v *validation) probeV1(ctx context.Context, c *confluence.Client) (bool, e
 		run         func(pageID string) error
 	}{
 		{CapReadSpaces, ScopeSpaceSummary, true, func(string) error {
-			_, _, err := c.Content.Spaces(ctx, &confluence.V1SpaceListOptions{V1ListOptions: confluence.V1ListOptions{Limit: 1}})
-			return err
+			return callErr(c.Content.Spaces(ctx, &confluence.V1SpaceListOptions{V1ListOptions: confluence.V1ListOptions{Limit: 1}}))
 		}},
 		{CapReadPages, ScopeContentSummary, true, func(id string) error {
 			if id == "" {
 				return nil
 			}
-			_, _, err := c.Content.Get(ctx, id, &confluence.ContentGetOptions{Expand: []string{"version"}})
-			return err
+			return callErr(c.Content.Get(ctx, id, &confluence.ContentGetOptions{Expand: []string{"version"}}))
 		}},
 		{CapSearch, ScopeSearch, true, func(string) error {
-			_, _, err := c.Search.CQL(ctx, &confluence.SearchOptions{CQL: "type = page", Limit: 1, Excerpt: "none"})
-			return err
+			return callErr(c.Search.CQL(ctx, &confluence.SearchOptions{CQL: "type = page", Limit: 1, Excerpt: "none"}))
 		}},
 		{CapReadComments, ScopeContentSummary, false, func(id string) error {
-			_, _, err := c.Content.Children(ctx, id, "comment", &confluence.ChildOptions{V1ListOptions: confluence.V1ListOptions{Limit: 1}})
-			return err
+			return callErr(c.Content.Children(ctx, id, "comment", &confluence.ChildOptions{V1ListOptions: confluence.V1ListOptions{Limit: 1}}))
 		}},
 		{CapReadAttachments, ScopeContentSummary, false, func(id string) error {
-			_, _, err := c.Content.Children(ctx, id, "attachment", &confluence.ChildOptions{V1ListOptions: confluence.V1ListOptions{Limit: 1}})
-			return err
+			return callErr(c.Content.Children(ctx, id, "attachment", &confluence.ChildOptions{V1ListOptions: confluence.V1ListOptions{Limit: 1}}))
 		}},
 		{CapReadLabels, ScopeContentSummary, false, func(id string) error {
-			_, _, err := c.Content.Labels(ctx, id, &confluence.V1ListOptions{Limit: 1})
-			return err
+			return callErr(c.Content.Labels(ctx, id, &confluence.V1ListOptions{Limit: 1}))
 		}},
 		{CapReadVersions, ScopeContentSummary, false, func(id string) error {
-			_, _, err := c.Content.Versions(ctx, id, &confluence.V1ListOptions{Limit: 1})
-			return err
+			return callErr(c.Content.Versions(ctx, id, &confluence.V1ListOptions{Limit: 1}))
 		}},
 		// The tree of every kind: CQL parent = X (the read NewV1Upstream uses).
 		{CapReadHierarchy, ScopeSearch, false, func(id string) error {
-			_, _, err := c.Search.Content(ctx, &confluence.ContentSearchOptions{CQL: "type in (page, folder) AND parent = " + id, Limit: 1})
-			return err
+			return callErr(c.Search.Content(ctx, &confluence.ContentSearchOptions{CQL: "type in (page, folder) AND parent = " + id, Limit: 1}))
 		}},
 		{CapReadAncestors, ScopeContentSummary, false, func(id string) error {
-			_, _, err := c.Content.Get(ctx, id, &confluence.ContentGetOptions{Expand: []string{"ancestors"}})
-			return err
+			return callErr(c.Content.Get(ctx, id, &confluence.ContentGetOptions{Expand: []string{"ancestors"}}))
 		}},
 		{CapReadFolders, ScopeSearch, false, func(string) error {
-			_, _, err := c.Search.Content(ctx, &confluence.ContentSearchOptions{CQL: "type = folder", Limit: 1})
-			return err
+			return callErr(c.Search.Content(ctx, &confluence.ContentSearchOptions{CQL: "type = folder", Limit: 1}))
 		}},
 		{CapReadUsers, ScopeReadUser, false, func(string) error {
 			if v.accountID == "" {
 				return nil
 			}
 			if c.DataCenter() { // no bulk route: the user by key
-				_, _, err := c.Users.ByKey(ctx, v.accountID)
-				return err
+				return callErr(c.Users.ByKey(ctx, v.accountID))
 			}
 			_, err := c.Content.UsersBulk(ctx, []string{v.accountID})
 			return err

@@ -38,18 +38,15 @@ const CodeDegraded ErrorCode = "DEGRADED"
 var morePageProbes = []probe{
 	{name: CapReadVersions, scope: ScopeReadPage, what: "read versions",
 		run: func(ctx context.Context, c *confluence.Client, id string) error {
-			_, _, err := c.Versions.List(ctx, id, &confluence.VersionListOptions{ListOptions: confluence.ListOptions{Limit: 1}})
-			return err
+			return callErr(c.Versions.List(ctx, id, &confluence.VersionListOptions{ListOptions: confluence.ListOptions{Limit: 1}}))
 		}},
 	{name: CapReadHierarchy, scope: ScopeReadHierarchy, what: "read the page tree",
 		run: func(ctx context.Context, c *confluence.Client, id string) error {
-			_, _, err := c.Pages.ListDirectChildren(ctx, id, &confluence.ChildrenOptions{ListOptions: confluence.ListOptions{Limit: 1}})
-			return err
+			return callErr(c.Pages.ListDirectChildren(ctx, id, &confluence.ChildrenOptions{ListOptions: confluence.ListOptions{Limit: 1}}))
 		}},
 	{name: CapReadAncestors, scope: ScopeReadMetadata, what: "read ancestors",
 		run: func(ctx context.Context, c *confluence.Client, id string) error {
-			_, _, err := c.Pages.ListAncestors(ctx, id, 1)
-			return err
+			return callErr(c.Pages.ListAncestors(ctx, id, 1))
 		}},
 }
 

@@ -47,36 +47,35 @@ type probe struct {
 	run      func(ctx context.Context, c *confluence.Client, pageID string) error
 }
 
+// callErr is the error of a probe's call: a probe asks only whether the call is answered, not
+// what it returns.
+func callErr[T any](_ T, _ *confluence.Response, err error) error { return err }
+
 // pageProbes need a visible page id; they run only when READ_PAGES found one.
 var (
 	baseProbes = []probe{
 		{name: CapReadSpaces, scope: ScopeReadSpace, required: true, what: "list spaces",
 			run: func(ctx context.Context, c *confluence.Client, _ string) error {
-				_, _, err := c.Spaces.List(ctx, &confluence.SpaceListOptions{ListOptions: confluence.ListOptions{Limit: 1}})
-				return err
+				return callErr(c.Spaces.List(ctx, &confluence.SpaceListOptions{ListOptions: confluence.ListOptions{Limit: 1}}))
 			}},
 		// READ_PAGES is run by validate itself, to learn a page id.
 		{name: CapSearch, scope: ScopeSearch, required: true, what: "run CQL search",
 			run: func(ctx context.Context, c *confluence.Client, _ string) error {
-				_, _, err := c.Search.CQL(ctx, &confluence.SearchOptions{CQL: "type = page", Limit: 1, Excerpt: "none"})
-				return err
+				return callErr(c.Search.CQL(ctx, &confluence.SearchOptions{CQL: "type = page", Limit: 1, Excerpt: "none"}))
 			}},
 	}
 	pageProbes = []probe{
 		{name: CapReadComments, scope: ScopeReadComment, what: "read comments",
 			run: func(ctx context.Context, c *confluence.Client, id string) error {
-				_, _, err := c.Comments.ListFooter(ctx, id, &confluence.CommentListOptions{ListOptions: confluence.ListOptions{Limit: 1}})
-				return err
+				return callErr(c.Comments.ListFooter(ctx, id, &confluence.CommentListOptions{ListOptions: confluence.ListOptions{Limit: 1}}))
 			}},
 		{name: CapReadAttachments, scope: ScopeReadAttachment, what: "read attachments",
 			run: func(ctx context.Context, c *confluence.Client, id string) error {
-				_, _, err := c.Attachments.ListForPage(ctx, id, &confluence.AttachmentListOptions{ListOptions: confluence.ListOptions{Limit: 1}})
-				return err
+				return callErr(c.Attachments.ListForPage(ctx, id, &confluence.AttachmentListOptions{ListOptions: confluence.ListOptions{Limit: 1}}))
 			}},
 		{name: CapReadLabels, scope: ScopeReadPage, what: "read labels",
 			run: func(ctx context.Context, c *confluence.Client, id string) error {
-				_, _, err := c.Labels.ListForPage(ctx, id, &confluence.LabelListOptions{ListOptions: confluence.ListOptions{Limit: 1}})
-				return err
+				return callErr(c.Labels.ListForPage(ctx, id, &confluence.LabelListOptions{ListOptions: confluence.ListOptions{Limit: 1}}))
 			}},
 	}
 )

@@ -11,7 +11,6 @@ package localkey
 import (
 	"bytes"
 	"context"
-	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
 	"crypto/sha256"
@@ -53,11 +52,7 @@ func Open(path string) (*KeyService, error) {
 	if err != nil {
 		return nil, err
 	}
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		return nil, fmt.Errorf("localkey: %w", err)
-	}
-	aead, err := cipher.NewGCM(block)
+	aead, err := envelope.NewGCM(key)
 	if err != nil {
 		return nil, fmt.Errorf("localkey: %w", err)
 	}
