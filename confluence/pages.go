@@ -332,24 +332,11 @@ func (s *PagesService) ListAncestors(ctx context.Context, id string, limit int) 
 	return (*TreeService)(s).ListAncestors(ctx, KindPage, id, limit)
 }
 
-// AllAncestors returns every ancestor of a page, highest first. When a call
-// returns a full page it asks again from the highest ancestor found, since
-// the endpoint has no cursor.
+// AllAncestors returns every ancestor of a page, highest first: TreeService.AllAncestors for a
+// page, which asks again from the highest ancestor found through that ancestor's own kind of
+// route (a folder's above a page's), since the endpoint has no cursor.
 //
 // Confluence API: GET /wiki/api/v2/pages/{id}/ancestors?limit=250
 func (s *PagesService) AllAncestors(ctx context.Context, id string) ([]Ancestor, error) {
-	var out []Ancestor
-	seen := map[string]bool{id: true}
-	for {
-		got, _, err := s.ListAncestors(ctx, id, maxBatch)
-		if err != nil {
-			return nil, err
-		}
-		out = append(append([]Ancestor(nil), got...), out...)
-		if len(got) < maxBatch || seen[got[0].ID] {
-			return out, nil
-		}
-		id = got[0].ID
-		seen[id] = true
-	}
+	return (*TreeService)(s).AllAncestors(ctx, KindPage, id)
 }
