@@ -71,10 +71,10 @@ func (r *Report) Markdown() string {
 		"id, parent, ancestor or space clause admits (an index, as Confluence has) and on every document otherwise, "+
 		"so the wall time of a full-text search carries CPU time that Confluence spends on a text index; calls and "+
 		"critical path do not depend on it.\n\n", spaces, pages, r.Targets.SpaceKey)
-	p("Modes: **api** = GraphQL over loopback HTTP with the confluence client's default per-tenant limits; " +
-		"**api-unlimited** = the same with the client's rate and concurrency limits lifted (what the loaders alone " +
-		"achieve); **naive-seq** = one REST call per node, one after another (a tool-calling agent); **naive-conc** = " +
-		"the same calls with a goroutine per node.\n\n")
+	p("Modes: **api** = GraphQL over loopback HTTP with the confluence client's default per-tenant limits; "+
+		"**api-unlimited** = the same with the client's rate and concurrency limits lifted (what the loaders alone "+
+		"achieve); **naive-seq** = one REST call per node, one after another (a tool-calling agent); **naive-conc** = "+
+		"the same calls with a goroutine per node; **mesh** (nested query only) = %s.\n\n", MeshDescription)
 	for _, m := range []Mode{ModeAPI, ModeAPIUnlimited} {
 		if ch, ok := r.Settings[m]; ok {
 			p("Settings of **%s** that differ from `serve`'s defaults:\n\n", m)
@@ -132,6 +132,10 @@ func (r *Report) writeAll(p func(string, ...any)) {
 			for _, m := range Modes() {
 				c, ok := r.cell(q.Name, m, lat)
 				if !ok {
+					continue
+				}
+				if c.NotRun != "" {
+					p("| %s | %s | %v | not installed: %s ||||||||\n", q.Name, m, lat, oneLine(c.NotRun))
 					continue
 				}
 				if c.Err != "" {
