@@ -90,6 +90,7 @@ func (r *Report) Markdown() string {
 		"percentiles over the runs; *allocs* and *KiB* per run.\n\n")
 
 	r.writeSummary(p)
+	r.writeMesh(p)
 	r.writeAll(p)
 	r.writeEndpoints(p)
 	r.writeFields(p)
@@ -121,6 +122,39 @@ func (r *Report) writeSummary(p func(string, ...any)) {
 	p("\n✓ = meets the goal (critical path ≤ depth + 1; calls at the floor Confluence's endpoints allow), ✗ = misses it; " +
 		"✓* = the median run is at the floor but some runs cost more (a loader batch split across two wait windows). " +
 		"*fewer calls* = naive calls ÷ api calls (the goal for `nested` is at least 4x, 10x with v1 expansions).\n\n")
+}
+
+// writeMesh sets the GraphQL Mesh cells beside the API's and the concurrent naive client's of the
+// same query and latency; it writes nothing when the report has no Mesh cell.
+func (r *Report) writeMesh(p func(string, ...any)) {
+	var mesh []Cell
+	for _, c := range r.Cells {
+		if c.Mode == ModeMesh {
+			mesh = append(mesh, c)
+		}
+	}
+	if len(mesh) == 0 {
+		return
+	}
+	p("### An off-the-shelf GraphQL layer over the REST API (GraphQL Mesh)\n\n")
+	p("| query | latency | mode | calls | critical path | p50 | p95 |\n|---|---:|---|---:|---:|---:|---:|\n")
+	for _, mc := range mesh {
+		for _, m := range []Mode{ModeAPI, ModeNaiveConcurrent, ModeMesh} {
+			c, ok := r.cell(mc.Query, m, mc.Latency)
+			switch {
+			case !ok:
+				continue
+			case c.NotRun != "":
+				p("| %s | %v | %s | not installed: %s |||\n", c.Query, c.Latency, m, oneLine(c.NotRun))
+			case c.Err != "":
+				p("| %s | %v | %s | error: %s |||\n", c.Query, c.Latency, m, oneLine(c.Err))
+			default:
+				p("| %s | %v | %s | %s | %d | %s | %s |\n", c.Query, c.Latency, m, callsText(c), c.Chain,
+					FormatDuration(c.P50), FormatDuration(c.P95))
+			}
+		}
+	}
+	p("\n")
 }
 
 func (r *Report) writeAll(p func(string, ...any)) {
