@@ -72,7 +72,7 @@ func MeshInstalled() (node, dir string, err error) {
 		return "", "", fmt.Errorf("%w: node is not on PATH", ErrMeshNotInstalled)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "node_modules", "@graphql-mesh", "cli", "package.json")); err != nil {
-		return "", "", fmt.Errorf("%w: %s/node_modules is missing; run npm ci --prefix bench/mesh", ErrMeshNotInstalled, dir)
+		return "", "", fmt.Errorf("%w: bench/mesh/node_modules is missing; run npm ci --prefix bench/mesh", ErrMeshNotInstalled)
 	}
 	return node, dir, nil
 }
