@@ -67,9 +67,13 @@ e2e:
 e2e-deps:
 	bash e2e/run.sh --deps-only
 
-## bench: benchmarks against the simulator, with the naive baselines, and incident correlation on its
-## corpus against two search baselines; each rewrites its section of bench/RESULTS.md
+## bench: benchmarks against the simulator, with the naive baselines and the GraphQL Mesh baseline
+## (bench/mesh: its npm packages are installed first, then its test checks it against the naive
+## client), and incident correlation on its corpus against two search baselines; each rewrites its
+## section of bench/RESULTS.md
 bench:
+	npm ci --prefix bench/mesh --no-audit --no-fund
+	CG_BENCH_MESH=1 $(GO) test ./bench -run='^TestMesh' -count=1
 	$(GO) test ./bench -run='^$$' -bench=. -benchmem -benchtime=3x
 	$(GO) test ./server -run='^$$' -bench='FieldGuard|UnguardedValidation' -benchtime=10x
 	$(GO) run ./bench/cmd/report

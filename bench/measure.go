@@ -6,6 +6,7 @@ import (
 	"maps"
 	"runtime"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -23,16 +24,22 @@ const (
 	ModeNaiveSequential Mode = "naive-seq"
 	// ModeNaiveConcurrent is the naive client with a goroutine per node.
 	ModeNaiveConcurrent Mode = "naive-conc"
+	// ModeMesh is an off-the-shelf GraphQL layer over the REST API: GraphQL Mesh (bench/mesh, a
+	// node child process) over an OpenAPI description of the v2 endpoints the nested query
+	// needs. Only the nested query has it (Query.Supports); without node or
+	// bench/mesh/node_modules it fails with ErrMeshNotInstalled.
+	ModeMesh Mode = "mesh"
 )
 
 // Modes returns every mode in report order.
 func Modes() []Mode {
-	return []Mode{ModeAPI, ModeAPIUnlimited, ModeNaiveSequential, ModeNaiveConcurrent}
+	return []Mode{ModeAPI, ModeAPIUnlimited, ModeNaiveSequential, ModeNaiveConcurrent, ModeMesh}
 }
 
 // Harness holds everything a measurement needs: the simulator, the picked targets, the API
-// (twice: default and lifted client limits) and the naive clients, each behind a Recorder.
-// Measurements must not run concurrently (they share the simulator's counters and latency).
+// (twice: default and lifted client limits), the naive clients and the Mesh gateway (started
+// when ModeMesh is first prepared), each behind a Recorder. Measurements must not run
+// concurrently (they share the simulator's counters and latency).
 type Harness struct {
 	Sim     Sim
 	Targets Targets
@@ -40,6 +47,10 @@ type Harness struct {
 	api, apiUnlimited   *API
 	naiveSeq, naiveConc *Naive
 	rec                 map[Mode]*Recorder
+
+	meshOnce sync.Once
+	mesh     *Mesh
+	meshErr  error
 }
 
 // NewHarness picks the targets and starts the API servers. Close it when done (it does not close
@@ -66,14 +77,28 @@ func NewHarness(ctx context.Context, sim Sim) (*Harness, error) {
 	return h, nil
 }
 
-// Close stops the API servers.
+// Close stops the API servers and the Mesh gateway.
 func (h *Harness) Close() {
 	h.api.Close()
 	h.apiUnlimited.Close()
+	if h.mesh != nil {
+		_ = h.mesh.Close()
+	}
+}
+
+// startMesh starts the Mesh gateway once; later calls return the first call's outcome.
+func (h *Harness) startMesh() (*Mesh, error) {
+	h.meshOnce.Do(func() {
+		h.mesh, h.meshErr = StartMesh(context.Background(), h.Sim, h.rec[ModeMesh])
+	})
+	return h.mesh, h.meshErr
 }
 
 // Run answers q once in mode m and returns the normalised answer.
 func (h *Harness) Run(ctx context.Context, q *Query, m Mode) (any, error) {
+	if !q.Supports(m) {
+		return nil, fmt.Errorf("bench: %s has no %s mode", q.Name, m)
+	}
 	switch m {
 	case ModeAPI:
 		return q.RunAPI(ctx, h.api, h.Targets)
@@ -83,12 +108,19 @@ func (h *Harness) Run(ctx context.Context, q *Query, m Mode) (any, error) {
 		return q.RunNaive(ctx, h.naiveSeq, h.Targets)
 	case ModeNaiveConcurrent:
 		return q.RunNaive(ctx, h.naiveConc, h.Targets)
+	case ModeMesh:
+		mesh, err := h.startMesh()
+		if err != nil {
+			return nil, err
+		}
+		return q.mesh(ctx, mesh, h.Targets)
 	}
 	return nil, fmt.Errorf("bench: unknown mode %q", m)
 }
 
-// Prepare readies one run in mode m: it renews the API's client and cache, then zeroes the
-// simulator's counters and m's recorded spans (so the renewal's own calls are not counted).
+// Prepare readies one run in mode m: it renews the API's client and cache (or starts the Mesh
+// gateway, the first time), then zeroes the simulator's counters and m's recorded spans (so the
+// renewal's own calls are not counted).
 func (h *Harness) Prepare(m Mode) error {
 	if err := h.renew(m); err != nil {
 		return err
@@ -126,6 +158,9 @@ func (h *Harness) renew(m Mode) error {
 		return h.api.Renew()
 	case ModeAPIUnlimited:
 		return h.apiUnlimited.Renew()
+	case ModeMesh: // Mesh keeps no cache between requests; starting it is what must not be timed
+		_, err := h.startMesh()
+		return err
 	}
 	return nil
 }
@@ -158,6 +193,9 @@ type Cell struct {
 	// Err is the error that ended the measurement; "" when every run succeeded. The other
 	// fields are then zero.
 	Err string
+	// NotRun says why the mode was not measured (its baseline is not installed on this machine);
+	// "" when it was. The other fields are then zero.
+	NotRun string
 }
 
 // WallRoundTrips is the p50 wall time divided by the latency: the round trips the wall time is

@@ -58,6 +58,9 @@ func nestedQuery() *Query {
 			"one CQL `parent in (...)` with labels for the children, one users-bulk, and 25 version lists (no bulk form)",
 		api:   nestedAPI,
 		naive: nestedNaive,
+		mesh: func(ctx context.Context, m *Mesh, t Targets) (any, error) {
+			return m.Nested(ctx, t.SpaceKey)
+		},
 	}
 }
 

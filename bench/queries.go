@@ -18,7 +18,12 @@ type Query struct {
 
 	api   func(ctx context.Context, a *API, t Targets) (any, error)
 	naive func(ctx context.Context, n *Naive, t Targets) (any, error)
+	mesh  func(ctx context.Context, m *Mesh, t Targets) (any, error) // nil: no Mesh baseline
 }
+
+// Supports reports whether the query runs in mode m: every query runs in every mode but
+// ModeMesh, which only the nested query has (bench/mesh describes only the REST calls it needs).
+func (q *Query) Supports(m Mode) bool { return m != ModeMesh || q.mesh != nil }
 
 // RunAPI answers the query through the GraphQL API.
 func (q *Query) RunAPI(ctx context.Context, a *API, t Targets) (any, error) { return q.api(ctx, a, t) }

@@ -71,10 +71,10 @@ func (r *Report) Markdown() string {
 		"id, parent, ancestor or space clause admits (an index, as Confluence has) and on every document otherwise, "+
 		"so the wall time of a full-text search carries CPU time that Confluence spends on a text index; calls and "+
 		"critical path do not depend on it.\n\n", spaces, pages, r.Targets.SpaceKey)
-	p("Modes: **api** = GraphQL over loopback HTTP with the confluence client's default per-tenant limits; " +
-		"**api-unlimited** = the same with the client's rate and concurrency limits lifted (what the loaders alone " +
-		"achieve); **naive-seq** = one REST call per node, one after another (a tool-calling agent); **naive-conc** = " +
-		"the same calls with a goroutine per node.\n\n")
+	p("Modes: **api** = GraphQL over loopback HTTP with the confluence client's default per-tenant limits; "+
+		"**api-unlimited** = the same with the client's rate and concurrency limits lifted (what the loaders alone "+
+		"achieve); **naive-seq** = one REST call per node, one after another (a tool-calling agent); **naive-conc** = "+
+		"the same calls with a goroutine per node; **mesh** (nested query only) = %s.\n\n", MeshDescription)
 	for _, m := range []Mode{ModeAPI, ModeAPIUnlimited} {
 		if ch, ok := r.Settings[m]; ok {
 			p("Settings of **%s** that differ from `serve`'s defaults:\n\n", m)
@@ -90,6 +90,7 @@ func (r *Report) Markdown() string {
 		"percentiles over the runs; *allocs* and *KiB* per run.\n\n")
 
 	r.writeSummary(p)
+	r.writeMesh(p)
 	r.writeAll(p)
 	r.writeEndpoints(p)
 	r.writeFields(p)
@@ -123,6 +124,39 @@ func (r *Report) writeSummary(p func(string, ...any)) {
 		"*fewer calls* = naive calls ÷ api calls (the goal for `nested` is at least 4x, 10x with v1 expansions).\n\n")
 }
 
+// writeMesh sets the GraphQL Mesh cells beside the API's and the concurrent naive client's of the
+// same query and latency; it writes nothing when the report has no Mesh cell.
+func (r *Report) writeMesh(p func(string, ...any)) {
+	var mesh []Cell
+	for _, c := range r.Cells {
+		if c.Mode == ModeMesh {
+			mesh = append(mesh, c)
+		}
+	}
+	if len(mesh) == 0 {
+		return
+	}
+	p("### An off-the-shelf GraphQL layer over the REST API (GraphQL Mesh)\n\n")
+	p("| query | latency | mode | calls | critical path | p50 | p95 |\n|---|---:|---|---:|---:|---:|---:|\n")
+	for _, mc := range mesh {
+		for _, m := range []Mode{ModeAPI, ModeNaiveConcurrent, ModeMesh} {
+			c, ok := r.cell(mc.Query, m, mc.Latency)
+			switch {
+			case !ok:
+				continue
+			case c.NotRun != "":
+				p("| %s | %v | %s | not installed: %s |||\n", c.Query, c.Latency, m, oneLine(c.NotRun))
+			case c.Err != "":
+				p("| %s | %v | %s | error: %s |||\n", c.Query, c.Latency, m, oneLine(c.Err))
+			default:
+				p("| %s | %v | %s | %s | %d | %s | %s |\n", c.Query, c.Latency, m, callsText(c), c.Chain,
+					FormatDuration(c.P50), FormatDuration(c.P95))
+			}
+		}
+	}
+	p("\n")
+}
+
 func (r *Report) writeAll(p func(string, ...any)) {
 	p("### All measurements\n\n")
 	p("| query | mode | latency | runs | calls | critical path | wall/latency | p50 | p95 | allocs | KiB |\n")
@@ -132,6 +166,10 @@ func (r *Report) writeAll(p func(string, ...any)) {
 			for _, m := range Modes() {
 				c, ok := r.cell(q.Name, m, lat)
 				if !ok {
+					continue
+				}
+				if c.NotRun != "" {
+					p("| %s | %s | %v | not installed: %s ||||||||\n", q.Name, m, lat, oneLine(c.NotRun))
 					continue
 				}
 				if c.Err != "" {

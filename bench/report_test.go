@@ -122,3 +122,29 @@ func TestMarkdownMarksCallsAgainstTheFloor(t *testing.T) {
 		})
 	}
 }
+
+func TestMarkdownSetsMeshBesideTheOthers(t *testing.T) {
+	q := bench.QueryByName("nested")
+	lat := 50 * time.Millisecond
+	cell := func(m bench.Mode, calls, chain int, p50 time.Duration) bench.Cell {
+		return bench.Cell{Query: q.Name, Mode: m, Latency: lat, Runs: 3, Calls: calls, MinCalls: calls, MaxCalls: calls, Chain: chain, P50: p50, P95: p50}
+	}
+	r := &bench.Report{Machine: bench.ThisMachine(), Queries: []*bench.Query{q}, Cells: []bench.Cell{
+		cell(bench.ModeAPI, 30, 3, 210*time.Millisecond), cell(bench.ModeAPIUnlimited, 30, 3, 210*time.Millisecond),
+		cell(bench.ModeNaiveSequential, 320, 320, 16*time.Second), cell(bench.ModeNaiveConcurrent, 320, 5, 280*time.Millisecond),
+		cell(bench.ModeMesh, 322, 4, 650*time.Millisecond),
+		{Query: q.Name, Mode: bench.ModeMesh, Latency: 0, NotRun: "bench: GraphQL Mesh is not installed: node is not on PATH"},
+	}}
+	md := r.Markdown()
+	for _, want := range []string{
+		"**mesh** (nested query only) = GraphQL Mesh (" + bench.MeshVersion,
+		"| nested | 50ms | api | 30 | 3 | 210 ms | 210 ms |\n| nested | 50ms | naive-conc | 320 | 5 | 280 ms | 280 ms |\n" +
+			"| nested | 50ms | mesh | 322 | 4 | 650 ms | 650 ms |\n",
+		"| nested | mesh | 0s | not installed: bench: GraphQL Mesh is not installed: node is not on PATH ||||||||",
+		"| nested | mesh | 50ms | 3 | 322 | 4 | 13.0 |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Markdown() lacks %q:\n%s", want, md)
+		}
+	}
+}

@@ -36,8 +36,10 @@ func DefaultPlan(_ Mode, latency time.Duration) Plan {
 }
 
 // RunAll measures every configured cell on h and returns the report (Size is left for the caller
-// to fill in). A cell that fails is kept in the report with its error and the others are still
-// measured; the returned error joins the failures. When ctx ends, RunAll returns at once with a
+// to fill in). A query is measured only in the modes it supports (Query.Supports). A cell that
+// fails is kept in the report with its error and the others are still measured; the returned
+// error joins the failures. A Mesh cell whose baseline is not installed is kept as not run and
+// is no failure, except under CI=true (MeshMissingIsSkip). When ctx ends, RunAll returns at once with a
 // partial report and ctx's error.
 func RunAll(ctx context.Context, h *Harness, cfg RunConfig) (*Report, error) {
 	if cfg.Queries == nil {
@@ -62,10 +64,19 @@ func RunAll(ctx context.Context, h *Harness, cfg RunConfig) (*Report, error) {
 	for _, lat := range cfg.Latencies {
 		for _, q := range cfg.Queries {
 			for _, m := range cfg.Modes {
+				if !q.Supports(m) {
+					continue
+				}
 				c, err := h.Measure(ctx, q, m, lat, cfg.PlanFor(m, lat))
 				if err != nil {
 					if ctx.Err() != nil {
 						return r, err
+					}
+					if MeshMissingIsSkip(err) { // reported as not installed; under CI=true a failure
+						c = Cell{Query: q.Name, Mode: m, Latency: lat, NotRun: err.Error()}
+						fmt.Fprintf(cfg.Progress, "%-9s %-14s %5v not installed: %v\n", q.Name, m, lat, err)
+						r.Cells = append(r.Cells, c)
+						continue
 					}
 					// A failing cell is reported as such; the other cells still say something.
 					c = Cell{Query: q.Name, Mode: m, Latency: lat, Err: err.Error()}
