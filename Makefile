@@ -73,7 +73,7 @@ e2e-deps:
 ## section of bench/RESULTS.md
 bench:
 	npm ci --prefix bench/mesh --no-audit --no-fund
-	CG_BENCH_MESH=1 $(GO) test ./bench -run='^TestMesh' -count=1
+	$(GO) test -tags meshbench ./bench -run='^TestMesh' -count=1
 	$(GO) test ./bench -run='^$$' -bench=. -benchmem -benchtime=3x
 	$(GO) test ./server -run='^$$' -bench='FieldGuard|UnguardedValidation' -benchtime=10x
 	$(GO) run ./bench/cmd/report
