@@ -73,7 +73,7 @@ e2e-deps:
 ## section of bench/RESULTS.md
 bench:
 	npm ci --prefix bench/mesh --no-audit --no-fund
-	$(GO) test -tags meshbench ./bench -run='^TestMesh' -count=1
+	$(GO) test -tags meshbench ./bench ./bench/load -run='^TestMesh' -count=1
 	$(GO) test ./bench -run='^$$' -bench=. -benchmem -benchtime=3x
 	$(GO) test ./server -run='^$$' -bench='FieldGuard|UnguardedValidation' -benchtime=10x
 	$(GO) run ./bench/cmd/report
@@ -84,6 +84,7 @@ bench:
 ## load: the load check (about a minute): the service as serve runs it, with 50 clients on a cached and on the nested query
 ## (beside the naive agents), then a burst of 200 nested queries of one tenant; rewrites its section of bench/RESULTS.md
 load:
+	npm ci --prefix bench/mesh --no-audit --no-fund
 	$(GO) run ./bench/load
 
 ## image: the container image as an OCI tarball, built without a Docker daemon (docker load / crane push bin/image.tar)

@@ -63,6 +63,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&cfg.Tenants, "tenants", 4, "tenants the clients are spread over (each connected to the simulator)")
 	fs.IntVar(&cfg.Burst, "burst", 200, "nested queries one tenant sends at once in the burst run (0 skips it; at most "+fmt.Sprint(maxClients)+")")
 	fs.BoolVar(&cfg.Baselines, "baselines", true, "also run the naive agents (serial, parallel) on the nested query")
+	fs.BoolVar(&cfg.Mesh, "mesh", true, "with -baselines, also run the GraphQL Mesh gateway on the nested query (needs npm ci --prefix bench/mesh)")
 	fs.IntVar(&cfg.Spaces, "spaces", 2, "bench dataset: spaces")
 	fs.IntVar(&cfg.PagesPerSpace, "pages", 300, "bench dataset: pages per space")
 	fs.DurationVar(&cfg.Latency, "latency", 0, "latency the simulator adds to every upstream request")
@@ -82,6 +83,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if cfg.Burst < 0 || cfg.Burst > maxClients {
 		return fmt.Errorf("-burst must be 0..%d", maxClients)
+	}
+
+	if cfg.Baselines && cfg.Mesh {
+		if _, _, err := bench.MeshInstalled(); err != nil {
+			return fmt.Errorf("%w (install it with npm ci --prefix bench/mesh, as make load does, or leave its run out with -mesh=false)", err)
+		}
 	}
 
 	load := loadAverage()

@@ -59,6 +59,8 @@ func (c Config) Command() string {
 		c.Clients, c.Tenants, c.Duration, c.Burst, c.Spaces, c.PagesPerSpace, c.Latency)
 	if !c.Baselines {
 		cmd += " -baselines=false"
+	} else if !c.Mesh {
+		cmd += " -mesh=false"
 	}
 	return cmd
 }
@@ -97,15 +99,25 @@ func (r Report) Markdown() string {
 	return b.String()
 }
 
+// meshRunText describes the GraphQL Mesh row, "" when the check has none.
+func meshRunText(c Config) string {
+	if !c.Baselines || !c.Mesh {
+		return ""
+	}
+	return "The **" + modeMesh + "** row answers it through an off-the-shelf GraphQL layer over the REST API: " +
+		bench.MeshDescription + ". Its gateway is a node child process, started before the run: its memory and " +
+		"threads are not in the peak columns. "
+}
+
 func (r Report) writeRuns(p func(string, ...any)) {
 	c := r.Config
 	p("Runs: **cached** and **nested** have %d clients spread over %d tenants, each sending its next request when "+
 		"the last is answered, for %s after one unmeasured request per tenant (which fills the cache). The **naive** rows answer the same nested query as a "+
 		"tool-calling agent would, one REST call per node (`bench.Naive`) straight to the simulator, with no rate limit "+
 		"(Confluence would throttle them), one call after another (serial) or each as soon as what it needs has "+
-		"arrived (parallel, at most %d connections); same clients, same time, no warm-up. **burst**: %d clients "+
+		"arrived (parallel, at most %d connections); same clients, same time, no warm-up. %s**burst**: %d clients "+
 		"of one tenant that has sent nothing before send one nested query each, all at once.\n\n",
-		c.Clients, c.Tenants, c.Duration, naiveConns, c.Burst)
+		c.Clients, c.Tenants, c.Duration, naiveConns, meshRunText(c), c.Burst)
 	p("| run | answered by | clients | requests | complete | refused | timed out | other | complete/s | p50 | p99 | upstream calls / request | peak goroutines (at start) | peak RSS |\n")
 	p("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, res := range r.Results {

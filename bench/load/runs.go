@@ -16,6 +16,7 @@ const (
 	modeAPI      = "API"
 	modeNaiveSeq = "naive serial"
 	modeNaivePar = "naive parallel"
+	modeMesh     = "GraphQL Mesh"
 )
 
 // cachedText is the small query the cross-request cache answers once warm
@@ -39,7 +40,9 @@ type spec struct {
 	// Warm says to send one unmeasured request per tenant first, so that
 	// the run measures a warm cache.
 	Warm bool
-	do   requester
+	// start, when set, runs before the run (and its warm-up), unmeasured.
+	start func(context.Context) error
+	do    requester
 	// done, when set, runs after the run (closing idle connections, so
 	// that their goroutines do not count in the next run).
 	done func()
@@ -108,6 +111,11 @@ func (st *stack) runs(cfg Config) []spec {
 			do, done := st.naive(mode == modeNaivePar)
 			out = append(out, timed("nested", nestedTitle, mode, do, done))
 		}
+		if cfg.Mesh {
+			s := timed("nested", nestedTitle, modeMesh, nil, nil)
+			s.start, s.do, s.done = st.mesh()
+			out = append(out, s)
+		}
 	}
 	if cfg.Burst > 0 {
 		out = append(out, spec{Name: "burst", Title: fmt.Sprintf("%d nested queries of one tenant at once, cold cache", cfg.Burst),
@@ -153,12 +161,42 @@ func (st *stack) naive(concurrent bool) (do requester, done func()) {
 	return do, tr.CloseIdleConnections
 }
 
-// measure runs s: its warm-up unmeasured (one request per tenant, their
+// mesh answers the nested query through the GraphQL Mesh gateway over the simulator's REST API
+// (bench.StartMesh): start starts the gateway, done stops it.
+func (st *stack) mesh() (start func(context.Context) error, do requester, done func()) {
+	var m *bench.Mesh
+	start = func(ctx context.Context) error {
+		var err error
+		m, err = bench.StartMesh(ctx, st.sim, http.DefaultTransport)
+		return err
+	}
+	do = func(ctx context.Context, _ int) (Outcome, string) {
+		ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+		defer cancel()
+		if _, err := m.Nested(ctx, st.space); err != nil {
+			return transportOutcome(err), err.Error()
+		}
+		return Complete, ""
+	}
+	done = func() {
+		if m != nil {
+			_ = m.Close()
+		}
+	}
+	return start, do, done
+}
+
+// measure runs s: its start and warm-up unmeasured (one request per tenant, their
 // outcomes ignored), then the measured phase with the process's peaks
 // sampled and the simulator's calls counted.
 func (st *stack) measure(ctx context.Context, s spec) (Result, error) {
 	if s.done != nil {
 		defer s.done()
+	}
+	if s.start != nil {
+		if err := s.start(ctx); err != nil {
+			return Result{}, fmt.Errorf("%s (%s): %w", s.Name, s.Mode, err)
+		}
 	}
 	if s.Warm {
 		phase(ctx, s.Tenants, 0, 1, s.do)

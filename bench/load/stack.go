@@ -23,7 +23,10 @@ type Config struct {
 	// the burst run; 0 skips the run.
 	Burst int
 	// Baselines adds the naive agents' runs of the nested query.
-	Baselines     bool
+	Baselines bool
+	// Mesh adds, with Baselines, the GraphQL Mesh gateway's run of the nested query (bench/mesh;
+	// it needs node and `npm ci --prefix bench/mesh`).
+	Mesh          bool
 	Spaces        int // bench dataset size
 	PagesPerSpace int
 	Latency       time.Duration // added by the simulator to each upstream request
