@@ -66,7 +66,8 @@ type Store struct {
 	// to time.Now; tests may replace it before the first call.
 	Now func() time.Time
 
-	hot hotStatements // prepared per-request lookups (prepared.go)
+	hot     hotStatements // prepared per-request lookups (prepared.go)
+	records recordCache   // the last integration read per tenant (records.go)
 }
 
 var _ settings.Store = (*Store)(nil)
@@ -74,7 +75,7 @@ var _ settings.Store = (*Store)(nil)
 // New returns a Store on db speaking dialect d, after applying any
 // pending migration. On error db is left open for the caller to close.
 func New(ctx context.Context, db *sql.DB, d Dialect) (*Store, error) {
-	s := &Store{db: db, d: d, Now: time.Now}
+	s := &Store{db: db, d: d, Now: time.Now, records: newRecordCache()}
 	s.hot.init()
 	if err := s.migrate(ctx); err != nil {
 		return nil, err
