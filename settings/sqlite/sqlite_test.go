@@ -191,3 +191,28 @@ func TestRevisionsMigrationKeepsRecords(t *testing.T) {
 		t.Errorf("PutIntegration based on revision 1 again = %v; want ErrStale", err)
 	}
 }
+
+// TestConcurrentReadsReuseConnections: every GraphQL request reads the store,
+// with many requests in flight; the connections those reads opened must stay
+// open for the next ones, not be closed as they are released (database/sql
+// keeps only 2 idle connections by default, and reopening a SQLite connection
+// re-reads the schema and re-prepares the per-request statements).
+func TestConcurrentReadsReuseConnections(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "cg.db"))
+	in := &settings.Integration{TenantID: "acme", Domain: "acme.atlassian.net", Email: "a@example.com",
+		TokenType: settings.TokenClassic, EncryptedToken: []byte{1}, Status: settings.StatusConnected}
+	if err := db.PutIntegration(t.Context(), in, nil); err != nil {
+		t.Fatal(err)
+	}
+	settingstest.Concurrently(t, "GetIntegration", 32, func(int) error {
+		for range 50 {
+			if _, err := db.GetIntegration(t.Context(), "acme"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if st := db.DBStats(); st.MaxIdleClosed != 0 {
+		t.Errorf("connections closed on release after concurrent reads = %d (of %d open); want 0", st.MaxIdleClosed, st.OpenConnections)
+	}
+}

@@ -58,3 +58,6 @@ func (s *Store) queryRow(ctx context.Context, p *prepared, args ...any) *sql.Row
 	}
 	return st.QueryRowContext(ctx, args...)
 }
+
+// DBStats returns the statistics of the store's connection pool (database/sql).
+func (s *Store) DBStats() sql.DBStats { return s.db.Stats() }
