@@ -14,7 +14,7 @@ import (
 
 // prepared is one lazily prepared statement of a Store.
 type prepared struct {
-	query string // with ? placeholders
+	query string // in the dialect's placeholders
 	stmt  atomic.Pointer[sql.Stmt]
 }
 
@@ -25,10 +25,11 @@ type hotStatements struct {
 	getRevision    prepared
 }
 
-func (h *hotStatements) init() {
-	h.getAPIKey.query = `SELECT ` + apiKeyColumns + ` FROM api_keys WHERE id = ?`
-	h.getIntegration.query = `SELECT ` + integrationColumns + ` FROM integrations WHERE tenant_id = ?`
-	h.getRevision.query = `SELECT revision FROM integrations WHERE tenant_id = ?`
+// init sets the queries, rewritten by q for the dialect's placeholders.
+func (h *hotStatements) init(q func(string) string) {
+	h.getAPIKey.query = q(`SELECT ` + apiKeyColumns + ` FROM api_keys WHERE id = ?`)
+	h.getIntegration.query = q(`SELECT ` + integrationColumns + ` FROM integrations WHERE tenant_id = ?`)
+	h.getRevision.query = q(`SELECT revision FROM integrations WHERE tenant_id = ?`)
 }
 
 // close closes the prepared statements (before the database is closed).
@@ -41,13 +42,17 @@ func (h *hotStatements) close() {
 }
 
 // queryRow runs p with args, on its prepared statement when it could be prepared (a failed
-// prepare is retried on the next call; this one runs the query text as it is).
+// prepare is retried on the next call; this one runs the query text as it is), or as a plain
+// query when the driver keeps prepared statements itself (Dialect.DriverCachesStatements).
 func (s *Store) queryRow(ctx context.Context, p *prepared, args ...any) *sql.Row {
+	if s.d.DriverCachesStatements {
+		return s.db.QueryRowContext(ctx, p.query, args...)
+	}
 	st := p.stmt.Load()
 	if st == nil {
-		fresh, err := s.db.PrepareContext(context.WithoutCancel(ctx), s.q(p.query))
+		fresh, err := s.db.PrepareContext(context.WithoutCancel(ctx), p.query)
 		if err != nil {
-			return s.db.QueryRowContext(ctx, s.q(p.query), args...)
+			return s.db.QueryRowContext(ctx, p.query, args...)
 		}
 		if p.stmt.CompareAndSwap(nil, fresh) {
 			st = fresh
