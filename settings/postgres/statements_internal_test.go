@@ -31,7 +31,7 @@ func TestHotQueriesStayPrepared(t *testing.T) {
 	var n int
 	// The statement text is a parameter, so this query's own prepared statement does not match.
 	err = db.pool.QueryRow(t.Context(), `SELECT count(*) FROM pg_prepared_statements WHERE statement = $1`,
-		`SELECT revision FROM integrations WHERE tenant_id = $1`).Scan(&n)
+		`SELECT revision, updated_at FROM integrations WHERE tenant_id = $1`).Scan(&n)
 	if err != nil {
 		t.Fatal(err)
 	}

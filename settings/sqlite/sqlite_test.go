@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	_ "modernc.org/sqlite"
 
@@ -214,5 +215,35 @@ func TestConcurrentReadsReuseConnections(t *testing.T) {
 	})
 	if st := db.DBStats(); st.MaxIdleClosed != 0 {
 		t.Errorf("connections closed on release after concurrent reads = %d (of %d open); want 0", st.MaxIdleClosed, st.OpenConnections)
+	}
+}
+
+// TestReadAfterRestoreUnderRunningStore: a store that keeps the integration it read while the row
+// is unchanged must still see a row written after the database was restored to an older state
+// (here: emptied) under it, although the restored counters hand out the same revision again.
+func TestReadAfterRestoreUnderRunningStore(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cg.db")
+	a, b := mustOpen(t, path), mustOpen(t, path)
+	put := func(s *sqlite.DB, domain string, at time.Time) {
+		t.Helper()
+		s.Now = func() time.Time { return at }
+		in := &settings.Integration{TenantID: "acme", Domain: domain, Email: "a@example.com",
+			TokenType: settings.TokenClassic, EncryptedToken: []byte{1}, Status: settings.StatusConnected}
+		if err := s.PutIntegration(t.Context(), in, nil); err != nil || in.Revision != 1 {
+			t.Fatalf("PutIntegration = %v (revision %d); want nil, revision 1", err, in.Revision)
+		}
+	}
+	put(a, "old.atlassian.net", time.Unix(1000, 0))
+	if got, err := a.GetIntegration(t.Context(), "acme"); err != nil || got.Domain != "old.atlassian.net" {
+		t.Fatalf("GetIntegration = %v, %v; want old.atlassian.net", got, err)
+	}
+	for _, stmt := range []string{`DELETE FROM integrations`, `DELETE FROM credential_versions`} {
+		if _, err := rawDB(t, path).Exec(stmt); err != nil {
+			t.Fatalf("restore: %v", err)
+		}
+	}
+	put(b, "new.atlassian.net", time.Unix(2000, 0))
+	if got, err := a.GetIntegration(t.Context(), "acme"); err != nil || got.Domain != "new.atlassian.net" {
+		t.Errorf("GetIntegration after the restore and a new put = %v, %v; want new.atlassian.net", got, err)
 	}
 }

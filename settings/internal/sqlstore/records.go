@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"time"
 
 	lru "github.com/hashicorp/golang-lru/v2"
 
@@ -11,12 +12,15 @@ import (
 // The read path reads the tenant's integration on every GraphQL request, so that a change made
 // through any replica (a read policy, a new credential, a disconnect) applies from the next
 // request on. Reading and decoding the whole row each time was the largest part of the cached
-// path's CPU, yet the row rarely changes. So GetIntegration reads only the row's revision, which
-// names one stored state (every put and delete takes the tenant's next revision, never reused,
-// not even across DeleteIntegration: settings.Integration.Revision), and reuses the record it
-// last read for that tenant while the stored revision is the same. Another replica's change
-// bumps the revision in the shared database, so the next read of every replica sees it; a
-// deleted row reads as not found at once. Nothing else writes the integrations table.
+// path's CPU, yet the row rarely changes. So GetIntegration reads only the row's revision and
+// update time, and reuses the record it last read for that tenant while both are the same. The
+// revision names one stored state (every put and delete takes the tenant's next revision, never
+// reused, not even across DeleteIntegration: settings.Integration.Revision); the update time,
+// stamped by every put, also tells a row written after the database was restored from a backup
+// under a running replica, whose revisions repeat. Another replica's change bumps both in the
+// shared database, so the next read of every replica sees it; a deleted row reads as not found
+// at once. Nothing else writes the integrations table (a migration that rewrites its rows must
+// bump their revisions too).
 
 // recordCacheSize bounds the records kept (one per tenant read recently); a tenant evicted is
 // read in full again on its next request.
@@ -33,10 +37,10 @@ func newRecordCache() recordCache {
 	return recordCache{c: c}
 }
 
-// get returns a copy of the kept record of tenantID if it is at revision rev.
-func (r recordCache) get(tenantID string, rev int64) (*settings.Integration, bool) {
+// get returns a copy of the kept record of tenantID if it is at revision rev, updated at upd.
+func (r recordCache) get(tenantID string, rev int64, upd time.Time) (*settings.Integration, bool) {
 	in, ok := r.c.Get(tenantID)
-	if !ok || in.Revision != rev {
+	if !ok || in.Revision != rev || !in.UpdatedAt.Equal(upd) {
 		return nil, false
 	}
 	return in.Clone(), true
@@ -48,11 +52,14 @@ func (r recordCache) keep(in *settings.Integration) { r.c.Add(in.TenantID, in.Cl
 // forget drops the tenant's record (its row is gone).
 func (r recordCache) forget(tenantID string) { r.c.Remove(tenantID) }
 
-// GetIntegration implements settings.Store: the stored revision, then the record kept for it or,
-// when there is none (first read, or the row changed since), the whole row.
+// GetIntegration implements settings.Store: the stored revision and update time, then the record
+// kept for them or, when there is none (first read, or the row changed since), the whole row.
 func (s *Store) GetIntegration(ctx context.Context, tenantID string) (*settings.Integration, error) {
-	var rev int64
-	err := s.queryRow(ctx, &s.hot.getRevision, tenantID).Scan(&rev)
+	var (
+		rev int64
+		upd nullTime
+	)
+	err := s.queryRow(ctx, &s.hot.getRevision, tenantID).Scan(&rev, &upd)
 	if isNoRows(err) {
 		s.records.forget(tenantID)
 		return nil, s.notFound("get integration")
@@ -60,7 +67,7 @@ func (s *Store) GetIntegration(ctx context.Context, tenantID string) (*settings.
 	if err != nil {
 		return nil, s.wrapErr(ctx, "get integration", err)
 	}
-	if in, ok := s.records.get(tenantID, rev); ok {
+	if in, ok := s.records.get(tenantID, rev, upd.t); ok {
 		return in, nil
 	}
 	in, err := scanIntegration(s.queryRow(ctx, &s.hot.getIntegration, tenantID))
