@@ -58,6 +58,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	if a.log == nil {
 		a.log = slog.Default()
 	}
+	setGCPercent(cfg.GCPercent)
 	// Lines logged with a traced request's context carry its trace_id.
 	a.log = slog.New(tracing.NewLogHandler(a.log.Handler()))
 	defer func() {

@@ -23,7 +23,7 @@ func (l *Loaders) AttachmentsFrom(ctx context.Context, pageID, mediaType string,
 // ContentAttachmentsFrom is AttachmentsFrom for content of kind content (a page or a blog post).
 func (l *Loaders) ContentAttachmentsFrom(ctx context.Context, content ContentKind, id, mediaType string, first int, from ListFrom) (List[Attachment], error) {
 	key := attachmentsKey{PageID: id, Content: content, MediaType: mediaType, N: first, From: from}
-	return load(ctx, l, func(l *Loaders) *dataloader.Loader[attachmentsKey, List[Attachment]] { return l.attachments }, key)
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[attachmentsKey, List[Attachment]] { return l.batchers().attachments }, key)
 }
 
 func (l *Loaders) loadAttachments(ctx context.Context, keys []attachmentsKey) []*dataloader.Result[List[Attachment]] {

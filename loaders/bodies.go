@@ -28,7 +28,7 @@ func (l *Loaders) ContentWithBody(ctx context.Context, kind ContentKind, ids []s
 	for i, id := range ids {
 		keys[i] = BodyRequest{PageID: id, Content: kind, Format: format}.normalized()
 	}
-	ps, errs := loadMany(ctx, l, func(l *Loaders) *dataloader.Loader[BodyRequest, *Page] { return l.bodies }, keys)
+	ps, errs := loadMany(ctx, l, func(l *Loaders) *dataloader.Loader[BodyRequest, *Page] { return l.batchers().bodies }, keys)
 	return l.checkMany(ctx, ps, errs, kindName(kind), ids)
 }
 
@@ -36,7 +36,7 @@ func (l *Loaders) ContentWithBody(ctx context.Context, kind ContentKind, ids []s
 // Title is the title at that version. Current storage and ADF bodies of many pages come from
 // one bulk call; bodies at a version are cached across requests.
 func (l *Loaders) Body(ctx context.Context, r BodyRequest) (*Page, error) {
-	p, err := load(ctx, l, func(l *Loaders) *dataloader.Loader[BodyRequest, *Page] { return l.bodies }, r.normalized())
+	p, err := load(ctx, l, func(l *Loaders) *dataloader.Loader[BodyRequest, *Page] { return l.batchers().bodies }, r.normalized())
 	return l.checkOne(ctx, p, err, kindName(r.Content), r.PageID)
 }
 
@@ -168,10 +168,10 @@ func (l *Loaders) primeCurrent(ctx context.Context, p Page, format string) {
 // current says it is the current version, which is also asked for as version 0.
 func (l *Loaders) primeBody(ctx context.Context, p Page, format string, current bool) {
 	if current {
-		l.bodies.Prime(ctx, BodyRequest{PageID: p.ID, Content: p.Content, Format: format}.normalized(), &p)
+		l.batchers().bodies.Prime(ctx, BodyRequest{PageID: p.ID, Content: p.Content, Format: format}.normalized(), &p)
 	}
 	if p.Current.Number > 0 {
-		l.bodies.Prime(ctx, BodyRequest{PageID: p.ID, Content: p.Content, Version: p.Current.Number, IsCurrent: current, Format: format}, &p)
+		l.batchers().bodies.Prime(ctx, BodyRequest{PageID: p.ID, Content: p.Content, Version: p.Current.Number, IsCurrent: current, Format: format}, &p)
 	}
 }
 

@@ -293,12 +293,12 @@ func shareAsIs[V any](v V) V { return v }
 // primeLabels records a page's labels read by another batched search for this request and,
 // for the TTL, the next ones.
 func (l *Loaders) primeLabels(ctx context.Context, pageID string, ls []Label) {
-	l.labels.Prime(ctx, contentKey{ID: pageID}, ls)
+	l.batchers().labels.Prime(ctx, contentKey{ID: pageID}, ls)
 	l.putMeta(entryKey{Kind: entryLabels, ID: pageID}, slices.Clone(ls))
 }
 
 // primeUser records an account that came with another read, like primeLabels.
 func (l *Loaders) primeUser(ctx context.Context, u User) {
-	l.users.Prime(ctx, u.AccountID, &u)
+	l.batchers().users.Prime(ctx, u.AccountID, &u)
 	l.putMeta(entryKey{Kind: entryUser, ID: u.AccountID}, u)
 }

@@ -26,7 +26,7 @@ func (l *Loaders) CommentsFrom(ctx context.Context, pageID string, kind CommentK
 // ContentCommentsFrom is CommentsFrom for content of kind content (a page or a blog post).
 func (l *Loaders) ContentCommentsFrom(ctx context.Context, content ContentKind, id string, kind CommentKind, first int, from ListFrom) (List[Comment], error) {
 	key := commentsKey{PageID: id, Content: content, Kind: kind, N: first, From: from}
-	return load(ctx, l, func(l *Loaders) *dataloader.Loader[commentsKey, List[Comment]] { return l.comments }, key)
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[commentsKey, List[Comment]] { return l.batchers().comments }, key)
 }
 
 // Replies returns the first first replies to a comment of the given kind.
@@ -37,7 +37,7 @@ func (l *Loaders) Replies(ctx context.Context, commentID string, kind CommentKin
 // RepliesFrom is Replies read from from.
 func (l *Loaders) RepliesFrom(ctx context.Context, commentID string, kind CommentKind, first int, from ListFrom) (List[Comment], error) {
 	key := repliesKey{CommentID: commentID, Kind: kind, N: first, From: from}
-	return load(ctx, l, func(l *Loaders) *dataloader.Loader[repliesKey, List[Comment]] { return l.replies }, key)
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[repliesKey, List[Comment]] { return l.batchers().replies }, key)
 }
 
 func (l *Loaders) loadComments(ctx context.Context, keys []commentsKey) []*dataloader.Result[List[Comment]] {

@@ -40,7 +40,7 @@ func (l *Loaders) expandedUpTo(ctx context.Context, ids []string, most int) []*C
 	if !l.expandsDetails(ctx, len(ids), most) {
 		return nil
 	}
-	cs, errs := l.details.LoadMany(ctx, ids)()
+	cs, errs := l.batchers().details.LoadMany(ctx, ids)()
 	for i := range errs {
 		if errs[i] != nil {
 			// Confluence is rate limiting or failing: report it rather than fan out.

@@ -18,7 +18,7 @@ func (l *Loaders) Labels(ctx context.Context, pageID string) ([]Label, error) {
 
 // ContentLabels is Labels for content of kind content (a page or a blog post).
 func (l *Loaders) ContentLabels(ctx context.Context, content ContentKind, id string) ([]Label, error) {
-	return load(ctx, l, func(l *Loaders) *dataloader.Loader[contentKey, []Label] { return l.labels }, contentKey{ID: id, Content: content})
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[contentKey, []Label] { return l.batchers().labels }, contentKey{ID: id, Content: content})
 }
 
 func (l *Loaders) loadLabels(ctx context.Context, keys []contentKey) []*dataloader.Result[[]Label] {

@@ -273,7 +273,7 @@ func (r *linkResolver) findAttachments(ctx context.Context, l *Loaders) error {
 	if len(keys) == 0 {
 		return nil
 	}
-	lists, errs := l.attachments.LoadMany(ctx, keys)()
+	lists, errs := l.batchers().attachments.LoadMany(ctx, keys)()
 	for i, k := range keys {
 		if errs != nil && errs[i] != nil {
 			if errors.Is(errs[i], confluence.ErrNotFound) {

@@ -67,7 +67,7 @@ func (l *Loaders) ResolveLinks(ctx context.Context, holder LinkHolder, targets [
 	for i, t := range targets {
 		keys[i] = linkKey{Holder: holder, Target: t}
 	}
-	urls, errs := l.links.LoadMany(ctx, keys)()
+	urls, errs := l.batchers().links.LoadMany(ctx, keys)()
 	out := make(map[storage.LinkTarget]string, len(targets))
 	for i, t := range targets {
 		if errs != nil && errs[i] != nil {

@@ -19,26 +19,26 @@ func (l *Loaders) Page(ctx context.Context, id string) (*Page, error) {
 	if p, ok := cachedFirst[Page](ctx, l, entryKey{Kind: entryPage, ID: id}); ok {
 		return l.checkOne(ctx, p, nil, "page", id)
 	}
-	p, err := load(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Page] { return l.pages }, id)
+	p, err := load(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Page] { return l.batchers().pages }, id)
 	return l.checkOne(ctx, p, err, "page", id)
 }
 
 // Pages returns pages in the order of ids, with a per-id error (nil where found).
 func (l *Loaders) Pages(ctx context.Context, ids []string) ([]*Page, []error) {
-	ps, errs := loadMany(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Page] { return l.pages }, ids)
+	ps, errs := loadMany(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Page] { return l.batchers().pages }, ids)
 	return l.checkMany(ctx, ps, errs, "page", ids)
 }
 
 // BlogPost returns one blog post (metadata, no body): the page loader's read through
 // GET /blogposts?id=..., batched and cached the same way.
 func (l *Loaders) BlogPost(ctx context.Context, id string) (*Page, error) {
-	p, err := load(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Page] { return l.blogPosts }, id)
+	p, err := load(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Page] { return l.batchers().blogPosts }, id)
 	return l.checkOne(ctx, p, err, "blog post", id)
 }
 
 // BlogPosts returns blog posts in the order of ids, with a per-id error (nil where found).
 func (l *Loaders) BlogPosts(ctx context.Context, ids []string) ([]*Page, []error) {
-	ps, errs := loadMany(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Page] { return l.blogPosts }, ids)
+	ps, errs := loadMany(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Page] { return l.batchers().blogPosts }, ids)
 	return l.checkMany(ctx, ps, errs, "blog post", ids)
 }
 
@@ -54,9 +54,9 @@ func (l *Loaders) PrimePage(ctx context.Context, p Page) {
 // contentLoader is the by-id loader of kind: pages or blog posts.
 func (l *Loaders) contentLoader(kind ContentKind) *dataloader.Loader[string, *Page] {
 	if kind == KindBlogPost {
-		return l.blogPosts
+		return l.batchers().blogPosts
 	}
-	return l.pages
+	return l.batchers().pages
 }
 
 // metaEntry is the cache entry kind of the metadata of content of kind.

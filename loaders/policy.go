@@ -68,7 +68,7 @@ func (l *Loaders) policy(ctx context.Context) (readpolicy.Policy, error) {
 // spaceKeys returns the keys of the spaces with ids, through the spaces loader (batched and
 // cached: a query that selects its pages' space reads the same spaces).
 func (l *Loaders) spaceKeys(ctx context.Context, ids []string) (map[string]string, error) {
-	spaces, errs := loadMany(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Space] { return l.spacesByID }, ids)
+	spaces, errs := loadMany(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Space] { return l.batchers().spacesByID }, ids)
 	keys := make(map[string]string, len(spaces))
 	for i, s := range spaces {
 		switch {
@@ -135,7 +135,7 @@ func (l *Loaders) visible(ctx context.Context, ps []*Page) ([]bool, error) {
 	if len(keys) == 0 {
 		return ok, nil
 	}
-	labels, errs := l.labels.LoadMany(ctx, keys)()
+	labels, errs := l.batchers().labels.LoadMany(ctx, keys)()
 	if errs == nil {
 		errs = make([]error, len(keys))
 	}

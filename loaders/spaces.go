@@ -15,7 +15,7 @@ func (l *Loaders) SpaceByID(ctx context.Context, id string) (*Space, error) {
 	if s, ok := cachedFirst[Space](ctx, l, entryKey{Kind: entrySpace, ID: id}); ok {
 		return l.checkSpace(ctx, s, nil, id)
 	}
-	s, err := load(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Space] { return l.spacesByID }, id)
+	s, err := load(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Space] { return l.batchers().spacesByID }, id)
 	return l.checkSpace(ctx, s, err, id)
 }
 
@@ -24,7 +24,7 @@ func (l *Loaders) SpaceByKey(ctx context.Context, key string) (*Space, error) {
 	if s, ok := cachedFirst[Space](ctx, l, entryKey{Kind: entrySpaceKey, ID: strings.ToUpper(key)}); ok {
 		return l.checkSpace(ctx, s, nil, key)
 	}
-	s, err := load(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Space] { return l.spacesByKey }, key)
+	s, err := load(ctx, l, func(l *Loaders) *dataloader.Loader[string, *Space] { return l.batchers().spacesByKey }, key)
 	return l.checkSpace(ctx, s, err, key)
 }
 
@@ -89,7 +89,7 @@ func (l *Loaders) SpacePages(ctx context.Context, r SpacePagesRequest) (List[Pag
 		}
 	}
 	key := spacePagesKey{SpacePagesQuery: r.SpacePagesQuery, N: r.First, From: r.From}
-	list, err := load(ctx, l, func(l *Loaders) *dataloader.Loader[spacePagesKey, List[Page]] { return l.spacePages }, key)
+	list, err := load(ctx, l, func(l *Loaders) *dataloader.Loader[spacePagesKey, List[Page]] { return l.batchers().spacePages }, key)
 	return l.filterList(ctx, list, err)
 }
 
@@ -123,8 +123,8 @@ func spacesAt(ctx context.Context, up Upstream, f SpaceFilter) ([]Space, error) 
 
 // primeSpace records a space under both its id and its key.
 func (l *Loaders) primeSpace(ctx context.Context, s Space) {
-	l.spacesByID.Prime(ctx, s.ID, &s)
-	l.spacesByKey.Prime(ctx, s.Key, &s)
+	l.batchers().spacesByID.Prime(ctx, s.ID, &s)
+	l.batchers().spacesByKey.Prime(ctx, s.Key, &s)
 	l.putMeta(entryKey{Kind: entrySpace, ID: s.ID}, s)
 	l.putMeta(entryKey{Kind: entrySpaceKey, ID: strings.ToUpper(s.Key)}, s)
 }

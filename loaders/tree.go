@@ -32,7 +32,7 @@ func (l *Loaders) ChildrenFrom(ctx context.Context, pageID string, first int, fr
 // ChildrenOf is ChildrenFrom for a parent of any tree kind (a page or a folder, ...).
 func (l *Loaders) ChildrenOf(ctx context.Context, parent ContentRef, first int, from ListFrom) (List[Page], error) {
 	key := childrenKey{PageID: parent.ID, Kind: kindKey(parent.Kind), N: first, From: from}
-	list, err := load(ctx, l, func(l *Loaders) *dataloader.Loader[childrenKey, List[Page]] { return l.children }, key)
+	list, err := load(ctx, l, func(l *Loaders) *dataloader.Loader[childrenKey, List[Page]] { return l.batchers().children }, key)
 	return l.filterList(ctx, list, err)
 }
 
@@ -50,14 +50,14 @@ func (l *Loaders) DescendantsFrom(ctx context.Context, pageID string, depth, fir
 // DescendantsOf is DescendantsFrom below tree content of any kind.
 func (l *Loaders) DescendantsOf(ctx context.Context, of ContentRef, depth, first int, from ListFrom) (List[Page], error) {
 	key := descendantsKey{PageID: of.ID, Kind: kindKey(of.Kind), Depth: depth, N: first, From: from}
-	list, err := load(ctx, l, func(l *Loaders) *dataloader.Loader[descendantsKey, List[Page]] { return l.descendants }, key)
+	list, err := load(ctx, l, func(l *Loaders) *dataloader.Loader[descendantsKey, List[Page]] { return l.batchers().descendants }, key)
 	return l.filterList(ctx, list, err)
 }
 
 // Ancestors returns the ancestors of every kind of tree content, the top-most first.
 func (l *Loaders) Ancestors(ctx context.Context, of ContentRef) ([]ContentRef, error) {
 	of.Kind = kindKey(of.Kind)
-	refs, err := load(ctx, l, func(l *Loaders) *dataloader.Loader[ContentRef, []ContentRef] { return l.ancestors }, of)
+	refs, err := load(ctx, l, func(l *Loaders) *dataloader.Loader[ContentRef, []ContentRef] { return l.batchers().ancestors }, of)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +66,7 @@ func (l *Loaders) Ancestors(ctx context.Context, of ContentRef) ([]ContentRef, e
 
 // Node returns a folder, whiteboard, database or embed (ref.Kind) by id.
 func (l *Loaders) Node(ctx context.Context, ref ContentRef) (TreeNode, error) {
-	n, err := load(ctx, l, func(l *Loaders) *dataloader.Loader[ContentRef, TreeNode] { return l.nodes }, ref)
+	n, err := load(ctx, l, func(l *Loaders) *dataloader.Loader[ContentRef, TreeNode] { return l.batchers().nodes }, ref)
 	if err != nil {
 		return n, err
 	}

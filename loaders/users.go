@@ -11,12 +11,12 @@ import (
 
 // User returns an account by id.
 func (l *Loaders) User(ctx context.Context, accountID string) (*User, error) {
-	return load(ctx, l, func(l *Loaders) *dataloader.Loader[string, *User] { return l.users }, accountID)
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[string, *User] { return l.batchers().users }, accountID)
 }
 
 // Users returns accounts in the order of ids, with a per-id error (nil where found).
 func (l *Loaders) Users(ctx context.Context, ids []string) ([]*User, []error) {
-	return loadMany(ctx, l, func(l *Loaders) *dataloader.Loader[string, *User] { return l.users }, ids)
+	return loadMany(ctx, l, func(l *Loaders) *dataloader.Loader[string, *User] { return l.batchers().users }, ids)
 }
 
 func (l *Loaders) loadUsers(ctx context.Context, ids []string) []*dataloader.Result[*User] {

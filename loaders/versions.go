@@ -33,7 +33,7 @@ const versionBodyCap = 50
 func (l *Loaders) Versions(ctx context.Context, r VersionsRequest) (List[Version], error) {
 	r.WithBodies = r.WithBodies && r.First <= versionBodyCap
 	key := versionsKey{VersionsQuery: r.VersionsQuery, N: r.First, Current: r.Current, From: r.From}
-	return load(ctx, l, func(l *Loaders) *dataloader.Loader[versionsKey, List[Version]] { return l.versions }, key)
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[versionsKey, List[Version]] { return l.batchers().versions }, key)
 }
 
 // Version returns one version of a page; a *NotFoundError when it does not exist.
@@ -44,7 +44,7 @@ func (l *Loaders) Version(ctx context.Context, pageID string, number int) (*Vers
 // ContentVersion is Version for content of kind content (a page or a blog post).
 func (l *Loaders) ContentVersion(ctx context.Context, content ContentKind, id string, number int) (*Version, error) {
 	key := versionKey{PageID: id, Content: content, Number: number}
-	return load(ctx, l, func(l *Loaders) *dataloader.Loader[versionKey, *Version] { return l.versionOne }, key)
+	return load(ctx, l, func(l *Loaders) *dataloader.Loader[versionKey, *Version] { return l.batchers().versionOne }, key)
 }
 
 func (l *Loaders) loadVersions(ctx context.Context, keys []versionsKey) []*dataloader.Result[List[Version]] {

@@ -137,19 +137,18 @@ const downloadBuffer = 32 << 10
 // writerOnly hides the writer's io.ReaderFrom, so io.CopyBuffer uses the route's own buffer.
 type writerOnly struct{ io.Writer }
 
-// withPublicURL puts the service's public base URL on each request's context, so downloadUrl
-// answers are absolute: Config.PublicURL when set, else the scheme and Host the request came
-// with (https when it came over TLS or a proxy says X-Forwarded-Proto: https).
-func (s *Server) withPublicURL(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		base := s.cfg.PublicURL
-		if base == "" && r.Host != "" {
-			scheme := "http"
-			if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
-				scheme = "https"
-			}
-			base = scheme + "://" + r.Host
+// publicURL is the service's public base URL, put on each GraphQL request's context
+// (withOperation) so downloadUrl answers are absolute: Config.PublicURL when set, else the scheme
+// and Host the request came with (https when it came over TLS or a proxy says
+// X-Forwarded-Proto: https).
+func (s *Server) publicURL(r *http.Request) string {
+	base := s.cfg.PublicURL
+	if base == "" && r.Host != "" {
+		scheme := "http"
+		if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
+			scheme = "https"
 		}
-		next.ServeHTTP(w, r.WithContext(graph.WithPublicURL(r.Context(), base)))
-	})
+		base = scheme + "://" + r.Host
+	}
+	return base
 }

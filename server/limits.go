@@ -14,6 +14,9 @@ import (
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/confluence-graph/confluence-graph/graph"
+	"github.com/confluence-graph/confluence-graph/loaders"
 )
 
 // Error codes of the request limits (extensions.code). They are registered
@@ -251,6 +254,24 @@ func withTimeout(d time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), d)
 		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// withOperation gives each GraphQL request what its operation needs, on one context (one copy
+// of the request instead of one per layer): the deadline d (none when 0, as withTimeout), fresh
+// loaders bound to the caller's tenant (as loaders.Middleware) and the public base URL (as
+// withPublicURL).
+func (s *Server) withOperation(d time.Duration, lc loaders.Config, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		if d > 0 {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, d)
+			defer cancel()
+		}
+		ctx = loaders.With(ctx, loaders.New(ctx, lc))
+		ctx = graph.WithPublicURL(ctx, s.publicURL(r))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

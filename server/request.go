@@ -131,6 +131,23 @@ func (s *Server) observe(name string, next http.Handler) http.Handler {
 
 		st.mu.Lock()
 		defer st.mu.Unlock()
+		outcome := st.outcome
+		if outcome == "" {
+			outcome = OutcomeRejected
+		}
+		if st.graphql {
+			s.metrics.observeOperation(st.opName, st.opType, outcome, dur)
+		}
+		level := slog.LevelInfo
+		if rec.status >= 500 {
+			level = slog.LevelError
+		}
+		if name == "healthz" || name == "metrics" {
+			level = slog.LevelDebug
+		}
+		if !s.log.Enabled(ctx, level) {
+			return // the access line would be dropped: do not build it
+		}
 		attrs := []slog.Attr{ // the request id comes from ctx (contextHandler)
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
@@ -142,11 +159,6 @@ func (s *Server) observe(name string, next http.Handler) http.Handler {
 			attrs = append(attrs, slog.String("tenant", st.tenant), slog.String("key_id", st.keyID), slog.String("role", st.role))
 		}
 		if st.graphql {
-			outcome := st.outcome
-			if outcome == "" {
-				outcome = OutcomeRejected
-			}
-			s.metrics.observeOperation(st.opName, st.opType, outcome, dur)
 			attrs = append(attrs, slog.String("operation", st.opName), slog.String("operation_type", st.opType),
 				slog.String("outcome", outcome))
 			if st.errorsN > 0 {
@@ -155,13 +167,6 @@ func (s *Server) observe(name string, next http.Handler) http.Handler {
 		}
 		if st.authError != "" {
 			attrs = append(attrs, slog.String("auth_error", st.authError))
-		}
-		level := slog.LevelInfo
-		if rec.status >= 500 {
-			level = slog.LevelError
-		}
-		if name == "healthz" || name == "metrics" {
-			level = slog.LevelDebug
 		}
 		s.log.LogAttrs(ctx, level, "request", attrs...)
 	})

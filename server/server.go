@@ -202,10 +202,7 @@ func New(cfg Config) (*Server, error) {
 
 	mux := http.NewServeMux()
 	var api http.Handler = graphQLOverHTTP(s.gql)
-	api = loaders.Middleware(s.loaderConfig(), s.withPublicURL(api))
-	if cfg.OperationTimeout > 0 {
-		api = withTimeout(cfg.OperationTimeout, api)
-	}
+	api = s.withOperation(cfg.OperationTimeout, s.loaderConfig(), api)
 	api = limitBody(cfg.MaxBodyBytes, api)
 	api = s.admit(api)
 	api = s.requireKey(api)

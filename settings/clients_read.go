@@ -41,9 +41,10 @@ func (s *Service) ReadClient(ctx context.Context, tenantID string) (ReadClient, 
 	if rp != ReadPathV1 {
 		rp = ReadPathV2
 	}
-	cp := rec.Clone()
+	// rec is this call's own copy (Store: returned records are fresh copies owned by the
+	// caller), so its capabilities and policy are handed on without another copy.
 	return ReadClient{Client: c, CredentialVersion: rec.CredentialVersion, TokenType: rec.TokenType,
-		Capabilities: cp.Capabilities, ReadPolicy: cp.ReadPolicy, ReadPath: rp}, nil
+		Capabilities: rec.Capabilities, ReadPolicy: rec.ReadPolicy, ReadPath: rp}, nil
 }
 
 // HierarchyFallback reports what the capabilities say about the page tree

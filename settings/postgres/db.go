@@ -47,6 +47,8 @@ var dialect = sqlstore.Dialect{
 		applied_at timestamptz NOT NULL
 	)`,
 	MigrationLock: fmt.Sprintf(`SELECT pg_advisory_xact_lock(%d, hashtext(current_schema()))`, migrationLockClass),
+	// pgx prepares each query once per pooled connection and keeps it.
+	DriverCachesStatements: true,
 }
 
 // DB is a settings.Store backed by PostgreSQL. It is safe for concurrent

@@ -30,6 +30,29 @@ func RunShared(t *testing.T, open func(t *testing.T) (a, b settings.Store)) {
 		_, err := a.GetIntegration(t.Context(), "acme")
 		wantErr(t, "GetIntegration through a after delete through b", err, settings.ErrNotFound)
 	})
+	t.Run("EveryChangeVisibleOnTheNextRead", func(t *testing.T) {
+		// A store may keep what it read while the stored row is unchanged (the read path
+		// reads the integration on every request); a change through another handle must
+		// still show on the very next read, whatever the first handle read before.
+		t.Parallel()
+		a, b := open(t)
+		for n := range 4 {
+			in := integration("acme", n)
+			mustPut(t, b, in)
+			for range 2 {
+				if diff := cmp.Diff(in, mustGet(t, a, "acme")); diff != "" {
+					t.Fatalf("read %d through a after a put through b (-want +got):\n%s", n, diff)
+				}
+			}
+			if n == 2 {
+				if err := b.DeleteIntegration(t.Context(), "acme", nil); err != nil {
+					t.Fatalf("DeleteIntegration through b = %v; want nil", err)
+				}
+				_, err := a.GetIntegration(t.Context(), "acme")
+				wantErr(t, "GetIntegration through a after delete through b", err, settings.ErrNotFound)
+			}
+		}
+	})
 	t.Run("UniqueAcrossHandles", func(t *testing.T) {
 		t.Parallel()
 		a, b := open(t)

@@ -31,6 +31,18 @@ const MemoryPath = ":memory:"
 // lock before failing with SQLITE_BUSY.
 const busyTimeout = 10 * time.Second
 
+// maxIdleConns is how many open connections to a database file are kept for
+// reuse. Every GraphQL request reads the store twice (API key, integration
+// revision), with as many requests in flight as clients; database/sql's
+// default of 2 closed the other connections as they were released, so
+// requests kept opening SQLite connections (file, pragmas, schema) and
+// preparing the per-request statements on them again. idleConnTimeout still
+// closes what a past peak left open.
+const (
+	maxIdleConns    = 64
+	idleConnTimeout = 5 * time.Minute
+)
+
 // dialect is SQLite's: ? placeholders, times as INTEGER microseconds since
 // the Unix epoch, STRICT tables.
 var dialect = sqlstore.Dialect{
@@ -86,6 +98,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		sdb.SetMaxOpenConns(1)
 		sdb.SetConnMaxLifetime(0)
 		sdb.SetConnMaxIdleTime(0)
+	} else {
+		sdb.SetMaxIdleConns(maxIdleConns)
+		sdb.SetConnMaxIdleTime(idleConnTimeout)
 	}
 	s, err := sqlstore.New(ctx, sdb, dialect)
 	if err != nil {

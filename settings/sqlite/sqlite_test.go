@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	_ "modernc.org/sqlite"
 
@@ -189,5 +190,60 @@ func TestRevisionsMigrationKeepsRecords(t *testing.T) {
 	}
 	if err := db.PutIntegration(t.Context(), got, nil); !errors.Is(err, settings.ErrStale) {
 		t.Errorf("PutIntegration based on revision 1 again = %v; want ErrStale", err)
+	}
+}
+
+// TestConcurrentReadsReuseConnections: every GraphQL request reads the store,
+// with many requests in flight; the connections those reads opened must stay
+// open for the next ones, not be closed as they are released (database/sql
+// keeps only 2 idle connections by default, and reopening a SQLite connection
+// re-reads the schema and re-prepares the per-request statements).
+func TestConcurrentReadsReuseConnections(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "cg.db"))
+	in := &settings.Integration{TenantID: "acme", Domain: "acme.atlassian.net", Email: "a@example.com",
+		TokenType: settings.TokenClassic, EncryptedToken: []byte{1}, Status: settings.StatusConnected}
+	if err := db.PutIntegration(t.Context(), in, nil); err != nil {
+		t.Fatal(err)
+	}
+	settingstest.Concurrently(t, "GetIntegration", 32, func(int) error {
+		for range 50 {
+			if _, err := db.GetIntegration(t.Context(), "acme"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if st := db.DBStats(); st.MaxIdleClosed != 0 {
+		t.Errorf("connections closed on release after concurrent reads = %d (of %d open); want 0", st.MaxIdleClosed, st.OpenConnections)
+	}
+}
+
+// TestReadAfterRestoreUnderRunningStore: a store that keeps the integration it read while the row
+// is unchanged must still see a row written after the database was restored to an older state
+// (here: emptied) under it, although the restored counters hand out the same revision again.
+func TestReadAfterRestoreUnderRunningStore(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cg.db")
+	a, b := mustOpen(t, path), mustOpen(t, path)
+	put := func(s *sqlite.DB, domain string, at time.Time) {
+		t.Helper()
+		s.Now = func() time.Time { return at }
+		in := &settings.Integration{TenantID: "acme", Domain: domain, Email: "a@example.com",
+			TokenType: settings.TokenClassic, EncryptedToken: []byte{1}, Status: settings.StatusConnected}
+		if err := s.PutIntegration(t.Context(), in, nil); err != nil || in.Revision != 1 {
+			t.Fatalf("PutIntegration = %v (revision %d); want nil, revision 1", err, in.Revision)
+		}
+	}
+	put(a, "old.atlassian.net", time.Unix(1000, 0))
+	if got, err := a.GetIntegration(t.Context(), "acme"); err != nil || got.Domain != "old.atlassian.net" {
+		t.Fatalf("GetIntegration = %v, %v; want old.atlassian.net", got, err)
+	}
+	for _, stmt := range []string{`DELETE FROM integrations`, `DELETE FROM credential_versions`} {
+		if _, err := rawDB(t, path).Exec(stmt); err != nil {
+			t.Fatalf("restore: %v", err)
+		}
+	}
+	put(b, "new.atlassian.net", time.Unix(2000, 0))
+	if got, err := a.GetIntegration(t.Context(), "acme"); err != nil || got.Domain != "new.atlassian.net" {
+		t.Errorf("GetIntegration after the restore and a new put = %v, %v; want new.atlassian.net", got, err)
 	}
 }

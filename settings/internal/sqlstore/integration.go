@@ -15,19 +15,6 @@ const integrationColumns = `tenant_id, domain, email, token_type, cloud_id, encr
 credential_version, revision, created_at, updated_at, read_policy, read_path,
 	deployment, base_url, server_version`
 
-// GetIntegration implements settings.Store.
-func (s *Store) GetIntegration(ctx context.Context, tenantID string) (*settings.Integration, error) {
-	row := s.queryRow(ctx, &s.hot.getIntegration, tenantID)
-	in, err := scanIntegration(row)
-	if isNoRows(err) {
-		return nil, s.notFound("get integration")
-	}
-	if err != nil {
-		return nil, s.wrapErr(ctx, "get integration", err)
-	}
-	return in, nil
-}
-
 // ListIntegrations implements settings.Store.
 func (s *Store) ListIntegrations(ctx context.Context, afterTenantID string, limit int) ([]settings.Integration, error) {
 	query := `SELECT ` + integrationColumns + ` FROM integrations WHERE tenant_id > ? ORDER BY tenant_id`

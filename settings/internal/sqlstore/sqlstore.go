@@ -53,6 +53,15 @@ type Dialect struct {
 	// MigrationLock, if set, runs first in the migration transaction to
 	// keep concurrent openers of one database from migrating it at once.
 	MigrationLock string
+
+	// DriverCachesStatements says the driver prepares and keeps statements
+	// per connection itself (pgx's statement cache). The per-request
+	// lookups then run as plain queries: database/sql's prepared
+	// statements would, over a pool that keeps no idle database/sql
+	// connections (pgx's stdlib.OpenDBFromPool), be prepared and
+	// deallocated again around every query, three round trips instead of
+	// one.
+	DriverCachesStatements bool
 }
 
 // Store is a settings.Store over a database/sql handle. It is safe for
@@ -66,7 +75,8 @@ type Store struct {
 	// to time.Now; tests may replace it before the first call.
 	Now func() time.Time
 
-	hot hotStatements // prepared per-request lookups (prepared.go)
+	hot     hotStatements // prepared per-request lookups (prepared.go)
+	records recordCache   // the last integration read per tenant (records.go)
 }
 
 var _ settings.Store = (*Store)(nil)
@@ -74,8 +84,8 @@ var _ settings.Store = (*Store)(nil)
 // New returns a Store on db speaking dialect d, after applying any
 // pending migration. On error db is left open for the caller to close.
 func New(ctx context.Context, db *sql.DB, d Dialect) (*Store, error) {
-	s := &Store{db: db, d: d, Now: time.Now}
-	s.hot.init()
+	s := &Store{db: db, d: d, Now: time.Now, records: newRecordCache()}
+	s.hot.init(s.q)
 	if err := s.migrate(ctx); err != nil {
 		return nil, err
 	}
