@@ -79,8 +79,14 @@ func TestGuideRecipeTreeThroughSettingsSource(t *testing.T) {
 	// walks; GET /content/{id}: the ancestors of the three pages; the space by key and its pages.
 	wantCalls := map[string]int{"GET /wiki/rest/api/content/search": 1 + 1 + 1 + 1 + 3 + 3, "GET /wiki/rest/api/content/{id}": 3,
 		"GET /wiki/rest/api/space": 1, "GET /wiki/rest/api/space/{key}/content/{type}": 1}
+	// The two walks run side by side: a level of one may join the other's batch when their loads
+	// meet in the loader's wait window, so their 6 searches may be as few as 3.
+	searches := calls["GET /wiki/rest/api/content/search"]
+	if want := wantCalls["GET /wiki/rest/api/content/search"]; searches <= want && searches >= want-walkShare(want) {
+		calls["GET /wiki/rest/api/content/search"] = want
+	}
 	if !maps.Equal(calls, wantCalls) {
-		t.Errorf("calls = %v; want %v", calls, wantCalls)
+		t.Errorf("calls = %v (%d searches); want %v", calls, searches, wantCalls)
 	}
 }
 

@@ -94,8 +94,10 @@ func TestHierarchySameOnEveryToken(t *testing.T) {
 					t.Errorf("%s called %d times; want 0 (the probe found the scope missing)", ep, calls[ep])
 				}
 			}
-			if calls[cqlContent] != c.cql {
-				t.Errorf("calls = %v; want %d CQL content searches", calls, c.cql)
+			// The two descendants walks run side by side; a level of one may join the other's
+			// batch when their loads meet in the loader's wait window, so up to 3 searches fewer.
+			if n := calls[cqlContent]; n > c.cql || n < c.cql-walkShare(c.cql) {
+				t.Errorf("calls = %v; want %d CQL content searches (%d when the walks share batches)", calls, c.cql, c.cql-walkShare(c.cql))
 			}
 		})
 	}
@@ -231,4 +233,14 @@ func TestProbeCoversEveryRouteFamily(t *testing.T) {
 			}
 		})
 	}
+}
+
+// walkShare is how many searches the two side-by-side descendants walks of hierarchyQuery may
+// save by sharing batches (one per level, 3 levels), 0 when a token reads no walk through CQL
+// (its count then holds only the batched children and the space's other content).
+func walkShare(cql int) int {
+	if cql <= 2 {
+		return 0
+	}
+	return 3
 }
