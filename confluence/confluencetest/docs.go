@@ -24,6 +24,7 @@ type doc struct {
 
 	id, title, creator string
 	created            time.Time
+	modified           time.Time // a page's or blog post's current version's; versions change only by Seed, which rebuilds the docs
 
 	terms     sync.Once // fills titleTerms and textTerms on the first text search
 	titleTerm []string
@@ -34,7 +35,7 @@ var _ cql.AnalyzedDocument = (*doc)(nil)
 
 func pageDoc(p *pageRec) *doc {
 	return &doc{kind: cmpOr(p.kind, "page"), page: p, text: p.info.text, info: p.info,
-		id: p.ID, title: p.Title, creator: p.AuthorID, created: p.CreatedAt}
+		id: p.ID, title: p.Title, creator: p.AuthorID, created: p.CreatedAt, modified: p.Versions[len(p.Versions)-1].CreatedAt}
 }
 
 // nodeDoc is a folder, whiteboard, database or embed: no text (full text
@@ -164,7 +165,7 @@ func (d *doc) Created() time.Time { return d.created }
 
 func (d *doc) LastModified() time.Time {
 	if d.isContent() {
-		return d.page.Versions[len(d.page.Versions)-1].CreatedAt // not current(): it copies the whole version, bodies included, on every comparison
+		return d.modified
 	}
 	return d.Created()
 }
