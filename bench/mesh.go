@@ -308,11 +308,7 @@ func (r *meshNestedResponse) normalise(key string) (Nested, error) {
 			np.Comments = append(np.Comments, NestedComment{Author: c.Author.name(), Body: c.Body.Storage.Value})
 		}
 		for _, v := range p.Versions.Results {
-			nv := NestedVersion{Number: v.Number}
-			if v.Message != nil {
-				nv.Message = *v.Message
-			}
-			np.Versions = append(np.Versions, nv)
+			np.Versions = append(np.Versions, nestedVersion(v.Number, v.Message))
 		}
 		out.Pages = append(out.Pages, np)
 	}

@@ -116,11 +116,7 @@ func nestedAPI(ctx context.Context, a *API, t Targets) (any, error) {
 			np.Comments = append(np.Comments, NestedComment{Author: c.Author.name(), Body: c.Body.Value})
 		}
 		for _, v := range p.Versions.Nodes {
-			nv := NestedVersion{Number: v.Number}
-			if v.Message != nil {
-				nv.Message = *v.Message
-			}
-			np.Versions = append(np.Versions, nv)
+			np.Versions = append(np.Versions, nestedVersion(v.Number, v.Message))
 		}
 		out.Pages = append(out.Pages, np)
 	}
@@ -212,4 +208,13 @@ func (n *Naive) nestedComments(ctx context.Context, pageID string, np *NestedPag
 		np.Comments[i] = NestedComment{Author: name, Body: cs[i].Body.Storage.Value}
 		return err
 	})
+}
+
+// nestedVersion is a version of the nested answer; a version without a message (null) has "".
+func nestedVersion(number int, message *string) NestedVersion {
+	v := NestedVersion{Number: number}
+	if message != nil {
+		v.Message = *message
+	}
+	return v
 }

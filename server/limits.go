@@ -260,8 +260,8 @@ func withTimeout(d time.Duration, next http.Handler) http.Handler {
 
 // withOperation gives each GraphQL request what its operation needs, on one context (one copy
 // of the request instead of one per layer): the deadline d (none when 0, as withTimeout), fresh
-// loaders bound to the caller's tenant (as loaders.Middleware) and the public base URL (as
-// withPublicURL).
+// loaders bound to the caller's tenant (as loaders.Middleware) and the public base URL
+// (publicURL).
 func (s *Server) withOperation(d time.Duration, lc loaders.Config, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
