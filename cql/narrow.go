@@ -26,13 +26,12 @@ func (q *Query) Candidates(env Env) (key IndexKey, values []string, ok bool) {
 		return 0, nil, false
 	}
 	e := resolve(env)
-	best := 0
 	for _, c := range conjuncts(q.expr, nil) {
 		if c.Op != OpEq && c.Op != OpIn {
 			continue
 		}
 		k := indexKeyOf(lookupField(c.Field))
-		if k == 0 || best != 0 && int(k) >= best {
+		if k == 0 || key != 0 && k >= key {
 			continue
 		}
 		vs := e.values(c)
@@ -41,9 +40,9 @@ func (q *Query) Candidates(env Env) (key IndexKey, values []string, ok bool) {
 				vs[i] = strings.ToLower(v)
 			}
 		}
-		key, values, best = k, vs, int(k)
+		key, values = k, vs
 	}
-	return key, values, best != 0
+	return key, values, key != 0
 }
 
 // conjuncts appends the clauses x requires: x itself, or the clauses of both sides of an AND.

@@ -57,15 +57,14 @@ func childrenOf(ctx context.Context, up Upstream, k childrenKey) (List[Page], er
 // among a parent's keys; 0 when a key asks for every child.
 func childRows(keys []childrenKey) ([]string, map[string]int) {
 	rows := map[string]int{}
-	unbounded := map[string]bool{}
 	for _, k := range keys {
-		if k.N <= 0 {
-			unbounded[k.PageID] = true
+		switch r, seen := rows[k.PageID]; {
+		case seen && r == 0: // another key asks for every child
+		case k.N <= 0:
+			rows[k.PageID] = 0
+		default:
+			rows[k.PageID] = max(r, k.N+1)
 		}
-		rows[k.PageID] = max(rows[k.PageID], k.N+1)
-	}
-	for id := range unbounded {
-		rows[id] = 0
 	}
 	return uniquePageIDs(keys), rows
 }

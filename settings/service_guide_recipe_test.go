@@ -82,7 +82,7 @@ func TestGuideRecipeTreeThroughSettingsSource(t *testing.T) {
 	// The two walks run side by side: a level of one may join the other's batch when their loads
 	// meet in the loader's wait window, so their 6 searches may be as few as 3.
 	searches := calls["GET /wiki/rest/api/content/search"]
-	if want := wantCalls["GET /wiki/rest/api/content/search"]; searches <= want && searches >= want-walkShare(want) {
+	if want := wantCalls["GET /wiki/rest/api/content/search"]; searches <= want && searches >= want-walkLevels {
 		calls["GET /wiki/rest/api/content/search"] = want
 	}
 	if !maps.Equal(calls, wantCalls) {
